@@ -1,0 +1,159 @@
+package dev.k3sautoscaler.core.config;
+
+import static dev.k3sautoscaler.core.config.ConfigVariable.*;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The scaling policy's settings. Built from environment variables at init; every problem is
+ * reported at once by {@link InvalidConfigurationException}.
+ */
+public record AutoscalerConfig(
+        double cpuUpPercent,
+        double cpuDownPercent,
+        double memoryUpPercent,
+        double memoryDownPercent,
+        Duration cpuUpSustain,
+        Duration pendingUp,
+        Duration idleDown,
+        int minWorkers,
+        int maxWorkers,
+        int maxScaleUpStep,
+        Duration cooldownUp,
+        Duration cooldownDown,
+        Duration joinTimeout,
+        Duration drainTimeout,
+        Duration spotDrainBudget,
+        long workerCpuMillis,
+        long workerMemoryBytes,
+        Duration failureBackoff,
+        Duration failureBackoffMax,
+        Duration offeringUnavailable,
+        Duration lockTtl,
+        RebalanceAction rebalanceAction) {
+
+    public enum RebalanceAction {
+        DRAIN, LAUNCH_REPLACEMENT, IGNORE;
+
+        static RebalanceAction parse(String value) {
+            return valueOf(value.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        }
+    }
+
+    private static final long MIB = 1024L * 1024L;
+
+    public static AutoscalerConfig defaults() {
+        return fromEnvironment(Map.of());
+    }
+
+    public static AutoscalerConfig fromEnvironment(Map<String, String> environment) {
+        EnvironmentReader reader = new EnvironmentReader(environment);
+        AutoscalerConfig config = new AutoscalerConfig(
+                CPU_UP.readPercent(reader),
+                CPU_DOWN.readPercent(reader),
+                MEM_UP.readPercent(reader),
+                MEM_DOWN.readPercent(reader),
+                seconds(CPU_UP_SUSTAIN_SEC.readWhole(reader)),
+                seconds(PENDING_UP_SEC.readWhole(reader)),
+                seconds(IDLE_DOWN_SEC.readWhole(reader)),
+                MIN_WORKERS.readWhole(reader),
+                MAX_WORKERS.readWhole(reader),
+                MAX_SCALE_UP_STEP.readWhole(reader),
+                seconds(COOLDOWN_UP_SEC.readWhole(reader)),
+                seconds(COOLDOWN_DOWN_SEC.readWhole(reader)),
+                seconds(JOIN_TIMEOUT_SEC.readWhole(reader)),
+                seconds(DRAIN_TIMEOUT_SEC.readWhole(reader)),
+                seconds(SPOT_DRAIN_BUDGET_SEC.readWhole(reader)),
+                WORKER_CPU_MILLIS.readWhole(reader),
+                WORKER_MEMORY_MIB.readWhole(reader) * MIB,
+                seconds(FAILURE_BACKOFF_SEC.readWhole(reader)),
+                seconds(FAILURE_BACKOFF_MAX_SEC.readWhole(reader)),
+                seconds(OFFERING_UNAVAILABLE_SEC.readWhole(reader)),
+                seconds(LOCK_TTL_SEC.readWhole(reader)),
+                RebalanceAction.parse(REBALANCE_ACTION.readChoice(reader)));
+        checkRelations(reader, environment);
+        reader.throwIfInvalid();
+        return config;
+    }
+
+    /** Cross-field rules, checked on the raw values so a bad pair is named as the user wrote it. */
+    private static void checkRelations(EnvironmentReader reader, Map<String, String> environment) {
+        below(reader, environment, CPU_DOWN, CPU_UP);
+        below(reader, environment, MEM_DOWN, MEM_UP);
+        notAbove(reader, environment, MIN_WORKERS, MAX_WORKERS);
+        notAbove(reader, environment, FAILURE_BACKOFF_SEC, FAILURE_BACKOFF_MAX_SEC);
+    }
+
+    private static void below(EnvironmentReader reader, Map<String, String> env, ConfigVariable low, ConfigVariable high) {
+        Double lowValue = numberOrDefault(env, low);
+        Double highValue = numberOrDefault(env, high);
+        if (lowValue != null && highValue != null && lowValue >= highValue) {
+            reader.problem(low.name() + "=" + display(env, low) + " must be below " + high.name() + "=" + display(env, high));
+        }
+    }
+
+    private static void notAbove(EnvironmentReader reader, Map<String, String> env, ConfigVariable low, ConfigVariable high) {
+        Double lowValue = numberOrDefault(env, low);
+        Double highValue = numberOrDefault(env, high);
+        if (lowValue != null && highValue != null && lowValue > highValue) {
+            reader.problem(low.name() + "=" + display(env, low) + " must not be above " + high.name() + "=" + display(env, high));
+        }
+    }
+
+    private static Double numberOrDefault(Map<String, String> env, ConfigVariable variable) {
+        try {
+            return Double.parseDouble(display(env, variable));
+        } catch (NumberFormatException e) {
+            return null; // already reported as unparsable
+        }
+    }
+
+    private static String display(Map<String, String> env, ConfigVariable variable) {
+        String raw = env.get(variable.name());
+        return raw == null || raw.isBlank() ? variable.defaultValue() : raw.trim();
+    }
+
+    private static Duration seconds(int value) {
+        return Duration.ofSeconds(value);
+    }
+
+    /** The environment that reproduces this configuration (for CDK, the simulator and round-trip tests). */
+    public Map<String, String> toEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(CPU_UP.name(), EnvironmentReader.format(cpuUpPercent));
+        env.put(CPU_DOWN.name(), EnvironmentReader.format(cpuDownPercent));
+        env.put(MEM_UP.name(), EnvironmentReader.format(memoryUpPercent));
+        env.put(MEM_DOWN.name(), EnvironmentReader.format(memoryDownPercent));
+        env.put(CPU_UP_SUSTAIN_SEC.name(), Long.toString(cpuUpSustain.toSeconds()));
+        env.put(PENDING_UP_SEC.name(), Long.toString(pendingUp.toSeconds()));
+        env.put(IDLE_DOWN_SEC.name(), Long.toString(idleDown.toSeconds()));
+        env.put(MIN_WORKERS.name(), Integer.toString(minWorkers));
+        env.put(MAX_WORKERS.name(), Integer.toString(maxWorkers));
+        env.put(MAX_SCALE_UP_STEP.name(), Integer.toString(maxScaleUpStep));
+        env.put(COOLDOWN_UP_SEC.name(), Long.toString(cooldownUp.toSeconds()));
+        env.put(COOLDOWN_DOWN_SEC.name(), Long.toString(cooldownDown.toSeconds()));
+        env.put(JOIN_TIMEOUT_SEC.name(), Long.toString(joinTimeout.toSeconds()));
+        env.put(DRAIN_TIMEOUT_SEC.name(), Long.toString(drainTimeout.toSeconds()));
+        env.put(SPOT_DRAIN_BUDGET_SEC.name(), Long.toString(spotDrainBudget.toSeconds()));
+        env.put(WORKER_CPU_MILLIS.name(), Long.toString(workerCpuMillis));
+        env.put(WORKER_MEMORY_MIB.name(), Long.toString(workerMemoryBytes / MIB));
+        env.put(FAILURE_BACKOFF_SEC.name(), Long.toString(failureBackoff.toSeconds()));
+        env.put(FAILURE_BACKOFF_MAX_SEC.name(), Long.toString(failureBackoffMax.toSeconds()));
+        env.put(OFFERING_UNAVAILABLE_SEC.name(), Long.toString(offeringUnavailable.toSeconds()));
+        env.put(LOCK_TTL_SEC.name(), Long.toString(lockTtl.toSeconds()));
+        env.put(REBALANCE_ACTION.name(), rebalanceAction.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+        return env;
+    }
+
+    /** Pause after {@code consecutiveFailures} failures: FAILURE_BACKOFF_SEC doubling, capped at the max. */
+    public Duration backoffAfter(int consecutiveFailures) {
+        if (consecutiveFailures <= 0) {
+            return Duration.ZERO;
+        }
+        int doublings = Math.min(consecutiveFailures - 1, 20);
+        Duration backoff = failureBackoff.multipliedBy(1L << doublings);
+        return backoff.compareTo(failureBackoffMax) > 0 ? failureBackoffMax : backoff;
+    }
+}

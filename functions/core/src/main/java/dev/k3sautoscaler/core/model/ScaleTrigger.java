@@ -1,0 +1,17 @@
+package dev.k3sautoscaler.core.model;
+
+/** Why a decision was made; also the reason dimension of the scale-event metrics. */
+public enum ScaleTrigger {
+    /** Pods the scheduler cannot place; the fast path, no cooldown. */
+    UNSCHEDULABLE_PODS,
+    /** CPU above CPU_UP for the whole sustain window. */
+    HIGH_CPU,
+    /** Memory above MEM_UP. */
+    HIGH_MEMORY,
+    /** Fewer workers than MIN_WORKERS. */
+    BELOW_MIN,
+    /** All scale-down conditions held for IDLE_DOWN_SEC. */
+    IDLE,
+    /** Nothing to do, or something blocked every action (see the decision's reason and blocked list). */
+    NONE
+}
