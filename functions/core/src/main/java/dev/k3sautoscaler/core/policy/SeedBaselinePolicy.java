@@ -1,0 +1,66 @@
+package dev.k3sautoscaler.core.policy;
+
+import static dev.k3sautoscaler.core.policy.Quantities.percent;
+
+import dev.k3sautoscaler.core.config.AutoscalerConfig;
+import dev.k3sautoscaler.core.model.ClusterMetrics;
+import dev.k3sautoscaler.core.model.Decision;
+import dev.k3sautoscaler.core.model.ScaleTrigger;
+import dev.k3sautoscaler.core.model.ScalingAction;
+import dev.k3sautoscaler.core.model.ScalingState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The source design's rules, as its "Scaling Algorithm" section states them, kept only so the
+ * simulator can run them side by side with {@link DefaultScalingPolicy}:
+ * <ol>
+ *   <li>within 5 minutes of the last scaling action (either way) → exit;</li>
+ *   <li>pending pods &gt; 0 or CPU &gt; 70%, and nodes &lt; MAX → +1 node;</li>
+ *   <li>CPU &lt; 30% and no pending pods, and nodes &gt; MIN → −1 node.</li>
+ * </ol>
+ * It reads the instantaneous CPU (no sustain window), counts registered workers, ignores memory,
+ * requests and capacity in flight. It does use the unschedulable count rather than the design's
+ * {@code kube_pod_status_phase{phase="Pending"}} series count, which would scale on every pod.
+ */
+public final class SeedBaselinePolicy implements ScalingPolicy {
+    /** The design's single cooldown: "Duration: 5 minutes". */
+    public static final Duration COOLDOWN = Duration.ofMinutes(5);
+
+    @Override
+    public Decision decide(ClusterMetrics metrics, ScalingState state, AutoscalerConfig config, Instant now) {
+        if (!metrics.available()) {
+            return noop("no action: failed to fetch metrics (" + metrics.unavailableReason() + ")", 0);
+        }
+        int nodes = metrics.workers().size();
+        Instant lastAction = latest(state.lastScaleUpAt(), state.lastScaleDownAt());
+        if (lastAction != null && now.isBefore(lastAction.plus(COOLDOWN))) {
+            return noop("no action: cooldown until " + lastAction.plus(COOLDOWN), nodes);
+        }
+        int pending = metrics.unschedulablePods();
+        double cpu = metrics.cpuPercent();
+        if ((pending > 0 || cpu > config.cpuUpPercent()) && nodes < config.maxWorkers()) {
+            ScaleTrigger trigger = pending > 0 ? ScaleTrigger.UNSCHEDULABLE_PODS : ScaleTrigger.HIGH_CPU;
+            String why = pending > 0 ? "pending pods detected (" + pending + ")" : "high CPU load (" + percent(cpu) + ")";
+            return new Decision(ScalingAction.SCALE_UP, 1, trigger, "scale-up +1: " + why, nodes, nodes + 1,
+                    List.of(), List.of(), false);
+        }
+        if (cpu < config.cpuDownPercent() && pending == 0 && nodes > config.minWorkers()) {
+            return new Decision(ScalingAction.SCALE_DOWN, 1, ScaleTrigger.IDLE,
+                    "scale-down -1: underutilized (CPU " + percent(cpu) + ")", nodes, nodes - 1, List.of(), List.of(), false);
+        }
+        return noop("no action: " + nodes + " nodes, CPU " + percent(cpu) + ", " + pending + " pending", nodes);
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.isAfter(b) ? a : b;
+    }
+
+    private static Decision noop(String reason, int nodes) {
+        return new Decision(ScalingAction.NOOP, 0, ScaleTrigger.NONE, reason, nodes, nodes, List.of(), List.of(), false);
+    }
+}

@@ -1,0 +1,384 @@
+package dev.k3sautoscaler.core.policy;
+
+import static dev.k3sautoscaler.core.policy.Fixtures.NOW;
+import static dev.k3sautoscaler.core.policy.Fixtures.launch;
+import static dev.k3sautoscaler.core.policy.Fixtures.metrics;
+import static dev.k3sautoscaler.core.policy.Fixtures.pods;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.k3sautoscaler.core.config.AutoscalerConfig;
+import dev.k3sautoscaler.core.model.ClusterMetrics;
+import dev.k3sautoscaler.core.model.Decision;
+import dev.k3sautoscaler.core.model.ScaleTrigger;
+import dev.k3sautoscaler.core.model.ScalingAction;
+import dev.k3sautoscaler.core.model.ScalingState;
+import dev.k3sautoscaler.core.model.WorkerNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class DefaultScalingPolicyTest {
+    private static final AutoscalerConfig CONFIG = AutoscalerConfig.defaults();
+    private final ScalingPolicy policy = new DefaultScalingPolicy();
+
+    private Decision decide(ClusterMetrics metrics, ScalingState state) {
+        return policy.decide(metrics, state, CONFIG, NOW);
+    }
+
+    private static ScalingState scaledUpAgo(Duration ago) {
+        return ScalingState.initial().withLastScaleUpAt(NOW.minus(ago));
+    }
+
+    @Nested
+    class WhenItMustNotAct {
+        @Test
+        void noop_whenMetricsUnavailable_andSaysWhy() {
+            // GIVEN Prometheus did not answer
+            ClusterMetrics metrics = ClusterMetrics.unavailable("Prometheus timed out after 5 s", NOW);
+
+            // WHEN
+            Decision decision = decide(metrics, ScalingState.initial());
+
+            // THEN
+            assertEquals(ScalingAction.NOOP, decision.action());
+            assertTrue(decision.reason().contains("Prometheus timed out after 5 s"), decision.reason());
+        }
+
+        @Test
+        void noop_whenPaused_evenWithUnschedulablePods() {
+            ScalingState paused = ScalingState.initial().withPaused(true, "incident INC-42");
+
+            Decision decision = decide(metrics().unschedulable(pods(5, 500, 256)).build(), paused);
+
+            assertEquals(ScalingAction.NOOP, decision.action());
+            assertTrue(decision.reason().contains("paused (incident INC-42)"), decision.reason());
+        }
+
+        @ParameterizedTest(name = "{0} failures, last {1} s ago → acts: {2}")
+        @CsvSource({
+                "1, 59, false",   // first backoff is FAILURE_BACKOFF_SEC = 60
+                "1, 60, true",
+                "2, 119, false",  // doubles
+                "2, 120, true",
+                "6, 899, false",  // 60·2^5 = 1920, capped at FAILURE_BACKOFF_MAX_SEC = 900
+                "6, 900, true"})
+        void backoff_holdsEveryActionUntilItExpires(int failures, long secondsAgo, boolean acts) {
+            ScalingState state = ScalingState.initial().withFailures(failures, NOW.minusSeconds(secondsAgo));
+
+            Decision decision = decide(metrics().unschedulable(pods(3, 500, 256)).build(), state);
+
+            assertEquals(acts, decision.action() == ScalingAction.SCALE_UP, decision.reason());
+            if (!acts) {
+                assertTrue(decision.reason().contains("backing off"), decision.reason());
+            }
+        }
+
+        @Test
+        void noop_whenNothingIsWrong_describesTheCluster() {
+            Decision decision = decide(metrics().build(), ScalingState.initial());
+
+            assertEquals(ScalingAction.NOOP, decision.action());
+            assertEquals("no action: 4 workers, CPU 50%, memory 50%, no unschedulable pods", decision.reason());
+            assertEquals(4, decision.currentWorkers());
+            assertEquals(4, decision.targetWorkers());
+        }
+    }
+
+    @Nested
+    class Bounds {
+        @ParameterizedTest(name = "{0} workers, MIN 2 → +{1}")
+        @CsvSource({"0, 2", "1, 1"})
+        void scaleUp_toMinimum_whenBelowIt(int workers, int expected) {
+            Decision decision = decide(metrics().workers(workers).build(), ScalingState.initial());
+
+            assertEquals(ScalingAction.SCALE_UP, decision.action());
+            assertEquals(ScaleTrigger.BELOW_MIN, decision.trigger());
+            assertEquals(expected, decision.count());
+        }
+
+        @Test
+        void belowMinimum_isCappedByMaxStep() {
+            AutoscalerConfig config = AutoscalerConfig.fromEnvironment(Map.of("MIN_WORKERS", "8", "MAX_SCALE_UP_STEP", "3"));
+
+            Decision decision = policy.decide(metrics().workers(1).build(), ScalingState.initial(), config, NOW);
+
+            assertEquals(3, decision.count());
+        }
+
+        @Test
+        void atMax_noopFlagsAtMaxCapacity_andNamesThePods() {
+            Decision decision = decide(metrics().workers(10).unschedulable(pods(7, 500, 256)).build(), ScalingState.initial());
+
+            assertEquals(ScalingAction.NOOP, decision.action());
+            assertTrue(decision.atMaxCapacity());
+            assertEquals(ScaleTrigger.UNSCHEDULABLE_PODS, decision.trigger());
+            assertTrue(decision.reason().startsWith("no action: at MAX_WORKERS=10"), decision.reason());
+            assertTrue(decision.reason().contains("7 unschedulable pods need 3.5 vCPU"), decision.reason());
+        }
+
+        @Test
+        void scaleUp_isCappedByMax_andFlagged() {
+            // 9 workers, pods needing 3 → only 1 fits under MAX_WORKERS=10
+            Decision decision = decide(metrics().workers(9).unschedulable(pods(3, 1500, 100)).build(), ScalingState.initial());
+
+            assertEquals(1, decision.count());
+            assertTrue(decision.atMaxCapacity());
+            assertTrue(decision.reason().contains("capped by MAX_WORKERS=10"), decision.reason());
+        }
+
+        @Test
+        void scaleUp_isCappedByMaxStep_withoutAtMaxFlag() {
+            Decision decision = decide(metrics().workers(2).unschedulable(pods(8, 1500, 100)).build(), ScalingState.initial());
+
+            assertEquals(5, decision.count());
+            assertFalse(decision.atMaxCapacity());
+            assertTrue(decision.reason().contains("wanted +8, capped by MAX_SCALE_UP_STEP=5"), decision.reason());
+        }
+
+        @Test
+        void registeredLaunch_isNotCountedTwiceAgainstMax() {
+            // GIVEN 9 registered workers, one of which (NotReady) is our pending launch
+            List<WorkerNode> nodes = new ArrayList<>(Fixtures.readyWorkers(8));
+            nodes.add(new WorkerNode("booting", "i-booting", false, true));
+            ScalingState state = ScalingState.initial().withPendingLaunches(List.of(launch("i-booting", NOW.minusSeconds(60))));
+
+            Decision decision = decide(metrics().workers(nodes).unschedulable(pods(12, 1500, 100)).build(), state);
+
+            // THEN total is 9 (not 10), so one more fits under MAX
+            assertEquals(9, decision.currentWorkers());
+            assertEquals(ScalingAction.SCALE_UP, decision.action());
+            assertEquals(1, decision.count());
+        }
+    }
+
+    @Nested
+    class UnschedulablePods {
+        @Test
+        void scaleUp_sizedByBinPacking_withOperatorReadableReason() {
+            Decision decision = decide(metrics().unschedulable(pods(7, 500, 256)).build(), ScalingState.initial());
+
+            // 7 × 500m: 3 per 1900m worker → 3 workers
+            assertEquals(ScalingAction.SCALE_UP, decision.action());
+            assertEquals(3, decision.count());
+            assertEquals(ScaleTrigger.UNSCHEDULABLE_PODS, decision.trigger());
+            assertEquals("scale-up +3: 7 unschedulable pods need 3.5 vCPU / 1.8 GiB; capacity in flight 0; 4 → 7 workers",
+                    decision.reason());
+        }
+
+        @Test
+        void scaleUp_ignoresUtilizationCooldown() {
+            Decision decision = decide(metrics().unschedulable(pods(2, 500, 256)).build(), scaledUpAgo(Duration.ofSeconds(30)));
+
+            assertEquals(ScalingAction.SCALE_UP, decision.action());
+            assertEquals(1, decision.count());
+        }
+
+        @Test
+        void noop_whenInFlightCapacityAbsorbsThePods() {
+            ScalingState state = ScalingState.initial().withPendingLaunches(List.of(
+                    launch("i-new1", NOW.minusSeconds(60)), launch("i-new2", NOW.minusSeconds(60))));
+
+            Decision decision = decide(metrics().unschedulable(pods(5, 500, 256)).build(), state);
+
+            assertEquals(ScalingAction.NOOP, decision.action());
+            assertTrue(decision.blocked().contains("5 unschedulable pods fit on the 2 workers already launching"),
+                    decision.blocked().toString());
+        }
+
+        @Test
+        void scaleUp_onlyForWhatInFlightCapacityCannotHold() {
+            ScalingState state = ScalingState.initial().withPendingLaunches(List.of(launch("i-new1", NOW.minusSeconds(60))));
+
+            Decision decision = decide(metrics().unschedulable(pods(6, 600, 256)).build(), state);
+
+            assertEquals(1, decision.count());
+            assertTrue(decision.reason().contains("capacity in flight 1"), decision.reason());
+        }
+
+        @Test
+        void launchPastJoinTimeout_isNotCapacityInFlight() {
+            ScalingState state = ScalingState.initial().withPendingLaunches(List.of(
+                    launch("i-lost", NOW.minus(CONFIG.joinTimeout()))));
+
+            Decision decision = decide(metrics().unschedulable(pods(1, 500, 256)).build(), state);
+
+            assertEquals(ScalingAction.SCALE_UP, decision.action());
+            assertEquals(1, decision.count());
+        }
+
+        @Test
+        void podLargerThanAnyWorker_isReportedNotScaledFor() {
+            Decision decision = decide(metrics().unschedulable(pods(1, 4000, 512)).build(), ScalingState.initial());
+
+            assertEquals(ScalingAction.NOOP, decision.action());
+            assertEquals(1, decision.tooLargeForWorker().size());
+            assertTrue(decision.blocked().stream().anyMatch(b -> b.contains("request more than one worker's allocatable")),
+                    decision.blocked().toString());
+        }
+
+        @Test
+        void countWithoutRequests_launchesOneWorker() {
+            Fixtures.Metrics builder = metrics();
+            builder.unschedulable = 4; // requests unknown (e.g. truncated)
+            Decision decision = decide(builder.build(), ScalingState.initial());
+
+            assertEquals(1, decision.count());
+            assertTrue(decision.reason().contains("requests unknown"), decision.reason());
+        }
+    }
+
+    @Nested
+    class Utilization {
+        @ParameterizedTest(name = "lowest CPU over the window {0}% → scale up: {1}")
+        @CsvSource({"70.0, false", "70.1, true", "69.9, false"})
+        void cpu_mustStayAboveThresholdForTheWholeWindow(double sustainedHigh, boolean scalesUp) {
+            Decision decision = decide(metrics().cpu(90, sustainedHigh, 60).build(), ScalingState.initial());
+
+            assertEquals(scalesUp, decision.action() == ScalingAction.SCALE_UP, decision.reason());
+            if (scalesUp) {
+                assertEquals(ScaleTrigger.HIGH_CPU, decision.trigger());
+            }
+        }
+
+        @Test
+        void spikeNotSustained_doesNotScaleUp() {
+            // CPU is 100% now but dipped to 40% inside the sustain window
+            Decision decision = decide(metrics().cpu(100, 40, 60).build(), ScalingState.initial());
+
+            assertEquals(ScalingAction.NOOP, decision.action());
+        }
+
+        @ParameterizedTest(name = "memory {0}% → scale up: {1}")
+        @CsvSource({"75.0, false", "75.1, true"})
+        void memory_aboveThreshold(double memory, boolean scalesUp) {
+            Decision decision = decide(metrics().memory(memory, 70).build(), ScalingState.initial());
+
+            assertEquals(scalesUp, decision.action() == ScalingAction.SCALE_UP, decision.reason());
+            if (scalesUp) {
+                assertEquals(ScaleTrigger.HIGH_MEMORY, decision.trigger());
+            }
+        }
+
+        @Test
+        void growsInProportionToTheOvershoot() {
+            // 4 workers at 100% against a 70% target → ceil(4 × 100/70) = 6 → +2
+            Decision decision = decide(metrics().cpu(100, 100, 90).build(), ScalingState.initial());
+
+            assertEquals(2, decision.count());
+        }
+
+        @ParameterizedTest(name = "last scale-up {0} s ago → scale up: {1}")
+        @CsvSource({"299, false", "300, true"})
+        void cooldownUp_dampsUtilizationGrowth(long secondsAgo, boolean scalesUp) {
+            Decision decision = decide(metrics().cpu(95, 90, 80).build(), scaledUpAgo(Duration.ofSeconds(secondsAgo)));
+
+            assertEquals(scalesUp, decision.action() == ScalingAction.SCALE_UP, decision.reason());
+            if (!scalesUp) {
+                assertTrue(decision.blocked().getFirst().contains("cooldown after the scale-up"), decision.blocked().toString());
+            }
+        }
+
+        @Test
+        void inFlightCapacity_holdsUtilizationGrowth() {
+            ScalingState state = ScalingState.initial().withPendingLaunches(List.of(launch("i-new", NOW.minusSeconds(30))));
+
+            Decision decision = decide(metrics().cpu(95, 90, 80).build(), state);
+
+            assertEquals(ScalingAction.NOOP, decision.action());
+            assertTrue(decision.blocked().getFirst().contains("1 worker already launching"), decision.blocked().toString());
+        }
+
+        @Test
+        void podsAndCpuTogether_takeTheLargerNeed() {
+            Decision decision = decide(metrics().cpu(100, 100, 90).unschedulable(pods(1, 100, 64)).build(),
+                    ScalingState.initial());
+
+            assertEquals(2, decision.count());
+            assertEquals(ScaleTrigger.HIGH_CPU, decision.trigger());
+        }
+    }
+
+    @Nested
+    class ScaleDown {
+        @Test
+        void scaleDown_oneWorker_whenIdleLongEnough() {
+            Decision decision = decide(metrics().idle().build(), ScalingState.initial());
+
+            assertEquals(ScalingAction.SCALE_DOWN, decision.action());
+            assertEquals(1, decision.count());
+            assertEquals(ScaleTrigger.IDLE, decision.trigger());
+            assertEquals(3, decision.targetWorkers());
+            assertTrue(decision.reason().startsWith("scale-down -1: idle for 10 min (CPU at most 12% < 30%"), decision.reason());
+        }
+
+        static Stream<Arguments> blockers() {
+            return Stream.of(
+                    blocker("CPU exactly at CPU_DOWN", m -> m.cpu(10, 10, 30), ScalingState.initial(), "CPU reached 30%"),
+                    blocker("memory exactly at MEM_DOWN", m -> m.memory(20, 50), ScalingState.initial(), "memory reached 50%"),
+                    blocker("pods unschedulable earlier in the window", m -> m.unschedulableWithin(1), ScalingState.initial(),
+                            "pods were unschedulable within the last 10 min"),
+                    blocker("already at MIN_WORKERS", m -> m.workers(2).requested(100, 100), ScalingState.initial(),
+                            "2 schedulable workers, MIN_WORKERS=2"),
+                    blocker("scale-up 599 s ago postpones scale-down", m -> m, scaledUpAgo(Duration.ofSeconds(599)),
+                            "postpones scale-down"),
+                    blocker("scale-down 599 s ago", m -> m,
+                            ScalingState.initial().withLastScaleDownAt(NOW.minusSeconds(599)), "cooldown after the scale-down"),
+                    blocker("requests would not fit on one worker fewer", m -> m.requested(6000, 1000), ScalingState.initial(),
+                            "would not fit on 3 workers"),
+                    blocker("a launch is in flight", m -> m,
+                            ScalingState.initial().withPendingLaunches(List.of(launch("i-new", NOW.minusSeconds(30)))),
+                            "1 worker still launching"));
+        }
+
+        private static Arguments blocker(String name, UnaryOperator<Fixtures.Metrics> change, ScalingState state,
+                                         String expectedBlocker) {
+            return Arguments.of(name, change, state, expectedBlocker);
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @MethodSource("blockers")
+        void noScaleDown_whenAnyConditionFails_andTheBlockerIsNamed(String name, UnaryOperator<Fixtures.Metrics> change,
+                ScalingState state, String expectedBlocker) {
+            Decision decision = decide(change.apply(metrics().idle()).build(), state);
+
+            assertEquals(ScalingAction.NOOP, decision.action(), decision.reason());
+            assertTrue(decision.blocked().stream().anyMatch(b -> b.startsWith("scale-down: ") && b.contains(expectedBlocker)),
+                    decision.blocked().toString());
+        }
+
+        @ParameterizedTest(name = "{0} s after the last scale → scale down: {1}")
+        @CsvSource({"599, false", "600, true"})
+        void cooldownDown_edge(long secondsAgo, boolean scalesDown) {
+            Instant last = NOW.minusSeconds(secondsAgo);
+
+            Decision afterUp = decide(metrics().idle().build(), ScalingState.initial().withLastScaleUpAt(last));
+            Decision afterDown = decide(metrics().idle().build(), ScalingState.initial().withLastScaleDownAt(last));
+
+            assertEquals(scalesDown, afterUp.action() == ScalingAction.SCALE_DOWN, afterUp.reason());
+            assertEquals(scalesDown, afterDown.action() == ScalingAction.SCALE_DOWN, afterDown.reason());
+        }
+
+        @Test
+        void cordonedWorkers_doNotCountTowardsMinimum() {
+            // 3 workers, one cordoned → only 2 schedulable = MIN
+            List<WorkerNode> nodes = new ArrayList<>(Fixtures.readyWorkers(2));
+            nodes.add(new WorkerNode("leaving", "i-leaving", true, false));
+
+            Decision decision = decide(metrics().idle().workers(nodes).requested(100, 100).build(), ScalingState.initial());
+
+            assertEquals(ScalingAction.NOOP, decision.action());
+        }
+    }
+}
