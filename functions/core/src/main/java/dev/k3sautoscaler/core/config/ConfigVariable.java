@@ -90,12 +90,12 @@ public record ConfigVariable(String name, Kind kind, String defaultValue, double
         return reader.oneOf(name, defaultValue, choices);
     }
 
-    /** The valid range as a reader would write it: {@code 0 < x <= 100}, {@code 1..1000}, {@code drain | ignore}. */
+    /** The valid range as a reader would write it: {@code 0 < x <= 100}, {@code 1..1000}, {@code one of drain, ignore}. */
     public String range() {
         return switch (kind) {
             case PERCENT -> "above " + EnvironmentReader.format(min) + ", at most " + EnvironmentReader.format(max);
             case WHOLE_NUMBER -> EnvironmentReader.format(min) + ".." + EnvironmentReader.format(max);
-            case CHOICE -> String.join(" | ", choices.stream().sorted().toList());
+            case CHOICE -> "one of " + String.join(", ", choices.stream().sorted().toList());
         };
     }
 }
