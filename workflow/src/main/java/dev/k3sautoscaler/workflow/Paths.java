@@ -1,0 +1,116 @@
+package dev.k3sautoscaler.workflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.jayway.jsonpath.Configuration;
+import com.jayway.jsonpath.InvalidPathException;
+import com.jayway.jsonpath.JsonPath;
+import com.jayway.jsonpath.PathNotFoundException;
+import com.jayway.jsonpath.spi.json.JacksonJsonNodeJsonProvider;
+import com.jayway.jsonpath.spi.mapper.JacksonMappingProvider;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * JSONPath as ASL uses it: full JsonPath (Jayway) for reading, Reference Paths (only {@code .field}
+ * and {@code [index]} steps) for writing a ResultPath. {@code $$.} reads the context object.
+ */
+final class Paths {
+    private static final Configuration JACKSON = Configuration.builder()
+            .jsonProvider(new JacksonJsonNodeJsonProvider())
+            .mappingProvider(new JacksonMappingProvider())
+            .build(); // no options: a missing path is an error, as in Step Functions
+    private static final Pattern REFERENCE_STEP = Pattern.compile("\\.([A-Za-z_][A-Za-z0-9_\\-]*)|\\['([^']+)'\\]|\\[(\\d+)\\]");
+
+    private Paths() {
+    }
+
+    /** Reads {@code path} from {@code input} (or the context object for {@code $$.}); a missing path is States.Runtime. */
+    static JsonNode read(String path, JsonNode input, JsonNode context) {
+        JsonNode source = input;
+        String effective = path;
+        if (path.startsWith("$$")) {
+            source = context;
+            effective = path.substring(1);
+        }
+        if ("$".equals(effective)) {
+            return source;
+        }
+        try {
+            JsonNode result = JsonPath.using(JACKSON).parse(source).read(effective);
+            return result == null ? JsonNodeFactory.instance.nullNode() : result;
+        } catch (PathNotFoundException e) {
+            throw new RuntimeFailure("path " + path + " matches nothing in " + abbreviate(source));
+        } catch (InvalidPathException e) {
+            throw new RuntimeFailure("invalid path " + path + ": " + e.getMessage());
+        }
+    }
+
+    /** True when {@code path} selects something (for Choice's IsPresent). */
+    static boolean isPresent(String path, JsonNode input, JsonNode context) {
+        try {
+            read(path, input, context);
+            return true;
+        } catch (RuntimeFailure e) {
+            return false;
+        }
+    }
+
+    static boolean isReferencePath(String path) {
+        return path.equals("$") || (path.startsWith("$") && REFERENCE_STEP.matcher(path.substring(1)).replaceAll("").isEmpty());
+    }
+
+    /** Returns a copy of {@code target} with {@code value} placed at reference path {@code path} (ResultPath semantics). */
+    static JsonNode write(JsonNode target, String path, JsonNode value) {
+        if ("$".equals(path)) {
+            return value;
+        }
+        if (!isReferencePath(path)) {
+            throw new RuntimeFailure("ResultPath " + path + " is not a reference path");
+        }
+        JsonNode root = target == null || !target.isContainerNode() ? JsonNodeFactory.instance.objectNode() : target.deepCopy();
+        List<Object> steps = new ArrayList<>();
+        Matcher matcher = REFERENCE_STEP.matcher(path.substring(1));
+        while (matcher.find()) {
+            if (matcher.group(3) != null) {
+                steps.add(Integer.parseInt(matcher.group(3)));
+            } else {
+                steps.add(matcher.group(1) != null ? matcher.group(1) : matcher.group(2));
+            }
+        }
+        JsonNode parent = root;
+        for (int i = 0; i < steps.size() - 1; i++) {
+            Object step = steps.get(i);
+            JsonNode next = step instanceof String field ? parent.get(field) : parent.get((Integer) step);
+            if (next == null || !next.isContainerNode()) {
+                next = steps.get(i + 1) instanceof Integer ? JsonNodeFactory.instance.arrayNode() : JsonNodeFactory.instance.objectNode();
+                set(parent, step, next, path);
+            }
+            parent = next;
+        }
+        set(parent, steps.getLast(), value, path);
+        return root;
+    }
+
+    private static void set(JsonNode parent, Object step, JsonNode value, String path) {
+        if (step instanceof String field && parent instanceof ObjectNode object) {
+            object.set(field, value);
+        } else if (step instanceof Integer index && parent instanceof ArrayNode array) {
+            while (array.size() <= index) {
+                array.addNull();
+            }
+            array.set(index, value);
+        } else {
+            throw new RuntimeFailure("ResultPath " + path + " does not fit the shape of the state input");
+        }
+    }
+
+    static String abbreviate(JsonNode node) {
+        String text = node == null ? "null" : node.toString();
+        return text.length() > 200 ? text.substring(0, 200) + "…" : text;
+    }
+}

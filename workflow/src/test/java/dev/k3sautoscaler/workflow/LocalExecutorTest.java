@@ -1,0 +1,204 @@
+package dev.k3sautoscaler.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class LocalExecutorTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant START = Instant.parse("2026-11-23T12:00:00Z");
+    private static final String POLL_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:drain-node";
+
+    private final VirtualClock clock = new VirtualClock(START);
+    private final List<Instant> pollTimes = new ArrayList<>();
+
+    private StateMachine loop() throws IOException {
+        return StateMachine.load("loop", Files.readString(Path.of("src/test/resources/asl/loop.asl.json")),
+                Map.of("PollArn", POLL_ARN));
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** A drain stub: empty after {@code emptyAfter} polls; records when it was called. */
+    private TaskInvoker drainStub(int emptyAfter) {
+        return (resource, input, context) -> {
+            pollTimes.add(context.now());
+            ObjectNode out = JSON.createObjectNode();
+            boolean empty = input.get("poll").asInt() >= emptyAfter;
+            return out.put("empty", empty).put("reason", empty ? "node empty" : "2 pods left").put("ignored", 1);
+        };
+    }
+
+    @Test
+    void waitLoop_runsOnTheVirtualClock_untilTheTaskSaysDone() throws IOException {
+        // GIVEN a node that is empty on the third poll
+        LocalExecutor executor = new LocalExecutor(drainStub(2), clock);
+
+        // WHEN
+        Execution execution = executor.run(loop(), "scale-down-1", json("{\"node\":\"w1\",\"attempts\":1,\"waitSeconds\":30}"));
+
+        // THEN it polled at 0 s, 30 s, 60 s and succeeded with the selected result only
+        assertEquals(Execution.Status.SUCCEEDED, execution.status());
+        assertEquals(json("{\"empty\":true,\"reason\":\"node empty\"}"), execution.output());
+        assertEquals(List.of(START, START.plusSeconds(30), START.plusSeconds(60)), pollTimes);
+        assertEquals(List.of("Prepare", "Poll", "IsEmpty?", "CountPoll", "WaitBeforePoll", "Poll", "IsEmpty?", "CountPoll",
+                "WaitBeforePoll", "Poll", "IsEmpty?", "Done"), execution.statePath());
+        assertEquals(12, execution.stateTransitions());
+    }
+
+    @Test
+    void choiceWithAnd_endsInFail_withTheStatesErrorAndCause() throws IOException {
+        Execution execution = new LocalExecutor(drainStub(99), clock)
+                .run(loop(), "scale-down-2", json("{\"node\":\"w1\",\"attempts\":1,\"waitSeconds\":10}"));
+
+        assertEquals(Execution.Status.FAILED, execution.status());
+        assertEquals("DrainTimedOut", execution.error());
+        assertEquals("node still has pods", execution.cause());
+        assertEquals(START.plusSeconds(30), clock.instant(), "three waits of 10 s");
+    }
+
+    @Test
+    void retry_backsOffExactly_thenSucceeds() throws IOException {
+        AtomicInteger calls = new AtomicInteger();
+        TaskInvoker flaky = (resource, input, context) -> {
+            pollTimes.add(context.now());
+            if (calls.incrementAndGet() <= 2) {
+                throw new TaskFailure("Transient", "API 503");
+            }
+            return JSON.createObjectNode().put("empty", true).put("reason", "node empty");
+        };
+
+        Execution execution = new LocalExecutor(flaky, clock).run(loop(), "e", json("{\"node\":\"w\",\"attempts\":0,\"waitSeconds\":5}"));
+
+        // IntervalSeconds 2, BackoffRate 3: retries at +2 s and +2+6 s
+        assertEquals(Execution.Status.SUCCEEDED, execution.status());
+        assertEquals(List.of(START, START.plusSeconds(2), START.plusSeconds(8)), pollTimes);
+        assertEquals(2, execution.history().stream().filter(e -> e.type().equals("LambdaFunctionFailed")).count());
+    }
+
+    @Test
+    void exhaustedRetries_goToCatch_withErrorAndCauseAtResultPath() throws IOException {
+        TaskInvoker broken = (resource, input, context) -> {
+            throw new TaskFailure("Transient", "API 503");
+        };
+
+        Execution execution = new LocalExecutor(broken, clock).run(loop(), "e", json("{\"node\":\"w\",\"attempts\":0,\"waitSeconds\":5}"));
+
+        assertEquals(Execution.Status.SUCCEEDED, execution.status());
+        assertEquals(json("{\"error\":\"Transient\"}"), execution.output());
+        assertEquals(List.of("Prepare", "Poll", "RecordFailure"), execution.statePath());
+    }
+
+    @Test
+    void unhandledJavaException_isNamedByItsFullyQualifiedClass_likeTheLambdaRuntime() throws IOException {
+        TaskInvoker crashing = (resource, input, context) -> {
+            throw new IllegalStateException("boom");
+        };
+
+        Execution execution = new LocalExecutor(crashing, clock).run(loop(), "e", json("{\"node\":\"w\",\"attempts\":0,\"waitSeconds\":5}"));
+
+        assertEquals(json("{\"error\":\"java.lang.IllegalStateException\"}"), execution.output());
+        HistoryEvent failed = execution.history().stream().filter(e -> e.type().equals("LambdaFunctionFailed")).findFirst().orElseThrow();
+        assertEquals("java.lang.IllegalStateException", failed.error());
+        assertTrue(failed.cause().contains("\"errorMessage\":\"boom\""), failed.cause());
+        assertEquals(POLL_ARN, failed.resource());
+    }
+
+    @Test
+    void contextObject_andFormat_reachTheTask() throws IOException {
+        List<JsonNode> inputs = new ArrayList<>();
+        TaskInvoker capture = (resource, input, context) -> {
+            inputs.add(input);
+            return JSON.createObjectNode().put("empty", true).put("reason", "ok");
+        };
+
+        Execution execution = new LocalExecutor(capture, clock).run(loop(), "spot-i-0abc", json("{\"node\":\"w9\",\"attempts\":4,\"waitSeconds\":1}"));
+
+        assertEquals(json("{\"node\":\"w9\",\"poll\":0}"), inputs.getFirst());
+        HistoryEvent prepared = execution.history().stream().filter(e -> e.type().equals("PassStateExited")).findFirst().orElseThrow();
+        JsonNode job = json(prepared.output()).get("job");
+        assertEquals("spot-i-0abc", job.get("execution").asText());
+        assertEquals("drain-w9-4", job.get("label").asText());
+    }
+
+    @Test
+    void missingPath_failsTheExecutionWithStatesRuntime_notCatchable() throws IOException {
+        Execution execution = new LocalExecutor(drainStub(0), clock).run(loop(), "e", json("{\"attempts\":1}"));
+
+        assertEquals(Execution.Status.FAILED, execution.status());
+        assertEquals("States.Runtime", execution.error());
+        assertTrue(execution.cause().contains("$.node"), execution.cause());
+    }
+
+    @Test
+    void history_readsLikeGetExecutionHistory() throws IOException {
+        Execution execution = new LocalExecutor(drainStub(0), clock).run(loop(), "e", json("{\"node\":\"w\",\"attempts\":0,\"waitSeconds\":1}"));
+
+        List<String> types = execution.history().stream().map(HistoryEvent::type).toList();
+        assertEquals(List.of("ExecutionStarted", "PassStateEntered", "PassStateExited", "TaskStateEntered",
+                "LambdaFunctionScheduled", "LambdaFunctionSucceeded", "TaskStateExited", "ChoiceStateEntered",
+                "ChoiceStateExited", "SucceedStateEntered", "SucceedStateExited", "ExecutionSucceeded"), types);
+        assertEquals(1, execution.history().getFirst().id());
+        assertNull(execution.history().getFirst().stateName());
+    }
+
+    @Test
+    void waitingExecution_reportsWhenItWantsToRun_andDoesNotRunEarly() throws IOException {
+        LocalExecutor executor = new LocalExecutor(drainStub(1), clock);
+        Execution execution = executor.start(loop(), "e", json("{\"node\":\"w\",\"attempts\":0,\"waitSeconds\":45}"));
+
+        assertEquals(Execution.Status.WAITING, execution.status());
+        assertEquals(START.plusSeconds(45), execution.waitingUntil());
+        clock.advance(Duration.ofSeconds(44));
+        assertEquals(Execution.Status.WAITING, execution.advance());
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(Execution.Status.SUCCEEDED, execution.advance());
+    }
+
+    @Test
+    void unsupportedDefinitions_failAtLoad_listingEveryProblem() {
+        String definition = """
+                {"StartAt": "A", "Extra": 1, "States": {
+                  "A": {"Type": "Map", "Next": "B"},
+                  "B": {"Type": "Task", "Resource": "${Missing}", "Next": "Nowhere", "Credentials": {}},
+                  "C": {"Type": "Pass", "Parameters": {"x.$": "States.Base64Encode($.a)"}, "End": true},
+                  "D": {"Type": "Choice", "Choices": [{"Variable": "$.a", "StringSounds": "x", "Next": "C"}]},
+                  "E": {"Type": "Wait", "Next": "C"}
+                }}""";
+
+        UnsupportedDefinition error = assertThrows(UnsupportedDefinition.class,
+                () -> StateMachine.load("bad", definition, Map.of()));
+
+        List<String> problems = error.problems();
+        assertTrue(problems.contains("no substitution for ${Missing}"), problems.toString());
+        assertTrue(problems.contains("top-level field Extra is not supported"), problems.toString());
+        assertTrue(problems.contains("state 'A': type Map is not supported"), problems.toString());
+        assertTrue(problems.contains("state 'B': field Credentials is not supported on a Task state"), problems.toString());
+        assertTrue(problems.contains("state 'B'.Next → 'Nowhere' is not a state"), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.contains("States.Base64Encode is not supported")), problems.toString());
+        assertTrue(problems.contains("state 'D'.Choices[0]: operator StringSounds is not supported"), problems.toString());
+        assertTrue(problems.contains("state 'E': a Wait needs exactly one of Seconds, SecondsPath, Timestamp, TimestampPath"),
+                problems.toString());
+    }
+}
