@@ -1,0 +1,107 @@
+package dev.k3sautoscaler.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Runs every scenario under {@code src/test/resources/crosscheck/} on the local executor and on
+ * aws-local-stepfunctions (an independent ASL interpreter, run with the system node), with the same
+ * scripted task answers, and requires the same states entered, the same status and the same output
+ * or error. The closing report is printed by the build.
+ */
+class CrossCheckIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path SCENARIOS = Path.of("src/test/resources/crosscheck");
+    private static int compared;
+    private static int equal;
+
+    static Stream<Path> scenarios() throws IOException {
+        try (Stream<Path> files = Files.list(SCENARIOS)) {
+            return files.filter(f -> !f.getFileName().toString().equals("substitutions.json"))
+                    .filter(f -> f.toString().endsWith(".json")).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void localExecutor_agreesWithAwsLocalStepFunctions(Path scenarioFile) throws Exception {
+        // GIVEN one scenario: a definition, an input and scripted task answers by state name
+        JsonNode scenario = JSON.readTree(scenarioFile.toFile());
+        Path definition = Path.of(scenario.get("machine").asText());
+        Map<String, String> substitutions = JSON.convertValue(JSON.readTree(SCENARIOS.resolve("substitutions.json").toFile()),
+                JSON.getTypeFactory().constructMapType(Map.class, String.class, String.class));
+
+        // WHEN both interpreters run it
+        JsonNode local = runLocally(definition, substitutions, scenario);
+        JsonNode reference = runOnReference(definition, scenarioFile);
+
+        // THEN they took the same path to the same end
+        compared++;
+        assertEquals(reference, local, "local executor vs aws-local-stepfunctions for " + scenarioFile.getFileName());
+        equal++;
+    }
+
+    @AfterAll
+    static void report() {
+        System.out.println("cross-check: " + compared + " paths compared with aws-local-stepfunctions, " + equal + " equal");
+    }
+
+    private static JsonNode runLocally(Path definition, Map<String, String> substitutions, JsonNode scenario) {
+        StateMachine machine = StateMachine.load(definition, substitutions);
+        Map<String, Integer> calls = new HashMap<>();
+        TaskInvoker stubs = (resource, input, context) -> {
+            JsonNode script = scenario.path("stubs").path(context.stateName());
+            if (script.isMissingNode()) {
+                throw new TaskFailure("CrossCheck.NoStub", "no stub for " + context.stateName());
+            }
+            int call = calls.merge(context.stateName(), 1, Integer::sum) - 1;
+            JsonNode step = script.get(Math.min(call, script.size() - 1));
+            if (step.has("error")) {
+                throw new TaskFailure(step.get("error").asText(), step.path("cause").asText(""));
+            }
+            return step.path("echoInput").asBoolean(false) ? input : step.get("result");
+        };
+        Execution execution = new LocalExecutor(stubs, new VirtualClock(Instant.parse("2026-11-23T12:00:00Z")))
+                .run(machine, scenario.get("executionName").asText(), scenario.get("input"));
+        ObjectNode report = JSON.createObjectNode();
+        report.set("statePath", JSON.valueToTree(execution.statePath()));
+        report.put("status", execution.status().name());
+        if (execution.status() == Execution.Status.SUCCEEDED) {
+            report.set("output", execution.output());
+        } else {
+            report.put("error", execution.error());
+        }
+        return report;
+    }
+
+    private static JsonNode runOnReference(Path definition, Path scenarioFile) throws Exception {
+        Path substitutions = SCENARIOS.resolve("substitutions.json");
+        Process process = new ProcessBuilder("bash", "tools/run.sh", "crosscheck",
+                definition.toAbsolutePath().toString(), scenarioFile.toAbsolutePath().toString(),
+                substitutions.toAbsolutePath().toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new AssertionError("aws-local-stepfunctions did not run (is Node.js 20+ installed? see ./autoscaler setup): " + out);
+        }
+        return JSON.readTree(out);
+    }
+
+}
