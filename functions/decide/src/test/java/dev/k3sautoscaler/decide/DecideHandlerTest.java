@@ -1,0 +1,82 @@
+package dev.k3sautoscaler.decide;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.k3sautoscaler.core.config.InvalidConfigurationException;
+import dev.k3sautoscaler.errors.InvalidStepInput;
+import dev.k3sautoscaler.runtime.LocalLambdaContext;
+import dev.k3sautoscaler.runtime.StepJson;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DecideHandlerTest {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-23T12:34:56Z"), ZoneOffset.UTC);
+    private static final Map<String, String> ENV = Map.of("CLUSTER_ID", "k3s-main");
+
+    /** Step input as the ASL passes it: CollectMetrics' output (with its reason) and LoadState's state. */
+    private static final String INPUT = """
+            {"execution": "tick-1",
+             "metrics": {"available": true, "observedAt": "2026-11-23T12:34:50Z", "reason": "4 workers ...",
+               "cpuPercent": 55.0, "cpuSustainedHighPercent": 50.0, "cpuSustainedLowPercent": 60.0,
+               "memoryPercent": 40.0, "memorySustainedLowPercent": 45.0,
+               "unschedulablePods": 7, "unschedulablePodsMaxOverIdleWindow": 7,
+               "unschedulablePodRequests": [%s],
+               "requestedCpuMillisOnWorkers": 5000, "requestedMemoryBytesOnWorkers": 4000000000,
+               "workers": [{"name": "w1", "instanceId": "i-1", "ready": true, "schedulable": true},
+                           {"name": "w2", "instanceId": "i-2", "ready": true, "schedulable": true}]},
+             "state": {"consecutiveFailures": 0, "pendingLaunches": [], "unavailableOfferings": [], "paused": false}}
+            """.formatted(String.join(",", java.util.Collections.nCopies(7,
+            "{\"namespace\": \"shop\", \"name\": \"web\", \"cpuMillis\": 500, \"memoryBytes\": 268435456}")));
+
+    @Test
+    void decide_scalesUpForUnschedulablePods_andNamesTheActuationByTheMinute() throws Exception {
+        DecideHandler handler = new DecideHandler(ENV, CLOCK);
+
+        JsonNode output = StepJson.MAPPER.readTree(handler.invoke(INPUT, LocalLambdaContext.forFunction("decide")));
+
+        assertEquals("SCALE_UP", output.get("action").asText());
+        assertEquals(3, output.get("count").asInt());
+        assertEquals("UNSCHEDULABLE_PODS", output.get("trigger").asText());
+        assertEquals("scale-up +3: 7 unschedulable pods need 3.5 vCPU / 1.8 GiB; capacity in flight 0; 2 → 5 workers",
+                output.get("reason").asText());
+        assertEquals("scale-up-20261123-1234", output.get("actuationName").asText());
+        assertEquals("default", output.get("policy").asText());
+    }
+
+    @Test
+    void seedBaselinePolicy_isChosenByEnvironment() throws Exception {
+        DecideHandler handler = new DecideHandler(Map.of("CLUSTER_ID", "k3s-main", "SCALING_POLICY", "seed-baseline"), CLOCK);
+
+        JsonNode output = StepJson.MAPPER.readTree(handler.invoke(INPUT, LocalLambdaContext.forFunction("decide")));
+
+        assertEquals(1, output.get("count").asInt(), "the baseline adds one worker per tick");
+        assertEquals("seed-baseline", output.get("policy").asText());
+    }
+
+    @Test
+    void missingMetricsAndState_areBothNamed() {
+        DecideHandler handler = new DecideHandler(ENV, CLOCK);
+
+        InvalidStepInput error = assertThrows(InvalidStepInput.class,
+                () -> handler.invoke("{\"execution\": \"tick-1\"}", LocalLambdaContext.forFunction("decide")));
+
+        assertTrue(error.getMessage().endsWith("metrics is required; state is required"), error.getMessage());
+    }
+
+    @Test
+    void badConfiguration_failsAtInit_withEveryProblem() {
+        InvalidConfigurationException error = assertThrows(InvalidConfigurationException.class,
+                () -> new DecideHandler(Map.of("SCALING_POLICY", "karpenter", "CPU_UP", "150"), CLOCK));
+
+        assertEquals(3, error.problems().size(), error.getMessage());
+        assertTrue(error.getMessage().contains("CLUSTER_ID is missing"), error.getMessage());
+        assertTrue(error.getMessage().contains("SCALING_POLICY=karpenter is not one of [default, seed-baseline]"), error.getMessage());
+        assertTrue(error.getMessage().contains("CPU_UP=150 is out of range"), error.getMessage());
+    }
+}
