@@ -1,0 +1,62 @@
+package dev.k3sautoscaler.metrics;
+
+import static dev.k3sautoscaler.core.policy.Quantities.gib;
+import static dev.k3sautoscaler.core.policy.Quantities.percent;
+import static dev.k3sautoscaler.core.policy.Quantities.plural;
+import static dev.k3sautoscaler.core.policy.Quantities.vcpu;
+
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.k3sautoscaler.core.model.ClusterMetrics;
+import dev.k3sautoscaler.core.model.PodRequest;
+import dev.k3sautoscaler.core.model.WorkerNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Output of the CollectMetrics step: the {@link ClusterMetrics} fields at the top level plus a
+ * one-line {@code reason} for the operator. The ASL stores it at {@code $.metrics}; the Decide
+ * step reads that object as a {@code ClusterMetrics} (the extra {@code reason} is ignored), so the
+ * record contract is core's, unchanged.
+ */
+public record CollectMetricsOutput(@JsonUnwrapped ClusterMetrics metrics, String reason) {
+
+    /** The operator's line: what was seen, or why nothing could be. */
+    public static CollectMetricsOutput of(MetricsCollector.Collected collected, Duration pendingUp) {
+        ClusterMetrics metrics = collected.metrics();
+        if (!metrics.available()) {
+            return new CollectMetricsOutput(metrics, "metrics unavailable: " + metrics.unavailableReason());
+        }
+        List<String> parts = new ArrayList<>();
+        parts.add(workers(metrics.workers()));
+        parts.add("CPU " + percent(metrics.cpuPercent()) + " (lowest " + percent(metrics.cpuSustainedHighPercent())
+                + " over the sustain window, highest " + percent(metrics.cpuSustainedLowPercent())
+                + " over the idle window), memory " + percent(metrics.memoryPercent())
+                + " (highest " + percent(metrics.memorySustainedLowPercent()) + " over the idle window)");
+        parts.add(unschedulable(metrics, pendingUp));
+        parts.add("requests on workers " + vcpu(metrics.requestedCpuMillisOnWorkers()) + " / "
+                + gib(metrics.requestedMemoryBytesOnWorkers()));
+        parts.addAll(collected.notes());
+        return new CollectMetricsOutput(metrics, String.join("; ", parts));
+    }
+
+    private static String workers(List<WorkerNode> workers) {
+        long ready = workers.stream().filter(WorkerNode::ready).count();
+        long cordoned = workers.stream().filter(worker -> !worker.schedulable()).count();
+        return plural(workers.size(), "worker") + " (" + ready + " ready" + (cordoned > 0 ? ", " + cordoned + " cordoned" : "") + ")";
+    }
+
+    private static String unschedulable(ClusterMetrics metrics, Duration pendingUp) {
+        int count = metrics.unschedulablePods();
+        if (count == 0) {
+            return "no pod unschedulable for " + pendingUp.toSeconds() + " s"
+                    + (metrics.unschedulablePodsMaxOverIdleWindow() > 0
+                    ? " (up to " + metrics.unschedulablePodsMaxOverIdleWindow() + " within the idle window)" : "");
+        }
+        String line = plural(count, "pod") + " unschedulable for " + pendingUp.toSeconds() + " s+ need "
+                + vcpu(metrics.unschedulableCpuMillis()) + " / " + gib(metrics.unschedulableMemoryBytes());
+        PodRequest largest = metrics.unschedulablePodRequests().isEmpty() ? null : metrics.unschedulablePodRequests().getFirst();
+        return largest == null ? line : line + " (largest " + largest.qualifiedName() + " " + vcpu(largest.cpuMillis())
+                + " / " + gib(largest.memoryBytes()) + ")";
+    }
+}

@@ -1,0 +1,278 @@
+package dev.k3sautoscaler.metrics;
+
+import dev.k3sautoscaler.core.model.ClusterMetrics;
+import dev.k3sautoscaler.core.model.PodRequest;
+import dev.k3sautoscaler.core.model.WorkerNode;
+import dev.k3sautoscaler.metrics.ClusterQueries.Query;
+import dev.k3sautoscaler.metrics.QueryResult.Failed;
+import dev.k3sautoscaler.metrics.QueryResult.Sample;
+import dev.k3sautoscaler.metrics.QueryResult.Samples;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs {@link ClusterQueries} against Prometheus at one instant and turns the answers into the
+ * core {@link ClusterMetrics}. Any failed query, a required series that is missing or not a
+ * number, or data older than {@link #MAX_SAMPLE_AGE} makes the whole result unavailable with the
+ * reason: the policy then does nothing, and a missing value is never reported as zero.
+ */
+public final class MetricsCollector {
+    /**
+     * KSM and node-exporter are scraped every 15 s: two missed scrapes plus 15 s of slack. Older data
+     * means the exporter or its scrape is down, and the numbers describe the past.
+     */
+    public static final Duration MAX_SAMPLE_AGE = Duration.ofSeconds(45);
+    /** Bin packing needs requests, not every pod: 500 pods is 50+ new t3.small nodes, far past MAX_WORKERS. */
+    public static final int MAX_POD_REQUESTS = 500;
+
+    /** {@code aws:///<availability-zone>/<instance-id>}, as the kubelet's --provider-id sets it on EC2. */
+    private static final Pattern AWS_PROVIDER_ID = Pattern.compile("aws:///[^/]*/(i-[0-9a-f]+)");
+    private static final double MILLIS_PER_CORE = 1000.0;
+
+    private final PrometheusClient prometheus;
+    private final ClusterQueries queries;
+
+    public MetricsCollector(PrometheusClient prometheus, ClusterQueries queries) {
+        this.prometheus = prometheus;
+        this.queries = queries;
+    }
+
+    /** The metrics plus notes an operator should see (workers not measured, a truncated pod list). */
+    public record Collected(ClusterMetrics metrics, List<String> notes) {
+        public Collected {
+            notes = List.copyOf(notes);
+        }
+
+        static Collected unavailable(String reason, Instant at) {
+            return new Collected(ClusterMetrics.unavailable(reason, at), List.of());
+        }
+    }
+
+    /** Evaluates every query at {@code at} (in parallel, each bounded by the client's timeouts). */
+    public Collected collect(Instant at) {
+        Map<Query, CompletableFuture<QueryResult>> pending = new EnumMap<>(Query.class);
+        queries.all().forEach((name, promql) -> pending.put(name, prometheus.query(promql, at)));
+        Map<Query, QueryResult> results = new EnumMap<>(Query.class);
+        pending.forEach((name, future) -> results.put(name, future.join()));
+        return assemble(results, at);
+    }
+
+    /** Pure: the answers of every query at {@code at} → metrics or the reason there are none. */
+    static Collected assemble(Map<Query, QueryResult> results, Instant at) {
+        List<Map.Entry<Query, Failed>> failures = results.entrySet().stream()
+                .filter(entry -> entry.getValue() instanceof Failed)
+                .map(entry -> Map.entry(entry.getKey(), (Failed) entry.getValue()))
+                .toList();
+        if (!failures.isEmpty()) {
+            Map.Entry<Query, Failed> first = failures.getFirst();
+            String scope = failures.size() == results.size() ? " (all " + results.size() + " queries)"
+                    : " for " + label(first.getKey()) + " (" + failures.size() + " of " + results.size() + " queries failed)";
+            return Collected.unavailable(first.getValue().describe() + scope, at);
+        }
+        Answers answers = new Answers(results);
+        try {
+            return answers.read(at);
+        } catch (Unusable e) {
+            return Collected.unavailable(e.getMessage(), at);
+        }
+    }
+
+    /** A required value is missing, stale or not a number; the message is the operator's reason. */
+    private static final class Unusable extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Unusable(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private record Answers(Map<Query, QueryResult> results) {
+
+        Collected read(Instant at) throws Unusable {
+            List<String> notes = new ArrayList<>();
+            double ksmNewest = required(Query.KSM_NEWEST_SAMPLE,
+                    "kube-state-metrics has no kube_node_info series: is it deployed and scraped?");
+            requireFresh("kube-state-metrics", ksmNewest, at);
+            required(Query.CONTROL_PLANE_NODES, "no node has the control-plane role in kube_node_role (needs"
+                    + " kube-state-metrics v2.x): without it the master would be counted as a worker");
+
+            List<WorkerNode> workers = workers();
+            Utilization utilization = workers.isEmpty() ? Utilization.NO_WORKERS : utilization(workers, at, notes);
+
+            List<PodRequest> unschedulable = unschedulablePods();
+            int unschedulableCount = unschedulable.size();
+            if (unschedulableCount > MAX_POD_REQUESTS) {
+                notes.add("unschedulable pod list truncated to the " + MAX_POD_REQUESTS + " largest of "
+                        + unschedulableCount);
+                unschedulable = unschedulable.subList(0, MAX_POD_REQUESTS);
+            }
+            int maxOverIdleWindow = (int) Math.max(unschedulableCount,
+                    Math.round(required(Query.UNSCHEDULABLE_MAX_OVER_IDLE_WINDOW, "no unschedulable-pod history")));
+            Map<String, Double> requested = byResource(Query.REQUESTED_ON_WORKERS);
+
+            ClusterMetrics metrics = new ClusterMetrics(true, null, at,
+                    utilization.cpu, utilization.cpuSustainedHigh, utilization.cpuSustainedLow,
+                    utilization.memory, utilization.memorySustainedLow,
+                    unschedulableCount, unschedulable, maxOverIdleWindow,
+                    Math.round(requested.getOrDefault("cpu", 0.0) * MILLIS_PER_CORE),
+                    Math.round(requested.getOrDefault("memory", 0.0)),
+                    workers);
+            return new Collected(metrics, notes);
+        }
+
+        /**
+         * Percentages of the measured workers. With no worker at all there is no capacity to be busy:
+         * utilization is 0 by definition (so MIN_WORKERS can still be restored), not a guess.
+         */
+        private record Utilization(Double cpu, Double cpuSustainedHigh, Double cpuSustainedLow,
+                                   Double memory, Double memorySustainedLow) {
+            static final Utilization NO_WORKERS = new Utilization(0.0, 0.0, 0.0, 0.0, 0.0);
+        }
+
+        private Utilization utilization(List<WorkerNode> workers, Instant at, List<String> notes) throws Unusable {
+            List<Sample> exporters = samples(Query.NODE_EXPORTER_SAMPLES);
+            if (exporters.isEmpty()) {
+                throw new Unusable("node-exporter reports none of the " + workers.size()
+                        + " workers (is it running there, and does the scrape set the node label?)");
+            }
+            double newest = exporters.stream().mapToDouble(Sample::value).max().orElseThrow();
+            requireFresh("node-exporter", newest, at);
+            if (exporters.size() < workers.size()) {
+                List<String> measured = exporters.stream().map(sample -> sample.label("node")).toList();
+                notes.add("CPU and memory measured on " + exporters.size() + " of " + workers.size() + " workers (no"
+                        + " node-exporter data from " + String.join(", ", workers.stream().map(WorkerNode::name)
+                        .filter(name -> !measured.contains(name)).limit(5).toList()) + ")");
+            }
+            return new Utilization(
+                    percent(Query.CPU_PERCENT), percent(Query.CPU_SUSTAINED_HIGH), percent(Query.CPU_SUSTAINED_LOW),
+                    percent(Query.MEMORY_PERCENT), percent(Query.MEMORY_SUSTAINED_LOW));
+        }
+
+        private List<WorkerNode> workers() {
+            Map<String, Double> ready = byLabel(Query.WORKER_READY, "node");
+            Map<String, Double> cordoned = byLabel(Query.WORKER_CORDONED, "node");
+            return samples(Query.WORKER_NODES).stream()
+                    .filter(sample -> sample.label("node") != null)
+                    .map(sample -> {
+                        String node = sample.label("node");
+                        // Ready defaults to false (no evidence of Ready); spec.unschedulable defaults to false.
+                        return new WorkerNode(node, instanceId(sample.label("provider_id")),
+                                ready.getOrDefault(node, 0.0) == 1.0,
+                                cordoned.getOrDefault(node, 0.0) != 1.0);
+                    })
+                    .distinct()
+                    .sorted(Comparator.comparing(WorkerNode::name))
+                    .toList();
+        }
+
+        /** Every unschedulable pod with its summed requests (0 when it requests nothing), largest first. */
+        private List<PodRequest> unschedulablePods() throws Unusable {
+            Map<String, double[]> requests = new HashMap<>();
+            for (Sample sample : samples(Query.UNSCHEDULABLE_POD_REQUESTS)) {
+                double[] pair = requests.computeIfAbsent(podKey(sample), key -> new double[2]);
+                String resource = sample.label("resource");
+                if ("cpu".equals(resource)) {
+                    pair[0] += finite(sample.value(), "a CPU request");
+                } else if ("memory".equals(resource)) {
+                    pair[1] += finite(sample.value(), "a memory request");
+                }
+            }
+            List<PodRequest> pods = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            for (Sample sample : samples(Query.UNSCHEDULABLE_PODS)) {
+                String key = podKey(sample);
+                if (!seen.add(key)) {
+                    continue;
+                }
+                double[] pair = requests.getOrDefault(key, new double[2]);
+                pods.add(new PodRequest(sample.label("namespace"), sample.label("pod"),
+                        Math.round(pair[0] * MILLIS_PER_CORE), Math.round(pair[1])));
+            }
+            pods.sort(Comparator.comparingLong(PodRequest::cpuMillis).reversed()
+                    .thenComparing(Comparator.comparingLong(PodRequest::memoryBytes).reversed())
+                    .thenComparing(PodRequest::qualifiedName));
+            return pods;
+        }
+
+        private static String podKey(Sample sample) {
+            return sample.label("namespace") + "/" + sample.label("pod");
+        }
+
+        private Map<String, Double> byResource(Query query) throws Unusable {
+            Map<String, Double> values = new HashMap<>();
+            for (Sample sample : samples(query)) {
+                values.put(sample.label("resource"), finite(sample.value(), label(query)));
+            }
+            return values;
+        }
+
+        private Map<String, Double> byLabel(Query query, String labelName) {
+            Map<String, Double> values = new HashMap<>();
+            samples(query).forEach(sample -> values.put(sample.label(labelName), sample.value()));
+            return values;
+        }
+
+        private List<Sample> samples(Query query) {
+            return ((Samples) results.get(query)).samples();
+        }
+
+        private double required(Query query, String whenMissing) throws Unusable {
+            OptionalDouble value = single(query);
+            if (value.isEmpty()) {
+                throw new Unusable(whenMissing);
+            }
+            return finite(value.getAsDouble(), label(query));
+        }
+
+        /** A percentage rounded to 0.01 and clamped to 0..100 (rate() extrapolation can overshoot a little). */
+        private Double percent(Query query) throws Unusable {
+            double value = required(query, "no data for " + label(query) + " although workers are measured");
+            double clamped = Math.max(0.0, Math.min(100.0, value));
+            return Math.round(clamped * 100.0) / 100.0;
+        }
+
+        private OptionalDouble single(Query query) {
+            List<Sample> samples = samples(query);
+            return samples.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(samples.getFirst().value());
+        }
+
+        private static double finite(double value, String what) throws Unusable {
+            if (Double.isNaN(value) || Double.isInfinite(value)) {
+                throw new Unusable(what + " is not a number (" + value + ")");
+            }
+            return value;
+        }
+
+        private static void requireFresh(String source, double newestEpochSeconds, Instant at) throws Unusable {
+            long ageSeconds = Math.round(at.toEpochMilli() / 1000.0 - newestEpochSeconds);
+            if (ageSeconds > MAX_SAMPLE_AGE.toSeconds()) {
+                throw new Unusable(source + " data is stale: its newest sample is " + ageSeconds
+                        + " s old (limit " + MAX_SAMPLE_AGE.toSeconds() + " s)");
+            }
+        }
+    }
+
+    static String instanceId(String providerId) {
+        if (providerId == null) {
+            return null;
+        }
+        Matcher match = AWS_PROVIDER_ID.matcher(providerId);
+        return match.matches() ? match.group(1) : null;
+    }
+
+    private static String label(Query query) {
+        return query.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,177 @@
+package dev.k3sautoscaler.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.k3sautoscaler.core.model.ClusterMetrics;
+import dev.k3sautoscaler.core.model.PodRequest;
+import dev.k3sautoscaler.core.model.WorkerNode;
+import dev.k3sautoscaler.metrics.ClusterQueries.Query;
+import dev.k3sautoscaler.metrics.QueryResult.Failed;
+import dev.k3sautoscaler.metrics.QueryResult.Failure;
+import dev.k3sautoscaler.metrics.QueryResult.Sample;
+import dev.k3sautoscaler.metrics.QueryResult.Samples;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Turning query answers into ClusterMetrics, on hand-made answers (the queries are checked in the *IT tests). */
+class MetricsCollectorTest {
+    private static final Instant AT = Instant.parse("2026-03-02T12:00:00Z");
+
+    @Test
+    void healthyAnswers_becomeAvailableMetrics() {
+        // WHEN
+        ClusterMetrics metrics = MetricsCollector.assemble(healthy(), AT).metrics();
+
+        // THEN
+        assertTrue(metrics.available(), metrics::unavailableReason);
+        assertEquals(42.13, metrics.cpuPercent());
+        assertEquals(List.of(new WorkerNode("w1", "i-0123456789abcdef0", true, true)), metrics.workers());
+        assertEquals(1500L, metrics.requestedCpuMillisOnWorkers());
+    }
+
+    @Test
+    void failedQuery_makesEverythingUnavailable_namingTheQuery() {
+        // GIVEN
+        Map<Query, QueryResult> answers = healthy();
+        answers.put(Query.CPU_SUSTAINED_HIGH, new Failed(Failure.QUERY_ERROR, "HTTP 422, execution: query timed out"));
+
+        // WHEN
+        ClusterMetrics metrics = MetricsCollector.assemble(answers, AT).metrics();
+
+        // THEN
+        assertFalse(metrics.available());
+        assertEquals("Prometheus rejected the query (HTTP 422, execution: query timed out) for cpu_sustained_high"
+                + " (1 of 15 queries failed)", metrics.unavailableReason());
+    }
+
+    @Test
+    void notANumber_isUnavailable_neverZero() {
+        // GIVEN
+        Map<Query, QueryResult> answers = healthy();
+        answers.put(Query.MEMORY_PERCENT, scalar(Double.NaN));
+
+        // WHEN
+        ClusterMetrics metrics = MetricsCollector.assemble(answers, AT).metrics();
+
+        // THEN
+        assertFalse(metrics.available());
+        assertEquals("memory_percent is not a number (NaN)", metrics.unavailableReason());
+        assertNull(metrics.memoryPercent());
+    }
+
+    @Test
+    void missingCpuWhileWorkersAreMeasured_isUnavailable() {
+        // GIVEN
+        Map<Query, QueryResult> answers = healthy();
+        answers.put(Query.CPU_PERCENT, new Samples(List.of()));
+
+        // WHEN
+        ClusterMetrics metrics = MetricsCollector.assemble(answers, AT).metrics();
+
+        // THEN
+        assertEquals("no data for cpu_percent although workers are measured", metrics.unavailableReason());
+    }
+
+    @Test
+    void staleNodeExporter_isUnavailable() {
+        // GIVEN the newest node-exporter sample is 60 s old
+        Map<Query, QueryResult> answers = healthy();
+        answers.put(Query.NODE_EXPORTER_SAMPLES, new Samples(List.of(node("w1", AT.getEpochSecond() - 60))));
+
+        // WHEN
+        ClusterMetrics metrics = MetricsCollector.assemble(answers, AT).metrics();
+
+        // THEN
+        assertEquals("node-exporter data is stale: its newest sample is 60 s old (limit 45 s)", metrics.unavailableReason());
+    }
+
+    @Test
+    void manyUnschedulablePods_keepTheExactCount_andTheLargestRequests() {
+        // GIVEN 600 unschedulable pods; pod-599 is the largest
+        Map<Query, QueryResult> answers = healthy();
+        List<Sample> pods = new ArrayList<>();
+        List<Sample> requests = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            pods.add(new Sample(Map.of("namespace", "load", "pod", "pod-" + i, "uid", "u" + i), 1));
+            requests.add(new Sample(Map.of("namespace", "load", "pod", "pod-" + i, "resource", "cpu"), (i + 1) / 1000.0));
+        }
+        answers.put(Query.UNSCHEDULABLE_PODS, new Samples(pods));
+        answers.put(Query.UNSCHEDULABLE_POD_REQUESTS, new Samples(requests));
+
+        // WHEN
+        MetricsCollector.Collected collected = MetricsCollector.assemble(answers, AT);
+
+        // THEN
+        ClusterMetrics metrics = collected.metrics();
+        assertEquals(600, metrics.unschedulablePods());
+        assertEquals(600, metrics.unschedulablePodsMaxOverIdleWindow());
+        assertEquals(MetricsCollector.MAX_POD_REQUESTS, metrics.unschedulablePodRequests().size());
+        assertEquals(new PodRequest("load", "pod-599", 600, 0), metrics.unschedulablePodRequests().getFirst());
+        assertEquals(List.of("unschedulable pod list truncated to the 500 largest of 600"), collected.notes());
+    }
+
+    @Test
+    void workerWithoutReadySeries_isNotReady_andCordonedOneIsNotSchedulable() {
+        // GIVEN
+        Map<Query, QueryResult> answers = healthy();
+        answers.put(Query.WORKER_NODES, new Samples(List.of(
+                new Sample(Map.of("node", "w1", "provider_id", "aws:///eu-west-1a/i-0123456789abcdef0"), 1),
+                new Sample(Map.of("node", "w2", "provider_id", "k3s://w2"), 1))));
+        answers.put(Query.WORKER_READY, new Samples(List.of(new Sample(Map.of("node", "w1"), 1))));
+        answers.put(Query.WORKER_CORDONED, new Samples(List.of(new Sample(Map.of("node", "w1"), 1),
+                new Sample(Map.of("node", "w2"), 0))));
+
+        // WHEN
+        ClusterMetrics metrics = MetricsCollector.assemble(answers, AT).metrics();
+
+        // THEN
+        assertEquals(List.of(new WorkerNode("w1", "i-0123456789abcdef0", true, false),
+                new WorkerNode("w2", null, false, true)), metrics.workers());
+    }
+
+    @Test
+    void instanceId_isReadOnlyFromAnAwsProviderId() {
+        assertEquals("i-0abc", MetricsCollector.instanceId("aws:///eu-west-1a/i-0abc"));
+        assertNull(MetricsCollector.instanceId("k3s://w1"));
+        assertNull(MetricsCollector.instanceId("aws:///eu-west-1a/"));
+        assertNull(MetricsCollector.instanceId(null));
+    }
+
+    /** A one-worker cluster where everything answered. */
+    private static Map<Query, QueryResult> healthy() {
+        Map<Query, QueryResult> answers = new EnumMap<>(Query.class);
+        answers.put(Query.KSM_NEWEST_SAMPLE, scalar(AT.getEpochSecond() - 10));
+        answers.put(Query.CONTROL_PLANE_NODES, scalar(1));
+        answers.put(Query.WORKER_NODES, new Samples(List.of(
+                new Sample(Map.of("node", "w1", "provider_id", "aws:///eu-west-1a/i-0123456789abcdef0"), 1))));
+        answers.put(Query.WORKER_READY, new Samples(List.of(new Sample(Map.of("node", "w1"), 1))));
+        answers.put(Query.WORKER_CORDONED, new Samples(List.of(new Sample(Map.of("node", "w1"), 0))));
+        answers.put(Query.NODE_EXPORTER_SAMPLES, new Samples(List.of(node("w1", AT.getEpochSecond() - 5))));
+        answers.put(Query.CPU_PERCENT, scalar(42.1275));
+        answers.put(Query.CPU_SUSTAINED_HIGH, scalar(40));
+        answers.put(Query.CPU_SUSTAINED_LOW, scalar(45));
+        answers.put(Query.MEMORY_PERCENT, scalar(50));
+        answers.put(Query.MEMORY_SUSTAINED_LOW, scalar(55));
+        answers.put(Query.UNSCHEDULABLE_PODS, new Samples(List.of()));
+        answers.put(Query.UNSCHEDULABLE_POD_REQUESTS, new Samples(List.of()));
+        answers.put(Query.UNSCHEDULABLE_MAX_OVER_IDLE_WINDOW, scalar(0));
+        answers.put(Query.REQUESTED_ON_WORKERS, new Samples(List.of(
+                new Sample(Map.of("resource", "cpu"), 1.5), new Sample(Map.of("resource", "memory"), 1e9))));
+        return answers;
+    }
+
+    private static Samples scalar(double value) {
+        return new Samples(List.of(new Sample(Map.of(), value)));
+    }
+
+    private static Sample node(String name, double sampleTime) {
+        return new Sample(Map.of("node", name), sampleTime);
+    }
+}
