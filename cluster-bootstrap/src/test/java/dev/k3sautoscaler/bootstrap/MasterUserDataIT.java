@@ -1,0 +1,195 @@
+package dev.k3sautoscaler.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole master user data run by the real bash, with K3s, kubectl, SSM, S3, IMDS and systemd
+ * stubbed at the command boundary and the system paths redirected into a temporary directory.
+ * The bootstrap asset is a real zip of manifests/ and prometheus/, extracted by the script.
+ */
+class MasterUserDataIT {
+    private static final String SA_TOKEN = "eyJhbGciOiJSUzI1NiJ9.service-account-token";
+    private static final String CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n";
+    private static final Map<String, String> PLACEHOLDERS = Map.of(
+            "__K3S_VERSION__", "v1.33.2+k3s1",
+            "__JOIN_TOKEN_PARAM__", "/k3s/join-token",
+            "__MASTER_ADDRESS_PARAM__", "/k3s/master-address",
+            "__API_TOKEN_PARAM__", "/k3s/api-token",
+            "__CA_CERT_PARAM__", "/k3s/ca-cert",
+            "__BOOTSTRAP_ASSET_URL__", "s3://assets/bootstrap.zip",
+            "__API_SERVER_SAN__", "203.0.113.10");
+
+    @TempDir
+    Path work;
+    private Path calls;
+    private Path asset;
+    private Path k3s;
+
+    @BeforeEach
+    void prepare() throws IOException {
+        calls = work.resolve("calls.log");
+        asset = work.resolve("asset.zip");
+        zipBootstrapAsset(asset);
+        // kubectl through the stubbed k3s binary: records its calls, answers what the script reads.
+        k3s = work.resolve("k3s");
+        Files.writeString(k3s, """
+                #!/bin/bash
+                [ "$1" = kubectl ] || exit 64
+                shift
+                echo "kubectl $*" >> "%s"
+                case "$*" in
+                  "get --raw=/readyz") echo ok ;;
+                  *"create configmap"*) echo "configmap from: $(ls "${6#--from-file=}" | tr '\\n' ' ')" ;;
+                  "apply -f -") cat >> "%1$s" ;;
+                  *"jsonpath={.data.token}") printf '%%s' '%s' | base64 -w0 ;;
+                  *'jsonpath={.data.ca\\.crt}') printf '%%s' '%s' | base64 -w0 ;;
+                esac
+                """.formatted(calls, SA_TOKEN, CA_PEM));
+        Files.setPosixFilePermissions(k3s, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    private String stubs() {
+        return ShellStubs.sleep(false) + ShellStubs.curl(Map.of(
+                "instance-id", "i-0fedcba9876543210",
+                "placement/availability-zone", "eu-west-1a",
+                "placement/region", "eu-west-1",
+                "local-ipv4", "10.0.1.10",
+                "instance-type", "t3.medium"), calls) + """
+                aws() {
+                  case "$1 $2" in
+                    "s3 cp") echo "s3 cp $4" >> "%1$s"; cp "%2$s" "$5" ;;
+                    "ssm put-parameter") printf 'put %%s %%s [%%s]\\n' "$4" "$6" "$(cat "${8#file://}")" >> "%1$s" ;;
+                    *) return 1 ;;
+                  esac
+                }
+                systemctl() {
+                  echo "systemctl $*" >> "%1$s"
+                  # K3s writes the agent token in secure form once the server runs.
+                  mkdir -p "%3$s"
+                  printf 'K10cafe::node:%%s\\n' "$(cat "%4$s/agent-token")" > "%3$s/agent-token"
+                }
+                """.formatted(calls, asset, work.resolve("server"), work.resolve("etc"));
+    }
+
+    private ExternalTool.Result runMaster() throws IOException {
+        Path script = work.resolve("master-user-data.sh");
+        Files.writeString(script, UserDataTemplates.load().renderForTest("master", PLACEHOLDERS, stubs(), Map.of(
+                "/usr/local/bin/k3s", k3s.toString(),
+                "/etc/rancher/k3s", work.resolve("etc").toString(),
+                "/var/lib/rancher/k3s/server", work.resolve("server").toString(),
+                "/opt/k3s-autoscaler/bootstrap", work.resolve("bootstrap").toString())));
+        return ExternalTool.BASH.run(work, script.toString());
+    }
+
+    @Test
+    void master_publishesJoinInformationBeforeTheManifests_andTheApiCredentialsAfter() throws IOException {
+        // WHEN
+        ExternalTool.Result result = runMaster();
+
+        // THEN the SSM writes carry exactly the values (no trailing newline), in boot order
+        assertTrue(result.succeeded(), result.output());
+        String secret = Files.readString(work.resolve("etc/agent-token"));
+        String log = Files.readString(calls);
+        int joinToken = log.indexOf("put /k3s/join-token SecureString [K10cafe::node:" + secret + "]\n");
+        int address = log.indexOf("put /k3s/master-address String [10.0.1.10]\n");
+        int manifests = log.indexOf("s3 cp s3://assets/bootstrap.zip\n");
+        int apiToken = log.indexOf("put /k3s/api-token SecureString [" + SA_TOKEN + "]\n");
+        int ca = log.indexOf("put /k3s/ca-cert String [" + CA_PEM.strip() + "]\n");
+        assertTrue(joinToken >= 0 && address > joinToken && manifests > address && apiToken > manifests && ca > apiToken,
+                "workers can join before the monitoring stack is applied; the API credentials come last:\n" + log);
+        assertTrue(secret.matches("[0-9a-f]{64}"), "a 256-bit agent secret: " + secret);
+    }
+
+    @Test
+    void master_appliesTheNamespacesFirst_thenThePrometheusConfigMap_thenEveryManifest() throws IOException {
+        ExternalTool.Result result = runMaster();
+
+        assertTrue(result.succeeded(), result.output());
+        List<String> kubectl = Files.readAllLines(calls).stream().filter(l -> l.startsWith("kubectl ")
+                && !l.contains("readyz") && !l.contains("get secret")).toList();
+        Path bootstrap = work.resolve("bootstrap");
+        assertEquals("kubectl apply -f " + bootstrap + "/manifests/00-namespaces.yaml", kubectl.get(0));
+        // The two sides of the ConfigMap pipeline run concurrently: either may log first.
+        assertEquals(Set.of("kubectl -n monitoring create configmap prometheus-config --from-file=" + bootstrap
+                        + "/prometheus/ --dry-run=client -o yaml", "kubectl apply -f -"),
+                Set.copyOf(kubectl.subList(1, 3)));
+        assertEquals("kubectl apply -f " + bootstrap + "/manifests/", kubectl.get(3));
+        assertTrue(kubectl.get(4).startsWith("kubectl -n monitoring patch deployment prometheus --type merge -p "
+                + "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"k3s-autoscaler/config-sha256\":\""), kubectl.get(4));
+        assertTrue(Files.readString(calls).contains("configmap from: autoscaler-rules.yml prometheus.yml"));
+    }
+
+    @Test
+    void master_configuresATaintedServer_reachableAtItsPublicAddress_andNeverManaged() throws IOException {
+        ExternalTool.Result result = runMaster();
+
+        assertTrue(result.succeeded(), result.output());
+        String config = Files.readString(work.resolve("etc/config.yaml"));
+        assertAll(
+                () -> assertTrue(config.contains("tls-san:\n  - \"10.0.1.10\"\n  - \"203.0.113.10\"\n"), config),
+                () -> assertTrue(config.contains("- \"node-role.kubernetes.io/control-plane=true:NoSchedule\""), config),
+                () -> assertTrue(config.contains("- \"provider-id=aws:///eu-west-1a/i-0fedcba9876543210\""), config),
+                () -> assertTrue(config.contains("agent-token-file: \"" + work.resolve("etc/agent-token") + "\""), config),
+                () -> assertFalse(config.contains("k3s-autoscaler/managed"), config),
+                () -> assertTrue(Files.readString(calls).contains("installer exec=server version=v1.33.2+k3s1")));
+    }
+
+    @Test
+    void master_rerun_keepsTheAgentSecret_soJoinedWorkersStayValid() throws IOException {
+        // GIVEN a first boot
+        assertTrue(runMaster().succeeded());
+        String first = Files.readString(work.resolve("etc/agent-token"));
+
+        // WHEN the script runs again on the same instance
+        ExternalTool.Result again = runMaster();
+
+        // THEN the agent secret and the published join token are unchanged
+        assertTrue(again.succeeded(), again.output());
+        assertEquals(first, Files.readString(work.resolve("etc/agent-token")));
+        long joinTokenWrites = Files.readAllLines(calls).stream()
+                .filter(l -> l.equals("put /k3s/join-token SecureString [K10cafe::node:" + first + "]")).count();
+        assertEquals(2, joinTokenWrites);
+    }
+
+    @Test
+    void master_neverPrintsASecret() throws IOException {
+        ExternalTool.Result result = runMaster();
+
+        String secret = Files.readString(work.resolve("etc/agent-token"));
+        assertAll(
+                () -> assertTrue(result.succeeded(), result.output()),
+                () -> assertFalse(result.output().contains(secret), result.output()),
+                () -> assertFalse(result.output().contains(SA_TOKEN), result.output()),
+                () -> assertTrue(result.output().contains("master bootstrap done"), result.output()));
+    }
+
+    /** The bootstrap asset as the CDK stack uploads it: manifests/ and prometheus/ at the zip's root. */
+    private static void zipBootstrapAsset(Path zip) throws IOException {
+        try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream archive = new ZipOutputStream(out)) {
+            for (Path dir : List.of(BootstrapFiles.MANIFESTS, BootstrapFiles.PROMETHEUS)) {
+                for (Path file : BootstrapFiles.list(dir, ".yaml", ".yml")) {
+                    archive.putNextEntry(new ZipEntry(dir.getFileName() + "/" + file.getFileName()));
+                    archive.write(Files.readAllBytes(file));
+                    archive.closeEntry();
+                }
+            }
+        }
+    }
+}
