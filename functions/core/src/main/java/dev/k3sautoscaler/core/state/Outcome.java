@@ -1,0 +1,95 @@
+package dev.k3sautoscaler.core.state;
+
+import dev.k3sautoscaler.core.model.PendingLaunch;
+import dev.k3sautoscaler.core.model.UnavailableOffering;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What one step of an execution did, to be applied to the cluster's {@link dev.k3sautoscaler.core.model.ScalingState}
+ * and written to the event log.
+ *
+ * @param action                  what was attempted
+ * @param result                  how it ended
+ * @param count                   instances launched / terminated / drained; absent means 0
+ * @param instanceIds             the instances concerned, for the event log
+ * @param reason                  one line for the operator: what happened and why
+ * @param error                   the error name when an error ended the step (the ASL Catch's {@code Error}), else null
+ * @param addPendingLaunches      instances just launched that are not Ready yet (capacity in flight)
+ * @param clearPendingLaunches    instance ids no longer in flight: joined, terminated, or never joined
+ * @param addUnavailableOfferings offerings that reported insufficient capacity, skipped until their {@code until}
+ */
+public record Outcome(
+        OutcomeAction action,
+        OutcomeResult result,
+        Integer count,
+        List<String> instanceIds,
+        String reason,
+        String error,
+        List<PendingLaunch> addPendingLaunches,
+        List<String> clearPendingLaunches,
+        List<UnavailableOffering> addUnavailableOfferings) {
+
+    public Outcome {
+        count = count == null ? 0 : count;
+        instanceIds = copy(instanceIds);
+        addPendingLaunches = copy(addPendingLaunches);
+        clearPendingLaunches = copy(clearPendingLaunches);
+        addUnavailableOfferings = copy(addUnavailableOfferings);
+    }
+
+    /** A plain outcome without state side-lists (NOOP, SCALE_DOWN, PAUSE...). */
+    public static Outcome of(OutcomeAction action, OutcomeResult result, int count, String reason) {
+        return new Outcome(action, result, count, List.of(), reason, null, List.of(), List.of(), List.of());
+    }
+
+    /** Every problem at once, so a bad Record input names all of them; empty when valid. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        if (action == null) {
+            problems.add("outcome.action is required (one of " + List.of(OutcomeAction.values()) + ")");
+        }
+        if (result == null) {
+            problems.add("outcome.result is required (one of " + List.of(OutcomeResult.values()) + ")");
+        }
+        if (count < 0) {
+            problems.add("outcome.count cannot be negative");
+        }
+        if (reason == null || reason.isBlank()) {
+            problems.add("outcome.reason is required");
+        }
+        for (int i = 0; i < instanceIds.size(); i++) {
+            if (blank(instanceIds.get(i))) {
+                problems.add("outcome.instanceIds[" + i + "] is blank");
+            }
+        }
+        for (int i = 0; i < addPendingLaunches.size(); i++) {
+            PendingLaunch launch = addPendingLaunches.get(i);
+            if (launch == null || blank(launch.instanceId()) || launch.launchedAt() == null) {
+                problems.add("outcome.addPendingLaunches[" + i + "] needs instanceId and launchedAt");
+            }
+        }
+        for (int i = 0; i < clearPendingLaunches.size(); i++) {
+            if (blank(clearPendingLaunches.get(i))) {
+                problems.add("outcome.clearPendingLaunches[" + i + "] is blank");
+            }
+        }
+        for (int i = 0; i < addUnavailableOfferings.size(); i++) {
+            UnavailableOffering offering = addUnavailableOfferings.get(i);
+            if (offering == null || blank(offering.instanceType()) || blank(offering.availabilityZone())
+                    || offering.until() == null) {
+                problems.add("outcome.addUnavailableOfferings[" + i + "] needs instanceType, availabilityZone and until");
+            }
+        }
+        return problems;
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    private static <T> List<T> copy(List<T> list) {
+        // Not List.copyOf: a null element must reach problems() as a named problem, not an NPE here.
+        return list == null ? List.of() : java.util.Collections.unmodifiableList(new ArrayList<>(list));
+    }
+}

@@ -1,0 +1,102 @@
+package dev.k3sautoscaler.core.state;
+
+import dev.k3sautoscaler.core.model.PendingLaunch;
+import dev.k3sautoscaler.core.model.ScalingState;
+import dev.k3sautoscaler.core.model.UnavailableOffering;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * How an {@link Outcome} changes the cluster's {@link ScalingState}. Pure: the DynamoDB adapter reads
+ * the state under the lease, calls {@link #apply}, and writes the result back conditionally.
+ *
+ * <table>
+ *   <caption>Effects by action and result</caption>
+ *   <tr><th>action</th><th>SUCCEEDED</th><th>PARTIAL</th><th>FAILED / ABORTED</th></tr>
+ *   <tr><td>SCALE_UP</td><td>lastScaleUpAt=now, failures reset</td><td>lastScaleUpAt=now, failure counted</td><td>failure counted</td></tr>
+ *   <tr><td>SCALE_DOWN</td><td>lastScaleDownAt=now, failures reset</td><td>lastScaleDownAt=now, failure counted</td><td>failure counted</td></tr>
+ *   <tr><td>JOIN_CHECK</td><td>failures reset</td><td>failure counted</td><td>failure counted</td></tr>
+ *   <tr><td>SPOT_DRAIN, NOOP</td><td colspan="3">no cooldown or failure change (an interruption is not our decision)</td></tr>
+ *   <tr><td>PAUSE / RESUME</td><td colspan="3">paused=true with the reason / paused=false and failures reset</td></tr>
+ * </table>
+ *
+ * <p>For every action: pending launches in {@code clearPendingLaunches} are removed and those in
+ * {@code addPendingLaunches} added (by instance id, the newer entry wins); unavailable offerings
+ * that expired by {@code now} are pruned and the new ones added (one entry per type x AZ x capacity type).
+ */
+public final class OutcomeRules {
+    private OutcomeRules() {
+    }
+
+    public static ScalingState apply(ScalingState before, Outcome outcome, Instant now) {
+        Objects.requireNonNull(before, "before");
+        Objects.requireNonNull(now, "now");
+        List<String> problems = outcome == null ? List.of("outcome is required") : outcome.problems();
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid outcome: " + String.join("; ", problems));
+        }
+        ScalingState state = new ScalingState(before.lastScaleUpAt(), before.lastScaleDownAt(), before.lastFailureAt(),
+                before.consecutiveFailures(), pendingAfter(before, outcome),
+                offeringsAfter(before, outcome, now), before.paused(), before.pausedReason());
+        return switch (outcome.action()) {
+            case SCALE_UP -> countResult(capacityChanged(outcome) ? state.withLastScaleUpAt(now) : state, outcome, now);
+            case SCALE_DOWN -> countResult(capacityChanged(outcome) ? state.withLastScaleDownAt(now) : state, outcome, now);
+            case JOIN_CHECK -> countResult(state, outcome, now);
+            case SPOT_DRAIN, NOOP -> state;
+            case PAUSE -> state.withPaused(true, outcome.reason());
+            case RESUME -> state.withPaused(false, null).withFailures(0, state.lastFailureAt());
+        };
+    }
+
+    /** SUCCEEDED and PARTIAL changed the fleet, so the cooldown starts; FAILED and ABORTED left it as it was. */
+    private static boolean capacityChanged(Outcome outcome) {
+        return switch (outcome.result()) {
+            case SUCCEEDED, PARTIAL -> true;
+            case FAILED, ABORTED -> false;
+        };
+    }
+
+    private static ScalingState countResult(ScalingState state, Outcome outcome, Instant now) {
+        if (outcome.result().countsAsFailure()) {
+            return state.withFailures(state.consecutiveFailures() + 1, now);
+        }
+        return state.withFailures(0, state.lastFailureAt());
+    }
+
+    private static List<PendingLaunch> pendingAfter(ScalingState before, Outcome outcome) {
+        Set<String> cleared = Set.copyOf(outcome.clearPendingLaunches());
+        Map<String, PendingLaunch> byId = new LinkedHashMap<>();
+        for (PendingLaunch launch : before.pendingLaunches()) {
+            if (!cleared.contains(launch.instanceId())) {
+                byId.put(launch.instanceId(), launch);
+            }
+        }
+        for (PendingLaunch launch : outcome.addPendingLaunches()) {
+            byId.put(launch.instanceId(), launch);
+        }
+        return List.copyOf(byId.values());
+    }
+
+    private static List<UnavailableOffering> offeringsAfter(ScalingState before, Outcome outcome, Instant now) {
+        Map<String, UnavailableOffering> byKey = new LinkedHashMap<>();
+        for (UnavailableOffering offering : before.unavailableOfferings()) {
+            if (offering.until() != null && offering.isActive(now)) {
+                byKey.put(key(offering), offering);
+            }
+        }
+        for (UnavailableOffering offering : outcome.addUnavailableOfferings()) {
+            if (offering.isActive(now)) {
+                byKey.put(key(offering), offering);
+            }
+        }
+        return List.copyOf(byKey.values());
+    }
+
+    private static String key(UnavailableOffering offering) {
+        return offering.instanceType() + "|" + offering.availabilityZone() + "|" + offering.capacityType();
+    }
+}

@@ -1,0 +1,204 @@
+package dev.k3sautoscaler.core.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.k3sautoscaler.core.model.PendingLaunch;
+import dev.k3sautoscaler.core.model.ScalingState;
+import dev.k3sautoscaler.core.model.UnavailableOffering;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OutcomeRulesTest {
+    private static final Instant EARLIER = Instant.parse("2026-01-01T09:00:00Z");
+    private static final Instant NOW = Instant.parse("2026-01-01T10:00:00Z");
+
+    private static PendingLaunch launch(String id) {
+        return new PendingLaunch(id, "t3.small", "eu-west-1a", EARLIER);
+    }
+
+    private static UnavailableOffering offering(String az, Instant until) {
+        return new UnavailableOffering("t3.small", az, "on-demand", until, "InsufficientInstanceCapacity");
+    }
+
+    private static ScalingState failedTwice() {
+        return ScalingState.initial().withFailures(2, EARLIER);
+    }
+
+    private static Outcome outcome(OutcomeAction action, OutcomeResult result) {
+        return Outcome.of(action, result, 1, action + " " + result);
+    }
+
+    @Test
+    void successfulScaleUp_setsLastScaleUpAt_andResetsFailures() {
+        // GIVEN two failures so far
+        ScalingState before = failedTwice();
+
+        // WHEN a scale-up succeeds
+        ScalingState after = OutcomeRules.apply(before, outcome(OutcomeAction.SCALE_UP, OutcomeResult.SUCCEEDED), NOW);
+
+        // THEN the cooldown starts now and the backoff is over
+        assertEquals(NOW, after.lastScaleUpAt());
+        assertEquals(0, after.consecutiveFailures());
+        assertEquals(EARLIER, after.lastFailureAt(), "the last failure stays visible for the operator");
+    }
+
+    @Test
+    void failedScaleUp_countsAFailure_andLeavesTheCooldownAlone() {
+        // GIVEN two failures so far
+        ScalingState before = failedTwice();
+
+        // WHEN a scale-up fails
+        ScalingState after = OutcomeRules.apply(before, outcome(OutcomeAction.SCALE_UP, OutcomeResult.FAILED), NOW);
+
+        // THEN a third failure is counted at now, and no scale-up time is set (nothing launched)
+        assertEquals(3, after.consecutiveFailures());
+        assertEquals(NOW, after.lastFailureAt());
+        assertNull(after.lastScaleUpAt());
+    }
+
+    @Test
+    void partialScaleUp_startsTheCooldown_andCountsAFailure() {
+        // WHEN 2 of 3 launches succeed
+        ScalingState after = OutcomeRules.apply(ScalingState.initial(),
+                outcome(OutcomeAction.SCALE_UP, OutcomeResult.PARTIAL), NOW);
+
+        // THEN capacity changed (cooldown) and something failed (backoff)
+        assertEquals(NOW, after.lastScaleUpAt());
+        assertEquals(1, after.consecutiveFailures());
+        assertEquals(NOW, after.lastFailureAt());
+    }
+
+    @Test
+    void successfulScaleDown_setsLastScaleDownAt() {
+        ScalingState after = OutcomeRules.apply(failedTwice(),
+                outcome(OutcomeAction.SCALE_DOWN, OutcomeResult.SUCCEEDED), NOW);
+
+        assertEquals(NOW, after.lastScaleDownAt());
+        assertNull(after.lastScaleUpAt());
+        assertEquals(0, after.consecutiveFailures());
+    }
+
+    @Test
+    void abortedScaleDown_countsAFailure_soTheSameDrainIsNotRetriedAtOnce() {
+        ScalingState after = OutcomeRules.apply(ScalingState.initial(),
+                outcome(OutcomeAction.SCALE_DOWN, OutcomeResult.ABORTED), NOW);
+
+        assertNull(after.lastScaleDownAt());
+        assertEquals(1, after.consecutiveFailures());
+    }
+
+    @Test
+    void launch_recordsPendingLaunches_andJoinCheck_clearsThem() {
+        // GIVEN a scale-up that launched two instances
+        Outcome launched = new Outcome(OutcomeAction.SCALE_UP, OutcomeResult.SUCCEEDED, 2, List.of("i-1", "i-2"),
+                "scale-up +2", null, List.of(launch("i-1"), launch("i-2")), List.of(), List.of());
+        ScalingState inFlight = OutcomeRules.apply(ScalingState.initial(), launched, EARLIER);
+
+        // WHEN the join check reports i-1 joined (i-2 still booting)
+        Outcome joined = new Outcome(OutcomeAction.JOIN_CHECK, OutcomeResult.SUCCEEDED, 1, List.of("i-1"),
+                "i-1 Ready", null, List.of(), List.of("i-1"), List.of());
+        ScalingState after = OutcomeRules.apply(inFlight, joined, NOW);
+
+        // THEN only i-2 is still in flight, and the scale-up time is the launch's, not the join's
+        assertEquals(List.of("i-1", "i-2"), inFlight.pendingLaunches().stream().map(PendingLaunch::instanceId).toList());
+        assertEquals(List.of("i-2"), after.pendingLaunches().stream().map(PendingLaunch::instanceId).toList());
+        assertEquals(EARLIER, after.lastScaleUpAt());
+    }
+
+    @Test
+    void joinCheck_withInstancesThatNeverJoined_countsAFailure() {
+        ScalingState inFlight = ScalingState.initial().withPendingLaunches(List.of(launch("i-1")));
+        Outcome neverJoined = new Outcome(OutcomeAction.JOIN_CHECK, OutcomeResult.FAILED, 1, List.of("i-1"),
+                "i-1 not Ready after 600 s; terminated", "JoinTimeout", List.of(), List.of("i-1"), List.of());
+
+        ScalingState after = OutcomeRules.apply(inFlight, neverJoined, NOW);
+
+        assertTrue(after.pendingLaunches().isEmpty());
+        assertEquals(1, after.consecutiveFailures());
+    }
+
+    @Test
+    void addingTheSamePendingLaunchTwice_keepsOneEntry() {
+        Outcome launched = new Outcome(OutcomeAction.SCALE_UP, OutcomeResult.SUCCEEDED, 1, List.of("i-1"),
+                "scale-up +1", null, List.of(launch("i-1")), List.of(), List.of());
+        ScalingState once = OutcomeRules.apply(ScalingState.initial(), launched, NOW);
+
+        ScalingState twice = OutcomeRules.apply(once, launched, NOW);
+
+        assertEquals(1, twice.pendingLaunches().size());
+    }
+
+    @Test
+    void expiredUnavailableOfferings_arePruned_andNewOnesRemembered() {
+        // GIVEN one offering that expired and one still active
+        ScalingState before = new ScalingState(null, null, null, 0, List.of(),
+                List.of(offering("eu-west-1a", NOW), offering("eu-west-1b", NOW.plusSeconds(60))), false, null);
+        Outcome capacityError = new Outcome(OutcomeAction.SCALE_UP, OutcomeResult.FAILED, 0, List.of(),
+                "no t3.small in eu-west-1c", "InsufficientCapacity", List.of(), List.of(),
+                List.of(offering("eu-west-1c", NOW.plusSeconds(180)), offering("eu-west-1d", NOW.minusSeconds(1))));
+
+        // WHEN an outcome is applied at NOW (the first one's until)
+        ScalingState after = OutcomeRules.apply(before, capacityError, NOW);
+
+        // THEN 1a (expired at NOW) and 1d (already expired) are gone; 1b stays; 1c is new
+        assertEquals(List.of("eu-west-1b", "eu-west-1c"),
+                after.unavailableOfferings().stream().map(UnavailableOffering::availabilityZone).toList());
+    }
+
+    @Test
+    void rememberingAnOfferingAgain_replacesItsExpiry() {
+        ScalingState before = new ScalingState(null, null, null, 0, List.of(),
+                List.of(offering("eu-west-1a", NOW.plusSeconds(10))), false, null);
+        Outcome again = new Outcome(OutcomeAction.SCALE_UP, OutcomeResult.FAILED, 0, List.of(), "still none", "X",
+                List.of(), List.of(), List.of(offering("eu-west-1a", NOW.plusSeconds(300))));
+
+        ScalingState after = OutcomeRules.apply(before, again, NOW);
+
+        assertEquals(List.of(NOW.plusSeconds(300)), after.unavailableOfferings().stream().map(UnavailableOffering::until).toList());
+    }
+
+    @Test
+    void spotDrain_andNoop_touchNeitherCooldownsNorFailures() {
+        ScalingState before = failedTwice();
+
+        for (OutcomeAction action : List.of(OutcomeAction.SPOT_DRAIN, OutcomeAction.NOOP)) {
+            for (OutcomeResult result : OutcomeResult.values()) {
+                ScalingState after = OutcomeRules.apply(before, outcome(action, result), NOW);
+                assertEquals(before, after, action + "/" + result);
+            }
+        }
+    }
+
+    @Test
+    void pause_keepsTheReason_andResume_clearsItAndTheBackoff() {
+        ScalingState paused = OutcomeRules.apply(failedTwice(),
+                outcome(OutcomeAction.PAUSE, OutcomeResult.SUCCEEDED), NOW);
+        ScalingState resumed = OutcomeRules.apply(paused, outcome(OutcomeAction.RESUME, OutcomeResult.SUCCEEDED), NOW);
+
+        assertTrue(paused.paused());
+        assertEquals("PAUSE SUCCEEDED", paused.pausedReason());
+        assertFalse(resumed.paused());
+        assertNull(resumed.pausedReason());
+        assertEquals(0, resumed.consecutiveFailures());
+    }
+
+    @Test
+    void invalidOutcome_listsEveryProblem_andIsNeverApplied() {
+        // GIVEN an outcome missing its action, result and reason, with a null pending launch
+        Outcome bad = new Outcome(null, null, -1, Arrays.asList("i-1", " "), " ", null,
+                Arrays.asList((PendingLaunch) null), List.of(), List.of());
+
+        // WHEN / THEN
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> OutcomeRules.apply(ScalingState.initial(), bad, NOW));
+        assertEquals(6, bad.problems().size(), bad.problems().toString());
+        assertTrue(error.getMessage().contains("outcome.reason is required"), error.getMessage());
+        assertTrue(error.getMessage().contains("outcome.addPendingLaunches[0]"), error.getMessage());
+    }
+}

@@ -1,0 +1,42 @@
+package dev.k3sautoscaler.state;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import dev.k3sautoscaler.runtime.InputCheck;
+import dev.k3sautoscaler.runtime.Validatable;
+import java.util.List;
+
+/**
+ * Step AcquireLock (Lambda {@code acquire-lock}): takes the cluster's scaling lock for this execution
+ * and returns the lease and the current scaling state in one read, so Decide stays pure. A busy lock
+ * is an answer ({@code acquired=false}, who holds it and until when), not an error.
+ *
+ * <p>Input: {@code {"execution": "<$$.Execution.Name>"}}. Output: {@link AcquireResult}.
+ *
+ * <p>Errors: {@code dev.k3sautoscaler.errors.InvalidStepInput} (no execution),
+ * {@code dev.k3sautoscaler.errors.StateStoreUnavailable} (retryable: throttling, 5xx),
+ * {@code dev.k3sautoscaler.errors.StateStoreRejected} (table missing, access denied).
+ */
+public final class AcquireLockHandler extends StateStepHandler<AcquireLockHandler.Input, AcquireResult> {
+
+    /** @param execution the Step Functions execution name; it becomes the lock owner */
+    public record Input(String execution) implements Validatable {
+        @Override
+        public List<String> validationProblems() {
+            return InputCheck.start().required("execution", execution).problems();
+        }
+    }
+
+    public AcquireLockHandler() {
+        this(StateStore.fromEnvironment(System.getenv()));
+    }
+
+    /** Tests and the simulator (another package) pass a store on DynamoDB Local with their clock. */
+    public AcquireLockHandler(StateStore store) {
+        super(Input.class, "acquire-lock", store);
+    }
+
+    @Override
+    protected AcquireResult handle(Input input, Context context) {
+        return store.acquire(input.execution());
+    }
+}

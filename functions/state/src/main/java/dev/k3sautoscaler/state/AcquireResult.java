@@ -1,0 +1,27 @@
+package dev.k3sautoscaler.state;
+
+import dev.k3sautoscaler.core.model.ScalingState;
+import java.time.Instant;
+
+/**
+ * AcquireLock's answer (also its step output). A busy lock is an answer, not an error: the
+ * workflow ends cleanly with "lock busy".
+ *
+ * @param acquired  true when this execution now holds the lock
+ * @param lease     the lease to pass to Renew/Record/Release (only when acquired)
+ * @param state     the cluster's scaling state, read in the same write as the acquisition (only when acquired)
+ * @param heldBy    the execution holding the lock (only when busy)
+ * @param heldUntil when that lease expires unless renewed (only when busy)
+ * @param reason    one line for the operator
+ */
+public record AcquireResult(boolean acquired, Lease lease, ScalingState state, String heldBy, Instant heldUntil,
+                            String reason) {
+
+    static AcquireResult acquired(Lease lease, ScalingState state, String reason) {
+        return new AcquireResult(true, lease, state, null, null, reason);
+    }
+
+    static AcquireResult busy(String heldBy, Instant heldUntil, String reason) {
+        return new AcquireResult(false, null, null, heldBy, heldUntil, reason);
+    }
+}

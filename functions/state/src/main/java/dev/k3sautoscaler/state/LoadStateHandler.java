@@ -1,0 +1,41 @@
+package dev.k3sautoscaler.state;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import dev.k3sautoscaler.runtime.InputCheck;
+import dev.k3sautoscaler.runtime.Validatable;
+import java.util.List;
+
+/**
+ * Step LoadState (Lambda {@code load-state}): reads the scaling state and who holds the lock,
+ * without taking it, for the scheduled tick's preliminary decision. The actuation re-reads the
+ * state under the lock (AcquireLock), so nothing here is trusted for actuation.
+ *
+ * <p>Input: {@code {"execution": "..."}}. Output: {@link StateSnapshot}.
+ *
+ * <p>Errors: {@code dev.k3sautoscaler.errors.InvalidStepInput},
+ * {@code dev.k3sautoscaler.errors.StateStoreUnavailable} (retryable),
+ * {@code dev.k3sautoscaler.errors.StateStoreRejected}.
+ */
+public final class LoadStateHandler extends StateStepHandler<LoadStateHandler.Input, StateSnapshot> {
+
+    public record Input(String execution) implements Validatable {
+        @Override
+        public List<String> validationProblems() {
+            return InputCheck.start().required("execution", execution).problems();
+        }
+    }
+
+    public LoadStateHandler() {
+        this(StateStore.fromEnvironment(System.getenv()));
+    }
+
+    /** Tests and the simulator (another package) pass a store on DynamoDB Local with their clock. */
+    public LoadStateHandler(StateStore store) {
+        super(Input.class, "load-state", store);
+    }
+
+    @Override
+    protected StateSnapshot handle(Input input, Context context) {
+        return store.load();
+    }
+}

@@ -1,0 +1,58 @@
+package dev.k3sautoscaler.state;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import dev.k3sautoscaler.core.state.Outcome;
+import dev.k3sautoscaler.core.state.OutcomeAction;
+import dev.k3sautoscaler.runtime.InputCheck;
+import dev.k3sautoscaler.runtime.Validatable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Step RecordOutcome (Lambda {@code record-outcome}): applies what a step did to the cluster's scaling
+ * state (cooldowns, failure backoff, launches in flight, unavailable offerings; rules in
+ * {@link dev.k3sautoscaler.core.state.OutcomeRules}) and appends it to the event log, in one
+ * transaction, only while the lease is current. A retried call with the same outcome is not applied twice.
+ * The Spot drain path, which never waits for the lock, records {@code SPOT_DRAIN} without a lease.
+ *
+ * <p>Input: {@code {"execution": "...", "lease": {...} (omit only for SPOT_DRAIN), "outcome": {...}}}.
+ * Output: {@link RecordResult}.
+ *
+ * <p>Errors: {@code dev.k3sautoscaler.errors.LockLost} (not retryable),
+ * {@code dev.k3sautoscaler.errors.InvalidStepInput}, {@code dev.k3sautoscaler.errors.StateStoreUnavailable}
+ * (retryable), {@code dev.k3sautoscaler.errors.StateStoreRejected}.
+ */
+public final class RecordOutcomeHandler extends StateStepHandler<RecordOutcomeHandler.Input, RecordResult> {
+
+    public record Input(String execution, Lease lease, Outcome outcome) implements Validatable {
+        @Override
+        public List<String> validationProblems() {
+            List<String> problems = new ArrayList<>(InputCheck.start()
+                    .required("execution", execution)
+                    .required("outcome", outcome)
+                    .problems());
+            if (outcome != null) {
+                problems.addAll(outcome.problems());
+            }
+            boolean lockless = outcome != null && outcome.action() == OutcomeAction.SPOT_DRAIN && lease == null;
+            if (!lockless) {
+                problems.addAll(Lease.problems("lease", lease));
+            }
+            return problems;
+        }
+    }
+
+    public RecordOutcomeHandler() {
+        this(StateStore.fromEnvironment(System.getenv()));
+    }
+
+    /** Tests and the simulator (another package) pass a store on DynamoDB Local with their clock. */
+    public RecordOutcomeHandler(StateStore store) {
+        super(Input.class, "record-outcome", store);
+    }
+
+    @Override
+    protected RecordResult handle(Input input, Context context) {
+        return store.record(input.execution(), input.lease(), input.outcome());
+    }
+}

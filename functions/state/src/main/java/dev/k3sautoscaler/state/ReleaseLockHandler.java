@@ -1,0 +1,45 @@
+package dev.k3sautoscaler.state;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import dev.k3sautoscaler.runtime.InputCheck;
+import dev.k3sautoscaler.runtime.Validatable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Step ReleaseLock (Lambda {@code release-lock}): releases the lease if it is still current. Idempotent
+ * and safe on every failure path: an already released or superseded lease answers {@code released=false}
+ * with the reason, and another execution's lock is never released.
+ *
+ * <p>Input: {@code {"execution": "...", "lease": {"owner", "fencingToken", "expiresAt"}}}.
+ * Output: {@link ReleaseResult}.
+ *
+ * <p>Errors: {@code dev.k3sautoscaler.errors.InvalidStepInput},
+ * {@code dev.k3sautoscaler.errors.StateStoreUnavailable} (retryable),
+ * {@code dev.k3sautoscaler.errors.StateStoreRejected}. Never LockLost.
+ */
+public final class ReleaseLockHandler extends StateStepHandler<ReleaseLockHandler.Input, ReleaseResult> {
+
+    public record Input(String execution, Lease lease) implements Validatable {
+        @Override
+        public List<String> validationProblems() {
+            List<String> problems = new ArrayList<>(InputCheck.start().required("execution", execution).problems());
+            problems.addAll(Lease.problems("lease", lease));
+            return problems;
+        }
+    }
+
+    public ReleaseLockHandler() {
+        this(StateStore.fromEnvironment(System.getenv()));
+    }
+
+    /** Tests and the simulator (another package) pass a store on DynamoDB Local with their clock. */
+    public ReleaseLockHandler(StateStore store) {
+        super(Input.class, "release-lock", store);
+    }
+
+    @Override
+    protected ReleaseResult handle(Input input, Context context) {
+        return store.release(input.lease());
+    }
+}

@@ -1,0 +1,394 @@
+package dev.k3sautoscaler.state;
+
+import static dev.k3sautoscaler.state.StateItemCodec.number;
+import static dev.k3sautoscaler.state.StateItemCodec.string;
+
+import dev.k3sautoscaler.core.model.ScalingState;
+import dev.k3sautoscaler.core.state.Outcome;
+import dev.k3sautoscaler.core.state.OutcomeAction;
+import dev.k3sautoscaler.core.state.OutcomeResult;
+import dev.k3sautoscaler.core.state.OutcomeRules;
+import dev.k3sautoscaler.errors.LockLost;
+import dev.k3sautoscaler.errors.StateStoreUnavailable;
+import dev.k3sautoscaler.state.StateTableSchema.EventLog;
+import dev.k3sautoscaler.state.StateTableSchema.State;
+import dev.k3sautoscaler.state.idempotency.PayloadHash;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+
+/**
+ * The cluster's state item and event log on DynamoDB: the scaling lock (acquire, renew, release),
+ * recording outcomes under the lease, and reading state and events. Every lock transition is one
+ * conditional write; the conditions and why each exists are in docs/state.md.
+ *
+ * <p>Lease times are whole epoch seconds. A release sets {@code lock_until} to the release time
+ * (and removes the owner) instead of deleting it, so "the next lease starts no earlier than the
+ * previous one ended" holds by the acquire condition alone.
+ */
+public final class StateStore {
+    private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
+    /** Optimistic retries of a state write when a lockless Spot record races it; more means something is looping. */
+    static final int MAX_WRITE_ATTEMPTS = 5;
+    /** Sortable event time: fixed width so string order is time order (Instant.toString drops zero millis). */
+    private static final DateTimeFormatter EVENT_TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    /** Characters of the outcome hash in the event key: tells apart two outcomes of one execution in one millisecond. */
+    private static final int EVENT_KEY_HASH_CHARS = 8;
+    /** Only the current owner with the current fencing token matches; any acquisition since changed the token. */
+    private static final String LEASE_IS_CURRENT = "#owner = :owner AND #token = :token";
+
+    private final DynamoDbClient dynamo;
+    private final StateSettings settings;
+    private final Clock clock;
+
+    public StateStore(DynamoDbClient dynamo, StateSettings settings, Clock clock) {
+        this.dynamo = Objects.requireNonNull(dynamo, "dynamo");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** For Lambda: settings from the environment, the client from AwsClients, the system clock. */
+    public static StateStore fromEnvironment(Map<String, String> environment) {
+        StateSettings settings = StateSettings.fromEnvironment(environment);
+        return new StateStore(StateClients.fromEnvironment(environment), settings, Clock.systemUTC());
+    }
+
+    public StateSettings settings() {
+        return settings;
+    }
+
+    public String clusterId() {
+        return settings.clusterId();
+    }
+
+    /**
+     * Takes the lock for {@code owner} if no live lease exists (never held, released, or expired),
+     * or if {@code owner} already holds it (a retried AcquireLock whose first answer was lost).
+     * Returns the new lease and the state, or who holds the lock and until when.
+     */
+    public AcquireResult acquire(String owner) {
+        long now = nowSeconds();
+        long until = now + settings.lockTtl().toSeconds();
+        Map<String, String> names = Map.of("#owner", State.LOCK_OWNER, "#until", State.LOCK_UNTIL,
+                "#acquired", State.LOCK_ACQUIRED_AT, "#token", State.FENCING_TOKEN);
+        Map<String, AttributeValue> values = Map.of(":owner", AttributeValue.fromS(owner), ":now", number(now),
+                ":until", number(until), ":zero", number(0), ":one", number(1));
+        try {
+            UpdateItemResponse response = DynamoErrors.call("acquire lock", () -> dynamo.updateItem(r -> r
+                    .tableName(settings.stateTable())
+                    .key(stateKey())
+                    .updateExpression("SET #owner = :owner, #until = :until, #acquired = :now, "
+                            + "#token = if_not_exists(#token, :zero) + :one")
+                    .conditionExpression("attribute_not_exists(#until) OR #until <= :now OR #owner = :owner")
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .returnValues(ReturnValue.ALL_NEW)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)));
+            Map<String, AttributeValue> item = response.attributes();
+            Lease lease = new Lease(owner, number(item.get(State.FENCING_TOKEN), 0), Instant.ofEpochSecond(until));
+            ScalingState state = StateItemCodec.read(item);
+            LOG.info("lock acquired: token {} until {}", lease.fencingToken(), lease.expiresAt());
+            return AcquireResult.acquired(lease, state, "lock acquired (token " + lease.fencingToken()
+                    + ", until " + lease.expiresAt() + ")");
+        } catch (ConditionalCheckFailedException e) {
+            Map<String, AttributeValue> item = e.hasItem() ? e.item() : readItem();
+            String holder = string(item.get(State.LOCK_OWNER));
+            Instant heldUntil = Instant.ofEpochSecond(number(item.get(State.LOCK_UNTIL), now));
+            String reason = holder == null
+                    // Released at a time this call's clock has not reached: clocks of two Lambdas differ by a fraction of a second.
+                    ? "lock busy: released at " + heldUntil + ", later than this call's clock " + Instant.ofEpochSecond(now)
+                    : "lock busy: held by " + holder + " until " + heldUntil
+                            + " (token " + number(item.get(State.FENCING_TOKEN), 0) + ")";
+            LOG.info(reason);
+            return AcquireResult.busy(holder, heldUntil, reason);
+        }
+    }
+
+    /**
+     * Extends the lease to now + LOCK_TTL_SEC, only for its owner with the current fencing token.
+     *
+     * @throws LockLost when the lease was released or another execution acquired the lock since
+     */
+    public RenewResult renew(Lease lease) {
+        long until = nowSeconds() + settings.lockTtl().toSeconds();
+        try {
+            DynamoErrors.call("renew lock", () -> dynamo.updateItem(r -> r
+                    .tableName(settings.stateTable())
+                    .key(stateKey())
+                    .updateExpression("SET #until = :until")
+                    .conditionExpression(LEASE_IS_CURRENT)
+                    .expressionAttributeNames(Map.of("#owner", State.LOCK_OWNER, "#token", State.FENCING_TOKEN,
+                            "#until", State.LOCK_UNTIL))
+                    .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(lease.owner()),
+                            ":token", number(lease.fencingToken()), ":until", number(until)))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)));
+        } catch (ConditionalCheckFailedException e) {
+            throw lockLost("renew", lease, e.hasItem() ? e.item() : readItem());
+        }
+        Lease renewed = new Lease(lease.owner(), lease.fencingToken(), Instant.ofEpochSecond(until));
+        LOG.info("lock renewed: token {} until {}", renewed.fencingToken(), renewed.expiresAt());
+        return new RenewResult(renewed, "lock renewed until " + renewed.expiresAt() + " (token " + renewed.fencingToken() + ")");
+    }
+
+    /**
+     * Releases the lease if it is still the current one. Idempotent: an already released or
+     * superseded lease is reported, and never releases another execution's lock.
+     */
+    public ReleaseResult release(Lease lease) {
+        long now = nowSeconds();
+        try {
+            DynamoErrors.call("release lock", () -> dynamo.updateItem(r -> r
+                    .tableName(settings.stateTable())
+                    .key(stateKey())
+                    .updateExpression("SET #until = :now REMOVE #owner")
+                    .conditionExpression(LEASE_IS_CURRENT)
+                    .expressionAttributeNames(Map.of("#owner", State.LOCK_OWNER, "#token", State.FENCING_TOKEN,
+                            "#until", State.LOCK_UNTIL))
+                    .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(lease.owner()),
+                            ":token", number(lease.fencingToken()), ":now", number(now)))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)));
+        } catch (ConditionalCheckFailedException e) {
+            ReleaseResult result = notReleased(lease, e.hasItem() ? e.item() : readItem());
+            LOG.info(result.reason());
+            return result;
+        }
+        LOG.info("lock released: token {}", lease.fencingToken());
+        return new ReleaseResult(true, ReleaseResult.Status.RELEASED, Instant.ofEpochSecond(now),
+                "lock released (token " + lease.fencingToken() + ")");
+    }
+
+    private static ReleaseResult notReleased(Lease lease, Map<String, AttributeValue> item) {
+        long current = number(item.get(State.FENCING_TOKEN), 0);
+        String holder = string(item.get(State.LOCK_OWNER));
+        if (current > lease.fencingToken()) {
+            return new ReleaseResult(false, ReleaseResult.Status.SUPERSEDED, null, "nothing released: token "
+                    + lease.fencingToken() + " was superseded by token " + current
+                    + (holder == null ? " (since released)" : " held by " + holder));
+        }
+        if (current == lease.fencingToken() && holder == null) {
+            return new ReleaseResult(false, ReleaseResult.Status.ALREADY_RELEASED, null,
+                    "already released (token " + lease.fencingToken() + "); nothing to do");
+        }
+        return new ReleaseResult(false, ReleaseResult.Status.NOT_HELD, null, "nothing released: no lease token "
+                + lease.fencingToken() + " for " + lease.owner() + " (current token " + current + ")");
+    }
+
+    /**
+     * Applies {@code outcome} to the state and appends it to the event log, atomically. With a
+     * lease, the write happens only while that lease is current; without one (Spot drains, which
+     * never wait for the lock) only SPOT_DRAIN is accepted and the write is ordered by the state
+     * version. A retried call with the same outcome is recognized and not applied twice.
+     *
+     * @throws LockLost when the lease is no longer current
+     */
+    public RecordResult record(String execution, Lease lease, Outcome outcome) {
+        if (lease == null && outcome.action() != OutcomeAction.SPOT_DRAIN) {
+            throw new IllegalArgumentException(outcome.action() + " is recorded under a lease; only SPOT_DRAIN may omit it");
+        }
+        String outcomeId = PayloadHash.of(new OutcomeIdentity(execution, lease == null ? null : lease.fencingToken(), outcome));
+        for (int attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+            Map<String, AttributeValue> item = readItem();
+            if (lease != null && !leaseIsCurrent(lease, item)) {
+                throw lockLost("record", lease, item);
+            }
+            ScalingState before = StateItemCodec.read(item);
+            if (outcomeId.equals(string(item.get(State.LAST_OUTCOME_ID)))) {
+                return new RecordResult(false, null, before,
+                        "already recorded: " + outcome.action() + " " + outcome.result() + " (a retried step); not applied twice");
+            }
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            ScalingState after = OutcomeRules.apply(before, outcome, now);
+            String eventKey = EVENT_TIME.format(now) + "#" + execution + "#" + outcomeId.substring(0, EVENT_KEY_HASH_CHARS);
+            try {
+                DynamoErrors.call("record outcome", () -> dynamo.transactWriteItems(r -> r.transactItems(
+                        TransactWriteItem.builder().update(stateUpdate(item, lease, after, outcomeId, execution, now)).build(),
+                        TransactWriteItem.builder().put(eventPut(eventKey, now, execution, lease, outcome)).build())));
+                LOG.info("recorded {} {} as {}", outcome.action(), outcome.result(), eventKey);
+                return new RecordResult(true, eventKey, after,
+                        "recorded " + outcome.action() + " " + outcome.result() + ": " + outcome.reason());
+            } catch (TransactionCanceledException e) {
+                if (!onlyConditionOrConflict(e)) {
+                    throw DynamoErrors.translate("record outcome", e);
+                }
+                // The lease or the state version changed under us: re-read, which tells which one.
+                LOG.info("state changed during record (attempt {}): {}", attempt, e.cancellationReasons());
+            }
+        }
+        throw new StateStoreUnavailable("record outcome: the state item changed during each of "
+                + MAX_WRITE_ATTEMPTS + " attempts; retry", null);
+    }
+
+    /** What makes two record calls "the same outcome": a retried step repeats all three. */
+    private record OutcomeIdentity(String execution, Long fencingToken, Outcome outcome) {
+    }
+
+    private Update stateUpdate(Map<String, AttributeValue> item, Lease lease, ScalingState after, String outcomeId,
+                               String execution, Instant now) {
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        long version = number(item.get(State.STATE_VERSION), 0);
+        names.put("#version", State.STATE_VERSION);
+        names.put("#outcome", State.LAST_OUTCOME_ID);
+        names.put("#by", State.UPDATED_BY);
+        names.put("#at", State.UPDATED_AT);
+        values.put(":next", number(version + 1));
+        values.put(":outcome", AttributeValue.fromS(outcomeId));
+        values.put(":by", AttributeValue.fromS(execution));
+        values.put(":at", AttributeValue.fromS(now.toString()));
+        String update = "SET #version = :next, #outcome = :outcome, #by = :by, #at = :at"
+                + StateItemCodec.updateClauses(after, names, values);
+        String condition;
+        if (version == 0) {
+            condition = "attribute_not_exists(#version)";
+        } else {
+            condition = "#version = :version";
+            values.put(":version", number(version));
+        }
+        if (lease != null) {
+            condition += " AND " + LEASE_IS_CURRENT;
+            names.put("#owner", State.LOCK_OWNER);
+            names.put("#token", State.FENCING_TOKEN);
+            values.put(":owner", AttributeValue.fromS(lease.owner()));
+            values.put(":token", number(lease.fencingToken()));
+        }
+        return Update.builder()
+                .tableName(settings.stateTable())
+                .key(stateKey())
+                .updateExpression(update)
+                .conditionExpression(condition)
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .build();
+    }
+
+    private Put eventPut(String eventKey, Instant now, String execution, Lease lease, Outcome outcome) {
+        Map<String, AttributeValue> event = new LinkedHashMap<>();
+        event.put(EventLog.CLUSTER_ID, AttributeValue.fromS(clusterId()));
+        event.put(EventLog.EVENT_KEY, AttributeValue.fromS(eventKey));
+        event.put(EventLog.AT, AttributeValue.fromS(now.toString()));
+        event.put(EventLog.EXECUTION, AttributeValue.fromS(execution));
+        event.put(EventLog.ACTION, AttributeValue.fromS(outcome.action().name()));
+        event.put(EventLog.RESULT, AttributeValue.fromS(outcome.result().name()));
+        event.put(EventLog.COUNT, number(outcome.count()));
+        event.put(EventLog.INSTANCE_IDS, AttributeValue.fromL(outcome.instanceIds().stream().map(AttributeValue::fromS).toList()));
+        event.put(EventLog.REASON, AttributeValue.fromS(outcome.reason()));
+        if (outcome.error() != null) {
+            event.put(EventLog.ERROR, AttributeValue.fromS(outcome.error()));
+        }
+        if (lease != null) {
+            event.put(EventLog.FENCING_TOKEN, number(lease.fencingToken()));
+        }
+        event.put(EventLog.EXPIRES_AT, number(now.plus(settings.eventLogRetention()).getEpochSecond()));
+        return Put.builder().tableName(settings.eventLogTable()).item(event).build();
+    }
+
+    private static boolean onlyConditionOrConflict(TransactionCanceledException e) {
+        if (!e.hasCancellationReasons()) {
+            return false;
+        }
+        for (CancellationReason reason : e.cancellationReasons()) {
+            String code = reason.code();
+            if (code != null && !"None".equals(code) && !"ConditionalCheckFailed".equals(code)
+                    && !"TransactionConflict".equals(code)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The state and who holds the lock, without taking it. */
+    public StateSnapshot load() {
+        Map<String, AttributeValue> item = readItem();
+        long now = nowSeconds();
+        String owner = string(item.get(State.LOCK_OWNER));
+        long until = number(item.get(State.LOCK_UNTIL), 0);
+        boolean locked = owner != null && until > now;
+        ScalingState state = StateItemCodec.read(item);
+        long token = number(item.get(State.FENCING_TOKEN), 0);
+        String reason = (locked ? "locked by " + owner + " until " + Instant.ofEpochSecond(until) : "unlocked")
+                + "; " + state.pendingLaunches().size() + " launches in flight, "
+                + state.consecutiveFailures() + " consecutive failures" + (state.paused() ? ", PAUSED: " + state.pausedReason() : "");
+        return new StateSnapshot(state, locked, locked ? owner : null, locked ? Instant.ofEpochSecond(until) : null,
+                token, reason);
+    }
+
+    /** The newest {@code limit} events of this cluster, newest first. */
+    public List<EventRecord> recentEvents(int limit) {
+        var response = DynamoErrors.call("read event log", () -> dynamo.query(r -> r
+                .tableName(settings.eventLogTable())
+                .keyConditionExpression("#cluster = :cluster")
+                .expressionAttributeNames(Map.of("#cluster", EventLog.CLUSTER_ID))
+                .expressionAttributeValues(Map.of(":cluster", AttributeValue.fromS(clusterId())))
+                .scanIndexForward(false)
+                .limit(limit)
+                .consistentRead(true)));
+        return response.items().stream().map(StateStore::eventRecord).toList();
+    }
+
+    private static EventRecord eventRecord(Map<String, AttributeValue> item) {
+        return new EventRecord(
+                string(item.get(EventLog.EVENT_KEY)),
+                Instant.parse(string(item.get(EventLog.AT))),
+                string(item.get(EventLog.EXECUTION)),
+                OutcomeAction.valueOf(string(item.get(EventLog.ACTION))),
+                OutcomeResult.valueOf(string(item.get(EventLog.RESULT))),
+                (int) number(item.get(EventLog.COUNT), 0),
+                item.containsKey(EventLog.INSTANCE_IDS) ? item.get(EventLog.INSTANCE_IDS).l().stream().map(AttributeValue::s).toList() : List.of(),
+                string(item.get(EventLog.REASON)),
+                string(item.get(EventLog.ERROR)),
+                item.containsKey(EventLog.FENCING_TOKEN) ? number(item.get(EventLog.FENCING_TOKEN), 0) : null,
+                number(item.get(EventLog.EXPIRES_AT), 0));
+    }
+
+    private static boolean leaseIsCurrent(Lease lease, Map<String, AttributeValue> item) {
+        return lease.owner().equals(string(item.get(State.LOCK_OWNER)))
+                && lease.fencingToken() == number(item.get(State.FENCING_TOKEN), 0);
+    }
+
+    private static LockLost lockLost(String operation, Lease lease, Map<String, AttributeValue> item) {
+        long current = number(item.get(State.FENCING_TOKEN), 0);
+        String holder = string(item.get(State.LOCK_OWNER));
+        String now = holder == null ? "the lock is free" : "the lock is held by " + holder;
+        LockLost lost = new LockLost("cannot " + operation + ": lease token " + lease.fencingToken() + " of "
+                + lease.owner() + " is no longer current (" + now + ", token " + current + "); nothing written");
+        LOG.warn(lost.getMessage());
+        return lost;
+    }
+
+    private Map<String, AttributeValue> readItem() {
+        var response = DynamoErrors.call("read state", () -> dynamo.getItem(r -> r
+                .tableName(settings.stateTable())
+                .key(stateKey())
+                .consistentRead(true)));
+        return response.hasItem() ? response.item() : Map.of();
+    }
+
+    private Map<String, AttributeValue> stateKey() {
+        return Map.of(State.CLUSTER_ID, AttributeValue.fromS(clusterId()));
+    }
+
+    private long nowSeconds() {
+        return clock.instant().getEpochSecond();
+    }
+}

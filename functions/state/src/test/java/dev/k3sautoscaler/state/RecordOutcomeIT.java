@@ -1,0 +1,249 @@
+package dev.k3sautoscaler.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.k3sautoscaler.core.model.PendingLaunch;
+import dev.k3sautoscaler.core.model.ScalingState;
+import dev.k3sautoscaler.core.model.UnavailableOffering;
+import dev.k3sautoscaler.core.state.Outcome;
+import dev.k3sautoscaler.core.state.OutcomeAction;
+import dev.k3sautoscaler.core.state.OutcomeResult;
+import dev.k3sautoscaler.state.StateTableSchema.EventLog;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import dev.k3sautoscaler.errors.StateStoreUnavailable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** Recording outcomes: the state write and the event log, against DynamoDB Local. */
+class RecordOutcomeIT {
+    private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
+
+    private final VirtualClock clock = new VirtualClock(T0);
+    private final StateStore store = LocalState.store(clock);
+
+    private static Outcome scaleUp(String... instanceIds) {
+        List<PendingLaunch> launches = java.util.Arrays.stream(instanceIds)
+                .map(id -> new PendingLaunch(id, "t3.small", "eu-west-1a", T0)).toList();
+        return new Outcome(OutcomeAction.SCALE_UP, OutcomeResult.SUCCEEDED, instanceIds.length, List.of(instanceIds),
+                "scale-up +" + instanceIds.length + ": 3 unschedulable pods", null, launches, List.of(),
+                List.of(new UnavailableOffering("t3.small", "eu-west-1b", "on-demand", T0.plusSeconds(180),
+                        "InsufficientInstanceCapacity")));
+    }
+
+    @Test
+    void record_storesTheNewState_andTheNextAcquisitionReturnsIt() {
+        // GIVEN exec-a holds the lock
+        Lease lease = store.acquire("exec-a").lease();
+
+        // WHEN it records a scale-up of two instances (one offering was unavailable) and releases
+        RecordResult recorded = store.record("exec-a", lease, scaleUp("i-1", "i-2"));
+        store.release(lease);
+        clock.advance(Duration.ofSeconds(60));
+        AcquireResult next = store.acquire("exec-b");
+
+        // THEN the next execution sees exactly that state, every field through the item and back
+        assertTrue(recorded.applied(), recorded.reason());
+        ScalingState expected = new ScalingState(T0, null, null, 0,
+                List.of(new PendingLaunch("i-1", "t3.small", "eu-west-1a", T0), new PendingLaunch("i-2", "t3.small", "eu-west-1a", T0)),
+                List.of(new UnavailableOffering("t3.small", "eu-west-1b", "on-demand", T0.plusSeconds(180), "InsufficientInstanceCapacity")),
+                false, null);
+        assertEquals(expected, recorded.state());
+        assertEquals(expected, next.state());
+    }
+
+    @Test
+    void record_ofAFailure_countsIt_andPauseIsKeptWithItsReason() {
+        Lease lease = store.acquire("exec-a").lease();
+
+        store.record("exec-a", lease, new Outcome(OutcomeAction.SCALE_DOWN, OutcomeResult.ABORTED, 0, List.of("i-9"),
+                "drain of node-9 timed out after 300 s; uncordoned", "DrainTimeout", List.of(), List.of(), List.of()));
+        clock.advance(Duration.ofSeconds(1));
+        RecordResult paused = store.record("exec-a", lease,
+                Outcome.of(OutcomeAction.PAUSE, OutcomeResult.SUCCEEDED, 0, "maintenance window"));
+
+        assertEquals(1, paused.state().consecutiveFailures());
+        assertEquals(T0, paused.state().lastFailureAt());
+        assertTrue(paused.state().paused());
+        assertEquals("maintenance window", store.load().state().pausedReason());
+    }
+
+    @Test
+    void eventLog_isReadNewestFirst_withEveryField() {
+        // GIVEN three outcomes recorded a minute apart
+        Lease lease = store.acquire("exec-a").lease();
+        store.record("exec-a", lease, scaleUp("i-1"));
+        clock.advance(Duration.ofMinutes(1));
+        store.record("exec-a", lease, new Outcome(OutcomeAction.JOIN_CHECK, OutcomeResult.FAILED, 1, List.of("i-1"),
+                "i-1 not Ready after 600 s; terminated", "JoinTimeout", List.of(), List.of("i-1"), List.of()));
+        clock.advance(Duration.ofMinutes(1));
+        store.record("exec-a", lease, Outcome.of(OutcomeAction.NOOP, OutcomeResult.SUCCEEDED, 0, "nothing to do"));
+
+        // WHEN the newest two are read
+        List<EventRecord> events = store.recentEvents(2);
+
+        // THEN they come newest first, with what the operator needs
+        assertEquals(List.of(OutcomeAction.NOOP, OutcomeAction.JOIN_CHECK), events.stream().map(EventRecord::action).toList());
+        EventRecord join = events.get(1);
+        assertEquals(T0.plus(Duration.ofMinutes(1)), join.at());
+        assertEquals("exec-a", join.execution());
+        assertEquals(OutcomeResult.FAILED, join.result());
+        assertEquals(1, join.count());
+        assertEquals(List.of("i-1"), join.instanceIds());
+        assertEquals("JoinTimeout", join.error());
+        assertEquals("i-1 not Ready after 600 s; terminated", join.reason());
+        assertEquals(lease.fencingToken(), join.fencingToken());
+        assertTrue(join.eventKey().startsWith("2026-03-01T12:01:00.000Z#exec-a#"), join.eventKey());
+        assertEquals(3, store.recentEvents(10).size());
+    }
+
+    @Test
+    void eventLog_itemsCarryTheTtlAttribute_retentionAfterTheirTime() {
+        Lease lease = store.acquire("exec-a").lease();
+        RecordResult recorded = store.record("exec-a", lease, scaleUp("i-1"));
+
+        Map<String, AttributeValue> item = LocalState.dynamo().getItem(r -> r.tableName(LocalState.EVENT_LOG_TABLE)
+                .key(Map.of(EventLog.CLUSTER_ID, AttributeValue.fromS(store.clusterId()),
+                        EventLog.EVENT_KEY, AttributeValue.fromS(recorded.eventKey())))).item();
+
+        assertEquals(Long.toString(T0.plus(LocalState.RETENTION).getEpochSecond()), item.get(EventLog.EXPIRES_AT).n());
+    }
+
+    @Test
+    void record_retriedWithTheSameOutcome_isAppliedOnce() {
+        // GIVEN a failure was recorded, and the step is retried because its answer was lost
+        Lease lease = store.acquire("exec-a").lease();
+        Outcome failure = new Outcome(OutcomeAction.SCALE_UP, OutcomeResult.FAILED, 0, List.of(), "RunInstances failed",
+                "InsufficientCapacity", List.of(), List.of(), List.of());
+        RecordResult first = store.record("exec-a", lease, failure);
+        clock.advance(Duration.ofSeconds(2));
+
+        // WHEN the same outcome arrives again
+        RecordResult retry = store.record("exec-a", lease, failure);
+
+        // THEN it is not applied twice: one failure counted, one event
+        assertTrue(first.applied());
+        assertFalse(retry.applied());
+        assertNull(retry.eventKey());
+        assertEquals(1, retry.state().consecutiveFailures());
+        assertEquals(1, store.recentEvents(10).size());
+    }
+
+    @Test
+    void spotDrain_isRecordedWithoutTheLock_andTheHoldersLaterRecordKeepsIt() {
+        // GIVEN exec-a holds the lock for a scale-up
+        Lease lease = store.acquire("exec-a").lease();
+
+        // WHEN a Spot drain (which never waits for the lock) records that its offering is being reclaimed
+        UnavailableOffering reclaimed = new UnavailableOffering("t3.small", "eu-west-1c", "spot", T0.plusSeconds(600),
+                "Spot interruption warning");
+        RecordResult spot = store.record("spot-exec", null, new Outcome(OutcomeAction.SPOT_DRAIN, OutcomeResult.SUCCEEDED,
+                1, List.of("i-7"), "spot interruption: node-7 drained", null, List.of(), List.of(), List.of(reclaimed)));
+        clock.advance(Duration.ofSeconds(5));
+        RecordResult holder = store.record("exec-a", lease, scaleUp("i-1"));
+
+        // THEN both are in the state (neither write lost the other), the lock is untouched, both are logged
+        assertTrue(spot.applied(), spot.reason());
+        assertTrue(holder.state().unavailableOfferings().contains(reclaimed), holder.state().toString());
+        assertEquals("exec-a", store.load().lockOwner());
+        assertEquals(List.of(OutcomeAction.SCALE_UP, OutcomeAction.SPOT_DRAIN),
+                store.recentEvents(10).stream().map(EventRecord::action).toList());
+        assertNull(store.recentEvents(10).get(1).fencingToken());
+    }
+
+    @Test
+    void concurrentLocklessRecords_loseNoWrite() throws Exception {
+        // GIVEN eight Spot drains recording at once, each remembering a different reclaimed offering
+        int drains = 8;
+        try (ExecutorService pool = Executors.newFixedThreadPool(drains)) {
+            List<Future<RecordResult>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < drains; i++) {
+                UnavailableOffering offering = new UnavailableOffering("t3.small", "zone-" + i, "spot",
+                        T0.plusSeconds(600), "Spot interruption warning");
+                Outcome outcome = new Outcome(OutcomeAction.SPOT_DRAIN, OutcomeResult.SUCCEEDED, 1, List.of("i-" + i),
+                        "spot interruption " + i, null, List.of(), List.of(), List.of(offering));
+                String execution = "spot-" + i;
+                // WHEN each records, retrying StateStoreUnavailable as the ASL's Retry would
+                results.add(pool.submit(() -> {
+                    while (true) {
+                        try {
+                            return store.record(execution, null, outcome);
+                        } catch (StateStoreUnavailable contended) {
+                            // every attempt lost the optimistic race; the workflow retries the step
+                        }
+                    }
+                }));
+            }
+            for (Future<RecordResult> result : results) {
+                assertTrue(result.get().applied());
+            }
+        }
+
+        // THEN every offering and every event is there: the state version ordered the writes
+        assertEquals(drains, store.load().state().unavailableOfferings().size());
+        assertEquals(drains, store.recentEvents(20).size());
+    }
+
+    @Test
+    void aLocklessWrite_betweenTheHoldersReadAndWrite_isNotOverwritten() {
+        // GIVEN exec-a holds the lock, and a Spot drain will record exactly between exec-a's read of the
+        // state and its write (the store reads the clock in between; this clock lets the drain in then)
+        Lease lease = store.acquire("exec-a").lease();
+        StateStore spotSide = LocalState.store(store.clusterId(), new VirtualClock(T0), LocalState.LOCK_TTL);
+        UnavailableOffering reclaimed = new UnavailableOffering("t3.small", "eu-west-1c", "spot", T0.plusSeconds(600),
+                "Spot interruption warning");
+        Runnable spotDrain = () -> spotSide.record("spot-exec", null, new Outcome(OutcomeAction.SPOT_DRAIN,
+                OutcomeResult.SUCCEEDED, 1, List.of("i-7"), "spot interruption", null, List.of(), List.of(), List.of(reclaimed)));
+        StateStore holderSide = LocalState.store(store.clusterId(), new InterleavingClock(T0.plusSeconds(1), spotDrain),
+                LocalState.LOCK_TTL);
+
+        // WHEN exec-a records its scale-up
+        RecordResult recorded = holderSide.record("exec-a", lease, scaleUp("i-1"));
+
+        // THEN its first write failed on the state version, it re-read, and both changes are kept
+        assertTrue(recorded.applied());
+        assertEquals(List.of("eu-west-1b", "eu-west-1c"),
+                recorded.state().unavailableOfferings().stream().map(UnavailableOffering::availabilityZone).sorted().toList());
+        assertEquals(List.of("i-1"), recorded.state().pendingLaunches().stream().map(PendingLaunch::instanceId).toList());
+        assertEquals(store.load().state(), recorded.state());
+    }
+
+    /** A fixed clock that runs {@code interloper} the first time it is read. */
+    private static final class InterleavingClock extends java.time.Clock {
+        private final Instant now;
+        private Runnable interloper;
+
+        InterleavingClock(Instant now, Runnable interloper) {
+            this.now = now;
+            this.interloper = interloper;
+        }
+
+        @Override
+        public Instant instant() {
+            Runnable once = interloper;
+            interloper = null;
+            if (once != null) {
+                once.run();
+            }
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package dev.k3sautoscaler.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.k3sautoscaler.core.model.ScalingState;
+import dev.k3sautoscaler.core.state.Outcome;
+import dev.k3sautoscaler.core.state.OutcomeAction;
+import dev.k3sautoscaler.core.state.OutcomeResult;
+import dev.k3sautoscaler.errors.LockLost;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** Lock semantics against DynamoDB Local; time moves only through the virtual clock. */
+class ScalingLockIT {
+    private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
+    private static final Duration TTL = LocalState.LOCK_TTL;
+
+    private final VirtualClock clock = new VirtualClock(T0);
+    private final StateStore store = LocalState.store(clock);
+
+    @Test
+    void acquire_onANewCluster_grantsTokenOne_andTheInitialState() {
+        // WHEN the first execution ever acquires
+        AcquireResult result = store.acquire("exec-a");
+
+        // THEN it gets token 1, a lease of LOCK_TTL, and an empty state
+        assertTrue(result.acquired(), result.reason());
+        assertEquals(new Lease("exec-a", 1L, T0.plus(TTL)), result.lease());
+        assertEquals(ScalingState.initial(), result.state());
+        assertNull(result.heldBy());
+    }
+
+    @Test
+    void acquire_whileALeaseIsLive_answersBusy_withHolderAndExpiry() {
+        // GIVEN exec-a holds the lock
+        store.acquire("exec-a");
+        clock.advance(TTL.minusSeconds(1));
+
+        // WHEN exec-b tries one second before the lease ends
+        AcquireResult busy = store.acquire("exec-b");
+
+        // THEN it is told who holds it and until when, without an error
+        assertFalse(busy.acquired());
+        assertEquals("exec-a", busy.heldBy());
+        assertEquals(T0.plus(TTL), busy.heldUntil());
+        assertNull(busy.lease());
+        assertTrue(busy.reason().contains("held by exec-a"), busy.reason());
+    }
+
+    @Test
+    void acquire_afterTheLeaseExpired_takesOver_withAHigherToken() {
+        // GIVEN exec-a acquired and crashed (never released)
+        Lease crashed = store.acquire("exec-a").lease();
+
+        // WHEN the lease's expiry is reached and exec-b tries
+        clock.advance(TTL);
+        AcquireResult takeover = store.acquire("exec-b");
+
+        // THEN exec-b holds it, with a higher fencing token
+        assertTrue(takeover.acquired(), takeover.reason());
+        assertEquals(crashed.fencingToken() + 1, takeover.lease().fencingToken());
+    }
+
+    @Test
+    void acquire_afterRelease_succeedsAtOnce() {
+        // GIVEN exec-a acquired and released
+        store.release(store.acquire("exec-a").lease());
+
+        // WHEN exec-b acquires at the same instant
+        AcquireResult next = store.acquire("exec-b");
+
+        // THEN it is granted without waiting for the old expiry
+        assertTrue(next.acquired(), next.reason());
+        assertEquals(2L, next.lease().fencingToken());
+    }
+
+    @Test
+    void acquire_repeatedByTheHolder_grantsAgain_soARetryAfterALostAnswerDoesNotBlockItself() {
+        // GIVEN exec-a acquired (and its answer was lost on the way back)
+        store.acquire("exec-a");
+
+        // WHEN the step is retried by the same execution
+        AcquireResult retried = store.acquire("exec-a");
+
+        // THEN it holds the lock under a new token, and other executions are still kept out
+        assertTrue(retried.acquired(), retried.reason());
+        assertEquals(2L, retried.lease().fencingToken());
+        assertFalse(store.acquire("exec-b").acquired());
+    }
+
+    @Test
+    void renew_byTheOwner_extendsTheLease_andKeepsOthersOut() {
+        // GIVEN exec-a's lease, 200 s in
+        Lease lease = store.acquire("exec-a").lease();
+        clock.advance(Duration.ofSeconds(200));
+
+        // WHEN it renews
+        RenewResult renewed = store.renew(lease);
+
+        // THEN the lease runs LOCK_TTL from now, same token; exec-b is still busy past the old expiry
+        assertEquals(new Lease("exec-a", lease.fencingToken(), T0.plusSeconds(200).plus(TTL)), renewed.lease());
+        clock.advance(Duration.ofSeconds(150));
+        AcquireResult other = store.acquire("exec-b");
+        assertFalse(other.acquired());
+        assertEquals(renewed.lease().expiresAt(), other.heldUntil());
+    }
+
+    @Test
+    void renew_byAStaleOwner_afterATakeover_isRejected_andDoesNotExtendTheNewLease() {
+        // GIVEN exec-a's lease expired and exec-b took over
+        Lease stale = store.acquire("exec-a").lease();
+        clock.advance(TTL);
+        Lease current = store.acquire("exec-b").lease();
+
+        // WHEN exec-a tries to renew
+        LockLost lost = assertThrows(LockLost.class, () -> store.renew(stale));
+
+        // THEN it is told the lock moved on, and exec-b's lease is unchanged
+        assertTrue(lost.getMessage().contains("held by exec-b"), lost.getMessage());
+        assertEquals(current.expiresAt(), store.load().lockExpiresAt());
+        assertEquals("exec-b", store.load().lockOwner());
+    }
+
+    @Test
+    void renew_afterRelease_isRejected() {
+        Lease lease = store.acquire("exec-a").lease();
+        store.release(lease);
+
+        assertThrows(LockLost.class, () -> store.renew(lease));
+    }
+
+    @Test
+    void renew_ofAnExpiredLeaseNobodyTook_succeeds_becauseTheTokenProvesNoOneHeldItSince() {
+        // GIVEN exec-a's lease expired but nobody acquired
+        Lease lease = store.acquire("exec-a").lease();
+        clock.advance(TTL.plusSeconds(30));
+
+        // WHEN exec-a renews
+        RenewResult renewed = store.renew(lease);
+
+        // THEN it holds the lock again from now
+        assertEquals(clock.instant().plus(TTL), renewed.lease().expiresAt());
+        assertFalse(store.acquire("exec-b").acquired());
+    }
+
+    @Test
+    void release_twice_releasesOnce_andSaysSoTheSecondTime() {
+        Lease lease = store.acquire("exec-a").lease();
+
+        ReleaseResult first = store.release(lease);
+        ReleaseResult second = store.release(lease);
+
+        assertEquals(ReleaseResult.Status.RELEASED, first.status());
+        assertTrue(first.released());
+        assertEquals(T0, first.releasedAt());
+        assertEquals(ReleaseResult.Status.ALREADY_RELEASED, second.status());
+        assertFalse(second.released());
+        assertTrue(second.reason().contains("already released"), second.reason());
+    }
+
+    @Test
+    void release_byAStaleOwner_neverReleasesTheNewHoldersLock() {
+        // GIVEN exec-a's lease expired and exec-b took over
+        Lease stale = store.acquire("exec-a").lease();
+        clock.advance(TTL);
+        store.acquire("exec-b");
+
+        // WHEN exec-a's failure path releases its old lease
+        ReleaseResult result = store.release(stale);
+
+        // THEN nothing is released: exec-b still holds the lock
+        assertEquals(ReleaseResult.Status.SUPERSEDED, result.status());
+        assertFalse(result.released());
+        assertTrue(result.reason().contains("held by exec-b"), result.reason());
+        assertEquals("exec-b", store.load().lockOwner());
+        assertFalse(store.acquire("exec-c").acquired());
+    }
+
+    @Test
+    void release_ofALeaseWithTheWrongOwner_releasesNothing() {
+        Lease real = store.acquire("exec-a").lease();
+
+        ReleaseResult result = store.release(new Lease("exec-x", real.fencingToken(), real.expiresAt()));
+
+        assertEquals(ReleaseResult.Status.NOT_HELD, result.status());
+        assertEquals("exec-a", store.load().lockOwner());
+    }
+
+    @Test
+    void record_byAStaleOwner_isRejected_andNothingIsWritten() {
+        // GIVEN exec-a's lease expired and exec-b took over
+        Lease stale = store.acquire("exec-a").lease();
+        clock.advance(TTL);
+        store.acquire("exec-b");
+        int eventsBefore = store.recentEvents(10).size();
+
+        // WHEN exec-a records a scale-up it believes it did
+        Outcome outcome = Outcome.of(OutcomeAction.SCALE_UP, OutcomeResult.SUCCEEDED, 2, "scale-up +2");
+        assertThrows(LockLost.class, () -> store.record("exec-a", stale, outcome));
+
+        // THEN neither the state nor the event log changed
+        assertEquals(ScalingState.initial(), store.load().state());
+        assertEquals(eventsBefore, store.recentEvents(10).size());
+    }
+
+    @Test
+    void load_reportsTheHolder_withoutTakingTheLock() {
+        Lease lease = store.acquire("exec-a").lease();
+
+        StateSnapshot locked = store.load();
+        clock.advance(TTL);
+        StateSnapshot expired = store.load();
+
+        assertTrue(locked.locked());
+        assertEquals("exec-a", locked.lockOwner());
+        assertEquals(lease.expiresAt(), locked.lockExpiresAt());
+        assertFalse(expired.locked(), "an expired lease is not a lock");
+        assertEquals(1L, expired.fencingToken());
+    }
+}
