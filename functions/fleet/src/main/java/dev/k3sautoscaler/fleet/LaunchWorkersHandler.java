@@ -1,0 +1,48 @@
+package dev.k3sautoscaler.fleet;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import dev.k3sautoscaler.runtime.JsonStepHandler;
+import dev.k3sautoscaler.state.idempotency.IdempotencyStore;
+import dev.k3sautoscaler.state.idempotency.IdempotentResult;
+import dev.k3sautoscaler.state.idempotency.IdempotentStep;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * State {@code LaunchWorkers}: starts {@code count} workers from the launch template, spread over
+ * AZs, falling back over offerings on capacity errors ({@link WorkerLauncher}). At most once per
+ * execution: a retry after it completed gets the stored result ({@link FleetIdempotency}).
+ *
+ * <p>Errors: {@code dev.k3sautoscaler.errors.InsufficientCapacity} (no worker started; not retryable),
+ * {@code Ec2Unavailable} (retryable; a retry reuses the ClientTokens), {@code IdempotencyInProgress}
+ * (retryable: an earlier attempt is still running), {@code StateStoreUnavailable} (retryable),
+ * {@code Ec2AccessDenied}, {@code Ec2RequestRejected}, {@code IdempotencyPayloadMismatch},
+ * {@code InvalidStepInput} (not retryable).
+ */
+public final class LaunchWorkersHandler extends JsonStepHandler<LaunchWorkersInput, LaunchWorkersOutput> {
+    public static final String STEP = "LaunchWorkers";
+    private static final Logger LOG = LoggerFactory.getLogger(LaunchWorkersHandler.class);
+
+    private final WorkerLauncher launcher;
+    private final IdempotentStep<LaunchWorkersOutput> once;
+
+    public LaunchWorkersHandler() {
+        this(FleetContext.fromEnvironment(System.getenv()), IdempotencyStore.fromEnvironment(System.getenv()));
+    }
+
+    LaunchWorkersHandler(FleetContext fleet, IdempotencyStore store) {
+        super(LaunchWorkersInput.class, STEP, fleet.settings().clusterId());
+        this.launcher = new WorkerLauncher(fleet.ec2(), fleet.settings(), fleet.clock());
+        this.once = FleetIdempotency.step(store, STEP, LaunchWorkersOutput.class);
+    }
+
+    @Override
+    protected LaunchWorkersOutput handle(LaunchWorkersInput input, Context context) {
+        LOG.info("launching {} workers: {}", input.count(), input.reason());
+        IdempotentResult<LaunchWorkersOutput> result = once.run(
+                new FleetIdempotency.LaunchKey(input.execution(), input.count()), input, () -> launcher.launch(input));
+        LaunchWorkersOutput output = result.replayed() ? result.value().replayed() : result.value();
+        LOG.info("{}: {}", output.outcome(), output.reason());
+        return output;
+    }
+}
