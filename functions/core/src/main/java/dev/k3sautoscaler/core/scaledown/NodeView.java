@@ -1,0 +1,63 @@
+package dev.k3sautoscaler.core.scaledown;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the scale-down rules need to know about one Node, free of any Kubernetes client type.
+ *
+ * @param instanceId          EC2 instance id from {@code spec.providerID}, null when the node has none
+ * @param created             {@code metadata.creationTimestamp}; older nodes are preferred for removal
+ * @param deleting            {@code metadata.deletionTimestamp} is set
+ * @param unschedulable       {@code spec.unschedulable} (cordoned)
+ * @param noScheduleTaintKeys keys of taints with effect NoSchedule or NoExecute (ours included)
+ */
+public record NodeView(
+        String name,
+        String instanceId,
+        Map<String, String> labels,
+        Map<String, String> annotations,
+        Instant created,
+        boolean ready,
+        boolean deleting,
+        boolean unschedulable,
+        List<String> noScheduleTaintKeys,
+        long allocatableCpuMillis,
+        long allocatableMemoryBytes) {
+
+    public NodeView {
+        labels = Map.copyOf(labels);
+        annotations = Map.copyOf(annotations);
+        noScheduleTaintKeys = List.copyOf(noScheduleTaintKeys);
+    }
+
+    /** Carries {@code k3s-autoscaler/managed=true}, which only the autoscaler's launch template sets. */
+    public boolean managed() {
+        return "true".equals(labels.get(NodeLabels.MANAGED));
+    }
+
+    /** K3s labels its server nodes with both role labels; either one means "never remove". */
+    public boolean controlPlane() {
+        return labels.containsKey(NodeLabels.ROLE_CONTROL_PLANE) || labels.containsKey(NodeLabels.ROLE_MASTER);
+    }
+
+    public boolean scaleDownDisabled() {
+        return "true".equals(annotations.get(NodeLabels.SCALE_DOWN_DISABLED));
+    }
+
+    /** Our NoSchedule taint is present: we cordoned it (and may resume or undo that). */
+    public boolean drainingByUs() {
+        return noScheduleTaintKeys.contains(NodeLabels.DRAINING_TAINT);
+    }
+
+    /** Cordoned or tainted by someone else: an operator or another tool owns this node right now. */
+    public boolean cordonedBySomeoneElse() {
+        return unschedulable && !drainingByUs();
+    }
+
+    /** The scheduler would place new pods here: Ready, not cordoned, not going away, no blocking taint. */
+    public boolean acceptsPods() {
+        return ready && !unschedulable && !deleting && noScheduleTaintKeys.isEmpty();
+    }
+}

@@ -1,0 +1,224 @@
+package dev.k3sautoscaler.core.scaledown;
+
+import static dev.k3sautoscaler.core.scaledown.Cluster.MIB;
+import static dev.k3sautoscaler.core.scaledown.Cluster.cordoned;
+import static dev.k3sautoscaler.core.scaledown.Cluster.deleting;
+import static dev.k3sautoscaler.core.scaledown.Cluster.map;
+import static dev.k3sautoscaler.core.scaledown.Cluster.master;
+import static dev.k3sautoscaler.core.scaledown.Cluster.phase;
+import static dev.k3sautoscaler.core.scaledown.Cluster.pod;
+import static dev.k3sautoscaler.core.scaledown.Cluster.sized;
+import static dev.k3sautoscaler.core.scaledown.Cluster.withAnnotation;
+import static dev.k3sautoscaler.core.scaledown.Cluster.withLabels;
+import static dev.k3sautoscaler.core.scaledown.Cluster.withoutProviderId;
+import static dev.k3sautoscaler.core.scaledown.Cluster.worker;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class ScaleDownSelectorTest {
+    private final ScaleDownSelector selector = new ScaleDownSelector(EvictionRules.defaults());
+
+    private static Map<String, String> reasons(ScaleDownChoice choice) {
+        return choice.rejected().stream().collect(Collectors.toMap(Rejection::node, Rejection::rejectedBecause));
+    }
+
+    @Test
+    void choose_prefersFewestEvictablePods() {
+        // GIVEN three workers with 3, 1 and 2 pods
+        List<NodeView> nodes = List.of(worker("w1", 0), worker("w2", 1), worker("w3", 2));
+        List<PodView> pods = List.of(pod("a", "w1"), pod("b", "w1"), pod("c", "w1"), pod("d", "w2"),
+                pod("e", "w3"), pod("f", "w3"));
+
+        // WHEN a node is chosen
+        ScaleDownChoice choice = selector.choose(nodes, pods);
+
+        // THEN the one with a single pod wins and the others say why not
+        ScaleDownChoice.Chosen chosen = assertInstanceOf(ScaleDownChoice.Chosen.class, choice);
+        assertEquals("w2", chosen.node().name());
+        assertEquals(List.of("default/d"), chosen.evictable().stream().map(PodView::qualifiedName).toList());
+        assertTrue(reasons(choice).get("w1").startsWith("eligible, but w2 is preferred (3 evictable pods vs 1"));
+    }
+
+    @Test
+    void choose_breaksTiesByOldestNode() {
+        // GIVEN two empty workers, w2 created before w1
+        List<NodeView> nodes = List.of(worker("w1", 5), worker("w2", 1));
+
+        // WHEN a node is chosen
+        ScaleDownChoice choice = selector.choose(nodes, List.of());
+
+        // THEN the older one goes
+        assertEquals("w2", assertInstanceOf(ScaleDownChoice.Chosen.class, choice).node().name());
+    }
+
+    @Test
+    void choose_ignoresDaemonSetMirrorAndFinishedPods_whenCountingEvictablePods() {
+        // GIVEN w1 with only DaemonSet, mirror and finished pods, w2 with one Deployment pod (w1 is newer)
+        List<NodeView> nodes = List.of(worker("w1", 5), worker("w2", 1));
+        List<PodView> pods = List.of(
+                pod("kube-system", "svclb-1", "DaemonSet", Map.of(), "w1", 10, MIB),
+                pod("kube-system", "static-1", "Node", map(NodeLabels.MIRROR_POD, "x"), "w1", 10, MIB),
+                phase(pod("default", "job-1", "Job", Map.of(), "w1", 10, MIB), "Succeeded"),
+                pod("web", "w2"));
+
+        // WHEN a node is chosen
+        ScaleDownChoice.Chosen chosen = assertInstanceOf(ScaleDownChoice.Chosen.class, selector.choose(nodes, pods));
+
+        // THEN w1 has zero evictable pods and wins despite being newer
+        assertEquals("w1", chosen.node().name());
+        assertEquals(List.of(), chosen.evictable());
+    }
+
+    @Test
+    void choose_rejectsEveryNodeRule_withAReasonPerNode() {
+        // GIVEN a master, an unmanaged worker, an opted-out, a deleting, a foreign-cordoned and an unmapped worker
+        List<NodeView> nodes = List.of(
+                master(),
+                withLabels(worker("byhand", 0), Map.of()),
+                withAnnotation(worker("optout", 0), NodeLabels.SCALE_DOWN_DISABLED, "true"),
+                deleting(worker("leaving", 0)),
+                cordoned(worker("maint", 0), List.of()),
+                withoutProviderId(worker("noid", 0)));
+
+        // WHEN a node is chosen
+        ScaleDownChoice choice = selector.choose(nodes, List.of());
+
+        // THEN none is, and each rejection names its rule
+        assertInstanceOf(ScaleDownChoice.NoCandidate.class, choice);
+        Map<String, String> reasons = reasons(choice);
+        assertEquals("control-plane node: never removed", reasons.get("master"));
+        assertEquals("not autoscaler-managed (no k3s-autoscaler/managed=true label)", reasons.get("byhand"));
+        assertEquals("cluster-autoscaler.kubernetes.io/scale-down-disabled=true", reasons.get("optout"));
+        assertEquals("already being deleted", reasons.get("leaving"));
+        assertEquals("cordoned by someone else (no k3s-autoscaler/draining taint)", reasons.get("maint"));
+        assertEquals("no aws:/// providerID: its EC2 instance is unknown", reasons.get("noid"));
+    }
+
+    @Test
+    void choose_neverPicksTheMaster_evenWhenItCarriesTheManagedLabel() {
+        // GIVEN a master wrongly labelled as managed and empty
+        NodeView master = withLabels(master(), map(NodeLabels.MANAGED, "true", NodeLabels.ROLE_MASTER, "true"));
+
+        // WHEN a node is chosen
+        ScaleDownChoice choice = selector.choose(List.of(master), List.of());
+
+        // THEN the role label wins
+        assertInstanceOf(ScaleDownChoice.NoCandidate.class, choice);
+    }
+
+    @Test
+    void choose_mayResumeANodeWeCordonedOurselves() {
+        // GIVEN a worker carrying our draining taint (a previous run stopped half way), and a busier one
+        List<NodeView> nodes = List.of(cordoned(worker("w1", 0), List.of(NodeLabels.DRAINING_TAINT)), worker("w2", 0));
+
+        // WHEN a node is chosen
+        ScaleDownChoice choice = selector.choose(nodes, List.of(pod("a", "w2")));
+
+        // THEN it is not treated as someone else's cordon
+        assertEquals("w1", assertInstanceOf(ScaleDownChoice.Chosen.class, choice).node().name());
+    }
+
+    @Test
+    void choose_rejectsNodesWithBlockingPods_namingThem() {
+        // GIVEN w1 with a StatefulSet pod and w2 with a do-not-disrupt pod
+        List<NodeView> nodes = List.of(worker("w1", 0), worker("w2", 0));
+        List<PodView> pods = List.of(
+                pod("db", "pg-0", "StatefulSet", Map.of(), "w1", 10, MIB),
+                pod("batch", "etl", "Job", map(NodeLabels.DO_NOT_DISRUPT, "true"), "w2", 10, MIB));
+
+        // WHEN a node is chosen
+        ScaleDownChoice choice = selector.choose(nodes, pods);
+
+        // THEN neither is, and the reasons name the pods and rules
+        assertInstanceOf(ScaleDownChoice.NoCandidate.class, choice);
+        assertEquals("blocking pods: db/pg-0 (StatefulSet pod)", reasons(choice).get("w1"));
+        assertEquals("blocking pods: batch/etl (karpenter.sh/do-not-disrupt=true)", reasons(choice).get("w2"));
+    }
+
+    @Test
+    void choose_countsBlockersBeyondThree() {
+        // GIVEN a worker with five bare pods
+        List<PodView> pods = List.of(1, 2, 3, 4, 5).stream()
+                .map(i -> pod("default", "bare-" + i, null, Map.of(), "w1", 10, MIB)).toList();
+
+        // WHEN a node is chosen
+        ScaleDownChoice choice = selector.choose(List.of(worker("w1", 0)), pods);
+
+        // THEN three are named and two counted
+        assertTrue(reasons(choice).get("w1").endsWith(" and 2 more"), reasons(choice).get("w1"));
+    }
+
+    @Test
+    void choose_rejectsNode_whosePodsDoNotFitElsewhere() {
+        // GIVEN w1 running a 1600m pod; w2 running a 300m pod and a 200m DaemonSet pod (1430m free)
+        List<NodeView> nodes = List.of(worker("w1", 0), worker("w2", 1));
+        List<PodView> pods = List.of(sized("big", "w1", 1600, 100), sized("steady", "w2", 300, 100),
+                pod("kube-system", "svclb", "DaemonSet", Map.of(), "w2", 200, MIB));
+
+        // WHEN a node is chosen
+        ScaleDownChoice choice = selector.choose(nodes, pods);
+
+        // THEN w1 is refused (its pod has nowhere to go); w2's pod fits in w1's 330m so w2 is chosen
+        ScaleDownChoice.Chosen chosen = assertInstanceOf(ScaleDownChoice.Chosen.class, choice);
+        assertEquals("w2", chosen.node().name());
+        assertEquals("its pods would not fit on the other workers: default/big needs 1600m CPU and 100Mi memory",
+                reasons(choice).get("w1"));
+    }
+
+    @Test
+    void choose_doesNotCountCordonedOrMasterNodesAsRoom() {
+        // GIVEN w1 with a pod, and the only other room on the master and on a cordoned worker
+        List<NodeView> nodes = List.of(worker("w1", 0), master(), cordoned(worker("w2", 0), List.of()));
+
+        // WHEN a node is chosen
+        ScaleDownChoice choice = selector.choose(nodes, List.of(pod("a", "w1")));
+
+        // THEN there is nowhere to move the pod
+        assertInstanceOf(ScaleDownChoice.NoCandidate.class, choice);
+        assertTrue(reasons(choice).get("w1").startsWith("its pods would not fit"));
+    }
+
+    @Test
+    void choose_packsManyPodsFirstFitDecreasing() {
+        // GIVEN w1 with four 900m pods and two empty workers (1930m each: two 900m pods per node)
+        List<NodeView> nodes = List.of(worker("w1", 9), worker("w2", 0), worker("w3", 0));
+        List<PodView> pods = List.of(sized("a", "w1", 900, 64), sized("b", "w1", 900, 64), sized("c", "w1", 900, 64),
+                sized("d", "w1", 900, 64));
+
+        // WHEN a node is chosen
+        ScaleDownChoice choice = selector.choose(nodes, pods);
+
+        // THEN the empty (older) w2 is chosen; w1 would also have fit on w2+w3
+        assertEquals("w2", assertInstanceOf(ScaleDownChoice.Chosen.class, choice).node().name());
+        assertTrue(reasons(choice).get("w1").startsWith("eligible"), reasons(choice).get("w1"));
+    }
+
+    @Test
+    void choose_withANamedNode_considersOnlyIt_butCountsTheOthersAsRoom() {
+        // GIVEN a busy w1 and an empty, older w2; the operator names w1
+        List<NodeView> nodes = List.of(worker("w1", 5), worker("w2", 0));
+
+        // WHEN chosen by name
+        ScaleDownChoice choice = selector.choose(nodes, List.of(pod("a", "w1")), "w1");
+
+        // THEN w1 is chosen (its pod fits on w2) and w2 gets no rejection line
+        assertEquals("w1", assertInstanceOf(ScaleDownChoice.Chosen.class, choice).node().name());
+        assertEquals(List.of(), choice.rejected());
+    }
+
+    @Test
+    void choose_withANamedNode_stillAppliesEveryRule() {
+        // GIVEN the operator names the master
+        ScaleDownChoice choice = selector.choose(List.of(master(), worker("w1", 0)), List.of(), "master");
+
+        // WHEN / THEN it is refused with the reason, and nothing else is offered
+        assertEquals(List.of(new Rejection("master", "control-plane node: never removed")),
+                assertInstanceOf(ScaleDownChoice.NoCandidate.class, choice).rejected());
+    }
+}

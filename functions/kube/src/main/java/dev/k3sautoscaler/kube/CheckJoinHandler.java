@@ -1,0 +1,34 @@
+package dev.k3sautoscaler.kube;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import dev.k3sautoscaler.runtime.JsonStepHandler;
+
+/**
+ * CheckWorkersJoined: are the launched instances' nodes registered and Ready? Instance ↔ node by
+ * {@code spec.providerID} ({@code aws:///<az>/<instance-id>}). A missing node is an outcome
+ * (MISSING), not an error: the workflow polls with a Wait and gives up after JOIN_TIMEOUT_SEC
+ * ({@code overdue}).
+ *
+ * <p>Errors: {@code dev.k3sautoscaler.errors.}InvalidStepInput, KubernetesApiUnavailable (retryable),
+ * KubernetesAccessDenied, KubernetesRequestRejected,
+ * ClusterCredentialsUnavailable (retryable).
+ */
+public final class CheckJoinHandler extends JsonStepHandler<CheckJoinInput, Outputs.CheckJoinOutput> {
+    public static final String STEP = "CheckWorkersJoined";
+
+    private final NodeOperations operations;
+
+    public CheckJoinHandler() {
+        this(KubeSteps.fromEnvironment(System.getenv()));
+    }
+
+    CheckJoinHandler(KubeSteps steps) {
+        super(CheckJoinInput.class, STEP, steps.settings().clusterId());
+        this.operations = steps.operations();
+    }
+
+    @Override
+    protected Outputs.CheckJoinOutput handle(CheckJoinInput input, Context context) {
+        return operations.checkJoin(input.instanceIds(), input.launchedAt());
+    }
+}

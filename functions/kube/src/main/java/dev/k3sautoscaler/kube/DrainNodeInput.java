@@ -1,0 +1,31 @@
+package dev.k3sautoscaler.kube;
+
+import dev.k3sautoscaler.runtime.InputCheck;
+import dev.k3sautoscaler.runtime.Validatable;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Input of DrainNode.
+ *
+ * @param startedAt    when the workflow began draining this node (optional); with it the output says
+ *                     whether DRAIN_TIMEOUT_SEC (SPOT_DRAIN_BUDGET_SEC when interrupted) has passed
+ * @param interruption true on the Spot-interruption path: the instance is gone in two minutes
+ *                     whatever we do, so pods that would block a voluntary scale-down are evicted
+ *                     too (PodDisruptionBudgets are still honoured by the API server). Default false.
+ */
+public record DrainNodeInput(String execution, String nodeName, String instanceId, Boolean interruption, Instant startedAt)
+        implements Validatable {
+    @Override
+    public List<String> validationProblems() {
+        return NodeRef.check(InputCheck.start().required("execution", execution), nodeName, instanceId).problems();
+    }
+
+    public NodeRef node() {
+        return new NodeRef(nodeName, instanceId);
+    }
+
+    public boolean isInterruption() {
+        return Boolean.TRUE.equals(interruption);
+    }
+}

@@ -1,0 +1,364 @@
+package dev.k3sautoscaler.kube;
+
+import dev.k3sautoscaler.core.scaledown.EvictionRules;
+import dev.k3sautoscaler.core.scaledown.NodeLabels;
+import dev.k3sautoscaler.core.scaledown.NodeView;
+import dev.k3sautoscaler.core.scaledown.PodVerdict;
+import dev.k3sautoscaler.core.scaledown.PodView;
+import dev.k3sautoscaler.core.scaledown.ScaleDownChoice;
+import dev.k3sautoscaler.core.scaledown.ScaleDownSelector;
+import dev.k3sautoscaler.errors.NodeNotFound;
+import dev.k3sautoscaler.errors.NodeNotManaged;
+import dev.k3sautoscaler.kube.Outputs.CheckJoinOutput;
+import dev.k3sautoscaler.kube.Outputs.ChosenNode;
+import dev.k3sautoscaler.kube.Outputs.CordonNodeOutput;
+import dev.k3sautoscaler.kube.Outputs.DeleteNodeOutput;
+import dev.k3sautoscaler.kube.Outputs.DrainNodeOutput;
+import dev.k3sautoscaler.kube.Outputs.InstanceJoin;
+import dev.k3sautoscaler.kube.Outputs.JoinStatus;
+import dev.k3sautoscaler.kube.Outputs.SelectScaleDownTargetOutput;
+import dev.k3sautoscaler.kube.Outputs.UncordonNodeOutput;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
+import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node operations behind the kube steps, over a fabric8 client. Each public method is one
+ * step: it reads the cluster, applies the pure rules of {@code core.scaledown}, makes its changes
+ * and returns an outcome value. API failures surface as the named errors of {@link KubeCalls}.
+ */
+public final class NodeOperations {
+    /**
+     * Time one drain pass may spend sending evictions. At ~10–50 ms per eviction this covers
+     * hundreds of pods; the cap keeps a pass (plus one slow 10 s request) inside a 60 s Lambda
+     * timeout. Pods not reached are reported as remaining and evicted on the next pass.
+     */
+    static final Duration DRAIN_PASS_BUDGET = Duration.ofSeconds(20);
+    /** Marks a node whose spec.unschedulable we set, so UncordonNode never undoes an operator's cordon. */
+    static final String CORDONED_BY_US = "k3s-autoscaler/cordoned";
+    /** How often a cordon re-reads the node after a write conflict (another writer touched it in between). */
+    static final int CORDON_CONFLICT_ATTEMPTS = 3;
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeOperations.class);
+
+    private final KubernetesClient client;
+    private final EvictionRules rules;
+    private final Clock clock;
+    private final KubeTimeouts timeouts;
+
+    public NodeOperations(KubernetesClient client, EvictionRules rules, Clock clock, KubeTimeouts timeouts) {
+        this.client = client;
+        this.rules = rules;
+        this.clock = clock;
+        this.timeouts = timeouts;
+    }
+
+    // ---- CheckWorkersJoined ---------------------------------------------------------------------
+
+    public CheckJoinOutput checkJoin(List<String> instanceIds, Instant launchedAt) {
+        Map<String, Node> byInstance = listNodes().stream()
+                .filter(n -> Views.instanceId(n) != null)
+                .collect(Collectors.toMap(Views::instanceId, Function.identity(), (a, b) -> a));
+        boolean pastTimeout = launchedAt != null && !clock.instant().isBefore(launchedAt.plus(timeouts.join()));
+        List<InstanceJoin> instances = new ArrayList<>();
+        for (String instanceId : instanceIds.stream().distinct().toList()) {
+            Node node = byInstance.get(instanceId);
+            if (node == null) {
+                instances.add(new InstanceJoin(instanceId, JoinStatus.MISSING, null,
+                        "no node with providerID aws:///<az>/" + instanceId + " has registered"));
+            } else if (Views.ready(node)) {
+                instances.add(new InstanceJoin(instanceId, JoinStatus.READY, node.getMetadata().getName(), "Ready"));
+            } else {
+                instances.add(new InstanceJoin(instanceId, JoinStatus.NOT_READY, node.getMetadata().getName(),
+                        Views.readiness(node)));
+            }
+        }
+        List<String> ready = ids(instances, JoinStatus.READY);
+        List<String> notReady = ids(instances, JoinStatus.NOT_READY);
+        List<String> missing = ids(instances, JoinStatus.MISSING);
+        List<String> overdue = pastTimeout ? instances.stream().filter(i -> i.status() != JoinStatus.READY)
+                .map(InstanceJoin::instanceId).toList() : List.of();
+        boolean allReady = ready.size() == instances.size();
+        String age = launchedAt == null ? "" : " " + Duration.between(launchedAt, clock.instant()).toSeconds()
+                + " s after launch";
+        String reason = allReady
+                ? "all " + instances.size() + " launched nodes are Ready" + age
+                : ready.size() + " of " + instances.size() + " Ready" + age
+                + (notReady.isEmpty() ? "" : "; registered but not Ready: " + describe(instances, JoinStatus.NOT_READY))
+                + (missing.isEmpty() ? "" : "; not registered: " + String.join(", ", missing))
+                + (overdue.isEmpty() ? "" : "; past the " + timeouts.join().toSeconds() + " s join timeout: "
+                        + String.join(", ", overdue));
+        return new CheckJoinOutput(instances, ready, notReady, missing, overdue, allReady, reason);
+    }
+
+    // ---- SelectScaleDownTarget ------------------------------------------------------------------
+
+    public SelectScaleDownTargetOutput selectScaleDownTarget(String onlyNode) {
+        List<NodeView> nodes = listNodes().stream().map(Views::node).toList();
+        List<PodView> pods = KubeCalls.call("list pods", () -> client.pods().inAnyNamespace().list().getItems())
+                .stream().map(Views::pod).toList();
+        boolean named = onlyNode != null && !onlyNode.isBlank();
+        if (named && nodes.stream().noneMatch(n -> n.name().equals(onlyNode))) {
+            return new SelectScaleDownTargetOutput(false, null, List.of(), "node " + onlyNode + " does not exist");
+        }
+        ScaleDownChoice choice = new ScaleDownSelector(rules).choose(nodes, pods, named ? onlyNode : null);
+        var rejected = choice.rejected();
+        return switch (choice) {
+            case ScaleDownChoice.Chosen chosen -> new SelectScaleDownTargetOutput(true,
+                    new ChosenNode(chosen.node().name(), chosen.node().instanceId(), chosen.evictable().size()),
+                    rejected,
+                    "remove " + chosen.node().name() + " (" + chosen.node().instanceId() + "): "
+                            + chosen.evictable().size() + " pods to evict, all fit on the other workers"
+                            + (!named ? "; " + rejected.size() + " other nodes not chosen"
+                            : " (requested by name)"));
+            case ScaleDownChoice.NoCandidate none -> new SelectScaleDownTargetOutput(false, null, rejected,
+                    "no node can be removed safely: " + rejected.stream()
+                            .map(r -> r.node() + ": " + r.rejectedBecause()).collect(Collectors.joining("; ")));
+        };
+    }
+
+    // ---- CordonNode -----------------------------------------------------------------------------
+
+    public CordonNodeOutput cordon(NodeRef ref) {
+        for (int attempt = 1; ; attempt++) {
+            Node node = requireManaged(ref, "cordon");
+            String name = node.getMetadata().getName();
+            boolean unschedulable = Boolean.TRUE.equals(node.getSpec().getUnschedulable());
+            boolean tainted = hasOurTaint(node);
+            if (unschedulable && tainted) {
+                return new CordonNodeOutput(name, Views.instanceId(node), true,
+                        name + " was already cordoned and tainted " + NodeLabels.DRAINING_TAINT + ": nothing to do");
+            }
+            NodePatch patch = NodePatch.expecting(node);
+            if (!unschedulable) {
+                patch.setUnschedulable(true).addAnnotation(CORDONED_BY_US, "true");
+            }
+            if (!tainted) {
+                patch.addTaint(NodeLabels.DRAINING_TAINT, "true", "NoSchedule");
+            }
+            try {
+                patch.applyTo(client, name);
+            } catch (KubernetesClientException e) {
+                if (NodePatch.isStale(e) && attempt < CORDON_CONFLICT_ATTEMPTS) {
+                    continue;
+                }
+                throw KubeCalls.translate("cordon node " + name, e);
+            }
+            LOG.info("Cordoned node {} ({})", name, Views.instanceId(node));
+            return new CordonNodeOutput(name, Views.instanceId(node), false, "cordoned " + name
+                    + " (spec.unschedulable=true, taint " + NodeLabels.DRAINING_TAINT + ":NoSchedule)"
+                    + (unschedulable ? "; it was already unschedulable, so UncordonNode will leave it cordoned" : ""));
+        }
+    }
+
+    // ---- DrainNode ------------------------------------------------------------------------------
+
+    /**
+     * One drain pass. With {@code startedAt} (when the workflow began draining) the output says whether the
+     * drain's deadline has passed: DRAIN_TIMEOUT_SEC, or SPOT_DRAIN_BUDGET_SEC in interruption mode.
+     */
+    public DrainNodeOutput drainPass(NodeRef ref, boolean interruption, Instant startedAt) {
+        Node node = requireManaged(ref, "drain");
+        String nodeName = node.getMetadata().getName();
+        Instant deadline = clock.instant().plus(DRAIN_PASS_BUDGET);
+        // All pods, filtered here: the fabric8 mock server (our test and simulator API) does not
+        // implement the spec.nodeName field selector, and a cluster of ≤ 10 small workers has a
+        // few hundred pods — one list is a few hundred KB and well under a second.
+        List<Pod> pods = KubeCalls.call("list pods", () -> client.pods().inAnyNamespace().list().getItems()).stream()
+                .filter(p -> p.getSpec() != null && nodeName.equals(p.getSpec().getNodeName())).toList();
+        List<String> evicted = new ArrayList<>();
+        List<String> gone = new ArrayList<>();
+        List<String> blockedByPdb = new ArrayList<>();
+        List<String> blockedByRule = new ArrayList<>();
+        List<String> terminating = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        int skipped = 0;
+        int notReached = 0;
+        for (Pod pod : pods) {
+            PodView view = Views.pod(pod);
+            PodVerdict verdict = rules.judge(view);
+            if (verdict.action() == PodVerdict.Action.SKIP) {
+                skipped++;
+            } else if (view.terminating()) {
+                terminating.add(view.qualifiedName());
+            } else if (verdict.action() == PodVerdict.Action.BLOCK && !interruption) {
+                blockedByRule.add(verdict.describe());
+            } else if (clock.instant().isAfter(deadline)) {
+                notReached++;
+            } else {
+                switch (evict(pod)) {
+                    case EVICTED -> evicted.add(view.qualifiedName());
+                    case GONE -> gone.add(view.qualifiedName());
+                    case PDB -> blockedByPdb.add(view.qualifiedName());
+                    case FAILED -> failed.add(view.qualifiedName()
+                            + " (eviction answered 404/409 but the pod still exists: is policy/v1 served?)");
+                }
+            }
+        }
+        int remaining = evicted.size() + blockedByPdb.size() + blockedByRule.size() + terminating.size()
+                + failed.size() + notReached;
+        boolean empty = remaining == 0;
+        Duration budget = timeouts.drainBudget(interruption);
+        boolean deadlinePassed = !empty && startedAt != null && !clock.instant().isBefore(startedAt.plus(budget));
+        LOG.info("Drain pass on {}: {} evicted, {} gone, {} blocked by PDB, {} kept by rules, {} terminating, {} remaining",
+                nodeName, evicted.size(), gone.size(), blockedByPdb.size(), blockedByRule.size(), terminating.size(),
+                remaining);
+        String notCordoned = empty || Boolean.TRUE.equals(node.getSpec().getUnschedulable()) ? ""
+                : " (warning: not cordoned, so new pods may land here; CordonNode comes first)";
+        String reason = empty
+                ? nodeName + " is empty" + (skipped > 0 ? " (" + skipped + " DaemonSet/mirror/finished pods go with it)" : "")
+                : nodeName + ": " + remaining + " pods remain" + notCordoned
+                + part("evicted now", evicted) + part("blocked by a PodDisruptionBudget (429), retried next pass",
+                blockedByPdb) + part("kept by rules", blockedByRule) + part("terminating", terminating)
+                + part("failed", failed) + (notReached > 0 ? "; " + notReached + " not reached in this pass's "
+                + DRAIN_PASS_BUDGET.toSeconds() + " s budget" : "")
+                + (deadlinePassed ? "; drain deadline of " + budget.toSeconds() + " s passed" : "");
+        return new DrainNodeOutput(nodeName, Views.instanceId(node), evicted, gone, blockedByPdb, blockedByRule,
+                terminating, failed, skipped, remaining, empty, deadlinePassed, reason);
+    }
+
+    private enum EvictionResult { EVICTED, GONE, PDB, FAILED }
+
+    /**
+     * One policy/v1 eviction, with Karpenter's reading of the answers: 201 = accepted; 429 = a
+     * PodDisruptionBudget allows no disruption now, retry later; 404/409 = the pod is already gone
+     * (or was replaced: the UID precondition no longer matches). The 404/409 reading is confirmed
+     * with a GET, because an API server that does not serve the eviction endpoint also answers
+     * 404 — reading that as "gone" would terminate a node with running pods.
+     */
+    private EvictionResult evict(Pod pod) {
+        String namespace = pod.getMetadata().getNamespace();
+        String name = pod.getMetadata().getName();
+        String uid = pod.getMetadata().getUid();
+        Eviction eviction = new EvictionBuilder()
+                .withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+                .withDeleteOptions(new io.fabric8.kubernetes.api.model.DeleteOptionsBuilder()
+                        .withNewPreconditions().withUid(uid).endPreconditions().build())
+                .build();
+        try {
+            boolean accepted = client.pods().inNamespace(namespace).withName(name).evict(eviction);
+            return accepted ? EvictionResult.EVICTED : EvictionResult.PDB;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != KubeCalls.NOT_FOUND && e.getCode() != KubeCalls.CONFLICT) {
+                throw KubeCalls.translate("evict pod " + namespace + "/" + name, e);
+            }
+        }
+        Pod current = KubeCalls.call("get pod " + namespace + "/" + name,
+                () -> client.pods().inNamespace(namespace).withName(name).get());
+        boolean stillThere = current != null && Objects.equals(uid, current.getMetadata().getUid());
+        return stillThere ? EvictionResult.FAILED : EvictionResult.GONE;
+    }
+
+    // ---- UncordonNode ---------------------------------------------------------------------------
+
+    public UncordonNodeOutput uncordon(NodeRef ref) {
+        Node node = find(ref);
+        if (node == null) {
+            return new UncordonNodeOutput(ref.nodeName(), false, false, ref + " no longer exists: nothing to uncordon");
+        }
+        String name = node.getMetadata().getName();
+        boolean ourCordon = node.getMetadata().getAnnotations() != null
+                && node.getMetadata().getAnnotations().containsKey(CORDONED_BY_US);
+        if (!hasOurTaint(node) && !ourCordon) {
+            return new UncordonNodeOutput(name, true, false, name + " carries no cordon of ours: left as it is");
+        }
+        NodePatch patch = NodePatch.expecting(node).removeTaint(NodeLabels.DRAINING_TAINT);
+        if (ourCordon) {
+            patch.setUnschedulable(false).removeAnnotation(CORDONED_BY_US);
+        }
+        KubeCalls.call("uncordon node " + name, () -> patch.applyTo(client, name));
+        LOG.info("Uncordoned node {}", name);
+        return new UncordonNodeOutput(name, true, true, "uncordoned " + name + ": removed taint "
+                + NodeLabels.DRAINING_TAINT + (ourCordon ? " and set spec.unschedulable=false"
+                : "; spec.unschedulable left true (it was cordoned before us)"));
+    }
+
+    // ---- DeleteNode -----------------------------------------------------------------------------
+
+    public DeleteNodeOutput delete(NodeRef ref) {
+        Node node = find(ref);
+        if (node == null) {
+            return new DeleteNodeOutput(ref.nodeName(), false, true, ref + " is already gone");
+        }
+        String name = node.getMetadata().getName();
+        requireOurs(Views.node(node), "delete");
+        // fabric8 answers a 404 on delete with an empty list rather than an exception: already gone.
+        boolean deleted = !KubeCalls.call("delete node " + name, () -> client.nodes().withName(name).delete()).isEmpty();
+        LOG.info("Deleted node {}: {}", name, deleted ? "deleted" : "already gone");
+        return deleted
+                ? new DeleteNodeOutput(name, true, false, "deleted Node " + name + " (K3s has no cloud controller to do it)")
+                : new DeleteNodeOutput(name, false, true, name + " was already gone");
+    }
+
+    // ---- shared ---------------------------------------------------------------------------------
+
+    private List<Node> listNodes() {
+        return KubeCalls.call("list nodes", () -> client.nodes().list().getItems());
+    }
+
+    /** The node, or null when it does not exist. Name and instance id, when both given, must agree. */
+    private Node find(NodeRef ref) {
+        Node node;
+        if (ref.byName()) {
+            node = KubeCalls.call("get node " + ref.nodeName(), () -> client.nodes().withName(ref.nodeName()).get());
+        } else {
+            node = listNodes().stream().filter(n -> ref.instanceId().equals(Views.instanceId(n))).findFirst().orElse(null);
+        }
+        if (node != null && ref.byName() && ref.hasInstance() && !ref.instanceId().equals(Views.instanceId(node))) {
+            throw new NodeNotFound("node " + ref.nodeName() + " is instance " + Views.instanceId(node) + ", not "
+                    + ref.instanceId() + ": refusing to act on a node the workflow did not mean");
+        }
+        return node;
+    }
+
+    private Node requireManaged(NodeRef ref, String action) {
+        Node node = find(ref);
+        if (node == null) {
+            throw new NodeNotFound("cannot " + action + " " + ref + ": no such Node");
+        }
+        requireOurs(Views.node(node), action);
+        return node;
+    }
+
+    private static void requireOurs(NodeView node, String action) {
+        if (node.controlPlane()) {
+            throw new NodeNotManaged("refusing to " + action + " " + node.name() + ": it is a control-plane node");
+        }
+        if (!node.managed()) {
+            throw new NodeNotManaged("refusing to " + action + " " + node.name() + ": it has no "
+                    + NodeLabels.MANAGED + "=true label");
+        }
+    }
+
+    private static boolean hasOurTaint(Node node) {
+        return NodePatch.taints(node).stream().anyMatch(t -> NodeLabels.DRAINING_TAINT.equals(t.getKey()));
+    }
+
+    private static List<String> ids(List<InstanceJoin> instances, JoinStatus status) {
+        return instances.stream().filter(i -> i.status() == status).map(InstanceJoin::instanceId).toList();
+    }
+
+    private static String describe(List<InstanceJoin> instances, JoinStatus status) {
+        return instances.stream().filter(i -> i.status() == status)
+                .map(i -> i.instanceId() + " as " + i.nodeName() + " (" + i.detail() + ")")
+                .collect(Collectors.joining(", "));
+    }
+
+    private static String part(String label, List<String> items) {
+        return items.isEmpty() ? "" : "; " + label + ": " + String.join(", ", items);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.k3sautoscaler.kube;
+
+import dev.k3sautoscaler.core.scaledown.Rejection;
+import java.util.List;
+
+/** The step output records: what an operator reads in the console, and what the ASL Choice states test. */
+public final class Outputs {
+    private Outputs() {
+    }
+
+    public enum JoinStatus {
+        /** The node registered and its Ready condition is True. */
+        READY,
+        /** The node registered but is not Ready yet (CNI starting, image pulls). */
+        NOT_READY,
+        /** No Node carries this instance's providerID yet. */
+        MISSING
+    }
+
+    /** One launched instance: its node (when registered) and why it is not Ready yet. */
+    public record InstanceJoin(String instanceId, JoinStatus status, String nodeName, String detail) {
+    }
+
+    /**
+     * @param overdue instances still not Ready JOIN_TIMEOUT_SEC after launchedAt (empty without launchedAt)
+     */
+    public record CheckJoinOutput(List<InstanceJoin> instances, List<String> ready, List<String> notReady,
+                                  List<String> missing, List<String> overdue, boolean allReady, String reason) {
+    }
+
+    public record ChosenNode(String name, String instanceId, int evictablePods) {
+    }
+
+    /** @param chosen null when {@code found} is false */
+    public record SelectScaleDownTargetOutput(boolean found, ChosenNode chosen, List<Rejection> rejected,
+                                              String reason) {
+    }
+
+    public record CordonNodeOutput(String nodeName, String instanceId, boolean alreadyCordoned, String reason) {
+    }
+
+    /**
+     * One drain pass.
+     *
+     * @param evicted       evictions accepted this pass (the pods are now terminating)
+     * @param gone          pods that vanished before or during their eviction
+     * @param blockedByPdb  evictions refused with 429: a PodDisruptionBudget allows no disruption now
+     * @param blockedByRule pods the rules keep (e.g. {@code ns/pod (StatefulSet pod)}); never evicted outside interruption mode
+     * @param terminating   pods already leaving (deletionTimestamp set), waited for
+     * @param failed        evictions that failed otherwise, with the reason; the node is not reported empty
+     * @param skipped       DaemonSet, mirror and finished pods, which go with the node
+     * @param remaining     pods still on the node that must leave before it can be removed
+     * @param empty         remaining == 0: the node may be terminated
+     * @param deadlinePassed not empty, and the drain started (input {@code startedAt}) longer ago than its timeout
+     */
+    public record DrainNodeOutput(String nodeName, String instanceId, List<String> evicted, List<String> gone,
+                                  List<String> blockedByPdb, List<String> blockedByRule, List<String> terminating,
+                                  List<String> failed, int skipped, int remaining, boolean empty,
+                                  boolean deadlinePassed, String reason) {
+    }
+
+    /** @param found false when the node no longer exists (nothing to undo) */
+    public record UncordonNodeOutput(String nodeName, boolean found, boolean changed, String reason) {
+    }
+
+    public record DeleteNodeOutput(String nodeName, boolean deleted, boolean alreadyGone, String reason) {
+    }
+}

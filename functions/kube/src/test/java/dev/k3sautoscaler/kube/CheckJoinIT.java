@@ -1,0 +1,77 @@
+package dev.k3sautoscaler.kube;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.k3sautoscaler.kube.Outputs.CheckJoinOutput;
+import dev.k3sautoscaler.kube.Outputs.InstanceJoin;
+import dev.k3sautoscaler.kube.Outputs.JoinStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class CheckJoinIT {
+    @RegisterExtension
+    final MockCluster cluster = new MockCluster();
+
+    @Test
+    void checkJoin_reportsReadyNotReadyAndMissing_perInstance() {
+        // GIVEN one launched instance Ready, one registered but NotReady, one not registered, plus the master
+        cluster.master("master", "i-master");
+        cluster.worker("ip-10-0-1-5", "i-ready", true);
+        cluster.worker("ip-10-0-1-6", "i-booting", false);
+
+        // WHEN the three launched instances are checked
+        CheckJoinOutput out = cluster.operations().checkJoin(List.of("i-ready", "i-booting", "i-absent"), null);
+
+        // THEN each has its own status, node name and detail
+        assertEquals(List.of(
+                new InstanceJoin("i-ready", JoinStatus.READY, "ip-10-0-1-5", "Ready"),
+                new InstanceJoin("i-booting", JoinStatus.NOT_READY, "ip-10-0-1-6",
+                        "KubeletNotReady: container runtime network not ready"),
+                new InstanceJoin("i-absent", JoinStatus.MISSING, null,
+                        "no node with providerID aws:///<az>/i-absent has registered")), out.instances());
+        assertEquals(List.of("i-ready"), out.ready());
+        assertEquals(List.of("i-booting"), out.notReady());
+        assertEquals(List.of("i-absent"), out.missing());
+        assertFalse(out.allReady());
+        assertEquals(List.of(), out.overdue());
+        assertEquals("1 of 3 Ready; registered but not Ready: i-booting as ip-10-0-1-6 (KubeletNotReady: container"
+                + " runtime network not ready); not registered: i-absent", out.reason());
+    }
+
+    @Test
+    void checkJoin_isAllReady_whenEveryInstanceIsReady() {
+        // GIVEN two Ready workers launched 95 s ago
+        cluster.worker("w1", "i-1", true);
+        cluster.worker("w2", "i-2", true);
+        Instant launchedAt = cluster.clock.instant().minusSeconds(95);
+
+        // WHEN checked
+        CheckJoinOutput out = cluster.operations().checkJoin(List.of("i-1", "i-2"), launchedAt);
+
+        // THEN all are Ready
+        assertTrue(out.allReady());
+        assertEquals("all 2 launched nodes are Ready 95 s after launch", out.reason());
+    }
+
+    @Test
+    void checkJoin_listsOverdueInstances_afterTheJoinTimeout() {
+        // GIVEN an instance that never registered, launched exactly JOIN_TIMEOUT ago, and one Ready
+        cluster.worker("w1", "i-1", true);
+        Instant launchedAt = cluster.clock.instant();
+        cluster.clock.advance(MockCluster.JOIN_TIMEOUT.minus(Duration.ofSeconds(1)));
+        assertEquals(List.of(), cluster.operations().checkJoin(List.of("i-1", "i-lost"), launchedAt).overdue());
+        cluster.clock.advance(Duration.ofSeconds(1));
+
+        // WHEN checked at the timeout
+        CheckJoinOutput out = cluster.operations().checkJoin(List.of("i-1", "i-lost"), launchedAt);
+
+        // THEN only the missing one is overdue, and the reason says so
+        assertEquals(List.of("i-lost"), out.overdue());
+        assertTrue(out.reason().endsWith("past the 600 s join timeout: i-lost"), out.reason());
+    }
+}
