@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import aslValidator from 'asl-validator';
 
 // Arguments are files or directories; directories contribute their *.asl.json files.
-const files = process.argv.slice(2).map((arg) => resolve(arg)).filter((path) => existsSync(path)).flatMap((path) =>
+const files = process.argv.slice(2).map((arg) => resolve(process.env.CALLER_DIR ?? process.cwd(), arg)).filter((path) => existsSync(path)).flatMap((path) =>
   statSync(path).isDirectory()
     ? readdirSync(path).filter((name) => name.endsWith('.asl.json')).sort().map((name) => join(path, name))
     : [path]);

@@ -40,6 +40,17 @@ final class Paths {
         if ("$".equals(effective)) {
             return source;
         }
+        if (isReferencePath(effective)) {
+            // Exact ASL semantics for the common case: a missing field or an index past the end is "not present".
+            JsonNode node = source;
+            for (Object step : steps(effective)) {
+                node = node == null ? null : step instanceof String field ? node.get(field) : node.get((Integer) step);
+            }
+            if (node == null) {
+                throw new RuntimeFailure("path " + path + " matches nothing in " + abbreviate(source));
+            }
+            return node;
+        }
         try {
             JsonNode result = JsonPath.using(JACKSON).parse(source).read(effective);
             return result == null ? JsonNodeFactory.instance.nullNode() : result;
@@ -73,15 +84,7 @@ final class Paths {
             throw new RuntimeFailure("ResultPath " + path + " is not a reference path");
         }
         JsonNode root = target == null || !target.isContainerNode() ? JsonNodeFactory.instance.objectNode() : target.deepCopy();
-        List<Object> steps = new ArrayList<>();
-        Matcher matcher = REFERENCE_STEP.matcher(path.substring(1));
-        while (matcher.find()) {
-            if (matcher.group(3) != null) {
-                steps.add(Integer.parseInt(matcher.group(3)));
-            } else {
-                steps.add(matcher.group(1) != null ? matcher.group(1) : matcher.group(2));
-            }
-        }
+        List<Object> steps = steps(path);
         JsonNode parent = root;
         for (int i = 0; i < steps.size() - 1; i++) {
             Object step = steps.get(i);
@@ -94,6 +97,20 @@ final class Paths {
         }
         set(parent, steps.getLast(), value, path);
         return root;
+    }
+
+    /** The steps of a reference path: field names (String) and array indexes (Integer). */
+    private static List<Object> steps(String referencePath) {
+        List<Object> steps = new ArrayList<>();
+        Matcher matcher = REFERENCE_STEP.matcher(referencePath.substring(1));
+        while (matcher.find()) {
+            if (matcher.group(3) != null) {
+                steps.add(Integer.parseInt(matcher.group(3)));
+            } else {
+                steps.add(matcher.group(1) != null ? matcher.group(1) : matcher.group(2));
+            }
+        }
+        return steps;
     }
 
     private static void set(JsonNode parent, Object step, JsonNode value, String path) {
