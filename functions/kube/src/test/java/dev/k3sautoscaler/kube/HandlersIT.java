@@ -45,7 +45,7 @@ class HandlersIT {
     @Test
     void checkWorkersJoined_contract() throws Exception {
         // GIVEN the launched-instances event / WHEN the handler runs
-        JsonNode out = json(new CheckJoinHandler(cluster.steps()).invoke(Events.read("check-workers-joined.json"),
+        JsonNode out = json(new CheckWorkersJoinedHandler(cluster.steps()).invoke(Events.read("check-workers-joined.json"),
                 context("check-workers-joined")));
 
         // THEN the output has the documented fields
@@ -105,7 +105,7 @@ class HandlersIT {
     void badInput_isInvalidStepInput_listingEveryProblem() {
         // GIVEN inputs without a node, with a malformed instance id, and with no instances
         DrainNodeHandler drain = new DrainNodeHandler(cluster.steps());
-        CheckJoinHandler join = new CheckJoinHandler(cluster.steps());
+        CheckWorkersJoinedHandler join = new CheckWorkersJoinedHandler(cluster.steps());
 
         // WHEN / THEN
         assertEquals("DrainNode input is invalid: nodeName or instanceId is required", assertThrows(

@@ -31,7 +31,7 @@ class TokenSecrecyIT {
             var context = LocalLambdaContext.forFunction("kube");
 
             // WHEN every step runs, and one fails on a 403
-            texts.add(new CheckJoinHandler(steps).invoke(Events.read("check-workers-joined.json"), context));
+            texts.add(new CheckWorkersJoinedHandler(steps).invoke(Events.read("check-workers-joined.json"), context));
             texts.add(new SelectScaleDownTargetHandler(steps).invoke(Events.read("select-scale-down-target.json"),
                     context));
             texts.add(new CordonNodeHandler(steps).invoke(Events.read("cordon-node.json"), context));
@@ -39,7 +39,7 @@ class TokenSecrecyIT {
             texts.add(new UncordonNodeHandler(steps).invoke(Events.read("uncordon-node.json"), context));
             texts.add(new DeleteNodeHandler(steps).invoke(Events.read("delete-node.json"), context));
             cluster.server().expect().get().withPath("/api/v1/nodes").andReturn(403, "{}").always();
-            StepError error = assertThrows(StepError.class, () -> new CheckJoinHandler(steps)
+            StepError error = assertThrows(StepError.class, () -> new CheckWorkersJoinedHandler(steps)
                     .invoke(Events.read("check-workers-joined.json"), context));
             StringWriter trace = new StringWriter();
             error.printStackTrace(new PrintWriter(trace));

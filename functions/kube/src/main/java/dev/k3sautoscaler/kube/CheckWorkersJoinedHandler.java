@@ -13,22 +13,22 @@ import dev.k3sautoscaler.runtime.JsonStepHandler;
  * KubernetesAccessDenied, KubernetesRequestRejected,
  * ClusterCredentialsUnavailable (retryable).
  */
-public final class CheckJoinHandler extends JsonStepHandler<CheckJoinInput, Outputs.CheckJoinOutput> {
+public final class CheckWorkersJoinedHandler extends JsonStepHandler<CheckWorkersJoinedInput, Outputs.CheckJoinOutput> {
     public static final String STEP = "CheckWorkersJoined";
 
     private final NodeOperations operations;
 
-    public CheckJoinHandler() {
+    public CheckWorkersJoinedHandler() {
         this(KubeSteps.fromEnvironment(System.getenv()));
     }
 
-    CheckJoinHandler(KubeSteps steps) {
-        super(CheckJoinInput.class, STEP, steps.settings().clusterId());
+    CheckWorkersJoinedHandler(KubeSteps steps) {
+        super(CheckWorkersJoinedInput.class, STEP, steps.settings().clusterId());
         this.operations = steps.operations();
     }
 
     @Override
-    protected Outputs.CheckJoinOutput handle(CheckJoinInput input, Context context) {
+    protected Outputs.CheckJoinOutput handle(CheckWorkersJoinedInput input, Context context) {
         return operations.checkJoin(input.instanceIds(), input.launchedAt());
     }
 }

@@ -12,7 +12,7 @@ import java.util.List;
  * @param launchedAt  when they were launched (optional); with it the output lists the instances
  *                    past JOIN_TIMEOUT_SEC
  */
-public record CheckJoinInput(String execution, List<String> instanceIds, Instant launchedAt) implements Validatable {
+public record CheckWorkersJoinedInput(String execution, List<String> instanceIds, Instant launchedAt) implements Validatable {
     @Override
     public List<String> validationProblems() {
         InputCheck check = InputCheck.start().required("execution", execution).notEmpty("instanceIds", instanceIds);
