@@ -30,6 +30,7 @@ class CrossCheckIT {
     private static final Path SCENARIOS = Path.of("src/test/resources/crosscheck");
     private static int compared;
     private static int equal;
+    private static final java.util.Map<String, Long> TRANSITIONS = new java.util.TreeMap<>();
 
     static Stream<Path> scenarios() throws IOException {
         try (Stream<Path> files = Files.list(SCENARIOS)) {
@@ -48,7 +49,7 @@ class CrossCheckIT {
                 JSON.getTypeFactory().constructMapType(Map.class, String.class, String.class));
 
         // WHEN both interpreters run it
-        JsonNode local = runLocally(definition, substitutions, scenario);
+        JsonNode local = runLocally(definition, substitutions, scenario, scenarioFile.getFileName().toString());
         JsonNode reference = runOnReference(definition, scenarioFile);
 
         // THEN they took the same path to the same end
@@ -60,9 +61,10 @@ class CrossCheckIT {
     @AfterAll
     static void report() {
         System.out.println("cross-check: " + compared + " paths compared with aws-local-stepfunctions, " + equal + " equal");
+        TRANSITIONS.forEach((scenario, count) -> System.out.println("  state transitions  " + count + "  " + scenario));
     }
 
-    private static JsonNode runLocally(Path definition, Map<String, String> substitutions, JsonNode scenario) {
+    private static JsonNode runLocally(Path definition, Map<String, String> substitutions, JsonNode scenario, String name) {
         StateMachine machine = StateMachine.load(definition, substitutions);
         Map<String, Integer> calls = new HashMap<>();
         TaskInvoker stubs = (resource, input, context) -> {
@@ -79,6 +81,7 @@ class CrossCheckIT {
         };
         Execution execution = new LocalExecutor(stubs, new VirtualClock(Instant.parse("2026-11-23T12:00:00Z")))
                 .run(machine, scenario.get("executionName").asText(), scenario.get("input"));
+        TRANSITIONS.put(name.replace(".json", ""), execution.stateTransitions());
         ObjectNode report = JSON.createObjectNode();
         report.set("statePath", JSON.valueToTree(execution.statePath()));
         report.put("status", execution.status().name());
