@@ -16,7 +16,7 @@ readonly AGENT_TOKEN_SECRET=/etc/rancher/k3s/agent-token
 # K3s writes the agent token in its secure form (CA hash + secret) here once the server is up.
 readonly AGENT_TOKEN_SECURE=/var/lib/rancher/k3s/server/agent-token
 readonly BOOTSTRAP_DIR=/opt/k3s-autoscaler/bootstrap
-# Must match manifests/autoscaler-token.yaml.
+# Must match the token Secret in manifests/autoscaler-rbac.yaml.
 readonly AUTOSCALER_NAMESPACE=kube-system
 readonly AUTOSCALER_TOKEN_SECRET=k3s-autoscaler-token
 # First start of the API server on a t3.medium takes 15-30 s; 5 minutes means it is broken.
