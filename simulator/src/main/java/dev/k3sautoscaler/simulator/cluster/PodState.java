@@ -1,0 +1,31 @@
+package dev.k3sautoscaler.simulator.cluster;
+
+import dev.k3sautoscaler.simulator.scenario.Scenario.Kind;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A pod as the Kubernetes API would serve it.
+ *
+ * @param nodeName            null while pending
+ * @param readyAt             when the pod's containers are up (Ready condition), null while pending
+ * @param unschedulableSince  when the scheduler first failed to place it (PodScheduled=False); null once bound or before the first try
+ */
+public record PodState(
+        String namespace,
+        String name,
+        Kind ownerKind,
+        String ownerName,
+        long cpuMillis,
+        long memoryBytes,
+        Map<String, String> annotations,
+        String nodeName,
+        PodPhase phase,
+        Duration createdAt,
+        Duration unschedulableSince,
+        Duration readyAt) {
+
+    public String qualifiedName() {
+        return namespace + "/" + name;
+    }
+}

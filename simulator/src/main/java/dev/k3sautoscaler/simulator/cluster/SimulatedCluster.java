@@ -1,0 +1,381 @@
+package dev.k3sautoscaler.simulator.cluster;
+
+import dev.k3sautoscaler.core.model.WorkerNode;
+import dev.k3sautoscaler.simulator.cluster.ClusterObservation.UnschedulablePod;
+import dev.k3sautoscaler.simulator.scenario.Scenario;
+import dev.k3sautoscaler.simulator.scenario.Scenario.CapacityType;
+import dev.k3sautoscaler.simulator.scenario.Scenario.Delay;
+import dev.k3sautoscaler.simulator.scenario.Scenario.Kind;
+import dev.k3sautoscaler.simulator.scenario.Scenario.Workload;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+import java.util.random.RandomGeneratorFactory;
+import java.util.stream.Stream;
+
+/**
+ * The virtual K3s cluster and its EC2 instances on a virtual clock (time = offset from the
+ * scenario's start). Each {@link #advanceTo} applies what the time brings — nodes registering and
+ * turning Ready, terminating pods disappearing, Spot instances reclaimed — then runs the workload
+ * controllers and the {@link Scheduler}. The calls the fake EC2 and Kubernetes APIs will make
+ * (launch, terminate, cordon, evict, delete node) act at the current time. Single-threaded and
+ * deterministic for a scenario's seed: every random draw comes from one seeded generator in call
+ * order, and CPU jitter from a generator derived from (seed, pod, minute).
+ */
+public final class SimulatedCluster {
+    /** EC2 reclaims a Spot instance two minutes after the interruption warning. */
+    public static final Duration SPOT_WARNING = Duration.ofMinutes(2);
+    private static final String RANDOM_ALGORITHM = "L64X128MixRandom";
+
+    private final Scenario scenario;
+    private final RandomGenerator random;
+    private final Map<String, SimNode> nodes = new LinkedHashMap<>();
+    private final Map<String, SimPod> pods = new LinkedHashMap<>();
+    private long sequence;
+    private Duration now = Duration.ZERO;
+
+    /** The cluster at the scenario's start: the master and the initial workers Ready, the workload scheduled. */
+    public SimulatedCluster(Scenario scenario) {
+        this.scenario = scenario;
+        this.random = RandomGeneratorFactory.of(RANDOM_ALGORITHM).create(scenario.seed());
+        List<String> zones = scenario.cluster().zones();
+        addNode(zones.getFirst(), true, CapacityType.ON_DEMAND, Duration.ZERO, Duration.ZERO);
+        for (int i = 0; i < scenario.cluster().workers(); i++) {
+            CapacityType type = i < scenario.cluster().spotWorkers() ? CapacityType.SPOT : CapacityType.ON_DEMAND;
+            addNode(zones.get(i % zones.size()), false, type, Duration.ZERO, Duration.ZERO);
+        }
+        reconcile();
+        // The run starts from a settled cluster: what is scheduled at t=0 has been running for a while.
+        pods.values().stream().filter(pod -> pod.phase == PodPhase.RUNNING).forEach(pod -> pod.readyAt = Duration.ZERO);
+    }
+
+    public Scenario scenario() {
+        return scenario;
+    }
+
+    public Duration now() {
+        return now;
+    }
+
+    /** Moves the clock forward and lets the cluster react; time never goes back. */
+    public void advanceTo(Duration time) {
+        if (time.compareTo(now) < 0) {
+            throw new IllegalArgumentException("time goes forward only: at " + now + ", asked for " + time);
+        }
+        now = time;
+        reconcile();
+    }
+
+    /** The next time something changes by itself (a node registers or turns Ready, a pod turns Ready or finishes terminating, an instance is reclaimed). */
+    public Optional<Duration> nextInternalEvent() {
+        Stream<Duration> nodeTimes = nodes.values().stream()
+                .flatMap(node -> Stream.of(node.registersAt, node.readyAt, node.instanceGoneAt));
+        Stream<Duration> podTimes = pods.values().stream().flatMap(pod -> Stream.of(pod.readyAt, pod.goneAt));
+        return Stream.concat(nodeTimes, podTimes)
+                .filter(t -> t != null && t.compareTo(now) > 0)
+                .min(Comparator.naturalOrder());
+    }
+
+    // ---- EC2 side -----------------------------------------------------------------------------
+
+    /**
+     * RunInstances for one worker of the scenario's type: its Node registers after the boot delay and
+     * turns Ready after the join delay.
+     *
+     * @throws InsufficientCapacityException when a capacity-error window of the scenario covers this offering now
+     */
+    public String launchWorker(String zone, CapacityType capacityType) {
+        String instanceType = scenario.workerType().name();
+        for (Scenario.CapacityError window : scenario.capacityErrors()) {
+            if (window.activeAt(now) && window.instanceType().equals(instanceType) && window.zone().equals(zone)
+                    && window.capacityType() == capacityType) {
+                throw new InsufficientCapacityException(window);
+            }
+        }
+        Duration registers = now.plus(draw(scenario.boot()));
+        SimNode node = addNode(zone, false, capacityType, registers, registers.plus(draw(scenario.join())));
+        return node.instanceId;
+    }
+
+    /** TerminateInstances: the instance stops now; its pods are lost, its Node stays (NotReady) until deleted. */
+    public boolean terminateInstance(String instanceId) {
+        SimNode node = nodes.get(instanceId);
+        if (node == null || !node.instanceRunning(now)) {
+            return false;
+        }
+        node.instanceGoneAt = now;
+        reconcile();
+        return true;
+    }
+
+    /** The Spot two-minute warning for this instance: it is reclaimed at now + {@link #SPOT_WARNING}. */
+    public Duration interruptSpot(String instanceId) {
+        SimNode node = nodes.get(instanceId);
+        if (node == null || node.capacityType != CapacityType.SPOT || !node.instanceRunning(now)) {
+            throw new IllegalArgumentException("no running Spot instance " + instanceId);
+        }
+        Duration reclaimedAt = now.plus(SPOT_WARNING);
+        if (node.instanceGoneAt == null || node.instanceGoneAt.compareTo(reclaimedAt) > 0) {
+            node.instanceGoneAt = reclaimedAt;
+        }
+        return node.instanceGoneAt;
+    }
+
+    /** A seeded choice among running Spot workers that have no warning yet, or empty when there is none. */
+    public Optional<String> randomSpotWorker() {
+        List<SimNode> candidates = nodes.values().stream()
+                .filter(node -> !node.master && node.capacityType == CapacityType.SPOT && node.instanceGoneAt == null)
+                .toList();
+        return candidates.isEmpty() ? Optional.empty() : Optional.of(candidates.get(random.nextInt(candidates.size())).instanceId);
+    }
+
+    /** Whether the scenario has Prometheus down, or the K3s API answering 5xx, now. */
+    public boolean outageActive(Scenario.OutageKind kind) {
+        return scenario.outages().stream().anyMatch(outage -> outage.kind() == kind && outage.activeAt(now));
+    }
+
+    public List<InstanceState> instances() {
+        return nodes.values().stream()
+                .map(node -> new InstanceState(node.instanceId, node.zone, node.master, node.capacityType, node.launchedAt, node.instanceGoneAt))
+                .toList();
+    }
+
+    // ---- Kubernetes side ----------------------------------------------------------------------
+
+    /** Registered Node objects, oldest first. */
+    public List<NodeState> nodes() {
+        return nodes.values().stream().filter(node -> node.registered(now)).map(node -> node.snapshot(now)).toList();
+    }
+
+    /** Every pod, oldest first. */
+    public List<PodState> pods() {
+        return pods.values().stream().map(SimPod::snapshot).toList();
+    }
+
+    /** Sets or clears {@code spec.unschedulable}; false when no such Node exists. */
+    public boolean setCordoned(String nodeName, boolean cordoned) {
+        SimNode node = registeredNode(nodeName);
+        if (node == null) {
+            return false;
+        }
+        node.cordoned = cordoned;
+        reconcile();
+        return true;
+    }
+
+    /** Deletes the Node object (the instance is unaffected); its pods are garbage-collected. */
+    public boolean deleteNode(String nodeName) {
+        SimNode node = registeredNode(nodeName);
+        if (node == null) {
+            return false;
+        }
+        node.nodeDeleted = true;
+        reconcile();
+        return true;
+    }
+
+    /** The policy/v1 Eviction subresource, with PodDisruptionBudgets enforced. */
+    public EvictionResult evict(String namespace, String name) {
+        SimPod pod = pods.get(namespace + "/" + name);
+        if (pod == null) {
+            return EvictionResult.NOT_FOUND;
+        }
+        if (pod.phase == PodPhase.TERMINATING) {
+            return EvictionResult.EVICTED;
+        }
+        Workload owner = pod.owner;
+        if (owner.pdb() != null && healthy(pod)) {
+            int currentHealthy = (int) owned(owner).filter(this::healthy).count();
+            if (DisruptionBudgets.disruptionsAllowed(owner.pdb(), currentHealthy, expectedPods(owner)) <= 0) {
+                return EvictionResult.BLOCKED_BY_PDB;
+            }
+        }
+        delete(pod);
+        reconcile();
+        return EvictionResult.EVICTED;
+    }
+
+    // ---- observation --------------------------------------------------------------------------
+
+    public ClusterObservation observe() {
+        long cpuUsed = 0;
+        long memoryUsed = 0;
+        long cpuAllocatable = 0;
+        long memoryAllocatable = 0;
+        long cpuRequested = 0;
+        long memoryRequested = 0;
+        List<WorkerNode> workers = new ArrayList<>();
+        for (SimNode node : nodes.values()) {
+            if (node.master || !node.registered(now)) {
+                continue;
+            }
+            boolean ready = node.ready(now);
+            workers.add(new WorkerNode(node.name(), node.instanceId, ready, !node.cordoned));
+            long nodeCpu = 0;
+            long nodeMemory = 0;
+            for (SimPod pod : pods.values()) {
+                if (pod.occupies(node.name())) {
+                    cpuRequested += pod.owner.cpuMillis();
+                    memoryRequested += pod.owner.memoryBytes();
+                    double factor = jitter(pod);
+                    nodeCpu += Math.round(pod.owner.cpuMillis() * pod.owner.cpuUsage() * factor);
+                    nodeMemory += Math.round(pod.owner.memoryBytes() * pod.owner.memoryUsage() * factor);
+                }
+            }
+            if (ready) {
+                // A node cannot be busier than its allocatable: usage beyond it is throttled (CPU) or OOM-killed (memory).
+                cpuUsed += Math.min(nodeCpu, node.cpuMillis);
+                memoryUsed += Math.min(nodeMemory, node.memoryBytes);
+                cpuAllocatable += node.cpuMillis;
+                memoryAllocatable += node.memoryBytes;
+            }
+        }
+        List<UnschedulablePod> unschedulable = pods.values().stream()
+                .filter(pod -> pod.phase == PodPhase.PENDING && pod.unschedulableSince != null)
+                .map(pod -> new UnschedulablePod(pod.owner.namespace(), pod.name, pod.owner.cpuMillis(), pod.owner.memoryBytes(), pod.unschedulableSince))
+                .toList();
+        return new ClusterObservation(now,
+                cpuAllocatable == 0 ? null : 100.0 * cpuUsed / cpuAllocatable,
+                memoryAllocatable == 0 ? null : 100.0 * memoryUsed / memoryAllocatable,
+                unschedulable, cpuRequested, memoryRequested, workers);
+    }
+
+    // ---- internals ----------------------------------------------------------------------------
+
+    private SimNode addNode(String zone, boolean master, CapacityType type, Duration registersAt, Duration readyAt) {
+        String instanceId = String.format("i-0%016x", random.nextLong());
+        Scenario.WorkerType workerType = scenario.workerType();
+        SimNode node = new SimNode(instanceId, zone, master, type, workerType.name(), workerType.cpuMillis(),
+                workerType.memoryBytes(), sequence++, now, registersAt, readyAt);
+        nodes.put(instanceId, node);
+        return node;
+    }
+
+    private SimNode registeredNode(String name) {
+        SimNode node = nodes.get(name);
+        return node != null && node.registered(now) ? node : null;
+    }
+
+    /** Uniform in [mean - spread, mean + spread], whole seconds. */
+    private Duration draw(Delay delay) {
+        long spread = delay.spread().toSeconds();
+        long offset = spread == 0 ? 0 : random.nextLong(-spread, spread + 1);
+        return delay.mean().plusSeconds(offset);
+    }
+
+    private double jitter(SimPod pod) {
+        double jitter = pod.owner.usageJitter();
+        if (jitter == 0) {
+            return 1;
+        }
+        long minute = now.toMinutes();
+        // Derived per (pod, minute), so observing twice in a minute agrees and observing never shifts other draws.
+        double u = new SplittableRandom(scenario.seed() * 0x9E3779B97F4A7C15L + pod.sequence * 1_000_003L + minute).nextDouble();
+        return 1 + jitter * (2 * u - 1);
+    }
+
+    private void reconcile() {
+        removeFinishedAndLostPods();
+        for (Workload workload : scenario.workloads()) {
+            switch (workload.kind()) {
+                case DEPLOYMENT -> reconcileDeployment(workload);
+                case STATEFUL_SET -> reconcileStatefulSet(workload);
+                case DAEMON_SET -> reconcileDaemonSet(workload);
+            }
+        }
+        List<SimPod> pending = pods.values().stream().filter(pod -> pod.phase == PodPhase.PENDING).toList();
+        Scheduler.schedule(pending, nodes.values(), pods.values(), now, scenario.podStartup());
+    }
+
+    /** Terminated pods past their grace, and pods whose node or instance is gone (nothing runs them any more). */
+    private void removeFinishedAndLostPods() {
+        pods.values().removeIf(pod -> {
+            if (pod.phase == PodPhase.TERMINATING && pod.goneAt.compareTo(now) <= 0) {
+                return true;
+            }
+            if (pod.nodeName == null) {
+                return false;
+            }
+            SimNode node = nodes.get(pod.nodeName);
+            return node.nodeDeleted || !node.instanceRunning(now);
+        });
+    }
+
+    /** A ReplicaSet replaces a terminating pod at once and removes pending pods first, then the newest. */
+    private void reconcileDeployment(Workload workload) {
+        List<SimPod> active = owned(workload).filter(pod -> pod.phase != PodPhase.TERMINATING).toList();
+        int desired = workload.replicasAt(now);
+        for (int i = active.size(); i < desired; i++) {
+            long seq = sequence++;
+            create(workload, workload.name() + "-" + Long.toString(36 * 36 * 36 * 36 + seq, 36), -1, seq);
+        }
+        active.stream()
+                .sorted(Comparator.comparing((SimPod pod) -> pod.phase != PodPhase.PENDING)
+                        .thenComparing(Comparator.comparingLong((SimPod pod) -> pod.sequence).reversed()))
+                .limit(Math.max(0, active.size() - desired))
+                .toList()
+                .forEach(this::delete);
+    }
+
+    /** A StatefulSet keeps ordinals 0..n-1, recreates an ordinal only once its old pod is gone, and removes the highest first. */
+    private void reconcileStatefulSet(Workload workload) {
+        int desired = workload.replicasAt(now);
+        List<SimPod> owned = owned(workload).toList();
+        for (int ordinal = 0; ordinal < desired; ordinal++) {
+            int wanted = ordinal;
+            if (owned.stream().noneMatch(pod -> pod.ordinal == wanted)) {
+                create(workload, workload.name() + "-" + ordinal, ordinal, sequence++);
+            }
+        }
+        owned.stream().filter(pod -> pod.ordinal >= desired && pod.phase != PodPhase.TERMINATING).forEach(this::delete);
+    }
+
+    /** One pod per Ready node, bound by the controller itself; DaemonSet pods tolerate the cordon and the master's taint. */
+    private void reconcileDaemonSet(Workload workload) {
+        for (SimNode node : nodes.values()) {
+            if (!node.ready(now)) {
+                continue;
+            }
+            boolean present = owned(workload).anyMatch(pod -> node.name().equals(pod.nodeName) && pod.phase != PodPhase.TERMINATING);
+            if (!present) {
+                long seq = sequence++;
+                SimPod pod = create(workload, workload.name() + "-" + Long.toString(36 * 36 * 36 * 36 + seq, 36), -1, seq);
+                pod.bind(node.name(), now, scenario.podStartup());
+            }
+        }
+    }
+
+    private SimPod create(Workload workload, String name, int ordinal, long seq) {
+        SimPod pod = new SimPod(workload, name, ordinal, seq, now);
+        pods.put(pod.key(), pod);
+        return pod;
+    }
+
+    /** A pending pod vanishes at once; a bound one terminates for the grace period, keeping its requests on the node. */
+    private void delete(SimPod pod) {
+        if (pod.phase == PodPhase.PENDING) {
+            pods.remove(pod.key());
+            return;
+        }
+        pod.phase = PodPhase.TERMINATING;
+        pod.goneAt = now.plus(scenario.terminationGrace());
+    }
+
+    private Stream<SimPod> owned(Workload workload) {
+        return pods.values().stream().filter(pod -> pod.owner == workload);
+    }
+
+    private boolean healthy(SimPod pod) {
+        return pod.phase == PodPhase.RUNNING && pod.readyAt.compareTo(now) <= 0 && nodes.get(pod.nodeName).ready(now);
+    }
+
+    private int expectedPods(Workload workload) {
+        return workload.kind() == Kind.DAEMON_SET ? (int) owned(workload).count() : workload.replicasAt(now);
+    }
+}

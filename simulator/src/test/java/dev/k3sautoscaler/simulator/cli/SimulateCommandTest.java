@@ -1,0 +1,69 @@
+package dev.k3sautoscaler.simulator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class SimulateCommandTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine command = new CommandLine(new SimulateCommand());
+        command.setOut(new PrintWriter(out, true));
+        command.setErr(new PrintWriter(err, true));
+        return command.execute(args);
+    }
+
+    @Test
+    void check_validatesABundledScenario_andPrintsThePlan() {
+        // GIVEN / WHEN
+        int exit = run("--scenario", "flash-sale", "--seed", "99", "--check");
+
+        // THEN
+        assertEquals(0, exit, err.toString());
+        assertTrue(out.toString().contains("Scenario flash-sale:"), out.toString());
+        assertTrue(out.toString().contains("seed 99, policy default"), out.toString());
+        assertTrue(out.toString().contains("oracle floor:"), out.toString());
+    }
+
+    @Test
+    void withoutCheck_saysTheRunIsNotWired_andExitsNonZero() {
+        // GIVEN / WHEN
+        int exit = run("--scenario", "steady", "--policy", "seed-baseline");
+
+        // THEN no summary pretends a run happened
+        assertEquals(SimulateCommand.EXIT_NOT_WIRED, exit);
+        assertTrue(err.toString().contains("Not run"), err.toString());
+        assertTrue(!out.toString().contains("Unschedulable pod-minutes"), out.toString());
+    }
+
+    @Test
+    void malformedScenarioFile_listsItsProblems(@TempDir Path dir) throws IOException {
+        // GIVEN
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, "name: bad\nduration: -5m\n");
+
+        // WHEN
+        int exit = run("--scenario", file.toString(), "--check");
+
+        // THEN
+        assertEquals(SimulateCommand.EXIT_INVALID_SCENARIO, exit);
+        assertTrue(err.toString().contains("bad.yaml:2:"), err.toString());
+        assertTrue(err.toString().contains("cluster: is required"), err.toString());
+    }
+
+    @Test
+    void unknownPolicy_isAUsageError() {
+        assertEquals(2, run("--scenario", "steady", "--policy", "magic"));
+        assertTrue(err.toString().contains("expected default or seed-baseline"), err.toString());
+    }
+}

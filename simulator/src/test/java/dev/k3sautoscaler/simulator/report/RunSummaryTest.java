@@ -1,0 +1,170 @@
+package dev.k3sautoscaler.simulator.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.k3sautoscaler.simulator.report.RunSummary.Prices;
+import dev.k3sautoscaler.simulator.report.RunSummary.Spike;
+import dev.k3sautoscaler.simulator.report.RunTimeline.Direction;
+import dev.k3sautoscaler.simulator.report.RunTimeline.Execution;
+import dev.k3sautoscaler.simulator.report.RunTimeline.Machine;
+import dev.k3sautoscaler.simulator.report.RunTimeline.Sample;
+import dev.k3sautoscaler.simulator.report.RunTimeline.ScaleEvent;
+import dev.k3sautoscaler.simulator.report.RunTimeline.SpotDrain;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RunSummaryTest {
+    private static final Prices T3_SMALL = new Prices(0.0208, 0.0068);
+    private static final Duration BUDGET = Duration.ofSeconds(90);
+
+    /** One sample per minute; {@code unschedulable[i]} pods at minute i, {@code workers[i]} on-demand workers. */
+    private static List<Sample> samples(int[] workers, int[] unschedulable) {
+        List<Sample> samples = new ArrayList<>();
+        for (int i = 0; i < workers.length; i++) {
+            samples.add(new Sample(Duration.ofMinutes(i), workers[i], workers[i], 0, unschedulable[i], 0, 0));
+        }
+        return samples;
+    }
+
+    private static RunTimeline timeline(List<Sample> samples, List<ScaleEvent> events, List<SpotDrain> drains, List<Execution> executions) {
+        return new RunTimeline(Duration.ofMinutes(samples.size()), Duration.ofMinutes(1), samples, events, drains, executions);
+    }
+
+    @Test
+    void spikes_areMeasuredFromFirstUnschedulableMinuteToFirstClearMinute() {
+        // GIVEN pods wait at minutes 2-4 (peak 5) and from minute 8 to the end
+        int[] unschedulable = {0, 0, 3, 5, 1, 0, 0, 0, 2, 2};
+        int[] workers = {2, 2, 2, 2, 3, 4, 4, 4, 4, 4};
+
+        // WHEN
+        RunSummary summary = RunSummary.of(timeline(samples(workers, unschedulable), List.of(), List.of(), List.of()),
+                T3_SMALL, 0, 0, BUDGET);
+
+        // THEN
+        assertEquals(List.of(new Spike(Duration.ofMinutes(2), Duration.ofMinutes(3), 5), new Spike(Duration.ofMinutes(8), null, 2)),
+                summary.spikes());
+        assertEquals(13.0, summary.unschedulablePodMinutes(), 1e-9);
+    }
+
+    @Test
+    void cost_countsBilledInstancesAtTheirPrices_andComparesWithTheOracle() {
+        // GIVEN 60 minutes of 3 on-demand and 2 Spot workers (one Spot still booting: billed, not ready)
+        List<Sample> samples = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            samples.add(new Sample(Duration.ofMinutes(i), 4, 3, 2, 0, 0, 0));
+        }
+
+        // WHEN the oracle needed 4 node-hours at $0.0208
+        RunSummary summary = RunSummary.of(timeline(samples, List.of(), List.of(), List.of()), T3_SMALL, 4, 4 * 0.0208, BUDGET);
+
+        // THEN 5 node-hours: 3 × $0.0208 + 2 × $0.0068 = $0.076; ratio 0.076 / 0.0832
+        assertEquals(5.0, summary.nodeHours(), 1e-9);
+        assertEquals(0.0760, summary.costUsd(), 1e-9);
+        assertEquals(0.0760 / 0.0832, summary.costRatio(), 1e-9);
+    }
+
+    @Test
+    void flap_isAScaleDownFollowedByAScaleUpWithinTenMinutes() {
+        // GIVEN down at 10m then up at 20m (exactly 10 min: a flap), down at 30m then up at 41m (not)
+        List<ScaleEvent> events = List.of(
+                new ScaleEvent(Duration.ofMinutes(10), Direction.DOWN, 1, "idle"),
+                new ScaleEvent(Duration.ofMinutes(20), Direction.UP, 2, "pods wait"),
+                new ScaleEvent(Duration.ofMinutes(30), Direction.DOWN, 1, "idle"),
+                new ScaleEvent(Duration.ofMinutes(41), Direction.UP, 1, "pods wait"));
+
+        // WHEN
+        RunSummary summary = RunSummary.of(timeline(samples(new int[60], new int[60]), events, List.of(), List.of()),
+                T3_SMALL, 0, 0, BUDGET);
+
+        // THEN
+        assertEquals(1, summary.flaps());
+        assertEquals(2, summary.scaleUpEvents());
+        assertEquals(3, summary.nodesAdded());
+        assertEquals(2, summary.scaleDownEvents());
+        assertEquals(2, summary.nodesRemoved());
+        assertTrue(Double.isNaN(summary.costRatio()));
+    }
+
+    @Test
+    void spotDrains_countThoseInsideTheBudget_andUnfinishedOnesAsMissed() {
+        // GIVEN drains of 60 s, 90 s (on the budget), 95 s, and one that never finished
+        List<SpotDrain> drains = List.of(
+                new SpotDrain(Duration.ofMinutes(1), "i-1", Duration.ofSeconds(60)),
+                new SpotDrain(Duration.ofMinutes(2), "i-2", Duration.ofSeconds(90)),
+                new SpotDrain(Duration.ofMinutes(3), "i-3", Duration.ofSeconds(95)),
+                new SpotDrain(Duration.ofMinutes(4), "i-4", null));
+
+        // WHEN
+        RunSummary summary = RunSummary.of(timeline(samples(new int[10], new int[10]), List.of(), drains, List.of()),
+                T3_SMALL, 0, 0, BUDGET);
+
+        // THEN
+        assertEquals(2, summary.spotDrainsWithinBudget());
+        assertEquals(4, summary.spotDrains());
+    }
+
+    @Test
+    void controlPlane_oneExpressTickAMinute_projectsToAboutElevenCentsAMonth() {
+        // GIVEN one hour of ticks: Express, 1.15 s (billed 1.2 s), 4 transitions, 2 Lambda calls each
+        List<Execution> ticks = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            ticks.add(new Execution(Machine.EXPRESS_TICK, Duration.ofMinutes(i), Duration.ofMillis(1150), 4, 2));
+        }
+
+        // WHEN
+        ControlPlanePricing.Monthly month = ControlPlanePricing.project(ticks, Duration.ofHours(1));
+
+        // THEN 43,800 ticks: requests $0.0438 + 1.2 s × 64 MB × $0.00001667 = $0.0548; Lambda 87,600 × $0.20/M = $0.0175
+        assertEquals(43_800 * (1.0 / 1_000_000 + 1.2 * 0.0625 * 0.00001667), month.expressUsd(), 1e-9);
+        assertEquals(0.0, month.standardUsd());
+        assertEquals(87_600 * 0.20 / 1_000_000, month.lambdaRequestsUsd(), 1e-9);
+        assertEquals(0.116, month.totalUsd(), 0.001);
+    }
+
+    @Test
+    void controlPlane_standardPerTick_wouldCostAboutSixFiftySevenAMonth() {
+        // GIVEN the design the brief rejects: a Standard execution of 6 transitions every minute
+        List<Execution> ticks = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            ticks.add(new Execution(Machine.STANDARD_ACTUATION, Duration.ofMinutes(i), Duration.ofSeconds(2), 6, 0));
+        }
+
+        // WHEN / THEN 43,800 × 6 × $0.025/1000
+        assertEquals(6.57, ControlPlanePricing.project(ticks, Duration.ofHours(1)).standardUsd(), 1e-9);
+    }
+
+    @Test
+    void expressDuration_isBilledInHundredMillisecondSteps_atLeastOne() {
+        List<Execution> one = List.of(new Execution(Machine.EXPRESS_TICK, Duration.ZERO, Duration.ofMillis(30), 2, 0));
+        double monthFactor = 730;
+        assertEquals(monthFactor * (1.0 / 1_000_000 + 0.1 * 0.0625 * 0.00001667),
+                ControlPlanePricing.project(one, Duration.ofHours(1)).expressUsd(), 1e-12);
+    }
+
+    @Test
+    void table_listsEveryFigure() {
+        // GIVEN
+        RunTimeline run = timeline(samples(new int[] {2, 2, 3}, new int[] {0, 4, 0}),
+                List.of(new ScaleEvent(Duration.ofMinutes(1), Direction.UP, 1, "4 pods wait")),
+                List.of(),
+                List.of(new Execution(Machine.EXPRESS_TICK, Duration.ZERO, Duration.ofMillis(900), 3, 2),
+                        new Execution(Machine.STANDARD_ACTUATION, Duration.ofMinutes(1), Duration.ofMinutes(2), 12, 6)));
+        RunSummary summary = RunSummary.of(run, T3_SMALL, 0.1, 0.1 * 0.0208, BUDGET);
+
+        // WHEN
+        String table = SummaryTable.render("tiny (3m, seed 1), policy default", summary);
+
+        // THEN
+        assertTrue(table.startsWith("tiny (3m, seed 1), policy default\n"), table);
+        assertTrue(table.contains("at 1m") && table.contains("1m, peak 4"), table);
+        assertTrue(table.contains("Unschedulable pod-minutes") && table.contains(" 4\n"), table);
+        assertTrue(table.contains("up 1 (+1 nodes), down 0 (-0 nodes)"), table);
+        assertTrue(table.contains("1 express ticks, 1 standard actuations, 15 state transitions"), table);
+        assertTrue(table.contains("no interruptions"), table);
+        assertTrue(table.contains("Cost / oracle"), table);
+        assertTrue(table.contains("Worker node-hours (cost)               0.12  ($0.0024)"), table);
+    }
+}
