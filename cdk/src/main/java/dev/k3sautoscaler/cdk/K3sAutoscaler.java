@@ -1,0 +1,776 @@
+package dev.k3sautoscaler.cdk;
+
+import dev.k3sautoscaler.cdk.UserDataRenderer.Role;
+import dev.k3sautoscaler.core.config.AutoscalerConfig;
+import dev.k3sautoscaler.state.StateTableSchema;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.Tags;
+import software.amazon.awscdk.services.chatbot.SlackChannelConfiguration;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.Dashboard;
+import software.amazon.awscdk.services.cloudwatch.GraphWidget;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.IWidget;
+import software.amazon.awscdk.services.cloudwatch.MathExpression;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.dynamodb.Attribute;
+import software.amazon.awscdk.services.dynamodb.AttributeType;
+import software.amazon.awscdk.services.dynamodb.BillingMode;
+import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.ec2.BlockDevice;
+import software.amazon.awscdk.services.ec2.BlockDeviceVolume;
+import software.amazon.awscdk.services.ec2.CfnEIP;
+import software.amazon.awscdk.services.ec2.CfnEIPAssociation;
+import software.amazon.awscdk.services.ec2.EbsDeviceOptions;
+import software.amazon.awscdk.services.ec2.EbsDeviceVolumeType;
+import software.amazon.awscdk.services.ec2.IMachineImage;
+import software.amazon.awscdk.services.ec2.ISubnet;
+import software.amazon.awscdk.services.ec2.Instance;
+import software.amazon.awscdk.services.ec2.InstanceType;
+import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointAwsService;
+import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointOptions;
+import software.amazon.awscdk.services.ec2.LaunchTemplate;
+import software.amazon.awscdk.services.ec2.MachineImage;
+import software.amazon.awscdk.services.ec2.Peer;
+import software.amazon.awscdk.services.ec2.Port;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.SubnetConfiguration;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.ec2.UserData;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.events.EventField;
+import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.RuleTargetInput;
+import software.amazon.awscdk.services.events.targets.SfnStateMachine;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.s3.assets.Asset;
+import software.amazon.awscdk.services.scheduler.Schedule;
+import software.amazon.awscdk.services.scheduler.ScheduleExpression;
+import software.amazon.awscdk.services.scheduler.targets.StepFunctionsStartExecution;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
+import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
+import software.amazon.awscdk.services.stepfunctions.LogLevel;
+import software.amazon.awscdk.services.stepfunctions.LogOptions;
+import software.amazon.awscdk.services.stepfunctions.StateMachine;
+import software.amazon.awscdk.services.stepfunctions.StateMachineType;
+import software.constructs.Construct;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The whole autoscaler and the cluster it scales: VPC, master, worker launch template, tables,
+ * one Lambda per step (own role, exactly its calls), the tick and actuation state machines,
+ * their triggers, notifications, dashboard and alarms. Every tunable is in {@link K3sAutoscalerProps}.
+ */
+public final class K3sAutoscaler extends Construct {
+    public static final String MANAGED_TAG = "k3s-autoscaler/managed";
+    public static final String CLUSTER_TAG = "k3s-autoscaler/cluster";
+    public static final String ROLE_TAG = "k3s-autoscaler/role";
+    /** Namespace of the functions' own CloudWatch metrics (Powertools); the at-max-capacity alarm reads WorkerCount there. */
+    public static final String METRICS_NAMESPACE = "K3sAutoscaler";
+    public static final String ALIAS_NAME = "live";
+    static final String SPOT_INTERRUPTION = "EC2 Spot Instance Interruption Warning";
+    static final String REBALANCE_RECOMMENDATION = "EC2 Instance Rebalance Recommendation";
+    /** An Express execution may run 5 minutes at most; a tick is ~5 state transitions of a few seconds. */
+    private static final Duration TICK_TIMEOUT = Duration.minutes(2);
+    /** After a join or drain deadline the actuation still terminates, records and releases: a few calls. */
+    private static final java.time.Duration ACTUATION_WIND_DOWN = java.time.Duration.ofMinutes(5);
+    /** Root volume: AL2023 (~2 GB) + K3s images and container layers of a small node. */
+    private static final int ROOT_VOLUME_GB = 20;
+    private static final int API_PORT = 6443;
+    private static final int VXLAN_PORT = 8472;
+    private static final int KUBELET_PORT = 10250;
+
+    private final K3sAutoscalerProps props;
+    private final Stack stack;
+    private final ClusterParameters parameters;
+    private final Vpc vpc;
+    private final SecurityGroup nodes;
+    private final SecurityGroup master;
+    private final SecurityGroup clusterLambdas;
+    private final Instance masterInstance;
+    private final CfnEIP masterAddress;
+    private final software.amazon.awscdk.services.iam.Role workerRole;
+    private final LaunchTemplate workerTemplate;
+    private final Table stateTable;
+    private final Table eventLogTable;
+    private final Table idempotencyTable;
+    private final Map<Step, Function> functions = new EnumMap<>(Step.class);
+    private final Map<Step, Alias> aliases = new EnumMap<>(Step.class);
+    private final StateMachine actuation;
+    private final StateMachine tick;
+    private final Topic notifications;
+
+    public K3sAutoscaler(Construct scope, String id, K3sAutoscalerProps props) {
+        super(scope, id);
+        this.props = props;
+        this.stack = Stack.of(this);
+        this.parameters = ClusterParameters.of(props.clusterId());
+        Path bootstrapDir = props.repositoryRoot().resolve("cluster-bootstrap");
+        requireBuilt(props);
+
+        vpc = network();
+        nodes = securityGroup("Nodes", "K3s nodes: VXLAN and kubelet between each other");
+        nodes.addIngressRule(nodes, Port.udp(VXLAN_PORT), "flannel VXLAN between nodes");
+        nodes.addIngressRule(nodes, Port.tcp(KUBELET_PORT), "kubelet (logs, exec, metrics through the API server)");
+        master = securityGroup("Master", "K3s master: API server and supervisor");
+        master.addIngressRule(nodes, Port.tcp(API_PORT), "workers join and their kubelets reach the API server");
+        clusterLambdas = props.networkingMode().lambdasInVpc()
+                ? securityGroup("ClusterLambdas", "Lambdas that call the K3s API server") : null;
+        if (clusterLambdas != null) {
+            master.addIngressRule(clusterLambdas, Port.tcp(API_PORT), "autoscaler Lambdas (ServiceAccount token)");
+            if (props.networkingMode() == NetworkingMode.VPC_ENDPOINTS) {
+                ssmEndpoint();
+            }
+        } else {
+            for (String cidr : props.apiAllowedCidrs()) {
+                master.addIngressRule(Peer.ipv4(cidr), Port.tcp(API_PORT),
+                        "autoscaler Lambdas outside the VPC (no fixed address); the API server authenticates every request");
+            }
+        }
+
+        Asset bootstrapAsset = Asset.Builder.create(this, "BootstrapAsset")
+                .path(bootstrapDir.toString())
+                .exclude(List.of("src", "target", "pom.xml"))
+                .build();
+        masterAddress = CfnEIP.Builder.create(this, "MasterAddress").domain("vpc").build();
+        masterInstance = master(bootstrapDir, bootstrapAsset);
+        workerRole = software.amazon.awscdk.services.iam.Role.Builder.create(this, "WorkerRole")
+                .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
+                .description("K3s workers: read the join token and master address")
+                .build();
+        workerRole.addToPolicy(allow(List.of("ssm:GetParameter"),
+                List.of(paramArn(parameters.joinToken()), paramArn(parameters.masterAddress()))));
+        workerTemplate = workerTemplate(bootstrapDir);
+
+        stateTable = table("StateTable", StateTableSchema.State.CLUSTER_ID, null, null);
+        eventLogTable = table("EventLogTable", StateTableSchema.EventLog.CLUSTER_ID,
+                StateTableSchema.EventLog.EVENT_KEY, StateTableSchema.EventLog.EXPIRES_AT);
+        idempotencyTable = table("IdempotencyTable", StateTableSchema.Idempotency.ID, null,
+                StateTableSchema.Idempotency.EXPIRATION);
+
+        for (Step step : Step.values()) {
+            lambda(step);
+        }
+        actuation = stateMachine("Actuation", "actuation", StateMachineType.STANDARD, actuationTimeout(props.scaling()),
+                Map.of("RebalanceAction", rebalanceAction(props.scaling())));
+        tick = stateMachine("Tick", "tick", StateMachineType.EXPRESS, TICK_TIMEOUT,
+                Map.of("ActuationStateMachineArn", actuation.getStateMachineArn()));
+        actuation.grantStartExecution(tick);
+
+        triggers();
+        notifications = createNotifications();
+        alarmsAndDashboard();
+        outputs();
+        Suppressions.apply(this);
+    }
+
+    // ---------------------------------------------------------------- network and nodes
+
+    private Vpc network() {
+        List<SubnetConfiguration> subnets = new ArrayList<>();
+        subnets.add(SubnetConfiguration.builder().name("public").subnetType(SubnetType.PUBLIC).cidrMask(24).build());
+        switch (props.networkingMode()) {
+            case VPC_ENDPOINTS -> subnets.add(SubnetConfiguration.builder().name("lambdas")
+                    .subnetType(SubnetType.PRIVATE_ISOLATED).cidrMask(24).build());
+            case VPC_NAT -> subnets.add(SubnetConfiguration.builder().name("lambdas")
+                    .subnetType(SubnetType.PRIVATE_WITH_EGRESS).cidrMask(24).build());
+            case PUBLIC_API -> { }
+        }
+        Vpc network = Vpc.Builder.create(this, "Vpc")
+                .maxAzs(2)
+                .natGateways(props.networkingMode() == NetworkingMode.VPC_NAT ? 1 : 0)
+                .subnetConfiguration(subnets)
+                .build();
+        return network;
+    }
+
+    /** The cluster-facing Lambdas read the API token and CA from SSM; nothing else of theirs leaves the VPC. */
+    private void ssmEndpoint() {
+        SecurityGroup endpoint = securityGroup("SsmEndpoint", "SSM interface endpoint: HTTPS from the cluster-facing Lambdas");
+        endpoint.addIngressRule(clusterLambdas, Port.tcp(443), "GetParameter from the cluster-facing Lambdas");
+        vpc.addInterfaceEndpoint("SsmEndpoint", InterfaceVpcEndpointOptions.builder()
+                .service(InterfaceVpcEndpointAwsService.SSM)
+                .subnets(lambdaSubnets())
+                .securityGroups(List.of(endpoint))
+                .open(false)
+                .build());
+    }
+
+    private SubnetSelection lambdaSubnets() {
+        return SubnetSelection.builder().subnetGroupName("lambdas").build();
+    }
+
+    private SecurityGroup securityGroup(String id, String description) {
+        return SecurityGroup.Builder.create(this, id + "SecurityGroup")
+                .vpc(vpc)
+                .description(description)
+                .allowAllOutbound(true) // K3s binaries, images, SSM and S3 over HTTPS
+                .build();
+    }
+
+    private Instance master(Path bootstrapDir, Asset bootstrapAsset) {
+        software.amazon.awscdk.services.iam.Role role = software.amazon.awscdk.services.iam.Role.Builder
+                .create(this, "MasterRole")
+                .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
+                .description("K3s master: publish the join information and API credentials, read the bootstrap asset")
+                .build();
+        role.addToPolicy(allow(List.of("ssm:PutParameter"), List.of(paramArn(parameters.joinToken()),
+                paramArn(parameters.masterAddress()), paramArn(parameters.apiToken()), paramArn(parameters.caCert()))));
+        role.addToPolicy(allow(List.of("s3:GetObject"),
+                List.of(bootstrapAsset.getBucket().arnForObjects(bootstrapAsset.getS3ObjectKey()))));
+        if (props.sessionManager()) {
+            // The operator's way in (kubeconfig, boot log): no SSH key, no port 22.
+            role.addManagedPolicy(ManagedPolicy.fromAwsManagedPolicyName("AmazonSSMManagedInstanceCore"));
+        }
+
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("__K3S_VERSION__", props.k3sVersion());
+        values.put("__JOIN_TOKEN_PARAM__", parameters.joinToken());
+        values.put("__MASTER_ADDRESS_PARAM__", parameters.masterAddress());
+        values.put("__API_TOKEN_PARAM__", parameters.apiToken());
+        values.put("__CA_CERT_PARAM__", parameters.caCert());
+        values.put("__BOOTSTRAP_ASSET_URL__", bootstrapAsset.getS3ObjectUrl());
+        values.put("__API_SERVER_SAN__", masterAddress.getRef());
+        String userData = new UserDataRenderer(bootstrapDir).render(Role.MASTER, values);
+
+        Instance instance = Instance.Builder.create(this, "Master")
+                .vpc(vpc)
+                .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PUBLIC).build())
+                .instanceType(new InstanceType(props.masterInstanceType()))
+                .machineImage(image(K3sAutoscalerProps.isArm64(props.masterInstanceType())))
+                .securityGroup(master)
+                .role(role)
+                .userData(UserData.custom(userData))
+                .requireImdsv2(true)
+                .blockDevices(List.of(rootVolume()))
+                .build();
+        instance.addSecurityGroup(nodes);
+        Tags.of(instance).add(ROLE_TAG, "master");
+        Tags.of(instance).add(CLUSTER_TAG, props.clusterId());
+        Tags.of(instance).add("Name", props.clusterId() + "-master");
+        CfnEIPAssociation.Builder.create(this, "MasterAddressAssociation")
+                .allocationId(masterAddress.getAttrAllocationId())
+                .instanceId(instance.getInstanceId())
+                .build();
+        return instance;
+    }
+
+    private LaunchTemplate workerTemplate(Path bootstrapDir) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("__K3S_VERSION__", props.k3sVersion());
+        values.put("__JOIN_TOKEN_PARAM__", parameters.joinToken());
+        values.put("__MASTER_ADDRESS_PARAM__", parameters.masterAddress());
+        String userData = new UserDataRenderer(bootstrapDir).render(Role.WORKER, values);
+        return LaunchTemplate.Builder.create(this, "WorkerTemplate")
+                .machineImage(image(props.workersArm64()))
+                .userData(UserData.custom(userData))
+                .role(workerRole)
+                .securityGroup(nodes)
+                .requireImdsv2(true)
+                .blockDevices(List.of(rootVolume()))
+                .build();
+    }
+
+    /**
+     * Amazon Linux 2023, resolved by EC2 at launch ({@code resolve:ssm:}), not at deploy: the template
+     * never changes when AWS publishes a new image, so a later deploy does not replace the master,
+     * and every new worker boots the current image.
+     */
+    private static IMachineImage image(boolean arm64) {
+        return MachineImage.resolveSsmParameterAtLaunch(
+                "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-" + (arm64 ? "arm64" : "x86_64"));
+    }
+
+    private static BlockDevice rootVolume() {
+        return BlockDevice.builder()
+                .deviceName("/dev/xvda")
+                .volume(BlockDeviceVolume.ebs(ROOT_VOLUME_GB, EbsDeviceOptions.builder()
+                        .encrypted(true)
+                        .volumeType(EbsDeviceVolumeType.GP3)
+                        .deleteOnTermination(true)
+                        .build()))
+                .build();
+    }
+
+    // ---------------------------------------------------------------- state
+
+    private Table table(String id, String partitionKey, String sortKey, String ttlAttribute) {
+        Table.Builder builder = Table.Builder.create(this, id)
+                .partitionKey(Attribute.builder().name(partitionKey).type(AttributeType.STRING).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
+                        .pointInTimeRecoveryEnabled(true).build())
+                // A missing state item reads as a fresh cluster and the event log is history: nothing
+                // a redeploy cannot live without, and `cdk destroy` should leave no bill behind.
+                .removalPolicy(RemovalPolicy.DESTROY);
+        if (sortKey != null) {
+            builder.sortKey(Attribute.builder().name(sortKey).type(AttributeType.STRING).build());
+        }
+        if (ttlAttribute != null) {
+            builder.timeToLiveAttribute(ttlAttribute);
+        }
+        return builder.build();
+    }
+
+    // ---------------------------------------------------------------- functions
+
+    private void lambda(Step step) {
+        String name = props.clusterId() + "-" + step.functionName();
+        software.amazon.awscdk.services.iam.Role role = software.amazon.awscdk.services.iam.Role.Builder
+                .create(this, step.stateName() + "Role")
+                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+                .description("Lambda " + name + ": exactly the calls of the " + step.stateName() + " step")
+                .build();
+        LogGroup logGroup = LogGroup.Builder.create(this, step.stateName() + "Logs")
+                .retention(LogRetention.of(props.logRetentionDays()))
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+        role.addToPolicy(allow(List.of("logs:CreateLogStream", "logs:PutLogEvents"), List.of(logGroup.getLogGroupArn())));
+        permissions(step).forEach(role::addToPolicy);
+
+        boolean inVpc = step.talks() == Step.Talks.CLUSTER && props.networkingMode().lambdasInVpc();
+        Function.Builder builder = Function.Builder.create(this, step.stateName())
+                .functionName(name)
+                .description(step.stateName() + " step of the k3s-autoscaler workflow (" + props.clusterId() + ")")
+                .runtime(Runtime.JAVA_25)
+                .architecture(Architecture.ARM_64)
+                .handler(step.handler())
+                .code(Code.fromAsset(props.lambdaJar(step.module()).toString()))
+                .memorySize(props.lambdaMemoryMb())
+                .timeout(Duration.seconds(step.timeout().toSeconds()))
+                .role(role)
+                .logGroup(logGroup)
+                .environment(environment(step))
+                .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS);
+        if (inVpc) {
+            builder.vpc(vpc).vpcSubnets(lambdaSubnets()).securityGroups(List.of(clusterLambdas));
+        }
+        Function function = builder.build();
+        Alias alias = Alias.Builder.create(this, step.stateName() + "Alias")
+                .aliasName(ALIAS_NAME)
+                .version(function.getCurrentVersion())
+                .build();
+        functions.put(step, function);
+        aliases.put(step, alias);
+    }
+
+    private Map<String, String> environment(Step step) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(StateTableSchema.Env.CLUSTER_ID, props.clusterId());
+        env.put("POWERTOOLS_SERVICE_NAME", "k3s-autoscaler");
+        env.put("POWERTOOLS_LOG_LEVEL", "INFO");
+        env.put("POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE);
+        Map<String, String> scaling = props.scaling().toEnvironment();
+        switch (step.talks()) {
+            case STATE -> {
+                env.put(StateTableSchema.Env.STATE_TABLE, stateTable.getTableName());
+                env.put(StateTableSchema.Env.EVENT_LOG_TABLE, eventLogTable.getTableName());
+                env.put(StateTableSchema.Env.EVENT_LOG_RETENTION_DAYS, Integer.toString(props.eventLogRetentionDays()));
+                env.put("LOCK_TTL_SEC", scaling.get("LOCK_TTL_SEC"));
+            }
+            case NOTHING -> {
+                env.put("SCALING_POLICY", props.scalingPolicy());
+                env.putAll(scaling);
+            }
+            case EC2 -> {
+                env.put("WORKER_LAUNCH_TEMPLATE", workerTemplate.getLaunchTemplateId());
+                env.put("WORKER_LAUNCH_TEMPLATE_VERSION", workerTemplate.getLatestVersionNumber());
+                env.put("WORKER_INSTANCE_TYPES", String.join(",", props.workerInstanceTypes()));
+                env.put("WORKER_SUBNET_IDS", vpc.getPublicSubnets().stream()
+                        .map(s -> s.getSubnetId() + ":" + s.getAvailabilityZone())
+                        .collect(Collectors.joining(",")));
+                env.put("CAPACITY_TYPE", props.capacityType());
+                env.put(StateTableSchema.Env.IDEMPOTENCY_TABLE, idempotencyTable.getTableName());
+                env.putAll(scaling);
+            }
+            case CLUSTER -> {
+                env.put("K8S_API_URL", "https://" + apiAddress() + ":" + API_PORT);
+                env.put("K8S_API_TOKEN_PARAM", parameters.apiToken());
+                env.put("K8S_CA_CERT_PARAM", parameters.caCert());
+                if (step == Step.COLLECT_METRICS) {
+                    env.put("PROMETHEUS_SERVICE", "monitoring/prometheus:9090");
+                } else {
+                    env.put("SCALE_DOWN_STATEFULSET_PODS_BLOCK", Boolean.toString(props.statefulSetPodsBlock()));
+                }
+                env.putAll(scaling);
+            }
+        }
+        return env;
+    }
+
+    private String apiAddress() {
+        return props.networkingMode().lambdasInVpc() ? masterInstance.getInstancePrivateIp() : masterAddress.getRef();
+    }
+
+    /** Each step's calls and nothing else; docs/deploy.md lists them. */
+    private List<PolicyStatement> permissions(Step step) {
+        String state = stateTable.getTableArn();
+        String events = eventLogTable.getTableArn();
+        String idempotency = idempotencyTable.getTableArn();
+        return switch (step) {
+            case DECIDE -> List.of();
+            case LOAD_STATE -> List.of(ownItems(List.of("dynamodb:GetItem"), state));
+            case ACQUIRE_LOCK, RENEW_LOCK, RELEASE_LOCK ->
+                    List.of(ownItems(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), state));
+            case RECORD_OUTCOME -> List.of(
+                    // One TransactWriteItems: UpdateItem on the state item, PutItem of the event.
+                    ownItems(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), state),
+                    ownItems(List.of("dynamodb:PutItem"), events));
+            case LAUNCH_WORKERS -> launchPermissions(idempotency);
+            case TERMINATE_WORKERS -> List.of(
+                    describeInstances(),
+                    idempotencyStore(idempotency),
+                    PolicyStatement.Builder.create()
+                            .sid("TerminateOnlyThisClustersManagedWorkers")
+                            .actions(List.of("ec2:TerminateInstances"))
+                            .resources(List.of(ec2Arn("instance/*")))
+                            .conditions(Map.of("StringEquals", Map.of(
+                                    "aws:ResourceTag/" + MANAGED_TAG, "true",
+                                    "aws:ResourceTag/" + CLUSTER_TAG, props.clusterId())))
+                            .build());
+            case COLLECT_METRICS, CHECK_WORKERS_JOINED, SELECT_SCALE_DOWN_TARGET, CORDON_NODE, DRAIN_NODE,
+                 UNCORDON_NODE, DELETE_NODE -> List.of(allow(List.of("ssm:GetParameter"),
+                    List.of(paramArn(parameters.apiToken()), paramArn(parameters.caCert()))));
+        };
+    }
+
+    private List<PolicyStatement> launchPermissions(String idempotency) {
+        String templateArn = ec2Arn("launch-template/" + workerTemplate.getLaunchTemplateId());
+        Map<String, Object> fromTemplate = Map.of("ArnEquals", Map.of("ec2:LaunchTemplate", templateArn));
+        Map<String, Object> taggedFromTemplate = Map.of(
+                "ArnEquals", Map.of("ec2:LaunchTemplate", templateArn),
+                "StringEquals", Map.of(
+                        "aws:RequestTag/" + MANAGED_TAG, "true",
+                        "aws:RequestTag/" + CLUSTER_TAG, props.clusterId()));
+        List<String> launchedWith = new ArrayList<>(List.of(templateArn, ec2Arn("security-group/" + nodes.getSecurityGroupId())));
+        vpc.getPublicSubnets().stream().map(ISubnet::getSubnetId).map(id -> ec2Arn("subnet/" + id)).forEach(launchedWith::add);
+        List<String> untagged = new ArrayList<>(List.of(ec2Arn("network-interface/*")));
+        if (props.usesSpot()) {
+            untagged.add(ec2Arn("spot-instances-request/*"));
+        }
+        return List.of(
+                PolicyStatement.Builder.create().sid("RunTaggedWorkersFromTheTemplate")
+                        .actions(List.of("ec2:RunInstances"))
+                        .resources(List.of(ec2Arn("instance/*"), ec2Arn("volume/*")))
+                        .conditions(taggedFromTemplate).build(),
+                PolicyStatement.Builder.create().sid("RunWithTheTemplatesInterfaces")
+                        .actions(List.of("ec2:RunInstances"))
+                        .resources(untagged)
+                        .conditions(fromTemplate).build(),
+                PolicyStatement.Builder.create().sid("RunAnAmazonImage")
+                        .actions(List.of("ec2:RunInstances"))
+                        // The AMI is resolved at launch from AWS's public parameter, so its id is not known here.
+                        .resources(List.of(stack.formatArn(ArnComponents.builder().service("ec2").account("")
+                                .resource("image").resourceName("*").build())))
+                        .conditions(Map.of("StringEquals", Map.of("ec2:Owner", "amazon"))).build(),
+                PolicyStatement.Builder.create().sid("RunInTheClustersSubnetsWithItsGroup")
+                        .actions(List.of("ec2:RunInstances"))
+                        .resources(launchedWith).build(),
+                PolicyStatement.Builder.create().sid("TagOnlyAtLaunch")
+                        .actions(List.of("ec2:CreateTags"))
+                        .resources(List.of(ec2Arn("instance/*"), ec2Arn("volume/*")))
+                        .conditions(Map.of("StringEquals", Map.of(
+                                "ec2:CreateAction", "RunInstances",
+                                "aws:RequestTag/" + MANAGED_TAG, "true",
+                                "aws:RequestTag/" + CLUSTER_TAG, props.clusterId())))
+                        .build(),
+                PolicyStatement.Builder.create().sid("PassOnlyTheWorkerRole")
+                        .actions(List.of("iam:PassRole"))
+                        .resources(List.of(workerRole.getRoleArn()))
+                        .conditions(Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com")))
+                        .build(),
+                describeInstances(),
+                idempotencyStore(idempotency));
+    }
+
+    private static PolicyStatement describeInstances() {
+        // DescribeInstances supports no resource-level permission: "*" is the only resource it accepts.
+        return PolicyStatement.Builder.create().sid("DescribeInstances")
+                .actions(List.of("ec2:DescribeInstances")).resources(List.of("*")).build();
+    }
+
+    private static PolicyStatement idempotencyStore(String tableArn) {
+        return allow(List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"), List.of(tableArn));
+    }
+
+    /** Only this cluster's items: the partition key is the cluster id. */
+    private PolicyStatement ownItems(List<String> actions, String tableArn) {
+        return PolicyStatement.Builder.create()
+                .actions(actions)
+                .resources(List.of(tableArn))
+                .conditions(Map.of("ForAllValues:StringEquals", Map.of("dynamodb:LeadingKeys", List.of(props.clusterId()))))
+                .build();
+    }
+
+    private String ec2Arn(String resource) {
+        return stack.formatArn(ArnComponents.builder().service("ec2").resource(resource.substring(0, resource.indexOf('/')))
+                .resourceName(resource.substring(resource.indexOf('/') + 1)).build());
+    }
+
+    private String paramArn(String name) {
+        return ClusterParameters.arn(stack, name);
+    }
+
+    private static PolicyStatement allow(List<String> actions, List<String> resources) {
+        return PolicyStatement.Builder.create().effect(Effect.ALLOW).actions(actions).resources(resources).build();
+    }
+
+    // ---------------------------------------------------------------- workflow
+
+    private StateMachine stateMachine(String id, String file, StateMachineType type, Duration timeout,
+                                      Map<String, String> extra) {
+        Path asl = props.repositoryRoot().resolve("workflow").resolve("asl").resolve(file + ".asl.json");
+        String definition;
+        try {
+            definition = Files.readString(asl);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the state machine definition " + asl, e);
+        }
+        Map<String, String> substitutions = new LinkedHashMap<>();
+        aliases.forEach((step, alias) -> {
+            if (definition.contains("${" + step.substitution() + "}")) {
+                substitutions.put(step.substitution(), alias.getFunctionArn());
+            }
+        });
+        substitutions.putAll(extra);
+        LogGroup logs = LogGroup.Builder.create(this, id + "Logs")
+                .logGroupName("/aws/vendedlogs/states/" + props.clusterId() + "-" + file)
+                .retention(LogRetention.of(props.logRetentionDays()))
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+        StateMachine machine = StateMachine.Builder.create(this, id)
+                .stateMachineName(props.clusterId() + "-" + file)
+                .stateMachineType(type)
+                .definitionBody(DefinitionBody.fromString(definition))
+                .definitionSubstitutions(substitutions)
+                .timeout(timeout)
+                // ALL with data: an operator reads a NOOP tick's reason in the logs (Express keeps no
+                // history), and no secret is ever in state data (tokens stay in SSM).
+                .logs(LogOptions.builder().destination(logs).level(LogLevel.ALL).includeExecutionData(true).build())
+                .build();
+        List<String> invoked = aliases.entrySet().stream()
+                .filter(e -> substitutions.containsKey(e.getKey().substitution()))
+                .map(e -> e.getValue().getFunctionArn())
+                .toList();
+        machine.addToRolePolicy(PolicyStatement.Builder.create().sid("InvokeItsStepsAliases")
+                .actions(List.of("lambda:InvokeFunction")).resources(invoked).build());
+        return machine;
+    }
+
+    /** The longest a lease may legitimately live: the longest loop, plus one TTL the last renewal granted, plus wind-down. */
+    static java.time.Duration lockHeldLimit(AutoscalerConfig config) {
+        java.time.Duration loop = config.joinTimeout().compareTo(config.drainTimeout()) > 0
+                ? config.joinTimeout() : config.drainTimeout();
+        return loop.plus(config.lockTtl()).plus(ACTUATION_WIND_DOWN);
+    }
+
+    private static Duration actuationTimeout(AutoscalerConfig config) {
+        // Past the lock-held limit the execution is stuck: stopping it alarms; its lease expires by itself.
+        return Duration.seconds(lockHeldLimit(config).plus(ACTUATION_WIND_DOWN).toSeconds());
+    }
+
+    private static String rebalanceAction(AutoscalerConfig config) {
+        return config.toEnvironment().get("REBALANCE_ACTION");
+    }
+
+    private void triggers() {
+        Schedule.Builder.create(this, "TickSchedule")
+                .description("k3s-autoscaler tick for " + props.clusterId())
+                .schedule(ScheduleExpression.rate(Duration.minutes(props.tickRate().toMinutes())))
+                // A missed tick is not retried: the next one observes a fresher cluster.
+                .target(StepFunctionsStartExecution.Builder.create(tick).retryAttempts(0).build())
+                .build();
+        ec2EventRule("SpotInterruptionRule", SPOT_INTERRUPTION, "spot-interruption");
+        ec2EventRule("RebalanceRule", REBALANCE_RECOMMENDATION, "rebalance");
+    }
+
+    private void ec2EventRule(String id, String detailType, String trigger) {
+        Rule.Builder.create(this, id)
+                .description(detailType + " → actuation (" + trigger + ")")
+                .eventPattern(EventPattern.builder().source(List.of("aws.ec2")).detailType(List.of(detailType)).build())
+                .targets(List.of(SfnStateMachine.Builder.create(actuation)
+                        .input(RuleTargetInput.fromObject(actuationInput(trigger)))
+                        .build()))
+                .build();
+    }
+
+    /** The actuation's documented input for an EC2 event (docs/workflow.md); the execution name is left to Step Functions. */
+    private static Map<String, Object> actuationInput(String trigger) {
+        Map<String, Object> input = new LinkedHashMap<>(); // stable order: a stable template
+        input.put("trigger", trigger);
+        input.put("instanceId", EventField.fromPath("$.detail.instance-id"));
+        return input;
+    }
+
+    // ---------------------------------------------------------------- observability
+
+    private Topic createNotifications() {
+        Topic topic = Topic.Builder.create(this, "Notifications")
+                .displayName("k3s-autoscaler " + props.clusterId())
+                .enforceSsl(true)
+                .build();
+        if (props.notificationEmail() != null) {
+            topic.addSubscription(new EmailSubscription(props.notificationEmail()));
+        }
+        if (props.slackWorkspaceId() != null) {
+            SlackChannelConfiguration.Builder.create(this, "Slack")
+                    .slackChannelConfigurationName(props.clusterId() + "-autoscaler")
+                    .slackWorkspaceId(props.slackWorkspaceId())
+                    .slackChannelId(props.slackChannelId())
+                    .notificationTopics(List.of(topic))
+                    .build();
+        }
+        return topic;
+    }
+
+    private void alarmsAndDashboard() {
+        MetricOptions fiveMinuteSum = MetricOptions.builder().period(Duration.minutes(5)).statistic("Sum").build();
+        Metric actuationFailed = actuation.metricFailed(fiveMinuteSum);
+        Metric actuationTimedOut = actuation.metricTimedOut(fiveMinuteSum);
+        Metric tickFailed = tick.metricFailed(fiveMinuteSum);
+        Metric actuationTime = actuation.metricTime(MetricOptions.builder().period(Duration.minutes(5)).statistic("Maximum").build());
+        long lockLimitMs = lockHeldLimit(props.scaling()).toMillis();
+        // The functions' own metrics (docs/metrics-reference.md): namespace K3sAutoscaler, dimension ClusterId.
+        Metric workerCount = ownMetric("WorkerCount", "Maximum", Duration.minutes(1));
+        Metric unschedulablePods = ownMetric("UnschedulablePods", "Maximum", Duration.minutes(1));
+        Metric atMaxCapacity = ownMetric("AtMaxCapacity", "Maximum", Duration.minutes(1));
+        IMetric scalingFailures = MathExpression.Builder.create()
+                // ScalingFailures carries an ErrorType dimension too: SEARCH sums every error type.
+                .expression("SUM(SEARCH('{" + METRICS_NAMESPACE + ",ClusterId,ErrorType} MetricName=\"ScalingFailures\" ClusterId=\""
+                        + props.clusterId() + "\"', 'Sum', 300))")
+                .label("scaling failures").period(Duration.minutes(5)).build();
+
+        alarm("ActuationFailed", actuationFailed, 1, 1,
+                "An actuation failed (a step error after retries): open the execution in the Step Functions console");
+        alarm("LockHeldTooLong", MathExpression.Builder.create().expression("MAX([timedOut * " + lockLimitMs + ", time])")
+                        .usingMetrics(Map.of("timedOut", actuationTimedOut, "time", actuationTime))
+                        .period(Duration.minutes(5)).label("actuation time (ms)").build(),
+                lockLimitMs, 1,
+                "An actuation held the scaling lock longer than the longest join/drain loop plus one lease ("
+                        + lockLimitMs / 1000 + " s) or timed out: scaling was blocked meanwhile");
+        alarm("TickFailed", tickFailed, 3, 3,
+                "The tick failed for 15 minutes: the autoscaler is not observing the cluster");
+        alarm("AtMaxCapacity", atMaxCapacity, 1, 3,
+                "More capacity was needed than MAX_WORKERS=" + props.scaling().maxWorkers()
+                        + " allows for 3 minutes: pending pods stay pending; raise MAX_WORKERS or check the workload");
+
+        List<IWidget> row1 = List.of(
+                graph("Tick executions", List.of(tick.metricStarted(fiveMinuteSum), tick.metricSucceeded(fiveMinuteSum), tickFailed)),
+                graph("Actuations", List.of(actuation.metricStarted(fiveMinuteSum), actuation.metricSucceeded(fiveMinuteSum),
+                        actuationFailed, actuationTimedOut)),
+                graph("Actuation time (ms)", List.of(actuationTime)));
+        List<IWidget> row2 = List.of(
+                graph("Workers and unschedulable pods", List.of(workerCount, unschedulablePods, atMaxCapacity)),
+                graph("Scaling failures", List.of(scalingFailures)),
+                graph("Step errors", functions.values().stream().map(f -> (IMetric) f.metricErrors(fiveMinuteSum)).toList()));
+        Dashboard.Builder.create(this, "Dashboard")
+                .dashboardName(props.clusterId() + "-autoscaler")
+                .widgets(List.of(row1, row2))
+                .build();
+    }
+
+    private Metric ownMetric(String name, String statistic, Duration period) {
+        return Metric.Builder.create().namespace(METRICS_NAMESPACE).metricName(name)
+                .dimensionsMap(Map.of("ClusterId", props.clusterId()))
+                .statistic(statistic).period(period).build();
+    }
+
+    private void alarm(String id, IMetric metric, double threshold, int periods, String description) {
+        Alarm alarm = Alarm.Builder.create(this, id + "Alarm")
+                .alarmName(props.clusterId() + "-" + id)
+                .alarmDescription(description)
+                .metric(metric)
+                .threshold(threshold)
+                .evaluationPeriods(periods)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build();
+        alarm.addAlarmAction(new SnsAction(notifications));
+    }
+
+    private static GraphWidget graph(String title, List<? extends IMetric> metrics) {
+        return GraphWidget.Builder.create().title(title).left(List.copyOf(metrics)).width(8).build();
+    }
+
+    private void outputs() {
+        output("ApiUrl", "https://" + masterAddress.getRef() + ":" + API_PORT, "K3s API server (kubectl: copy the kubeconfig from the master and point it here)");
+        output("MasterInstanceId", masterInstance.getInstanceId(), "Master instance (Session Manager / console log)");
+        output("TickStateMachineArn", tick.getStateMachineArn(), "Express tick (every " + props.tickRate().toMinutes() + " min)");
+        output("ActuationStateMachineArn", actuation.getStateMachineArn(), "Standard actuation: open executions here");
+        output("NotificationTopicArn", notifications.getTopicArn(), "SNS topic of the alarms");
+        output("StateTableName", stateTable.getTableName(), "Scaling state and lock");
+        output("EventLogTableName", eventLogTable.getTableName(), "One item per scaling event");
+        output("WorkerLaunchTemplateId", workerTemplate.getLaunchTemplateId(), "Worker launch template");
+        output("JoinTokenParameter", parameters.joinToken(), "SecureString written by the master (not deleted by cdk destroy)");
+        output("ApiTokenParameter", parameters.apiToken(), "SecureString written by the master (not deleted by cdk destroy)");
+    }
+
+    private void output(String id, String value, String description) {
+        CfnOutput.Builder.create(this, id).value(value).description(description).build();
+    }
+
+    private static void requireBuilt(K3sAutoscalerProps props) {
+        List<String> missing = new ArrayList<>();
+        for (Step step : Step.values()) {
+            Path jar = props.lambdaJar(step.module());
+            if (!Files.isRegularFile(jar) && !missing.contains(jar.toString())) {
+                missing.add(jar.toString());
+            }
+        }
+        for (String path : List.of("workflow/asl/tick.asl.json", "workflow/asl/actuation.asl.json",
+                "cluster-bootstrap/placeholders.json")) {
+            if (!Files.isRegularFile(props.repositoryRoot().resolve(path))) {
+                missing.add(props.repositoryRoot().resolve(path).toString());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("missing " + missing + " under repositoryRoot=" + props.repositoryRoot()
+                    + "; build the functions first: ./autoscaler mvn -B -pl cdk -am package");
+        }
+    }
+
+    // ---------------------------------------------------------------- accessors (tests, extensions)
+
+    public Map<Step, Function> functions() { return Map.copyOf(functions); }
+    public Map<Step, Alias> aliases() { return Map.copyOf(aliases); }
+    public StateMachine tick() { return tick; }
+    public StateMachine actuation() { return actuation; }
+    public Topic notifications() { return notifications; }
+    public Vpc vpc() { return vpc; }
+    public Instance masterInstance() { return masterInstance; }
+    public LaunchTemplate workerTemplate() { return workerTemplate; }
+    public software.amazon.awscdk.services.iam.Role workerRole() { return workerRole; }
+    K3sAutoscalerProps props() { return props; }
+}

@@ -1,0 +1,91 @@
+package dev.k3sautoscaler.cdk;
+
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import io.github.cdklabs.cdknag.RegexAppliesTo;
+import software.amazon.awscdk.Stack;
+
+import java.util.List;
+
+/**
+ * Every cdk-nag (AwsSolutions) finding the design accepts, each with its reason. A finding not
+ * listed here fails {@code CdkNagTest}; a suppression is scoped to the construct and, for
+ * wildcard findings, to the exact wildcard it accepts.
+ */
+final class Suppressions {
+    private Suppressions() {
+    }
+
+    static void apply(K3sAutoscaler autoscaler) {
+        Stack stack = Stack.of(autoscaler);
+        K3sAutoscalerProps props = autoscaler.props();
+
+        suppress(autoscaler.vpc(), "AwsSolutions-VPC7",
+                "VPC flow logs cost CloudWatch ingestion on every packet of image pulls; the cluster's own "
+                        + "traffic is the only traffic here and security groups admit nothing unauthenticated");
+        suppress(autoscaler.masterInstance(), "AwsSolutions-EC28",
+                "Detailed monitoring ($2.10/month per instance) adds nothing: the autoscaler reads Prometheus, not EC2 metrics");
+        suppress(autoscaler.masterInstance(), "AwsSolutions-EC29",
+                "The master is a single K3s server by design (one master, 2-N workers); termination protection "
+                        + "would block cdk destroy, and the autoscaler's IAM cannot terminate it (tag condition)");
+        if (props.sessionManager()) {
+            NagSuppressions.addResourceSuppressions(autoscaler.masterInstance().getRole(), List.of(
+                    NagPackSuppression.builder().id("AwsSolutions-IAM4")
+                            .reason("AmazonSSMManagedInstanceCore is AWS's maintained policy for Session Manager, the "
+                                    + "operator's only way onto the master (no SSH key, no port 22); opt out with sessionManager=false")
+                            .appliesTo(List.of("Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore"))
+                            .build()), true);
+        }
+        if (props.networkingMode() == NetworkingMode.PUBLIC_API) {
+            NagSuppressions.addResourceSuppressionsByPath(stack,
+                    autoscaler.getNode().getPath() + "/MasterSecurityGroup/Resource", List.of(
+                            NagPackSuppression.builder().id("AwsSolutions-EC23")
+                                    .reason("6443 is the K3s API server: every request is authenticated (TLS + "
+                                            + "ServiceAccount token; anonymous gets discovery only). Lambdas outside "
+                                            + "the VPC have no fixed address; restrict with apiAllowedCidrs or use a VPC "
+                                            + "networking mode (docs/cost.md)")
+                                    .build()));
+        }
+
+        // Lambda roles: the only wildcards are resource ids that do not exist before the call.
+        autoscaler.functions().forEach((step, function) -> {
+            switch (step.talks()) {
+                case EC2 -> NagSuppressions.addResourceSuppressions(function.getRole(), List.of(
+                        NagPackSuppression.builder().id("AwsSolutions-IAM5")
+                                .reason("ec2:DescribeInstances has no resource-level permissions (only \"*\"); "
+                                        + "instance/volume/network-interface ids are created by the call, so they are "
+                                        + "scoped by the launch template ARN and the managed+cluster tag conditions instead; the AMI is "
+                                        + "resolved at launch, so images are limited to owner amazon; "
+                                        + "and TerminateInstances by the same tags on the existing instance")
+                                .appliesTo(List.of(
+                                        "Resource::*",
+                                        RegexAppliesTo.builder().regex("/^Resource::arn:<AWS::Partition>:ec2:[^:]+:[^:]*:(instance|volume|network-interface|spot-instances-request|image)\\/\\*$/").build()))
+                                .build()), true);
+                default -> { }
+            }
+        });
+
+        suppress(autoscaler.notifications(), "AwsSolutions-SNS2",
+                "Alarm notices carry no secret; CloudWatch alarms cannot publish to a topic encrypted with the "
+                        + "AWS-managed aws/sns key, and a customer key costs $1/month for no protected data");
+
+        for (var machine : List.of(autoscaler.tick(), autoscaler.actuation())) {
+            NagSuppressions.addResourceSuppressions(machine, List.of(
+                    NagPackSuppression.builder().id("AwsSolutions-SF2")
+                            .reason("Logs at level ALL with execution data show every state's input and output; "
+                                    + "X-Ray would add trace cost and xray:* wildcards without more insight into a "
+                                    + "chain of single Lambda calls")
+                            .build(),
+                    NagPackSuppression.builder().id("AwsSolutions-IAM5")
+                            .reason("Step Functions log delivery (logs:*LogDelivery, DescribeLogGroups, "
+                                    + "*ResourcePolicy) supports only \"*\" as resource (AWS documentation)")
+                            .appliesTo(List.of("Resource::*"))
+                            .build()), true);
+        }
+    }
+
+    private static void suppress(software.constructs.IConstruct construct, String id, String reason) {
+        NagSuppressions.addResourceSuppressions(construct,
+                List.of(NagPackSuppression.builder().id(id).reason(reason).build()), true);
+    }
+}

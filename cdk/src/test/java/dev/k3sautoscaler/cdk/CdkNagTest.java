@@ -1,0 +1,46 @@
+package dev.k3sautoscaler.cdk;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.cxapi.SynthesisMessage;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** cdk-nag AWS Solutions: no unsuppressed error or warning in any networking mode; every suppression has a reason in Suppressions. */
+class CdkNagTest {
+
+    @ParameterizedTest
+    @EnumSource(NetworkingMode.class)
+    void awsSolutions_reportsNothingUnsuppressed(NetworkingMode mode) {
+        // GIVEN the whole system with Spot, e-mail and Slack (every optional resource)
+        K3sAutoscalerStack stack = Synth.stack(Synth.props()
+                .networkingMode(mode)
+                .capacityType("spot-with-on-demand-fallback")
+                .notificationEmail("oncall@example.com")
+                .slack("T0123ABCD", "C0123ABCD")
+                .build());
+
+        // WHEN cdk-nag's findings are read
+        List<SynthesisMessage> errors = Annotations.fromStack(stack).findError("*", Match.stringLikeRegexp("AwsSolutions-.*"));
+        List<SynthesisMessage> warnings = Annotations.fromStack(stack).findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*"));
+
+        // THEN there are none
+        assertEquals("", render(errors), "unsuppressed cdk-nag errors");
+        assertEquals("", render(warnings), "unsuppressed cdk-nag warnings");
+    }
+
+    /** The finding's rule and subject; cdk-nag's explanation that follows is the same for every finding. */
+    private static String firstLine(String finding) {
+        int end = finding.indexOf("]: ");
+        return end < 0 ? finding : finding.substring(0, end + 1);
+    }
+
+    private static String render(List<SynthesisMessage> messages) {
+        return messages.stream().map(m -> m.getId() + ": " + firstLine(String.valueOf(m.getEntry().getData()))).collect(Collectors.joining("\n"));
+    }
+}

@@ -1,0 +1,462 @@
+package dev.k3sautoscaler.cdk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.k3sautoscaler.core.config.ConfigVariable;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The synthesized template of the default networking mode, resource by resource and statement by statement. */
+class K3sAutoscalerStackTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Template template;
+    private static JsonNode resources;
+
+    @BeforeAll
+    static void synthesize() {
+        // GIVEN a stack with a few non-default props, so the test sees them arrive
+        K3sAutoscalerStack stack = Synth.stack(Synth.props()
+                .tickRate(Duration.ofMinutes(2))
+                .maxWorkers(7)
+                .capacityType("spot-with-on-demand-fallback")
+                .workerInstanceTypes(List.of("t3.small", "t3a.small"))
+                .build());
+        template = Template.fromStack(stack);
+        resources = JSON.valueToTree(template.toJSON()).get("Resources");
+    }
+
+    // ---------------------------------------------------------------- functions
+
+    @Test
+    void everyStep_isOneJava25Arm64FunctionWithItsHandlerAndTimeout() {
+        for (Step step : Step.values()) {
+            template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                    "FunctionName", "demo-" + step.functionName(),
+                    "Runtime", "java25",
+                    "Architectures", List.of("arm64"),
+                    "Handler", step.handler(),
+                    "Timeout", step.timeout().toSeconds(),
+                    "SnapStart", Map.of("ApplyOn", "PublishedVersions"))));
+        }
+        assertEquals(Step.values().length, ofType("AWS::Lambda::Function").size());
+        assertEquals(Step.values().length, ofType("AWS::Lambda::Alias").size(), "one alias per function");
+    }
+
+    @Test
+    void timeouts_fleetMatchesTheIdempotencyWindow_drainHasAMinute() {
+        assertEquals(120, Step.LAUNCH_WORKERS.timeout().toSeconds());
+        assertEquals(120, Step.TERMINATE_WORKERS.timeout().toSeconds());
+        assertTrue(Step.DRAIN_NODE.timeout().toSeconds() >= 60);
+    }
+
+    @Test
+    void everyFunction_hasItsOwnRole() {
+        Set<String> roles = new HashSet<>();
+        ofType("AWS::Lambda::Function").forEach(f -> roles.add(f.at("/Properties/Role/Fn::GetAtt/0").asText()));
+        assertEquals(Step.values().length, roles.size());
+    }
+
+    @Test
+    void environment_carriesEachModulesSettings() {
+        JsonNode decide = env(Step.DECIDE);
+        for (ConfigVariable variable : ConfigVariable.ALL) {
+            assertTrue(decide.has(variable.name()), "decide has " + variable.name());
+        }
+        assertEquals("default", decide.get("SCALING_POLICY").asText());
+        assertEquals("7", decide.get("MAX_WORKERS").asText());
+
+        JsonNode launch = env(Step.LAUNCH_WORKERS);
+        for (String name : List.of("CLUSTER_ID", "WORKER_LAUNCH_TEMPLATE", "WORKER_LAUNCH_TEMPLATE_VERSION",
+                "WORKER_SUBNET_IDS", "IDEMPOTENCY_TABLE", "OFFERING_UNAVAILABLE_SEC")) {
+            assertTrue(launch.has(name), "launch-workers has " + name);
+        }
+        assertEquals("t3.small,t3a.small", launch.get("WORKER_INSTANCE_TYPES").asText());
+        assertEquals("spot-with-on-demand-fallback", launch.get("CAPACITY_TYPE").asText());
+        assertTrue(launch.get("WORKER_SUBNET_IDS").toString().contains(":"), "subnet:az pairs");
+
+        JsonNode record = env(Step.RECORD_OUTCOME);
+        for (String name : List.of("STATE_TABLE", "EVENT_LOG_TABLE", "EVENT_LOG_RETENTION_DAYS", "LOCK_TTL_SEC")) {
+            assertTrue(record.has(name), "record-outcome has " + name);
+        }
+        JsonNode drain = env(Step.DRAIN_NODE);
+        assertEquals("/k3s-autoscaler/demo/api-token", drain.get("K8S_API_TOKEN_PARAM").asText());
+        assertEquals("/k3s-autoscaler/demo/ca-cert", drain.get("K8S_CA_CERT_PARAM").asText());
+        assertEquals("true", drain.get("SCALE_DOWN_STATEFULSET_PODS_BLOCK").asText());
+        assertTrue(drain.get("K8S_API_URL").toString().contains(":6443"));
+        assertEquals("monitoring/prometheus:9090", env(Step.COLLECT_METRICS).get("PROMETHEUS_SERVICE").asText());
+    }
+
+    // ---------------------------------------------------------------- IAM
+
+    @Test
+    void noStatement_anywhere_allowsAWildcardAction() {
+        for (JsonNode statement : allStatements()) {
+            for (JsonNode action : asList(statement.get("Action"))) {
+                assertFalse(action.asText().equals("*") || action.asText().endsWith(":*"),
+                        "wildcard action " + action + " in " + statement);
+            }
+        }
+    }
+
+    @Test
+    void terminate_isConditionedOnTheManagedTagAndTheClusterId() {
+        JsonNode terminate = statementsOf(Step.TERMINATE_WORKERS).stream()
+                .filter(s -> asList(s.get("Action")).stream().anyMatch(a -> a.asText().equals("ec2:TerminateInstances")))
+                .findFirst().orElseThrow();
+        assertEquals("true", terminate.at("/Condition/StringEquals/aws:ResourceTag~1k3s-autoscaler~1managed").asText());
+        assertEquals("demo", terminate.at("/Condition/StringEquals/aws:ResourceTag~1k3s-autoscaler~1cluster").asText());
+        assertTrue(terminate.get("Resource").toString().contains(":instance/*"));
+    }
+
+    @Test
+    void launch_isScopedToTheTemplateTagsSubnetsAndWorkerRole() {
+        List<JsonNode> statements = statementsOf(Step.LAUNCH_WORKERS);
+        for (JsonNode statement : statements) {
+            List<String> actions = asList(statement.get("Action")).stream().map(JsonNode::asText).toList();
+            if (actions.contains("ec2:RunInstances") && statement.get("Resource").toString().contains(":instance/*")) {
+                assertEquals("true", statement.at("/Condition/StringEquals/aws:RequestTag~1k3s-autoscaler~1managed").asText());
+                assertEquals("demo", statement.at("/Condition/StringEquals/aws:RequestTag~1k3s-autoscaler~1cluster").asText());
+                assertTrue(statement.at("/Condition/ArnEquals/ec2:LaunchTemplate").toString().contains("WorkerTemplate"));
+            }
+            if (actions.contains("ec2:CreateTags")) {
+                assertEquals("RunInstances", statement.at("/Condition/StringEquals/ec2:CreateAction").asText());
+            }
+            if (actions.contains("iam:PassRole")) {
+                assertTrue(statement.get("Resource").toString().contains("WorkerRole"));
+            }
+            if (statement.get("Resource").asText().equals("*")) {
+                assertEquals(List.of("ec2:DescribeInstances"), actions, "only DescribeInstances on \"*\"");
+            }
+        }
+        Set<String> actions = new HashSet<>();
+        statements.forEach(s -> asList(s.get("Action")).forEach(a -> actions.add(a.asText())));
+        assertEquals(Set.of("logs:CreateLogStream", "logs:PutLogEvents", "ec2:RunInstances", "ec2:CreateTags",
+                "iam:PassRole", "ec2:DescribeInstances", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"), actions);
+        assertTrue(statements.toString().contains("spot-instances-request/*"), "Spot capacity needs spot requests");
+    }
+
+    @Test
+    void eachStep_isGrantedExactlyItsCalls() {
+        Map<Step, Set<String>> expected = Map.of(
+                Step.DECIDE, Set.of(),
+                Step.LOAD_STATE, Set.of("dynamodb:GetItem"),
+                Step.ACQUIRE_LOCK, Set.of("dynamodb:GetItem", "dynamodb:UpdateItem"),
+                Step.RECORD_OUTCOME, Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"),
+                Step.TERMINATE_WORKERS, Set.of("ec2:DescribeInstances", "ec2:TerminateInstances", "dynamodb:GetItem",
+                        "dynamodb:PutItem", "dynamodb:DeleteItem"),
+                Step.COLLECT_METRICS, Set.of("ssm:GetParameter"),
+                Step.DRAIN_NODE, Set.of("ssm:GetParameter"));
+        expected.forEach((step, calls) -> {
+            Set<String> actions = new HashSet<>();
+            statementsOf(step).forEach(s -> asList(s.get("Action")).forEach(a -> actions.add(a.asText())));
+            actions.removeAll(Set.of("logs:CreateLogStream", "logs:PutLogEvents"));
+            assertEquals(calls, actions, step.functionName());
+        });
+    }
+
+    @Test
+    void stateTableAccess_isLimitedToThisClustersItems() {
+        for (JsonNode statement : statementsOf(Step.ACQUIRE_LOCK)) {
+            if (statement.get("Action").toString().contains("dynamodb:")) {
+                assertEquals("demo", statement.at("/Condition/ForAllValues:StringEquals/dynamodb:LeadingKeys/0").asText());
+                assertTrue(statement.get("Resource").toString().contains("StateTable"));
+            }
+        }
+    }
+
+    @Test
+    void clusterSteps_readOnlyTheApiTokenAndCa() {
+        JsonNode ssm = statementsOf(Step.CORDON_NODE).stream()
+                .filter(s -> s.get("Action").asText().equals("ssm:GetParameter")).findFirst().orElseThrow();
+        String resources = ssm.get("Resource").toString();
+        assertTrue(resources.contains("parameter/k3s-autoscaler/demo/api-token"));
+        assertTrue(resources.contains("parameter/k3s-autoscaler/demo/ca-cert"));
+        assertFalse(resources.contains("join-token"));
+    }
+
+    @Test
+    void nodes_masterPublishesFourParameters_workersReadTwo_noneIsDeclared() {
+        String master = policyOfRole("MasterRole").toString();
+        assertTrue(master.contains("ssm:PutParameter"));
+        for (String name : List.of("join-token", "master-address", "api-token", "ca-cert")) {
+            assertTrue(master.contains("parameter/k3s-autoscaler/demo/" + name), name);
+        }
+        assertTrue(master.contains("s3:GetObject"));
+        assertFalse(master.contains("s3:GetObject*"), "the asset object only, no s3:* family");
+        String worker = policyOfRole("WorkerRole").toString();
+        assertTrue(worker.contains("ssm:GetParameter") && worker.contains("join-token") && worker.contains("master-address"));
+        assertFalse(worker.contains("api-token"));
+        JsonNode masterRole = resources.properties().stream().filter(e -> e.getKey().contains("MasterRole")
+                && e.getValue().get("Type").asText().equals("AWS::IAM::Role")).findFirst().orElseThrow().getValue();
+        assertTrue(masterRole.at("/Properties/ManagedPolicyArns").toString().contains("AmazonSSMManagedInstanceCore"),
+                "Session Manager: the operator's way in");
+        assertTrue(ofType("AWS::SSM::Parameter").isEmpty(), "SecureStrings are created by the master, not CloudFormation");
+    }
+
+    // ---------------------------------------------------------------- workflow and triggers
+
+    @Test
+    void stateMachines_getEveryStepsAliasArn() {
+        JsonNode actuation = stateMachine("actuation");
+        JsonNode tick = stateMachine("tick");
+        assertEquals("STANDARD", actuation.get("StateMachineType").asText());
+        assertEquals("EXPRESS", tick.get("StateMachineType").asText());
+        for (Step step : Step.values()) {
+            if (step == Step.LOAD_STATE) {
+                assertTrue(tick.at("/DefinitionSubstitutions/" + step.substitution() + "/Ref").asText().contains("Alias"));
+                continue;
+            }
+            JsonNode value = actuation.at("/DefinitionSubstitutions/" + step.substitution());
+            assertTrue(value.at("/Ref").asText().contains(step.stateName() + "Alias"), step + " → " + value);
+        }
+        assertEquals("drain", actuation.at("/DefinitionSubstitutions/RebalanceAction").asText());
+        assertTrue(tick.at("/DefinitionSubstitutions/ActuationStateMachineArn/Ref").asText().contains("Actuation"));
+        assertTrue(tick.at("/DefinitionSubstitutions/DecideArn/Ref").asText().contains("DecideAlias"));
+        assertTrue(tick.get("DefinitionString").toString().contains("${CollectMetricsArn}"), "the ASL inline, not an S3 asset");
+    }
+
+    @Test
+    void stateMachines_haveAValueForEveryPlaceholderTheirAslUses() {
+        for (String name : List.of("tick", "actuation")) {
+            JsonNode machine = stateMachine(name);
+            java.util.regex.Matcher placeholders = java.util.regex.Pattern.compile("\\$\\{([A-Za-z]+)}")
+                    .matcher(machine.get("DefinitionString").asText());
+            Set<String> used = new HashSet<>();
+            while (placeholders.find()) {
+                used.add(placeholders.group(1));
+            }
+            Set<String> given = new HashSet<>();
+            machine.get("DefinitionSubstitutions").fieldNames().forEachRemaining(given::add);
+            assertFalse(used.isEmpty());
+            assertEquals(used, given, name + ": every ${...} substituted, nothing extra");
+        }
+    }
+
+    @Test
+    void stateMachines_logEverythingWithData() {
+        for (String name : List.of("tick", "actuation")) {
+            JsonNode logging = stateMachine(name).get("LoggingConfiguration");
+            assertEquals("ALL", logging.get("Level").asText());
+            assertTrue(logging.get("IncludeExecutionData").asBoolean());
+        }
+    }
+
+    @Test
+    void tick_mayStartOnlyTheActuation_andInvokeOnlyItsAliases() {
+        String tickRole = stateMachine("tick").at("/RoleArn/Fn::GetAtt/0").asText();
+        List<JsonNode> statements = statementsOfRoleId(tickRole);
+        JsonNode start = statements.stream().filter(s -> s.get("Action").toString().contains("states:StartExecution"))
+                .findFirst().orElseThrow();
+        assertTrue(start.get("Resource").toString().contains("Actuation"));
+        JsonNode invoke = statements.stream().filter(s -> s.get("Action").toString().contains("lambda:InvokeFunction"))
+                .findFirst().orElseThrow();
+        assertEquals(3, invoke.get("Resource").size(), "CollectMetrics, LoadState, Decide");
+    }
+
+    @Test
+    void schedule_runsTheTickAtThePropsRate() {
+        template.hasResourceProperties("AWS::Scheduler::Schedule", Match.objectLike(Map.of(
+                "ScheduleExpression", "rate(2 minutes)",
+                "Target", Match.objectLike(Map.of("RetryPolicy", Match.objectLike(Map.of("MaximumRetryAttempts", 0)))))));
+    }
+
+    @Test
+    void spotAndRebalanceRules_startTheActuationNamingTheInstance() {
+        for (String[] rule : List.of(new String[]{K3sAutoscaler.SPOT_INTERRUPTION, "spot-interruption"},
+                new String[]{K3sAutoscaler.REBALANCE_RECOMMENDATION, "rebalance"})) {
+            JsonNode found = ofType("AWS::Events::Rule").stream()
+                    .filter(r -> r.at("/Properties/EventPattern/detail-type/0").asText().equals(rule[0]))
+                    .findFirst().orElseThrow(() -> new AssertionError("no rule for " + rule[0]));
+            assertEquals("aws.ec2", found.at("/Properties/EventPattern/source/0").asText());
+            JsonNode transformer = found.at("/Properties/Targets/0/InputTransformer");
+            assertEquals("$.detail.instance-id", transformer.at("/InputPathsMap/detail-instance-id").asText());
+            assertEquals("{\"trigger\":\"" + rule[1] + "\",\"instanceId\":<detail-instance-id>}",
+                    transformer.get("InputTemplate").asText());
+            assertTrue(found.at("/Properties/Targets/0/Arn/Ref").asText().contains("Actuation"));
+        }
+    }
+
+    // ---------------------------------------------------------------- nodes
+
+    @Test
+    void workerTemplate_requiresImdsv2_encryptsEbs_rendersUserData() {
+        JsonNode data = ofType("AWS::EC2::LaunchTemplate").stream()
+                .map(t -> t.at("/Properties/LaunchTemplateData"))
+                .filter(d -> d.has("UserData")).findFirst().orElseThrow();
+        assertEquals("required", data.at("/MetadataOptions/HttpTokens").asText());
+        assertTrue(data.at("/BlockDeviceMappings/0/Ebs/Encrypted").asBoolean());
+        assertTrue(data.get("ImageId").asText().startsWith("resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023"));
+        String userData = data.get("UserData").toString();
+        assertFalse(userData.matches("(?s).*__[A-Z0-9_]+__.*"), "no placeholder left");
+        assertTrue(userData.contains("/k3s-autoscaler/demo/join-token"));
+    }
+
+    @Test
+    void master_requiresImdsv2_encryptsEbs_isTaggedMaster_hasTheElasticIpAsSan() {
+        JsonNode master = ofType("AWS::EC2::Instance").getFirst().get("Properties");
+        assertEquals("t3.medium", master.get("InstanceType").asText());
+        assertTrue(master.at("/BlockDeviceMappings/0/Ebs/Encrypted").asBoolean());
+        assertTrue(master.get("Tags").toString().contains("\"Key\":\"k3s-autoscaler/role\",\"Value\":\"master\""));
+        assertFalse(master.get("Tags").toString().contains("k3s-autoscaler/managed"));
+        String userData = master.get("UserData").toString();
+        assertTrue(userData.startsWith("{\"Fn::Base64\":{\"Fn::Join\":[\"\",[\"#!/bin/bash"), "shebang on line 1");
+        assertTrue(userData.contains("MasterAddress"), "API SAN = the Elastic IP");
+        assertFalse(userData.matches("(?s).*__[A-Z0-9_]+__.*"), "no placeholder left");
+        JsonNode imdsTemplate = ofType("AWS::EC2::LaunchTemplate").stream()
+                .map(t -> t.at("/Properties/LaunchTemplateData")).filter(d -> !d.has("UserData")).findFirst().orElseThrow();
+        assertEquals("required", imdsTemplate.at("/MetadataOptions/HttpTokens").asText());
+    }
+
+    @Test
+    void securityGroups_openVxlanAndKubeletBetweenNodes_andTheApiToWorkersAndLambdas() {
+        List<String> rules = new ArrayList<>();
+        ofType("AWS::EC2::SecurityGroupIngress").forEach(r -> rules.add(r.get("Properties").toString()));
+        ofType("AWS::EC2::SecurityGroup").forEach(g -> rules.add(String.valueOf(g.at("/Properties/SecurityGroupIngress"))));
+        String all = String.join("\n", rules);
+        assertTrue(all.contains("\"IpProtocol\":\"udp\"") && all.contains("8472"));
+        assertTrue(all.contains("10250"));
+        assertTrue(all.contains("6443"));
+        // The only world-open port is the authenticated API server (PUBLIC_API mode).
+        for (String rule : rules) {
+            if (rule.contains("0.0.0.0/0")) {
+                assertTrue(rule.contains("\"FromPort\":6443") && rule.contains("\"ToPort\":6443"), rule);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- state and observability
+
+    @Test
+    void tables_havePointInTimeRecoveryAndTtl() {
+        Map<String, String> ttlByKey = Map.of("cluster_id", "", "id", "expiration");
+        List<JsonNode> tables = ofType("AWS::DynamoDB::Table");
+        assertEquals(3, tables.size());
+        for (JsonNode table : tables) {
+            JsonNode p = table.get("Properties");
+            assertTrue(p.at("/PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled").asBoolean());
+            assertEquals("PAY_PER_REQUEST", p.get("BillingMode").asText());
+        }
+        template.hasResourceProperties("AWS::DynamoDB::Table", Match.objectLike(Map.of(
+                "KeySchema", List.of(Map.of("AttributeName", "cluster_id", "KeyType", "HASH"),
+                        Map.of("AttributeName", "event_key", "KeyType", "RANGE")),
+                "TimeToLiveSpecification", Map.of("AttributeName", "expires_at", "Enabled", true))));
+        template.hasResourceProperties("AWS::DynamoDB::Table", Match.objectLike(Map.of(
+                "KeySchema", List.of(Map.of("AttributeName", "id", "KeyType", "HASH")),
+                "TimeToLiveSpecification", Map.of("AttributeName", ttlByKey.get("id"), "Enabled", true))));
+    }
+
+    @Test
+    void alarms_notifyTheTopic_andReadTheFunctionsOwnMetrics() {
+        List<JsonNode> alarms = ofType("AWS::CloudWatch::Alarm");
+        Set<String> names = new HashSet<>();
+        alarms.forEach(a -> names.add(a.at("/Properties/AlarmName").asText()));
+        assertEquals(Set.of("demo-ActuationFailed", "demo-LockHeldTooLong", "demo-TickFailed", "demo-AtMaxCapacity"), names);
+        for (JsonNode alarm : alarms) {
+            assertTrue(alarm.at("/Properties/AlarmActions").toString().contains("Notifications"));
+        }
+        JsonNode atMax = alarms.stream().filter(a -> a.at("/Properties/AlarmName").asText().endsWith("AtMaxCapacity"))
+                .findFirst().orElseThrow();
+        assertEquals("AtMaxCapacity", atMax.at("/Properties/MetricName").asText());
+        assertEquals("K3sAutoscaler", atMax.at("/Properties/Namespace").asText());
+        assertEquals("ClusterId", atMax.at("/Properties/Dimensions/0/Name").asText());
+        assertEquals("demo", atMax.at("/Properties/Dimensions/0/Value").asText());
+        assertEquals(3, atMax.at("/Properties/EvaluationPeriods").asInt());
+        assertTrue(atMax.at("/Properties/AlarmDescription").asText().contains("MAX_WORKERS=7"));
+        JsonNode lock = alarms.stream().filter(a -> a.at("/Properties/AlarmName").asText().endsWith("LockHeldTooLong"))
+                .findFirst().orElseThrow();
+        // JOIN_TIMEOUT 600 s + LOCK_TTL 300 s + 5 min wind-down
+        assertEquals(1_200_000, lock.at("/Properties/Threshold").asInt());
+        assertEquals(1, ofType("AWS::CloudWatch::Dashboard").size());
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static List<JsonNode> ofType(String type) {
+        List<JsonNode> found = new ArrayList<>();
+        resources.properties().forEach(e -> {
+            if (e.getValue().get("Type").asText().equals(type)) {
+                found.add(e.getValue());
+            }
+        });
+        return found;
+    }
+
+    private static JsonNode env(Step step) {
+        return ofType("AWS::Lambda::Function").stream()
+                .filter(f -> f.at("/Properties/FunctionName").asText().equals("demo-" + step.functionName()))
+                .findFirst().orElseThrow().at("/Properties/Environment/Variables");
+    }
+
+    private static JsonNode stateMachine(String name) {
+        return ofType("AWS::StepFunctions::StateMachine").stream()
+                .filter(m -> m.at("/Properties/StateMachineName").asText().equals("demo-" + name))
+                .findFirst().orElseThrow().get("Properties");
+    }
+
+    private static List<JsonNode> allStatements() {
+        List<JsonNode> statements = new ArrayList<>();
+        ofType("AWS::IAM::Policy").forEach(p -> p.at("/Properties/PolicyDocument/Statement").forEach(statements::add));
+        ofType("AWS::IAM::Role").forEach(r -> r.at("/Properties/Policies").forEach(
+                p -> p.at("/PolicyDocument/Statement").forEach(statements::add)));
+        return statements;
+    }
+
+    private static List<JsonNode> statementsOf(Step step) {
+        String roleId = ofType("AWS::Lambda::Function").stream()
+                .filter(f -> f.at("/Properties/FunctionName").asText().equals("demo-" + step.functionName()))
+                .findFirst().orElseThrow().at("/Properties/Role/Fn::GetAtt/0").asText();
+        return statementsOfRoleId(roleId);
+    }
+
+    private static List<JsonNode> statementsOfRoleId(String roleId) {
+        List<JsonNode> statements = new ArrayList<>();
+        ofType("AWS::IAM::Policy").forEach(p -> {
+            for (JsonNode role : p.at("/Properties/Roles")) {
+                if (role.at("/Ref").asText().equals(roleId)) {
+                    p.at("/Properties/PolicyDocument/Statement").forEach(statements::add);
+                }
+            }
+        });
+        return statements;
+    }
+
+    private static JsonNode policyOfRole(String roleIdPart) {
+        List<JsonNode> statements = new ArrayList<>();
+        resources.properties().forEach(e -> {
+            if (e.getValue().get("Type").asText().equals("AWS::IAM::Policy")) {
+                for (JsonNode role : e.getValue().at("/Properties/Roles")) {
+                    if (role.at("/Ref").asText().contains(roleIdPart)) {
+                        e.getValue().at("/Properties/PolicyDocument/Statement").forEach(statements::add);
+                    }
+                }
+            }
+        });
+        return JSON.valueToTree(statements);
+    }
+
+    private static List<JsonNode> asList(JsonNode node) {
+        List<JsonNode> list = new ArrayList<>();
+        if (node == null) {
+            return list;
+        }
+        if (node.isArray()) {
+            node.forEach(list::add);
+        } else {
+            list.add(node);
+        }
+        return list;
+    }
+}

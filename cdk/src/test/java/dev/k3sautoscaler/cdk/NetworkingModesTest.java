@@ -1,0 +1,78 @@
+package dev.k3sautoscaler.cdk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Template;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The VPC networking modes: cluster-facing Lambdas inside, 6443 closed to the world. */
+class NetworkingModesTest {
+
+    @Test
+    void vpcEndpoints_putClusterLambdasInIsolatedSubnets_withAnSsmEndpoint_andNoNat() {
+        // GIVEN / WHEN
+        JsonNode resources = synth(NetworkingMode.VPC_ENDPOINTS);
+
+        // THEN
+        assertEquals(1, ofType(resources, "AWS::EC2::VPCEndpoint").size());
+        assertTrue(ofType(resources, "AWS::EC2::VPCEndpoint").getFirst().toString().contains("ssm"));
+        assertEquals(0, ofType(resources, "AWS::EC2::NatGateway").size());
+        assertClusterLambdasInVpcOnly(resources);
+        assertNothingOpenToTheWorld(resources);
+    }
+
+    @Test
+    void vpcNat_putClusterLambdasBehindOneNatGateway() {
+        JsonNode resources = synth(NetworkingMode.VPC_NAT);
+
+        assertEquals(1, ofType(resources, "AWS::EC2::NatGateway").size());
+        assertEquals(0, ofType(resources, "AWS::EC2::VPCEndpoint").size());
+        assertClusterLambdasInVpcOnly(resources);
+        assertNothingOpenToTheWorld(resources);
+    }
+
+    @Test
+    void publicApi_hasNoNatNoEndpointAndNoLambdaInTheVpc() {
+        JsonNode resources = synth(NetworkingMode.PUBLIC_API);
+
+        assertEquals(0, ofType(resources, "AWS::EC2::NatGateway").size());
+        assertEquals(0, ofType(resources, "AWS::EC2::VPCEndpoint").size());
+        ofType(resources, "AWS::Lambda::Function").forEach(f -> assertFalse(f.at("/Properties").has("VpcConfig")));
+    }
+
+    private static void assertClusterLambdasInVpcOnly(JsonNode resources) {
+        for (JsonNode function : ofType(resources, "AWS::Lambda::Function")) {
+            String name = function.at("/Properties/FunctionName").asText().substring("demo-".length());
+            Step step = java.util.Arrays.stream(Step.values()).filter(s -> s.functionName().equals(name)).findFirst().orElseThrow();
+            assertEquals(step.talks() == Step.Talks.CLUSTER, function.at("/Properties").has("VpcConfig"), name);
+        }
+    }
+
+    private static void assertNothingOpenToTheWorld(JsonNode resources) {
+        List<JsonNode> rules = new ArrayList<>(ofType(resources, "AWS::EC2::SecurityGroupIngress"));
+        ofType(resources, "AWS::EC2::SecurityGroup").forEach(g -> g.at("/Properties/SecurityGroupIngress").forEach(rules::add));
+        rules.forEach(r -> assertFalse(r.toString().contains("0.0.0.0/0"), r.toString()));
+    }
+
+    private static JsonNode synth(NetworkingMode mode) {
+        Template template = Template.fromStack(Synth.stack(Synth.props().networkingMode(mode).build()));
+        return new ObjectMapper().valueToTree(template.toJSON()).get("Resources");
+    }
+
+    private static List<JsonNode> ofType(JsonNode resources, String type) {
+        List<JsonNode> found = new ArrayList<>();
+        resources.properties().forEach(e -> {
+            if (e.getValue().get("Type").asText().equals(type)) {
+                found.add(e.getValue());
+            }
+        });
+        return found;
+    }
+}

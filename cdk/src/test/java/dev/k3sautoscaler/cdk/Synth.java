@@ -1,0 +1,35 @@
+package dev.k3sautoscaler.cdk;
+
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.StackProps;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Synthesizes stacks for tests: the real checkout's jars and files, assets hashed but not copied. */
+final class Synth {
+    static final Path REPOSITORY_ROOT = Path.of(System.getProperty("k3sautoscaler.repositoryRoot", ".."));
+    static final StackProps ENV = StackProps.builder()
+            .env(Environment.builder().account("123456789012").region("eu-west-1").build())
+            .build();
+
+    private Synth() {
+    }
+
+    static K3sAutoscalerProps.Builder props() {
+        return K3sAutoscalerProps.builder().clusterId("demo").repositoryRoot(REPOSITORY_ROOT);
+    }
+
+    /** A stack with cdk-nag's AWS Solutions checks applied, as the app applies them. */
+    static K3sAutoscalerStack stack(K3sAutoscalerProps props) {
+        // Staging would copy ~100 MB of Lambda jars into cdk.out on every synth.
+        App app = new App(AppProps.builder().context(Map.of("aws:cdk:disable-asset-staging", true)).build());
+        K3sAutoscalerStack stack = new K3sAutoscalerStack(app, "Test", ENV, props);
+        Aspects.of(app).add(AwsSolutionsChecks.Builder.create().verbose(true).build());
+        return stack;
+    }
+}
