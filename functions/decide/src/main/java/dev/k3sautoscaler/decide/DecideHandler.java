@@ -5,6 +5,7 @@ import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.core.config.EnvironmentReader;
 import dev.k3sautoscaler.core.config.InvalidConfigurationException;
 import dev.k3sautoscaler.runtime.JsonStepHandler;
+import dev.k3sautoscaler.runtime.StepMetrics;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,11 +19,15 @@ import java.util.Set;
  * <p>Errors: {@code dev.k3sautoscaler.errors.InvalidStepInput} (missing metrics or state).
  * Environment: CLUSTER_ID, SCALING_POLICY (default | seed-baseline) and every variable of the
  * configuration table; a bad configuration fails at init, listing every problem.
+ *
+ * <p>Metrics (docs/metrics-reference.md): WorkerCount, UnschedulablePods, AtMaxCapacity and, for a
+ * non-NOOP decision, ScalingDecisions by Action and Trigger; none when the metrics are unavailable.
  */
 public final class DecideHandler extends JsonStepHandler<DecideInput, DecideOutput> {
     public static final String POLICY_VARIABLE = "SCALING_POLICY";
 
     private final Decider decider;
+    private final DecisionMetrics metrics;
 
     public DecideHandler() {
         this(System.getenv(), Clock.systemUTC());
@@ -36,11 +41,14 @@ public final class DecideHandler extends JsonStepHandler<DecideInput, DecideOutp
     private DecideHandler(Settings settings, Clock clock) {
         super(DecideInput.class, "Decide", settings.clusterId());
         this.decider = new Decider(settings.policy(), settings.config(), clock);
+        this.metrics = new DecisionMetrics(StepMetrics.forCluster(settings.clusterId()));
     }
 
     @Override
     protected DecideOutput handle(DecideInput input, Context context) {
-        return decider.decide(input);
+        DecideOutput output = decider.decide(input);
+        metrics.emit(input.metrics(), output.decision());
+        return output;
     }
 
     record Settings(String clusterId, String policy, AutoscalerConfig config) {

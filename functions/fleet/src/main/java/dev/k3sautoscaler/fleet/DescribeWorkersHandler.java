@@ -26,7 +26,8 @@ public final class DescribeWorkersHandler extends JsonStepHandler<DescribeWorker
         this(FleetContext.fromEnvironment(System.getenv()));
     }
 
-    DescribeWorkersHandler(FleetContext fleet) {
+    /** For tests and the simulator. */
+    public DescribeWorkersHandler(FleetContext fleet) {
         super(DescribeWorkersInput.class, STEP, fleet.settings().clusterId());
         this.ec2 = fleet.ec2();
     }

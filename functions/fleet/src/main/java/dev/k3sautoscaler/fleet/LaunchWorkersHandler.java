@@ -30,7 +30,8 @@ public final class LaunchWorkersHandler extends JsonStepHandler<LaunchWorkersInp
         this(FleetContext.fromEnvironment(System.getenv()), IdempotencyStore.fromEnvironment(System.getenv()));
     }
 
-    LaunchWorkersHandler(FleetContext fleet, IdempotencyStore store) {
+    /** For tests and the simulator: any EC2 endpoint, clock and idempotency table. */
+    public LaunchWorkersHandler(FleetContext fleet, IdempotencyStore store) {
         super(LaunchWorkersInput.class, STEP, fleet.settings().clusterId());
         this.launcher = new WorkerLauncher(fleet.ec2(), fleet.settings(), fleet.clock());
         this.once = FleetIdempotency.step(store, STEP, LaunchWorkersOutput.class);

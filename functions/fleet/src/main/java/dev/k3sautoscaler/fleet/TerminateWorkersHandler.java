@@ -29,7 +29,8 @@ public final class TerminateWorkersHandler extends JsonStepHandler<TerminateWork
         this(FleetContext.fromEnvironment(System.getenv()), IdempotencyStore.fromEnvironment(System.getenv()));
     }
 
-    TerminateWorkersHandler(FleetContext fleet, IdempotencyStore store) {
+    /** For tests and the simulator: any EC2 endpoint, clock and idempotency table. */
+    public TerminateWorkersHandler(FleetContext fleet, IdempotencyStore store) {
         super(TerminateWorkersInput.class, STEP, fleet.settings().clusterId());
         this.terminator = new WorkerTerminator(fleet.ec2(), fleet.settings());
         this.once = FleetIdempotency.step(store, STEP, TerminateWorkersOutput.class);

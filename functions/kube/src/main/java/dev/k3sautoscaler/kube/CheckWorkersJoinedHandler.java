@@ -22,7 +22,8 @@ public final class CheckWorkersJoinedHandler extends JsonStepHandler<CheckWorker
         this(KubeSteps.fromEnvironment(System.getenv()));
     }
 
-    CheckWorkersJoinedHandler(KubeSteps steps) {
+    /** For tests and the simulator: steps over any client and clock. */
+    public CheckWorkersJoinedHandler(KubeSteps steps) {
         super(CheckWorkersJoinedInput.class, STEP, steps.settings().clusterId());
         this.operations = steps.operations();
     }

@@ -20,7 +20,8 @@ public final class CordonNodeHandler extends JsonStepHandler<NodeStepInput, Outp
         this(KubeSteps.fromEnvironment(System.getenv()));
     }
 
-    CordonNodeHandler(KubeSteps steps) {
+    /** For tests and the simulator: steps over any client and clock. */
+    public CordonNodeHandler(KubeSteps steps) {
         super(NodeStepInput.class, STEP, steps.settings().clusterId());
         this.operations = steps.operations();
     }

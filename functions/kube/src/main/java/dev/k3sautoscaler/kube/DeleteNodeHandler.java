@@ -20,7 +20,8 @@ public final class DeleteNodeHandler extends JsonStepHandler<NodeStepInput, Outp
         this(KubeSteps.fromEnvironment(System.getenv()));
     }
 
-    DeleteNodeHandler(KubeSteps steps) {
+    /** For tests and the simulator: steps over any client and clock. */
+    public DeleteNodeHandler(KubeSteps steps) {
         super(NodeStepInput.class, STEP, steps.settings().clusterId());
         this.operations = steps.operations();
     }

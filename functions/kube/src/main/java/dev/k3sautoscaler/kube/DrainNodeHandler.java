@@ -21,7 +21,8 @@ public final class DrainNodeHandler extends JsonStepHandler<DrainNodeInput, Outp
         this(KubeSteps.fromEnvironment(System.getenv()));
     }
 
-    DrainNodeHandler(KubeSteps steps) {
+    /** For tests and the simulator: steps over any client and clock. */
+    public DrainNodeHandler(KubeSteps steps) {
         super(DrainNodeInput.class, STEP, steps.settings().clusterId());
         this.operations = steps.operations();
     }

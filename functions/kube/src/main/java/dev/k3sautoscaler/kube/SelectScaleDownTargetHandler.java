@@ -20,7 +20,8 @@ public final class SelectScaleDownTargetHandler extends JsonStepHandler<SelectSc
         this(KubeSteps.fromEnvironment(System.getenv()));
     }
 
-    SelectScaleDownTargetHandler(KubeSteps steps) {
+    /** For tests and the simulator: steps over any client and clock. */
+    public SelectScaleDownTargetHandler(KubeSteps steps) {
         super(SelectScaleDownTargetInput.class, STEP, steps.settings().clusterId());
         this.operations = steps.operations();
     }

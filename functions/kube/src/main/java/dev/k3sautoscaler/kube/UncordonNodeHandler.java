@@ -20,7 +20,8 @@ public final class UncordonNodeHandler extends JsonStepHandler<NodeStepInput, Ou
         this(KubeSteps.fromEnvironment(System.getenv()));
     }
 
-    UncordonNodeHandler(KubeSteps steps) {
+    /** For tests and the simulator: steps over any client and clock. */
+    public UncordonNodeHandler(KubeSteps steps) {
         super(NodeStepInput.class, STEP, steps.settings().clusterId());
         this.operations = steps.operations();
     }

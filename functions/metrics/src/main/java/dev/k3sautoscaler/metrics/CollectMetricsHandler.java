@@ -39,7 +39,8 @@ public final class CollectMetricsHandler extends JsonStepHandler<CollectMetricsI
     }
 
     /** For tests and the simulator: any Prometheus, any configuration, any clock. */
-    CollectMetricsHandler(String clusterId, PrometheusClient prometheus, AutoscalerConfig config, Clock clock) {
+    /** For tests and the simulator: any Prometheus, configuration and clock. */
+    public CollectMetricsHandler(String clusterId, PrometheusClient prometheus, AutoscalerConfig config, Clock clock) {
         super(CollectMetricsInput.class, STEP, clusterId);
         this.collector = new MetricsCollector(prometheus, ClusterQueries.forConfig(config));
         this.pendingUp = config.pendingUp();

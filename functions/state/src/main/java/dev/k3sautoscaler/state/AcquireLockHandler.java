@@ -2,6 +2,7 @@ package dev.k3sautoscaler.state;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.k3sautoscaler.runtime.InputCheck;
+import dev.k3sautoscaler.runtime.StepMetrics;
 import dev.k3sautoscaler.runtime.Validatable;
 import java.util.List;
 
@@ -12,11 +13,14 @@ import java.util.List;
  *
  * <p>Input: {@code {"execution": "<$$.Execution.Name>"}}. Output: {@link AcquireResult}.
  *
+ * <p>Metrics: LockBusy when the lock is held by another execution.
+ *
  * <p>Errors: {@code dev.k3sautoscaler.errors.InvalidStepInput} (no execution),
  * {@code dev.k3sautoscaler.errors.StateStoreUnavailable} (retryable: throttling, 5xx),
  * {@code dev.k3sautoscaler.errors.StateStoreRejected} (table missing, access denied).
  */
 public final class AcquireLockHandler extends StateStepHandler<AcquireLockHandler.Input, AcquireResult> {
+    private final StepMetrics metrics;
 
     /** @param execution the Step Functions execution name; it becomes the lock owner */
     public record Input(String execution) implements Validatable {
@@ -33,10 +37,15 @@ public final class AcquireLockHandler extends StateStepHandler<AcquireLockHandle
     /** Tests and the simulator (another package) pass a store on DynamoDB Local with their clock. */
     public AcquireLockHandler(StateStore store) {
         super(Input.class, "acquire-lock", store);
+        this.metrics = StepMetrics.forCluster(store.clusterId());
     }
 
     @Override
     protected AcquireResult handle(Input input, Context context) {
-        return store.acquire(input.execution());
+        AcquireResult result = store.acquire(input.execution());
+        if (!result.acquired()) {
+            metrics.count(StepMetrics.LOCK_BUSY, 1);
+        }
+        return result;
     }
 }

@@ -1,9 +1,11 @@
 package dev.k3sautoscaler.state;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import dev.k3sautoscaler.core.model.PendingLaunch;
 import dev.k3sautoscaler.core.state.Outcome;
 import dev.k3sautoscaler.core.state.OutcomeAction;
 import dev.k3sautoscaler.runtime.InputCheck;
+import dev.k3sautoscaler.runtime.StepMetrics;
 import dev.k3sautoscaler.runtime.Validatable;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,11 +20,15 @@ import java.util.List;
  * <p>Input: {@code {"execution": "...", "lease": {...} (omit only for SPOT_DRAIN), "outcome": {...}}}.
  * Output: {@link RecordResult}.
  *
+ * <p>Metrics (docs/metrics-reference.md): ScaleUpEvents, ScaleDownEvents, ScalingFailures, NodeJoinLatency,
+ * JoinTimeouts, DrainsAborted, SpotDrains, once per applied outcome.
+ *
  * <p>Errors: {@code dev.k3sautoscaler.errors.LockLost} (not retryable),
  * {@code dev.k3sautoscaler.errors.InvalidStepInput}, {@code dev.k3sautoscaler.errors.StateStoreUnavailable}
  * (retryable), {@code dev.k3sautoscaler.errors.StateStoreRejected}.
  */
 public final class RecordOutcomeHandler extends StateStepHandler<RecordOutcomeHandler.Input, RecordResult> {
+    private final OutcomeMetrics metrics;
 
     public record Input(String execution, Lease lease, Outcome outcome) implements Validatable {
         @Override
@@ -49,10 +55,17 @@ public final class RecordOutcomeHandler extends StateStepHandler<RecordOutcomeHa
     /** Tests and the simulator (another package) pass a store on DynamoDB Local with their clock. */
     public RecordOutcomeHandler(StateStore store) {
         super(Input.class, "record-outcome", store);
+        this.metrics = new OutcomeMetrics(StepMetrics.forCluster(store.clusterId()));
     }
 
     @Override
     protected RecordResult handle(Input input, Context context) {
-        return store.record(input.execution(), input.lease(), input.outcome());
+        List<PendingLaunch> pendingBefore = OutcomeMetrics.needsPendingLaunches(input.outcome())
+                ? store.load().state().pendingLaunches() : List.of();
+        RecordResult result = store.record(input.execution(), input.lease(), input.outcome());
+        if (result.applied()) {
+            metrics.emit(input.outcome(), pendingBefore, store.clock().instant());
+        }
+        return result;
     }
 }

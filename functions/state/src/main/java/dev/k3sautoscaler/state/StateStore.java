@@ -78,6 +78,11 @@ public final class StateStore {
         return settings;
     }
 
+    /** The clock leases and events are stamped with (durations measured against them use it too). */
+    public Clock clock() {
+        return clock;
+    }
+
     public String clusterId() {
         return settings.clusterId();
     }

@@ -1,0 +1,432 @@
+package dev.k3sautoscaler.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.k3sautoscaler.clusterauth.ClusterCredentials;
+import dev.k3sautoscaler.core.config.AutoscalerConfig;
+import dev.k3sautoscaler.core.scaledown.NodeLabels;
+import dev.k3sautoscaler.core.scaledown.ProviderId;
+import dev.k3sautoscaler.decide.DecideHandler;
+import dev.k3sautoscaler.fleet.FleetContext;
+import dev.k3sautoscaler.fleet.FleetSettings;
+import dev.k3sautoscaler.fleet.LaunchWorkersHandler;
+import dev.k3sautoscaler.fleet.TerminateWorkersHandler;
+import dev.k3sautoscaler.kube.CheckWorkersJoinedHandler;
+import dev.k3sautoscaler.kube.CordonNodeHandler;
+import dev.k3sautoscaler.kube.DeleteNodeHandler;
+import dev.k3sautoscaler.kube.DrainNodeHandler;
+import dev.k3sautoscaler.kube.KubeClientFactory;
+import dev.k3sautoscaler.kube.KubeSettings;
+import dev.k3sautoscaler.kube.KubeSteps;
+import dev.k3sautoscaler.kube.NodeOperations;
+import dev.k3sautoscaler.kube.SelectScaleDownTargetHandler;
+import dev.k3sautoscaler.kube.UncordonNodeHandler;
+import dev.k3sautoscaler.metrics.ClusterQueries;
+import dev.k3sautoscaler.metrics.CollectMetricsHandler;
+import dev.k3sautoscaler.metrics.PrometheusClient;
+import dev.k3sautoscaler.metrics.PrometheusEndpoint;
+import dev.k3sautoscaler.runtime.AwsClients;
+import dev.k3sautoscaler.runtime.JsonStepHandler;
+import dev.k3sautoscaler.runtime.LocalLambdaContext;
+import dev.k3sautoscaler.runtime.StepJson;
+import dev.k3sautoscaler.state.AcquireLockHandler;
+import dev.k3sautoscaler.state.EventRecord;
+import dev.k3sautoscaler.state.LoadStateHandler;
+import dev.k3sautoscaler.state.RecordOutcomeHandler;
+import dev.k3sautoscaler.state.ReleaseLockHandler;
+import dev.k3sautoscaler.state.RenewLockHandler;
+import dev.k3sautoscaler.state.StateSettings;
+import dev.k3sautoscaler.state.StateSnapshot;
+import dev.k3sautoscaler.state.StateStore;
+import dev.k3sautoscaler.state.StateTableSchema;
+import dev.k3sautoscaler.state.StateTables;
+import dev.k3sautoscaler.state.idempotency.IdempotencySettings;
+import dev.k3sautoscaler.state.idempotency.IdempotencyStore;
+import dev.k3sautoscaler.testkit.dynamodb.LocalDynamoDb;
+import dev.k3sautoscaler.testkit.ec2.Ec2Fake;
+import dev.k3sautoscaler.testkit.ec2.FakeInstance;
+import dev.k3sautoscaler.testkit.prometheus.FakePrometheusApi;
+import dev.k3sautoscaler.testkit.prometheus.FakePrometheusApi.Snapshot;
+import dev.k3sautoscaler.testkit.prometheus.FakePrometheusApi.Worker;
+import dev.k3sautoscaler.workflow.Execution;
+import dev.k3sautoscaler.workflow.LocalExecutor;
+import dev.k3sautoscaler.workflow.StateMachine;
+import dev.k3sautoscaler.workflow.TaskFailure;
+import dev.k3sautoscaler.workflow.TaskInvoker;
+import dev.k3sautoscaler.workflow.VirtualClock;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+
+/**
+ * The whole autoscaler on one machine: both state machines on the local executor, every Task
+ * resolved to the real handler in-process, all of them on one virtual clock, against DynamoDB Local
+ * (fresh tables per rig), the EC2 fake, the fabric8 mock API server (CRUD, plus eviction answers)
+ * and a fake Prometheus API whose answers follow the mock cluster's Nodes.
+ *
+ * <p>The rig also plays the world around the autoscaler, before each task runs: an instance that
+ * has been running for {@link #bootAndJoin} registers its Node (Ready, providerID
+ * aws:///az/instance-id), and the kubelet removes pods whose eviction was accepted.
+ */
+final class AutoscalerRig implements AutoCloseable {
+    static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+    static final String CLUSTER = "e2e";
+    static final String TOKEN = "e2e-sa-token-not-for-output";
+    static final String AZ_A = "eu-west-1a";
+    static final String AZ_B = "eu-west-1b";
+    static final String TEMPLATE_ID = "lt-0e2e0000000000001";
+    static final String ACCOUNT_PREFIX = "arn:aws:lambda:eu-west-1:123456789012:function:";
+    static final String ACTUATION_ARN = "arn:aws:states:eu-west-1:123456789012:stateMachine:k3s-autoscaler-actuation";
+    static final String START_EXECUTION = "arn:aws:states:::states:startExecution";
+    /** Where the definitions live: the module's tests run from e2e/. */
+    static final Path ASL = Path.of("..", "workflow", "asl");
+
+    final VirtualClock clock = new VirtualClock(T0);
+    final Map<String, String> environment = new HashMap<>();
+    final Ec2Fake ec2;
+    final KubernetesMockServer k8s;
+    final KubernetesClient admin;
+    final FakePrometheusApi prometheus;
+    final DynamoDbClient dynamo = LocalDynamoDb.shared().client();
+    final StateStore store;
+    final LocalExecutor executor;
+    final StateMachine actuation;
+    final StateMachine tick;
+    final Map<String, Execution> started = new LinkedHashMap<>();
+    /** Boot + agent install + join, as the fake world plays it; null: instances never join. */
+    Duration bootAndJoin = Duration.ofSeconds(70);
+    /** Extra unschedulable pods the fake Prometheus reports (the pods themselves are not in the API). */
+    volatile List<FakePrometheusApi.PendingPod> unschedulable = List.of();
+    volatile boolean idle;
+    /** Lets a test wrap one state's invocation (a crash after the real work, a retry). */
+    TaskInterceptor interceptor = (task, call) -> call.call();
+    private final Map<String, JsonStepHandler<?, ?>> handlers = new HashMap<>();
+    private final Map<String, Integer> invocations = new ConcurrentHashMap<>();
+    private final List<KubernetesClient> clients = new ArrayList<>();
+    /** Instances whose kubelet registered once; a deleted Node stays deleted (the instance is on its way out). */
+    private final java.util.Set<String> registered = ConcurrentHashMap.newKeySet();
+
+    @FunctionalInterface
+    interface TaskInterceptor {
+        JsonNode around(TaskInvoker.TaskContext task, Call call) throws TaskFailure;
+    }
+
+    @FunctionalInterface
+    interface Call {
+        JsonNode call() throws TaskFailure;
+    }
+
+    AutoscalerRig() {
+        this(Map.of());
+    }
+
+    AutoscalerRig(Map<String, String> overrides) {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        environment.putAll(Map.of(
+                "CLUSTER_ID", CLUSTER,
+                "AWS_REGION", "eu-west-1",
+                StateTableSchema.Env.STATE_TABLE, "e2e-state-" + suffix,
+                StateTableSchema.Env.EVENT_LOG_TABLE, "e2e-events-" + suffix,
+                StateTableSchema.Env.IDEMPOTENCY_TABLE, "e2e-idempotency-" + suffix,
+                FleetSettings.WORKER_LAUNCH_TEMPLATE, TEMPLATE_ID,
+                FleetSettings.WORKER_INSTANCE_TYPES, "t3.small,t3a.small",
+                FleetSettings.WORKER_SUBNET_IDS, "subnet-a:" + AZ_A + ",subnet-b:" + AZ_B,
+                "MIN_WORKERS", "1",
+                "MAX_WORKERS", "6"));
+        environment.putAll(overrides);
+        StateTables.createIfMissing(dynamo, environment.get(StateTableSchema.Env.STATE_TABLE),
+                environment.get(StateTableSchema.Env.EVENT_LOG_TABLE),
+                environment.get(StateTableSchema.Env.IDEMPOTENCY_TABLE));
+
+        ec2 = Ec2Fake.start(clock).subnet("subnet-a", AZ_A).subnet("subnet-b", AZ_B)
+                .launchTemplate(new Ec2Fake.LaunchTemplate(TEMPLATE_ID, "e2e-worker", "ami-0e2e", "t3.small",
+                        "#!/bin/sh\nsh /opt/k3s-agent-install.sh"));
+
+        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+        k8s = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
+                new KubernetesMixedDispatcher(responses), false);
+        k8s.init();
+        admin = k8s.createClient();
+
+        AutoscalerConfig config = AutoscalerConfig.fromEnvironment(environment);
+        Map<String, String> queries = ClusterQueries.forConfig(config).all().entrySet().stream()
+                .collect(Collectors.toMap(entry -> entry.getKey().name(), Map.Entry::getValue));
+        prometheus = FakePrometheusApi.start(queries, this::snapshot);
+
+        store = new StateStore(dynamo, StateSettings.fromEnvironment(environment), clock);
+        wireHandlers(config);
+        Map<String, String> substitutions = substitutions();
+        actuation = StateMachine.load(ASL.resolve("actuation.asl.json"), substitutions);
+        tick = StateMachine.load(ASL.resolve("tick.asl.json"), substitutions);
+        executor = new LocalExecutor(this::invoke, clock);
+    }
+
+    private void wireHandlers(AutoscalerConfig config) {
+        IdempotencyStore idempotency = new IdempotencyStore(dynamo, IdempotencySettings.fromEnvironment(environment), clock);
+        Ec2Client ec2Client = AwsClients.build(Ec2Client.builder(), Region.EU_WEST_1,
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDE2E", "e2e-secret")), ec2.endpoint());
+        FleetContext fleet = FleetContext.of(FleetSettings.fromEnvironment(environment), ec2Client, clock);
+        KubeSettings kubeSettings = KubeSettings.fromEnvironment(environment);
+        KubernetesClient autoscalerClient = KubeClientFactory.create(
+                ClusterCredentials.of(URI.create(k8s.url("/")), null, () -> TOKEN));
+        clients.add(autoscalerClient);
+        KubeSteps kube = new KubeSteps(kubeSettings,
+                new NodeOperations(autoscalerClient, kubeSettings.evictionRules(), clock, kubeSettings.timeouts()));
+        PrometheusClient prometheusClient = PrometheusClient.unauthenticated(PrometheusEndpoint.direct(prometheus.baseUrl()));
+
+        handlers.put("collect-metrics", new CollectMetricsHandler(CLUSTER, prometheusClient, config, clock));
+        handlers.put("load-state", new LoadStateHandler(store));
+        handlers.put("decide", new DecideHandler(environment, clock));
+        handlers.put("acquire-lock", new AcquireLockHandler(store));
+        handlers.put("renew-lock", new RenewLockHandler(store));
+        handlers.put("release-lock", new ReleaseLockHandler(store));
+        handlers.put("record-outcome", new RecordOutcomeHandler(store));
+        handlers.put("launch-workers", new LaunchWorkersHandler(fleet, idempotency));
+        handlers.put("terminate-workers", new TerminateWorkersHandler(fleet, idempotency));
+        handlers.put("check-workers-joined", new CheckWorkersJoinedHandler(kube));
+        handlers.put("select-scale-down-target", new SelectScaleDownTargetHandler(kube));
+        handlers.put("cordon-node", new CordonNodeHandler(kube));
+        handlers.put("drain-node", new DrainNodeHandler(kube));
+        handlers.put("uncordon-node", new UncordonNodeHandler(kube));
+        handlers.put("delete-node", new DeleteNodeHandler(kube));
+    }
+
+    /** The same names the CDK stack substitutes; every Lambda ARN ends in the function's name. */
+    private static Map<String, String> substitutions() {
+        Map<String, String> substitutions = new HashMap<>();
+        Map.ofEntries(
+                Map.entry("CollectMetricsArn", "collect-metrics"), Map.entry("LoadStateArn", "load-state"),
+                Map.entry("DecideArn", "decide"), Map.entry("AcquireLockArn", "acquire-lock"),
+                Map.entry("RenewLockArn", "renew-lock"), Map.entry("ReleaseLockArn", "release-lock"),
+                Map.entry("RecordOutcomeArn", "record-outcome"), Map.entry("LaunchWorkersArn", "launch-workers"),
+                Map.entry("TerminateWorkersArn", "terminate-workers"),
+                Map.entry("CheckWorkersJoinedArn", "check-workers-joined"),
+                Map.entry("SelectScaleDownTargetArn", "select-scale-down-target"),
+                Map.entry("CordonNodeArn", "cordon-node"), Map.entry("DrainNodeArn", "drain-node"),
+                Map.entry("UncordonNodeArn", "uncordon-node"), Map.entry("DeleteNodeArn", "delete-node"),
+                Map.entry("PollArn", "drain-node"))
+                .forEach((name, function) -> substitutions.put(name, ACCOUNT_PREFIX + function));
+        substitutions.put("ActuationStateMachineArn", ACTUATION_ARN);
+        substitutions.put("RebalanceAction", "drain");
+        return substitutions;
+    }
+
+    // ---- the task invoker: ARN → real handler, world first ----
+
+    private JsonNode invoke(String resource, JsonNode input, TaskInvoker.TaskContext context) throws TaskFailure {
+        playWorld();
+        return interceptor.around(context, () -> {
+            if (START_EXECUTION.equals(resource)) {
+                return startActuation(input);
+            }
+            if (!resource.startsWith(ACCOUNT_PREFIX)) {
+                throw new TaskFailure("E2e.UnknownResource", resource);
+            }
+            String function = resource.substring(ACCOUNT_PREFIX.length());
+            JsonStepHandler<?, ?> handler = handlers.get(function);
+            if (handler == null) {
+                throw new TaskFailure("E2e.UnknownFunction", function);
+            }
+            invocations.merge(function, 1, Integer::sum);
+            String output = handler.invoke(input.toString(), LocalLambdaContext.forFunction(function));
+            JsonNode result = read(output);
+            if ("drain-node".equals(function)) {
+                kubeletRemovesEvicted(result);
+            }
+            return result;
+        });
+    }
+
+    /** The tick's startExecution: names are unique per state machine, as in Step Functions. */
+    private JsonNode startActuation(JsonNode request) throws TaskFailure {
+        String name = request.path("Name").asText();
+        if (started.containsKey(name)) {
+            throw new TaskFailure("StepFunctions.ExecutionAlreadyExistsException",
+                    "Execution Already Exists: '" + ACTUATION_ARN.replace(":stateMachine:", ":execution:") + ":" + name + "'");
+        }
+        Execution execution = executor.start(actuation, name, request.path("Input"));
+        started.put(name, execution);
+        ObjectNode response = StepJson.MAPPER.createObjectNode();
+        response.put("ExecutionArn", ACTUATION_ARN.replace(":stateMachine:", ":execution:") + ":" + name);
+        response.put("StartDate", clock.instant().toString());
+        return response;
+    }
+
+    int invocations(String function) {
+        return invocations.getOrDefault(function, 0);
+    }
+
+    private static JsonNode read(String json) {
+        try {
+            return StepJson.MAPPER.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("handler answered with invalid JSON: " + json, e);
+        }
+    }
+
+    // ---- the world ----
+
+    /** Instances that have booted long enough register as Ready Nodes, once. */
+    private void playWorld() {
+        if (bootAndJoin == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        for (FakeInstance instance : ec2.instances()) {
+            if (instance.isAlive() && !instance.launchTime().plus(bootAndJoin).isAfter(now)
+                    && !registered.contains(instance.instanceId())) {
+                worker(nodeName(instance.instanceId()), zoneOf(instance), instance.instanceId());
+            }
+        }
+    }
+
+    private void kubeletRemovesEvicted(JsonNode drain) {
+        for (JsonNode pod : drain.path("evicted")) {
+            String[] qualified = pod.asText().split("/", 2);
+            admin.pods().inNamespace(qualified[0]).withName(qualified[1]).delete();
+        }
+    }
+
+    /** Seeds a running worker: an instance in the fake and its Ready Node. */
+    String runningWorker() {
+        String instanceId = ec2.addInstance("t3.small", "subnet-a", "on-demand",
+                Map.of("k3s-autoscaler/cluster", CLUSTER, "k3s-autoscaler/managed", "true"));
+        worker(nodeName(instanceId), AZ_A, instanceId);
+        return instanceId;
+    }
+
+    Node worker(String name, String zone, String instanceId) {
+        registered.add(instanceId);
+        Node node = new NodeBuilder()
+                .withNewMetadata().withName(name).addToLabels(NodeLabels.MANAGED, "true")
+                .addToLabels("topology.kubernetes.io/zone", zone)
+                .withCreationTimestamp(clock.instant().toString()).endMetadata()
+                .withNewSpec().withProviderID(ProviderId.of(zone, instanceId)).endSpec()
+                .withNewStatus()
+                .addNewCondition().withType("Ready").withStatus("True").withReason("KubeletReady").endCondition()
+                .addToAllocatable("cpu", new Quantity("1930m"))
+                .addToAllocatable("memory", new Quantity("1400Mi"))
+                .endStatus().build();
+        return admin.nodes().resource(node).create();
+    }
+
+    Pod pod(String namespace, String name, String nodeName) {
+        Pod pod = new PodBuilder()
+                .withNewMetadata().withNamespace(namespace).withName(name)
+                .addNewOwnerReference().withApiVersion("apps/v1").withKind("ReplicaSet").withName(name + "-rs")
+                .withUid("rs-" + name).withController(true).endOwnerReference().endMetadata()
+                .withNewSpec().withNodeName(nodeName)
+                .addNewContainer().withName("app").withImage("app:1")
+                .withNewResources().addToRequests("cpu", new Quantity("100m"))
+                .addToRequests("memory", new Quantity("64Mi")).endResources().endContainer()
+                .endSpec()
+                .withNewStatus().withPhase("Running").endStatus().build();
+        return admin.pods().inNamespace(namespace).resource(pod).create();
+    }
+
+    /** The eviction endpoint answers {@code status} for this pod, {@code times} times (CRUD mode has no evictions). */
+    void evictionAnswers(String namespace, String name, int status, int times) {
+        k8s.expect().post().withPath("/api/v1/namespaces/" + namespace + "/pods/" + name + "/eviction")
+                .andReturn(status, status >= 400
+                        ? "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":" + status
+                        + ",\"reason\":\"TooManyRequests\",\"message\":\"Cannot evict pod as it would violate the pod's disruption budget.\"}"
+                        : "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Success\",\"code\":201}")
+                .times(times);
+    }
+
+    Node nodeOf(String instanceId) {
+        return admin.nodes().list().getItems().stream()
+                .filter(node -> instanceId.equals(ProviderId.instanceId(node.getSpec().getProviderID())))
+                .findFirst().orElse(null);
+    }
+
+    static String nodeName(String instanceId) {
+        return "ip-" + instanceId.substring(2);
+    }
+
+    private String zoneOf(FakeInstance instance) {
+        return instance.availabilityZone();
+    }
+
+    /** What Prometheus would say now: the Nodes in the API, plus the test's pending pods and load. */
+    private Snapshot snapshot() {
+        List<Worker> workers = admin.nodes().list().getItems().stream()
+                .map(node -> new Worker(node.getMetadata().getName(),
+                        zoneFromProviderId(node.getSpec().getProviderID()),
+                        ProviderId.instanceId(node.getSpec().getProviderID()),
+                        node.getStatus().getConditions().stream()
+                                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())),
+                        Boolean.TRUE.equals(node.getSpec().getUnschedulable())))
+                .toList();
+        Snapshot steady = Snapshot.steady(workers);
+        return (idle ? steady.idle() : steady).withUnschedulable(unschedulable);
+    }
+
+    private static String zoneFromProviderId(String providerId) {
+        String[] parts = providerId.split("/");
+        return parts[parts.length - 2];
+    }
+
+    // ---- running and reading ----
+
+    Execution actuate(String name, String triggerJson) {
+        return executor.run(actuation, name, read(triggerJson));
+    }
+
+    Execution runTick(String name) {
+        return executor.run(tick, name, read("{}"));
+    }
+
+    StateSnapshot state() {
+        return store.load();
+    }
+
+    List<EventRecord> events() {
+        return store.recentEvents(50);
+    }
+
+    List<FakeInstance> aliveInstances() {
+        return ec2.instances().stream().filter(FakeInstance::isAlive).toList();
+    }
+
+    Map<String, Long> stateVisits(Execution execution) {
+        return execution.statePath().stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+    }
+
+    @Override
+    public void close() {
+        clients.forEach(KubernetesClient::close);
+        admin.close();
+        k8s.destroy();
+        prometheus.close();
+        ec2.close();
+    }
+}

@@ -1,0 +1,154 @@
+package dev.k3sautoscaler.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.k3sautoscaler.core.state.OutcomeAction;
+import dev.k3sautoscaler.core.state.OutcomeResult;
+import dev.k3sautoscaler.state.EventRecord;
+import dev.k3sautoscaler.testkit.ec2.FakeInstance;
+import dev.k3sautoscaler.testkit.prometheus.FakePrometheusApi.PendingPod;
+import dev.k3sautoscaler.workflow.Execution;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Scale-up through the actuation machine: launch, wait for the join, record, release. */
+class ScaleUpIT {
+    private final AutoscalerRig rig = new AutoscalerRig();
+
+    @AfterEach
+    void close() {
+        Checks.noUnrecognisedQueries(rig);
+        rig.close();
+    }
+
+    @Test
+    void actuation_launchesAndWaitsForTheJoin_whenAPodIsUnschedulable() {
+        // GIVEN one running worker and a pod no worker can take
+        rig.runningWorker();
+        rig.unschedulable = List.of(new PendingPod("shop", "checkout-7d9", 0.5, 256L * 1024 * 1024));
+
+        // WHEN the actuation runs (the new instance boots and joins 70 s after its launch)
+        Execution execution = rig.actuate("scale-1", "{\"trigger\":\"scale\"}");
+
+        // THEN one instance was launched, its Node joined, and the run ended cleanly
+        Checks.succeeded(execution);
+        List<FakeInstance> alive = rig.aliveInstances();
+        assertEquals(2, alive.size(), "the seeded worker and one new one");
+        FakeInstance launched = alive.stream().filter(i -> "scale-1".equals(i.tag("k3s-autoscaler/launched-by")))
+                .findFirst().orElseThrow();
+        assertNotNull(rig.nodeOf(launched.instanceId()), "the new worker registered its Node");
+        assertTrue(rig.stateVisits(execution).get("CheckWorkersJoined") >= 2, "it polled until the join: "
+                + execution.statePath());
+        // AND the event log says so, and the lock is free
+        List<EventRecord> events = rig.events();
+        EventRecord join = Checks.event(events, OutcomeAction.JOIN_CHECK);
+        assertEquals(OutcomeResult.SUCCEEDED, join.result());
+        assertEquals(List.of(launched.instanceId()), join.instanceIds());
+        EventRecord launch = Checks.event(events, OutcomeAction.SCALE_UP);
+        assertEquals(1, launch.count());
+        Checks.lockReleased(rig);
+        assertTrue(rig.state().state().pendingLaunches().isEmpty(), "pending launches cleared after the join");
+    }
+
+    @Test
+    void actuation_terminatesTheWorkerAndClearsPending_whenItNeverJoins() {
+        // GIVEN a pod that needs a worker, and instances that never register a Node
+        rig.runningWorker();
+        rig.unschedulable = List.of(new PendingPod("shop", "checkout-7d9", 0.5, 256L * 1024 * 1024));
+        rig.bootAndJoin = null;
+
+        // WHEN the actuation runs past JOIN_TIMEOUT_SEC
+        Execution execution = rig.actuate("scale-2", "{\"trigger\":\"scale\"}");
+
+        // THEN the instance that never joined is terminated and the launch no longer counts as in flight
+        Checks.succeeded(execution);
+        FakeInstance launched = rig.ec2.instances().stream()
+                .filter(i -> "scale-2".equals(i.tag("k3s-autoscaler/launched-by"))).findFirst().orElseThrow();
+        assertFalse(launched.isAlive(), "terminated: " + launched.state());
+        assertTrue(rig.state().state().pendingLaunches().isEmpty(), "pending launch cleared");
+        EventRecord timeout = Checks.event(rig.events(), OutcomeAction.JOIN_CHECK);
+        assertEquals(OutcomeResult.PARTIAL, timeout.result());
+        assertEquals(List.of(launched.instanceId()), timeout.instanceIds());
+        assertTrue(Duration.between(AutoscalerRig.T0, rig.clock.instant()).toSeconds() >= 600,
+                "it waited the whole join timeout");
+        Checks.lockReleased(rig);
+    }
+
+    @Test
+    void twoActuations_oneAcquiresTheLock_theOtherEndsLockBusy() {
+        // GIVEN a pod that needs a worker
+        rig.runningWorker();
+        rig.unschedulable = List.of(new PendingPod("shop", "checkout-7d9", 0.5, 256L * 1024 * 1024));
+
+        // WHEN two actuations start on the same timeline: the first is waiting for its worker to join
+        Execution first = rig.executor.start(rig.actuation, "scale-a", Checks.json("{\"trigger\":\"scale\"}"));
+        assertEquals(Execution.Status.WAITING, first.status(), "first holds the lock, waiting: " + first.statePath());
+        Execution second = rig.executor.run(rig.actuation, "scale-b", Checks.json("{\"trigger\":\"scale\"}"));
+        rig.executor.runToCompletion(first);
+
+        // THEN the second ended cleanly as lock busy and launched nothing; the first scaled up
+        Checks.succeeded(second);
+        assertEquals("lock busy: another actuation is running", second.output().path("outcome").asText());
+        assertFalse(second.statePath().contains("LaunchWorkers"));
+        Checks.succeeded(first);
+        assertEquals(1, rig.ec2.instances().stream()
+                .filter(i -> i.tag("k3s-autoscaler/launched-by") != null).count(), "one launch in all");
+        Checks.lockReleased(rig);
+    }
+
+    @Test
+    void tick_doesNothing_whenTheClusterIsSteady() {
+        // GIVEN two steady workers
+        rig.runningWorker();
+        rig.runningWorker();
+
+        // WHEN the tick runs
+        Execution tick = rig.runTick("tick-1");
+
+        // THEN it ends with no action and starts no actuation
+        Checks.succeeded(tick);
+        assertEquals("no action", tick.output().path("outcome").asText(), tick.output().toString());
+        assertTrue(rig.started.isEmpty());
+        assertNull(rig.state().lockOwner());
+    }
+
+    @Test
+    void overlappingTicks_startTheActuationOnce_whenAPodIsUnschedulable() {
+        // GIVEN a pod that needs a worker, and a second tick that overtakes the first just before it
+        // starts the actuation (a slow Express tick overlapping the next one)
+        rig.runningWorker();
+        rig.unschedulable = List.of(new PendingPod("shop", "checkout-7d9", 0.5, 256L * 1024 * 1024));
+        Execution[] overtaking = new Execution[1];
+        rig.interceptor = (task, call) -> {
+            if ("tick-1".equals(task.executionName()) && "StartActuation".equals(task.stateName())
+                    && overtaking[0] == null) {
+                overtaking[0] = rig.runTick("tick-2");
+            }
+            return call.call();
+        };
+
+        // WHEN the first tick runs
+        Execution first = rig.runTick("tick-1");
+
+        // THEN the overtaking tick started the actuation; the first found it already started by name
+        Checks.succeeded(overtaking[0]);
+        assertEquals("actuation started", overtaking[0].output().path("outcome").asText(),
+                overtaking[0].output().toString());
+        Checks.succeeded(first);
+        assertEquals("actuation for this minute already started", first.output().path("outcome").asText(),
+                first.output().toString());
+        assertEquals(1, rig.started.size());
+        // AND the one actuation, run on, scales up once
+        Execution actuation = rig.started.values().iterator().next();
+        rig.executor.runToCompletion(actuation);
+        Checks.succeeded(actuation);
+        assertEquals(2, rig.aliveInstances().size());
+        Checks.lockReleased(rig);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.k3sautoscaler.state;
+
+import dev.k3sautoscaler.core.model.PendingLaunch;
+import dev.k3sautoscaler.core.state.Outcome;
+import dev.k3sautoscaler.core.state.OutcomeAction;
+import dev.k3sautoscaler.core.state.OutcomeResult;
+import dev.k3sautoscaler.runtime.StepMetrics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The scaling events as CloudWatch metrics, emitted by RecordOutcome once an outcome is applied (a
+ * retried record is not counted twice). RecordOutcome is the one step every path ends in, so it
+ * sees every launch, join, scale-down, Spot drain and failure exactly once.
+ */
+final class OutcomeMetrics {
+    /** Step error names are reported without the package, as on the dashboard's legend. */
+    private static final String ERROR_PACKAGE = "dev.k3sautoscaler.errors.";
+
+    private final StepMetrics metrics;
+
+    OutcomeMetrics(StepMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /**
+     * @param pendingBefore launches in flight before this outcome was applied (their launch times
+     *                      give the join latency)
+     */
+    void emit(Outcome outcome, List<PendingLaunch> pendingBefore, Instant now) {
+        int count = outcome.count() == null ? 0 : outcome.count();
+        if (outcome.result() == OutcomeResult.FAILED) {
+            metrics.count(StepMetrics.SCALING_FAILURES, 1, "ErrorType", errorType(outcome.error()));
+            return;
+        }
+        switch (outcome.action()) {
+            case SCALE_UP -> metrics.count(StepMetrics.SCALE_UP_EVENTS, count);
+            case SCALE_DOWN -> {
+                if (outcome.result() == OutcomeResult.ABORTED) {
+                    metrics.count(StepMetrics.DRAINS_ABORTED, 1);
+                } else {
+                    metrics.count(StepMetrics.SCALE_DOWN_EVENTS, count);
+                }
+            }
+            case JOIN_CHECK -> joined(outcome, pendingBefore, now);
+            case SPOT_DRAIN -> metrics.count(StepMetrics.SPOT_DRAINS, 1);
+            default -> {
+                // NOOP and PAUSE are not events worth a metric; the decision gauges cover them.
+            }
+        }
+    }
+
+    private void joined(Outcome outcome, List<PendingLaunch> pendingBefore, Instant now) {
+        if (outcome.result() == OutcomeResult.PARTIAL) {
+            metrics.count(StepMetrics.JOIN_TIMEOUTS, outcome.count() == null ? 0 : outcome.count());
+            return;
+        }
+        List<String> joined = outcome.instanceIds() == null ? List.of() : outcome.instanceIds();
+        for (PendingLaunch launch : pendingBefore) {
+            if (joined.contains(launch.instanceId()) && launch.launchedAt() != null) {
+                metrics.milliseconds(StepMetrics.NODE_JOIN_LATENCY, Duration.between(launch.launchedAt(), now).toMillis());
+            }
+        }
+    }
+
+    static boolean needsPendingLaunches(Outcome outcome) {
+        return outcome.action() == OutcomeAction.JOIN_CHECK && outcome.result() == OutcomeResult.SUCCEEDED;
+    }
+
+    static String errorType(String error) {
+        if (error == null || error.isBlank()) {
+            return "Unknown";
+        }
+        return error.startsWith(ERROR_PACKAGE) ? error.substring(ERROR_PACKAGE.length()) : error;
+    }
+}

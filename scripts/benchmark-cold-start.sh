@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Cold-start benchmark of every Lambda function (a measurement, not a test).
+#
+# Builds the Lambda jars (target/<module>-lambda.jar), starts the local services they call
+# (DynamoDB Local, EC2 fake, fake SSM, mock K3s API, fake Prometheus; e2e BenchServices), then for
+# each function runs RUNS fresh JVMs that load the handler from its jar, construct it with its
+# no-arg constructor (INIT) and invoke it once with a fixture event (scripts/bench/events).
+# Prints a Markdown table: jar size, JVM start, INIT, first invoke and INIT + invoke (medians).
+#
+#   scripts/benchmark-cold-start.sh [RUNS]        (default 5)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUNS=${1:-5}
+BENCH=scripts/bench
+WORK=$(mktemp -d)
+SERVICES_PID=
+cleanup() {
+  if [ -n "$SERVICES_PID" ]; then kill "$SERVICES_PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# The JDK the project uses (the autoscaler script finds it); Lambda runs java25.
+JAVA_HOME=$(./autoscaler mvn -v | awk -F'runtime: ' '/^Java version/ {print $2}')
+JAVA="$JAVA_HOME/bin/java"
+[ -x "$JAVA" ] || { echo "no JDK found via ./autoscaler" >&2; exit 1; }
+
+echo "building the Lambda jars and the bench services ..." >&2
+./autoscaler mvn -q -B -ntp -DskipTests -pl e2e -am package dependency:build-classpath \
+  -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >&2
+
+"$JAVA_HOME/bin/javac" -d "$WORK/harness" "$BENCH/ColdStart.java"
+
+# Services in their own JVM, so the measured JVMs only pay for the function itself.
+"$JAVA" --enable-native-access=ALL-UNNAMED \
+  -cp "e2e/target/test-classes:$(cat e2e/target/bench-classpath.txt)" \
+  dev.k3sautoscaler.e2e.bench.BenchServices "$WORK/env" >"$WORK/services.log" 2>&1 &
+SERVICES_PID=$!
+for _ in $(seq 1 120); do
+  [ -s "$WORK/env" ] && break
+  kill -0 "$SERVICES_PID" 2>/dev/null || { cat "$WORK/services.log" >&2; exit 1; }
+  sleep 0.5
+done
+[ -s "$WORK/env" ] || { echo "bench services did not start" >&2; exit 1; }
+
+# module  handler class  fixture event
+FUNCTIONS="
+decide     dev.k3sautoscaler.decide.DecideHandler                   decide.json
+metrics    dev.k3sautoscaler.metrics.CollectMetricsHandler          execution-only.json
+state      dev.k3sautoscaler.state.LoadStateHandler                 execution-only.json
+state      dev.k3sautoscaler.state.AcquireLockHandler               execution-only.json
+state      dev.k3sautoscaler.state.RenewLockHandler                 lease.json
+state      dev.k3sautoscaler.state.ReleaseLockHandler               lease.json
+state      dev.k3sautoscaler.state.RecordOutcomeHandler             record-outcome.json
+fleet      dev.k3sautoscaler.fleet.LaunchWorkersHandler             launch-workers.json
+fleet      dev.k3sautoscaler.fleet.TerminateWorkersHandler          terminate-workers.json
+kube       dev.k3sautoscaler.kube.CheckWorkersJoinedHandler         check-workers-joined.json
+kube       dev.k3sautoscaler.kube.SelectScaleDownTargetHandler      execution-only.json
+kube       dev.k3sautoscaler.kube.CordonNodeHandler                 node.json
+kube       dev.k3sautoscaler.kube.DrainNodeHandler                  drain-node.json
+kube       dev.k3sautoscaler.kube.UncordonNodeHandler               node.json
+kube       dev.k3sautoscaler.kube.DeleteNodeHandler                 node.json
+"
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2] + a[NR/2+1]) / 2)}'; }
+
+mapfile -t SERVICE_ENV <"$WORK/env"
+echo "| Function | Jar | Jar size (MiB) | JVM start (ms) | INIT (ms) | First invoke (ms) | INIT + invoke (ms) | Invoke outcome |"
+echo "|---|---|---:|---:|---:|---:|---:|---|"
+while read -r module handler event; do
+  [ -n "$module" ] || continue
+  jar="functions/$module/target/$module-lambda.jar"
+  size=$(awk -v b="$(stat -c %s "$jar")" 'BEGIN {printf "%.1f", b / 1048576}')
+  : >"$WORK/runs"
+  outcome=
+  for run in $(seq 1 "$RUNS"); do
+    sed "s/RUN/$run-$RANDOM/g" "$BENCH/events/$event" >"$WORK/event.json"
+    # As the Lambda java17+ runtimes do by default: C1 only, the fastest start.
+    line=$(env -i PATH="$PATH" "${SERVICE_ENV[@]}" AWS_LAMBDA_FUNCTION_NAME="$module" \
+      "$JAVA" -XX:+TieredCompilation -XX:TieredStopAtLevel=1 \
+      --enable-native-access=ALL-UNNAMED -cp "$jar:$WORK/harness" ColdStart "$handler" "$WORK/event.json" \
+      2>/dev/null | grep '^COLDSTART' || echo "COLDSTART 0 0 0 harness-failed")
+    read -r _ jvm init invoke result <<<"$line"
+    echo "$jvm $init $invoke $((init + invoke))" >>"$WORK/runs"
+    outcome=$result
+  done
+  jvm=$(cut -d' ' -f1 "$WORK/runs" | median)
+  init=$(cut -d' ' -f2 "$WORK/runs" | median)
+  invoke=$(cut -d' ' -f3 "$WORK/runs" | median)
+  total=$(cut -d' ' -f4 "$WORK/runs" | median)
+  echo "| ${handler##*.} | $module-lambda.jar | $size | $jvm | $init | $invoke | $total | $outcome |"
+done <<<"$FUNCTIONS"

@@ -1,0 +1,236 @@
+package dev.k3sautoscaler.testkit.prometheus;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * The Prometheus HTTP API ({@code GET /api/v1/query}) answering CollectMetrics' queries from a
+ * test-controlled {@link Snapshot} instead of from scraped series, so an end-to-end test or the
+ * simulator can say "three workers, one pod unschedulable" without running exporters. The PromQL
+ * itself is exercised against the real Prometheus elsewhere (PrometheusServer); here only the
+ * answers matter.
+ *
+ * <p>Queries are recognised by exact text, from the map the caller builds from the collector's own
+ * named queries ({@code ClusterQueries.all()}: query name → PromQL), never by guessing at the
+ * string. The names are those of {@code ClusterQueries.Query}; an unknown query is answered with
+ * a Prometheus error (HTTP 400, {@code bad_data}) and listed in {@link #unrecognised()}, so a new
+ * query fails loudly instead of reading as "no data".
+ */
+public final class FakePrometheusApi implements AutoCloseable {
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    /** A worker as kube-state-metrics and node-exporter would report it. */
+    public record Worker(String node, String availabilityZone, String instanceId, boolean ready, boolean cordoned) {
+        String providerId() {
+            return "aws:///" + availabilityZone + "/" + instanceId;
+        }
+    }
+
+    /** A pod the scheduler cannot place, with its summed container requests. */
+    public record PendingPod(String namespace, String name, double cpuCores, long memoryBytes) {
+    }
+
+    /**
+     * What the cluster looks like at query time. Percentages are 0-100; the "sustained" values are
+     * what the windowed subqueries would return (min over the up window, max over the idle window).
+     */
+    public record Snapshot(List<Worker> workers, double cpuPercent, double cpuSustainedHigh, double cpuSustainedLow,
+                           double memoryPercent, double memorySustainedLow, List<PendingPod> unschedulable,
+                           int unschedulableMaxOverIdleWindow, double requestedCpuCores, double requestedMemoryBytes) {
+        public Snapshot {
+            workers = List.copyOf(workers);
+            unschedulable = List.copyOf(unschedulable);
+        }
+
+        /** A calm cluster: moderate load all along, nothing pending. */
+        public static Snapshot steady(List<Worker> workers) {
+            return new Snapshot(workers, 45, 45, 50, 50, 55, List.of(), 0, 0.5 * workers.size(),
+                    512.0 * 1024 * 1024 * workers.size());
+        }
+
+        /** Idle for the whole idle window: the scale-down candidate picture. */
+        public Snapshot idle() {
+            return new Snapshot(workers, 5, 5, 8, 20, 22, List.of(), 0, 0.1, 128.0 * 1024 * 1024);
+        }
+
+        public Snapshot withUnschedulable(List<PendingPod> pods) {
+            return new Snapshot(workers, cpuPercent, cpuSustainedHigh, cpuSustainedLow, memoryPercent,
+                    memorySustainedLow, pods, Math.max(unschedulableMaxOverIdleWindow, pods.size()),
+                    requestedCpuCores, requestedMemoryBytes);
+        }
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final Map<String, String> nameByQuery = new HashMap<>();
+    private final List<String> unrecognised = new CopyOnWriteArrayList<>();
+    private final List<String> answered = new CopyOnWriteArrayList<>();
+    private volatile Supplier<Snapshot> cluster;
+
+    private FakePrometheusApi(Map<String, String> queriesByName, Supplier<Snapshot> cluster) throws IOException {
+        queriesByName.forEach((name, promql) -> nameByQuery.put(promql, name));
+        this.cluster = cluster;
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this.executor = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "fake-prometheus");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
+        server.createContext("/api/v1/query", this::serve);
+        server.start();
+    }
+
+    /**
+     * @param queriesByName every query the client will send, by its name in ClusterQueries.Query
+     * @param cluster       read on every query, so the answer follows the test's world as it changes
+     */
+    public static FakePrometheusApi start(Map<String, String> queriesByName, Supplier<Snapshot> cluster) {
+        try {
+            return new FakePrometheusApi(queriesByName, cluster);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the fake Prometheus API on 127.0.0.1", e);
+        }
+    }
+
+    public URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+    }
+
+    public void cluster(Supplier<Snapshot> cluster) {
+        this.cluster = cluster;
+    }
+
+    /** Queries that matched none of the named ones, in arrival order. */
+    public List<String> unrecognised() {
+        return List.copyOf(unrecognised);
+    }
+
+    /** Names of the queries answered so far, in arrival order. */
+    public List<String> answered() {
+        return List.copyOf(answered);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Map<String, String> params = parameters(exchange.getRequestURI().getRawQuery());
+            String promql = params.get("query");
+            String name = promql == null ? null : nameByQuery.get(promql);
+            if (name == null) {
+                unrecognised.add(String.valueOf(promql));
+                respond(exchange, 400, error("unrecognised query: " + promql));
+                return;
+            }
+            double time = params.containsKey("time") ? Double.parseDouble(params.get("time"))
+                    : System.currentTimeMillis() / 1000.0;
+            answered.add(name);
+            respond(exchange, 200, vector(answer(name, cluster.get(), time), time));
+        }
+    }
+
+    private static List<Map.Entry<Map<String, String>, Double>> answer(String name, Snapshot s, double time) {
+        List<Map.Entry<Map<String, String>, Double>> series = new java.util.ArrayList<>();
+        switch (name) {
+            case "KSM_NEWEST_SAMPLE" -> series.add(Map.entry(Map.of(), time));
+            case "CONTROL_PLANE_NODES" -> series.add(Map.entry(Map.of(), 1.0));
+            case "WORKER_NODES" -> s.workers().forEach(w -> series.add(Map.entry(
+                    Map.of("node", w.node(), "provider_id", w.providerId()), 1.0)));
+            case "WORKER_READY" -> s.workers().forEach(w -> series.add(Map.entry(
+                    Map.of("node", w.node()), w.ready() ? 1.0 : 0.0)));
+            case "WORKER_CORDONED" -> s.workers().forEach(w -> series.add(Map.entry(
+                    Map.of("node", w.node()), w.cordoned() ? 1.0 : 0.0)));
+            case "NODE_EXPORTER_SAMPLES" -> s.workers().forEach(w -> series.add(Map.entry(
+                    Map.of("node", w.node()), time)));
+            case "CPU_PERCENT" -> series.add(Map.entry(Map.of(), s.cpuPercent()));
+            case "CPU_SUSTAINED_HIGH" -> series.add(Map.entry(Map.of(), s.cpuSustainedHigh()));
+            case "CPU_SUSTAINED_LOW" -> series.add(Map.entry(Map.of(), s.cpuSustainedLow()));
+            case "MEMORY_PERCENT" -> series.add(Map.entry(Map.of(), s.memoryPercent()));
+            case "MEMORY_SUSTAINED_LOW" -> series.add(Map.entry(Map.of(), s.memorySustainedLow()));
+            case "UNSCHEDULABLE_PODS" -> s.unschedulable().forEach(p -> series.add(Map.entry(
+                    Map.of("namespace", p.namespace(), "pod", p.name(), "uid", "uid-" + p.name()), 1.0)));
+            case "UNSCHEDULABLE_POD_REQUESTS" -> s.unschedulable().forEach(p -> {
+                series.add(Map.entry(Map.of("namespace", p.namespace(), "pod", p.name(), "resource", "cpu"),
+                        p.cpuCores()));
+                series.add(Map.entry(Map.of("namespace", p.namespace(), "pod", p.name(), "resource", "memory"),
+                        (double) p.memoryBytes()));
+            });
+            case "UNSCHEDULABLE_MAX_OVER_IDLE_WINDOW" ->
+                    series.add(Map.entry(Map.of(), (double) s.unschedulableMaxOverIdleWindow()));
+            case "REQUESTED_ON_WORKERS" -> {
+                series.add(Map.entry(Map.of("resource", "cpu"), s.requestedCpuCores()));
+                series.add(Map.entry(Map.of("resource", "memory"), s.requestedMemoryBytes()));
+            }
+            default -> throw new IllegalArgumentException("no answer for the query named " + name
+                    + " (a new ClusterQueries.Query? teach FakePrometheusApi its answer)");
+        }
+        return series;
+    }
+
+    private static ObjectNode vector(List<Map.Entry<Map<String, String>, Double>> series, double time) {
+        ArrayNode result = JSON.arrayNode();
+        for (Map.Entry<Map<String, String>, Double> one : series) {
+            ObjectNode metric = JSON.objectNode();
+            one.getKey().forEach(metric::put);
+            ObjectNode sample = result.addObject();
+            sample.set("metric", metric);
+            sample.putArray("value").add(time).add(number(one.getValue()));
+        }
+        ObjectNode body = JSON.objectNode().put("status", "success");
+        body.putObject("data").put("resultType", "vector").set("result", result);
+        return body;
+    }
+
+    private static String number(double value) {
+        return value == Math.rint(value) && Math.abs(value) < 1e15
+                ? Long.toString((long) value) : String.format(Locale.ROOT, "%s", value);
+    }
+
+    private static ObjectNode error(String message) {
+        return JSON.objectNode().put("status", "error").put("errorType", "bad_data").put("error", message);
+    }
+
+    private static void respond(HttpExchange exchange, int status, ObjectNode body) throws IOException {
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    private static Map<String, String> parameters(String rawQuery) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (rawQuery == null) {
+            return params;
+        }
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            params.put(URLDecoder.decode(key, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+        }
+        return params;
+    }
+}
