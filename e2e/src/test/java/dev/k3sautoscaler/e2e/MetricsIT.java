@@ -43,10 +43,15 @@ class MetricsIT {
         Metric up = only(StepMetrics.SCALE_UP_EVENTS);
         assertEquals(1.0, up.value());
         assertEquals("Count", up.unit());
+        assertEquals("UNSCHEDULABLE_PODS", up.dimensions().get("Trigger"));
         Metric latency = only(StepMetrics.NODE_JOIN_LATENCY);
         assertEquals("Milliseconds", latency.unit());
         // Registered at +70 s, seen by the fourth 20-s poll: +80 s on the virtual clock.
         assertEquals(80_000.0, latency.value());
+        // The lock was held from the acquisition to the release after the join: at least the 80 s of polling.
+        Metric held = only(StepMetrics.LOCK_HOLD_TIME);
+        assertEquals("Milliseconds", held.unit());
+        assertTrue(held.value() >= 80_000.0 && held.value() < 300_000.0, () -> "lock held " + held.value() + " ms");
         emf.metrics().forEach(metric -> {
             assertEquals(StepMetrics.NAMESPACE, metric.namespace());
             assertEquals("e2e", metric.dimensions().get("ClusterId"));
@@ -129,6 +134,29 @@ class MetricsIT {
         assertEquals(1.0, only(StepMetrics.DRAINS_ABORTED).value());
         assertTrue(emf.named(StepMetrics.SCALE_DOWN_EVENTS).isEmpty());
         assertEquals("IDLE", only(StepMetrics.SCALING_DECISIONS).dimensions().get("Trigger"));
+    }
+
+    @Test
+    void scaleDown_emitsTheEventWithItsTrigger_andTheDrainDuration() {
+        // GIVEN three idle workers whose pods are evicted at once, and leave when evicted
+        for (int i = 0; i < 3; i++) {
+            String instanceId = rig.runningWorker();
+            rig.pod("shop", "web-" + i, AutoscalerRig.nodeName(instanceId));
+            rig.evictionAnswers("shop", "web-" + i, 201, 1);
+        }
+        rig.idle = true;
+
+        // WHEN the actuation removes one worker
+        Checks.succeeded(rig.actuate("metrics-down", "{\"trigger\":\"scale\"}"));
+
+        // THEN one scale-down event, labelled with the decision's trigger, and how long the drain took
+        Metric down = only(StepMetrics.SCALE_DOWN_EVENTS);
+        assertEquals(1.0, down.value());
+        assertEquals("IDLE", down.dimensions().get("Trigger"));
+        Metric drain = only(StepMetrics.DRAIN_DURATION);
+        assertEquals("Milliseconds", drain.unit());
+        assertTrue(drain.value() >= 0 && drain.value() <= 300_000.0, () -> "drain took " + drain.value() + " ms");
+        assertEquals(1, emf.named(StepMetrics.LOCK_HOLD_TIME).size());
     }
 
     private Metric only(String name) {

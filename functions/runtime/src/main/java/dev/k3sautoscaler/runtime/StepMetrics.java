@@ -33,6 +33,8 @@ public final class StepMetrics {
     public static final String UNSCHEDULABLE_PODS = "UnschedulablePods";
     public static final String AT_MAX_CAPACITY = "AtMaxCapacity";
     public static final String LOCK_BUSY = "LockBusy";
+    public static final String LOCK_HOLD_TIME = "LockHoldTime";
+    public static final String DRAIN_DURATION = "DrainDuration";
 
     /** The units the steps use, without exposing Powertools to the handlers. */
     public enum Unit {

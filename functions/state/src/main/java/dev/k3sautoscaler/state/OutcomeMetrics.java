@@ -27,20 +27,26 @@ final class OutcomeMetrics {
     /**
      * @param pendingBefore launches in flight before this outcome was applied (their launch times
      *                      give the join latency)
+     * @param trigger       the decision's trigger (Trigger dimension of the scale events), may be null
+     * @param startedAt     the actuation's start (a scale-down's DrainDuration), may be null
      */
-    void emit(Outcome outcome, List<PendingLaunch> pendingBefore, Instant now) {
+    void emit(Outcome outcome, List<PendingLaunch> pendingBefore, String trigger, Instant startedAt, Instant now) {
+        String why = trigger == null || trigger.isBlank() ? "UNSPECIFIED" : trigger;
         int count = outcome.count() == null ? 0 : outcome.count();
         if (outcome.result() == OutcomeResult.FAILED) {
             metrics.count(StepMetrics.SCALING_FAILURES, 1, "ErrorType", errorType(outcome.error()));
             return;
         }
         switch (outcome.action()) {
-            case SCALE_UP -> metrics.count(StepMetrics.SCALE_UP_EVENTS, count);
+            case SCALE_UP -> metrics.count(StepMetrics.SCALE_UP_EVENTS, count, "Trigger", why);
             case SCALE_DOWN -> {
                 if (outcome.result() == OutcomeResult.ABORTED) {
                     metrics.count(StepMetrics.DRAINS_ABORTED, 1);
                 } else {
-                    metrics.count(StepMetrics.SCALE_DOWN_EVENTS, count);
+                    metrics.count(StepMetrics.SCALE_DOWN_EVENTS, count, "Trigger", why);
+                    if (startedAt != null) {
+                        metrics.milliseconds(StepMetrics.DRAIN_DURATION, Duration.between(startedAt, now).toMillis());
+                    }
                 }
             }
             case JOIN_CHECK -> joined(outcome, pendingBefore, now);

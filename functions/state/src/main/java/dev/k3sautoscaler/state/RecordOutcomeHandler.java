@@ -30,7 +30,13 @@ import java.util.List;
 public final class RecordOutcomeHandler extends StateStepHandler<RecordOutcomeHandler.Input, RecordResult> {
     private final OutcomeMetrics metrics;
 
-    public record Input(String execution, Lease lease, Outcome outcome) implements Validatable {
+    /**
+     * @param trigger   optional: why the action was decided (the Decide step's trigger), the Trigger
+     *                  dimension of ScaleUpEvents / ScaleDownEvents
+     * @param startedAt optional: when the actuation started; a scale-down's DrainDuration is measured from it
+     */
+    public record Input(String execution, Lease lease, Outcome outcome, String trigger, java.time.Instant startedAt)
+            implements Validatable {
         @Override
         public List<String> validationProblems() {
             List<String> problems = new ArrayList<>(InputCheck.start()
@@ -64,7 +70,7 @@ public final class RecordOutcomeHandler extends StateStepHandler<RecordOutcomeHa
                 ? store.load().state().pendingLaunches() : List.of();
         RecordResult result = store.record(input.execution(), input.lease(), input.outcome());
         if (result.applied()) {
-            metrics.emit(input.outcome(), pendingBefore, store.clock().instant());
+            metrics.emit(input.outcome(), pendingBefore, input.trigger(), input.startedAt(), store.clock().instant());
         }
         return result;
     }

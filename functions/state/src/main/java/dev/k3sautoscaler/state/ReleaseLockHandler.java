@@ -2,6 +2,7 @@ package dev.k3sautoscaler.state;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.k3sautoscaler.runtime.InputCheck;
+import dev.k3sautoscaler.runtime.StepMetrics;
 import dev.k3sautoscaler.runtime.Validatable;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +18,11 @@ import java.util.List;
  * <p>Errors: {@code dev.k3sautoscaler.errors.InvalidStepInput},
  * {@code dev.k3sautoscaler.errors.StateStoreUnavailable} (retryable),
  * {@code dev.k3sautoscaler.errors.StateStoreRejected}. Never LockLost.
+ *
+ * <p>Metrics: LockHoldTime (ms) when this call released the lock.
  */
 public final class ReleaseLockHandler extends StateStepHandler<ReleaseLockHandler.Input, ReleaseResult> {
+    private final StepMetrics metrics;
 
     public record Input(String execution, Lease lease) implements Validatable {
         @Override
@@ -36,10 +40,15 @@ public final class ReleaseLockHandler extends StateStepHandler<ReleaseLockHandle
     /** Tests and the simulator (another package) pass a store on DynamoDB Local with their clock. */
     public ReleaseLockHandler(StateStore store) {
         super(Input.class, "release-lock", store);
+        this.metrics = StepMetrics.forCluster(store.clusterId());
     }
 
     @Override
     protected ReleaseResult handle(Input input, Context context) {
-        return store.release(input.lease());
+        ReleaseResult result = store.release(input.lease());
+        if (result.released() && result.heldForSeconds() != null) {
+            metrics.milliseconds(StepMetrics.LOCK_HOLD_TIME, result.heldForSeconds() * 1000);
+        }
+        return result;
     }
 }

@@ -9,9 +9,10 @@ import java.time.Instant;
  * @param released true only when this call released the lock
  * @param status     what was found
  * @param releasedAt when this call released it (whole seconds; the next lease starts no earlier), else null
+ * @param heldForSeconds how long the released lease held the lock, else null
  * @param reason     one line for the operator
  */
-public record ReleaseResult(boolean released, Status status, Instant releasedAt, String reason) {
+public record ReleaseResult(boolean released, Status status, Instant releasedAt, Long heldForSeconds, String reason) {
 
     public enum Status {
         /** This call released the lease. */

@@ -162,8 +162,9 @@ public final class StateStore {
      */
     public ReleaseResult release(Lease lease) {
         long now = nowSeconds();
+        UpdateItemResponse response;
         try {
-            DynamoErrors.call("release lock", () -> dynamo.updateItem(r -> r
+            response = DynamoErrors.call("release lock", () -> dynamo.updateItem(r -> r
                     .tableName(settings.stateTable())
                     .key(stateKey())
                     .updateExpression("SET #until = :now REMOVE #owner")
@@ -172,30 +173,34 @@ public final class StateStore {
                             "#until", State.LOCK_UNTIL))
                     .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(lease.owner()),
                             ":token", number(lease.fencingToken()), ":now", number(now)))
+                    .returnValues(ReturnValue.ALL_OLD)
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)));
         } catch (ConditionalCheckFailedException e) {
             ReleaseResult result = notReleased(lease, e.hasItem() ? e.item() : readItem());
             LOG.info(result.reason());
             return result;
         }
-        LOG.info("lock released: token {}", lease.fencingToken());
-        return new ReleaseResult(true, ReleaseResult.Status.RELEASED, Instant.ofEpochSecond(now),
-                "lock released (token " + lease.fencingToken() + ")");
+        // How long this lease held the lock (acquired_at is written by every acquisition).
+        long acquiredAt = number(response.attributes().get(State.LOCK_ACQUIRED_AT), now);
+        long heldFor = Math.max(0, now - acquiredAt);
+        LOG.info("lock released: token {} after {} s", lease.fencingToken(), heldFor);
+        return new ReleaseResult(true, ReleaseResult.Status.RELEASED, Instant.ofEpochSecond(now), heldFor,
+                "lock released (token " + lease.fencingToken() + ", held " + heldFor + " s)");
     }
 
     private static ReleaseResult notReleased(Lease lease, Map<String, AttributeValue> item) {
         long current = number(item.get(State.FENCING_TOKEN), 0);
         String holder = string(item.get(State.LOCK_OWNER));
         if (current > lease.fencingToken()) {
-            return new ReleaseResult(false, ReleaseResult.Status.SUPERSEDED, null, "nothing released: token "
+            return new ReleaseResult(false, ReleaseResult.Status.SUPERSEDED, null, null, "nothing released: token "
                     + lease.fencingToken() + " was superseded by token " + current
                     + (holder == null ? " (since released)" : " held by " + holder));
         }
         if (current == lease.fencingToken() && holder == null) {
-            return new ReleaseResult(false, ReleaseResult.Status.ALREADY_RELEASED, null,
+            return new ReleaseResult(false, ReleaseResult.Status.ALREADY_RELEASED, null, null,
                     "already released (token " + lease.fencingToken() + "); nothing to do");
         }
-        return new ReleaseResult(false, ReleaseResult.Status.NOT_HELD, null, "nothing released: no lease token "
+        return new ReleaseResult(false, ReleaseResult.Status.NOT_HELD, null, null, "nothing released: no lease token "
                 + lease.fencingToken() + " for " + lease.owner() + " (current token " + current + ")");
     }
 
