@@ -9,7 +9,7 @@ import dev.k3sautoscaler.state.idempotency.IdempotencySettings;
 import dev.k3sautoscaler.state.idempotency.IdempotencyStore;
 import dev.k3sautoscaler.testkit.dynamodb.LocalDynamoDb;
 import dev.k3sautoscaler.testkit.ec2.Ec2Fake;
-import dev.k3sautoscaler.testkit.ec2.ManualClock;
+import dev.k3sautoscaler.workflow.VirtualClock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,7 +34,7 @@ final class FleetRig implements AutoCloseable {
     static final String AZ_B = "eu-west-1b";
     static final String AZ_C = "eu-west-1c";
 
-    final ManualClock clock = new ManualClock(T0);
+    final VirtualClock clock = new VirtualClock(T0);
     final Ec2Fake ec2 = Ec2Fake.start(clock)
             .subnet("subnet-a", AZ_A).subnet("subnet-b", AZ_B).subnet("subnet-c", AZ_C).subnet("subnet-m", AZ_A)
             .launchTemplate(new Ec2Fake.LaunchTemplate(TEMPLATE_ID, "demo-worker", "ami-0worker", "t3.small",

@@ -1,5 +1,6 @@
 package dev.k3sautoscaler.state;
 
+import dev.k3sautoscaler.workflow.VirtualClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,5 +1,6 @@
 package dev.k3sautoscaler.state.idempotency;
 
+import dev.k3sautoscaler.workflow.VirtualClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +14,6 @@ import dev.k3sautoscaler.runtime.LocalLambdaContext;
 import dev.k3sautoscaler.runtime.StepJson;
 import dev.k3sautoscaler.state.StateTableSchema.Idempotency;
 import dev.k3sautoscaler.state.LocalState;
-import dev.k3sautoscaler.state.VirtualClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
