@@ -1,11 +1,7 @@
 package dev.k3sautoscaler.state;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import dev.k3sautoscaler.runtime.InputCheck;
 import dev.k3sautoscaler.runtime.StepMetrics;
-import dev.k3sautoscaler.runtime.Validatable;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Step ReleaseLock (Lambda {@code release-lock}): releases the lease if it is still current. Idempotent
@@ -21,17 +17,8 @@ import java.util.List;
  *
  * <p>Metrics: LockHoldTime (ms) when this call released the lock.
  */
-public final class ReleaseLockHandler extends StateStepHandler<ReleaseLockHandler.Input, ReleaseResult> {
+public final class ReleaseLockHandler extends StateStepHandler<LeaseInput, ReleaseResult> {
     private final StepMetrics metrics;
-
-    public record Input(String execution, Lease lease) implements Validatable {
-        @Override
-        public List<String> validationProblems() {
-            List<String> problems = new ArrayList<>(InputCheck.start().required("execution", execution).problems());
-            problems.addAll(Lease.problems("lease", lease));
-            return problems;
-        }
-    }
 
     public ReleaseLockHandler() {
         this(StateStore.fromEnvironment(System.getenv()));
@@ -39,12 +26,12 @@ public final class ReleaseLockHandler extends StateStepHandler<ReleaseLockHandle
 
     /** Tests and the simulator (another package) pass a store on DynamoDB Local with their clock. */
     public ReleaseLockHandler(StateStore store) {
-        super(Input.class, "release-lock", store);
+        super(LeaseInput.class, "release-lock", store);
         this.metrics = StepMetrics.forCluster(store.clusterId());
     }
 
     @Override
-    protected ReleaseResult handle(Input input, Context context) {
+    protected ReleaseResult handle(LeaseInput input, Context context) {
         ReleaseResult result = store.release(input.lease());
         if (result.released() && result.heldForSeconds() != null) {
             metrics.milliseconds(StepMetrics.LOCK_HOLD_TIME, result.heldForSeconds() * 1000);

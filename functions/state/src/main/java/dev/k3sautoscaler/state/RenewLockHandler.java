@@ -1,10 +1,6 @@
 package dev.k3sautoscaler.state;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import dev.k3sautoscaler.runtime.InputCheck;
-import dev.k3sautoscaler.runtime.Validatable;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Step RenewLock (Lambda {@code renew-lock}): extends the lease to now + LOCK_TTL_SEC, for long
@@ -18,16 +14,7 @@ import java.util.List;
  * {@code dev.k3sautoscaler.errors.InvalidStepInput}, {@code dev.k3sautoscaler.errors.StateStoreUnavailable}
  * (retryable), {@code dev.k3sautoscaler.errors.StateStoreRejected}.
  */
-public final class RenewLockHandler extends StateStepHandler<RenewLockHandler.Input, RenewResult> {
-
-    public record Input(String execution, Lease lease) implements Validatable {
-        @Override
-        public List<String> validationProblems() {
-            List<String> problems = new ArrayList<>(InputCheck.start().required("execution", execution).problems());
-            problems.addAll(Lease.problems("lease", lease));
-            return problems;
-        }
-    }
+public final class RenewLockHandler extends StateStepHandler<LeaseInput, RenewResult> {
 
     public RenewLockHandler() {
         this(StateStore.fromEnvironment(System.getenv()));
@@ -35,11 +22,11 @@ public final class RenewLockHandler extends StateStepHandler<RenewLockHandler.In
 
     /** Tests and the simulator (another package) pass a store on DynamoDB Local with their clock. */
     public RenewLockHandler(StateStore store) {
-        super(Input.class, "renew-lock", store);
+        super(LeaseInput.class, "renew-lock", store);
     }
 
     @Override
-    protected RenewResult handle(Input input, Context context) {
+    protected RenewResult handle(LeaseInput input, Context context) {
         return store.renew(input.lease());
     }
 }
