@@ -44,6 +44,15 @@ public final class DecideHandler extends JsonStepHandler<DecideInput, DecideOutp
         this.metrics = new DecisionMetrics(StepMetrics.forCluster(settings.clusterId()));
     }
 
+    /** Decide has no side effects: prime its whole path (bind, policy, output) with missing metrics → NOOP. */
+    @Override
+    protected String primingInput() {
+        return """
+                {"execution": "snapstart-priming",
+                 "metrics": {"available": false, "unavailableReason": "SnapStart priming", "observedAt": "2026-01-01T00:00:00Z"},
+                 "state": {"consecutiveFailures": 0, "paused": false}}""";
+    }
+
     @Override
     protected DecideOutput handle(DecideInput input, Context context) {
         DecideOutput output = decider.decide(input);

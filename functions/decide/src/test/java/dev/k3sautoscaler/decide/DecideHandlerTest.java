@@ -79,4 +79,16 @@ class DecideHandlerTest {
         assertTrue(error.getMessage().contains("SCALING_POLICY=karpenter is not one of [default, seed-baseline]"), error.getMessage());
         assertTrue(error.getMessage().contains("CPU_UP=150 is out of range"), error.getMessage());
     }
+
+    @Test
+    void priming_runsTheWholePathOnce_andDecidesNothing() throws Exception {
+        DecideHandler handler = new DecideHandler(ENV, CLOCK);
+
+        // WHEN SnapStart primes the handler, THEN its own input is valid and decides NOOP
+        handler.prime();
+        JsonNode output = StepJson.MAPPER.readTree(handler.invoke(handler.primingInput(), LocalLambdaContext.forFunction("decide")));
+
+        assertEquals("NOOP", output.get("action").asText());
+        assertTrue(output.get("reason").asText().contains("SnapStart priming"), output.toString());
+    }
 }

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
+import org.crac.Core;
+import org.crac.Resource;
 import org.slf4j.MDC;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
@@ -20,8 +22,10 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  *
  * <p>Inputs carry the execution name in the field {@code execution} (ASL: {@code "execution.$": "$$.Execution.Name"}).
  */
-public abstract class JsonStepHandler<I, O> implements RequestStreamHandler {
+public abstract class JsonStepHandler<I, O> implements RequestStreamHandler, Resource {
     public static final String EXECUTION_FIELD = "execution";
+    /** Rejected by every step's validation (no execution) before any side effect. */
+    static final String HARMLESS_PRIMING_INPUT = "{}";
 
     private final Class<I> inputType;
     private final String stepName;
@@ -31,6 +35,36 @@ public abstract class JsonStepHandler<I, O> implements RequestStreamHandler {
         this.inputType = inputType;
         this.stepName = stepName;
         this.clusterId = clusterId;
+        // SnapStart: prime before the snapshot so JSON binding and logging are warm after a restore.
+        Core.getGlobalContext().register(this);
+    }
+
+    /**
+     * The input used to prime this step before a SnapStart snapshot. The default is rejected by
+     * every step's validation, so priming warms parsing, binding, validation and logging without
+     * calling any outside system; a step without side effects may return a valid input instead.
+     */
+    protected String primingInput() {
+        return HARMLESS_PRIMING_INPUT;
+    }
+
+    /** Runs the step's JSON path once with {@link #primingInput()}; a rejection is the expected outcome. */
+    public final void prime() {
+        try {
+            invoke(primingInput(), LocalLambdaContext.forFunction("snapstart-priming"));
+        } catch (dev.k3sautoscaler.errors.StepError expected) {
+            // InvalidStepInput for the default input: the warm-up happened on the way.
+        }
+    }
+
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        prime();
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        // Nothing to refresh: clients resolve credentials per request and no clock is cached.
     }
 
     /** The domain call. Throw a {@link dev.k3sautoscaler.errors.StepError} subclass for any named failure. */

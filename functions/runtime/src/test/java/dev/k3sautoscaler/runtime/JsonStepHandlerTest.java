@@ -32,7 +32,7 @@ class JsonStepHandlerTest {
     record GreetOutput(String reason, Instant since, String unset) {
     }
 
-    static final class GreetHandler extends JsonStepHandler<GreetInput, GreetOutput> {
+    static class GreetHandler extends JsonStepHandler<GreetInput, GreetOutput> {
         GreetHandler() {
             super(GreetInput.class, "Greet", "test-cluster");
         }
@@ -91,5 +91,25 @@ class JsonStepHandlerTest {
         assertTrue(line.contains("\"cluster_id\":\"test-cluster\""), line);
         assertTrue(line.contains("\"execution\":\"scale-up-42\""), line);
         assertTrue(line.contains("\"step\":\"Greet\""), line);
+    }
+
+    @Test
+    void priming_warmsTheJsonPath_withoutRunningTheStep() {
+        // GIVEN a step that counts its real runs
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        GreetHandler counting = new GreetHandler() {
+            @Override
+            protected GreetOutput handle(GreetInput input, Context context) {
+                runs.incrementAndGet();
+                return super.handle(input, context);
+            }
+        };
+
+        // WHEN SnapStart calls the hook before its snapshot
+        counting.beforeCheckpoint(null);
+
+        // THEN the harmless input was rejected by validation: the step itself never ran
+        assertEquals(0, runs.get());
+        assertEquals("{}", counting.primingInput());
     }
 }
