@@ -120,12 +120,7 @@ class MetricsIT {
     @Test
     void abortedDrain_isCounted_andIsNotAScaleDown() {
         // GIVEN idle workers whose pods a PodDisruptionBudget keeps
-        for (int i = 0; i < 3; i++) {
-            String instanceId = rig.runningWorker();
-            rig.pod("shop", "web-" + i, AutoscalerRig.nodeName(instanceId));
-            rig.evictionAnswers("shop", "web-" + i, 429, 1000);
-        }
-        rig.idle = true;
+        idleWorkers(429, 1000);
 
         // WHEN the actuation gives up after DRAIN_TIMEOUT_SEC
         Checks.succeeded(rig.actuate("metrics-abort", "{\"trigger\":\"scale\"}"));
@@ -139,12 +134,7 @@ class MetricsIT {
     @Test
     void scaleDown_emitsTheEventWithItsTrigger_andTheDrainDuration() {
         // GIVEN three idle workers whose pods are evicted at once, and leave when evicted
-        for (int i = 0; i < 3; i++) {
-            String instanceId = rig.runningWorker();
-            rig.pod("shop", "web-" + i, AutoscalerRig.nodeName(instanceId));
-            rig.evictionAnswers("shop", "web-" + i, 201, 1);
-        }
-        rig.idle = true;
+        idleWorkers(201, 1);
 
         // WHEN the actuation removes one worker
         Checks.succeeded(rig.actuate("metrics-down", "{\"trigger\":\"scale\"}"));
@@ -157,6 +147,16 @@ class MetricsIT {
         assertEquals("Milliseconds", drain.unit());
         assertTrue(drain.value() >= 0 && drain.value() <= 300_000.0, () -> "drain took " + drain.value() + " ms");
         assertEquals(1, emf.named(StepMetrics.LOCK_HOLD_TIME).size());
+    }
+
+    /** Three idle workers with one pod each, whose evictions answer {@code status} {@code times} times. */
+    private void idleWorkers(int status, int times) {
+        for (int i = 0; i < 3; i++) {
+            String instanceId = rig.runningWorker();
+            rig.pod("shop", "web-" + i, AutoscalerRig.nodeName(instanceId));
+            rig.evictionAnswers("shop", "web-" + i, status, times);
+        }
+        rig.idle = true;
     }
 
     private Metric only(String name) {

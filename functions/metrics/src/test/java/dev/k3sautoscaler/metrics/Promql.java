@@ -23,6 +23,13 @@ final class Promql {
         return client;
     }
 
+    /** The {@code namespace/pod} of every sample of a per-pod query. */
+    java.util.Set<String> pods(String promql, Instant at) {
+        return vector(promql, at).stream()
+                .map(sample -> sample.label("namespace") + "/" + sample.label("pod"))
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
     List<Sample> vector(String promql, Instant at) {
         QueryResult result = client.querySync(promql, at);
         if (result instanceof Samples samples) {

@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,9 +59,7 @@ class UnschedulablePodRequestsIT {
     @Test
     void unschedulablePods_skipsFreshDaemonSetAndImagePullingPods() {
         // WHEN
-        Set<String> pods = promql.vector(QUERIES.unschedulablePods(), NOW).stream()
-                .map(sample -> sample.label("namespace") + "/" + sample.label("pod"))
-                .collect(Collectors.toSet());
+        Set<String> pods = promql.pods(QUERIES.unschedulablePods(), NOW);
 
         // THEN
         assertEquals(Set.of("shop/web-1", "shop/cache-0", "shop/besteffort-1"), pods);

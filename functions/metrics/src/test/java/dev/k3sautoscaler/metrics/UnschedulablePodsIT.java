@@ -7,7 +7,6 @@ import dev.k3sautoscaler.testkit.prometheus.PrometheusServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,9 +53,7 @@ class UnschedulablePodsIT {
     @Test
     void unschedulablePods_findsExactlyTheThreePendingPods() {
         // WHEN
-        Set<String> pods = promql.vector(QUERIES.unschedulablePods(), NOW).stream()
-                .map(sample -> sample.label("namespace") + "/" + sample.label("pod"))
-                .collect(Collectors.toSet());
+        Set<String> pods = promql.pods(QUERIES.unschedulablePods(), NOW);
 
         // THEN
         assertEquals(Set.of("shop/web-8", "shop/web-9", "shop/web-10"), pods);
