@@ -6,9 +6,22 @@ import dev.k3sautoscaler.simulator.scenario.InvalidScenarioException;
 import dev.k3sautoscaler.simulator.scenario.Scenario;
 import dev.k3sautoscaler.simulator.scenario.Scenario.Workload;
 import dev.k3sautoscaler.simulator.scenario.ScenarioLoader;
+import dev.k3sautoscaler.runtime.StepJson;
+import dev.k3sautoscaler.simulator.engine.HistoryWriter;
+import dev.k3sautoscaler.simulator.engine.Simulation;
+import dev.k3sautoscaler.simulator.engine.Simulation.Policy;
+import dev.k3sautoscaler.simulator.engine.SimulationResult;
+import dev.k3sautoscaler.simulator.report.RunSummary;
+import dev.k3sautoscaler.simulator.report.SummaryTable;
+import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -17,32 +30,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code simulate} command as far as it is built: it loads and validates a scenario and prints
- * what a run would cover. Running the real workflow against the virtual AWS + K3s is the next step
- * (docs/simulator.md); until then the command says so and exits with {@link #EXIT_NOT_WIRED} instead
- * of printing anything that could pass for a result.
+ * The {@code simulate} command: loads a scenario, runs the real workflow and handlers on the
+ * virtual AWS + K3s ({@link Simulation}), prints progress and the summary, and writes under
+ * {@code --out}: the execution histories ({@code executions/*.json}), {@code summary.json}, and the
+ * handlers' own log lines ({@code lambda-logs.jsonl}: their JSON logs and EMF metrics, which would go
+ * to CloudWatch).
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = "Run the autoscaler on a scenario offline (scenario loading and validation only, for now).")
+        description = "Run the autoscaler's real workflow and handlers on a scenario, offline, on a virtual AWS + K3s.")
 public final class SimulateCommand implements Callable<Integer> {
     public static final int EXIT_INVALID_SCENARIO = 1;
-    /** Distinct from picocli's 2 (usage error): the inputs were fine, the run itself does not exist yet. */
-    public static final int EXIT_NOT_WIRED = 3;
-
-    enum Policy {
-        DEFAULT("default"), SEED_BASELINE("seed-baseline");
-
-        private final String label;
-
-        Policy(String label) {
-            this.label = label;
-        }
-
-        @Override
-        public String toString() {
-            return label;
-        }
-    }
+    /** The run could not complete (an output directory that cannot be written, a broken virtual cloud). */
+    public static final int EXIT_RUN_FAILED = 3;
+    public static final String LAMBDA_LOGS = "lambda-logs.jsonl";
+    public static final String SUMMARY_JSON = "summary.json";
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -56,11 +57,16 @@ public final class SimulateCommand implements Callable<Integer> {
             converter = PolicyConverter.class, description = "the scaling policy (default: ${DEFAULT-VALUE})")
     Policy policy;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/simulation", description = "where execution histories go (default: ${DEFAULT-VALUE})")
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/simulation",
+            description = "where the execution histories, summary.json and the functions' logs go (default: ${DEFAULT-VALUE})")
     Path out;
 
     @Option(names = "--seed", paramLabel = "N", description = "overrides the scenario's seed")
     Long seed;
+
+    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "cut the run short (e.g. 30m; the scenario's own length by default)")
+    Duration duration;
 
     @Option(names = "--check", description = "validate the scenario, print the plan and exit 0")
     boolean check;
@@ -76,17 +82,37 @@ public final class SimulateCommand implements Callable<Integer> {
     static final class PolicyConverter implements CommandLine.ITypeConverter<Policy> {
         @Override
         public Policy convert(String value) {
-            for (Policy candidate : Policy.values()) {
-                if (candidate.label.equals(value)) {
-                    return candidate;
-                }
+            try {
+                return Policy.of(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
             }
-            throw new CommandLine.TypeConversionException("expected default or seed-baseline, found '" + value + "'");
+        }
+    }
+
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                Duration parsed = Durations.parse(value);
+                if (parsed.isZero() || parsed.isNegative()) {
+                    throw new CommandLine.TypeConversionException("must be positive: " + value);
+                }
+                return parsed;
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new SimulateCommand()).execute(args));
+        int exit = EXIT_RUN_FAILED;
+        try {
+            exit = new CommandLine(new SimulateCommand()).execute(args);
+        } finally {
+            // Always exit: the virtual cloud's servers run non-daemon threads that would keep a failed run alive.
+            System.exit(exit);
+        }
     }
 
     @Override
@@ -103,14 +129,52 @@ public final class SimulateCommand implements Callable<Integer> {
             err.println(e.getMessage() + ": " + e.getCause().getMessage());
             return EXIT_INVALID_SCENARIO;
         }
+        if (seed != null) {
+            loaded = loaded.withSeed(seed);
+        }
+        if (duration != null) {
+            loaded = loaded.withDuration(duration);
+        }
         out.print(plan(loaded));
         if (check) {
             out.println("Scenario is valid.");
             return 0;
         }
-        err.println("Not run: the simulation engine (the real workflow and handlers on the virtual AWS + K3s) is not wired yet;"
-                + " see docs/simulator.md. Use --check to validate scenarios.");
-        return EXIT_NOT_WIRED;
+        out.flush();
+        try {
+            SimulationResult result = simulate(loaded, out);
+            List<HistoryWriter.Written> histories = HistoryWriter.write(this.out, result.executions());
+            RunSummary summary = result.summary();
+            StepJson.MAPPER.writerWithDefaultPrettyPrinter().writeValue(this.out.resolve(SUMMARY_JSON).toFile(), summary);
+            out.println();
+            out.print(SummaryTable.render(loaded.name() + " — policy " + policy.label(), summary));
+            out.printf(Locale.ROOT, "%nExecution histories (%d): %s%n", histories.size(), this.out.resolve(HistoryWriter.DIRECTORY));
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            err.println("The run failed: " + e);
+            return EXIT_RUN_FAILED;
+        }
+    }
+
+    /** Runs the scenario with the functions' stdout (JSON logs, EMF) going to a file instead of the terminal. */
+    private SimulationResult simulate(Scenario loaded, PrintWriter progress) throws IOException {
+        Files.createDirectories(out);
+        PrintStream terminal = System.out;
+        long started = System.nanoTime();
+        try (PrintStream logs = new PrintStream(Files.newOutputStream(out.resolve(LAMBDA_LOGS)), true, StandardCharsets.UTF_8)) {
+            System.setOut(logs);
+            try (Simulation simulation = new Simulation(loaded, policy).onProgress(line -> {
+                progress.println(line);
+                progress.flush();
+            })) {
+                SimulationResult result = simulation.run();
+                progress.printf(Locale.ROOT, "Simulated %s in %.1f s of wall time.%n", Durations.format(loaded.duration()),
+                        (System.nanoTime() - started) / 1e9);
+                return result;
+            }
+        } finally {
+            System.setOut(terminal);
+        }
     }
 
     private String plan(Scenario s) {
@@ -119,7 +183,7 @@ public final class SimulateCommand implements Callable<Integer> {
         StringBuilder text = new StringBuilder();
         text.append(String.format(Locale.ROOT, "Scenario %s: %s%n", s.name(), s.description()));
         text.append(String.format(Locale.ROOT, "  duration %s, tick every %s (%d ticks), seed %d, policy %s, output %s%n",
-                Durations.format(s.duration()), Durations.format(s.tick()), s.duration().dividedBy(s.tick()), effectiveSeed, policy, out));
+                Durations.format(s.duration()), Durations.format(s.tick()), s.duration().dividedBy(s.tick()), effectiveSeed, policy.label(), out));
         text.append(String.format(Locale.ROOT, "  cluster: master + %d %s workers (%d Spot) in %s; bounds %d..%d%n",
                 s.cluster().workers(), s.workerType().name(), s.cluster().spotWorkers(), String.join(", ", s.cluster().zones()),
                 s.config().minWorkers(), s.config().maxWorkers()));

@@ -45,10 +45,10 @@ public final class SimulatedCluster {
         this.scenario = scenario;
         this.random = RandomGeneratorFactory.of(RANDOM_ALGORITHM).create(scenario.seed());
         List<String> zones = scenario.cluster().zones();
-        addNode(zones.getFirst(), true, CapacityType.ON_DEMAND, Duration.ZERO, Duration.ZERO);
+        addNode(null, zones.getFirst(), true, CapacityType.ON_DEMAND, Duration.ZERO, Duration.ZERO);
         for (int i = 0; i < scenario.cluster().workers(); i++) {
             CapacityType type = i < scenario.cluster().spotWorkers() ? CapacityType.SPOT : CapacityType.ON_DEMAND;
-            addNode(zones.get(i % zones.size()), false, type, Duration.ZERO, Duration.ZERO);
+            addNode(null, zones.get(i % zones.size()), false, type, Duration.ZERO, Duration.ZERO);
         }
         reconcile();
         // The run starts from a settled cluster: what is scheduled at t=0 has been running for a while.
@@ -91,6 +91,11 @@ public final class SimulatedCluster {
      * @throws InsufficientCapacityException when a capacity-error window of the scenario covers this offering now
      */
     public String launchWorker(String zone, CapacityType capacityType) {
+        return launchWorker(zone, capacityType, null);
+    }
+
+    /** The same, for an instance whose id the EC2 API already chose ({@code instanceId}; null: draw one). */
+    public String launchWorker(String zone, CapacityType capacityType, String instanceId) {
         String instanceType = scenario.workerType().name();
         for (Scenario.CapacityError window : scenario.capacityErrors()) {
             if (window.activeAt(now) && window.instanceType().equals(instanceType) && window.zone().equals(zone)
@@ -99,7 +104,7 @@ public final class SimulatedCluster {
             }
         }
         Duration registers = now.plus(draw(scenario.boot()));
-        SimNode node = addNode(zone, false, capacityType, registers, registers.plus(draw(scenario.join())));
+        SimNode node = addNode(instanceId, zone, false, capacityType, registers, registers.plus(draw(scenario.join())));
         return node.instanceId;
     }
 
@@ -248,8 +253,12 @@ public final class SimulatedCluster {
 
     // ---- internals ----------------------------------------------------------------------------
 
-    private SimNode addNode(String zone, boolean master, CapacityType type, Duration registersAt, Duration readyAt) {
-        String instanceId = String.format("i-0%016x", random.nextLong());
+    private SimNode addNode(String chosenId, String zone, boolean master, CapacityType type, Duration registersAt,
+            Duration readyAt) {
+        String instanceId = chosenId != null ? chosenId : String.format("i-0%016x", random.nextLong());
+        if (nodes.containsKey(instanceId)) {
+            throw new IllegalArgumentException("instance " + instanceId + " already exists");
+        }
         Scenario.WorkerType workerType = scenario.workerType();
         SimNode node = new SimNode(instanceId, zone, master, type, workerType.name(), workerType.cpuMillis(),
                 workerType.memoryBytes(), sequence++, now, registersAt, readyAt);

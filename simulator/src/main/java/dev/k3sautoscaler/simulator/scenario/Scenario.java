@@ -37,6 +37,21 @@ public record Scenario(
 
     public static final Duration DEFAULT_TICK = Duration.ofSeconds(60);
 
+    /** The same scenario with another seed (the command line's {@code --seed}). */
+    public Scenario withSeed(long newSeed) {
+        return new Scenario(name, description, duration, tick, newSeed, region, cluster, workerType, boot, join,
+                terminationGrace, podStartup, workloads, capacityErrors, spotInterruptions, outages, policy, config);
+    }
+
+    /** The same scenario cut to a shorter run (the CI's quick runs of every bundled scenario). */
+    public Scenario withDuration(Duration newDuration) {
+        if (newDuration.isZero() || newDuration.isNegative()) {
+            throw new IllegalArgumentException("duration must be positive: " + newDuration);
+        }
+        return new Scenario(name, description, newDuration, tick, seed, region, cluster, workerType, boot, join,
+                terminationGrace, podStartup, workloads, capacityErrors, spotInterruptions, outages, policy, config);
+    }
+
     public enum CapacityType {
         ON_DEMAND("on-demand"), SPOT("spot");
 

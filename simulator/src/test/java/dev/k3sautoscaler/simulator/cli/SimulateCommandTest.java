@@ -36,14 +36,25 @@ class SimulateCommandTest {
     }
 
     @Test
-    void withoutCheck_saysTheRunIsNotWired_andExitsNonZero() {
-        // GIVEN / WHEN
-        int exit = run("--scenario", "steady", "--policy", "seed-baseline");
+    void run_printsProgressAndTheSummary_andWritesHistoriesSummaryAndLogs(@TempDir Path dir) throws IOException {
+        // GIVEN flash-sale cut just past its spike (the sale starts at 1 h)
+        Path outDir = dir.resolve("out");
 
-        // THEN no summary pretends a run happened
-        assertEquals(SimulateCommand.EXIT_NOT_WIRED, exit);
-        assertTrue(err.toString().contains("Not run"), err.toString());
-        assertTrue(!out.toString().contains("Unschedulable pod-minutes"), out.toString());
+        // WHEN
+        int exit = run("--scenario", "flash-sale", "--duration", "75m", "--out", outDir.toString());
+
+        // THEN the run happened, and says so with numbers it computed
+        assertEquals(0, exit, err.toString());
+        String printed = out.toString();
+        assertTrue(printed.contains("Simulated 1h15m in"), printed);
+        assertTrue(printed.contains("actuation scale-up-"), printed);
+        assertTrue(printed.contains("Unschedulable pod-minutes"), printed);
+        assertTrue(Files.size(outDir.resolve(SimulateCommand.SUMMARY_JSON)) > 0);
+        assertTrue(Files.size(outDir.resolve(SimulateCommand.LAMBDA_LOGS)) > 0, "the functions' log lines go to a file");
+        try (var histories = Files.list(outDir.resolve("executions"))) {
+            assertTrue(histories.anyMatch(file -> file.getFileName().toString().startsWith("scale-up-")));
+        }
+        assertTrue(!printed.contains("\"level\""), "no JSON log line on the terminal");
     }
 
     @Test

@@ -171,12 +171,23 @@ public final class Ec2Fake implements AutoCloseable {
     /** An instance that exists outside the autoscaler's launches (the master, another team's box); running. */
     public String addInstance(String instanceType, String subnetId, String marketType, Map<String, String> tags) {
         synchronized (lock) {
+            return addInstance(nextId("i-"), instanceType, subnetId, marketType, tags);
+        }
+    }
+
+    /** The same, with the id chosen by the caller (the simulator's cluster names its starting instances). */
+    public String addInstance(String instanceId, String instanceType, String subnetId, String marketType,
+            Map<String, String> tags) {
+        synchronized (lock) {
+            if (instances.containsKey(instanceId)) {
+                throw new IllegalArgumentException("instance " + instanceId + " already exists");
+            }
             String az = subnets.get(subnetId);
             if (az == null) {
                 throw new IllegalArgumentException("unknown subnet " + subnetId + "; register it with subnet()");
             }
             Instant launched = clock.instant().minus(bootDelay);
-            FakeInstance.Entry entry = new FakeInstance.Entry(nextId("i-"), nextId("r-"), "ami-0fake", instanceType, az,
+            FakeInstance.Entry entry = new FakeInstance.Entry(instanceId, nextId("r-"), "ami-0fake", instanceType, az,
                     subnetId, marketType, launched, null, null, new LinkedHashMap<>(tags), new LinkedHashMap<>());
             instances.put(entry.instanceId, entry);
             return entry.instanceId;

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -84,6 +85,7 @@ public final class FakePrometheusApi implements AutoCloseable {
     private final List<String> unrecognised = new CopyOnWriteArrayList<>();
     private final List<String> answered = new CopyOnWriteArrayList<>();
     private volatile Supplier<Snapshot> cluster;
+    private volatile BooleanSupplier down = () -> false;
 
     private FakePrometheusApi(Map<String, String> queriesByName, Supplier<Snapshot> cluster) throws IOException {
         queriesByName.forEach((name, promql) -> nameByQuery.put(promql, name));
@@ -119,6 +121,11 @@ public final class FakePrometheusApi implements AutoCloseable {
         this.cluster = cluster;
     }
 
+    /** While {@code down} says so, every query answers 503 as a Prometheus behind a failing proxy would. */
+    public void outage(BooleanSupplier down) {
+        this.down = down;
+    }
+
     /** Queries that matched none of the named ones, in arrival order. */
     public List<String> unrecognised() {
         return List.copyOf(unrecognised);
@@ -137,12 +144,16 @@ public final class FakePrometheusApi implements AutoCloseable {
 
     private void serve(HttpExchange exchange) throws IOException {
         try (exchange) {
+            if (down.getAsBoolean()) {
+                respond(exchange, 503, error("unavailable", "service unavailable"));
+                return;
+            }
             Map<String, String> params = parameters(exchange.getRequestURI().getRawQuery());
             String promql = params.get("query");
             String name = promql == null ? null : nameByQuery.get(promql);
             if (name == null) {
                 unrecognised.add(String.valueOf(promql));
-                respond(exchange, 400, error("unrecognised query: " + promql));
+                respond(exchange, 400, error("bad_data", "unrecognised query: " + promql));
                 return;
             }
             double time = params.containsKey("time") ? Double.parseDouble(params.get("time"))
@@ -209,8 +220,8 @@ public final class FakePrometheusApi implements AutoCloseable {
                 ? Long.toString((long) value) : String.format(Locale.ROOT, "%s", value);
     }
 
-    private static ObjectNode error(String message) {
-        return JSON.objectNode().put("status", "error").put("errorType", "bad_data").put("error", message);
+    private static ObjectNode error(String type, String message) {
+        return JSON.objectNode().put("status", "error").put("errorType", type).put("error", message);
     }
 
     private static void respond(HttpExchange exchange, int status, ObjectNode body) throws IOException {

@@ -1,0 +1,186 @@
+package dev.k3sautoscaler.simulator.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.k3sautoscaler.clusterauth.ClusterCredentials;
+import dev.k3sautoscaler.core.config.AutoscalerConfig;
+import dev.k3sautoscaler.decide.DecideHandler;
+import dev.k3sautoscaler.fleet.FleetContext;
+import dev.k3sautoscaler.fleet.FleetSettings;
+import dev.k3sautoscaler.fleet.LaunchWorkersHandler;
+import dev.k3sautoscaler.fleet.TerminateWorkersHandler;
+import dev.k3sautoscaler.kube.CheckWorkersJoinedHandler;
+import dev.k3sautoscaler.kube.CordonNodeHandler;
+import dev.k3sautoscaler.kube.DeleteNodeHandler;
+import dev.k3sautoscaler.kube.DrainNodeHandler;
+import dev.k3sautoscaler.kube.KubeClientFactory;
+import dev.k3sautoscaler.kube.KubeSettings;
+import dev.k3sautoscaler.kube.KubeSteps;
+import dev.k3sautoscaler.kube.NodeOperations;
+import dev.k3sautoscaler.kube.SelectScaleDownTargetHandler;
+import dev.k3sautoscaler.kube.UncordonNodeHandler;
+import dev.k3sautoscaler.metrics.CollectMetricsHandler;
+import dev.k3sautoscaler.metrics.PrometheusClient;
+import dev.k3sautoscaler.metrics.PrometheusEndpoint;
+import dev.k3sautoscaler.runtime.AwsClients;
+import dev.k3sautoscaler.runtime.JsonStepHandler;
+import dev.k3sautoscaler.runtime.LocalLambdaContext;
+import dev.k3sautoscaler.runtime.StepJson;
+import dev.k3sautoscaler.state.AcquireLockHandler;
+import dev.k3sautoscaler.state.LoadStateHandler;
+import dev.k3sautoscaler.state.RecordOutcomeHandler;
+import dev.k3sautoscaler.state.ReleaseLockHandler;
+import dev.k3sautoscaler.state.RenewLockHandler;
+import dev.k3sautoscaler.state.StateSettings;
+import dev.k3sautoscaler.state.StateStore;
+import dev.k3sautoscaler.state.idempotency.IdempotencySettings;
+import dev.k3sautoscaler.state.idempotency.IdempotencyStore;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+
+/**
+ * Every Lambda of the autoscaler, built in-process exactly as for Lambda but pointed at local
+ * endpoints, and the ARNs the state machines name them by. An ASL placeholder {@code ${FooBarArn}}
+ * is the function {@code foo-bar} (the CDK stack follows the same naming), {@code ${…TopicArn}} an
+ * SNS topic, {@code ${ActuationStateMachineArn}} the actuation machine; any other placeholder must be
+ * given, so a new one fails at load instead of running with a hole.
+ */
+public final class AutoscalerFunctions implements AutoCloseable {
+    public static final String REGION = "us-east-1";
+    public static final String ACCOUNT = "123456789012";
+    public static final String FUNCTION_PREFIX = "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:";
+    public static final String ACTUATION_ARN = "arn:aws:states:" + REGION + ":" + ACCOUNT + ":stateMachine:k3s-autoscaler-actuation";
+    public static final String START_EXECUTION = "arn:aws:states:::states:startExecution";
+    public static final String SNS_PUBLISH = "arn:aws:states:::sns:publish";
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9]+)}");
+
+    /** Where the handlers' outside systems are. */
+    public record Endpoints(URI ec2, URI kubeApi, String kubeToken, URI prometheus, DynamoDbClient dynamo) {
+        @Override
+        public String toString() {
+            return "Endpoints[ec2=" + ec2 + ", kubeApi=" + kubeApi + ", prometheus=" + prometheus + "]";
+        }
+    }
+
+    private final Map<String, JsonStepHandler<?, ?>> handlers = new HashMap<>();
+    private final KubernetesClient kubeClient;
+
+    /**
+     * @param environment what the CDK stack would set on the functions (CLUSTER_ID, table names,
+     *                    WORKER_* of the fleet, the configuration table, SCALING_POLICY)
+     */
+    public AutoscalerFunctions(Map<String, String> environment, Clock clock, Endpoints endpoints) {
+        AutoscalerConfig config = AutoscalerConfig.fromEnvironment(environment);
+        String clusterId = environment.get(FleetSettings.CLUSTER_ID);
+        StateStore store = new StateStore(endpoints.dynamo(), StateSettings.fromEnvironment(environment), clock);
+        IdempotencyStore idempotency = new IdempotencyStore(endpoints.dynamo(),
+                IdempotencySettings.fromEnvironment(environment), clock);
+        Ec2Client ec2 = AwsClients.build(Ec2Client.builder(), Region.of(REGION),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDSIMULATOR", "simulated")), endpoints.ec2());
+        FleetContext fleet = FleetContext.of(FleetSettings.fromEnvironment(environment), ec2, clock);
+        KubeSettings kubeSettings = KubeSettings.fromEnvironment(environment);
+        kubeClient = KubeClientFactory.create(ClusterCredentials.of(endpoints.kubeApi(), null, endpoints::kubeToken));
+        KubeSteps kube = new KubeSteps(kubeSettings,
+                new NodeOperations(kubeClient, kubeSettings.evictionRules(), clock, kubeSettings.timeouts()));
+        PrometheusClient prometheus = PrometheusClient.unauthenticated(PrometheusEndpoint.direct(endpoints.prometheus()));
+
+        handlers.put("collect-metrics", new CollectMetricsHandler(clusterId, prometheus, config, clock));
+        handlers.put("load-state", new LoadStateHandler(store));
+        handlers.put("decide", new DecideHandler(environment, clock));
+        handlers.put("acquire-lock", new AcquireLockHandler(store));
+        handlers.put("renew-lock", new RenewLockHandler(store));
+        handlers.put("release-lock", new ReleaseLockHandler(store));
+        handlers.put("record-outcome", new RecordOutcomeHandler(store));
+        handlers.put("launch-workers", new LaunchWorkersHandler(fleet, idempotency));
+        handlers.put("terminate-workers", new TerminateWorkersHandler(fleet, idempotency));
+        handlers.put("check-workers-joined", new CheckWorkersJoinedHandler(kube));
+        handlers.put("select-scale-down-target", new SelectScaleDownTargetHandler(kube));
+        handlers.put("cordon-node", new CordonNodeHandler(kube));
+        handlers.put("drain-node", new DrainNodeHandler(kube));
+        handlers.put("uncordon-node", new UncordonNodeHandler(kube));
+        handlers.put("delete-node", new DeleteNodeHandler(kube));
+    }
+
+    /** The function an ARN names, if it is one of ours. */
+    public static Optional<String> functionOf(String resource) {
+        return resource.startsWith(FUNCTION_PREFIX) ? Optional.of(resource.substring(FUNCTION_PREFIX.length()))
+                : Optional.empty();
+    }
+
+    /** Runs one function as Lambda would: JSON in, JSON out, a thrown exception for an error. */
+    public JsonNode invoke(String function, JsonNode input) {
+        JsonStepHandler<?, ?> handler = handlers.get(function);
+        if (handler == null) {
+            throw new IllegalArgumentException("no function named " + function + " (known: " + new TreeSet<>(handlers.keySet()) + ")");
+        }
+        String output = handler.invoke(input.toString(), LocalLambdaContext.forFunction(function));
+        try {
+            return StepJson.MAPPER.readTree(output);
+        } catch (IOException e) {
+            throw new UncheckedIOException("function " + function + " answered with invalid JSON", e);
+        }
+    }
+
+    public boolean knows(String function) {
+        return handlers.containsKey(function);
+    }
+
+    /**
+     * The values for every placeholder of these definitions, by the naming rule above.
+     *
+     * @param fixed       values for placeholders that are not ARNs (e.g. RebalanceAction)
+     * @param definitions name → ASL text
+     */
+    public static Map<String, String> substitutions(Map<String, String> fixed, Map<String, String> definitions) {
+        Map<String, String> values = new LinkedHashMap<>();
+        definitions.forEach((definition, text) -> {
+            Matcher matcher = PLACEHOLDER.matcher(text);
+            while (matcher.find()) {
+                String name = matcher.group(1);
+                values.put(name, valueOf(name, fixed).orElseThrow(() -> new IllegalArgumentException(
+                        definition + " uses ${" + name + "}, which the simulator cannot fill")));
+            }
+        });
+        return values;
+    }
+
+    private static Optional<String> valueOf(String name, Map<String, String> fixed) {
+        if (fixed.containsKey(name)) {
+            return Optional.of(fixed.get(name));
+        }
+        if (name.equals("ActuationStateMachineArn")) {
+            return Optional.of(ACTUATION_ARN);
+        }
+        if (name.endsWith("TopicArn")) {
+            return Optional.of("arn:aws:sns:" + REGION + ":" + ACCOUNT + ":k3s-autoscaler-" + kebab(name.substring(0, name.length() - 8)));
+        }
+        if (name.endsWith("Arn")) {
+            return Optional.of(FUNCTION_PREFIX + kebab(name.substring(0, name.length() - 3)));
+        }
+        return Optional.empty();
+    }
+
+    /** CollectMetrics → collect-metrics. */
+    static String kebab(String pascal) {
+        return pascal.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Override
+    public void close() {
+        kubeClient.close();
+    }
+}

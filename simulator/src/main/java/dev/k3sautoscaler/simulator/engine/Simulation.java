@@ -1,0 +1,387 @@
+package dev.k3sautoscaler.simulator.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.k3sautoscaler.core.config.AutoscalerConfig;
+import dev.k3sautoscaler.decide.DecideHandler;
+import dev.k3sautoscaler.fleet.FleetSettings;
+import dev.k3sautoscaler.runtime.StepJson;
+import dev.k3sautoscaler.simulator.cluster.InstanceState;
+import dev.k3sautoscaler.simulator.cluster.SimulatedCluster;
+import dev.k3sautoscaler.simulator.report.RunTimeline;
+import dev.k3sautoscaler.simulator.scenario.Scenario;
+import dev.k3sautoscaler.simulator.scenario.Scenario.SpotInterruption;
+import dev.k3sautoscaler.simulator.virtual.QuietLogs;
+import dev.k3sautoscaler.simulator.virtual.VirtualEc2;
+import dev.k3sautoscaler.simulator.virtual.VirtualKubeApi;
+import dev.k3sautoscaler.simulator.virtual.VirtualPrometheus;
+import dev.k3sautoscaler.state.StateTableSchema;
+import dev.k3sautoscaler.state.StateTables;
+import dev.k3sautoscaler.testkit.dynamodb.LocalDynamoDb;
+import dev.k3sautoscaler.workflow.Execution;
+import dev.k3sautoscaler.workflow.LocalExecutor;
+import dev.k3sautoscaler.workflow.StateMachine;
+import dev.k3sautoscaler.workflow.TaskFailure;
+import dev.k3sautoscaler.workflow.TaskInvoker;
+import dev.k3sautoscaler.workflow.VirtualClock;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * One run of a scenario: the real state machines on the local executor and the real handlers,
+ * against the virtual AWS + K3s, on one virtual clock. A discrete-event loop: at each instant
+ * something is due — a Prometheus scrape (30 s), a summary sample (1 min), the EventBridge schedule
+ * (the scenario's tick), a Spot warning, or an execution whose Wait or retry ends — the cluster is
+ * brought to that instant, then what is due runs. Executions interleave as in Step Functions: a
+ * long actuation sits in its Wait while later ticks run and find the lock busy.
+ *
+ * <p>Deterministic for a scenario and seed: every random draw is the cluster's seeded generator,
+ * retry jitter is off, execution names and ids come from the virtual clock.
+ */
+public final class Simulation implements AutoCloseable {
+    /** A Monday, midnight UTC: the diurnal scenario's night is the run's start. */
+    public static final Instant START = Instant.parse("2026-01-05T00:00:00Z");
+    public static final Duration SAMPLE_INTERVAL = Duration.ofMinutes(1);
+    public static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(30);
+    static final String CLUSTER_ID = "sim";
+    /** The ServiceAccount token the handlers send; fictitious, and checked never to appear in execution data. */
+    public static final String KUBE_TOKEN = "sim-serviceaccount-token-0000";
+    /** A bound past any run. */
+    private static final Duration FOREVER = Duration.ofDays(365_000);
+    private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    /** The scaling policies Decide can run (its SCALING_POLICY variable). */
+    public enum Policy {
+        DEFAULT("default"), SEED_BASELINE("seed-baseline");
+
+        private final String label;
+
+        Policy(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        public static Policy of(String label) {
+            for (Policy policy : values()) {
+                if (policy.label.equals(label)) {
+                    return policy;
+                }
+            }
+            throw new IllegalArgumentException("expected default or seed-baseline, found '" + label + "'");
+        }
+    }
+
+    /** An execution of the run, with what the recorder needs beyond the executor's own record. */
+    public record RunExecution(RunTimeline.Machine machine, Execution execution, Duration startedAt, int lambdaInvocations,
+            boolean startedActuation) {
+    }
+
+    /** A message the actuation published to its SNS topic. */
+    public record Notification(Duration at, String execution, JsonNode parameters) {
+    }
+
+    private final Scenario scenario;
+    private final Policy policy;
+    private final VirtualClock clock = new VirtualClock(START);
+    private final SimulatedCluster cluster;
+    private final VirtualEc2 ec2;
+    private final VirtualKubeApi kube;
+    private final VirtualPrometheus prometheus;
+    private final AutoscalerFunctions functions;
+    private final StateMachine tick;
+    private final StateMachine actuation;
+    private final LocalExecutor executor;
+    private final TimelineRecorder recorder = new TimelineRecorder();
+    private final Map<String, RunExecution> executions = new LinkedHashMap<>();
+    private final Map<String, Integer> lambdaCalls = new HashMap<>();
+    private final Map<String, Boolean> startedActuation = new HashMap<>();
+    private final List<Execution> active = new ArrayList<>();
+    private final List<Notification> notifications = new ArrayList<>();
+    /** Actuations a tick asked for, started once the tick's task has returned. */
+    private final List<Map.Entry<String, JsonNode>> requestedStarts = new ArrayList<>();
+    private final Map<String, String> environment;
+    private Consumer<String> progress = line -> { };
+
+    public Simulation(Scenario scenario, Policy policy) {
+        this.scenario = scenario;
+        this.policy = policy;
+        this.cluster = new SimulatedCluster(scenario);
+        QuietLogs.quiet("com.almworks.sqlite4java");
+        DynamoDbClient dynamo = LocalDynamoDb.shared().client();
+        this.ec2 = new VirtualEc2(cluster, CLUSTER_ID, clock);
+        this.kube = new VirtualKubeApi(cluster, START, KUBE_TOKEN);
+        this.prometheus = new VirtualPrometheus(cluster, scenario.config());
+        this.environment = environment(scenario, policy, ec2);
+        StateTables.createIfMissing(dynamo, environment.get(StateTableSchema.Env.STATE_TABLE),
+                environment.get(StateTableSchema.Env.EVENT_LOG_TABLE), environment.get(StateTableSchema.Env.IDEMPOTENCY_TABLE));
+        this.functions = new AutoscalerFunctions(environment, clock,
+                new AutoscalerFunctions.Endpoints(ec2.endpoint(), kube.url(), KUBE_TOKEN, prometheus.baseUrl(), dynamo));
+        Map<String, String> definitions = new LinkedHashMap<>();
+        definitions.put("tick.asl.json", resource("asl/tick.asl.json"));
+        definitions.put("actuation.asl.json", resource("asl/actuation.asl.json"));
+        Map<String, String> substitutions = AutoscalerFunctions.substitutions(
+                Map.of("RebalanceAction", environment.get("REBALANCE_ACTION")), definitions);
+        this.tick = StateMachine.load("tick", definitions.get("tick.asl.json"), substitutions);
+        this.actuation = StateMachine.load("actuation", definitions.get("actuation.asl.json"), substitutions);
+        this.executor = new LocalExecutor(this::invoke, clock);
+    }
+
+    /** Where progress lines go (one per simulated hour and per scale event); silent by default. */
+    public Simulation onProgress(Consumer<String> progress) {
+        this.progress = Objects.requireNonNull(progress);
+        return this;
+    }
+
+    /** What the CDK stack would set on the functions, for this scenario's virtual cloud. */
+    private static Map<String, String> environment(Scenario scenario, Policy policy, VirtualEc2 ec2) {
+        AutoscalerConfig config = scenario.config();
+        Map<String, String> env = new LinkedHashMap<>(config.toEnvironment());
+        String tables = "sim-" + Long.toHexString(System.nanoTime());
+        env.put(FleetSettings.CLUSTER_ID, CLUSTER_ID);
+        env.put("AWS_REGION", AutoscalerFunctions.REGION);
+        env.put(StateTableSchema.Env.STATE_TABLE, tables + "-state");
+        env.put(StateTableSchema.Env.EVENT_LOG_TABLE, tables + "-events");
+        env.put(StateTableSchema.Env.IDEMPOTENCY_TABLE, tables + "-idempotency");
+        env.put(FleetSettings.WORKER_LAUNCH_TEMPLATE, VirtualEc2.LAUNCH_TEMPLATE_ID);
+        env.put(FleetSettings.WORKER_INSTANCE_TYPES, scenario.workerType().name());
+        env.put(FleetSettings.WORKER_SUBNET_IDS, ec2.subnetIds());
+        env.put(FleetSettings.CAPACITY_TYPE, scenario.cluster().launchCapacityType().label());
+        env.put(DecideHandler.POLICY_VARIABLE, policy.label());
+        return env;
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = Simulation.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the simulator's classpath (built from workflow/asl)");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---- the event loop ---------------------------------------------------------------------------
+
+    public SimulationResult run() {
+        Duration end = scenario.duration();
+        Duration nextScrape = Duration.ZERO;
+        Duration nextSample = Duration.ZERO;
+        Duration nextTick = Duration.ZERO;
+        List<SpotInterruption> spots = scenario.spotInterruptions().stream()
+                .sorted(Comparator.comparing(SpotInterruption::at)).toList();
+        int nextSpot = 0;
+        while (true) {
+            Duration now = min(nextScrape, nextSample, nextTick,
+                    nextSpot < spots.size() ? spots.get(nextSpot).at() : end, nextWakeUp(), end);
+            moveTo(now);
+            if (now.equals(nextScrape)) {
+                prometheus.scrape();
+                nextScrape = nextScrape.plus(SCRAPE_INTERVAL);
+            }
+            while (nextSpot < spots.size() && spots.get(nextSpot).at().equals(now)) {
+                spotWarning(spots.get(nextSpot++));
+            }
+            resumeWaiting(now);
+            if (now.equals(nextTick) && now.compareTo(end) < 0) {
+                startTick(now);
+                nextTick = nextTick.plus(scenario.tick());
+            }
+            startRequestedActuations();
+            if (now.equals(nextSample)) {
+                synchronized (cluster) {
+                    recorder.sample(cluster);
+                }
+                if (now.toMinutes() % 60 == 0 && now.toMinutes() > 0) {
+                    progress.accept(progressLine(now));
+                }
+                nextSample = nextSample.plus(SAMPLE_INTERVAL);
+            }
+            if (now.compareTo(end) >= 0) {
+                break;
+            }
+        }
+        return result(end);
+    }
+
+    private static Duration min(Duration... candidates) {
+        Duration min = candidates[0];
+        for (Duration candidate : candidates) {
+            if (candidate.compareTo(min) < 0) {
+                min = candidate;
+            }
+        }
+        return min;
+    }
+
+    private Duration nextWakeUp() {
+        return active.stream().map(Execution::waitingUntil).filter(Objects::nonNull)
+                .min(Comparator.naturalOrder()).map(at -> Duration.between(START, at)).orElse(FOREVER);
+    }
+
+    private void moveTo(Duration offset) {
+        clock.advanceTo(START.plus(offset));
+        synchronized (cluster) {
+            cluster.advanceTo(offset);
+        }
+    }
+
+    /** Executions whose Wait (or retry interval) ends now continue, oldest first. */
+    private void resumeWaiting(Duration now) {
+        Instant instant = START.plus(now);
+        for (Execution execution : List.copyOf(active)) {
+            if (execution.waitingUntil() != null && !execution.waitingUntil().isAfter(instant)) {
+                execution.advance();
+            }
+        }
+        active.removeIf(Execution::isDone);
+    }
+
+    private void startTick(Duration now) {
+        String name = "tick-" + NAME_TIME.format(START.plus(now));
+        track(RunTimeline.Machine.EXPRESS_TICK, executor.start(tick, name, StepJson.MAPPER.createObjectNode()), now);
+    }
+
+    /** EventBridge's EC2 Spot Instance Interruption Warning, through the rule's input transformer. */
+    private void spotWarning(SpotInterruption interruption) {
+        String instanceId;
+        synchronized (cluster) {
+            instanceId = "random-spot-worker".equals(interruption.target())
+                    ? cluster.randomSpotWorker().orElse(null) : interruption.target();
+            if (instanceId == null) {
+                progress.accept(at(cluster.now()) + " Spot interruption skipped: no running Spot worker");
+                return;
+            }
+            cluster.interruptSpot(instanceId);
+        }
+        Duration now = cluster.now();
+        recorder.spotWarning(now, instanceId);
+        progress.accept(at(now) + " Spot interruption warning for " + instanceId);
+        ObjectNode input = StepJson.MAPPER.createObjectNode().put("trigger", "spot-interruption").put("instanceId", instanceId);
+        String name = "spot-" + instanceId + "-" + NAME_TIME.format(START.plus(now));
+        track(RunTimeline.Machine.STANDARD_ACTUATION, executor.start(actuation, name, input), now);
+    }
+
+    private void track(RunTimeline.Machine machine, Execution execution, Duration startedAt) {
+        executions.put(execution.name(), new RunExecution(machine, execution, startedAt, 0, false));
+        if (!execution.isDone()) {
+            active.add(execution);
+        }
+    }
+
+    // ---- the task invoker: every Task of both machines -------------------------------------------
+
+    private JsonNode invoke(String resource, JsonNode input, TaskInvoker.TaskContext context) throws TaskFailure {
+        // A task runs at the clock's now: the world is there first, and sees what the task wrote after.
+        ec2.syncFromCluster();
+        kube.push();
+        try {
+            if (AutoscalerFunctions.START_EXECUTION.equals(resource)) {
+                startedActuation.put(context.executionName(), true);
+                return startActuation(input);
+            }
+            if (AutoscalerFunctions.SNS_PUBLISH.equals(resource)) {
+                notifications.add(new Notification(cluster.now(), context.executionName(), input));
+                return StepJson.MAPPER.createObjectNode().put("MessageId", "sim-" + notifications.size());
+            }
+            String function = AutoscalerFunctions.functionOf(resource)
+                    .orElseThrow(() -> new TaskFailure("Simulator.UnknownResource", resource + " is not a resource the simulator runs"));
+            lambdaCalls.merge(context.executionName(), 1, Integer::sum);
+            JsonNode output = functions.invoke(function, input);
+            recorder.stepCompleted(cluster.now(), function, input, output);
+            return output;
+        } finally {
+            ec2.syncToCluster();
+            kube.pull();
+        }
+    }
+
+    /** The tick's startExecution: names are unique per state machine, as in Step Functions. */
+    private JsonNode startActuation(JsonNode request) throws TaskFailure {
+        String name = request.path("Name").asText();
+        String executionArn = AutoscalerFunctions.ACTUATION_ARN.replace(":stateMachine:", ":execution:") + ":" + name;
+        if (executions.containsKey(name)) {
+            throw new TaskFailure("StepFunctions.ExecutionAlreadyExistsException", "Execution Already Exists: '" + executionArn + "'");
+        }
+        // Step Functions answers at once and runs the new execution on its own: reserve the name now,
+        // run its first steps after the caller's task has returned (never nested inside it).
+        executions.put(name, null);
+        requestedStarts.add(Map.entry(name, request.path("Input")));
+        progress.accept(at(cluster.now()) + " actuation " + name + " started: " + request.path("Input").path("expected").asText(""));
+        return StepJson.MAPPER.createObjectNode().put("ExecutionArn", executionArn).put("StartDate", clock.instant().toString());
+    }
+
+    private void startRequestedActuations() {
+        while (!requestedStarts.isEmpty()) {
+            Map.Entry<String, JsonNode> start = requestedStarts.removeFirst();
+            track(RunTimeline.Machine.STANDARD_ACTUATION, executor.start(actuation, start.getKey(), start.getValue()),
+                    cluster.now());
+        }
+    }
+
+    // ---- results --------------------------------------------------------------------------------
+
+    private SimulationResult result(Duration end) {
+        List<RunExecution> finished = new ArrayList<>();
+        List<RunTimeline.Execution> timelineExecutions = new ArrayList<>();
+        for (RunExecution run : executions.values()) {
+            if (run == null) {
+                continue; // requested in the run's last instant, never started
+            }
+            Execution execution = run.execution();
+            Instant stop = execution.isDone() && !execution.history().isEmpty()
+                    ? execution.history().getLast().timestamp() : START.plus(end);
+            RunExecution complete = new RunExecution(run.machine(), execution, run.startedAt(),
+                    lambdaCalls.getOrDefault(execution.name(), 0), startedActuation.getOrDefault(execution.name(), false));
+            finished.add(complete);
+            timelineExecutions.add(new RunTimeline.Execution(run.machine(), run.startedAt(),
+                    Duration.between(execution.startTime(), stop), (int) execution.stateTransitions(),
+                    complete.lambdaInvocations()));
+        }
+        List<InstanceState> instances;
+        synchronized (cluster) {
+            instances = cluster.instances();
+        }
+        return new SimulationResult(scenario, policy, recorder.timeline(end, timelineExecutions), finished,
+                List.copyOf(notifications), instances, ec2.instances(), prometheus.unrecognisedQueries(),
+                kube.evictionRequests(), Map.copyOf(environment));
+    }
+
+    private String progressLine(Duration now) {
+        synchronized (cluster) {
+            var observation = cluster.observe();
+            return String.format(java.util.Locale.ROOT, "%s %d workers Ready, %d pods unschedulable, %d executions so far",
+                    at(now), observation.readyWorkers(), observation.unschedulable().size(), executions.size());
+        }
+    }
+
+    static String at(Duration offset) {
+        return String.format(java.util.Locale.ROOT, "[%02d:%02d:%02d]", offset.toHours(), offset.toMinutesPart(), offset.toSecondsPart());
+    }
+
+    @Override
+    public void close() {
+        functions.close();
+        prometheus.close();
+        kube.close();
+        ec2.close();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.k3sautoscaler.simulator.engine;
+
+import dev.k3sautoscaler.simulator.cluster.InstanceState;
+import dev.k3sautoscaler.simulator.engine.Simulation.Notification;
+import dev.k3sautoscaler.simulator.engine.Simulation.Policy;
+import dev.k3sautoscaler.simulator.engine.Simulation.RunExecution;
+import dev.k3sautoscaler.simulator.oracle.CostOracle;
+import dev.k3sautoscaler.simulator.report.RunSummary;
+import dev.k3sautoscaler.simulator.report.RunTimeline;
+import dev.k3sautoscaler.simulator.scenario.Scenario;
+import dev.k3sautoscaler.testkit.ec2.FakeInstance;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one run produced: the timeline for the summary, every execution (with its history), the
+ * notifications, and the end state of the virtual cloud for the invariant checks.
+ *
+ * @param clusterInstances every instance the simulated cluster ever had, with when it stopped
+ * @param ec2Instances     the same instances as the EC2 API describes them at the end
+ * @param unrecognisedQueries PromQL the virtual Prometheus could not answer (must be empty)
+ * @param environment      the functions' environment (no secret is in it: the token is the kube client's)
+ */
+public record SimulationResult(
+        Scenario scenario,
+        Policy policy,
+        RunTimeline timeline,
+        List<RunExecution> executions,
+        List<Notification> notifications,
+        List<InstanceState> clusterInstances,
+        List<FakeInstance> ec2Instances,
+        List<String> unrecognisedQueries,
+        int evictionRequests,
+        Map<String, String> environment) {
+
+    /** The summary of this run against the scenario's oracle floor. */
+    public RunSummary summary() {
+        CostOracle.Curve floor = CostOracle.compute(scenario);
+        Scenario.WorkerType type = scenario.workerType();
+        RunSummary.Prices prices = new RunSummary.Prices(type.hourlyPriceUsd(),
+                type.spotHourlyPriceUsd() == null ? type.hourlyPriceUsd() : type.spotHourlyPriceUsd());
+        return RunSummary.of(timeline, prices, floor.nodeHours(), floor.costUsd(), scenario.config().spotDrainBudget());
+    }
+}

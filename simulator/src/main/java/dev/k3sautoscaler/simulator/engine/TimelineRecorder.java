@@ -1,0 +1,90 @@
+package dev.k3sautoscaler.simulator.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.k3sautoscaler.simulator.cluster.ClusterObservation;
+import dev.k3sautoscaler.simulator.cluster.InstanceState;
+import dev.k3sautoscaler.simulator.cluster.SimulatedCluster;
+import dev.k3sautoscaler.simulator.report.RunTimeline;
+import dev.k3sautoscaler.simulator.report.RunTimeline.Direction;
+import dev.k3sautoscaler.simulator.report.RunTimeline.Sample;
+import dev.k3sautoscaler.simulator.report.RunTimeline.ScaleEvent;
+import dev.k3sautoscaler.simulator.report.RunTimeline.SpotDrain;
+import dev.k3sautoscaler.simulator.scenario.Scenario.CapacityType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a run leaves for the summary: a sample of the cluster every minute, the scale events read
+ * from the fleet steps' results, and each Spot warning with the time its drain emptied the node.
+ */
+final class TimelineRecorder {
+    private final List<Sample> samples = new ArrayList<>();
+    private final List<ScaleEvent> scaleEvents = new ArrayList<>();
+    private final Map<String, Duration> spotWarnings = new LinkedHashMap<>();
+    private final Map<String, Duration> spotDrained = new LinkedHashMap<>();
+
+    void sample(SimulatedCluster cluster) {
+        ClusterObservation observation = cluster.observe();
+        Duration now = cluster.now();
+        int onDemand = 0;
+        int spot = 0;
+        for (InstanceState instance : cluster.instances()) {
+            if (!instance.master() && instance.runningAt(now)) {
+                if (instance.capacityType() == CapacityType.SPOT) {
+                    spot++;
+                } else {
+                    onDemand++;
+                }
+            }
+        }
+        long pendingCpu = observation.unschedulable().stream().mapToLong(ClusterObservation.UnschedulablePod::cpuMillis).sum();
+        long pendingMemory = observation.unschedulable().stream().mapToLong(ClusterObservation.UnschedulablePod::memoryBytes).sum();
+        samples.add(new Sample(now, (int) observation.readyWorkers(), onDemand, spot, observation.unschedulable().size(),
+                observation.requestedCpuMillisOnWorkers() + pendingCpu, observation.requestedMemoryBytesOnWorkers() + pendingMemory));
+    }
+
+    /** Reads a fleet step's result: launched or terminated instances are the autoscaler's scale events. */
+    void stepCompleted(Duration now, String function, JsonNode input, JsonNode output) {
+        switch (function) {
+            case "launch-workers" -> {
+                int launched = output.path("launched").size();
+                if (launched > 0) {
+                    scaleEvents.add(new ScaleEvent(now, Direction.UP, launched, input.path("reason").asText("")));
+                }
+            }
+            case "terminate-workers" -> {
+                int terminated = output.path("terminated").size();
+                if (terminated > 0) {
+                    scaleEvents.add(new ScaleEvent(now, Direction.DOWN, terminated, output.path("reason").asText("")));
+                }
+            }
+            case "drain-node" -> {
+                String instanceId = output.path("instanceId").asText(null);
+                if (instanceId != null && output.path("empty").asBoolean(false) && spotWarnings.containsKey(instanceId)) {
+                    spotDrained.putIfAbsent(instanceId, now);
+                }
+            }
+            default -> {
+                // other steps change nothing the summary counts
+            }
+        }
+    }
+
+    void spotWarning(Duration at, String instanceId) {
+        spotWarnings.putIfAbsent(instanceId, at);
+    }
+
+    RunTimeline timeline(Duration duration, List<RunTimeline.Execution> executions) {
+        List<SpotDrain> drains = spotWarnings.entrySet().stream()
+                .map(warning -> {
+                    Duration drainedAt = spotDrained.get(warning.getKey());
+                    return new SpotDrain(warning.getValue(), warning.getKey(),
+                            drainedAt == null ? null : drainedAt.minus(warning.getValue()));
+                })
+                .toList();
+        return new RunTimeline(duration, Simulation.SAMPLE_INTERVAL, samples, scaleEvents, drains, executions);
+    }
+}

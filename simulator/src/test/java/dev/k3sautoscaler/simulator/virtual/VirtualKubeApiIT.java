@@ -1,0 +1,175 @@
+package dev.k3sautoscaler.simulator.virtual;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.k3sautoscaler.simulator.cluster.NodeState;
+import dev.k3sautoscaler.simulator.cluster.PodPhase;
+import dev.k3sautoscaler.simulator.cluster.PodState;
+import dev.k3sautoscaler.simulator.cluster.SimulatedCluster;
+import dev.k3sautoscaler.simulator.fixtures.TestScenarios;
+import dev.k3sautoscaler.simulator.scenario.ScenarioLoader;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
+import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The virtual K3s API through a real fabric8 client, as the kube handlers use it. */
+class VirtualKubeApiIT {
+    private static final Instant START = Instant.parse("2026-01-05T00:00:00Z");
+    private static final String TOKEN = "test-token";
+    private VirtualKubeApi api;
+    private KubernetesClient client;
+
+    private SimulatedCluster start(SimulatedCluster cluster) {
+        api = new VirtualKubeApi(cluster, START, TOKEN);
+        Config config = new ConfigBuilder().withMasterUrl(api.url().toString()).withOauthToken(TOKEN)
+                .withRequestRetryBackoffLimit(0).build();
+        client = new KubernetesClientBuilder().withConfig(config).build();
+        return cluster;
+    }
+
+    @AfterEach
+    void close() {
+        if (client != null) {
+            client.close();
+        }
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    private static Eviction eviction(Pod pod) {
+        return new EvictionBuilder().withNewMetadata().withNamespace(pod.getMetadata().getNamespace())
+                .withName(pod.getMetadata().getName()).endMetadata()
+                .withDeleteOptions(new io.fabric8.kubernetes.api.model.DeleteOptionsBuilder()
+                        .withNewPreconditions().withUid(pod.getMetadata().getUid()).endPreconditions().build())
+                .build();
+    }
+
+    private Pod podOf(String workload) {
+        return client.pods().inNamespace("default").list().getItems().stream()
+                .filter(pod -> pod.getMetadata().getName().startsWith(workload)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void nodesAndPods_areServedAsTheClusterHasThem() {
+        // GIVEN two Ready workers and three bound pods
+        SimulatedCluster cluster = start(new SimulatedCluster(TestScenarios.of("workers: 2",
+                "  - {name: web, replicas: [{at: 0s, count: 3}], requests: {cpuMillis: 500, memoryMiB: 256}}")));
+
+        // WHEN / THEN the master and both workers, with providerID and Ready
+        assertEquals(3, client.nodes().list().getItems().size());
+        NodeState worker = cluster.nodes().stream().filter(node -> !node.master()).findFirst().orElseThrow();
+        var node = client.nodes().withName(worker.name()).get();
+        assertEquals(worker.providerId(), node.getSpec().getProviderID());
+        assertEquals("True", node.getStatus().getConditions().getFirst().getStatus());
+        assertEquals(3, client.pods().inNamespace("default").list().getItems().size());
+        assertTrue(client.pods().inNamespace("default").list().getItems().stream()
+                .allMatch(pod -> pod.getSpec().getNodeName() != null && "Running".equals(pod.getStatus().getPhase())));
+    }
+
+    @Test
+    void eviction_isAccepted_andThePodTerminatesInTheCluster() {
+        // GIVEN a pod without a disruption budget
+        SimulatedCluster cluster = start(new SimulatedCluster(TestScenarios.of("workers: 1",
+                "  - {name: web, replicas: [{at: 0s, count: 1}], requests: {cpuMillis: 500, memoryMiB: 256}}")));
+        Pod pod = podOf("web");
+
+        // WHEN the policy/v1 eviction is posted with the pod's uid
+        boolean accepted = client.pods().inNamespace("default").withName(pod.getMetadata().getName()).evict(eviction(pod));
+
+        // THEN
+        assertTrue(accepted);
+        PodState evicted = cluster.pods().stream().filter(p -> p.name().equals(pod.getMetadata().getName())).findFirst().orElseThrow();
+        assertEquals(PodPhase.TERMINATING, evicted.phase());
+        api.push();
+        assertNotNull(client.pods().inNamespace("default").withName(pod.getMetadata().getName()).get()
+                .getMetadata().getDeletionTimestamp(), "served as terminating during its grace period");
+        assertEquals(1, api.evictionRequests());
+    }
+
+    @Test
+    void eviction_thatWouldBreakAPodDisruptionBudget_answers429() {
+        // GIVEN two pods that must both stay available
+        start(new SimulatedCluster(TestScenarios.of("workers: 1",
+                "  - {name: web, replicas: [{at: 0s, count: 2}], requests: {cpuMillis: 200, memoryMiB: 128}, pdb: {minAvailable: 2}}")));
+        Pod pod = podOf("web");
+
+        // WHEN / THEN fabric8 reads 429 as "not evicted"
+        assertFalse(client.pods().inNamespace("default").withName(pod.getMetadata().getName()).evict(eviction(pod)));
+    }
+
+    @Test
+    void eviction_ofAnOlderIncarnation_answers409_andOfAMissingPod404() {
+        // GIVEN
+        start(new SimulatedCluster(TestScenarios.of("workers: 1",
+                "  - {name: web, replicas: [{at: 0s, count: 1}], requests: {cpuMillis: 200, memoryMiB: 128}}")));
+        Pod pod = podOf("web");
+        pod.getMetadata().setUid("some-older-pod");
+
+        // WHEN / THEN
+        KubernetesClientException conflict = assertThrows(KubernetesClientException.class,
+                () -> client.pods().inNamespace("default").withName(pod.getMetadata().getName()).evict(eviction(pod)));
+        assertEquals(409, conflict.getCode());
+        pod.getMetadata().setName("no-such-pod");
+        KubernetesClientException missing = assertThrows(KubernetesClientException.class,
+                () -> client.pods().inNamespace("default").withName("no-such-pod").evict(eviction(pod)));
+        assertEquals(404, missing.getCode());
+    }
+
+    @Test
+    void aKubeApiOutage_answers503_toTheAutoscalerOnly() {
+        // GIVEN the API down between 10 and 20 minutes
+        SimulatedCluster cluster = start(new SimulatedCluster(ScenarioLoader.parse("""
+                name: outage
+                duration: 1h
+                cluster: {workers: 1}
+                workerType: {name: t3.small, cpuMillis: 1900, memoryMiB: 1600, hourlyPriceUsd: 0.0208}
+                workload:
+                  - {name: web, replicas: [{at: 0s, count: 1}], requests: {cpuMillis: 200, memoryMiB: 128}}
+                outages:
+                  - {kind: kube-api, from: 10m, to: 20m}
+                """, "outage.yaml")));
+        cluster.advanceTo(Duration.ofMinutes(15));
+
+        // WHEN / THEN the autoscaler's client sees 503; the world keeps writing
+        KubernetesClientException down = assertThrows(KubernetesClientException.class, () -> client.nodes().list());
+        assertEquals(503, down.getCode());
+        api.push();
+        cluster.advanceTo(Duration.ofMinutes(20));
+        assertEquals(2, client.nodes().list().getItems().size());
+    }
+
+    @Test
+    void theAutoscalersCordonAndNodeDeletion_reachTheCluster() {
+        // GIVEN two workers
+        SimulatedCluster cluster = start(new SimulatedCluster(TestScenarios.of("workers: 2",
+                "  - {name: web, replicas: [{at: 0s, count: 1}], requests: {cpuMillis: 200, memoryMiB: 128}}")));
+        String[] workers = cluster.nodes().stream().filter(node -> !node.master()).map(NodeState::name).toArray(String[]::new);
+
+        // WHEN one is cordoned and the other deleted through the API
+        client.nodes().withName(workers[0]).edit(node -> {
+            node.getSpec().setUnschedulable(true);
+            return node;
+        });
+        client.nodes().withName(workers[1]).delete();
+        api.pull();
+
+        // THEN
+        assertTrue(cluster.nodes().stream().filter(node -> node.name().equals(workers[0])).findFirst().orElseThrow().cordoned());
+        assertNull(cluster.nodes().stream().filter(node -> node.name().equals(workers[1])).findFirst().orElse(null));
+    }
+}
