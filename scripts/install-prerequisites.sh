@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the outside programs the tests run for real: Debian's prometheus/promtool (PromQL is
-# evaluated by the real engine) and shellcheck (cluster-bootstrap scripts). Safe to run again:
+# evaluated by the real engine), shellcheck (cluster-bootstrap scripts) and chromium (the
+# simulator's HTML report is opened in headless Chromium). Safe to run again:
 # it installs only what is missing, and says exactly what to install when it cannot.
 set -euo pipefail
 
 missing_packages=()
 command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 || missing_packages+=(prometheus)
 command -v shellcheck >/dev/null 2>&1 || missing_packages+=(shellcheck)
+command -v chromium >/dev/null 2>&1 || missing_packages+=(chromium)
 
 if [ ${#missing_packages[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
@@ -23,7 +25,7 @@ if [ ${#missing_packages[@]} -gt 0 ]; then
     "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 \
       apt-get install -y -qq --no-install-recommends "${missing_packages[@]}" >/dev/null
   else
-    echo "Please install: ${missing_packages[*]} (e.g. brew install prometheus shellcheck)" >&2
+    echo "Please install: ${missing_packages[*]} (e.g. brew install prometheus shellcheck; brew install --cask chromium)" >&2
     exit 1
   fi
 fi

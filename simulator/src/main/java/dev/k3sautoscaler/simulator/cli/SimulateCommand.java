@@ -8,10 +8,16 @@ import dev.k3sautoscaler.simulator.scenario.Scenario.Workload;
 import dev.k3sautoscaler.simulator.scenario.ScenarioLoader;
 import dev.k3sautoscaler.runtime.StepJson;
 import dev.k3sautoscaler.simulator.engine.HistoryWriter;
+import dev.k3sautoscaler.simulator.engine.Invariants;
 import dev.k3sautoscaler.simulator.engine.Simulation;
 import dev.k3sautoscaler.simulator.engine.Simulation.Policy;
 import dev.k3sautoscaler.simulator.engine.SimulationResult;
+import dev.k3sautoscaler.simulator.report.ComparisonTable;
 import dev.k3sautoscaler.simulator.report.RunSummary;
+import dev.k3sautoscaler.simulator.report.chart.LabelledRun;
+import dev.k3sautoscaler.simulator.report.chart.RunChart;
+import dev.k3sautoscaler.simulator.report.html.HtmlReport;
+import dev.k3sautoscaler.simulator.report.html.ReportPage;
 import dev.k3sautoscaler.simulator.report.SummaryTable;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -42,8 +49,11 @@ public final class SimulateCommand implements Callable<Integer> {
     public static final int EXIT_INVALID_SCENARIO = 1;
     /** The run could not complete (an output directory that cannot be written, a broken virtual cloud). */
     public static final int EXIT_RUN_FAILED = 3;
+    /** The run completed but broke an invariant (listed on stdout): a bug in the autoscaler, loudly. */
+    public static final int EXIT_INVARIANT_BROKEN = 4;
     public static final String LAMBDA_LOGS = "lambda-logs.jsonl";
     public static final String SUMMARY_JSON = "summary.json";
+    public static final String CHART = "chart";
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -53,9 +63,10 @@ public final class SimulateCommand implements Callable<Integer> {
             completionCandidates = Bundled.class)
     String scenario;
 
-    @Option(names = "--policy", defaultValue = "default", paramLabel = "default|seed-baseline",
-            converter = PolicyConverter.class, description = "the scaling policy (default: ${DEFAULT-VALUE})")
-    Policy policy;
+    @Option(names = "--policy", defaultValue = "default", paramLabel = "default|seed-baseline|both",
+            converter = PolicyConverter.class,
+            description = "the scaling policy; both runs the two on the same scenario and seed (default: ${DEFAULT-VALUE})")
+    PolicyChoice policy;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/simulation",
             description = "where the execution histories, summary.json and the functions' logs go (default: ${DEFAULT-VALUE})")
@@ -79,14 +90,37 @@ public final class SimulateCommand implements Callable<Integer> {
         }
     }
 
-    static final class PolicyConverter implements CommandLine.ITypeConverter<Policy> {
+    /** What --policy asks for: one policy, or both side by side. */
+    enum PolicyChoice {
+        DEFAULT("default", List.of(Policy.DEFAULT)), SEED_BASELINE("seed-baseline", List.of(Policy.SEED_BASELINE)),
+        BOTH("both", List.of(Policy.DEFAULT, Policy.SEED_BASELINE));
+
+        private final String label;
+        private final List<Policy> policies;
+
+        PolicyChoice(String label, List<Policy> policies) {
+            this.label = label;
+            this.policies = policies;
+        }
+
+        List<Policy> policies() {
+            return policies;
+        }
+
+        String label() {
+            return label;
+        }
+    }
+
+    static final class PolicyConverter implements CommandLine.ITypeConverter<PolicyChoice> {
         @Override
-        public Policy convert(String value) {
-            try {
-                return Policy.of(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
+        public PolicyChoice convert(String value) {
+            for (PolicyChoice choice : PolicyChoice.values()) {
+                if (choice.label.equals(value)) {
+                    return choice;
+                }
             }
+            throw new CommandLine.TypeConversionException("expected default, seed-baseline or both, found '" + value + "'");
         }
     }
 
@@ -142,34 +176,88 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         out.flush();
         try {
-            SimulationResult result = simulate(loaded, out);
-            List<HistoryWriter.Written> histories = HistoryWriter.write(this.out, result.executions());
-            RunSummary summary = result.summary();
-            StepJson.MAPPER.writerWithDefaultPrettyPrinter().writeValue(this.out.resolve(SUMMARY_JSON).toFile(), summary);
-            out.println();
-            out.print(SummaryTable.render(loaded.name() + " — policy " + policy.label(), summary));
-            out.printf(Locale.ROOT, "%nExecution histories (%d): %s%n", histories.size(), this.out.resolve(HistoryWriter.DIRECTORY));
-            return 0;
+            List<PolicyRun> runs = new ArrayList<>();
+            for (Policy one : policy.policies()) {
+                Path dir = policy == PolicyChoice.BOTH ? this.out.resolve(one.label()) : this.out;
+                runs.add(runAndReport(loaded, one, dir, out));
+            }
+            ComparisonTable comparison = null;
+            if (runs.size() == 2) {
+                comparison = ComparisonTable.of(runs.get(0).policy().label(), runs.get(0).summary(),
+                        runs.get(1).policy().label(), runs.get(1).summary());
+                out.println();
+                out.print(comparison.render(loaded.name() + " (" + Durations.format(loaded.duration()) + ", seed "
+                        + loaded.seed() + ")"));
+            }
+            Path page = HtmlReport.write(this.out, page(loaded, runs, comparison));
+            out.printf(Locale.ROOT, "%nReport: %s (chart: %s)%n", page, this.out.resolve(CHART + ".png"));
+            boolean held = runs.stream().allMatch(run -> run.violations().isEmpty());
+            return held ? 0 : EXIT_INVARIANT_BROKEN;
         } catch (IOException | RuntimeException e) {
             err.println("The run failed: " + e);
             return EXIT_RUN_FAILED;
         }
     }
 
+    /** The HTML page: both runs on one chart, every kept execution history linked from where it was written. */
+    private ReportPage page(Scenario loaded, List<PolicyRun> runs, ComparisonTable comparison) {
+        RunChart chart = RunChart.render(loaded.name(),
+                runs.stream().map(run -> new LabelledRun(run.policy().label(), run.result().timeline())).toList(),
+                loaded.workerType().cpuMillis());
+        StringBuilder summaries = new StringBuilder();
+        List<ReportPage.ExecutionLink> links = new ArrayList<>();
+        for (PolicyRun run : runs) {
+            summaries.append(SummaryTable.render("policy " + run.policy().label(), run.summary()))
+                    .append(run.violations().isEmpty() ? "Invariants: all held." : "INVARIANTS BROKEN: " + run.violations())
+                    .append("\n\n");
+            String prefix = runs.size() > 1 ? run.policy().label() + "/" : "";
+            run.histories().forEach(history -> links.add(new ReportPage.ExecutionLink(
+                    (runs.size() > 1 ? run.policy().label() + ": " : "") + history.name(), prefix + history.relativePath(),
+                    history.status(), history.summary())));
+        }
+        return new ReportPage(loaded.name(), loaded.description(), summaries.toString().strip(), comparison,
+                List.of(new ReportPage.Chart("Requested capacity, workers and unschedulable pods over time", chart, CHART)),
+                links);
+    }
+
+    /** One policy's run, as reported: its summary and the invariants it broke (none, normally). */
+    record PolicyRun(Policy policy, SimulationResult result, RunSummary summary, List<Invariants.Violation> violations,
+            List<HistoryWriter.Written> histories) {
+    }
+
+    private PolicyRun runAndReport(Scenario loaded, Policy one, Path dir, PrintWriter out) throws IOException {
+        SimulationResult result = simulate(loaded, one, dir, out);
+        List<HistoryWriter.Written> histories = HistoryWriter.write(dir, result.executions());
+        RunSummary summary = result.summary();
+        StepJson.MAPPER.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(SUMMARY_JSON).toFile(), summary);
+        List<Invariants.Violation> violations = Invariants.check(result);
+        out.println();
+        out.print(SummaryTable.render(loaded.name() + " — policy " + one.label(), summary));
+        out.printf(Locale.ROOT, "%nExecution histories (%d): %s%n", histories.size(), dir.resolve(HistoryWriter.DIRECTORY));
+        if (violations.isEmpty()) {
+            out.printf(Locale.ROOT, "Invariants: all %d held.%n", Invariants.Name.values().length);
+        } else {
+            out.printf(Locale.ROOT, "INVARIANTS BROKEN (%d):%n", violations.size());
+            violations.forEach(violation -> out.println("  - " + violation));
+        }
+        out.flush();
+        return new PolicyRun(one, result, summary, violations, histories);
+    }
+
     /** Runs the scenario with the functions' stdout (JSON logs, EMF) going to a file instead of the terminal. */
-    private SimulationResult simulate(Scenario loaded, PrintWriter progress) throws IOException {
-        Files.createDirectories(out);
+    private SimulationResult simulate(Scenario loaded, Policy one, Path dir, PrintWriter progress) throws IOException {
+        Files.createDirectories(dir);
         PrintStream terminal = System.out;
         long started = System.nanoTime();
-        try (PrintStream logs = new PrintStream(Files.newOutputStream(out.resolve(LAMBDA_LOGS)), true, StandardCharsets.UTF_8)) {
+        try (PrintStream logs = new PrintStream(Files.newOutputStream(dir.resolve(LAMBDA_LOGS)), true, StandardCharsets.UTF_8)) {
             System.setOut(logs);
-            try (Simulation simulation = new Simulation(loaded, policy).onProgress(line -> {
+            try (Simulation simulation = new Simulation(loaded, one).onProgress(line -> {
                 progress.println(line);
                 progress.flush();
             })) {
                 SimulationResult result = simulation.run();
-                progress.printf(Locale.ROOT, "Simulated %s in %.1f s of wall time.%n", Durations.format(loaded.duration()),
-                        (System.nanoTime() - started) / 1e9);
+                progress.printf(Locale.ROOT, "Simulated %s with policy %s in %.1f s of wall time.%n",
+                        Durations.format(loaded.duration()), one.label(), (System.nanoTime() - started) / 1e9);
                 return result;
             }
         } finally {

@@ -37,6 +37,7 @@ public final class SimulatedCluster {
     private final RandomGenerator random;
     private final Map<String, SimNode> nodes = new LinkedHashMap<>();
     private final Map<String, SimPod> pods = new LinkedHashMap<>();
+    private final List<String> budgetViolations = new ArrayList<>();
     private long sequence;
     private Duration now = Duration.ZERO;
 
@@ -147,7 +148,8 @@ public final class SimulatedCluster {
 
     public List<InstanceState> instances() {
         return nodes.values().stream()
-                .map(node -> new InstanceState(node.instanceId, node.zone, node.master, node.capacityType, node.launchedAt, node.instanceGoneAt))
+                .map(node -> new InstanceState(node.instanceId, node.zone, node.master, node.capacityType, node.launchedAt,
+                        node.instanceGoneAt, node.readyAt))
                 .toList();
     }
 
@@ -201,9 +203,25 @@ public final class SimulatedCluster {
                 return EvictionResult.BLOCKED_BY_PDB;
             }
         }
+        boolean wasHealthy = healthy(pod);
         delete(pod);
+        if (owner.pdb() != null && wasHealthy) {
+            // Checked again after the fact, as an independent witness for the run's invariants: an
+            // accepted eviction must leave at least the budget's desired healthy pods.
+            int healthyAfter = (int) owned(owner).filter(this::healthy).count();
+            int desired = owner.pdb().minAvailable() != null ? owner.pdb().minAvailable()
+                    : Math.max(0, expectedPods(owner) - owner.pdb().maxUnavailable());
+            if (healthyAfter < desired) {
+                budgetViolations.add(now + " evicted " + pod.key() + ": " + healthyAfter + " healthy left, budget wants " + desired);
+            }
+        }
         reconcile();
         return EvictionResult.EVICTED;
+    }
+
+    /** Evictions that left a PodDisruptionBudget short (must stay empty). */
+    public List<String> budgetViolations() {
+        return List.copyOf(budgetViolations);
     }
 
     // ---- observation --------------------------------------------------------------------------

@@ -15,6 +15,8 @@ import dev.k3sautoscaler.simulator.virtual.QuietLogs;
 import dev.k3sautoscaler.simulator.virtual.VirtualEc2;
 import dev.k3sautoscaler.simulator.virtual.VirtualKubeApi;
 import dev.k3sautoscaler.simulator.virtual.VirtualPrometheus;
+import dev.k3sautoscaler.state.StateSettings;
+import dev.k3sautoscaler.state.StateStore;
 import dev.k3sautoscaler.state.StateTableSchema;
 import dev.k3sautoscaler.state.StateTables;
 import dev.k3sautoscaler.testkit.dynamodb.LocalDynamoDb;
@@ -62,6 +64,7 @@ public final class Simulation implements AutoCloseable {
     /** The ServiceAccount token the handlers send; fictitious, and checked never to appear in execution data. */
     public static final String KUBE_TOKEN = "sim-serviceaccount-token-0000";
     /** A bound past any run. */
+    private static final int EVENTS_KEPT = 10_000;
     private static final Duration FOREVER = Duration.ofDays(365_000);
     private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
@@ -109,6 +112,8 @@ public final class Simulation implements AutoCloseable {
     private final StateMachine tick;
     private final StateMachine actuation;
     private final LocalExecutor executor;
+    /** Reads the state item and event log for the result, as an operator's query would. */
+    private final StateStore store;
     private final TimelineRecorder recorder = new TimelineRecorder();
     private final Map<String, RunExecution> executions = new LinkedHashMap<>();
     private final Map<String, Integer> lambdaCalls = new HashMap<>();
@@ -132,6 +137,7 @@ public final class Simulation implements AutoCloseable {
         this.environment = environment(scenario, policy, ec2);
         StateTables.createIfMissing(dynamo, environment.get(StateTableSchema.Env.STATE_TABLE),
                 environment.get(StateTableSchema.Env.EVENT_LOG_TABLE), environment.get(StateTableSchema.Env.IDEMPOTENCY_TABLE));
+        this.store = new StateStore(dynamo, StateSettings.fromEnvironment(environment), clock);
         this.functions = new AutoscalerFunctions(environment, clock,
                 new AutoscalerFunctions.Endpoints(ec2.endpoint(), kube.url(), KUBE_TOKEN, prometheus.baseUrl(), dynamo));
         Map<String, String> definitions = new LinkedHashMap<>();
@@ -357,12 +363,15 @@ public final class Simulation implements AutoCloseable {
                     complete.lambdaInvocations()));
         }
         List<InstanceState> instances;
+        List<String> budgetViolations;
         synchronized (cluster) {
             instances = cluster.instances();
+            budgetViolations = cluster.budgetViolations();
         }
         return new SimulationResult(scenario, policy, recorder.timeline(end, timelineExecutions), finished,
                 List.copyOf(notifications), instances, ec2.instances(), prometheus.unrecognisedQueries(),
-                kube.evictionRequests(), Map.copyOf(environment));
+                kube.evictionRequests(), Map.copyOf(environment), store.load(), store.recentEvents(EVENTS_KEPT),
+                budgetViolations);
     }
 
     private String progressLine(Duration now) {

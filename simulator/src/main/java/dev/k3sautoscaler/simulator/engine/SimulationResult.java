@@ -8,6 +8,8 @@ import dev.k3sautoscaler.simulator.oracle.CostOracle;
 import dev.k3sautoscaler.simulator.report.RunSummary;
 import dev.k3sautoscaler.simulator.report.RunTimeline;
 import dev.k3sautoscaler.simulator.scenario.Scenario;
+import dev.k3sautoscaler.state.EventRecord;
+import dev.k3sautoscaler.state.StateSnapshot;
 import dev.k3sautoscaler.testkit.ec2.FakeInstance;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,9 @@ import java.util.Map;
  * @param ec2Instances     the same instances as the EC2 API describes them at the end
  * @param unrecognisedQueries PromQL the virtual Prometheus could not answer (must be empty)
  * @param environment      the functions' environment (no secret is in it: the token is the kube client's)
+ * @param finalState       the state item and lock at the end of the run
+ * @param events           the event log at the end, newest first
+ * @param budgetViolations evictions the cluster saw leave a PodDisruptionBudget short
  */
 public record SimulationResult(
         Scenario scenario,
@@ -31,7 +36,10 @@ public record SimulationResult(
         List<FakeInstance> ec2Instances,
         List<String> unrecognisedQueries,
         int evictionRequests,
-        Map<String, String> environment) {
+        Map<String, String> environment,
+        StateSnapshot finalState,
+        List<EventRecord> events,
+        List<String> budgetViolations) {
 
     /** The summary of this run against the scenario's oracle floor. */
     public RunSummary summary() {

@@ -46,7 +46,7 @@ class SimulateCommandTest {
         // THEN the run happened, and says so with numbers it computed
         assertEquals(0, exit, err.toString());
         String printed = out.toString();
-        assertTrue(printed.contains("Simulated 1h15m in"), printed);
+        assertTrue(printed.contains("Simulated 1h15m with policy default in"), printed);
         assertTrue(printed.contains("actuation scale-up-"), printed);
         assertTrue(printed.contains("Unschedulable pod-minutes"), printed);
         assertTrue(Files.size(outDir.resolve(SimulateCommand.SUMMARY_JSON)) > 0);
@@ -75,6 +75,6 @@ class SimulateCommandTest {
     @Test
     void unknownPolicy_isAUsageError() {
         assertEquals(2, run("--scenario", "steady", "--policy", "magic"));
-        assertTrue(err.toString().contains("expected default or seed-baseline"), err.toString());
+        assertTrue(err.toString().contains("expected default, seed-baseline or both"), err.toString());
     }
 }

@@ -1,0 +1,195 @@
+package dev.k3sautoscaler.simulator.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.k3sautoscaler.core.config.AutoscalerConfig;
+import dev.k3sautoscaler.runtime.StepJson;
+import dev.k3sautoscaler.simulator.cluster.InstanceState;
+import dev.k3sautoscaler.simulator.engine.Simulation.RunExecution;
+import dev.k3sautoscaler.simulator.report.RunTimeline;
+import dev.k3sautoscaler.simulator.report.RunTimeline.Sample;
+import dev.k3sautoscaler.testkit.ec2.FakeInstance;
+import dev.k3sautoscaler.fleet.FleetTags;
+import dev.k3sautoscaler.workflow.Execution;
+import dev.k3sautoscaler.workflow.HistoryEvent;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * What must hold after every run, whatever the scenario or the faults injected (issue 12): checked
+ * from the run's own records — the executions' histories, the EC2 API, the cluster, the state item —
+ * never from what the autoscaler believes.
+ */
+public final class Invariants {
+    /** A K3s join token ({@code K10<sha256>::server:<secret>}) must never reach state data. */
+    private static final Pattern JOIN_TOKEN = Pattern.compile("K10[0-9a-f]{64}::");
+
+    public enum Name {
+        NO_ORPHANED_INSTANCE, NO_LOCK_PAST_TTL, EVERY_ACTUATION_RELEASED_ITS_LOCK, MASTER_NEVER_TERMINATED,
+        WORKERS_WITHIN_BOUNDS, NO_PDB_VIOLATED, NO_SECRET_IN_EXECUTION_DATA
+    }
+
+    /** One broken invariant, with the evidence. */
+    public record Violation(Name invariant, String detail) {
+        @Override
+        public String toString() {
+            return invariant + ": " + detail;
+        }
+    }
+
+    private Invariants() {
+    }
+
+    public static List<Violation> check(SimulationResult result) {
+        List<Violation> violations = new ArrayList<>();
+        AutoscalerConfig config = result.scenario().config();
+        Duration end = result.timeline().duration();
+        orphans(result, config, end, violations);
+        locks(result, config, violations);
+        master(result, violations);
+        bounds(result, config, violations);
+        result.budgetViolations().forEach(v -> violations.add(new Violation(Name.NO_PDB_VIOLATED, v)));
+        secrets(result, violations);
+        return violations;
+    }
+
+    /** Launched, never joined, never terminated: an instance nobody is paying attention to. */
+    private static void orphans(SimulationResult result, AutoscalerConfig config, Duration end, List<Violation> out) {
+        // The last JOIN_TIMEOUT of the run (plus two ticks to notice) is still someone's join loop.
+        Duration stillJoining = end.minus(config.joinTimeout()).minus(result.scenario().tick().multipliedBy(2));
+        for (InstanceState instance : result.clusterInstances()) {
+            boolean launchedByUs = !instance.master() && instance.launchedAt().isPositive();
+            if (launchedByUs && instance.goneAt() == null && !instance.joinedBy(end)
+                    && instance.launchedAt().compareTo(stillJoining) < 0) {
+                out.add(new Violation(Name.NO_ORPHANED_INSTANCE, instance.instanceId() + " launched at "
+                        + Simulation.at(instance.launchedAt()) + " never joined and still runs"));
+            }
+        }
+        Set<String> runningInCluster = result.clusterInstances().stream()
+                .filter(instance -> instance.goneAt() == null).map(InstanceState::instanceId).collect(Collectors.toSet());
+        for (FakeInstance described : result.ec2Instances()) {
+            if (described.isAlive() && !runningInCluster.contains(described.instanceId())) {
+                out.add(new Violation(Name.NO_ORPHANED_INSTANCE, described.instanceId()
+                        + " runs in EC2 but not in the cluster"));
+            }
+        }
+    }
+
+    /**
+     * Every actuation that took the lock released it, and between taking, renewing and releasing it
+     * never went longer than LOCK_TTL_SEC (else the lease expired while it still acted). At the end,
+     * a held lock belongs to an execution still running.
+     */
+    private static void locks(SimulationResult result, AutoscalerConfig config, List<Violation> out) {
+        Set<String> running = result.executions().stream().filter(run -> !run.execution().isDone())
+                .map(run -> run.execution().name()).collect(Collectors.toSet());
+        for (RunExecution run : result.executions()) {
+            if (run.machine() != RunTimeline.Machine.STANDARD_ACTUATION) {
+                continue;
+            }
+            Execution execution = run.execution();
+            List<Instant> leaseTouches = new ArrayList<>();
+            boolean acquired = false;
+            boolean released = false;
+            for (HistoryEvent event : execution.history()) {
+                if (!"LambdaFunctionSucceeded".equals(event.type()) || event.resource() == null) {
+                    continue;
+                }
+                String function = AutoscalerFunctions.functionOf(event.resource()).orElse("");
+                JsonNode output = json(event.output());
+                switch (function) {
+                    case "acquire-lock" -> {
+                        if (output.path("acquired").asBoolean(false)) {
+                            acquired = true;
+                            leaseTouches.add(event.timestamp());
+                        }
+                    }
+                    case "renew-lock" -> leaseTouches.add(event.timestamp());
+                    case "release-lock" -> {
+                        released = true;
+                        leaseTouches.add(event.timestamp());
+                    }
+                    default -> {
+                        // not a lease operation
+                    }
+                }
+            }
+            if (acquired && execution.isDone() && !released) {
+                out.add(new Violation(Name.EVERY_ACTUATION_RELEASED_ITS_LOCK, execution.name() + " ended "
+                        + execution.status() + " holding the lock"));
+            }
+            for (int i = 1; i < leaseTouches.size(); i++) {
+                Duration gap = Duration.between(leaseTouches.get(i - 1), leaseTouches.get(i));
+                if (gap.compareTo(config.lockTtl()) > 0) {
+                    out.add(new Violation(Name.NO_LOCK_PAST_TTL, execution.name() + " went " + gap.toSeconds()
+                            + " s between lease operations (LOCK_TTL_SEC=" + config.lockTtl().toSeconds() + ")"));
+                }
+            }
+        }
+        var state = result.finalState();
+        if (state.locked() && !running.contains(state.lockOwner())) {
+            out.add(new Violation(Name.NO_LOCK_PAST_TTL, "the run ended with the lock held by " + state.lockOwner()
+                    + ", which is not running"));
+        }
+    }
+
+    private static void master(SimulationResult result, List<Violation> out) {
+        result.clusterInstances().stream().filter(InstanceState::master).filter(master -> master.goneAt() != null)
+                .forEach(master -> out.add(new Violation(Name.MASTER_NEVER_TERMINATED,
+                        master.instanceId() + " stopped at " + Simulation.at(master.goneAt()))));
+        result.ec2Instances().stream()
+                .filter(instance -> FleetTags.ROLE_MASTER.equals(instance.tag(FleetTags.ROLE)) && !instance.isAlive())
+                .forEach(master -> out.add(new Violation(Name.MASTER_NEVER_TERMINATED,
+                        master.instanceId() + " is " + master.state() + " in EC2")));
+    }
+
+    /**
+     * Never more than MAX_WORKERS billed workers; never fewer than MIN_WORKERS except while a Spot
+     * loss is being replaced (the warning, the reclaim, then up to a join timeout and two ticks).
+     */
+    private static void bounds(SimulationResult result, AutoscalerConfig config, List<Violation> out) {
+        Duration replacing = Duration.ofMinutes(2).plus(config.joinTimeout()).plus(result.scenario().tick().multipliedBy(2));
+        List<Duration> spotWarnings = result.timeline().spotDrains().stream().map(RunTimeline.SpotDrain::warnedAt).toList();
+        int startWorkers = result.timeline().samples().getFirst().totalWorkers();
+        for (Sample sample : result.timeline().samples()) {
+            if (sample.totalWorkers() > config.maxWorkers()) {
+                out.add(new Violation(Name.WORKERS_WITHIN_BOUNDS, sample.totalWorkers() + " workers at "
+                        + Simulation.at(sample.at()) + " > MAX_WORKERS=" + config.maxWorkers()));
+            }
+            boolean afterSpotLoss = spotWarnings.stream().anyMatch(warned -> !sample.at().isNegative()
+                    && sample.at().compareTo(warned) >= 0 && sample.at().compareTo(warned.plus(replacing)) <= 0);
+            boolean startedBelow = startWorkers < config.minWorkers() && sample.at().compareTo(replacing) <= 0;
+            if (sample.totalWorkers() < config.minWorkers() && !afterSpotLoss && !startedBelow) {
+                out.add(new Violation(Name.WORKERS_WITHIN_BOUNDS, sample.totalWorkers() + " workers at "
+                        + Simulation.at(sample.at()) + " < MIN_WORKERS=" + config.minWorkers()));
+            }
+        }
+    }
+
+    private static void secrets(SimulationResult result, List<Violation> out) {
+        for (RunExecution run : result.executions()) {
+            Execution execution = run.execution();
+            StringBuilder data = new StringBuilder().append(execution.input()).append(execution.output());
+            execution.history().forEach(event -> data.append(event.input()).append(event.output()).append(event.cause()));
+            if (data.indexOf(Simulation.KUBE_TOKEN) >= 0) {
+                out.add(new Violation(Name.NO_SECRET_IN_EXECUTION_DATA, execution.name() + " carries the ServiceAccount token"));
+            }
+            if (JOIN_TOKEN.matcher(data).find()) {
+                out.add(new Violation(Name.NO_SECRET_IN_EXECUTION_DATA, execution.name() + " carries a K3s join token"));
+            }
+        }
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return text == null ? StepJson.MAPPER.nullNode() : StepJson.MAPPER.readTree(text);
+        } catch (IOException e) {
+            return StepJson.MAPPER.nullNode();
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.k3sautoscaler.simulator.report;
+
+import dev.k3sautoscaler.simulator.report.RunSummary.Spike;
+import dev.k3sautoscaler.simulator.scenario.Durations;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.DoubleFunction;
+
+/**
+ * Two runs of the same scenario and seed side by side — ours (the default policy) and a baseline
+ * (seed-baseline) — with two ratio columns: ours ÷ baseline and ours ÷ the cost oracle's floor.
+ * A ratio is only printed where it means something: {@code —} where the oracle has no such figure
+ * or a run has nothing to compare ("no interruptions", a spike never resolved), {@code 0 vs 0}
+ * or {@code 12 vs 0} where the divisor is zero, never NaN or ∞.
+ */
+public record ComparisonTable(String oursLabel, String baselineLabel, List<Row> rows) {
+    static final String NONE = "—";
+    private static final int LABEL_WIDTH = 36;
+
+    public ComparisonTable {
+        Objects.requireNonNull(oursLabel, "oursLabel");
+        Objects.requireNonNull(baselineLabel, "baselineLabel");
+        rows = List.copyOf(rows);
+    }
+
+    /** One figure: its value for each run, as printed, and the two ratios. */
+    public record Row(String figure, String ours, String baseline, String oursVsBaseline, String oursVsOracle) {
+    }
+
+    /**
+     * @throws IllegalArgumentException when the two runs have different oracle floors: they did not play the same scenario and seed
+     */
+    public static ComparisonTable of(String oursLabel, RunSummary ours, String baselineLabel, RunSummary baseline) {
+        if (ours.oracleNodeHours() != baseline.oracleNodeHours() || ours.oracleCostUsd() != baseline.oracleCostUsd()) {
+            throw new IllegalArgumentException("the runs have different oracle floors (" + ours.oracleNodeHours() + " vs "
+                    + baseline.oracleNodeHours() + " node-hours): not the same scenario and seed");
+        }
+        List<Row> rows = new ArrayList<>();
+        rows.add(count("Spikes (unschedulable pods > 0)", ours.spikes().size(), baseline.spikes().size()));
+        rows.add(worstWait(ours, baseline));
+        rows.add(measured("Unschedulable pod-minutes", ours.unschedulablePodMinutes(), baseline.unschedulablePodMinutes(),
+                null, value -> number("%.0f", value)));
+        rows.add(measured("Worker node-hours", ours.nodeHours(), baseline.nodeHours(), ours.oracleNodeHours(),
+                value -> number("%.2f", value)));
+        rows.add(measured("Worker cost", ours.costUsd(), baseline.costUsd(), ours.oracleCostUsd(),
+                value -> "$" + number("%.4f", value)));
+        rows.add(costRatio(ours, baseline));
+        rows.add(count("Scale-up events", ours.scaleUpEvents(), baseline.scaleUpEvents()));
+        rows.add(count("Nodes added", ours.nodesAdded(), baseline.nodesAdded()));
+        rows.add(count("Scale-down events", ours.scaleDownEvents(), baseline.scaleDownEvents()));
+        rows.add(count("Nodes removed", ours.nodesRemoved(), baseline.nodesRemoved()));
+        rows.add(count("Flaps (down, then up within 10 min)", ours.flaps(), baseline.flaps()));
+        rows.add(spotDrains(ours, baseline));
+        rows.add(count("Express executions", ours.expressExecutions(), baseline.expressExecutions()));
+        rows.add(count("Standard executions", ours.standardExecutions(), baseline.standardExecutions()));
+        rows.add(count("State transitions", ours.stateTransitions(), baseline.stateTransitions()));
+        rows.add(measured("Control plane $/month (projected)", ours.controlPlane().totalUsd(), baseline.controlPlane().totalUsd(),
+                null, value -> "$" + number("%.2f", value)));
+        return new ComparisonTable(oursLabel, baselineLabel, rows);
+    }
+
+    /** The plain-text table: a column per run, then the ratios. */
+    public String render(String title) {
+        List<String[]> lines = new ArrayList<>();
+        lines.add(new String[] {"", oursLabel, baselineLabel, oursLabel + " / " + baselineLabel, oursLabel + " / oracle"});
+        for (Row row : rows) {
+            lines.add(new String[] {row.figure(), row.ours(), row.baseline(), row.oursVsBaseline(), row.oursVsOracle()});
+        }
+        int[] widths = new int[5];
+        widths[0] = LABEL_WIDTH;
+        for (String[] line : lines) {
+            for (int column = 1; column < line.length; column++) {
+                widths[column] = Math.max(widths[column], line[column].length());
+            }
+        }
+        StringBuilder table = new StringBuilder();
+        for (String[] line : lines) {
+            StringBuilder text = new StringBuilder(pad(line[0], widths[0], false));
+            for (int column = 1; column < line.length; column++) {
+                text.append("  ").append(pad(line[column], widths[column], true));
+            }
+            table.append(text.toString().stripTrailing()).append('\n');
+        }
+        int width = table.indexOf("\n");
+        return title + '\n' + "-".repeat(Math.max(title.length(), width)) + '\n' + table;
+    }
+
+    /** ours ÷ other as {@code 0.50}; {@code 0 vs 0} / {@code 12 vs 0} when the divisor is zero. */
+    static String ratio(double ours, double other, DoubleFunction<String> format) {
+        if (other == 0) {
+            return format.apply(ours) + " vs " + format.apply(other);
+        }
+        return number("%.2f", ours / other);
+    }
+
+    private static Row count(String figure, int ours, int baseline) {
+        DoubleFunction<String> format = value -> number("%.0f", value);
+        return new Row(figure, Integer.toString(ours), Integer.toString(baseline), ratio(ours, baseline, format), NONE);
+    }
+
+    /** @param oracle the floor's value, or null when the oracle has no such figure */
+    private static Row measured(String figure, double ours, double baseline, Double oracle, DoubleFunction<String> format) {
+        return new Row(figure, format.apply(ours), format.apply(baseline), ratio(ours, baseline, format),
+                oracle == null ? NONE : ratio(ours, oracle, format));
+    }
+
+    /** The longest a spike waited to be scheduled; a spike the run never resolved leaves nothing to divide. */
+    private static Row worstWait(RunSummary ours, RunSummary baseline) {
+        Duration oursWorst = worstWait(ours.spikes());
+        Duration baselineWorst = worstWait(baseline.spikes());
+        String ratio = oursWorst == null || baselineWorst == null ? NONE
+                : ratio(oursWorst.toSeconds(), baselineWorst.toSeconds(), seconds -> Durations.format(Duration.ofSeconds((long) seconds)));
+        return new Row("Longest wait until all scheduled", waitText(ours.spikes(), oursWorst), waitText(baseline.spikes(), baselineWorst),
+                ratio, NONE);
+    }
+
+    /** Null when a spike was never resolved; zero when there was no spike. */
+    private static Duration worstWait(List<Spike> spikes) {
+        Duration worst = Duration.ZERO;
+        for (Spike spike : spikes) {
+            if (spike.resolvedAfter() == null) {
+                return null;
+            }
+            worst = spike.resolvedAfter().compareTo(worst) > 0 ? spike.resolvedAfter() : worst;
+        }
+        return worst;
+    }
+
+    private static String waitText(List<Spike> spikes, Duration worst) {
+        if (spikes.isEmpty()) {
+            return "no spike";
+        }
+        return worst == null ? "NOT RESOLVED" : Durations.format(worst);
+    }
+
+    private static Row costRatio(RunSummary ours, RunSummary baseline) {
+        double oursRatio = ours.costRatio();
+        double baselineRatio = baseline.costRatio();
+        boolean defined = !Double.isNaN(oursRatio) && !Double.isNaN(baselineRatio);
+        return new Row("Cost / oracle",
+                Double.isNaN(oursRatio) ? "n/a" : number("%.2f", oursRatio),
+                Double.isNaN(baselineRatio) ? "n/a" : number("%.2f", baselineRatio),
+                defined ? ratio(oursRatio, baselineRatio, value -> number("%.2f", value)) : NONE,
+                NONE);
+    }
+
+    /** Compared as shares of interruptions drained in time, since the two runs may have lost different numbers of workers. */
+    private static Row spotDrains(RunSummary ours, RunSummary baseline) {
+        String ratio = ours.spotDrains() == 0 || baseline.spotDrains() == 0 ? NONE
+                : ratio((double) ours.spotDrainsWithinBudget() / ours.spotDrains(),
+                        (double) baseline.spotDrainsWithinBudget() / baseline.spotDrains(), value -> number("%.0f%%", value * 100));
+        return new Row("Spot drains within budget", drainsText(ours), drainsText(baseline), ratio, NONE);
+    }
+
+    private static String drainsText(RunSummary summary) {
+        return summary.spotDrains() == 0 ? "no interruptions" : summary.spotDrainsWithinBudget() + "/" + summary.spotDrains();
+    }
+
+    private static String pad(String text, int width, boolean right) {
+        String spaces = " ".repeat(Math.max(0, width - text.length()));
+        return right ? spaces + text : text + spaces;
+    }
+
+    private static String number(String format, double value) {
+        return String.format(Locale.ROOT, format, value);
+    }
+}
