@@ -183,14 +183,17 @@ public final class K3sAutoscaler extends Construct {
         for (Step step : Step.values()) {
             lambda(step);
         }
+        notifications = createNotifications();
         actuation = stateMachine("Actuation", "actuation", StateMachineType.STANDARD, actuationTimeout(props.scaling()),
-                Map.of("RebalanceAction", rebalanceAction(props.scaling())));
+                Map.of("RebalanceAction", rebalanceAction(props.scaling()),
+                        "NotificationTopicArn", notifications.getTopicArn()));
+        // The workflow publishes its notices itself (sns:publish integration): only this machine, only this topic.
+        notifications.grantPublish(actuation);
         tick = stateMachine("Tick", "tick", StateMachineType.EXPRESS, TICK_TIMEOUT,
                 Map.of("ActuationStateMachineArn", actuation.getStateMachineArn()));
         actuation.grantStartExecution(tick);
 
         triggers();
-        notifications = createNotifications();
         alarmsAndDashboard();
         outputs();
         Suppressions.apply(this);
@@ -440,11 +443,11 @@ public final class K3sAutoscaler extends Construct {
         String events = eventLogTable.getTableArn();
         String idempotency = idempotencyTable.getTableArn();
         return switch (step) {
-            case DECIDE -> List.of();
+            case DECIDE, VALIDATE_INPUT -> List.of();
             case LOAD_STATE -> List.of(ownItems(List.of("dynamodb:GetItem"), state));
             case ACQUIRE_LOCK, RENEW_LOCK, RELEASE_LOCK ->
                     List.of(ownItems(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), state));
-            case RECORD_OUTCOME -> List.of(
+            case RECORD_OUTCOME, BREAK_LOCK -> List.of(
                     // One TransactWriteItems: UpdateItem on the state item, PutItem of the event.
                     ownItems(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), state),
                     ownItems(List.of("dynamodb:PutItem"), events));
@@ -729,7 +732,7 @@ public final class K3sAutoscaler extends Construct {
         output("MasterInstanceId", masterInstance.getInstanceId(), "Master instance (Session Manager / console log)");
         output("TickStateMachineArn", tick.getStateMachineArn(), "Express tick (every " + props.tickRate().toMinutes() + " min)");
         output("ActuationStateMachineArn", actuation.getStateMachineArn(), "Standard actuation: open executions here");
-        output("NotificationTopicArn", notifications.getTopicArn(), "SNS topic of the alarms");
+        output("NotificationTopicArn", notifications.getTopicArn(), "SNS topic: alarms and the workflow's scaling notices (docs/notifications.md)");
         output("StateTableName", stateTable.getTableName(), "Scaling state and lock");
         output("EventLogTableName", eventLogTable.getTableName(), "One item per scaling event");
         output("WorkerLaunchTemplateId", workerTemplate.getLaunchTemplateId(), "Worker launch template");

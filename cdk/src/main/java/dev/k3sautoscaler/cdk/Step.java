@@ -8,6 +8,7 @@ import java.time.Duration;
  * ARN into the ASL, and what it talks to (which decides its environment and its role).
  */
 public enum Step {
+    VALIDATE_INPUT("validate-input", "decide", "ValidateInputHandler", Talks.NOTHING, Timeouts.DEFAULT),
     COLLECT_METRICS("collect-metrics", "metrics", "CollectMetricsHandler", Talks.CLUSTER, Timeouts.DEFAULT),
     LOAD_STATE("load-state", "state", "LoadStateHandler", Talks.STATE, Timeouts.DEFAULT),
     DECIDE("decide", "decide", "DecideHandler", Talks.NOTHING, Timeouts.DEFAULT),
@@ -15,6 +16,7 @@ public enum Step {
     RENEW_LOCK("renew-lock", "state", "RenewLockHandler", Talks.STATE, Timeouts.DEFAULT),
     RELEASE_LOCK("release-lock", "state", "ReleaseLockHandler", Talks.STATE, Timeouts.DEFAULT),
     RECORD_OUTCOME("record-outcome", "state", "RecordOutcomeHandler", Talks.STATE, Timeouts.DEFAULT),
+    BREAK_LOCK("break-lock", "state", "BreakLockHandler", Talks.STATE, Timeouts.DEFAULT),
     LAUNCH_WORKERS("launch-workers", "fleet", "LaunchWorkersHandler", Talks.EC2, Timeouts.FLEET),
     TERMINATE_WORKERS("terminate-workers", "fleet", "TerminateWorkersHandler", Talks.EC2, Timeouts.FLEET),
     CHECK_WORKERS_JOINED("check-workers-joined", "kube", "CheckWorkersJoinedHandler", Talks.CLUSTER, Timeouts.DEFAULT),

@@ -152,6 +152,8 @@ class K3sAutoscalerStackTest {
     void eachStep_isGrantedExactlyItsCalls() {
         Map<Step, Set<String>> expected = Map.of(
                 Step.DECIDE, Set.of(),
+                Step.VALIDATE_INPUT, Set.of(),
+                Step.BREAK_LOCK, Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"),
                 Step.LOAD_STATE, Set.of("dynamodb:GetItem"),
                 Step.ACQUIRE_LOCK, Set.of("dynamodb:GetItem", "dynamodb:UpdateItem"),
                 Step.RECORD_OUTCOME, Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"),
@@ -264,6 +266,27 @@ class K3sAutoscalerStackTest {
         JsonNode invoke = statements.stream().filter(s -> s.get("Action").toString().contains("lambda:InvokeFunction"))
                 .findFirst().orElseThrow();
         assertEquals(3, invoke.get("Resource").size(), "CollectMetrics, LoadState, Decide");
+    }
+
+    @Test
+    void actuation_publishesItsNotices_onlyToTheClustersTopic_andTheTickCannot() {
+        // GIVEN the two state machines' roles
+        JsonNode actuation = stateMachine("actuation");
+        String actuationRole = actuation.at("/RoleArn/Fn::GetAtt/0").asText();
+        String tickRole = stateMachine("tick").at("/RoleArn/Fn::GetAtt/0").asText();
+
+        // THEN the actuation gets the topic's ARN and may publish there, and nowhere else
+        assertTrue(actuation.at("/DefinitionSubstitutions/NotificationTopicArn/Ref").asText().contains("Notifications"));
+        List<JsonNode> publish = statementsOfRoleId(actuationRole).stream()
+                .filter(s -> s.get("Action").toString().contains("sns:Publish")).toList();
+        assertEquals(1, publish.size(), publish.toString());
+        assertEquals("sns:Publish", publish.getFirst().get("Action").asText());
+        assertTrue(publish.getFirst().at("/Resource/Ref").asText().contains("Notifications"), publish.toString());
+        assertTrue(statementsOfRoleId(tickRole).stream().noneMatch(s -> s.get("Action").toString().contains("sns:")));
+        // AND the Lambdas hold no SNS permission at all: Step Functions publishes
+        for (Step step : Step.values()) {
+            assertTrue(statementsOf(step).stream().noneMatch(s -> s.get("Action").toString().contains("sns:")), step.name());
+        }
     }
 
     @Test

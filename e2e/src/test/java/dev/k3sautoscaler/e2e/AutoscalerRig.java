@@ -7,6 +7,7 @@ import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.core.scaledown.NodeLabels;
 import dev.k3sautoscaler.core.scaledown.ProviderId;
 import dev.k3sautoscaler.decide.DecideHandler;
+import dev.k3sautoscaler.decide.ValidateInputHandler;
 import dev.k3sautoscaler.fleet.FleetContext;
 import dev.k3sautoscaler.fleet.FleetSettings;
 import dev.k3sautoscaler.fleet.LaunchWorkersHandler;
@@ -30,6 +31,7 @@ import dev.k3sautoscaler.runtime.JsonStepHandler;
 import dev.k3sautoscaler.runtime.LocalLambdaContext;
 import dev.k3sautoscaler.runtime.StepJson;
 import dev.k3sautoscaler.state.AcquireLockHandler;
+import dev.k3sautoscaler.state.BreakLockHandler;
 import dev.k3sautoscaler.state.EventRecord;
 import dev.k3sautoscaler.state.LoadStateHandler;
 import dev.k3sautoscaler.state.RecordOutcomeHandler;
@@ -106,6 +108,9 @@ final class AutoscalerRig implements AutoCloseable {
     static final String ACCOUNT_PREFIX = "arn:aws:lambda:eu-west-1:123456789012:function:";
     static final String ACTUATION_ARN = "arn:aws:states:eu-west-1:123456789012:stateMachine:k3s-autoscaler-actuation";
     static final String START_EXECUTION = "arn:aws:states:::states:startExecution";
+    /** The optimized SNS integration: Step Functions publishes, the Lambdas hold no SNS client. */
+    static final String SNS_PUBLISH = "arn:aws:states:::sns:publish";
+    static final String TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:k3s-autoscaler-e2e";
     /** Where the definitions live: the module's tests run from e2e/. */
     static final Path ASL = Path.of("..", "workflow", "asl");
 
@@ -126,6 +131,10 @@ final class AutoscalerRig implements AutoCloseable {
     /** Extra unschedulable pods the fake Prometheus reports (the pods themselves are not in the API). */
     volatile List<FakePrometheusApi.PendingPod> unschedulable = List.of();
     volatile boolean idle;
+    /** Every sns:publish the workflows made, as their resolved Parameters, in order. */
+    final List<JsonNode> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** When set, every publish fails with this SNS error (the topic deleted, a missing permission). */
+    volatile String publishFailsWith;
     /** Lets a test wrap one state's invocation (a crash after the real work, a retry). */
     TaskInterceptor interceptor = (task, call) -> call.call();
     private final Map<String, JsonStepHandler<?, ?>> handlers = new HashMap<>();
@@ -202,6 +211,8 @@ final class AutoscalerRig implements AutoCloseable {
                 new NodeOperations(autoscalerClient, kubeSettings.evictionRules(), clock, kubeSettings.timeouts()));
         PrometheusClient prometheusClient = PrometheusClient.unauthenticated(PrometheusEndpoint.direct(prometheus.baseUrl()));
 
+        handlers.put("validate-input", new ValidateInputHandler(environment));
+        handlers.put("break-lock", new BreakLockHandler(store));
         handlers.put("collect-metrics", new CollectMetricsHandler(CLUSTER, prometheusClient, config, clock));
         handlers.put("load-state", new LoadStateHandler(store));
         handlers.put("decide", new DecideHandler(environment, clock));
@@ -232,10 +243,12 @@ final class AutoscalerRig implements AutoCloseable {
                 Map.entry("SelectScaleDownTargetArn", "select-scale-down-target"),
                 Map.entry("CordonNodeArn", "cordon-node"), Map.entry("DrainNodeArn", "drain-node"),
                 Map.entry("UncordonNodeArn", "uncordon-node"), Map.entry("DeleteNodeArn", "delete-node"),
+                Map.entry("ValidateInputArn", "validate-input"), Map.entry("BreakLockArn", "break-lock"),
                 Map.entry("PollArn", "drain-node"))
                 .forEach((name, function) -> substitutions.put(name, ACCOUNT_PREFIX + function));
         substitutions.put("ActuationStateMachineArn", ACTUATION_ARN);
         substitutions.put("RebalanceAction", "drain");
+        substitutions.put("NotificationTopicArn", TOPIC_ARN);
         return substitutions;
     }
 
@@ -246,6 +259,9 @@ final class AutoscalerRig implements AutoCloseable {
         return interceptor.around(context, () -> {
             if (START_EXECUTION.equals(resource)) {
                 return startActuation(input);
+            }
+            if (SNS_PUBLISH.equals(resource)) {
+                return publish(input);
             }
             if (!resource.startsWith(ACCOUNT_PREFIX)) {
                 throw new TaskFailure("E2e.UnknownResource", resource);
@@ -278,6 +294,26 @@ final class AutoscalerRig implements AutoCloseable {
         response.put("ExecutionArn", ACTUATION_ARN.replace(":stateMachine:", ":execution:") + ":" + name);
         response.put("StartDate", clock.instant().toString());
         return response;
+    }
+
+    /** sns:publish answers as SNS does: a MessageId; the message is kept for the test to read. */
+    private JsonNode publish(JsonNode request) throws TaskFailure {
+        if (publishFailsWith != null) {
+            throw new TaskFailure(publishFailsWith, "SNS answered " + publishFailsWith + " (the rig's injected failure)");
+        }
+        published.add(request);
+        ObjectNode response = StepJson.MAPPER.createObjectNode();
+        response.put("MessageId", "e2e-message-" + published.size());
+        return response;
+    }
+
+    /** The e-mail text of every published notice, in order. */
+    List<String> publishedTexts() {
+        return published.stream().map(AutoscalerRig::emailText).toList();
+    }
+
+    static String emailText(JsonNode request) {
+        return read(request.path("Message").asText()).path("email").asText();
     }
 
     int invocations(String function) {

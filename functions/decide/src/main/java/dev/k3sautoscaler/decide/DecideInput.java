@@ -1,5 +1,6 @@
 package dev.k3sautoscaler.decide;
 
+import dev.k3sautoscaler.core.control.ControlRequest;
 import dev.k3sautoscaler.core.model.ClusterMetrics;
 import dev.k3sautoscaler.core.model.ScalingState;
 import dev.k3sautoscaler.runtime.InputCheck;
@@ -12,8 +13,16 @@ import java.util.List;
  * @param execution the Step Functions execution name
  * @param metrics   CollectMetrics' output ({@code $.metrics}); its extra {@code reason} is ignored
  * @param state     the scaling state: LoadState's in the tick, AcquireLock's (under the lock) in the actuation
+ * @param request   optional: the actuation's validated input; a force-scale-up/-down is decided by
+ *                  {@link dev.k3sautoscaler.core.control.ManualDecisions}, everything else by the policy
  */
-public record DecideInput(String execution, ClusterMetrics metrics, ScalingState state) implements Validatable {
+public record DecideInput(String execution, ClusterMetrics metrics, ScalingState state, ControlRequest request)
+        implements Validatable {
+
+    public DecideInput(String execution, ClusterMetrics metrics, ScalingState state) {
+        this(execution, metrics, state, null);
+    }
+
     @Override
     public List<String> validationProblems() {
         return InputCheck.start()

@@ -1,6 +1,7 @@
 package dev.k3sautoscaler.decide;
 
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
+import dev.k3sautoscaler.core.control.ManualDecisions;
 import dev.k3sautoscaler.core.model.Decision;
 import dev.k3sautoscaler.core.policy.ScalingPolicy;
 import java.time.Clock;
@@ -27,7 +28,9 @@ public final class Decider {
 
     public DecideOutput decide(DecideInput input) {
         Instant now = clock.instant();
-        Decision decision = policy.decide(input.metrics(), input.state(), config, now);
+        Decision decision = ManualDecisions.handles(input.request())
+                ? ManualDecisions.decide(input.request(), input.metrics(), input.state(), config, now)
+                : policy.decide(input.metrics(), input.state(), config, now);
         String verb = decision.action().name().toLowerCase(Locale.ROOT).replace('_', '-');
         return new DecideOutput(decision, verb + "-" + MINUTE.format(now), policyName);
     }

@@ -1,12 +1,13 @@
 package dev.k3sautoscaler.state;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import dev.k3sautoscaler.core.control.ControlRequest;
 import dev.k3sautoscaler.core.model.PendingLaunch;
 import dev.k3sautoscaler.core.state.Outcome;
-import dev.k3sautoscaler.core.state.OutcomeAction;
 import dev.k3sautoscaler.runtime.InputCheck;
 import dev.k3sautoscaler.runtime.StepMetrics;
 import dev.k3sautoscaler.runtime.Validatable;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,10 +16,12 @@ import java.util.List;
  * state (cooldowns, failure backoff, launches in flight, unavailable offerings; rules in
  * {@link dev.k3sautoscaler.core.state.OutcomeRules}) and appends it to the event log, in one
  * transaction, only while the lease is current. A retried call with the same outcome is not applied twice.
- * The Spot drain path, which never waits for the lock, records {@code SPOT_DRAIN} without a lease.
+ * The Spot drain path and an operator's pause/resume, which never wait for the lock, record
+ * {@code SPOT_DRAIN}, {@code PAUSE} and {@code RESUME} without a lease.
  *
- * <p>Input: {@code {"execution": "...", "lease": {...} (omit only for SPOT_DRAIN), "outcome": {...}}}.
- * Output: {@link RecordResult}.
+ * <p>Input: {@code {"execution": "...", "lease": {...} (omit only for those), "outcome": {...},
+ * "request": {...}, "decision": {...}, "startedAt": "..."}}. Output: {@link RecordResult} with the
+ * rendered {@code notification} the workflow publishes (docs/notifications.md).
  *
  * <p>Metrics (docs/metrics-reference.md): ScaleUpEvents, ScaleDownEvents, ScalingFailures, NodeJoinLatency,
  * JoinTimeouts, DrainsAborted, SpotDrains, once per applied outcome.
@@ -33,9 +36,13 @@ public final class RecordOutcomeHandler extends StateStepHandler<RecordOutcomeHa
     /**
      * @param trigger   optional: why the action was decided (the Decide step's trigger), the Trigger
      *                  dimension of ScaleUpEvents / ScaleDownEvents
-     * @param startedAt optional: when the actuation started; a scale-down's DrainDuration is measured from it
+     * @param startedAt optional: when the actuation started; a scale-down's DrainDuration and a notice's
+     *                  duration are measured from it
+     * @param request   optional: the validated execution input (ValidateInput's {@code request}), for the notice
+     * @param decision  optional: the decision ({@code $.decision}), for the notice's worker counts
      */
-    public record Input(String execution, Lease lease, Outcome outcome, String trigger, java.time.Instant startedAt)
+    public record Input(String execution, Lease lease, Outcome outcome, String trigger, java.time.Instant startedAt,
+                        ControlRequest request, DecisionSummary decision)
             implements Validatable {
         @Override
         public List<String> validationProblems() {
@@ -46,7 +53,7 @@ public final class RecordOutcomeHandler extends StateStepHandler<RecordOutcomeHa
             if (outcome != null) {
                 problems.addAll(outcome.problems());
             }
-            boolean lockless = outcome != null && outcome.action() == OutcomeAction.SPOT_DRAIN && lease == null;
+            boolean lockless = outcome != null && outcome.action() != null && outcome.action().lockless() && lease == null;
             if (!lockless) {
                 problems.addAll(Lease.problems("lease", lease));
             }
@@ -69,9 +76,11 @@ public final class RecordOutcomeHandler extends StateStepHandler<RecordOutcomeHa
         List<PendingLaunch> pendingBefore = OutcomeMetrics.needsPendingLaunches(input.outcome())
                 ? store.load().state().pendingLaunches() : List.of();
         RecordResult result = store.record(input.execution(), input.lease(), input.outcome());
+        Instant now = store.clock().instant();
         if (result.applied()) {
-            metrics.emit(input.outcome(), pendingBefore, input.trigger(), input.startedAt(), store.clock().instant());
+            metrics.emit(input.outcome(), pendingBefore, input.trigger(), input.startedAt(), now);
         }
-        return result;
+        return result.withNotification(Notices.render(store.clusterId(), input.execution(), input.outcome(),
+                input.request(), input.decision(), input.startedAt(), now));
     }
 }

@@ -207,14 +207,16 @@ public final class StateStore {
     /**
      * Applies {@code outcome} to the state and appends it to the event log, atomically. With a
      * lease, the write happens only while that lease is current; without one (Spot drains, which
-     * never wait for the lock) only SPOT_DRAIN is accepted and the write is ordered by the state
-     * version. A retried call with the same outcome is recognized and not applied twice.
+     * never wait for the lock) only the {@link OutcomeAction#lockless()} actions are accepted and the write is ordered by the state
+     * version (also PAUSE, RESUME: an operator's pause must work while an actuation holds the
+     * lock). A retried call with the same outcome is recognized and not applied twice.
      *
      * @throws LockLost when the lease is no longer current
      */
     public RecordResult record(String execution, Lease lease, Outcome outcome) {
-        if (lease == null && outcome.action() != OutcomeAction.SPOT_DRAIN) {
-            throw new IllegalArgumentException(outcome.action() + " is recorded under a lease; only SPOT_DRAIN may omit it");
+        if (lease == null && !outcome.action().lockless()) {
+            throw new IllegalArgumentException(outcome.action() + " is recorded under a lease; only SPOT_DRAIN, PAUSE "
+                    + "and RESUME may omit it");
         }
         String outcomeId = PayloadHash.of(new OutcomeIdentity(execution, lease == null ? null : lease.fencingToken(), outcome));
         for (int attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
@@ -325,6 +327,77 @@ public final class StateStore {
             }
         }
         return true;
+    }
+
+    /**
+     * Removes the lease whatever its owner (an operator's break-lock) and writes who broke it, why,
+     * and the previous holder and token to the event log, in one transaction. The fencing token is
+     * kept, so the previous holder's next renew or record fails with LockLost and writes nothing.
+     * Breaking a free lock is recorded too: the audit trail shows every request.
+     */
+    public RecordResult breakLock(String execution, String requestedBy, String why) {
+        for (int attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+            Map<String, AttributeValue> item = readItem();
+            long nowSeconds = nowSeconds();
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            String holder = string(item.get(State.LOCK_OWNER));
+            long until = number(item.get(State.LOCK_UNTIL), 0);
+            long token = number(item.get(State.FENCING_TOKEN), 0);
+            String previous = holder == null
+                    ? "nothing to break: the lock was free (token " + token + ")"
+                    : (until > nowSeconds ? "lease of " : "expired lease of ") + holder + " (token " + token + ", until "
+                            + Instant.ofEpochSecond(until) + ") removed";
+            String reason = previous + "; by " + requestedBy + ": " + why;
+            Outcome outcome = Outcome.of(OutcomeAction.LOCK_BROKEN, OutcomeResult.SUCCEEDED, 0, reason);
+            String outcomeId = PayloadHash.of(new OutcomeIdentity(execution, token, outcome));
+            String eventKey = EVENT_TIME.format(now) + "#" + execution + "#" + outcomeId.substring(0, EVENT_KEY_HASH_CHARS);
+            Map<String, String> names = new HashMap<>(Map.of("#version", State.STATE_VERSION, "#outcome", State.LAST_OUTCOME_ID,
+                    "#by", State.UPDATED_BY, "#at", State.UPDATED_AT, "#until", State.LOCK_UNTIL, "#owner", State.LOCK_OWNER,
+                    "#token", State.FENCING_TOKEN));
+            long version = number(item.get(State.STATE_VERSION), 0);
+            Map<String, AttributeValue> values = new HashMap<>(Map.of(":next", number(version + 1),
+                    ":outcome", AttributeValue.fromS(outcomeId), ":by", AttributeValue.fromS(execution),
+                    ":at", AttributeValue.fromS(now.toString()), ":until", number(Math.min(until == 0 ? nowSeconds : until, nowSeconds))));
+            String condition = version == 0 ? "attribute_not_exists(#version)" : "#version = :version";
+            if (version != 0) {
+                values.put(":version", number(version));
+            }
+            // Nobody acquired or released in between: the recorded previous holder is the one removed.
+            if (token == 0) {
+                condition += " AND attribute_not_exists(#token)";
+            } else {
+                condition += " AND #token = :token";
+                values.put(":token", number(token));
+            }
+            if (holder == null) {
+                condition += " AND attribute_not_exists(#owner)";
+            } else {
+                condition += " AND #owner = :holder";
+                values.put(":holder", AttributeValue.fromS(holder));
+            }
+            Update update = Update.builder()
+                    .tableName(settings.stateTable())
+                    .key(stateKey())
+                    .updateExpression("SET #version = :next, #outcome = :outcome, #by = :by, #at = :at, #until = :until REMOVE #owner")
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .build();
+            try {
+                DynamoErrors.call("break lock", () -> dynamo.transactWriteItems(r -> r.transactItems(
+                        TransactWriteItem.builder().update(update).build(),
+                        TransactWriteItem.builder().put(eventPut(eventKey, now, execution, null, outcome)).build())));
+                LOG.warn("lock broken by {}: {}", requestedBy, reason);
+                return new RecordResult(true, eventKey, StateItemCodec.read(item), "recorded LOCK_BROKEN: " + reason);
+            } catch (TransactionCanceledException e) {
+                if (!onlyConditionOrConflict(e)) {
+                    throw DynamoErrors.translate("break lock", e);
+                }
+                LOG.info("lock changed during break-lock (attempt {}): {}", attempt, e.cancellationReasons());
+            }
+        }
+        throw new StateStoreUnavailable("break lock: the state item changed during each of "
+                + MAX_WRITE_ATTEMPTS + " attempts; retry", null);
     }
 
     /** The state and who holds the lock, without taking it. */

@@ -15,5 +15,15 @@ public enum OutcomeAction {
     /** An operator paused scaling; the reason is kept and shown until RESUME. */
     PAUSE,
     /** An operator resumed scaling; the failure backoff starts over. */
-    RESUME
+    RESUME,
+    /** An operator removed a stuck lease (break-lock); the reason names who broke it and the previous holder. */
+    LOCK_BROKEN;
+
+    /**
+     * Recorded without the scaling lock, ordered by the state version: they must work while an
+     * actuation holds it. LOCK_BROKEN is written only by the store's break-lock, never recorded.
+     */
+    public boolean lockless() {
+        return this == SPOT_DRAIN || this == PAUSE || this == RESUME;
+    }
 }

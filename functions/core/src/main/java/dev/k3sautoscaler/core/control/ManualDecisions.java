@@ -1,0 +1,64 @@
+package dev.k3sautoscaler.core.control;
+
+import dev.k3sautoscaler.core.config.AutoscalerConfig;
+import dev.k3sautoscaler.core.model.ClusterMetrics;
+import dev.k3sautoscaler.core.model.Decision;
+import dev.k3sautoscaler.core.model.ScaleTrigger;
+import dev.k3sautoscaler.core.model.ScalingAction;
+import dev.k3sautoscaler.core.model.ScalingState;
+import dev.k3sautoscaler.core.policy.WorkerCount;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The decision for an operator's force-scale-up / force-scale-down, made under the lock like any
+ * other. A forced request skips the thresholds, cooldowns, backoff and a pause (the operator is the
+ * policy now), never the bounds: like Cluster Autoscaler and Karpenter, nothing exceeds MAX_WORKERS,
+ * and nothing goes below MIN_WORKERS (the next tick would only launch a replacement).
+ */
+public final class ManualDecisions {
+    private ManualDecisions() {
+    }
+
+    public static Decision decide(ControlRequest request, ClusterMetrics metrics, ScalingState state,
+                                  AutoscalerConfig config, Instant now) {
+        if (!metrics.available()) {
+            return noop(request.summary() + " not done: metrics unavailable (" + metrics.unavailableReason()
+                    + "), so the worker count is unknown", 0, false);
+        }
+        WorkerCount workers = WorkerCount.of(metrics, state, now, config.joinTimeout());
+        if (request.is(Trigger.FORCE_SCALE_UP)) {
+            int room = config.maxWorkers() - workers.total();
+            if (room <= 0) {
+                return noop(request.summary() + " not done: already at MAX_WORKERS=" + config.maxWorkers()
+                        + " (" + workers.total() + " workers)", workers.total(), true);
+            }
+            int count = Math.min(request.count(), room);
+            String capped = count < request.count() ? " (asked +" + request.count() + ", capped by MAX_WORKERS="
+                    + config.maxWorkers() + ")" : "";
+            return new Decision(ScalingAction.SCALE_UP, count, ScaleTrigger.MANUAL,
+                    "scale-up +" + count + ": " + request.summary() + "; " + workers.total() + " → "
+                            + (workers.total() + count) + " workers" + capped,
+                    workers.total(), workers.total() + count, List.of(), List.of(), count < request.count());
+        }
+        if (request.is(Trigger.FORCE_SCALE_DOWN)) {
+            if (workers.capacity() - 1 < config.minWorkers()) {
+                return noop(request.summary() + " not done: " + workers.capacity() + " ready workers, removing one"
+                        + " would go below MIN_WORKERS=" + config.minWorkers(), workers.total(), false);
+            }
+            return new Decision(ScalingAction.SCALE_DOWN, 1, ScaleTrigger.MANUAL,
+                    "scale-down -1: " + request.summary() + "; " + workers.total() + " → " + (workers.total() - 1)
+                            + " workers", workers.total(), workers.total() - 1, List.of(), List.of(), false);
+        }
+        throw new IllegalArgumentException(request.trigger() + " is not decided by ManualDecisions");
+    }
+
+    /** True for the triggers {@link #decide} handles; everything else goes to the scaling policy. */
+    public static boolean handles(ControlRequest request) {
+        return request != null && (request.is(Trigger.FORCE_SCALE_UP) || request.is(Trigger.FORCE_SCALE_DOWN));
+    }
+
+    private static Decision noop(String reason, int workers, boolean atMax) {
+        return new Decision(ScalingAction.NOOP, 0, ScaleTrigger.MANUAL, reason, workers, workers, List.of(), List.of(), atMax);
+    }
+}

@@ -1,0 +1,192 @@
+package dev.k3sautoscaler.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * docs/workflow.md shows each state machine as a diagram and a table of its states, generated from
+ * the ASL so the page cannot drift from the definitions. This test renders both and requires the
+ * page to hold exactly that between the machine's markers. After changing a definition, regenerate:
+ * {@code ./autoscaler mvn -B -ntp -pl workflow -am verify -Dtest=WorkflowDocsTest
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dworkflow.docs.write=true}.
+ */
+class WorkflowDocsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path PAGE = Path.of("..", "docs", "workflow.md");
+    /** The transient-error retry every Lambda Task carries; the page's tables abbreviate it to R. */
+    private static final Set<String> STANDARD_RETRY = Set.of("Lambda.ServiceException", "Lambda.AWSLambdaException",
+            "Lambda.SdkClientException", "Lambda.TooManyRequestsException", "Lambda.Unknown",
+            "dev.k3sautoscaler.errors.StateStoreUnavailable", "dev.k3sautoscaler.errors.KubernetesApiUnavailable",
+            "dev.k3sautoscaler.errors.Ec2Unavailable", "dev.k3sautoscaler.errors.IdempotencyInProgress", "States.Timeout");
+    private static final Pattern SUBSTITUTION = Pattern.compile("\\$\\{([A-Za-z]+)Arn}");
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"tick", "actuation"})
+    void page_showsEachMachine_asGeneratedFromItsDefinition(String machine) throws IOException {
+        // GIVEN the definition and the page
+        JsonNode definition = JSON.readTree(Path.of("asl", machine + ".asl.json").toFile());
+        String page = Files.readString(PAGE, StandardCharsets.UTF_8);
+        String begin = "<!-- generated from workflow/asl/" + machine + ".asl.json by WorkflowDocsTest; do not edit -->\n";
+        String end = "<!-- end of generated " + machine + " -->";
+        int from = page.indexOf(begin);
+        int to = page.indexOf(end);
+        assertTrue(from >= 0 && to > from, "docs/workflow.md needs the markers " + begin.strip() + " … " + end);
+
+        // WHEN the diagram and the table are rendered
+        String generated = render(definition);
+
+        // THEN the page holds exactly them (or is rewritten on request)
+        String current = page.substring(from + begin.length(), to);
+        if (Boolean.getBoolean("workflow.docs.write") && !current.equals(generated)) {
+            Files.writeString(PAGE, page.substring(0, from + begin.length()) + generated + page.substring(to), StandardCharsets.UTF_8);
+            return;
+        }
+        assertEquals(generated, current, "docs/workflow.md is out of date for " + machine + ".asl.json; regenerate it"
+                + " with -Dworkflow.docs.write=true (see this test's javadoc)");
+    }
+
+    static String render(JsonNode definition) {
+        JsonNode states = definition.get("States");
+        Map<String, String> ids = new HashMap<>();
+        List<String> names = new ArrayList<>();
+        states.fieldNames().forEachRemaining(name -> {
+            ids.put(name, "s" + names.size());
+            names.add(name);
+        });
+        StringBuilder out = new StringBuilder("```mermaid\nflowchart TD\n");
+        for (String name : names) {
+            out.append("    ").append(ids.get(name)).append(shape(name, states.get(name))).append('\n');
+        }
+        for (String name : names) {
+            JsonNode state = states.get(name);
+            String id = ids.get(name);
+            if (state.has("Next")) {
+                out.append("    ").append(id).append(" --> ").append(ids.get(state.get("Next").asText())).append('\n');
+            }
+            for (JsonNode rule : state.path("Choices")) {
+                out.append("    ").append(id).append(" -- \"").append(condition(rule)).append("\" --> ")
+                        .append(ids.get(rule.get("Next").asText())).append('\n');
+            }
+            if (state.has("Default")) {
+                out.append("    ").append(id).append(" -- \"otherwise\" --> ").append(ids.get(state.get("Default").asText())).append('\n');
+            }
+            for (JsonNode handler : state.path("Catch")) {
+                out.append("    ").append(id).append(" -. \"").append(errors(handler.get("ErrorEquals"))).append("\" .-> ")
+                        .append(ids.get(handler.get("Next").asText())).append('\n');
+            }
+        }
+        out.append("```\n\n| State | Type | Lambda / service | What it does | Errors |\n|---|---|---|---|---|\n");
+        for (String name : names) {
+            JsonNode state = states.get(name);
+            out.append("| `").append(name).append("` | ").append(state.get("Type").asText()).append(" | ")
+                    .append(service(state)).append(" | ").append(does(state)).append(" | ").append(handling(state)).append(" |\n");
+        }
+        return out.toString();
+    }
+
+    private static String shape(String name, JsonNode state) {
+        String type = state.get("Type").asText();
+        if ("Choice".equals(type)) {
+            return "{\"" + name + "\"}";
+        }
+        if ("Wait".equals(type)) {
+            return "[/\"" + name + "\"/]";
+        }
+        boolean terminal = state.path("End").asBoolean(false) || "Fail".equals(type) || "Succeed".equals(type);
+        return terminal ? "([\"" + name + "\"])" : "[\"" + name + "\"]";
+    }
+
+    private static String condition(JsonNode rule) {
+        String variable = rule.path("Variable").asText().replaceFirst("^\\$\\.", "");
+        Iterator<Map.Entry<String, JsonNode>> fields = rule.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            switch (field.getKey()) {
+                case "Variable", "Next" -> {
+                }
+                case "IsPresent" -> {
+                    return variable + (field.getValue().asBoolean() ? " present" : " absent");
+                }
+                default -> {
+                    String value = field.getValue().isTextual() ? "'" + field.getValue().asText() + "'" : field.getValue().toString();
+                    return variable + " = " + value;
+                }
+            }
+        }
+        return variable;
+    }
+
+    private static String errors(JsonNode names) {
+        List<String> simple = new ArrayList<>();
+        names.forEach(name -> simple.add(name.asText().substring(name.asText().lastIndexOf('.') + 1)));
+        return String.join(", ", simple);
+    }
+
+    private static String service(JsonNode state) {
+        String resource = state.path("Resource").asText("");
+        Matcher lambda = SUBSTITUTION.matcher(resource);
+        if (lambda.matches()) {
+            return lambda.group(1);
+        }
+        return switch (resource) {
+            case "" -> "";
+            case "arn:aws:states:::states:startExecution" -> "StartExecution";
+            case "arn:aws:states:::sns:publish" -> "SNS Publish";
+            default -> resource;
+        };
+    }
+
+    private static String does(JsonNode state) {
+        if (state.has("Comment")) {
+            return state.get("Comment").asText();
+        }
+        if (!state.has("Choices")) {
+            return "";
+        }
+        List<String> routes = new ArrayList<>();
+        for (JsonNode rule : state.get("Choices")) {
+            routes.add(rule.path("Variable").asText().replaceFirst("^\\$\\.", "") + " → `" + rule.get("Next").asText() + "`");
+        }
+        routes.add("otherwise → `" + state.get("Default").asText() + "`");
+        return String.join("; ", routes);
+    }
+
+    private static String handling(JsonNode state) {
+        if (!"Task".equals(state.get("Type").asText())) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        parts.add(state.path("TimeoutSeconds").asInt() + " s");
+        Set<String> retried = new LinkedHashSet<>();
+        state.path("Retry").forEach(retry -> retry.get("ErrorEquals").forEach(error -> retried.add(error.asText())));
+        if (retried.equals(STANDARD_RETRY)) {
+            parts.add("R");
+        } else if (!retried.isEmpty()) {
+            List<String> simple = new ArrayList<>();
+            retried.forEach(error -> simple.add(error.substring(error.lastIndexOf('.') + 1)));
+            parts.add("retry: " + String.join(", ", simple));
+        }
+        for (JsonNode handler : state.path("Catch")) {
+            parts.add(errors(handler.get("ErrorEquals")) + " → `" + handler.get("Next").asText() + "`");
+        }
+        return String.join("; ", parts);
+    }
+}
