@@ -7,6 +7,7 @@ import dev.k3sautoscaler.simulator.scenario.Scenario;
 import dev.k3sautoscaler.simulator.scenario.Scenario.Workload;
 import dev.k3sautoscaler.simulator.scenario.ScenarioLoader;
 import dev.k3sautoscaler.runtime.StepJson;
+import dev.k3sautoscaler.simulator.engine.Fault;
 import dev.k3sautoscaler.simulator.engine.HistoryWriter;
 import dev.k3sautoscaler.simulator.engine.Invariants;
 import dev.k3sautoscaler.simulator.engine.Simulation;
@@ -79,6 +80,11 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "cut the run short (e.g. 30m; the scenario's own length by default)")
     Duration duration;
 
+    @Option(names = "--inject", paramLabel = "KIND:STEP[@N]", converter = FaultConverter.class,
+            description = "inject a fault at the N-th invocation of a function (repeatable): throw, crash,"
+                    + " duplicate-start, capacity-error, api-5xx, prometheus-outage; e.g. crash:launch-workers@1")
+    List<Fault> faults = new ArrayList<>();
+
     @Option(names = "--check", description = "validate the scenario, print the plan and exit 0")
     boolean check;
 
@@ -121,6 +127,17 @@ public final class SimulateCommand implements Callable<Integer> {
                 }
             }
             throw new CommandLine.TypeConversionException("expected default, seed-baseline or both, found '" + value + "'");
+        }
+    }
+
+    static final class FaultConverter implements CommandLine.ITypeConverter<Fault> {
+        @Override
+        public Fault convert(String value) {
+            try {
+                return Fault.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 
@@ -234,6 +251,7 @@ public final class SimulateCommand implements Callable<Integer> {
         out.println();
         out.print(SummaryTable.render(loaded.name() + " — policy " + one.label(), summary));
         out.printf(Locale.ROOT, "%nExecution histories (%d): %s%n", histories.size(), dir.resolve(HistoryWriter.DIRECTORY));
+        result.faultsInjected().forEach(fault -> out.println("Fault injected: " + fault));
         if (violations.isEmpty()) {
             out.printf(Locale.ROOT, "Invariants: all %d held.%n", Invariants.Name.values().length);
         } else {
@@ -251,7 +269,7 @@ public final class SimulateCommand implements Callable<Integer> {
         long started = System.nanoTime();
         try (PrintStream logs = new PrintStream(Files.newOutputStream(dir.resolve(LAMBDA_LOGS)), true, StandardCharsets.UTF_8)) {
             System.setOut(logs);
-            try (Simulation simulation = new Simulation(loaded, one).onProgress(line -> {
+            try (Simulation simulation = new Simulation(loaded, one, faults).onProgress(line -> {
                 progress.println(line);
                 progress.flush();
             })) {

@@ -38,6 +38,8 @@ public final class SimulatedCluster {
     private final Map<String, SimNode> nodes = new LinkedHashMap<>();
     private final Map<String, SimPod> pods = new LinkedHashMap<>();
     private final List<String> budgetViolations = new ArrayList<>();
+    private final List<Scenario.Outage> injectedOutages = new ArrayList<>();
+    private final List<Scenario.CapacityError> injectedCapacityErrors = new ArrayList<>();
     private long sequence;
     private Duration now = Duration.ZERO;
 
@@ -98,7 +100,7 @@ public final class SimulatedCluster {
     /** The same, for an instance whose id the EC2 API already chose ({@code instanceId}; null: draw one). */
     public String launchWorker(String zone, CapacityType capacityType, String instanceId) {
         String instanceType = scenario.workerType().name();
-        for (Scenario.CapacityError window : scenario.capacityErrors()) {
+        for (Scenario.CapacityError window : capacityErrors()) {
             if (window.activeAt(now) && window.instanceType().equals(instanceType) && window.zone().equals(zone)
                     && window.capacityType() == capacityType) {
                 throw new InsufficientCapacityException(window);
@@ -141,9 +143,29 @@ public final class SimulatedCluster {
         return candidates.isEmpty() ? Optional.empty() : Optional.of(candidates.get(random.nextInt(candidates.size())).instanceId);
     }
 
-    /** Whether the scenario has Prometheus down, or the K3s API answering 5xx, now. */
+    /** Whether the scenario (or an injected fault) has Prometheus down, or the K3s API answering 5xx, now. */
     public boolean outageActive(Scenario.OutageKind kind) {
-        return scenario.outages().stream().anyMatch(outage -> outage.kind() == kind && outage.activeAt(now));
+        return Stream.concat(scenario.outages().stream(), injectedOutages.stream())
+                .anyMatch(outage -> outage.kind() == kind && outage.activeAt(now));
+    }
+
+    /** The scenario's capacity-error windows plus injected ones. */
+    public List<Scenario.CapacityError> capacityErrors() {
+        return Stream.concat(scenario.capacityErrors().stream(), injectedCapacityErrors.stream()).toList();
+    }
+
+    /** An outage injected from now for {@code length} (the fault matrix's bad weather). */
+    public void injectOutage(Scenario.OutageKind kind, Duration length) {
+        injectedOutages.add(new Scenario.Outage(kind, now, now.plus(length)));
+    }
+
+    /** Every offering of the worker type out of capacity from now for {@code length}. */
+    public void injectCapacityShortage(Duration length) {
+        for (String zone : scenario.cluster().zones()) {
+            for (CapacityType type : CapacityType.values()) {
+                injectedCapacityErrors.add(new Scenario.CapacityError(scenario.workerType().name(), zone, type, now, now.plus(length)));
+            }
+        }
     }
 
     public List<InstanceState> instances() {

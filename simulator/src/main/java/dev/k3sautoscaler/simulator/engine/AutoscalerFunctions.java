@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.k3sautoscaler.clusterauth.ClusterCredentials;
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.decide.DecideHandler;
+import dev.k3sautoscaler.decide.ValidateInputHandler;
 import dev.k3sautoscaler.fleet.FleetContext;
 import dev.k3sautoscaler.fleet.FleetSettings;
 import dev.k3sautoscaler.fleet.LaunchWorkersHandler;
@@ -26,6 +27,7 @@ import dev.k3sautoscaler.runtime.JsonStepHandler;
 import dev.k3sautoscaler.runtime.LocalLambdaContext;
 import dev.k3sautoscaler.runtime.StepJson;
 import dev.k3sautoscaler.state.AcquireLockHandler;
+import dev.k3sautoscaler.state.BreakLockHandler;
 import dev.k3sautoscaler.state.LoadStateHandler;
 import dev.k3sautoscaler.state.RecordOutcomeHandler;
 import dev.k3sautoscaler.state.ReleaseLockHandler;
@@ -41,6 +43,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -98,6 +101,8 @@ public final class AutoscalerFunctions implements AutoCloseable {
                 new NodeOperations(kubeClient, kubeSettings.evictionRules(), clock, kubeSettings.timeouts()));
         PrometheusClient prometheus = PrometheusClient.unauthenticated(PrometheusEndpoint.direct(endpoints.prometheus()));
 
+        handlers.put("validate-input", new ValidateInputHandler(environment));
+        handlers.put("break-lock", new BreakLockHandler(store));
         handlers.put("collect-metrics", new CollectMetricsHandler(clusterId, prometheus, config, clock));
         handlers.put("load-state", new LoadStateHandler(store));
         handlers.put("decide", new DecideHandler(environment, clock));
@@ -113,6 +118,11 @@ public final class AutoscalerFunctions implements AutoCloseable {
         handlers.put("drain-node", new DrainNodeHandler(kube));
         handlers.put("uncordon-node", new UncordonNodeHandler(kube));
         handlers.put("delete-node", new DeleteNodeHandler(kube));
+    }
+
+    /** Every function's name, as the CDK stack names them (the fault matrix's steps). */
+    public List<String> names() {
+        return handlers.keySet().stream().sorted().toList();
     }
 
     /** The function an ARN names, if it is one of ours. */

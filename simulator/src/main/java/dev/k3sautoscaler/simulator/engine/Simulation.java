@@ -120,14 +120,26 @@ public final class Simulation implements AutoCloseable {
     private final Map<String, Boolean> startedActuation = new HashMap<>();
     private final List<Execution> active = new ArrayList<>();
     private final List<Notification> notifications = new ArrayList<>();
-    /** Actuations a tick asked for, started once the tick's task has returned. */
-    private final List<Map.Entry<String, JsonNode>> requestedStarts = new ArrayList<>();
+    /** Executions asked for during a task (a tick's startExecution, a duplicate), started once it has returned. */
+    private final List<PendingStart> requestedStarts = new ArrayList<>();
+    private final List<Fault> faults;
+    private final Map<String, Integer> stepInvocations = new HashMap<>();
+    private final List<String> injected = new ArrayList<>();
+
+    private record PendingStart(RunTimeline.Machine kind, String name, JsonNode input) {
+    }
     private final Map<String, String> environment;
     private Consumer<String> progress = line -> { };
 
     public Simulation(Scenario scenario, Policy policy) {
+        this(scenario, policy, List.of());
+    }
+
+    /** A run with faults injected at the given points (see {@link Fault}). */
+    public Simulation(Scenario scenario, Policy policy, List<Fault> faults) {
         this.scenario = scenario;
         this.policy = policy;
+        this.faults = List.copyOf(faults);
         this.cluster = new SimulatedCluster(scenario);
         QuietLogs.quiet("com.almworks.sqlite4java");
         DynamoDbClient dynamo = LocalDynamoDb.shared().client();
@@ -148,6 +160,11 @@ public final class Simulation implements AutoCloseable {
         this.tick = StateMachine.load("tick", definitions.get("tick.asl.json"), substitutions);
         this.actuation = StateMachine.load("actuation", definitions.get("actuation.asl.json"), substitutions);
         this.executor = new LocalExecutor(this::invoke, clock);
+    }
+
+    /** The functions a fault can be injected into. */
+    public List<String> functionNames() {
+        return functions.names();
     }
 
     /** Where progress lines go (one per simulated hour and per scale event); silent by default. */
@@ -311,13 +328,52 @@ public final class Simulation implements AutoCloseable {
             String function = AutoscalerFunctions.functionOf(resource)
                     .orElseThrow(() -> new TaskFailure("Simulator.UnknownResource", resource + " is not a resource the simulator runs"));
             lambdaCalls.merge(context.executionName(), 1, Integer::sum);
+            Fault fault = faultAt(function, context.executionName());
+            if (fault != null && fault.kind() == Fault.Kind.THROW) {
+                throw new TaskFailure(Fault.INJECTED_ERROR, "injected fault " + fault);
+            }
             JsonNode output = functions.invoke(function, input);
             recorder.stepCompleted(cluster.now(), function, input, output);
+            if (fault != null && fault.kind() == Fault.Kind.CRASH) {
+                throw new TaskFailure("Lambda.Unknown", "injected crash after the side effect, before the result: " + fault);
+            }
             return output;
         } finally {
             ec2.syncToCluster();
             kube.pull();
         }
+    }
+
+    /**
+     * Counts this invocation of {@code function} and applies a fault due at it: window faults open
+     * here, a duplicate start is queued; a throw or crash is returned for the caller to play.
+     */
+    private Fault faultAt(String function, String execution) {
+        int occurrence = stepInvocations.merge(function, 1, Integer::sum);
+        Fault fault = faults.stream().filter(f -> f.step().equals(function) && f.occurrence() == occurrence)
+                .findFirst().orElse(null);
+        if (fault == null) {
+            return null;
+        }
+        injected.add(at(cluster.now()) + " " + fault + " in " + execution);
+        synchronized (cluster) {
+            switch (fault.kind()) {
+                case CAPACITY_ERROR -> cluster.injectCapacityShortage(Fault.WINDOW);
+                case API_5XX -> cluster.injectOutage(Scenario.OutageKind.KUBE_API, Fault.WINDOW);
+                case PROMETHEUS_OUTAGE -> cluster.injectOutage(Scenario.OutageKind.PROMETHEUS, Fault.WINDOW);
+                case DUPLICATE_START -> {
+                    RunExecution original = executions.get(execution);
+                    if (original != null) {
+                        requestedStarts.add(new PendingStart(original.machine(), execution + "-duplicate",
+                                original.execution().input()));
+                    }
+                }
+                case THROW, CRASH -> {
+                    // played by the caller around the function itself
+                }
+            }
+        }
+        return fault;
     }
 
     /** The tick's startExecution: names are unique per state machine, as in Step Functions. */
@@ -330,16 +386,16 @@ public final class Simulation implements AutoCloseable {
         // Step Functions answers at once and runs the new execution on its own: reserve the name now,
         // run its first steps after the caller's task has returned (never nested inside it).
         executions.put(name, null);
-        requestedStarts.add(Map.entry(name, request.path("Input")));
+        requestedStarts.add(new PendingStart(RunTimeline.Machine.STANDARD_ACTUATION, name, request.path("Input")));
         progress.accept(at(cluster.now()) + " actuation " + name + " started: " + request.path("Input").path("expected").asText(""));
         return StepJson.MAPPER.createObjectNode().put("ExecutionArn", executionArn).put("StartDate", clock.instant().toString());
     }
 
     private void startRequestedActuations() {
         while (!requestedStarts.isEmpty()) {
-            Map.Entry<String, JsonNode> start = requestedStarts.removeFirst();
-            track(RunTimeline.Machine.STANDARD_ACTUATION, executor.start(actuation, start.getKey(), start.getValue()),
-                    cluster.now());
+            PendingStart start = requestedStarts.removeFirst();
+            StateMachine machine = start.kind() == RunTimeline.Machine.EXPRESS_TICK ? tick : actuation;
+            track(start.kind(), executor.start(machine, start.name(), start.input()), cluster.now());
         }
     }
 
@@ -371,7 +427,7 @@ public final class Simulation implements AutoCloseable {
         return new SimulationResult(scenario, policy, recorder.timeline(end, timelineExecutions), finished,
                 List.copyOf(notifications), instances, ec2.instances(), prometheus.unrecognisedQueries(),
                 kube.evictionRequests(), Map.copyOf(environment), store.load(), store.recentEvents(EVENTS_KEPT),
-                budgetViolations);
+                budgetViolations, List.copyOf(injected));
     }
 
     private String progressLine(Duration now) {

@@ -25,6 +25,7 @@ import java.util.Map;
  * @param finalState       the state item and lock at the end of the run
  * @param events           the event log at the end, newest first
  * @param budgetViolations evictions the cluster saw leave a PodDisruptionBudget short
+ * @param faultsInjected   the faults that fired, when and where ({@code [hh:mm:ss] kind:step@n in execution})
  */
 public record SimulationResult(
         Scenario scenario,
@@ -39,7 +40,8 @@ public record SimulationResult(
         Map<String, String> environment,
         StateSnapshot finalState,
         List<EventRecord> events,
-        List<String> budgetViolations) {
+        List<String> budgetViolations,
+        List<String> faultsInjected) {
 
     /** The summary of this run against the scenario's oracle floor. */
     public RunSummary summary() {

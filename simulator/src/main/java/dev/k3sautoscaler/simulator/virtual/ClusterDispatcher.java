@@ -2,6 +2,7 @@ package dev.k3sautoscaler.simulator.virtual;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -36,6 +37,20 @@ final class ClusterDispatcher extends KubernetesCrudDispatcher {
         this.autoscalerToken = autoscalerToken;
         this.outage = outage;
         this.evictions = evictions;
+    }
+
+    /**
+     * The CRUD server stamps creation with its wall clock and keeps that stamp on every update; a
+     * world write that names a creation time (virtual time) keeps it instead, so "oldest node" and
+     * every timestamp a step reads follow the run, not the machine's clock.
+     */
+    @Override
+    public void preserveMetadata(JsonNode existing, JsonNode updated) {
+        String requested = updated.path("metadata").path("creationTimestamp").asText("");
+        super.preserveMetadata(existing, updated);
+        if (!requested.isEmpty()) {
+            ((ObjectNode) updated.get("metadata")).put("creationTimestamp", requested);
+        }
     }
 
     @Override

@@ -72,10 +72,15 @@ public final class VirtualEc2 implements AutoCloseable {
     public void syncFromCluster() {
         synchronized (cluster) {
             Duration now = cluster.now();
-            for (Scenario.CapacityError window : cluster.scenario().capacityErrors()) {
-                fake.capacity(window.instanceType(), window.zone(), window.capacityType().label(),
-                        window.activeAt(now) ? 0 : Integer.MAX_VALUE);
+            Map<String, Boolean> closed = new LinkedHashMap<>();
+            for (Scenario.CapacityError window : cluster.capacityErrors()) {
+                closed.merge(window.instanceType() + "|" + window.zone() + "|" + window.capacityType().label(),
+                        window.activeAt(now), Boolean::logicalOr);
             }
+            closed.forEach((offering, shortage) -> {
+                String[] parts = offering.split("\\|");
+                fake.capacity(parts[0], parts[1], parts[2], shortage ? 0 : Integer.MAX_VALUE);
+            });
             for (InstanceState instance : cluster.instances()) {
                 FakeInstance described = fake.instance(instance.instanceId());
                 if (!instance.runningAt(now) && described != null && described.isAlive()) {

@@ -79,7 +79,12 @@ public final class VirtualKubeApi implements AutoCloseable {
             for (NodeState node : nodes.values()) {
                 Boolean mirrored = nodeReady.get(node.name());
                 if (mirrored == null) {
-                    world.nodes().resource(KubeObjects.node(node, now)).create();
+                    Node registered = KubeObjects.node(node, now);
+                    world.nodes().resource(registered).create();
+                    // The CRUD server stamps creation with its own wall clock; the scale-down target's
+                    // "oldest first" tie-break must see virtual time, or runs stop being reproducible:
+                    // a replace carrying the virtual time keeps it (ClusterDispatcher.preserveMetadata).
+                    world.nodes().resource(registered).update();
                 } else if (mirrored != node.ready()) {
                     Node current = world.nodes().withName(node.name()).get();
                     current.getStatus().setConditions(List.of(KubeObjects.readyCondition(node.ready(), now)));
@@ -101,10 +106,14 @@ public final class VirtualKubeApi implements AutoCloseable {
                 String previous = podSignature.get(pod.qualifiedName());
                 if (!signature.equals(previous)) {
                     var resource = world.pods().inNamespace(pod.namespace()).resource(KubeObjects.pod(pod, start, now));
-                    if (previous != null && !incarnation(previous).equals(KubeObjects.uid(pod))) {
+                    boolean newIncarnation = previous == null || !incarnation(previous).equals(KubeObjects.uid(pod));
+                    if (previous != null && newIncarnation) {
                         resource.delete(); // a StatefulSet pod recreated under its old name is a new object
                     }
                     Pod served = resource.createOr(NonDeletingOperation::update);
+                    if (newIncarnation) {
+                        served = resource.update(); // virtual creation time, as for nodes
+                    }
                     serverUid.put(pod.qualifiedName(), served.getMetadata().getUid());
                     podSignature.put(pod.qualifiedName(), signature);
                 }

@@ -76,6 +76,7 @@ class VirtualKubeApiIT {
         var node = client.nodes().withName(worker.name()).get();
         assertEquals(worker.providerId(), node.getSpec().getProviderID());
         assertEquals("True", node.getStatus().getConditions().getFirst().getStatus());
+        assertEquals(START.toString(), node.getMetadata().getCreationTimestamp(), "virtual time, not the server's clock");
         assertEquals(3, client.pods().inNamespace("default").list().getItems().size());
         assertTrue(client.pods().inNamespace("default").list().getItems().stream()
                 .allMatch(pod -> pod.getSpec().getNodeName() != null && "Running".equals(pod.getStatus().getPhase())));
