@@ -2,48 +2,19 @@ package dev.k3sautoscaler.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.k3sautoscaler.clusterauth.ClusterCredentials;
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.core.scaledown.NodeLabels;
 import dev.k3sautoscaler.core.scaledown.ProviderId;
-import dev.k3sautoscaler.decide.DecideHandler;
-import dev.k3sautoscaler.decide.ValidateInputHandler;
-import dev.k3sautoscaler.fleet.FleetContext;
+import dev.k3sautoscaler.simulator.engine.AutoscalerFunctions;
 import dev.k3sautoscaler.fleet.FleetSettings;
-import dev.k3sautoscaler.fleet.LaunchWorkersHandler;
-import dev.k3sautoscaler.fleet.TerminateWorkersHandler;
-import dev.k3sautoscaler.kube.CheckWorkersJoinedHandler;
-import dev.k3sautoscaler.kube.CordonNodeHandler;
-import dev.k3sautoscaler.kube.DeleteNodeHandler;
-import dev.k3sautoscaler.kube.DrainNodeHandler;
-import dev.k3sautoscaler.kube.KubeClientFactory;
-import dev.k3sautoscaler.kube.KubeSettings;
-import dev.k3sautoscaler.kube.KubeSteps;
-import dev.k3sautoscaler.kube.NodeOperations;
-import dev.k3sautoscaler.kube.SelectScaleDownTargetHandler;
-import dev.k3sautoscaler.kube.UncordonNodeHandler;
 import dev.k3sautoscaler.metrics.ClusterQueries;
-import dev.k3sautoscaler.metrics.CollectMetricsHandler;
-import dev.k3sautoscaler.metrics.PrometheusClient;
-import dev.k3sautoscaler.metrics.PrometheusEndpoint;
-import dev.k3sautoscaler.runtime.AwsClients;
-import dev.k3sautoscaler.runtime.JsonStepHandler;
-import dev.k3sautoscaler.runtime.LocalLambdaContext;
 import dev.k3sautoscaler.runtime.StepJson;
-import dev.k3sautoscaler.state.AcquireLockHandler;
-import dev.k3sautoscaler.state.BreakLockHandler;
 import dev.k3sautoscaler.state.EventRecord;
-import dev.k3sautoscaler.state.LoadStateHandler;
-import dev.k3sautoscaler.state.RecordOutcomeHandler;
-import dev.k3sautoscaler.state.ReleaseLockHandler;
-import dev.k3sautoscaler.state.RenewLockHandler;
 import dev.k3sautoscaler.state.StateSettings;
 import dev.k3sautoscaler.state.StateSnapshot;
 import dev.k3sautoscaler.state.StateStore;
 import dev.k3sautoscaler.state.StateTableSchema;
 import dev.k3sautoscaler.state.StateTables;
-import dev.k3sautoscaler.state.idempotency.IdempotencySettings;
-import dev.k3sautoscaler.state.idempotency.IdempotencyStore;
 import dev.k3sautoscaler.testkit.dynamodb.LocalDynamoDb;
 import dev.k3sautoscaler.testkit.ec2.Ec2Fake;
 import dev.k3sautoscaler.testkit.ec2.FakeInstance;
@@ -72,7 +43,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,11 +52,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
  * The whole autoscaler on one machine: both state machines on the local executor, every Task
@@ -105,11 +71,10 @@ final class AutoscalerRig implements AutoCloseable {
     static final String AZ_A = "eu-west-1a";
     static final String AZ_B = "eu-west-1b";
     static final String TEMPLATE_ID = "lt-0e2e0000000000001";
-    static final String ACCOUNT_PREFIX = "arn:aws:lambda:eu-west-1:123456789012:function:";
-    static final String ACTUATION_ARN = "arn:aws:states:eu-west-1:123456789012:stateMachine:k3s-autoscaler-actuation";
-    static final String START_EXECUTION = "arn:aws:states:::states:startExecution";
+    static final String ACTUATION_ARN = AutoscalerFunctions.ACTUATION_ARN;
+    static final String START_EXECUTION = AutoscalerFunctions.START_EXECUTION;
     /** The optimized SNS integration: Step Functions publishes, the Lambdas hold no SNS client. */
-    static final String SNS_PUBLISH = "arn:aws:states:::sns:publish";
+    static final String SNS_PUBLISH = AutoscalerFunctions.SNS_PUBLISH;
     static final String TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:k3s-autoscaler-e2e";
     /** Where the definitions live: the module's tests run from e2e/. */
     static final Path ASL = Path.of("..", "workflow", "asl");
@@ -137,9 +102,8 @@ final class AutoscalerRig implements AutoCloseable {
     volatile String publishFailsWith;
     /** Lets a test wrap one state's invocation (a crash after the real work, a retry). */
     TaskInterceptor interceptor = (task, call) -> call.call();
-    private final Map<String, JsonStepHandler<?, ?>> handlers = new HashMap<>();
+    private final AutoscalerFunctions functions;
     private final Map<String, Integer> invocations = new ConcurrentHashMap<>();
-    private final List<KubernetesClient> clients = new ArrayList<>();
     /** Instances whose kubelet registered once; a deleted Node stays deleted (the instance is on its way out). */
     private final java.util.Set<String> registered = ConcurrentHashMap.newKeySet();
 
@@ -191,65 +155,25 @@ final class AutoscalerRig implements AutoCloseable {
         prometheus = FakePrometheusApi.start(queries, this::snapshot);
 
         store = new StateStore(dynamo, StateSettings.fromEnvironment(environment), clock);
-        wireHandlers(config);
-        Map<String, String> substitutions = substitutions();
-        actuation = StateMachine.load(ASL.resolve("actuation.asl.json"), substitutions);
-        tick = StateMachine.load(ASL.resolve("tick.asl.json"), substitutions);
+        // The same wiring as the simulator's: every real handler, pointed at this rig's services.
+        functions = new AutoscalerFunctions(environment, clock, new AutoscalerFunctions.Endpoints(
+                ec2.endpoint(), URI.create(k8s.url("/")), TOKEN, prometheus.baseUrl(), dynamo));
+        Map<String, String> definitions = new LinkedHashMap<>();
+        definitions.put("actuation.asl.json", read(ASL.resolve("actuation.asl.json")));
+        definitions.put("tick.asl.json", read(ASL.resolve("tick.asl.json")));
+        Map<String, String> substitutions = AutoscalerFunctions.substitutions(
+                Map.of("RebalanceAction", "drain", "NotificationTopicArn", TOPIC_ARN), definitions);
+        actuation = StateMachine.load("actuation", definitions.get("actuation.asl.json"), substitutions);
+        tick = StateMachine.load("tick", definitions.get("tick.asl.json"), substitutions);
         executor = new LocalExecutor(this::invoke, clock);
     }
 
-    private void wireHandlers(AutoscalerConfig config) {
-        IdempotencyStore idempotency = new IdempotencyStore(dynamo, IdempotencySettings.fromEnvironment(environment), clock);
-        Ec2Client ec2Client = AwsClients.build(Ec2Client.builder(), Region.EU_WEST_1,
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDE2E", "e2e-secret")), ec2.endpoint());
-        FleetContext fleet = FleetContext.of(FleetSettings.fromEnvironment(environment), ec2Client, clock);
-        KubeSettings kubeSettings = KubeSettings.fromEnvironment(environment);
-        KubernetesClient autoscalerClient = KubeClientFactory.create(
-                ClusterCredentials.of(URI.create(k8s.url("/")), null, () -> TOKEN));
-        clients.add(autoscalerClient);
-        KubeSteps kube = new KubeSteps(kubeSettings,
-                new NodeOperations(autoscalerClient, kubeSettings.evictionRules(), clock, kubeSettings.timeouts()));
-        PrometheusClient prometheusClient = PrometheusClient.unauthenticated(PrometheusEndpoint.direct(prometheus.baseUrl()));
-
-        handlers.put("validate-input", new ValidateInputHandler(environment));
-        handlers.put("break-lock", new BreakLockHandler(store));
-        handlers.put("collect-metrics", new CollectMetricsHandler(CLUSTER, prometheusClient, config, clock));
-        handlers.put("load-state", new LoadStateHandler(store));
-        handlers.put("decide", new DecideHandler(environment, clock));
-        handlers.put("acquire-lock", new AcquireLockHandler(store));
-        handlers.put("renew-lock", new RenewLockHandler(store));
-        handlers.put("release-lock", new ReleaseLockHandler(store));
-        handlers.put("record-outcome", new RecordOutcomeHandler(store));
-        handlers.put("launch-workers", new LaunchWorkersHandler(fleet, idempotency));
-        handlers.put("terminate-workers", new TerminateWorkersHandler(fleet, idempotency));
-        handlers.put("check-workers-joined", new CheckWorkersJoinedHandler(kube));
-        handlers.put("select-scale-down-target", new SelectScaleDownTargetHandler(kube));
-        handlers.put("cordon-node", new CordonNodeHandler(kube));
-        handlers.put("drain-node", new DrainNodeHandler(kube));
-        handlers.put("uncordon-node", new UncordonNodeHandler(kube));
-        handlers.put("delete-node", new DeleteNodeHandler(kube));
-    }
-
-    /** The same names the CDK stack substitutes; every Lambda ARN ends in the function's name. */
-    private static Map<String, String> substitutions() {
-        Map<String, String> substitutions = new HashMap<>();
-        Map.ofEntries(
-                Map.entry("CollectMetricsArn", "collect-metrics"), Map.entry("LoadStateArn", "load-state"),
-                Map.entry("DecideArn", "decide"), Map.entry("AcquireLockArn", "acquire-lock"),
-                Map.entry("RenewLockArn", "renew-lock"), Map.entry("ReleaseLockArn", "release-lock"),
-                Map.entry("RecordOutcomeArn", "record-outcome"), Map.entry("LaunchWorkersArn", "launch-workers"),
-                Map.entry("TerminateWorkersArn", "terminate-workers"),
-                Map.entry("CheckWorkersJoinedArn", "check-workers-joined"),
-                Map.entry("SelectScaleDownTargetArn", "select-scale-down-target"),
-                Map.entry("CordonNodeArn", "cordon-node"), Map.entry("DrainNodeArn", "drain-node"),
-                Map.entry("UncordonNodeArn", "uncordon-node"), Map.entry("DeleteNodeArn", "delete-node"),
-                Map.entry("ValidateInputArn", "validate-input"), Map.entry("BreakLockArn", "break-lock"),
-                Map.entry("PollArn", "drain-node"))
-                .forEach((name, function) -> substitutions.put(name, ACCOUNT_PREFIX + function));
-        substitutions.put("ActuationStateMachineArn", ACTUATION_ARN);
-        substitutions.put("RebalanceAction", "drain");
-        substitutions.put("NotificationTopicArn", TOPIC_ARN);
-        return substitutions;
+    private static String read(Path file) {
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     // ---- the task invoker: ARN → real handler, world first ----
@@ -263,17 +187,13 @@ final class AutoscalerRig implements AutoCloseable {
             if (SNS_PUBLISH.equals(resource)) {
                 return publish(input);
             }
-            if (!resource.startsWith(ACCOUNT_PREFIX)) {
-                throw new TaskFailure("E2e.UnknownResource", resource);
-            }
-            String function = resource.substring(ACCOUNT_PREFIX.length());
-            JsonStepHandler<?, ?> handler = handlers.get(function);
-            if (handler == null) {
+            String function = AutoscalerFunctions.functionOf(resource)
+                    .orElseThrow(() -> new TaskFailure("E2e.UnknownResource", resource));
+            if (!functions.knows(function)) {
                 throw new TaskFailure("E2e.UnknownFunction", function);
             }
             invocations.merge(function, 1, Integer::sum);
-            String output = handler.invoke(input.toString(), LocalLambdaContext.forFunction(function));
-            JsonNode result = read(output);
+            JsonNode result = functions.invoke(function, input);
             if ("drain-node".equals(function)) {
                 kubeletRemovesEvicted(result);
             }
@@ -459,7 +379,7 @@ final class AutoscalerRig implements AutoCloseable {
 
     @Override
     public void close() {
-        clients.forEach(KubernetesClient::close);
+        functions.close();
         admin.close();
         k8s.destroy();
         prometheus.close();
