@@ -621,15 +621,17 @@ public final class K3sAutoscaler extends Construct {
 
     private void ec2EventRule(String id, String detailType, String trigger) {
         Rule.Builder.create(this, id)
-                .description(detailType + " → actuation (" + trigger + ")")
+                .description(detailType + " → tick → actuation " + trigger + "-<instance-id>")
                 .eventPattern(EventPattern.builder().source(List.of("aws.ec2")).detailType(List.of(detailType)).build())
-                .targets(List.of(SfnStateMachine.Builder.create(actuation)
+                // Through the tick: EventBridge cannot name an execution, the tick can (and a redelivered
+                // event then meets ExecutionAlreadyExists) — docs/decisions/workflow-execution-names.md.
+                .targets(List.of(SfnStateMachine.Builder.create(tick)
                         .input(RuleTargetInput.fromObject(actuationInput(trigger)))
                         .build()))
                 .build();
     }
 
-    /** The actuation's documented input for an EC2 event (docs/workflow.md); the execution name is left to Step Functions. */
+    /** The documented input for an EC2 event (docs/workflow.md); the tick names the actuation after it. */
     private static Map<String, Object> actuationInput(String trigger) {
         Map<String, Object> input = new LinkedHashMap<>(); // stable order: a stable template
         input.put("trigger", trigger);

@@ -297,7 +297,7 @@ class K3sAutoscalerStackTest {
     }
 
     @Test
-    void spotAndRebalanceRules_startTheActuationNamingTheInstance() {
+    void spotAndRebalanceRules_startTheTick_whichNamesTheActuationAfterTheInstance() {
         for (String[] rule : List.of(new String[]{K3sAutoscaler.SPOT_INTERRUPTION, "spot-interruption"},
                 new String[]{K3sAutoscaler.REBALANCE_RECOMMENDATION, "rebalance"})) {
             JsonNode found = ofType("AWS::Events::Rule").stream()
@@ -308,7 +308,8 @@ class K3sAutoscalerStackTest {
             assertEquals("$.detail.instance-id", transformer.at("/InputPathsMap/detail-instance-id").asText());
             assertEquals("{\"trigger\":\"" + rule[1] + "\",\"instanceId\":<detail-instance-id>}",
                     transformer.get("InputTemplate").asText());
-            assertTrue(found.at("/Properties/Targets/0/Arn/Ref").asText().contains("Actuation"));
+            assertTrue(found.at("/Properties/Targets/0/Arn/Ref").asText().contains("Tick"),
+                    found.at("/Properties/Targets/0/Arn").toString());
         }
     }
 

@@ -361,6 +361,11 @@ final class AutoscalerRig implements AutoCloseable {
         return executor.run(tick, name, read("{}"));
     }
 
+    /** The tick as an EventBridge rule starts it, with the rule's input (a Spot or rebalance event). */
+    Execution runTick(String name, String eventJson) {
+        return executor.run(tick, name, read(eventJson));
+    }
+
     StateSnapshot state() {
         return store.load();
     }

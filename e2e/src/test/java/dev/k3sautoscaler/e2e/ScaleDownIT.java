@@ -108,6 +108,31 @@ class ScaleDownIT {
     }
 
     @Test
+    void spotEvent_throughTheTick_namesTheDrainAfterTheInstance_andARedeliveryStartsNothing() {
+        // GIVEN a worker about to be reclaimed
+        List<String> instances = idleCluster(201, 1);
+        rig.idle = false;
+        String interrupted = instances.get(1);
+        String event = "{\"trigger\":\"spot-interruption\",\"instanceId\":\"" + interrupted + "\"}";
+
+        // WHEN the Spot rule starts the tick with the event, and EventBridge delivers it twice
+        Execution first = rig.runTick("event-1", event);
+        Execution drain = rig.started.get("spot-interruption-" + interrupted);
+        rig.executor.runToCompletion(drain);
+        Execution redelivered = rig.runTick("event-2", event);
+
+        // THEN one drain, named after the instance, did the work; the redelivery started nothing
+        Checks.succeeded(first);
+        assertEquals("actuation started for the EC2 event", first.output().path("outcome").asText());
+        Checks.succeeded(drain);
+        assertNull(rig.nodeOf(interrupted));
+        Checks.succeeded(redelivered);
+        assertEquals(List.of("IsEc2Event?", "StartEventActuation", "EventAlreadyHandled"), redelivered.statePath());
+        assertEquals(1, rig.started.keySet().stream().filter(name -> name.contains(interrupted)).count());
+        assertEquals(1, rig.events().stream().filter(e -> e.action() == OutcomeAction.SPOT_DRAIN).count());
+    }
+
+    @Test
     void spotInterruption_givesUpOnBlockedPods_atTheSpotDrainBudget() {
         // GIVEN a worker about to be reclaimed whose pod a PodDisruptionBudget keeps
         List<String> instances = idleCluster(429, PDB_REFUSES_FOREVER);

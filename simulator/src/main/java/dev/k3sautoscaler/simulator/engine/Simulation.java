@@ -283,7 +283,7 @@ public final class Simulation implements AutoCloseable {
         track(RunTimeline.Machine.EXPRESS_TICK, executor.start(tick, name, StepJson.MAPPER.createObjectNode()), now);
     }
 
-    /** EventBridge's EC2 Spot Instance Interruption Warning, through the rule's input transformer. */
+    /** EventBridge's EC2 Spot Instance Interruption Warning, through the rule's input transformer to the tick. */
     private void spotWarning(SpotInterruption interruption) {
         String instanceId;
         synchronized (cluster) {
@@ -298,9 +298,10 @@ public final class Simulation implements AutoCloseable {
         Duration now = cluster.now();
         recorder.spotWarning(now, instanceId);
         progress.accept(at(now) + " Spot interruption warning for " + instanceId);
+        // The Spot rule targets the tick (it names the actuation spot-interruption-<instance>), as deployed.
         ObjectNode input = StepJson.MAPPER.createObjectNode().put("trigger", "spot-interruption").put("instanceId", instanceId);
-        String name = "spot-" + instanceId + "-" + NAME_TIME.format(START.plus(now));
-        track(RunTimeline.Machine.STANDARD_ACTUATION, executor.start(actuation, name, input), now);
+        String name = "event-" + instanceId + "-" + NAME_TIME.format(START.plus(now));
+        track(RunTimeline.Machine.EXPRESS_TICK, executor.start(tick, name, input), now);
     }
 
     private void track(RunTimeline.Machine machine, Execution execution, Duration startedAt) {

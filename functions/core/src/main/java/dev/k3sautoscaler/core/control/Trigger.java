@@ -12,8 +12,9 @@ import java.util.Set;
  */
 public enum Trigger {
     SCALE("scale", false, Set.of("requestedBy", "expected", "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID")),
-    SPOT_INTERRUPTION("spot-interruption", false, Set.of("instanceId")),
-    REBALANCE("rebalance", false, Set.of("instanceId")),
+    // Started by the tick, which names the execution and links it to itself (the console's "started by").
+    SPOT_INTERRUPTION("spot-interruption", false, Set.of("instanceId", "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID")),
+    REBALANCE("rebalance", false, Set.of("instanceId", "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID")),
     FORCE_SCALE_UP("force-scale-up", true, Set.of("count", "requestedBy", "reason")),
     FORCE_SCALE_DOWN("force-scale-down", true, Set.of("nodeName", "requestedBy", "reason")),
     PAUSE("pause", true, Set.of("requestedBy", "reason")),

@@ -48,11 +48,15 @@ public final class DefaultScalingPolicy implements ScalingPolicy {
             return noop("no action: backing off after " + plural(state.consecutiveFailures(), "failed actuation")
                     + " until " + backoffUntil, workers.total(), List.of());
         }
-        if (workers.total() < config.minWorkers()) {
-            int count = Math.min(config.minWorkers() - workers.total(), config.maxScaleUpStep());
+        if (workers.live() < config.minWorkers() && workers.total() < config.maxWorkers()) {
+            // MAX counts every Node, NotReady ones included: never an overshoot, even if MIN stays short.
+            int count = Math.min(Math.min(config.minWorkers() - workers.live(), config.maxScaleUpStep()),
+                    config.maxWorkers() - workers.total());
+            int notReady = workers.total() - workers.live();
             return new Decision(ScalingAction.SCALE_UP, count, ScaleTrigger.BELOW_MIN,
-                    "scale-up +" + count + ": " + plural(workers.total(), "worker") + " is below MIN_WORKERS="
-                            + config.minWorkers(),
+                    "scale-up +" + count + ": " + plural(workers.live(), "worker") + " Ready or joining, below MIN_WORKERS="
+                            + config.minWorkers() + (notReady > 0 ? " (" + plural(notReady, "NotReady node")
+                            + " not counted)" : ""),
                     workers.total(), workers.total() + count, List.of(), List.of(), false);
         }
 

@@ -11,15 +11,18 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * How many workers there are, seen two ways so each bound errs on the safe side:
+ * How many workers there are, seen three ways so each bound errs on the safe side:
  * {@code total} (every registered worker plus launches not yet registered) guards MAX_WORKERS and
  * is never an undercount; {@code capacity} (Ready and not cordoned) guards MIN_WORKERS on the way
- * down and is never an overcount. Launches past the join timeout are not in flight any more: the
- * actuation that launched them terminates them.
+ * down and is never an overcount; {@code live} (Ready workers, cordoned or not, plus launches in
+ * flight) restores MIN_WORKERS on the way up: a NotReady Node that no launch explains — a worker
+ * whose kubelet died, or the Node of a terminated instance whose deletion failed — is not a worker
+ * to count on. Launches past the join timeout are not in flight any more: the actuation that
+ * launched them terminates them.
  *
  * @param inFlight launches whose node is not Ready yet: capacity that is coming (empty bins)
  */
-public record WorkerCount(int total, int capacity, int inFlight) {
+public record WorkerCount(int total, int capacity, int inFlight, int live) {
 
     public static WorkerCount of(ClusterMetrics metrics, ScalingState state, Instant now, Duration joinTimeout) {
         List<WorkerNode> workers = metrics.workers();
@@ -46,6 +49,7 @@ public record WorkerCount(int total, int capacity, int inFlight) {
             }
         }
         int capacity = (int) workers.stream().filter(WorkerNode::isCapacity).count();
-        return new WorkerCount(workers.size() + unregistered, capacity, inFlight);
+        int ready = (int) workers.stream().filter(WorkerNode::ready).count();
+        return new WorkerCount(workers.size() + unregistered, capacity, inFlight, ready + inFlight);
     }
 }

@@ -148,6 +148,52 @@ class DefaultScalingPolicyTest {
         }
 
         @Test
+        void belowMinimum_doesNotCountANotReadyNodeNoLaunchExplains() {
+            // GIVEN MIN 2: one Ready worker, and the NotReady Node of an instance that is gone
+            // (its deletion failed after the terminate; found by the simulator's fault matrix)
+            List<WorkerNode> nodes = new ArrayList<>(Fixtures.readyWorkers(1));
+            nodes.add(new WorkerNode("ghost", "i-terminated", false, true));
+
+            Decision decision = decide(metrics().workers(nodes).build(), ScalingState.initial());
+
+            // THEN the missing worker is replaced, and the reason says why the ghost did not count
+            assertEquals(ScalingAction.SCALE_UP, decision.action());
+            assertEquals(ScaleTrigger.BELOW_MIN, decision.trigger());
+            assertEquals(1, decision.count());
+            assertEquals("scale-up +1: 1 worker Ready or joining, below MIN_WORKERS=2 (1 NotReady node not counted)",
+                    decision.reason());
+        }
+
+        @Test
+        void belowMinimum_stillNeverOvershootsMax_whenNotReadyNodesFillIt() {
+            // GIVEN MIN 3, MAX 4: one Ready worker and three NotReady Nodes nobody launched
+            AutoscalerConfig config = AutoscalerConfig.fromEnvironment(Map.of("MIN_WORKERS", "3", "MAX_WORKERS", "4"));
+            List<WorkerNode> nodes = new ArrayList<>(Fixtures.readyWorkers(1));
+            for (int i = 0; i < 3; i++) {
+                nodes.add(new WorkerNode("stuck-" + i, "i-stuck" + i, false, true));
+            }
+
+            Decision decision = policy.decide(metrics().workers(nodes).build(), ScalingState.initial(), config, NOW);
+
+            // THEN no launch: MAX counts every Node
+            assertFalse(decision.action() == ScalingAction.SCALE_UP && decision.trigger() == ScaleTrigger.BELOW_MIN,
+                    decision.toString());
+        }
+
+        @Test
+        void aJoiningLaunch_countsTowardMinimum() {
+            // GIVEN MIN 2: one Ready worker and our launch, registered but not Ready yet
+            List<WorkerNode> nodes = new ArrayList<>(Fixtures.readyWorkers(1));
+            nodes.add(new WorkerNode("booting", "i-booting", false, true));
+            ScalingState state = ScalingState.initial().withPendingLaunches(List.of(launch("i-booting", NOW.minusSeconds(60))));
+
+            Decision decision = decide(metrics().workers(nodes).build(), state);
+
+            // THEN nothing more is launched for MIN
+            assertFalse(decision.trigger() == ScaleTrigger.BELOW_MIN, decision.toString());
+        }
+
+        @Test
         void registeredLaunch_isNotCountedTwiceAgainstMax() {
             // GIVEN 9 registered workers, one of which (NotReady) is our pending launch
             List<WorkerNode> nodes = new ArrayList<>(Fixtures.readyWorkers(8));
