@@ -232,23 +232,40 @@ public final class StateStore {
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
             ScalingState after = OutcomeRules.apply(before, outcome, now);
             String eventKey = EVENT_TIME.format(now) + "#" + execution + "#" + outcomeId.substring(0, EVENT_KEY_HASH_CHARS);
-            try {
-                DynamoErrors.call("record outcome", () -> dynamo.transactWriteItems(r -> r.transactItems(
-                        TransactWriteItem.builder().update(stateUpdate(item, lease, after, outcomeId, execution, now)).build(),
-                        TransactWriteItem.builder().put(eventPut(eventKey, now, execution, lease, outcome)).build())));
+            // On a conflict the lease or the state version changed under us: re-read, which tells which one.
+            if (writeWithEvent("record outcome", attempt, stateUpdate(item, lease, after, outcomeId, execution, now),
+                    eventPut(eventKey, now, execution, lease, outcome))) {
                 LOG.info("recorded {} {} as {}", outcome.action(), outcome.result(), eventKey);
                 return new RecordResult(true, eventKey, after,
                         "recorded " + outcome.action() + " " + outcome.result() + ": " + outcome.reason());
-            } catch (TransactionCanceledException e) {
-                if (!onlyConditionOrConflict(e)) {
-                    throw DynamoErrors.translate("record outcome", e);
-                }
-                // The lease or the state version changed under us: re-read, which tells which one.
-                LOG.info("state changed during record (attempt {}): {}", attempt, e.cancellationReasons());
             }
         }
-        throw new StateStoreUnavailable("record outcome: the state item changed during each of "
-                + MAX_WRITE_ATTEMPTS + " attempts; retry", null);
+        throw changedEveryAttempt("record outcome");
+    }
+
+    /**
+     * The state item's update and its event, in one transaction. False when a condition failed or
+     * the transaction conflicted (someone wrote the item meanwhile: the caller re-reads and tries
+     * again); any other failure is a named error.
+     */
+    private boolean writeWithEvent(String what, int attempt, Update stateUpdate, Put event) {
+        try {
+            DynamoErrors.call(what, () -> dynamo.transactWriteItems(r -> r.transactItems(
+                    TransactWriteItem.builder().update(stateUpdate).build(),
+                    TransactWriteItem.builder().put(event).build())));
+            return true;
+        } catch (TransactionCanceledException e) {
+            if (!onlyConditionOrConflict(e)) {
+                throw DynamoErrors.translate(what, e);
+            }
+            LOG.info("state changed during {} (attempt {}): {}", what, attempt, e.cancellationReasons());
+            return false;
+        }
+    }
+
+    private static StateStoreUnavailable changedEveryAttempt(String what) {
+        return new StateStoreUnavailable(what + ": the state item changed during each of " + MAX_WRITE_ATTEMPTS
+                + " attempts; retry", null);
     }
 
     /** What makes two record calls "the same outcome": a retried step repeats all three. */
@@ -383,21 +400,12 @@ public final class StateStore {
                     .expressionAttributeNames(names)
                     .expressionAttributeValues(values)
                     .build();
-            try {
-                DynamoErrors.call("break lock", () -> dynamo.transactWriteItems(r -> r.transactItems(
-                        TransactWriteItem.builder().update(update).build(),
-                        TransactWriteItem.builder().put(eventPut(eventKey, now, execution, null, outcome)).build())));
+            if (writeWithEvent("break lock", attempt, update, eventPut(eventKey, now, execution, null, outcome))) {
                 LOG.warn("lock broken by {}: {}", requestedBy, reason);
                 return new RecordResult(true, eventKey, StateItemCodec.read(item), "recorded LOCK_BROKEN: " + reason);
-            } catch (TransactionCanceledException e) {
-                if (!onlyConditionOrConflict(e)) {
-                    throw DynamoErrors.translate("break lock", e);
-                }
-                LOG.info("lock changed during break-lock (attempt {}): {}", attempt, e.cancellationReasons());
             }
         }
-        throw new StateStoreUnavailable("break lock: the state item changed during each of "
-                + MAX_WRITE_ATTEMPTS + " attempts; retry", null);
+        throw changedEveryAttempt("break lock");
     }
 
     /** The state and who holds the lock, without taking it. */
