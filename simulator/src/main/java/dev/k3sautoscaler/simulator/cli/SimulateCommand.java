@@ -6,6 +6,7 @@ import dev.k3sautoscaler.simulator.scenario.InvalidScenarioException;
 import dev.k3sautoscaler.simulator.scenario.Scenario;
 import dev.k3sautoscaler.simulator.scenario.Scenario.Workload;
 import dev.k3sautoscaler.simulator.scenario.ScenarioLoader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k3sautoscaler.runtime.StepJson;
 import dev.k3sautoscaler.simulator.engine.Fault;
 import dev.k3sautoscaler.simulator.engine.HistoryWriter;
@@ -55,6 +56,7 @@ public final class SimulateCommand implements Callable<Integer> {
     public static final String LAMBDA_LOGS = "lambda-logs.jsonl";
     public static final String SUMMARY_JSON = "summary.json";
     public static final String CHART = "chart";
+    public static final String NOTIFICATIONS = "notifications.jsonl";
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -245,6 +247,7 @@ public final class SimulateCommand implements Callable<Integer> {
     private PolicyRun runAndReport(Scenario loaded, Policy one, Path dir, PrintWriter out) throws IOException {
         SimulationResult result = simulate(loaded, one, dir, out);
         List<HistoryWriter.Written> histories = HistoryWriter.write(dir, result.executions());
+        writeNotifications(dir, result.notifications());
         RunSummary summary = result.summary();
         StepJson.MAPPER.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(SUMMARY_JSON).toFile(), summary);
         List<Invariants.Violation> violations = Invariants.check(result);
@@ -260,6 +263,18 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         out.flush();
         return new PolicyRun(one, result, summary, violations, histories);
+    }
+
+    /** The SNS messages the actuations published, one JSON object a line, as a subscriber would receive them. */
+    private static void writeNotifications(Path dir, List<Simulation.Notification> notifications) throws IOException {
+        StringBuilder lines = new StringBuilder();
+        for (Simulation.Notification notification : notifications) {
+            ObjectNode line = StepJson.MAPPER.createObjectNode().put("at", Simulation.START.plus(notification.at()).toString())
+                    .put("execution", notification.execution());
+            line.set("publish", notification.parameters());
+            lines.append(line).append('\n');
+        }
+        Files.writeString(dir.resolve(NOTIFICATIONS), lines.toString());
     }
 
     /** Runs the scenario with the functions' stdout (JSON logs, EMF) going to a file instead of the terminal. */

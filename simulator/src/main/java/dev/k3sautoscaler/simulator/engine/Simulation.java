@@ -64,7 +64,6 @@ public final class Simulation implements AutoCloseable {
     /** The ServiceAccount token the handlers send; fictitious, and checked never to appear in execution data. */
     public static final String KUBE_TOKEN = "sim-serviceaccount-token-0000";
     /** A bound past any run. */
-    private static final int EVENTS_KEPT = 10_000;
     private static final Duration FOREVER = Duration.ofDays(365_000);
     private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
@@ -152,6 +151,13 @@ public final class Simulation implements AutoCloseable {
         this.store = new StateStore(dynamo, StateSettings.fromEnvironment(environment), clock);
         this.functions = new AutoscalerFunctions(environment, clock,
                 new AutoscalerFunctions.Endpoints(ec2.endpoint(), kube.url(), KUBE_TOKEN, prometheus.baseUrl(), dynamo));
+        // A fault at a step that does not exist would never fire: a silent no-op is worse than an error.
+        List<String> unknownSteps = this.faults.stream().map(Fault::step).filter(step -> !functions.knows(step)).distinct().toList();
+        if (!unknownSteps.isEmpty()) {
+            close();
+            throw new IllegalArgumentException("no function named " + String.join(", ", unknownSteps)
+                    + " to inject a fault into (functions: " + String.join(", ", functions.names()) + ")");
+        }
         Map<String, String> definitions = new LinkedHashMap<>();
         definitions.put("tick.asl.json", resource("asl/tick.asl.json"));
         definitions.put("actuation.asl.json", resource("asl/actuation.asl.json"));
@@ -427,8 +433,7 @@ public final class Simulation implements AutoCloseable {
         }
         return new SimulationResult(scenario, policy, recorder.timeline(end, timelineExecutions), finished,
                 List.copyOf(notifications), instances, ec2.instances(), prometheus.unrecognisedQueries(),
-                kube.evictionRequests(), Map.copyOf(environment), store.load(), store.recentEvents(EVENTS_KEPT),
-                budgetViolations, List.copyOf(injected));
+                store.load(), budgetViolations, List.copyOf(injected));
     }
 
     private String progressLine(Duration now) {

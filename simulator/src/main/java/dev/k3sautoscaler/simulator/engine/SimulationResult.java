@@ -8,11 +8,9 @@ import dev.k3sautoscaler.simulator.oracle.CostOracle;
 import dev.k3sautoscaler.simulator.report.RunSummary;
 import dev.k3sautoscaler.simulator.report.RunTimeline;
 import dev.k3sautoscaler.simulator.scenario.Scenario;
-import dev.k3sautoscaler.state.EventRecord;
 import dev.k3sautoscaler.state.StateSnapshot;
 import dev.k3sautoscaler.testkit.ec2.FakeInstance;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What one run produced: the timeline for the summary, every execution (with its history), the
@@ -21,9 +19,7 @@ import java.util.Map;
  * @param clusterInstances every instance the simulated cluster ever had, with when it stopped
  * @param ec2Instances     the same instances as the EC2 API describes them at the end
  * @param unrecognisedQueries PromQL the virtual Prometheus could not answer (must be empty)
- * @param environment      the functions' environment (no secret is in it: the token is the kube client's)
  * @param finalState       the state item and lock at the end of the run
- * @param events           the event log at the end, newest first
  * @param budgetViolations evictions the cluster saw leave a PodDisruptionBudget short
  * @param faultsInjected   the faults that fired, when and where ({@code [hh:mm:ss] kind:step@n in execution})
  */
@@ -36,10 +32,7 @@ public record SimulationResult(
         List<InstanceState> clusterInstances,
         List<FakeInstance> ec2Instances,
         List<String> unrecognisedQueries,
-        int evictionRequests,
-        Map<String, String> environment,
         StateSnapshot finalState,
-        List<EventRecord> events,
         List<String> budgetViolations,
         List<String> faultsInjected) {
 

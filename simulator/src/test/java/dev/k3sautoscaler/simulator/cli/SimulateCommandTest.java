@@ -55,6 +55,21 @@ class SimulateCommandTest {
             assertTrue(histories.anyMatch(file -> file.getFileName().toString().startsWith("scale-up-")));
         }
         assertTrue(!printed.contains("\"level\""), "no JSON log line on the terminal");
+        String notices = Files.readString(outDir.resolve(SimulateCommand.NOTIFICATIONS));
+        assertTrue(notices.contains("\"TopicArn\"") && notices.contains("scale-up-"),
+                "the scale-up's SNS notice, as a subscriber would get it: " + notices);
+    }
+
+    @Test
+    void aFaultAtAFunctionThatDoesNotExist_failsTheRun_namingTheFunctions(@TempDir Path dir) {
+        // GIVEN / WHEN a typo in the step of --inject
+        int exit = run("--scenario", "steady", "--duration", "5m", "--inject", "crash:launch-worker@1",
+                "--out", dir.toString());
+
+        // THEN the run refuses instead of running without the fault
+        assertEquals(SimulateCommand.EXIT_RUN_FAILED, exit);
+        assertTrue(err.toString().contains("no function named launch-worker") && err.toString().contains("launch-workers"),
+                err.toString());
     }
 
     @Test
