@@ -39,9 +39,8 @@ public final class NotificationRenderer {
                                 + (facts.atMaxCapacity() ? "; at MAX_WORKERS" : "");
                     } else {
                         event = "join-timeout";
-                        headline = "Scale-up incomplete: " + workers(outcome.count()) + " never joined and "
-                                + (outcome.count() == 1 ? "was" : "were") + " terminated (" + ids(outcome) + "): "
-                                + outcome.reason();
+                        headline = "Scale-up incomplete: " + workers(outcome.count()) + " not Ready by JOIN_TIMEOUT_SEC ("
+                                + ids(outcome) + "), terminated by the next reconcile: " + outcome.reason();
                     }
                 }
                 case SCALE_DOWN -> {
@@ -91,8 +90,18 @@ public final class NotificationRenderer {
                         publish = false;
                     }
                 }
+                case RECONCILE -> {
+                    // Adoptions and cleared launches are bookkeeping (count 0); a terminated instance or deleted Node is news.
+                    event = "reconciled";
+                    headline = "Reconciled: " + outcome.reason();
+                    publish = outcome.count() > 0;
+                }
+                case LEASE_LOST -> {
+                    event = "lease-lost";
+                    headline = "Stopped without acting: " + outcome.reason();
+                }
                 default -> {
-                    // SCALE_UP is recorded right after the launch; the join check that follows notifies.
+                    // SCALE_UP (the remaining action): recorded right after the launch; the join check that follows notifies.
                     event = "launch";
                     headline = "Launched " + workers(outcome.count()) + ": " + outcome.reason();
                     publish = false;

@@ -4,7 +4,10 @@ package dev.k3sautoscaler.core.state;
 public enum OutcomeAction {
     /** Instances were launched (or the launch failed). Recorded right after Launch, with the pending launches. */
     SCALE_UP,
-    /** The join check after a launch: pending launches joined, or never joined and were terminated. */
+    /**
+     * The join check after a launch, made after the lock is released: pending launches joined, or
+     * were not Ready by JOIN_TIMEOUT_SEC (the reconcile terminates those).
+     */
     JOIN_CHECK,
     /** A worker was cordoned, drained and terminated (or the drain was aborted). */
     SCALE_DOWN,
@@ -17,13 +20,28 @@ public enum OutcomeAction {
     /** An operator resumed scaling; the failure backoff starts over. */
     RESUME,
     /** An operator removed a stuck lease (break-lock); the reason names who broke it and the previous holder. */
-    LOCK_BROKEN;
+    LOCK_BROKEN,
+    /**
+     * The tick's reconcile of EC2, Nodes and state: launches adopted (a crash before RecordLaunch),
+     * joined or gone launches cleared, never-joined instances terminated, ghost Nodes deleted.
+     */
+    RECONCILE,
+    /**
+     * An execution found its lease taken by another (it was paused or slow past LOCK_TTL_SEC): it
+     * stopped before any further side effect. Written to the event log only; the state is the new holder's.
+     */
+    LEASE_LOST;
 
     /**
      * Recorded without the scaling lock, ordered by the state version: they must work while an
-     * actuation holds it. LOCK_BROKEN is written only by the store's break-lock, never recorded.
+     * actuation holds it, or come after the actuation released it (the join check), or from no
+     * actuation at all (the reconcile), or from one whose lease is gone. LOCK_BROKEN is written only
+     * by the store's break-lock, never recorded.
      */
     public boolean lockless() {
-        return this == SPOT_DRAIN || this == PAUSE || this == RESUME;
+        return switch (this) {
+            case SPOT_DRAIN, PAUSE, RESUME, JOIN_CHECK, RECONCILE, LEASE_LOST -> true;
+            case SCALE_UP, SCALE_DOWN, NOOP, LOCK_BROKEN -> false;
+        };
     }
 }

@@ -22,6 +22,8 @@ import java.util.Set;
  *   <tr><td>JOIN_CHECK</td><td>failures reset</td><td>failure counted</td><td>failure counted</td></tr>
  *   <tr><td>SPOT_DRAIN, NOOP</td><td colspan="3">no cooldown or failure change (an interruption is not our decision)</td></tr>
  *   <tr><td>LOCK_BROKEN</td><td colspan="3">no change to the scaling state (the lease itself is removed by the store)</td></tr>
+ *   <tr><td>RECONCILE</td><td colspan="3">only the pending launches (adopted, cleared); no cooldown or failure change</td></tr>
+ *   <tr><td>LEASE_LOST</td><td colspan="3">nothing at all: the state belongs to the lease's new holder</td></tr>
  *   <tr><td>PAUSE / RESUME</td><td colspan="3">paused=true with the reason / paused=false and failures reset</td></tr>
  * </table>
  *
@@ -47,7 +49,8 @@ public final class OutcomeRules {
             case SCALE_UP -> countResult(capacityChanged(outcome) ? state.withLastScaleUpAt(now) : state, outcome, now);
             case SCALE_DOWN -> countResult(capacityChanged(outcome) ? state.withLastScaleDownAt(now) : state, outcome, now);
             case JOIN_CHECK -> countResult(state, outcome, now);
-            case SPOT_DRAIN, NOOP, LOCK_BROKEN -> state;
+            case SPOT_DRAIN, NOOP, LOCK_BROKEN, RECONCILE -> state;
+            case LEASE_LOST -> before;
             case PAUSE -> state.withPaused(true, outcome.reason());
             case RESUME -> state.withPaused(false, null).withFailures(0, state.lastFailureAt());
         };

@@ -105,7 +105,8 @@ class NotificationRendererTest {
         Outcome aborted = outcome(OutcomeAction.SCALE_DOWN, OutcomeResult.ABORTED, 0, List.of("i-0ccc"),
                 "drain timed out after 300 s: 1 pod blocked by a PodDisruptionBudget", null);
 
-        assertEquals("Scale-up incomplete: 1 worker never joined and was terminated (i-0bbb): 1 of 2 never became Ready within 600 s",
+        assertEquals("Scale-up incomplete: 1 worker not Ready by JOIN_TIMEOUT_SEC (i-0bbb), terminated by the next reconcile: "
+                        + "1 of 2 never became Ready within 600 s",
                 NotificationRenderer.render(facts(timeout, TICK, 2, 4, false, null, null)).text());
         Notification drain = NotificationRenderer.render(facts(aborted, TICK, 4, 3, false, null, null));
         assertEquals("drain-aborted", drain.event());
