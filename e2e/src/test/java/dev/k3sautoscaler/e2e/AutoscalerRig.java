@@ -100,6 +100,8 @@ final class AutoscalerRig implements AutoCloseable {
     final List<JsonNode> published = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** When set, every publish fails with this SNS error (the topic deleted, a missing permission). */
     volatile String publishFailsWith;
+    /** The most billed workers seen after any task so far (MAX_WORKERS must hold at every instant, not only at the end). */
+    volatile long mostBilledWorkers;
     /** Lets a test wrap one state's invocation (a crash after the real work, a retry). */
     TaskInterceptor interceptor = (task, call) -> call.call();
     private final AutoscalerFunctions functions;
@@ -180,6 +182,14 @@ final class AutoscalerRig implements AutoCloseable {
 
     private JsonNode invoke(String resource, JsonNode input, TaskInvoker.TaskContext context) throws TaskFailure {
         playWorld();
+        try {
+            return runTask(resource, input, context);
+        } finally {
+            mostBilledWorkers = Math.max(mostBilledWorkers, billedWorkers());
+        }
+    }
+
+    private JsonNode runTask(String resource, JsonNode input, TaskInvoker.TaskContext context) throws TaskFailure {
         return interceptor.around(context, () -> {
             if (START_EXECUTION.equals(resource)) {
                 return startActuation(input);
@@ -316,6 +326,40 @@ final class AutoscalerRig implements AutoCloseable {
                         + ",\"reason\":\"TooManyRequests\",\"message\":\"Cannot evict pod as it would violate the pod's disruption budget.\"}"
                         : "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Success\",\"code\":201}")
                 .times(times);
+    }
+
+    /** The kubelet of this instance stopped reporting: its Node's Ready condition turns Unknown. */
+    void notReady(String instanceId) {
+        Node node = nodeOf(instanceId);
+        node.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.NodeConditionBuilder()
+                .withType("Ready").withStatus("Unknown").withReason("NodeStatusUnknown")
+                .withLastTransitionTime(clock.instant().toString()).build()));
+        admin.nodes().resource(node).update();
+    }
+
+    /** Billed workers: this cluster's managed instances that are pending or running. */
+    long billedWorkers() {
+        return ec2.instances().stream().filter(FakeInstance::isAlive)
+                .filter(i -> CLUSTER.equals(i.tag("k3s-autoscaler/cluster")) && "true".equals(i.tag("k3s-autoscaler/managed")))
+                .count();
+    }
+
+    /**
+     * What a process killed between its side effect and storing the result leaves behind: the
+     * idempotency record of that step (id prefix, e.g. {@code LaunchWorkers#}) back IN_PROGRESS,
+     * its claim live for {@code claim} more, no stored result.
+     */
+    void claimStaysInProgress(String idPrefix, Duration claim) {
+        String table = environment.get(StateTableSchema.Env.IDEMPOTENCY_TABLE);
+        var item = dynamo.scan(r -> r.tableName(table)).items().stream()
+                .filter(i -> i.get(StateTableSchema.Idempotency.ID).s().startsWith(idPrefix)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no idempotency record " + idPrefix + "*"));
+        var crashed = new HashMap<>(item);
+        crashed.put(StateTableSchema.Idempotency.STATUS, software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(StateTableSchema.Idempotency.STATUS_IN_PROGRESS));
+        crashed.put(StateTableSchema.Idempotency.IN_PROGRESS_EXPIRATION, software.amazon.awssdk.services.dynamodb.model.AttributeValue
+                .fromN(Long.toString(clock.instant().plus(claim).toEpochMilli())));
+        crashed.remove(StateTableSchema.Idempotency.DATA);
+        dynamo.putItem(r -> r.tableName(table).item(crashed));
     }
 
     Node nodeOf(String instanceId) {
