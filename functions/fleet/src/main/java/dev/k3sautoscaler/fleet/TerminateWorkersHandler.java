@@ -2,6 +2,7 @@ package dev.k3sautoscaler.fleet;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.k3sautoscaler.runtime.JsonStepHandler;
+import dev.k3sautoscaler.state.LeaseFence;
 import dev.k3sautoscaler.state.idempotency.IdempotencyStore;
 import dev.k3sautoscaler.state.idempotency.IdempotentResult;
 import dev.k3sautoscaler.state.idempotency.IdempotentStep;
@@ -24,24 +25,30 @@ public final class TerminateWorkersHandler extends JsonStepHandler<TerminateWork
 
     private final WorkerTerminator terminator;
     private final IdempotentStep<TerminateWorkersOutput> once;
+    private final LeaseFence fence;
 
     public TerminateWorkersHandler() {
-        this(FleetContext.fromEnvironment(System.getenv()), IdempotencyStore.fromEnvironment(System.getenv()));
+        this(FleetContext.fromEnvironment(System.getenv()), IdempotencyStore.fromEnvironment(System.getenv()),
+                LeaseFence.fromEnvironment(System.getenv()));
     }
 
-    /** For tests and the simulator: any EC2 endpoint, clock and idempotency table. */
-    public TerminateWorkersHandler(FleetContext fleet, IdempotencyStore store) {
+    /** For tests and the simulator: any EC2 endpoint, clock, idempotency table and state table. */
+    public TerminateWorkersHandler(FleetContext fleet, IdempotencyStore store, LeaseFence fence) {
         super(TerminateWorkersInput.class, STEP, fleet.settings().clusterId());
         this.terminator = new WorkerTerminator(fleet.ec2(), fleet.settings());
         this.once = FleetIdempotency.step(store, STEP, TerminateWorkersOutput.class);
+        this.fence = fence;
     }
 
     @Override
     protected TerminateWorkersOutput handle(TerminateWorkersInput input, Context context) {
         LOG.info("terminating {}: {}", input.instanceIds(), input.reason());
         IdempotentResult<TerminateWorkersOutput> result = once.run(
-                new FleetIdempotency.TerminateKey(input.execution(), input.instanceIds()), input,
-                () -> terminator.terminate(input));
+                new FleetIdempotency.TerminateKey(input.execution(), input.instanceIds()), input.withoutLease(), () -> {
+                    // The lease is checked inside the claim, right before EC2: a replayed result needs no lease.
+                    fence.confirm(input.lease());
+                    return terminator.terminate(input);
+                });
         TerminateWorkersOutput output = result.replayed() ? result.value().replayed() : result.value();
         LOG.info(output.reason());
         return output;

@@ -4,12 +4,17 @@ import dev.k3sautoscaler.runtime.AwsClients;
 import dev.k3sautoscaler.runtime.JsonStepHandler;
 import dev.k3sautoscaler.runtime.LocalLambdaContext;
 import dev.k3sautoscaler.runtime.StepJson;
+import dev.k3sautoscaler.state.Lease;
+import dev.k3sautoscaler.state.LeaseFence;
+import dev.k3sautoscaler.state.StateSettings;
+import dev.k3sautoscaler.state.StateStore;
 import dev.k3sautoscaler.state.StateTables;
 import dev.k3sautoscaler.state.idempotency.IdempotencySettings;
 import dev.k3sautoscaler.state.idempotency.IdempotencyStore;
 import dev.k3sautoscaler.testkit.dynamodb.LocalDynamoDb;
 import dev.k3sautoscaler.testkit.ec2.Ec2Fake;
 import dev.k3sautoscaler.workflow.VirtualClock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -46,15 +51,34 @@ final class FleetRig implements AutoCloseable {
             FleetSettings.WORKER_SUBNET_IDS, "subnet-a:" + AZ_A + ",subnet-b:" + AZ_B + ",subnet-c:" + AZ_C,
             "K3S_TOKEN", JOIN_TOKEN));
     int pageSize = Ec2Fleet.DEFAULT_PAGE_SIZE;
+    private final String suffix = UUID.randomUUID().toString().substring(0, 8);
     final IdempotencyStore idempotency = idempotencyStore();
+    /** The scaling lock's table: the fleet steps check their lease there before calling EC2. */
+    final StateStore state = new StateStore(LocalDynamoDb.shared().client(), new StateSettings(CLUSTER,
+            "fleet-state-" + suffix, "fleet-events-" + suffix, Duration.ofDays(30), Duration.ofSeconds(300)), clock);
+    private Lease lease;
     private Ec2Client client;
 
     private IdempotencyStore idempotencyStore() {
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
         String table = "fleet-idempotency-" + suffix;
         var dynamo = LocalDynamoDb.shared().client();
         StateTables.createIfMissing(dynamo, "fleet-state-" + suffix, "fleet-events-" + suffix, table);
         return new IdempotencyStore(dynamo, new IdempotencySettings(table), clock);
+    }
+
+    /** The lease the tests act under: acquired once per rig, as AcquireLock would. */
+    Lease lease() {
+        if (lease == null) {
+            lease = state.acquire("fleet-test").lease();
+        }
+        return lease;
+    }
+
+    /** {@code "lease": {...}} for a step input, the rig's current lease. */
+    String leaseJson() {
+        Lease current = lease();
+        return "\"lease\":{\"owner\":\"" + current.owner() + "\",\"fencingToken\":" + current.fencingToken()
+                + ",\"expiresAt\":\"" + current.expiresAt() + "\"}";
     }
 
     FleetRig with(String variable, String value) {
@@ -76,11 +100,11 @@ final class FleetRig implements AutoCloseable {
     }
 
     LaunchWorkersHandler launchHandler() {
-        return new LaunchWorkersHandler(context(), idempotency);
+        return new LaunchWorkersHandler(context(), idempotency, new LeaseFence(state));
     }
 
     TerminateWorkersHandler terminateHandler() {
-        return new TerminateWorkersHandler(context(), idempotency);
+        return new TerminateWorkersHandler(context(), idempotency, new LeaseFence(state));
     }
 
     DescribeWorkersHandler describeHandler() {
@@ -98,12 +122,12 @@ final class FleetRig implements AutoCloseable {
 
     LaunchWorkersOutput launch(String execution, int count) {
         return run(launchHandler(), LaunchWorkersOutput.class,
-                "{\"execution\":\"" + execution + "\",\"count\":" + count + ",\"reason\":\"test\"}");
+                "{\"execution\":\"" + execution + "\",\"count\":" + count + ",\"reason\":\"test\"," + leaseJson() + "}");
     }
 
     TerminateWorkersOutput terminate(String execution, String... ids) {
         return run(terminateHandler(), TerminateWorkersOutput.class,
-                "{\"execution\":\"" + execution + "\",\"instanceIds\":[\"" + String.join("\",\"", ids) + "\"],\"reason\":\"test\"}");
+                "{\"execution\":\"" + execution + "\",\"instanceIds\":[\"" + String.join("\",\"", ids) + "\"],\"reason\":\"test\"," + leaseJson() + "}");
     }
 
     DescribeWorkersOutput describe() {

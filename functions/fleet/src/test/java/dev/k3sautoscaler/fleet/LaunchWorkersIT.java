@@ -15,6 +15,7 @@ import dev.k3sautoscaler.errors.Ec2Unavailable;
 import dev.k3sautoscaler.errors.IdempotencyInProgress;
 import dev.k3sautoscaler.errors.InsufficientCapacity;
 import dev.k3sautoscaler.errors.InvalidStepInput;
+import dev.k3sautoscaler.errors.LockLost;
 import dev.k3sautoscaler.testkit.ec2.Ec2Error;
 import dev.k3sautoscaler.testkit.ec2.FakeInstance;
 import dev.k3sautoscaler.testkit.ec2.QueryRequest;
@@ -235,9 +236,9 @@ class LaunchWorkersIT {
         rig.with(FleetSettings.WORKER_INSTANCE_TYPES, "t3.small");
         rig.with(FleetSettings.WORKER_SUBNET_IDS, "subnet-a:" + AZ_A + ",subnet-b:" + AZ_B);
         String input = """
-                {"execution":"exec-skip","count":2,"reason":"test","unavailableOfferings":[
+                {"execution":"exec-skip","count":2,"reason":"test",%s,"unavailableOfferings":[
                   {"instanceType":"t3.small","availabilityZone":"eu-west-1a","capacityType":"on-demand","until":"2026-11-23T10:02:00Z","reason":"InsufficientInstanceCapacity"},
-                  {"instanceType":"t3.small","availabilityZone":"eu-west-1b","capacityType":"on-demand","until":"2026-11-23T09:59:00Z","reason":"InsufficientInstanceCapacity"}]}""";
+                  {"instanceType":"t3.small","availabilityZone":"eu-west-1b","capacityType":"on-demand","until":"2026-11-23T09:59:00Z","reason":"InsufficientInstanceCapacity"}]}""".formatted(rig.leaseJson());
 
         // WHEN two workers are launched
         LaunchWorkersOutput output = FleetRig.run(rig.launchHandler(), LaunchWorkersOutput.class, input);
@@ -358,8 +359,9 @@ class LaunchWorkersIT {
         InvalidStepInput error = assertThrows(InvalidStepInput.class,
                 () -> FleetRig.run(rig.launchHandler(), LaunchWorkersOutput.class, "{\"count\":0}"));
 
-        // THEN both problems are named, and EC2 was not asked
+        // THEN every problem is named, and EC2 was not asked
         assertTrue(error.getMessage().contains("execution is required"), error.getMessage());
+        assertTrue(error.getMessage().contains("lease is required"), error.getMessage());
         assertTrue(error.getMessage().contains("count must be 1..100 (was 0)"), error.getMessage());
         assertEquals(List.of(), rig.ec2.requests());
     }
@@ -370,5 +372,35 @@ class LaunchWorkersIT {
 
     private static List<String> ids(List<LaunchedWorker> launched) {
         return launched.stream().map(LaunchedWorker::instanceId).toList();
+    }
+
+    @Test
+    void launch_underALeaseAnotherExecutionTookOver_endsLockLost_beforeRunInstances() {
+        // GIVEN our lease expired while the step was delayed, and another execution acquired the lock
+        rig.lease();
+        rig.clock.advance(Duration.ofSeconds(301));
+        rig.state.acquire("the-next-actuation");
+
+        // WHEN the launch runs under the old lease
+        LockLost error = assertThrows(LockLost.class, () -> rig.launch("exec-stale", 1));
+
+        // THEN EC2 was never asked, and the error names the new holder
+        assertEquals(List.of(), rig.ec2.requests("RunInstances"));
+        assertTrue(error.getMessage().contains("the-next-actuation"), error.getMessage());
+    }
+
+    @Test
+    void launch_underAnExpiredLeaseNobodyTook_extendsItAndLaunches() {
+        // GIVEN our lease expired but no one acquired the lock since (its token is still the current one)
+        rig.lease();
+        rig.clock.advance(Duration.ofSeconds(301));
+
+        // WHEN the launch runs
+        LaunchWorkersOutput output = rig.launch("exec-late", 1);
+
+        // THEN it launched, and the lease runs again for LOCK_TTL_SEC from now
+        assertEquals(1, output.launched().size());
+        assertEquals(rig.clock.instant().plusSeconds(300).getEpochSecond(),
+                rig.state.load().lockExpiresAt().getEpochSecond());
     }
 }

@@ -39,17 +39,17 @@ class NoSecretsIT {
         try {
             // WHEN a launch, a describe, a terminate, and the failures of each run
             LocalLambdaContext context = LocalLambdaContext.forFunction("fleet");
-            String launched = rig.launchHandler().invoke("{\"execution\":\"exec-s\",\"count\":2,\"reason\":\"pods\"}", context);
+            String launched = rig.launchHandler().invoke("{\"execution\":\"exec-s\",\"count\":2,\"reason\":\"pods\"," + rig.leaseJson() + "}", context);
             seen.add(launched);
             seen.add(rig.describeHandler().invoke("{\"execution\":\"exec-s\"}", context));
             String id = rig.ec2.instances().getFirst().instanceId();
-            seen.add(rig.terminateHandler().invoke("{\"execution\":\"exec-s\",\"instanceIds\":[\"" + id + "\"]}", context));
+            seen.add(rig.terminateHandler().invoke("{\"execution\":\"exec-s\",\"instanceIds\":[\"" + id + "\"]," + rig.leaseJson() + "}", context));
             seen.add(assertThrows(RefusedToTerminate.class, () -> rig.terminateHandler()
-                    .invoke("{\"execution\":\"exec-s2\",\"instanceIds\":[\"" + rig.master() + "\"]}", context)).getMessage());
+                    .invoke("{\"execution\":\"exec-s2\",\"instanceIds\":[\"" + rig.master() + "\"]," + rig.leaseJson() + "}", context)).getMessage());
             rig.ec2.capacity("t3.small", FleetRig.AZ_A, "on-demand", 0).capacity("t3a.small", FleetRig.AZ_A, "on-demand", 0);
             rig.with(FleetSettings.WORKER_SUBNET_IDS, "subnet-a:" + FleetRig.AZ_A);
             seen.add(assertThrows(InsufficientCapacity.class, () -> rig.launchHandler()
-                    .invoke("{\"execution\":\"exec-s3\",\"count\":1}", context)).getMessage());
+                    .invoke("{\"execution\":\"exec-s3\",\"count\":1," + rig.leaseJson() + "}", context)).getMessage());
         } finally {
             System.setOut(original);
         }

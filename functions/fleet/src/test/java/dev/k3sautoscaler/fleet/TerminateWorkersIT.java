@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.k3sautoscaler.errors.Ec2Unavailable;
 import dev.k3sautoscaler.errors.InvalidStepInput;
+import dev.k3sautoscaler.errors.LockLost;
 import dev.k3sautoscaler.errors.RefusedToTerminate;
 import dev.k3sautoscaler.testkit.ec2.Ec2Error;
 import dev.k3sautoscaler.testkit.ec2.Ec2Fake;
@@ -151,5 +152,21 @@ class TerminateWorkersIT {
         assertTrue(error.retryable());
         assertTrue(error.getMessage().contains("InternalError (HTTP 500)"), error.getMessage());
         assertEquals(List.of(worker), retry.terminated());
+    }
+
+    @Test
+    void terminate_underALeaseAnotherExecutionTookOver_endsLockLost_andTerminatesNothing() {
+        // GIVEN a worker, and our lease taken over by another execution after it expired
+        String worker = rig.existingWorker("subnet-a");
+        rig.lease();
+        rig.clock.advance(Duration.ofSeconds(301));
+        rig.state.acquire("the-next-actuation");
+
+        // WHEN the terminate runs under the old lease
+        assertThrows(LockLost.class, () -> rig.terminate("exec-stale", worker));
+
+        // THEN the worker still runs and EC2 was never asked to terminate anything
+        assertTrue(rig.ec2.instance(worker).isAlive());
+        assertEquals(0, rig.ec2.requests("TerminateInstances").size());
     }
 }

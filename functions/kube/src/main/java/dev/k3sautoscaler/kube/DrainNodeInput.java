@@ -1,6 +1,7 @@
 package dev.k3sautoscaler.kube;
 
 import dev.k3sautoscaler.runtime.InputCheck;
+import dev.k3sautoscaler.state.Lease;
 import dev.k3sautoscaler.runtime.Validatable;
 import java.time.Instant;
 import java.util.List;
@@ -13,12 +14,20 @@ import java.util.List;
  * @param interruption true on the Spot-interruption path: the instance is gone in two minutes
  *                     whatever we do, so pods that would block a voluntary scale-down are evicted
  *                     too (PodDisruptionBudgets are still honoured by the API server). Default false.
+ * @param lease        the scaling lease on the scale-down path: checked and extended before each pass's
+ *                     evictions; absent on the Spot interruption path, which runs without the lock
  */
-public record DrainNodeInput(String execution, String nodeName, String instanceId, Boolean interruption, Instant startedAt)
+public record DrainNodeInput(String execution, String nodeName, String instanceId, Boolean interruption, Instant startedAt,
+                             Lease lease)
         implements Validatable {
     @Override
     public List<String> validationProblems() {
-        return NodeRef.check(InputCheck.start().required("execution", execution), nodeName, instanceId).problems();
+        List<String> problems = new java.util.ArrayList<>(
+                NodeRef.check(InputCheck.start().required("execution", execution), nodeName, instanceId).problems());
+        if (lease != null) {
+            problems.addAll(Lease.problems("lease", lease));
+        }
+        return problems;
     }
 
     public NodeRef node() {

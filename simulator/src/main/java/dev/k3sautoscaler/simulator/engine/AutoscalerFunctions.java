@@ -28,6 +28,7 @@ import dev.k3sautoscaler.runtime.LocalLambdaContext;
 import dev.k3sautoscaler.runtime.StepJson;
 import dev.k3sautoscaler.state.AcquireLockHandler;
 import dev.k3sautoscaler.state.BreakLockHandler;
+import dev.k3sautoscaler.state.LeaseFence;
 import dev.k3sautoscaler.state.LoadStateHandler;
 import dev.k3sautoscaler.state.RecordOutcomeHandler;
 import dev.k3sautoscaler.state.ReleaseLockHandler;
@@ -110,14 +111,15 @@ public final class AutoscalerFunctions implements AutoCloseable {
         handlers.put("renew-lock", new RenewLockHandler(store));
         handlers.put("release-lock", new ReleaseLockHandler(store));
         handlers.put("record-outcome", new RecordOutcomeHandler(store));
-        handlers.put("launch-workers", new LaunchWorkersHandler(fleet, idempotency));
-        handlers.put("terminate-workers", new TerminateWorkersHandler(fleet, idempotency));
+        LeaseFence fence = new LeaseFence(store);
+        handlers.put("launch-workers", new LaunchWorkersHandler(fleet, idempotency, fence));
+        handlers.put("terminate-workers", new TerminateWorkersHandler(fleet, idempotency, fence));
         handlers.put("check-workers-joined", new CheckWorkersJoinedHandler(kube));
         handlers.put("select-scale-down-target", new SelectScaleDownTargetHandler(kube));
-        handlers.put("cordon-node", new CordonNodeHandler(kube));
-        handlers.put("drain-node", new DrainNodeHandler(kube));
+        handlers.put("cordon-node", new CordonNodeHandler(kube, fence));
+        handlers.put("drain-node", new DrainNodeHandler(kube, fence));
         handlers.put("uncordon-node", new UncordonNodeHandler(kube));
-        handlers.put("delete-node", new DeleteNodeHandler(kube));
+        handlers.put("delete-node", new DeleteNodeHandler(kube, fence));
     }
 
     /** Every function's name, as the CDK stack names them (the fault matrix's steps). */
