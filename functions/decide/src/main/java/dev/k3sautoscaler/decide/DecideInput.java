@@ -2,6 +2,7 @@ package dev.k3sautoscaler.decide;
 
 import dev.k3sautoscaler.core.control.ControlRequest;
 import dev.k3sautoscaler.core.model.ClusterMetrics;
+import dev.k3sautoscaler.core.model.FleetView;
 import dev.k3sautoscaler.core.model.ScalingState;
 import dev.k3sautoscaler.runtime.InputCheck;
 import dev.k3sautoscaler.runtime.Validatable;
@@ -15,12 +16,19 @@ import java.util.List;
  * @param state     the scaling state: LoadState's in the tick, AcquireLock's (under the lock) in the actuation
  * @param request   optional: the actuation's validated input; a force-scale-up/-down is decided by
  *                  {@link dev.k3sautoscaler.core.control.ManualDecisions}, everything else by the policy
+ * @param fleet     ReconcileWorkers' view of what EC2 bills ({@code $.reconcile.fleet}); absent or
+ *                  unobserved when EC2 could not be read (MAX_WORKERS then counts Nodes and recorded launches)
  */
-public record DecideInput(String execution, ClusterMetrics metrics, ScalingState state, ControlRequest request)
+public record DecideInput(String execution, ClusterMetrics metrics, ScalingState state, ControlRequest request,
+                          FleetView fleet)
         implements Validatable {
 
+    public DecideInput {
+        fleet = fleet == null ? FleetView.unobserved("not observed: no fleet view in the input") : fleet;
+    }
+
     public DecideInput(String execution, ClusterMetrics metrics, ScalingState state) {
-        this(execution, metrics, state, null);
+        this(execution, metrics, state, null, null);
     }
 
     @Override

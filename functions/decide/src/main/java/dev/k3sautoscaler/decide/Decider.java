@@ -29,8 +29,8 @@ public final class Decider {
     public DecideOutput decide(DecideInput input) {
         Instant now = clock.instant();
         Decision decision = ManualDecisions.handles(input.request())
-                ? ManualDecisions.decide(input.request(), input.metrics(), input.state(), config, now)
-                : policy.decide(input.metrics(), input.state(), config, now);
+                ? ManualDecisions.decide(input.request(), input.metrics(), input.fleet(), input.state(), config, now)
+                : policy.decide(input.metrics(), input.fleet(), input.state(), config, now);
         String verb = decision.action().name().toLowerCase(Locale.ROOT).replace('_', '-');
         return new DecideOutput(decision, verb + "-" + MINUTE.format(now), policyName);
     }

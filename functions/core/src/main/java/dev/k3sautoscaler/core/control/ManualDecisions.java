@@ -2,6 +2,7 @@ package dev.k3sautoscaler.core.control;
 
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.core.model.ClusterMetrics;
+import dev.k3sautoscaler.core.model.FleetView;
 import dev.k3sautoscaler.core.model.Decision;
 import dev.k3sautoscaler.core.model.ScaleTrigger;
 import dev.k3sautoscaler.core.model.ScalingAction;
@@ -22,11 +23,17 @@ public final class ManualDecisions {
 
     public static Decision decide(ControlRequest request, ClusterMetrics metrics, ScalingState state,
                                   AutoscalerConfig config, Instant now) {
+        return decide(request, metrics, FleetView.unobserved("no EC2 view"), state, config, now);
+    }
+
+    /** @param fleet what EC2 bills (MAX_WORKERS counts it); see {@link WorkerCount} */
+    public static Decision decide(ControlRequest request, ClusterMetrics metrics, FleetView fleet, ScalingState state,
+                                  AutoscalerConfig config, Instant now) {
         if (!metrics.available()) {
             return noop(request.summary() + " not done: metrics unavailable (" + metrics.unavailableReason()
                     + "), so the worker count is unknown", 0, false);
         }
-        WorkerCount workers = WorkerCount.of(metrics, state, now, config.joinTimeout());
+        WorkerCount workers = WorkerCount.of(metrics, fleet, state, now, config.joinTimeout());
         if (request.is(Trigger.FORCE_SCALE_UP)) {
             int room = config.maxWorkers() - workers.total();
             if (room <= 0) {

@@ -7,6 +7,7 @@ import static dev.k3sautoscaler.core.policy.Quantities.vcpu;
 
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.core.model.ClusterMetrics;
+import dev.k3sautoscaler.core.model.FleetView;
 import dev.k3sautoscaler.core.model.Decision;
 import dev.k3sautoscaler.core.model.PodRequest;
 import dev.k3sautoscaler.core.model.ScaleTrigger;
@@ -33,12 +34,12 @@ import java.util.List;
 public final class DefaultScalingPolicy implements ScalingPolicy {
 
     @Override
-    public Decision decide(ClusterMetrics metrics, ScalingState state, AutoscalerConfig config, Instant now) {
+    public Decision decide(ClusterMetrics metrics, FleetView fleet, ScalingState state, AutoscalerConfig config, Instant now) {
         if (!metrics.available()) {
             return noop("no action: metrics unavailable (" + metrics.unavailableReason()
                     + "); never scaling on missing data", 0, List.of());
         }
-        WorkerCount workers = WorkerCount.of(metrics, state, now, config.joinTimeout());
+        WorkerCount workers = WorkerCount.of(metrics, fleet, state, now, config.joinTimeout());
         if (state.paused()) {
             String why = state.pausedReason() == null ? "" : " (" + state.pausedReason() + ")";
             return noop("no action: autoscaling is paused" + why, workers.total(), List.of());

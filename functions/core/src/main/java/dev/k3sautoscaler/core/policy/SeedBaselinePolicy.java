@@ -4,6 +4,7 @@ import static dev.k3sautoscaler.core.policy.Quantities.percent;
 
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.core.model.ClusterMetrics;
+import dev.k3sautoscaler.core.model.FleetView;
 import dev.k3sautoscaler.core.model.Decision;
 import dev.k3sautoscaler.core.model.ScaleTrigger;
 import dev.k3sautoscaler.core.model.ScalingAction;
@@ -29,7 +30,8 @@ public final class SeedBaselinePolicy implements ScalingPolicy {
     public static final Duration COOLDOWN = Duration.ofMinutes(5);
 
     @Override
-    public Decision decide(ClusterMetrics metrics, ScalingState state, AutoscalerConfig config, Instant now) {
+    public Decision decide(ClusterMetrics metrics, FleetView fleet, ScalingState state, AutoscalerConfig config, Instant now) {
+        // The source design counts Nodes only; the EC2 view is ignored on purpose, so the baseline stays what it was.
         if (!metrics.available()) {
             return noop("no action: failed to fetch metrics (" + metrics.unavailableReason() + ")", 0);
         }
