@@ -217,10 +217,9 @@ class LifecycleIT {
             rig.evictionAnswers("shop", pods[i], 429, 100);
         }
         rig.idle = true;
-        boolean[] paused = {false};
+        int[] passes = {0};
         rig.interceptor = (task, call) -> {
-            if ("RenewLockWhileDraining".equals(task.stateName()) && !paused[0]) {
-                paused[0] = true;
+            if ("DrainNode".equals(task.stateName()) && task.attempt() == 0 && ++passes[0] == 2) {
                 rig.clock.advance(LOCK_TTL.plusSeconds(30));
                 assertTrue(rig.store.acquire("new-owner").acquired(), "the expired lock is free to take");
             }

@@ -57,49 +57,78 @@ class ScaleUpIT {
     }
 
     @Test
-    void actuation_terminatesTheWorkerAndClearsPending_whenItNeverJoins() {
+    void actuation_recordsAJoinTimeout_andTheNextTickTerminatesTheWorkerThatNeverJoined() {
         // GIVEN a pod that needs a worker, and instances that never register a Node
         rig.runningWorker();
         rig.unschedulable = List.of(new PendingPod("shop", "checkout-7d9", 0.5, 256L * 1024 * 1024));
         rig.bootAndJoin = null;
 
-        // WHEN the actuation runs past JOIN_TIMEOUT_SEC
+        // WHEN the actuation runs past JOIN_TIMEOUT_SEC, then a tick runs
         Execution execution = rig.actuate("scale-2", "{\"trigger\":\"scale\"}");
-
-        // THEN the instance that never joined is terminated and the launch no longer counts as in flight
-        Checks.succeeded(execution);
         FakeInstance launched = rig.ec2.instances().stream()
                 .filter(i -> "scale-2".equals(i.tag("k3s-autoscaler/launched-by"))).findFirst().orElseThrow();
-        assertFalse(launched.isAlive(), "terminated: " + launched.state());
-        assertTrue(rig.state().state().pendingLaunches().isEmpty(), "pending launch cleared");
         EventRecord timeout = Checks.event(rig.events(), OutcomeAction.JOIN_CHECK);
+        rig.unschedulable = List.of();
+        rig.runTick("tick-after-timeout");
+
+        // THEN the actuation recorded the join timeout; the tick's reconcile terminated the instance and cleared it
+        Checks.succeeded(execution);
         assertEquals(OutcomeResult.PARTIAL, timeout.result());
         assertEquals(List.of(launched.instanceId()), timeout.instanceIds());
         assertTrue(Duration.between(AutoscalerRig.T0, rig.clock.instant()).toSeconds() >= 600,
                 "it waited the whole join timeout");
+        assertFalse(rig.ec2.instance(launched.instanceId()).isAlive(), "terminated: " + rig.ec2.instance(launched.instanceId()).state());
+        assertTrue(rig.state().state().pendingLaunches().isEmpty(), "pending launch cleared");
         Checks.lockReleased(rig);
     }
 
     @Test
     void twoActuations_oneAcquiresTheLock_theOtherEndsLockBusy() {
-        // GIVEN a pod that needs a worker
+        // GIVEN a pod that needs a worker, and a second actuation that starts while the first is launching
         rig.runningWorker();
         rig.unschedulable = List.of(new PendingPod("shop", "checkout-7d9", 0.5, 256L * 1024 * 1024));
+        Execution[] second = {null};
+        rig.interceptor = (task, call) -> {
+            if ("scale-a".equals(task.executionName()) && "LaunchWorkers".equals(task.stateName())) {
+                second[0] = rig.executor.run(rig.actuation, "scale-b", Checks.json("{\"trigger\":\"scale\"}"));
+            }
+            return call.call();
+        };
 
-        // WHEN two actuations start on the same timeline: the first is waiting for its worker to join
-        Execution first = rig.executor.start(rig.actuation, "scale-a", Checks.json("{\"trigger\":\"scale\"}"));
-        assertEquals(Execution.Status.WAITING, first.status(), "first holds the lock, waiting: " + first.statePath());
-        Execution second = rig.executor.run(rig.actuation, "scale-b", Checks.json("{\"trigger\":\"scale\"}"));
-        rig.executor.runToCompletion(first);
+        // WHEN the first runs
+        Execution first = rig.actuate("scale-a", "{\"trigger\":\"scale\"}");
 
         // THEN the second ended cleanly as lock busy and launched nothing; the first scaled up
-        Checks.succeeded(second);
-        assertEquals("lock busy: another actuation is running", second.output().path("outcome").asText());
-        assertFalse(second.statePath().contains("LaunchWorkers"));
+        Checks.succeeded(second[0]);
+        assertEquals("lock busy: another actuation is running", second[0].output().path("outcome").asText());
+        assertFalse(second[0].statePath().contains("LaunchWorkers"));
         Checks.succeeded(first);
         assertEquals(1, rig.ec2.instances().stream()
                 .filter(i -> i.tag("k3s-autoscaler/launched-by") != null).count(), "one launch in all");
         Checks.lockReleased(rig);
+    }
+
+    @Test
+    void secondWave_launchesWhileTheFirstWorkersAreStillJoining() {
+        // GIVEN a pod that needs a worker, whose actuation is waiting for the join (the lock released after the launch)
+        rig.runningWorker();
+        rig.unschedulable = List.of(new PendingPod("shop", "checkout-7d9", 0.5, 256L * 1024 * 1024));
+        Execution first = rig.executor.start(rig.actuation, "wave-1", Checks.json("{\"trigger\":\"scale\"}"));
+        assertEquals(Execution.Status.WAITING, first.status(), "joining: " + first.statePath());
+        assertFalse(rig.state().locked(), "the lock is free while the first wave joins");
+
+        // WHEN a second wave of pods arrives that the joining worker will not hold
+        rig.unschedulable = List.of(new PendingPod("shop", "checkout-7d9", 0.5, 256L * 1024 * 1024),
+                new PendingPod("batch", "report-1", 1.8, 256L * 1024 * 1024));
+        Execution second = rig.executor.run(rig.actuation, "wave-2", Checks.json("{\"trigger\":\"scale\"}"));
+        rig.executor.runToCompletion(first);
+
+        // THEN the second launched at once, counting the first's worker as in flight
+        Checks.succeeded(second);
+        assertTrue(second.statePath().contains("LaunchWorkers"), second.statePath().toString());
+        Checks.succeeded(first);
+        assertEquals(2, rig.ec2.instances().stream()
+                .filter(i -> i.tag("k3s-autoscaler/launched-by") != null).count(), "one launch per wave");
     }
 
     @Test
