@@ -152,6 +152,7 @@ public final class K3sAutoscaler extends Construct {
             master.addIngressRule(clusterLambdas, Port.tcp(API_PORT), "autoscaler Lambdas (ServiceAccount token)");
             if (props.networkingMode() == NetworkingMode.VPC_ENDPOINTS) {
                 ssmEndpoint();
+                ec2Endpoint();
             }
         } else {
             for (String cidr : props.apiAllowedCidrs()) {
@@ -225,6 +226,18 @@ public final class K3sAutoscaler extends Construct {
         endpoint.addIngressRule(clusterLambdas, Port.tcp(443), "GetParameter from the cluster-facing Lambdas");
         vpc.addInterfaceEndpoint("SsmEndpoint", InterfaceVpcEndpointOptions.builder()
                 .service(InterfaceVpcEndpointAwsService.SSM)
+                .subnets(lambdaSubnets())
+                .securityGroups(List.of(endpoint))
+                .open(false)
+                .build());
+    }
+
+    /** ReconcileWorkers reads EC2 and the K3s API in one step: inside the VPC it reaches EC2 through this endpoint. */
+    private void ec2Endpoint() {
+        SecurityGroup endpoint = securityGroup("Ec2Endpoint", "EC2 interface endpoint: HTTPS from the reconcile Lambda");
+        endpoint.addIngressRule(clusterLambdas, Port.tcp(443), "DescribeInstances and TerminateInstances from the cluster-facing Lambdas");
+        vpc.addInterfaceEndpoint("Ec2Endpoint", InterfaceVpcEndpointOptions.builder()
+                .service(InterfaceVpcEndpointAwsService.EC2)
                 .subnets(lambdaSubnets())
                 .securityGroups(List.of(endpoint))
                 .open(false)
@@ -363,7 +376,7 @@ public final class K3sAutoscaler extends Construct {
         role.addToPolicy(allow(List.of("logs:CreateLogStream", "logs:PutLogEvents"), List.of(logGroup.getLogGroupArn())));
         permissions(step).forEach(role::addToPolicy);
 
-        boolean inVpc = step.talks() == Step.Talks.CLUSTER && props.networkingMode().lambdasInVpc();
+        boolean inVpc = step.talks().reachesCluster() && props.networkingMode().lambdasInVpc();
         Function.Builder builder = Function.Builder.create(this, step.stateName())
                 .functionName(name)
                 .description(step.stateName() + " step of the k3s-autoscaler workflow (" + props.clusterId() + ")")
@@ -408,20 +421,17 @@ public final class K3sAutoscaler extends Construct {
                 env.putAll(scaling);
             }
             case EC2 -> {
-                env.put("WORKER_LAUNCH_TEMPLATE", workerTemplate.getLaunchTemplateId());
-                env.put("WORKER_LAUNCH_TEMPLATE_VERSION", workerTemplate.getLatestVersionNumber());
-                env.put("WORKER_INSTANCE_TYPES", String.join(",", props.workerInstanceTypes()));
-                env.put("WORKER_SUBNET_IDS", vpc.getPublicSubnets().stream()
-                        .map(s -> s.getSubnetId() + ":" + s.getAvailabilityZone())
-                        .collect(Collectors.joining(",")));
-                env.put("CAPACITY_TYPE", props.capacityType());
+                env.putAll(workerFleet());
                 env.put(StateTableSchema.Env.IDEMPOTENCY_TABLE, idempotencyTable.getTableName());
                 env.putAll(scaling);
             }
+            case EC2_AND_CLUSTER -> {
+                env.putAll(workerFleet());
+                clusterAccess(env);
+                env.putAll(scaling);
+            }
             case CLUSTER -> {
-                env.put("K8S_API_URL", "https://" + apiAddress() + ":" + API_PORT);
-                env.put("K8S_API_TOKEN_PARAM", parameters.apiToken());
-                env.put("K8S_CA_CERT_PARAM", parameters.caCert());
+                clusterAccess(env);
                 if (step == Step.COLLECT_METRICS) {
                     env.put("PROMETHEUS_SERVICE", "monitoring/prometheus:9090");
                 } else {
@@ -431,6 +441,26 @@ public final class K3sAutoscaler extends Construct {
             }
         }
         return env;
+    }
+
+    /** The fleet's settings (FleetSettings), for every step that reads EC2. */
+    private Map<String, String> workerFleet() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("WORKER_LAUNCH_TEMPLATE", workerTemplate.getLaunchTemplateId());
+        env.put("WORKER_LAUNCH_TEMPLATE_VERSION", workerTemplate.getLatestVersionNumber());
+        env.put("WORKER_INSTANCE_TYPES", String.join(",", props.workerInstanceTypes()));
+        env.put("WORKER_SUBNET_IDS", vpc.getPublicSubnets().stream()
+                .map(s -> s.getSubnetId() + ":" + s.getAvailabilityZone())
+                .collect(Collectors.joining(",")));
+        env.put("CAPACITY_TYPE", props.capacityType());
+        return env;
+    }
+
+    /** The K3s API address and the SSM names of its token and CA (ClusterCredentials). */
+    private void clusterAccess(Map<String, String> env) {
+        env.put("K8S_API_URL", "https://" + apiAddress() + ":" + API_PORT);
+        env.put("K8S_API_TOKEN_PARAM", parameters.apiToken());
+        env.put("K8S_CA_CERT_PARAM", parameters.caCert());
     }
 
     private String apiAddress() {
@@ -452,21 +482,27 @@ public final class K3sAutoscaler extends Construct {
                     ownItems(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), state),
                     ownItems(List.of("dynamodb:PutItem"), events));
             case LAUNCH_WORKERS -> launchPermissions(idempotency);
-            case TERMINATE_WORKERS -> List.of(
-                    describeInstances(),
-                    idempotencyStore(idempotency),
-                    PolicyStatement.Builder.create()
-                            .sid("TerminateOnlyThisClustersManagedWorkers")
-                            .actions(List.of("ec2:TerminateInstances"))
-                            .resources(List.of(ec2Arn("instance/*")))
-                            .conditions(Map.of("StringEquals", Map.of(
-                                    "aws:ResourceTag/" + MANAGED_TAG, "true",
-                                    "aws:ResourceTag/" + CLUSTER_TAG, props.clusterId())))
-                            .build());
+            case TERMINATE_WORKERS -> List.of(describeInstances(), idempotencyStore(idempotency), terminateManagedWorkers());
             case COLLECT_METRICS, CHECK_WORKERS_JOINED, SELECT_SCALE_DOWN_TARGET, CORDON_NODE, DRAIN_NODE,
-                 UNCORDON_NODE, DELETE_NODE -> List.of(allow(List.of("ssm:GetParameter"),
-                    List.of(paramArn(parameters.apiToken()), paramArn(parameters.caCert()))));
+                 UNCORDON_NODE, DELETE_NODE -> List.of(clusterToken());
+            // The same tag conditions as TerminateWorkers: the reconcile can never terminate the master or a foreign box.
+            case RECONCILE_WORKERS -> List.of(describeInstances(), terminateManagedWorkers(), clusterToken());
         };
+    }
+
+    private PolicyStatement terminateManagedWorkers() {
+        return PolicyStatement.Builder.create()
+                .sid("TerminateOnlyThisClustersManagedWorkers")
+                .actions(List.of("ec2:TerminateInstances"))
+                .resources(List.of(ec2Arn("instance/*")))
+                .conditions(Map.of("StringEquals", Map.of(
+                        "aws:ResourceTag/" + MANAGED_TAG, "true",
+                        "aws:ResourceTag/" + CLUSTER_TAG, props.clusterId())))
+                .build();
+    }
+
+    private PolicyStatement clusterToken() {
+        return allow(List.of("ssm:GetParameter"), List.of(paramArn(parameters.apiToken()), paramArn(parameters.caCert())));
     }
 
     private List<PolicyStatement> launchPermissions(String idempotency) {

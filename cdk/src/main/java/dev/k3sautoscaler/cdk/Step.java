@@ -24,10 +24,20 @@ public enum Step {
     CORDON_NODE("cordon-node", "kube", "CordonNodeHandler", Talks.CLUSTER, Timeouts.DEFAULT),
     DRAIN_NODE("drain-node", "kube", "DrainNodeHandler", Talks.CLUSTER, Timeouts.DRAIN),
     UNCORDON_NODE("uncordon-node", "kube", "UncordonNodeHandler", Talks.CLUSTER, Timeouts.DEFAULT),
-    DELETE_NODE("delete-node", "kube", "DeleteNodeHandler", Talks.CLUSTER, Timeouts.DEFAULT);
+    DELETE_NODE("delete-node", "kube", "DeleteNodeHandler", Talks.CLUSTER, Timeouts.DEFAULT),
+    RECONCILE_WORKERS("reconcile-workers", "lifecycle", "ReconcileWorkersHandler", Talks.EC2_AND_CLUSTER, Timeouts.RECONCILE);
 
     /** What a step reaches outside itself. */
-    public enum Talks { NOTHING, STATE, EC2, CLUSTER }
+    public enum Talks {
+        NOTHING, STATE, EC2, CLUSTER,
+        /** The reconcile: EC2 (describe, terminate) and the K3s API (list and delete Nodes). */
+        EC2_AND_CLUSTER;
+
+        /** Calls the K3s API server: in the VPC networking modes it runs in the VPC. */
+        public boolean reachesCluster() {
+            return this == CLUSTER || this == EC2_AND_CLUSTER;
+        }
+    }
 
     /** Lambda timeouts; each one's reason. */
     static final class Timeouts {
@@ -37,6 +47,8 @@ public enum Step {
         static final Duration FLEET = Duration.ofMinutes(2);
         /** One drain pass has a 20 s budget of evictions plus confirmation reads; 60 s leaves room for a slow API server. */
         static final Duration DRAIN = Duration.ofSeconds(60);
+        /** Two DescribeInstances, a Node list, one TerminateInstances and a get+delete per ghost Node (10 s client timeouts each). */
+        static final Duration RECONCILE = Duration.ofSeconds(60);
 
         private Timeouts() {
         }

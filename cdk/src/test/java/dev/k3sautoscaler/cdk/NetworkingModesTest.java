@@ -16,13 +16,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NetworkingModesTest {
 
     @Test
-    void vpcEndpoints_putClusterLambdasInIsolatedSubnets_withAnSsmEndpoint_andNoNat() {
+    void vpcEndpoints_putClusterLambdasInIsolatedSubnets_withSsmAndEc2Endpoints_andNoNat() {
         // GIVEN / WHEN
         JsonNode resources = synth(NetworkingMode.VPC_ENDPOINTS);
 
         // THEN
-        assertEquals(1, ofType(resources, "AWS::EC2::VPCEndpoint").size());
-        assertTrue(ofType(resources, "AWS::EC2::VPCEndpoint").getFirst().toString().contains("ssm"));
+        // SSM for the API token; EC2 for ReconcileWorkers, the one cluster-facing step that also reads EC2
+        List<JsonNode> endpoints = ofType(resources, "AWS::EC2::VPCEndpoint");
+        assertEquals(2, endpoints.size());
+        assertTrue(endpoints.stream().anyMatch(e -> e.toString().contains(".ssm")), endpoints.toString());
+        assertTrue(endpoints.stream().anyMatch(e -> e.toString().contains(".ec2")), endpoints.toString());
         assertEquals(0, ofType(resources, "AWS::EC2::NatGateway").size());
         assertClusterLambdasInVpcOnly(resources);
         assertNothingOpenToTheWorld(resources);
@@ -51,7 +54,7 @@ class NetworkingModesTest {
         for (JsonNode function : ofType(resources, "AWS::Lambda::Function")) {
             String name = function.at("/Properties/FunctionName").asText().substring("demo-".length());
             Step step = java.util.Arrays.stream(Step.values()).filter(s -> s.functionName().equals(name)).findFirst().orElseThrow();
-            assertEquals(step.talks() == Step.Talks.CLUSTER, function.at("/Properties").has("VpcConfig"), name);
+            assertEquals(step.talks().reachesCluster(), function.at("/Properties").has("VpcConfig"), name);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.k3sautoscaler.decide.DecideHandler;
 import dev.k3sautoscaler.decide.ValidateInputHandler;
 import dev.k3sautoscaler.fleet.FleetContext;
 import dev.k3sautoscaler.fleet.FleetSettings;
+import dev.k3sautoscaler.fleet.InstanceInventory;
 import dev.k3sautoscaler.fleet.LaunchWorkersHandler;
 import dev.k3sautoscaler.fleet.TerminateWorkersHandler;
 import dev.k3sautoscaler.kube.CheckWorkersJoinedHandler;
@@ -16,9 +17,11 @@ import dev.k3sautoscaler.kube.DrainNodeHandler;
 import dev.k3sautoscaler.kube.KubeClientFactory;
 import dev.k3sautoscaler.kube.KubeSettings;
 import dev.k3sautoscaler.kube.KubeSteps;
+import dev.k3sautoscaler.kube.NodeInventory;
 import dev.k3sautoscaler.kube.NodeOperations;
 import dev.k3sautoscaler.kube.SelectScaleDownTargetHandler;
 import dev.k3sautoscaler.kube.UncordonNodeHandler;
+import dev.k3sautoscaler.lifecycle.ReconcileWorkersHandler;
 import dev.k3sautoscaler.metrics.CollectMetricsHandler;
 import dev.k3sautoscaler.metrics.PrometheusClient;
 import dev.k3sautoscaler.metrics.PrometheusEndpoint;
@@ -120,6 +123,8 @@ public final class AutoscalerFunctions implements AutoCloseable {
         handlers.put("drain-node", new DrainNodeHandler(kube, fence));
         handlers.put("uncordon-node", new UncordonNodeHandler(kube));
         handlers.put("delete-node", new DeleteNodeHandler(kube, fence));
+        handlers.put("reconcile-workers", new ReconcileWorkersHandler(new InstanceInventory(fleet),
+                new NodeInventory(kubeClient), config.joinTimeout(), clock));
     }
 
     /** Every function's name, as the CDK stack names them (the fault matrix's steps). */

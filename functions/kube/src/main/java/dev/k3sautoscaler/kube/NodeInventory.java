@@ -1,0 +1,94 @@
+package dev.k3sautoscaler.kube;
+
+import dev.k3sautoscaler.clusterauth.ClusterCredentials;
+import dev.k3sautoscaler.core.lifecycle.ObservedNode;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Nodes as ReconcileWorkers reads them (one list), and the deletion of a ghost Node. API
+ * failures surface as the named errors of {@link KubeCalls}.
+ */
+public final class NodeInventory {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeInventory.class);
+
+    /** What became of one ghost Node. */
+    public enum GhostDeletion {
+        DELETED,
+        /** Someone (DeleteNode of a scale-down) was quicker: 404 is done. */
+        ALREADY_GONE,
+        /** The Node changed since it was observed (Ready again, another instance, a control-plane label): left. */
+        LEFT_ALONE
+    }
+
+    private final KubernetesClient client;
+
+    public NodeInventory(KubernetesClient client) {
+        this.client = client;
+    }
+
+    /** For a handler's INIT: the production client from the cluster credentials in the environment. */
+    public static NodeInventory fromEnvironment(Map<String, String> environment) {
+        return new NodeInventory(KubeClientFactory.create(ClusterCredentials.fromEnvironment(environment)));
+    }
+
+    public List<ObservedNode> nodes() {
+        return KubeCalls.call("list nodes", () -> client.nodes().list().getItems()).stream()
+                .map(NodeInventory::observed).toList();
+    }
+
+    /**
+     * Deletes the Node if it is still the NotReady worker Node of {@code instanceId} that was
+     * observed: a Node re-registered under the same name by a new instance, or Ready again, stays.
+     */
+    public GhostDeletion deleteGhost(String nodeName, String instanceId) {
+        Node node = KubeCalls.call("get node " + nodeName, () -> client.nodes().withName(nodeName).get());
+        if (node == null) {
+            return GhostDeletion.ALREADY_GONE;
+        }
+        ObservedNode now = observed(node);
+        if (now.ready() || now.controlPlane() || !Objects.equals(instanceId, now.instanceId())) {
+            LOG.info("Ghost Node {} changed since it was observed ({}); left alone", nodeName, now);
+            return GhostDeletion.LEFT_ALONE;
+        }
+        // fabric8 answers a 404 on delete with an empty list rather than an exception: already gone.
+        boolean deleted = !KubeCalls.call("delete node " + nodeName, () -> client.nodes().withName(nodeName).delete()).isEmpty();
+        LOG.info("Ghost Node {} ({}): {}", nodeName, instanceId, deleted ? "deleted" : "already gone");
+        return deleted ? GhostDeletion.DELETED : GhostDeletion.ALREADY_GONE;
+    }
+
+    static ObservedNode observed(Node node) {
+        var view = Views.node(node);
+        return new ObservedNode(view.name(), view.instanceId(), view.ready(), readyChangedAt(node), view.controlPlane());
+    }
+
+    private static Instant readyChangedAt(Node node) {
+        if (node.getStatus() == null || node.getStatus().getConditions() == null) {
+            return null;
+        }
+        return node.getStatus().getConditions().stream()
+                .filter(c -> "Ready".equals(c.getType()))
+                .map(NodeCondition::getLastTransitionTime)
+                .filter(Objects::nonNull)
+                .findFirst()
+                .map(NodeInventory::parse)
+                .orElse(null);
+    }
+
+    /** An unreadable time is no time: the Node is then never judged NotReady for long. */
+    private static Instant parse(String time) {
+        try {
+            return Instant.parse(time);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package dev.k3sautoscaler.lifecycle;
+
+import static dev.k3sautoscaler.lifecycle.ReconcileRig.JOIN_TIMEOUT;
+import static dev.k3sautoscaler.lifecycle.ReconcileRig.pending;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.k3sautoscaler.core.config.InvalidConfigurationException;
+import dev.k3sautoscaler.core.model.PendingLaunch;
+import dev.k3sautoscaler.core.state.OutcomeAction;
+import dev.k3sautoscaler.core.state.OutcomeResult;
+import dev.k3sautoscaler.errors.InvalidStepInput;
+import dev.k3sautoscaler.fleet.FleetTags;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ReconcileWorkersIT {
+    private final ReconcileRig rig = new ReconcileRig();
+
+    @AfterEach
+    void close() {
+        rig.close();
+    }
+
+    private static List<String> kinds(ReconcileWorkersOutput out) {
+        return out.actions().stream().map(a -> a.kind() + " " + a.target() + " " + a.reason()).toList();
+    }
+
+    @Test
+    void adopts_anUntrackedYoungInstance_asAPendingLaunchFromItsLaunchTime() {
+        // GIVEN a worker EC2 started a minute ago that no launch record names (a crash before RecordLaunch)
+        String id = rig.worker();
+        rig.clock.advance(Duration.ofMinutes(1));
+
+        // WHEN the tick reconciles
+        ReconcileWorkersOutput out = rig.run(List.of(), true);
+
+        // THEN it is adopted, not terminated, and the outcome records it as in flight
+        assertEquals(List.of("ADOPT_LAUNCH " + id + " UNTRACKED_LAUNCH"), kinds(out));
+        assertEquals("running", rig.state(id));
+        assertTrue(out.recordNeeded());
+        assertEquals(OutcomeAction.RECONCILE, out.outcome().action());
+        assertEquals(OutcomeResult.SUCCEEDED, out.outcome().result());
+        assertEquals(0, out.outcome().count(), "bookkeeping only: no notification");
+        assertEquals(List.of(id), out.outcome().addPendingLaunches().stream().map(PendingLaunch::instanceId).toList());
+        assertEquals(rig.ec2.instance(id).launchTime(), out.outcome().addPendingLaunches().getFirst().launchedAt());
+        assertEquals(List.of(id), out.fleet().billedInstanceIds());
+    }
+
+    @Test
+    void terminates_aLaunchThatNeverJoined_andClearsIt() {
+        // GIVEN a recorded launch with no Node, past JOIN_TIMEOUT_SEC
+        String id = rig.worker();
+        Instant launchedAt = rig.ec2.instance(id).launchTime();
+        rig.clock.advance(JOIN_TIMEOUT.plusMinutes(1));
+
+        // WHEN the tick reconciles
+        ReconcileWorkersOutput out = rig.run(List.of(pending(id, launchedAt)), true);
+
+        // THEN the instance is terminated in one call, the launch cleared, and the outcome counts one
+        assertEquals(List.of("TERMINATE_INSTANCE " + id + " NEVER_JOINED", "CLEAR_LAUNCH " + id + " NEVER_JOINED"), kinds(out));
+        assertEquals("shutting-down", rig.state(id));
+        assertEquals(1, rig.terminateCalls());
+        assertEquals(1, out.outcome().count());
+        assertEquals(List.of(id), out.outcome().clearPendingLaunches());
+        assertEquals(List.of(), out.fleet().billedInstanceIds());
+        assertEquals("reconciled: terminated " + id + "; cleared " + id + "; 0 billed, 0 Ready", out.reason());
+        assertTrue(out.actions().getFirst().text().startsWith("terminated " + id + ": launched 09:59:30, no Ready Node"),
+                out.actions().getFirst().text());
+    }
+
+    @Test
+    void deletes_aGhostNode_whoseInstanceIsTerminatedOrUnknown() {
+        // GIVEN a worker whose instance was terminated but whose Node was never deleted, and a Node whose
+        // instance EC2 does not know at all
+        String id = rig.worker();
+        rig.ec2.terminate(id);
+        rig.clock.advance(Duration.ofMinutes(5));
+        rig.node("ghost", id, false, rig.clock.instant().minusSeconds(120));
+        rig.node("stranger", "i-00000000000dead01", false, rig.clock.instant().minusSeconds(120));
+
+        // WHEN the tick reconciles
+        ReconcileWorkersOutput out = rig.run(List.of(), true);
+
+        // THEN both Nodes are deleted; their instances count as gone, not billed
+        assertEquals(List.of("DELETE_NODE ghost INSTANCE_GONE", "DELETE_NODE stranger INSTANCE_GONE"), kinds(out));
+        assertFalse(rig.nodeExists("ghost"));
+        assertFalse(rig.nodeExists("stranger"));
+        assertEquals(2, out.outcome().count());
+        assertEquals(List.of(id, "i-00000000000dead01").stream().sorted().toList(), out.fleet().goneInstanceIds());
+        assertEquals(List.of(), out.fleet().billedInstanceIds());
+        assertTrue(out.recordNeeded(), "a deleted Node is news for the event log and the operators");
+        assertEquals(0, rig.terminateCalls());
+    }
+
+    @Test
+    void leavesAlone_theMaster_aForeignInstance_anUntaggedInstance_andAFreshLaunch() {
+        // GIVEN old instances without a Node: the master (even tagged managed), another cluster's worker, an
+        // untagged box; and a fresh launch of ours
+        String master = rig.instance(Map.of(FleetTags.MANAGED, "true", FleetTags.CLUSTER, ReconcileRig.CLUSTER,
+                FleetTags.ROLE, FleetTags.ROLE_MASTER));
+        String foreign = rig.instance(Map.of(FleetTags.MANAGED, "true", FleetTags.CLUSTER, "other"));
+        String untagged = rig.instance(Map.of("Name", "someone-elses"));
+        rig.clock.advance(JOIN_TIMEOUT.multipliedBy(3));
+        rig.masterNode("master", master);
+        String fresh = rig.worker();
+
+        // WHEN the tick reconciles
+        ReconcileWorkersOutput out = rig.run(List.of(), true);
+
+        // THEN nothing is terminated; the fresh launch is only adopted
+        assertEquals(0, rig.terminateCalls());
+        for (String id : List.of(master, foreign, untagged, fresh)) {
+            assertEquals("running", rig.state(id), id);
+        }
+        assertEquals(List.of("ADOPT_LAUNCH " + fresh + " UNTRACKED_LAUNCH"), kinds(out));
+        assertEquals(List.of(fresh), out.fleet().billedInstanceIds(), "neither the master nor foreign boxes are billed workers");
+        assertTrue(rig.nodeExists("master"));
+    }
+
+    @Test
+    void actFalse_plansButChangesNothing() {
+        // GIVEN a never-joined launch and a ghost Node
+        String stuck = rig.worker();
+        Instant launchedAt = rig.ec2.instance(stuck).launchTime();
+        String gone = rig.worker();
+        rig.ec2.terminate(gone);
+        rig.clock.advance(JOIN_TIMEOUT.plusMinutes(1));
+        rig.node("ghost", gone, false, rig.clock.instant().minusSeconds(60));
+
+        // WHEN an actuation under the lock only observes
+        ReconcileWorkersOutput out = rig.run(List.of(pending(stuck, launchedAt)), false);
+
+        // THEN the plan is reported, nothing happened, and there is nothing to record
+        assertEquals(List.of("TERMINATE_INSTANCE " + stuck + " NEVER_JOINED", "DELETE_NODE ghost INSTANCE_GONE",
+                "CLEAR_LAUNCH " + stuck + " NEVER_JOINED"), kinds(out));
+        assertEquals("running", rig.state(stuck));
+        assertTrue(rig.nodeExists("ghost"));
+        assertEquals(0, rig.terminateCalls());
+        assertFalse(out.recordNeeded());
+        assertNull(out.outcome());
+        assertEquals(List.of(stuck), out.fleet().billedInstanceIds(), "as observed: still billed");
+        assertTrue(out.reason().startsWith("observed only, nothing changed; would have terminated " + stuck), out.reason());
+    }
+
+    @Test
+    void isIdempotent_aSecondRunAfterTheFirstChangesNothing() {
+        // GIVEN a never-joined launch, a ghost Node and an untracked fresh launch
+        String stuck = rig.worker();
+        Instant launchedAt = rig.ec2.instance(stuck).launchTime();
+        String gone = rig.worker();
+        rig.ec2.terminate(gone);
+        rig.clock.advance(JOIN_TIMEOUT.plusMinutes(1));
+        rig.node("ghost", gone, false, rig.clock.instant().minusSeconds(60));
+        String fresh = rig.worker();
+        List<PendingLaunch> pendingLaunches = new ArrayList<>(List.of(pending(stuck, launchedAt)));
+
+        // WHEN it runs, its outcome is applied to the pending launches, and it runs again a minute later
+        ReconcileWorkersOutput first = rig.run(pendingLaunches, true);
+        pendingLaunches.removeIf(p -> first.outcome().clearPendingLaunches().contains(p.instanceId()));
+        pendingLaunches.addAll(first.outcome().addPendingLaunches());
+        rig.clock.advance(Duration.ofMinutes(1));
+        ReconcileWorkersOutput second = rig.run(pendingLaunches, true);
+
+        // THEN the first did everything once, and the second finds nothing to do
+        assertEquals(2, first.outcome().count());
+        assertEquals(List.of(), second.actions());
+        assertFalse(second.recordNeeded());
+        assertNull(second.outcome());
+        assertEquals(1, rig.terminateCalls());
+        assertEquals(List.of(fresh), second.fleet().billedInstanceIds());
+        assertEquals("nothing to reconcile: 1 billed, 0 Ready", second.reason());
+    }
+
+    @Test
+    void nothingToReconcile_whenEveryWorkerIsReady_needsNoRecord() {
+        // GIVEN two workers with Ready Nodes
+        String a = rig.worker();
+        String b = rig.worker();
+        rig.clock.advance(JOIN_TIMEOUT.multipliedBy(2));
+        rig.node("w-a", a, true, ReconcileRig.T0);
+        rig.node("w-b", b, true, ReconcileRig.T0);
+
+        // WHEN the tick reconciles
+        ReconcileWorkersOutput out = rig.run(List.of(), true);
+
+        // THEN nothing is done or recorded
+        assertEquals(List.of(), out.actions());
+        assertFalse(out.recordNeeded());
+        assertNull(out.outcome());
+        assertEquals("nothing to reconcile: 2 billed, 2 Ready", out.reason());
+        assertEquals(List.of(a, b).stream().sorted().toList(), out.fleet().billedInstanceIds());
+        assertTrue(out.fleet().observed());
+        assertEquals(1, rig.ec2.requests("DescribeInstances").size(), "every Node's instance was in the first list");
+    }
+
+    @Test
+    void theSharedFixture_parses_andAJoinedLaunchIsCleared() throws IOException {
+        // GIVEN the fixture's pending launch as a worker with a Ready Node
+        String fixture;
+        try (InputStream in = getClass().getResourceAsStream("/events/reconcile-workers.json")) {
+            fixture = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String id = "i-0a1b2c3d4e5f00001";
+        rig.ec2.addInstance(id, "t3.small", "subnet-a", "on-demand", Map.of(FleetTags.MANAGED, "true",
+                FleetTags.CLUSTER, ReconcileRig.CLUSTER));
+        rig.node("w1", id, true, ReconcileRig.T0);
+
+        // WHEN run with it
+        ReconcileWorkersOutput out = rig.runJson(fixture);
+
+        // THEN the launch is cleared as joined
+        assertEquals(List.of("CLEAR_LAUNCH " + id + " JOINED"), kinds(out));
+        assertEquals(List.of(id), out.outcome().clearPendingLaunches());
+    }
+
+    @Test
+    void rejectsABadInput_namingEveryProblem() {
+        InvalidStepInput error = assertThrows(InvalidStepInput.class, () -> rig.runJson(
+                "{\"pendingLaunches\":[{\"instanceId\":\"node-1\"}]}"));
+        assertTrue(error.getMessage().contains("execution"), error.getMessage());
+        assertTrue(error.getMessage().contains("pendingLaunches[0].instanceId"), error.getMessage());
+        assertTrue(error.getMessage().contains("pendingLaunches[0].launchedAt"), error.getMessage());
+    }
+
+    @Test
+    void aBadConfiguration_failsAtInit_listingEveryProblem() {
+        InvalidConfigurationException error = assertThrows(InvalidConfigurationException.class,
+                () -> ReconcileWorkersHandler.production(Map.of("JOIN_TIMEOUT_SEC", "5", "AWS_REGION", "eu-west-1")));
+        String message = error.getMessage();
+        for (String variable : List.of("CLUSTER_ID", "WORKER_LAUNCH_TEMPLATE", "WORKER_SUBNET_IDS", "JOIN_TIMEOUT_SEC",
+                "K8S_API_URL", "K8S_API_TOKEN_PARAM")) {
+            assertTrue(message.contains(variable), variable + " in " + message);
+        }
+        assertEquals(1, error.problems().stream().filter(p -> p.startsWith("JOIN_TIMEOUT_SEC")).count(),
+                "each problem once: " + error.problems());
+    }
+}
