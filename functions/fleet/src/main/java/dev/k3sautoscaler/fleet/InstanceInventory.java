@@ -56,10 +56,11 @@ public final class InstanceInventory {
 
     /**
      * Terminates with TerminateWorkers' own checks: the tags are read again first, one refused id
-     * refuses the whole call ({@code RefusedToTerminate}), and already gone counts as done.
+     * refuses the whole call ({@code RefusedToTerminate}), and already gone counts as done. No lease:
+     * the reconcile runs without the lock and terminates only what is old enough to be nobody's launch.
      */
     public TerminateWorkersOutput terminate(String execution, List<String> instanceIds, String reason) {
-        return new WorkerTerminator(ec2, settings).terminate(new TerminateWorkersInput(execution, instanceIds, reason));
+        return new WorkerTerminator(ec2, settings).terminate(new TerminateWorkersInput(execution, instanceIds, reason, null));
     }
 
     public String clusterId() {
