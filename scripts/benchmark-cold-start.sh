@@ -50,7 +50,7 @@ decide     dev.k3sautoscaler.decide.DecideHandler                   decide.json
 metrics    dev.k3sautoscaler.metrics.CollectMetricsHandler          execution-only.json
 state      dev.k3sautoscaler.state.LoadStateHandler                 execution-only.json
 state      dev.k3sautoscaler.state.AcquireLockHandler               execution-only.json
-state      dev.k3sautoscaler.state.RenewLockHandler                 lease.json
+lifecycle  dev.k3sautoscaler.lifecycle.ReconcileWorkersHandler      execution-only.json
 state      dev.k3sautoscaler.state.ReleaseLockHandler               lease.json
 state      dev.k3sautoscaler.state.RecordOutcomeHandler             record-outcome.json
 fleet      dev.k3sautoscaler.fleet.LaunchWorkersHandler             launch-workers.json

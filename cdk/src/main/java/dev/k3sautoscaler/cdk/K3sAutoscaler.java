@@ -191,8 +191,11 @@ public final class K3sAutoscaler extends Construct {
         // The workflow publishes its notices itself (sns:publish integration): only this machine, only this topic.
         notifications.grantPublish(actuation);
         tick = stateMachine("Tick", "tick", StateMachineType.EXPRESS, TICK_TIMEOUT,
-                Map.of("ActuationStateMachineArn", actuation.getStateMachineArn()));
+                Map.of("ActuationStateMachineArn", actuation.getStateMachineArn(),
+                        "NotificationTopicArn", notifications.getTopicArn()));
         actuation.grantStartExecution(tick);
+        // The tick publishes what its reconcile terminated or deleted.
+        notifications.grantPublish(tick);
 
         triggers();
         alarmsAndDashboard();
@@ -375,6 +378,10 @@ public final class K3sAutoscaler extends Construct {
                 .build();
         role.addToPolicy(allow(List.of("logs:CreateLogStream", "logs:PutLogEvents"), List.of(logGroup.getLogGroupArn())));
         permissions(step).forEach(role::addToPolicy);
+        if (step.leased()) {
+            // The lease fence renews the lock (UpdateItem) and, when refused, reads who holds it (GetItem).
+            role.addToPolicy(ownItems(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), stateTable.getTableArn()));
+        }
 
         boolean inVpc = step.talks().reachesCluster() && props.networkingMode().lambdasInVpc();
         Function.Builder builder = Function.Builder.create(this, step.stateName())
@@ -409,6 +416,11 @@ public final class K3sAutoscaler extends Construct {
         env.put("POWERTOOLS_LOG_LEVEL", "INFO");
         env.put("POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE);
         Map<String, String> scaling = props.scaling().toEnvironment();
+        if (step.leased()) {
+            // The lease fence: a conditional renewal of the lock on the state item right before acting.
+            env.put(StateTableSchema.Env.STATE_TABLE, stateTable.getTableName());
+            env.put(StateTableSchema.Env.EVENT_LOG_TABLE, eventLogTable.getTableName());
+        }
         switch (step.talks()) {
             case STATE -> {
                 env.put(StateTableSchema.Env.STATE_TABLE, stateTable.getTableName());
@@ -475,7 +487,7 @@ public final class K3sAutoscaler extends Construct {
         return switch (step) {
             case DECIDE, VALIDATE_INPUT -> List.of();
             case LOAD_STATE -> List.of(ownItems(List.of("dynamodb:GetItem"), state));
-            case ACQUIRE_LOCK, RENEW_LOCK, RELEASE_LOCK ->
+            case ACQUIRE_LOCK, RELEASE_LOCK ->
                     List.of(ownItems(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), state));
             case RECORD_OUTCOME, BREAK_LOCK -> List.of(
                     // One TransactWriteItems: UpdateItem on the state item, PutItem of the event.
@@ -628,16 +640,20 @@ public final class K3sAutoscaler extends Construct {
         return machine;
     }
 
-    /** The longest a lease may legitimately live: the longest loop, plus one TTL the last renewal granted, plus wind-down. */
+    /**
+     * The longest a lease may legitimately live: the drain loop (the join is watched after the release),
+     * plus one TTL the last renewal granted, plus wind-down.
+     */
     static java.time.Duration lockHeldLimit(AutoscalerConfig config) {
-        java.time.Duration loop = config.joinTimeout().compareTo(config.drainTimeout()) > 0
-                ? config.joinTimeout() : config.drainTimeout();
-        return loop.plus(config.lockTtl()).plus(ACTUATION_WIND_DOWN);
+        return config.drainTimeout().plus(config.lockTtl()).plus(ACTUATION_WIND_DOWN);
     }
 
     private static Duration actuationTimeout(AutoscalerConfig config) {
-        // Past the lock-held limit the execution is stuck: stopping it alarms; its lease expires by itself.
-        return Duration.seconds(lockHeldLimit(config).plus(ACTUATION_WIND_DOWN).toSeconds());
+        // Past the lock-held limit (or the lockless join wait) the execution is stuck: stopping it alarms;
+        // its lease expires by itself.
+        java.time.Duration joinWait = config.joinTimeout().plus(ACTUATION_WIND_DOWN);
+        java.time.Duration longest = joinWait.compareTo(lockHeldLimit(config)) > 0 ? joinWait : lockHeldLimit(config);
+        return Duration.seconds(longest.plus(ACTUATION_WIND_DOWN).toSeconds());
     }
 
     private static String rebalanceAction(AutoscalerConfig config) {

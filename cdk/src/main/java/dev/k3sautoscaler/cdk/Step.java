@@ -1,5 +1,7 @@
 package dev.k3sautoscaler.cdk;
 
+import dev.k3sautoscaler.core.config.LeaseBudget;
+
 import java.time.Duration;
 
 /**
@@ -13,7 +15,6 @@ public enum Step {
     LOAD_STATE("load-state", "state", "LoadStateHandler", Talks.STATE, Timeouts.DEFAULT),
     DECIDE("decide", "decide", "DecideHandler", Talks.NOTHING, Timeouts.DEFAULT),
     ACQUIRE_LOCK("acquire-lock", "state", "AcquireLockHandler", Talks.STATE, Timeouts.DEFAULT),
-    RENEW_LOCK("renew-lock", "state", "RenewLockHandler", Talks.STATE, Timeouts.DEFAULT),
     RELEASE_LOCK("release-lock", "state", "ReleaseLockHandler", Talks.STATE, Timeouts.DEFAULT),
     RECORD_OUTCOME("record-outcome", "state", "RecordOutcomeHandler", Talks.STATE, Timeouts.DEFAULT),
     BREAK_LOCK("break-lock", "state", "BreakLockHandler", Talks.STATE, Timeouts.DEFAULT),
@@ -39,14 +40,17 @@ public enum Step {
         }
     }
 
-    /** Lambda timeouts; each one's reason. */
+    /**
+     * Lambda timeouts; each one's reason. The steps that act under the lock take theirs from
+     * {@link LeaseBudget}, which LOCK_TTL_SEC is validated against.
+     */
     static final class Timeouts {
         /** Every other step is one or a few API calls with 10 s client timeouts (Prometheus: connect 3 s + request 10 s). */
-        static final Duration DEFAULT = Duration.ofSeconds(30);
+        static final Duration DEFAULT = LeaseBudget.DEFAULT_STEP_TIMEOUT;
         /** Must equal the idempotency store's in-progress window (IdempotentStep STEP_TIMEOUT = 2 min, docs/fleet.md). */
-        static final Duration FLEET = Duration.ofMinutes(2);
+        static final Duration FLEET = LeaseBudget.FLEET_STEP_TIMEOUT;
         /** One drain pass has a 20 s budget of evictions plus confirmation reads; 60 s leaves room for a slow API server. */
-        static final Duration DRAIN = Duration.ofSeconds(60);
+        static final Duration DRAIN = LeaseBudget.DRAIN_STEP_TIMEOUT;
         /** Two DescribeInstances, a Node list, one TerminateInstances and a get+delete per ghost Node (10 s client timeouts each). */
         static final Duration RECONCILE = Duration.ofSeconds(60);
 
@@ -88,6 +92,11 @@ public enum Step {
 
     public Duration timeout() {
         return timeout;
+    }
+
+    /** Checks and extends the scaling lease on the state table right before acting (see {@link LeaseBudget}). */
+    public boolean leased() {
+        return LeaseBudget.LEASED_STEPS.stream().anyMatch(step -> step.stateName().equals(stateName()));
     }
 
     /** The ASL state name in PascalCase ({@code drain-node} → {@code DrainNode}). */

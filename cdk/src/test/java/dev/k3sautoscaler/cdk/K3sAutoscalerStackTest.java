@@ -158,7 +158,8 @@ class K3sAutoscalerStackTest {
         Set<String> actions = new HashSet<>();
         statements.forEach(s -> asList(s.get("Action")).forEach(a -> actions.add(a.asText())));
         assertEquals(Set.of("logs:CreateLogStream", "logs:PutLogEvents", "ec2:RunInstances", "ec2:CreateTags",
-                "iam:PassRole", "ec2:DescribeInstances", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"), actions);
+                "iam:PassRole", "ec2:DescribeInstances", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem",
+                "dynamodb:UpdateItem"), actions);
         assertTrue(statements.toString().contains("spot-instances-request/*"), "Spot capacity needs spot requests");
     }
 
@@ -172,10 +173,10 @@ class K3sAutoscalerStackTest {
                 Step.ACQUIRE_LOCK, Set.of("dynamodb:GetItem", "dynamodb:UpdateItem"),
                 Step.RECORD_OUTCOME, Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"),
                 Step.TERMINATE_WORKERS, Set.of("ec2:DescribeInstances", "ec2:TerminateInstances", "dynamodb:GetItem",
-                        "dynamodb:PutItem", "dynamodb:DeleteItem"),
+                        "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"),
                 Step.RECONCILE_WORKERS, Set.of("ec2:DescribeInstances", "ec2:TerminateInstances", "ssm:GetParameter"),
                 Step.COLLECT_METRICS, Set.of("ssm:GetParameter"),
-                Step.DRAIN_NODE, Set.of("ssm:GetParameter"));
+                Step.DRAIN_NODE, Set.of("ssm:GetParameter", "dynamodb:GetItem", "dynamodb:UpdateItem"));
         expected.forEach((step, calls) -> {
             Set<String> actions = new HashSet<>();
             statementsOf(step).forEach(s -> asList(s.get("Action")).forEach(a -> actions.add(a.asText())));
@@ -190,6 +191,26 @@ class K3sAutoscalerStackTest {
             if (statement.get("Action").toString().contains("dynamodb:")) {
                 assertEquals("demo", statement.at("/Condition/ForAllValues:StringEquals/dynamodb:LeadingKeys/0").asText());
                 assertTrue(statement.get("Resource").toString().contains("StateTable"));
+            }
+        }
+    }
+
+    @Test
+    void leasedSteps_mayRenewTheLockOnThisClustersItem_andNoOtherStepOutsideTheStateModuleMay() {
+        for (Step step : Step.values()) {
+            List<JsonNode> dynamo = statementsOf(step).stream()
+                    .filter(s -> s.get("Action").toString().contains("dynamodb:UpdateItem")
+                            && s.get("Resource").toString().contains("StateTable")).toList();
+            JsonNode variables = ofType("AWS::Lambda::Function").stream()
+                    .filter(f -> f.at("/Properties/FunctionName").asText().equals("demo-" + step.functionName()))
+                    .findFirst().orElseThrow().at("/Properties/Environment/Variables");
+            if (step.leased()) {
+                assertEquals(1, dynamo.size(), step.name());
+                assertEquals("demo", dynamo.getFirst().at("/Condition/ForAllValues:StringEquals/dynamodb:LeadingKeys/0").asText());
+                assertTrue(variables.has("STATE_TABLE") && variables.has("LOCK_TTL_SEC"), step + ": " + variables);
+            } else if (!"state".equals(step.module())) {
+                assertTrue(dynamo.isEmpty(), step.name());
+                assertFalse(variables.has("STATE_TABLE"), step.name());
             }
         }
     }
@@ -233,11 +254,8 @@ class K3sAutoscalerStackTest {
         assertEquals("EXPRESS", tick.get("StateMachineType").asText());
         for (Step step : Step.values()) {
             if (step == Step.RECONCILE_WORKERS) {
-                // A tick step: once tick.asl.json names it, the tick gets its alias (until then it has no placeholder).
-                if (tick.get("DefinitionString").toString().contains("${" + step.substitution() + "}")) {
-                    assertTrue(tick.at("/DefinitionSubstitutions/" + step.substitution() + "/Ref").asText().contains("Alias"));
-                }
-                continue;
+                // Both: the tick reconciles, the actuation observes under the lock.
+                assertTrue(tick.at("/DefinitionSubstitutions/" + step.substitution() + "/Ref").asText().contains("Alias"));
             }
             if (step == Step.LOAD_STATE) {
                 assertTrue(tick.at("/DefinitionSubstitutions/" + step.substitution() + "/Ref").asText().contains("Alias"));
@@ -287,24 +305,26 @@ class K3sAutoscalerStackTest {
         assertTrue(start.get("Resource").toString().contains("Actuation"));
         JsonNode invoke = statements.stream().filter(s -> s.get("Action").toString().contains("lambda:InvokeFunction"))
                 .findFirst().orElseThrow();
-        assertEquals(3, invoke.get("Resource").size(), "CollectMetrics, LoadState, Decide");
+        assertEquals(5, invoke.get("Resource").size(), "CollectMetrics, LoadState, ReconcileWorkers, RecordOutcome, Decide");
     }
 
     @Test
-    void actuation_publishesItsNotices_onlyToTheClustersTopic_andTheTickCannot() {
+    void stateMachines_publishTheirNotices_onlyToTheClustersTopic() {
         // GIVEN the two state machines' roles
         JsonNode actuation = stateMachine("actuation");
         String actuationRole = actuation.at("/RoleArn/Fn::GetAtt/0").asText();
         String tickRole = stateMachine("tick").at("/RoleArn/Fn::GetAtt/0").asText();
 
-        // THEN the actuation gets the topic's ARN and may publish there, and nowhere else
+        // THEN each gets the topic's ARN and may publish there, and nowhere else (the tick: what its reconcile did)
+        for (String role : List.of(actuationRole, tickRole)) {
+            List<JsonNode> publish = statementsOfRoleId(role).stream()
+                    .filter(s -> s.get("Action").toString().contains("sns:")).toList();
+            assertEquals(1, publish.size(), publish.toString());
+            assertEquals("sns:Publish", publish.getFirst().get("Action").asText());
+            assertTrue(publish.getFirst().at("/Resource/Ref").asText().contains("Notifications"), publish.toString());
+        }
         assertTrue(actuation.at("/DefinitionSubstitutions/NotificationTopicArn/Ref").asText().contains("Notifications"));
-        List<JsonNode> publish = statementsOfRoleId(actuationRole).stream()
-                .filter(s -> s.get("Action").toString().contains("sns:Publish")).toList();
-        assertEquals(1, publish.size(), publish.toString());
-        assertEquals("sns:Publish", publish.getFirst().get("Action").asText());
-        assertTrue(publish.getFirst().at("/Resource/Ref").asText().contains("Notifications"), publish.toString());
-        assertTrue(statementsOfRoleId(tickRole).stream().noneMatch(s -> s.get("Action").toString().contains("sns:")));
+        assertTrue(stateMachine("tick").at("/DefinitionSubstitutions/NotificationTopicArn/Ref").asText().contains("Notifications"));
         // AND the Lambdas hold no SNS permission at all: Step Functions publishes
         for (Step step : Step.values()) {
             assertTrue(statementsOf(step).stream().noneMatch(s -> s.get("Action").toString().contains("sns:")), step.name());
@@ -423,8 +443,8 @@ class K3sAutoscalerStackTest {
         assertTrue(atMax.at("/Properties/AlarmDescription").asText().contains("MAX_WORKERS=7"));
         JsonNode lock = alarms.stream().filter(a -> a.at("/Properties/AlarmName").asText().endsWith("LockHeldTooLong"))
                 .findFirst().orElseThrow();
-        // JOIN_TIMEOUT 600 s + LOCK_TTL 300 s + 5 min wind-down
-        assertEquals(1_200_000, lock.at("/Properties/Threshold").asInt());
+        // DRAIN_TIMEOUT 300 s + LOCK_TTL 300 s + 5 min wind-down (the join is watched after the release)
+        assertEquals(900_000, lock.at("/Properties/Threshold").asInt());
         assertEquals(1, ofType("AWS::CloudWatch::Dashboard").size());
     }
 

@@ -37,10 +37,19 @@ class StateHandlersIT {
     private final VirtualClock clock = new VirtualClock(T0);
     private final StateStore store = LocalState.store(clock);
     private final AcquireLockHandler acquire = new AcquireLockHandler(store);
-    private final RenewLockHandler renew = new RenewLockHandler(store);
+    private final LeaseFence fence = new LeaseFence(store);
     private final ReleaseLockHandler release = new ReleaseLockHandler(store);
     private final RecordOutcomeHandler record = new RecordOutcomeHandler(store);
     private final LoadStateHandler load = new LoadStateHandler(store);
+
+    /** The lease every fixture carries (the one acquire-lock.json's execution is granted first). */
+    private static Lease fixtureLease() {
+        try {
+            return StepJson.MAPPER.treeToValue(read(fixture("release-lock.json")).get("lease"), Lease.class);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     static String fixture(String name) {
         try (InputStream in = StateHandlersIT.class.getResourceAsStream("/events/" + name)) {
@@ -75,10 +84,10 @@ class StateHandlersIT {
         assertFalse(acquired.at("/state/paused").asBoolean());
         assertTrue(acquired.get("reason").asText().startsWith("lock acquired"));
 
-        // WHEN it records a partial scale-up, then the join check, renewing in between
+        // WHEN it records a partial scale-up, then the join check, a leased step renewing in between
         JsonNode scaleUp = call(record, fixture("record-outcome-scale-up.json"));
         clock.advance(Duration.ofSeconds(240));
-        JsonNode renewed = call(renew, fixture("renew-lock.json"));
+        fence.confirm(fixtureLease());
         JsonNode joined = call(record, fixture("record-outcome-join-check.json"));
 
         // THEN the state moved as the outcome rules say, and each answer explains itself
@@ -89,7 +98,7 @@ class StateHandlersIT {
         assertEquals("2026-03-01T12:00:00Z", scaleUp.at("/state/lastScaleUpAt").asText());
         assertEquals("eu-west-1b", scaleUp.at("/state/unavailableOfferings/0/availabilityZone").asText());
         assertTrue(scaleUp.get("eventKey").asText().startsWith("2026-03-01T12:00:00.000Z#" + EXECUTION + "#"));
-        assertEquals("2026-03-01T12:09:00Z", renewed.at("/lease/expiresAt").asText());
+        assertEquals("2026-03-01T12:09:00Z", store.load().lockExpiresAt().toString(), "the fence extended the lease");
         assertEquals(0, joined.at("/state/pendingLaunches").size());
         assertEquals(0, joined.at("/state/consecutiveFailures").asInt());
         assertEquals(0, joined.at("/state/unavailableOfferings").size(), "the offering expired at 12:03");
@@ -126,9 +135,9 @@ class StateHandlersIT {
         clock.advance(LocalState.LOCK_TTL);
         store.acquire("next-execution");
 
-        // WHEN / THEN both writes are refused by name
+        // WHEN / THEN the record and the fence of a leased step are refused by name
         assertThrows(LockLost.class, () -> call(record, fixture("record-outcome-failure.json")));
-        assertThrows(LockLost.class, () -> call(renew, fixture("renew-lock.json")));
+        assertThrows(LockLost.class, () -> fence.confirm(fixtureLease()));
         JsonNode release = call(this.release, fixture("release-lock.json"));
         assertEquals("SUPERSEDED", release.get("status").asText());
     }
@@ -156,7 +165,7 @@ class StateHandlersIT {
     static Stream<Arguments> badInputs() {
         ObjectNode noLease = (ObjectNode) read(fixture("record-outcome-scale-up.json"));
         noLease.remove("lease");
-        ObjectNode wrongToken = (ObjectNode) read(fixture("renew-lock.json"));
+        ObjectNode wrongToken = (ObjectNode) read(fixture("release-lock.json"));
         ((ObjectNode) wrongToken.get("lease")).put("fencingToken", "one");
         ObjectNode unknownAction = (ObjectNode) read(fixture("record-outcome-failure.json"));
         ((ObjectNode) unknownAction.get("outcome")).put("action", "EXPLODE");
@@ -169,8 +178,8 @@ class StateHandlersIT {
                 Arguments.of("acquire-lock", "not json", List.of("not valid JSON")),
                 Arguments.of("acquire-lock", "[1, 2]", List.of("must be a JSON object")),
                 Arguments.of("load-state", "{\"execution\": {\"name\": \"x\"}}", List.of("field execution")),
-                Arguments.of("renew-lock", "{\"execution\": \"e\"}", List.of("lease is required")),
-                Arguments.of("renew-lock", wrongToken.toString(), List.of("lease.fencingToken")),
+                Arguments.of("release-lock", "{\"execution\": \"e\"}", List.of("lease is required")),
+                Arguments.of("release-lock", wrongToken.toString(), List.of("lease.fencingToken")),
                 Arguments.of("release-lock", noToken.toString(), List.of("lease.fencingToken is required")),
                 Arguments.of("record-outcome", noLease.toString(), List.of("lease is required")),
                 Arguments.of("record-outcome", unknownAction.toString(), List.of("outcome.action")),
@@ -187,7 +196,6 @@ class StateHandlersIT {
         JsonStepHandler<?, ?> handler = switch (step) {
             case "acquire-lock" -> acquire;
             case "load-state" -> load;
-            case "renew-lock" -> renew;
             case "release-lock" -> release;
             case "record-outcome" -> record;
             default -> throw new IllegalArgumentException(step);

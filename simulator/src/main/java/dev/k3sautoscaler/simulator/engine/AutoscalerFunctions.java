@@ -35,7 +35,6 @@ import dev.k3sautoscaler.state.LeaseFence;
 import dev.k3sautoscaler.state.LoadStateHandler;
 import dev.k3sautoscaler.state.RecordOutcomeHandler;
 import dev.k3sautoscaler.state.ReleaseLockHandler;
-import dev.k3sautoscaler.state.RenewLockHandler;
 import dev.k3sautoscaler.state.StateSettings;
 import dev.k3sautoscaler.state.StateStore;
 import dev.k3sautoscaler.state.idempotency.IdempotencySettings;
@@ -111,7 +110,6 @@ public final class AutoscalerFunctions implements AutoCloseable {
         handlers.put("load-state", new LoadStateHandler(store));
         handlers.put("decide", new DecideHandler(environment, clock));
         handlers.put("acquire-lock", new AcquireLockHandler(store));
-        handlers.put("renew-lock", new RenewLockHandler(store));
         handlers.put("release-lock", new ReleaseLockHandler(store));
         handlers.put("record-outcome", new RecordOutcomeHandler(store));
         LeaseFence fence = new LeaseFence(store);

@@ -84,6 +84,10 @@ public record AutoscalerConfig(
         below(reader, environment, MEM_DOWN, MEM_UP);
         notAbove(reader, environment, MIN_WORKERS, MAX_WORKERS);
         notAbove(reader, environment, FAILURE_BACKOFF_SEC, FAILURE_BACKOFF_MAX_SEC);
+        Double lockTtl = numberOrDefault(environment, LOCK_TTL_SEC);
+        if (lockTtl != null) {
+            LeaseBudget.problem(Duration.ofSeconds(lockTtl.longValue())).ifPresent(reader::problem);
+        }
     }
 
     private static void below(EnvironmentReader reader, Map<String, String> env, ConfigVariable low, ConfigVariable high) {

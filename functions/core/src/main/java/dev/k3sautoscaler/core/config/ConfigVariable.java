@@ -54,7 +54,8 @@ public record ConfigVariable(String name, Kind kind, String defaultValue, double
     public static final ConfigVariable OFFERING_UNAVAILABLE_SEC = whole("OFFERING_UNAVAILABLE_SEC", 180, 0, 3600,
             "How long an instance type x AZ x capacity type that reported insufficient capacity is skipped");
     public static final ConfigVariable LOCK_TTL_SEC = whole("LOCK_TTL_SEC", 300, 60, 3600,
-            "Scaling lock lease; a crashed execution's lock expires after this, long loops renew it");
+            "Scaling lock lease; a crashed execution's lock expires after this. Every step that acts under the lock"
+                    + " renews it first, so it must outlast the longest such step's attempt (LaunchWorkers: 120 s + 5 s)");
     public static final ConfigVariable REBALANCE_ACTION = choice("REBALANCE_ACTION", "drain",
             Set.of("drain", "launch-replacement", "ignore"),
             "On an EC2 rebalance recommendation: drain the node now, launch a replacement first, or ignore it");

@@ -94,6 +94,18 @@ class AutoscalerConfigTest {
     }
 
     @Test
+    void lockTtl_shorterThanTheLongestLeasedStep_isRejected_namingTheStep() {
+        InvalidConfigurationException error = assertThrows(InvalidConfigurationException.class,
+                () -> AutoscalerConfig.fromEnvironment(Map.of("LOCK_TTL_SEC", "90")));
+
+        assertEquals(List.of("LOCK_TTL_SEC=90 is shorter than LaunchWorkers can run after checking its lease (120 s, its"
+                + " Lambda timeout, + 5 s clock skew): its side effect could land after the lease expired and another"
+                + " execution took the lock; use at least 125"), error.problems());
+        assertEquals(java.time.Duration.ofSeconds(125),
+                AutoscalerConfig.fromEnvironment(Map.of("LOCK_TTL_SEC", "125")).lockTtl());
+    }
+
+    @Test
     void blankValues_meanDefault_andSpacesAreTrimmed() {
         AutoscalerConfig config = AutoscalerConfig.fromEnvironment(Map.of("CPU_UP", " ", "MAX_WORKERS", " 20 "));
 
