@@ -7,6 +7,7 @@ import dev.k3sautoscaler.decide.DecideHandler;
 import dev.k3sautoscaler.fleet.FleetSettings;
 import dev.k3sautoscaler.runtime.StepJson;
 import dev.k3sautoscaler.simulator.cluster.InstanceState;
+import dev.k3sautoscaler.simulator.cluster.NodeState;
 import dev.k3sautoscaler.simulator.cluster.SimulatedCluster;
 import dev.k3sautoscaler.simulator.report.RunTimeline;
 import dev.k3sautoscaler.simulator.scenario.Scenario;
@@ -37,10 +38,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -131,7 +134,7 @@ public final class Simulation implements AutoCloseable {
     /** A Task state of one execution whose results are being lost (a lost-result fault) until it is left. */
     private record LostState(String execution, String state) {
     }
-    private final java.util.Set<LostState> lostResults = new java.util.HashSet<>();
+    private final Set<LostState> lostResults = new HashSet<>();
     private final LeaseLedger leaseLedger = new LeaseLedger();
     private final WorldWatch watch;
     /** Spot warnings so far: instance → when EC2 reclaims it. */
@@ -266,7 +269,7 @@ public final class Simulation implements AutoCloseable {
     /** The invariants that must hold at every instant, after the instant's work. */
     private void watchTheWorld(Duration now) {
         List<InstanceState> instances;
-        List<dev.k3sautoscaler.simulator.cluster.NodeState> nodes;
+        List<NodeState> nodes;
         synchronized (cluster) {
             instances = cluster.instances();
             nodes = cluster.nodes();
@@ -449,7 +452,7 @@ public final class Simulation implements AutoCloseable {
 
     /**
      * Counts this invocation of {@code function} and applies a fault due at it: window faults open
-     * here, a duplicate start is queued; a throw or crash is returned for the caller to play.
+     * here, a duplicate start is queued; a throw, crash, slow or lost-result is returned for the caller to play.
      */
     private Fault faultAt(String function, String execution) {
         int occurrence = stepInvocations.merge(function, 1, Integer::sum);
