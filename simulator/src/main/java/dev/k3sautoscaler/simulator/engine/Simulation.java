@@ -270,11 +270,13 @@ public final class Simulation implements AutoCloseable {
     private void watchTheWorld(Duration now) {
         List<InstanceState> instances;
         List<NodeState> nodes;
+        boolean kubeApiDown;
         synchronized (cluster) {
             instances = cluster.instances();
             nodes = cluster.nodes();
+            kubeApiDown = cluster.outageActive(Scenario.OutageKind.KUBE_API);
         }
-        watch.observe(now, ec2.instances(), instances, nodes, spotNotices);
+        watch.observe(now, ec2.instances(), instances, nodes, spotNotices, kubeApiDown);
     }
 
     private static Duration min(Duration... candidates) {

@@ -32,6 +32,9 @@ import java.util.stream.Collectors;
  *   <li>{@link Invariants.Name#NO_GHOST_NODE}: no Node whose instance is gone (shutting-down,
  *       terminated, reclaimed, or unknown to EC2) for longer than one tick + {@link #NOT_READY_DETECTION}.</li>
  * </ul>
+ *
+ * <p>While the K3s API answers 503 to the autoscaler, nothing it runs can see or delete a Node: the
+ * two Node clocks count from the end of such an outage at the earliest.</p>
  */
 public final class WorldWatch {
     public static final int KEPT_PER_INVARIANT = 3;
@@ -67,6 +70,9 @@ public final class WorldWatch {
     /** Episodes already reported, so a lasting breach is one violation, not one per instant. */
     private final Set<String> reported = new HashSet<>();
     private boolean overMax;
+    /** The first instant the K3s API was seen back after an outage (during one: now); null if never down. */
+    private Duration kubeApiBack;
+    private boolean kubeApiWasDown;
 
     /** @param start the instant of offset zero (the EC2 fake speaks in instants, the cluster in offsets) */
     public WorldWatch(Limits limits, Instant start) {
@@ -81,9 +87,14 @@ public final class WorldWatch {
      * @param cluster     every instance of the simulated cluster (a reclaimed Spot instance is gone there before EC2 is told)
      * @param nodes       the registered Node objects now
      * @param spotNotices instance → when EC2 reclaims it, for every Spot warning so far
+     * @param kubeApiDown the K3s API answers 503 to the autoscaler now
      */
     public void observe(Duration at, List<FakeInstance> ec2, List<InstanceState> cluster, List<NodeState> nodes,
-            Map<String, Duration> spotNotices) {
+            Map<String, Duration> spotNotices, boolean kubeApiDown) {
+        if (kubeApiDown || kubeApiWasDown) {
+            kubeApiBack = at;
+        }
+        kubeApiWasDown = kubeApiDown;
         Set<String> goneInCluster = cluster.stream().filter(instance -> !instance.runningAt(at))
                 .map(InstanceState::instanceId).collect(Collectors.toSet());
         Map<String, FakeInstance> byId = new HashMap<>();
@@ -109,9 +120,7 @@ public final class WorldWatch {
             if (!readyNodes.contains(id)) {
                 Duration launched = Duration.between(start, instance.launchTime());
                 Duration since = lastReady.getOrDefault(id, launched);
-                if (since.compareTo(launched) < 0) {
-                    since = launched;
-                }
+                since = latest(since, launched, kubeApiBack);
                 if (at.minus(since).compareTo(limits.joinLimit()) > 0 && reported.add("unready|" + id + "|" + since)) {
                     add(Invariants.Name.NO_INSTANCE_WITHOUT_READY_NODE, id + " " + instance.state() + " without a Ready Node since "
                             + Simulation.at(since) + (lastReady.containsKey(id) ? " (last Ready)" : " (launch)") + ", at "
@@ -136,14 +145,25 @@ public final class WorldWatch {
                 continue;
             }
             ghosts.add(node.name());
-            Duration since = ghostSince.computeIfAbsent(node.name(), name -> goneAt(node.instanceId(), cluster, at));
+            Duration since = latest(ghostSince.computeIfAbsent(node.name(), name -> goneAt(node.instanceId(), cluster, at)),
+                    kubeApiBack);
             if (at.minus(since).compareTo(limits.ghostGrace()) > 0 && reported.add("ghost|" + node.name() + "|" + since)) {
                 add(Invariants.Name.NO_GHOST_NODE, "Node " + node.name() + " still registered at " + Simulation.at(at)
-                        + ", its instance " + (instance == null ? "unknown to EC2" : instance.state()) + " since "
+                        + ", its instance " + (instance == null ? "unknown to EC2" : instance.state()) + ", counted from "
                         + Simulation.at(since) + " (> tick=" + limits.ghostGrace().toSeconds() + " s)");
             }
         }
         ghostSince.keySet().retainAll(ghosts);
+    }
+
+    private static Duration latest(Duration... times) {
+        Duration latest = null;
+        for (Duration time : times) {
+            if (time != null && (latest == null || time.compareTo(latest) > 0)) {
+                latest = time;
+            }
+        }
+        return latest;
     }
 
     /** When the instance went, as the cluster recorded it; else now (first seen gone). */

@@ -49,7 +49,7 @@ class WorldWatchTest {
     }
 
     private void observe(Duration at, Map<String, Duration> spotNotices) {
-        watch.observe(at, List.copyOf(ec2), List.copyOf(cluster), List.copyOf(nodes), spotNotices);
+        watch.observe(at, List.copyOf(ec2), List.copyOf(cluster), List.copyOf(nodes), spotNotices, false);
     }
 
     private List<Invariants.Name> broken() {
@@ -148,9 +148,9 @@ class WorldWatchTest {
         List<String> details = watch.violations().stream().map(Invariants.Violation::detail).toList();
         assertEquals(List.of(Invariants.Name.NO_GHOST_NODE), broken());
         assertEquals(2, details.size(), details.toString());
-        assertTrue(details.get(0).contains("Node i-gone still registered at [00:03:30], its instance terminated since [00:02:00]"),
+        assertTrue(details.get(0).contains("Node i-gone still registered at [00:03:30], its instance terminated, counted from [00:02:00]"),
                 details.toString());
-        assertTrue(details.get(1).contains("Node i-unknown still registered at [00:05:00], its instance unknown to EC2 since [00:03:00]"),
+        assertTrue(details.get(1).contains("Node i-unknown still registered at [00:05:00], its instance unknown to EC2, counted from [00:03:00]"),
                 details.toString());
     }
 
@@ -169,6 +169,27 @@ class WorldWatchTest {
 
         // THEN
         assertEquals(List.of(), watch.violations());
+    }
+
+    @Test
+    void nodeClocks_startAgain_afterAK3sApiOutage_duringWhichNoNodeCanBeDeleted() {
+        // GIVEN a Node whose instance was terminated at 2 min, while the K3s API is down until 6 min
+        worker("i-gone", minutes(0), "terminated", CapacityType.ON_DEMAND);
+        cluster.set(0, new InstanceState("i-gone", "us-east-1a", false, CapacityType.ON_DEMAND, minutes(0), minutes(2), minutes(1)));
+        node("i-gone", false);
+        for (int minute = 2; minute <= 6; minute++) {
+            watch.observe(minutes(minute), List.copyOf(ec2), List.copyOf(cluster), List.copyOf(nodes), Map.of(), true);
+        }
+
+        // WHEN the API is seen back at 7 min: a tick later, then past it
+        observe(minutes(7));
+        observe(minutes(8));
+        assertEquals(List.of(), watch.violations(), "a tick after the outage is still allowed");
+        observe(minutes(8).plusSeconds(30));
+
+        // THEN the ghost is counted from the first instant the API was back
+        assertEquals(List.of(Invariants.Name.NO_GHOST_NODE), broken());
+        assertTrue(watch.violations().getFirst().detail().contains("counted from [00:07:00]"), watch.violations().toString());
     }
 
     @Test
