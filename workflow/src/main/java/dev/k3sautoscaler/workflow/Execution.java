@@ -105,7 +105,7 @@ public final class Execution {
                 waitingUntil = null;
                 TaskInvoker.DeferredWork work = pendingTask;
                 pendingTask = null;
-                completeTask(state, work::complete);
+                completeTask(state, work);
             }
             case ENTER -> enter(state, type, now);
         }
