@@ -22,7 +22,7 @@ public final class Execution {
 
     public enum Status { RUNNING, WAITING, SUCCEEDED, FAILED }
 
-    private enum Phase { ENTER, WAIT_DONE, RETRY_TASK }
+    private enum Phase { ENTER, WAIT_DONE, RETRY_TASK, TASK_DUE }
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -41,6 +41,8 @@ public final class Execution {
     private Phase phase = Phase.ENTER;
     private Instant enteredTime;
     private Instant waitingUntil;
+    /** The work of a task that completes later ({@link TaskInvoker.Started.Later}); null otherwise. */
+    private TaskInvoker.DeferredWork pendingTask;
     private int[] retryCounts = new int[0];
     private int attempt;
     private long stateTransitions;
@@ -99,6 +101,12 @@ public final class Execution {
                 attempt++;
                 runTask(state);
             }
+            case TASK_DUE -> {
+                waitingUntil = null;
+                TaskInvoker.DeferredWork work = pendingTask;
+                pendingTask = null;
+                completeTask(state, work);
+            }
             case ENTER -> enter(state, type, now);
         }
     }
@@ -138,13 +146,32 @@ public final class Execution {
 
     private void runTask(JsonNode state) {
         String resource = state.get("Resource").asText();
-        boolean lambda = resource.startsWith("arn:aws:lambda:");
         JsonNode effective = inputPath(state, stateInput);
         JsonNode taskInput = state.has("Parameters") ? PayloadTemplate.apply(state.get("Parameters"), effective, context()) : effective;
-        record(lambda ? "LambdaFunctionScheduled" : "TaskScheduled", current, resource, taskInput, null, null, null);
+        record(isLambda(resource) ? "LambdaFunctionScheduled" : "TaskScheduled", current, resource, taskInput, null, null, null);
+        TaskInvoker.TaskContext taskContext = new TaskInvoker.TaskContext(name, current, attempt, clock.instant());
+        completeTask(state, () -> {
+            TaskInvoker.Started started = invoker.start(resource, taskInput, taskContext);
+            return switch (started) {
+                case TaskInvoker.Started.Now now -> now.result();
+                case TaskInvoker.Started.Later later -> {
+                    // The task is still running: the execution waits for it as for a Wait state.
+                    pendingTask = later.work();
+                    waitingUntil = later.at();
+                    phase = Phase.TASK_DUE;
+                    yield null;
+                }
+            };
+        });
+    }
+
+    /** Runs {@code work} as the current Task's outcome: a result leaves the state, a failure goes to Retry/Catch. */
+    private void completeTask(JsonNode state, TaskInvoker.DeferredWork work) {
+        String resource = state.get("Resource").asText();
+        boolean lambda = isLambda(resource);
         JsonNode result;
         try {
-            result = invoker.invoke(resource, taskInput, new TaskInvoker.TaskContext(name, current, attempt, clock.instant()));
+            result = work.complete();
         } catch (TaskFailure failure) {
             record(lambda ? "LambdaFunctionFailed" : "TaskFailed", current, resource, null, null, failure.error(), failure.cause());
             handleError(state, failure.error(), failure.cause());
@@ -159,10 +186,17 @@ public final class Execution {
             handleError(state, errorName, errorCause.toString());
             return;
         }
+        if (pendingTask != null) {
+            return; // deferred: completes when the clock reaches waitingUntil
+        }
         JsonNode safeResult = result == null ? NODES.nullNode() : result;
         record(lambda ? "LambdaFunctionSucceeded" : "TaskSucceeded", current, resource, null, safeResult, null, null);
         JsonNode selected = state.has("ResultSelector") ? PayloadTemplate.apply(state.get("ResultSelector"), safeResult, context()) : safeResult;
         exitState(state, "Task", applyOutputPath(state, resultPath(state, stateInput, selected)));
+    }
+
+    private static boolean isLambda(String resource) {
+        return resource.startsWith("arn:aws:lambda:");
     }
 
     private void handleError(JsonNode state, String errorName, String errorCause) {

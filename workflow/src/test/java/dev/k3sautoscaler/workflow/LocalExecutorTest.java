@@ -176,6 +176,95 @@ class LocalExecutorTest {
         assertEquals(Execution.Status.SUCCEEDED, execution.advance());
     }
 
+    /** A Poll whose first call hangs for {@code hang} and then answers through {@code outcome}; later calls answer "empty". */
+    private TaskInvoker hangingFirstCall(Duration hang, TaskInvoker.DeferredWork outcome, List<Instant> workTimes) {
+        AtomicInteger calls = new AtomicInteger();
+        return new TaskInvoker() {
+            @Override
+            public JsonNode invoke(String resource, JsonNode input, TaskContext context) {
+                pollTimes.add(context.now());
+                return JSON.createObjectNode().put("empty", true).put("reason", "node empty");
+            }
+
+            @Override
+            public Started start(String resource, JsonNode input, TaskContext context) throws TaskFailure {
+                if (calls.incrementAndGet() > 1) {
+                    return TaskInvoker.super.start(resource, input, context);
+                }
+                return new Started.Later(context.now().plus(hang), () -> {
+                    workTimes.add(clock.instant());
+                    return outcome.complete();
+                });
+            }
+        };
+    }
+
+    @Test
+    void deferredTask_waitsUntilItsInstant_whileAnotherExecutionRuns_thenItsResultLeavesTheState() throws IOException {
+        // GIVEN a Poll that completes 90 s after it starts
+        List<Instant> workTimes = new ArrayList<>();
+        LocalExecutor executor = new LocalExecutor(hangingFirstCall(Duration.ofSeconds(90),
+                () -> JSON.createObjectNode().put("empty", true).put("reason", "late"), workTimes), clock);
+
+        // WHEN it starts, and a second execution starts 10 s later
+        Execution slow = executor.start(loop(), "slow", json("{\"node\":\"w\",\"attempts\":0,\"waitSeconds\":5}"));
+        clock.advance(Duration.ofSeconds(10));
+        Execution other = executor.start(loop(), "other", json("{\"node\":\"w2\",\"attempts\":0,\"waitSeconds\":5}"));
+
+        // THEN the first waits for its task, the second runs to the end meanwhile
+        assertEquals(Execution.Status.WAITING, slow.status());
+        assertEquals(START.plusSeconds(90), slow.waitingUntil());
+        assertEquals(Execution.Status.SUCCEEDED, other.status());
+        clock.advance(Duration.ofSeconds(79));
+        assertEquals(Execution.Status.WAITING, slow.advance());
+        assertTrue(workTimes.isEmpty(), "the deferred work must not run early");
+
+        // WHEN the clock reaches the task's instant
+        clock.advance(Duration.ofSeconds(1));
+
+        // THEN the work runs then, and its result is the task's
+        assertEquals(Execution.Status.SUCCEEDED, slow.advance());
+        assertEquals(List.of(START.plusSeconds(90)), workTimes);
+        assertEquals(json("{\"empty\":true,\"reason\":\"late\"}"), slow.output());
+        HistoryEvent succeeded = slow.history().stream().filter(e -> e.type().equals("LambdaFunctionSucceeded")).findFirst().orElseThrow();
+        assertEquals(START.plusSeconds(90), succeeded.timestamp());
+    }
+
+    @Test
+    void deferredTaskFailure_isRetried_likeAnImmediateOne() throws IOException {
+        // GIVEN a Poll that fails "Transient" 30 s after it starts (the Retry: 2 s, then 6 s)
+        List<Instant> workTimes = new ArrayList<>();
+        LocalExecutor executor = new LocalExecutor(hangingFirstCall(Duration.ofSeconds(30), () -> {
+            throw new TaskFailure("Transient", "timed out");
+        }, workTimes), clock);
+
+        // WHEN
+        Execution execution = executor.run(loop(), "e", json("{\"node\":\"w\",\"attempts\":0,\"waitSeconds\":5}"));
+
+        // THEN the failure is recorded at 30 s and the retry runs 2 s later, then succeeds
+        assertEquals(Execution.Status.SUCCEEDED, execution.status());
+        HistoryEvent failed = execution.history().stream().filter(e -> e.type().equals("LambdaFunctionFailed")).findFirst().orElseThrow();
+        assertEquals("Transient", failed.error());
+        assertEquals(START.plusSeconds(30), failed.timestamp());
+        assertEquals(List.of(START.plusSeconds(32)), pollTimes);
+    }
+
+    @Test
+    void deferredTaskUnhandledException_goesToCatch_namedByItsClass() throws IOException {
+        // GIVEN a Poll whose deferred work throws an unhandled exception (no Retry matches it)
+        LocalExecutor executor = new LocalExecutor(hangingFirstCall(Duration.ofSeconds(30), () -> {
+            throw new IllegalStateException("lease lost");
+        }, new ArrayList<>()), clock);
+
+        // WHEN
+        Execution execution = executor.run(loop(), "e", json("{\"node\":\"w\",\"attempts\":0,\"waitSeconds\":5}"));
+
+        // THEN the Catch got it at the task's instant
+        assertEquals(json("{\"error\":\"java.lang.IllegalStateException\"}"), execution.output());
+        assertEquals(START.plusSeconds(30), clock.instant());
+        assertTrue(pollTimes.isEmpty(), "no retry for an error no retrier names");
+    }
+
     @Test
     void unsupportedDefinitions_failAtLoad_listingEveryProblem() {
         String definition = """

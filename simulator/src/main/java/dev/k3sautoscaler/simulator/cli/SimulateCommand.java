@@ -11,6 +11,7 @@ import dev.k3sautoscaler.runtime.StepJson;
 import dev.k3sautoscaler.simulator.engine.Fault;
 import dev.k3sautoscaler.simulator.engine.HistoryWriter;
 import dev.k3sautoscaler.simulator.engine.Invariants;
+import dev.k3sautoscaler.simulator.engine.WorldWatch;
 import dev.k3sautoscaler.simulator.engine.Simulation;
 import dev.k3sautoscaler.simulator.engine.Simulation.Policy;
 import dev.k3sautoscaler.simulator.engine.SimulationResult;
@@ -84,7 +85,9 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--inject", paramLabel = "KIND:STEP[@N]", converter = FaultConverter.class,
             description = "inject a fault at the N-th invocation of a function (repeatable): throw, crash,"
-                    + " duplicate-start, capacity-error, api-5xx, prometheus-outage; e.g. crash:launch-workers@1")
+                    + " duplicate-start, capacity-error, api-5xx, prometheus-outage, slow (the handler runs"
+                    + " LOCK_TTL_SEC + a tick late, then Sandbox.Timedout), lost-result (every attempt of that state"
+                    + " runs, then Lambda.Unknown); e.g. crash:launch-workers@1")
     List<Fault> faults = new ArrayList<>();
 
     @Option(names = "--check", description = "validate the scenario, print the plan and exit 0")
@@ -315,6 +318,13 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         text.append(String.format(Locale.ROOT, "  faults: %d capacity-error windows, %d Spot interruptions, %d outages%n",
                 s.capacityErrors().size(), s.spotInterruptions().size(), s.outages().size()));
+        if (!faults.isEmpty()) {
+            text.append("  injected: ").append(faults.stream().map(Fault::toString).collect(java.util.stream.Collectors.joining(", ")))
+                    .append('\n');
+        }
+        text.append(String.format(Locale.ROOT, "  invariants (%d): %s; %s also at every instant%n", Invariants.Name.values().length,
+                java.util.Arrays.stream(Invariants.Name.values()).map(Enum::name).collect(java.util.stream.Collectors.joining(", ")),
+                String.join(", ", WorldWatch.WATCHED.stream().map(Enum::name).toList())));
         text.append(String.format(Locale.ROOT, "  oracle floor: %.2f node-hours, $%.4f at $%.4f/h%n",
                 floor.nodeHours(), floor.costUsd(), floor.hourlyPriceUsd()));
         return text.toString();

@@ -19,17 +19,26 @@ import java.util.stream.Collectors;
  *       (an EventBridge redelivery, an operator's double click);</li>
  *   <li>{@code capacity-error} — from then on, for {@link #WINDOW}, every offering answers InsufficientInstanceCapacity;</li>
  *   <li>{@code api-5xx} — from then on, for {@link #WINDOW}, the K3s API answers 503 to the autoscaler;</li>
- *   <li>{@code prometheus-outage} — from then on, for {@link #WINDOW}, Prometheus is unreachable.</li>
+ *   <li>{@code prometheus-outage} — from then on, for {@link #WINDOW}, Prometheus is unreachable;</li>
+ *   <li>{@code slow} — that invocation hangs: its handler runs only at start + LOCK_TTL_SEC + one tick (past
+ *       its lease and past any Lambda timeout), so its side effect lands late; then Step Functions sees the
+ *       invocation fail with {@value #TIMED_OUT_ERROR} (or with the handler's own error, if it threw — a fencing
+ *       check's {@code LockLost}) and the state's Retry/Catch apply. The execution waits meanwhile; others run;</li>
+ *   <li>{@code lost-result} — from that invocation on, every attempt of the same Task state in the same
+ *       execution runs the handler (its side effect happens) and then fails {@code Lambda.Unknown}, the result
+ *       never returned, until the state is left (retries exhausted → Catch). Other executions are unaffected.</li>
  * </ul>
  */
 public record Fault(Kind kind, String step, int occurrence) {
     public static final String INJECTED_ERROR = "Simulator.InjectedFault";
+    /** What the Lambda runtime reports when a function runs past its timeout. */
+    public static final String TIMED_OUT_ERROR = "Sandbox.Timedout";
     /** How long a window fault lasts: longer than a join loop's polls, shorter than the run. */
     public static final Duration WINDOW = Duration.ofMinutes(8);
     private static final Pattern FORMAT = Pattern.compile("([a-z0-9-]+):([a-z-]+)(?:@(\\d+))?");
 
     public enum Kind {
-        THROW, CRASH, DUPLICATE_START, CAPACITY_ERROR, API_5XX, PROMETHEUS_OUTAGE;
+        THROW, CRASH, DUPLICATE_START, CAPACITY_ERROR, API_5XX, PROMETHEUS_OUTAGE, SLOW, LOST_RESULT;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -31,7 +31,15 @@ public final class Invariants {
 
     public enum Name {
         NO_ORPHANED_INSTANCE, NO_LOCK_PAST_TTL, EVERY_ACTUATION_RELEASED_ITS_LOCK, MASTER_NEVER_TERMINATED,
-        WORKERS_WITHIN_BOUNDS, NO_PDB_VIOLATED, NO_SECRET_IN_EXECUTION_DATA
+        WORKERS_WITHIN_BOUNDS, NO_PDB_VIOLATED, NO_SECRET_IN_EXECUTION_DATA,
+        /** Checked at every instant by {@link WorldWatch}. */
+        BILLED_WITHIN_MAX,
+        /** Checked at every instant by {@link WorldWatch}. */
+        NO_INSTANCE_WITHOUT_READY_NODE,
+        /** Checked at every instant by {@link WorldWatch}. */
+        NO_GHOST_NODE,
+        /** Checked on the {@link LeaseLedger}: every actuating side effect under the lock happened while its lease was current. */
+        NO_SIDE_EFFECT_UNDER_LOST_LEASE
     }
 
     /** One broken invariant, with the evidence. */
@@ -55,6 +63,8 @@ public final class Invariants {
         bounds(result, config, violations);
         result.budgetViolations().forEach(v -> violations.add(new Violation(Name.NO_PDB_VIOLATED, v)));
         secrets(result, violations);
+        violations.addAll(result.instantViolations());
+        violations.addAll(sideEffectsUnderLease(result.leaseLedger(), config.lockTtl()));
         return violations;
     }
 
@@ -169,6 +179,67 @@ public final class Invariants {
                         + Simulation.at(sample.at()) + " < MIN_WORKERS=" + config.minWorkers()));
             }
         }
+    }
+
+    /**
+     * Every side effect of an actuating step, by an execution that holds the lock (acquired, not yet
+     * past ReleaseLock), happened while its lease was current: no other execution acquired the lock
+     * since this one's latest acquisition, and its latest lease operation (acquire, renew, or a
+     * completed actuating step — a fenced step renews) was less than LOCK_TTL_SEC before. Lockless
+     * paths (the tick, Spot drains, before AcquireLock, after ReleaseLock) are not judged here.
+     */
+    static List<Violation> sideEffectsUnderLease(List<LeaseLedger.Entry> ledger, Duration lockTtl) {
+        record Holding(int acquiredIndex, Duration acquiredAt, Duration lastLeaseOperation) {
+        }
+        java.util.Map<String, Holding> holding = new java.util.HashMap<>();
+        List<Integer> acquisitions = new ArrayList<>();
+        List<Violation> found = new ArrayList<>();
+        for (int i = 0; i < ledger.size(); i++) {
+            LeaseLedger.Entry entry = ledger.get(i);
+            Holding held = holding.get(entry.execution());
+            switch (entry.kind()) {
+                case ACQUIRED -> {
+                    acquisitions.add(i);
+                    holding.put(entry.execution(), new Holding(i, entry.at(), entry.at()));
+                }
+                case RENEWED -> {
+                    if (held != null) {
+                        holding.put(entry.execution(), new Holding(held.acquiredIndex(), held.acquiredAt(), entry.at()));
+                    }
+                }
+                case RELEASED -> holding.remove(entry.execution());
+                case SIDE_EFFECT -> {
+                    if (held == null) {
+                        continue; // lockless
+                    }
+                    String what = entry.execution() + " " + entry.function() + " at " + Simulation.at(entry.at());
+                    acquisitions.stream().filter(index -> index > held.acquiredIndex())
+                            .map(ledger::get).filter(other -> !other.execution().equals(entry.execution()))
+                            .findFirst()
+                            .ifPresent(other -> found.add(new Violation(Name.NO_SIDE_EFFECT_UNDER_LOST_LEASE, what + ": "
+                                    + other.execution() + " acquired the lock at " + Simulation.at(other.at())
+                                    + ", after this execution's acquisition at " + Simulation.at(held.acquiredAt()))));
+                    Duration sinceLease = entry.at().minus(held.lastLeaseOperation());
+                    if (sinceLease.compareTo(lockTtl) >= 0) {
+                        found.add(new Violation(Name.NO_SIDE_EFFECT_UNDER_LOST_LEASE, what + ": last lease operation at "
+                                + Simulation.at(held.lastLeaseOperation()) + ", " + sinceLease.toSeconds()
+                                + " s before (LOCK_TTL_SEC=" + lockTtl.toSeconds() + ")"));
+                    }
+                    holding.put(entry.execution(), new Holding(held.acquiredIndex(), held.acquiredAt(), entry.at()));
+                }
+            }
+        }
+        return firstFew(found);
+    }
+
+    /** The first {@link WorldWatch#KEPT_PER_INVARIANT} violations, then one line counting the rest. */
+    private static List<Violation> firstFew(List<Violation> found) {
+        if (found.size() <= WorldWatch.KEPT_PER_INVARIANT) {
+            return found;
+        }
+        List<Violation> kept = new ArrayList<>(found.subList(0, WorldWatch.KEPT_PER_INVARIANT));
+        kept.add(new Violation(found.getFirst().invariant(), "and " + (found.size() - kept.size()) + " more"));
+        return kept;
     }
 
     private static void secrets(SimulationResult result, List<Violation> out) {

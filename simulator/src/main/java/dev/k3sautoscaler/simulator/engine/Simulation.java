@@ -7,6 +7,7 @@ import dev.k3sautoscaler.decide.DecideHandler;
 import dev.k3sautoscaler.fleet.FleetSettings;
 import dev.k3sautoscaler.runtime.StepJson;
 import dev.k3sautoscaler.simulator.cluster.InstanceState;
+import dev.k3sautoscaler.simulator.cluster.NodeState;
 import dev.k3sautoscaler.simulator.cluster.SimulatedCluster;
 import dev.k3sautoscaler.simulator.report.RunTimeline;
 import dev.k3sautoscaler.simulator.scenario.Scenario;
@@ -37,10 +38,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -127,6 +130,15 @@ public final class Simulation implements AutoCloseable {
 
     private record PendingStart(RunTimeline.Machine kind, String name, JsonNode input) {
     }
+
+    /** A Task state of one execution whose results are being lost (a lost-result fault) until it is left. */
+    private record LostState(String execution, String state) {
+    }
+    private final Set<LostState> lostResults = new HashSet<>();
+    private final LeaseLedger leaseLedger = new LeaseLedger();
+    private final WorldWatch watch;
+    /** Spot warnings so far: instance → when EC2 reclaims it. */
+    private final Map<String, Duration> spotNotices = new HashMap<>();
     private final Map<String, String> environment;
     private Consumer<String> progress = line -> { };
 
@@ -165,7 +177,9 @@ public final class Simulation implements AutoCloseable {
                 Map.of("RebalanceAction", environment.get("REBALANCE_ACTION")), definitions);
         this.tick = StateMachine.load("tick", definitions.get("tick.asl.json"), substitutions);
         this.actuation = StateMachine.load("actuation", definitions.get("actuation.asl.json"), substitutions);
-        this.executor = new LocalExecutor(this::invoke, clock);
+        this.executor = new LocalExecutor(new Tasks(), clock);
+        this.watch = new WorldWatch(new WorldWatch.Limits(CLUSTER_ID, scenario.config().maxWorkers(),
+                scenario.config().joinTimeout(), scenario.tick()), START);
     }
 
     /** The functions a fault can be injected into. */
@@ -244,11 +258,25 @@ public final class Simulation implements AutoCloseable {
                 }
                 nextSample = nextSample.plus(SAMPLE_INTERVAL);
             }
+            watchTheWorld(now);
             if (now.compareTo(end) >= 0) {
                 break;
             }
         }
         return result(end);
+    }
+
+    /** The invariants that must hold at every instant, after the instant's work. */
+    private void watchTheWorld(Duration now) {
+        List<InstanceState> instances;
+        List<NodeState> nodes;
+        boolean kubeApiDown;
+        synchronized (cluster) {
+            instances = cluster.instances();
+            nodes = cluster.nodes();
+            kubeApiDown = cluster.outageActive(Scenario.OutageKind.KUBE_API);
+        }
+        watch.observe(now, ec2.instances(), instances, nodes, spotNotices, kubeApiDown);
     }
 
     private static Duration min(Duration... candidates) {
@@ -299,7 +327,7 @@ public final class Simulation implements AutoCloseable {
                 progress.accept(at(cluster.now()) + " Spot interruption skipped: no running Spot worker");
                 return;
             }
-            cluster.interruptSpot(instanceId);
+            spotNotices.put(instanceId, cluster.interruptSpot(instanceId));
         }
         Duration now = cluster.now();
         recorder.spotWarning(now, instanceId);
@@ -319,41 +347,114 @@ public final class Simulation implements AutoCloseable {
 
     // ---- the task invoker: every Task of both machines -------------------------------------------
 
-    private JsonNode invoke(String resource, JsonNode input, TaskInvoker.TaskContext context) throws TaskFailure {
-        // A task runs at the clock's now: the world is there first, and sees what the task wrote after.
+    /** Every Task of both machines; a slow fault's invocation completes later, at its own instant. */
+    private final class Tasks implements TaskInvoker {
+        @Override
+        public JsonNode invoke(String resource, JsonNode input, TaskContext context) throws TaskFailure {
+            return inTheWorld(() -> invokeNow(resource, input, context));
+        }
+
+        @Override
+        public Started start(String resource, JsonNode input, TaskContext context) throws TaskFailure {
+            return inTheWorld(() -> startNow(resource, input, context));
+        }
+    }
+
+    /** Work done in the virtual world at the clock's now. */
+    @FunctionalInterface
+    private interface WorldWork<T> {
+        T run() throws TaskFailure;
+    }
+
+    /** A task runs at the clock's now: the world is brought there first, and sees what the task wrote after. */
+    private <T> T inTheWorld(WorldWork<T> work) throws TaskFailure {
         ec2.syncFromCluster();
         kube.push();
         try {
-            if (AutoscalerFunctions.START_EXECUTION.equals(resource)) {
-                startedActuation.put(context.executionName(), true);
-                return startActuation(input);
-            }
-            if (AutoscalerFunctions.SNS_PUBLISH.equals(resource)) {
-                notifications.add(new Notification(cluster.now(), context.executionName(), input));
-                return StepJson.MAPPER.createObjectNode().put("MessageId", "sim-" + notifications.size());
-            }
-            String function = AutoscalerFunctions.functionOf(resource)
-                    .orElseThrow(() -> new TaskFailure("Simulator.UnknownResource", resource + " is not a resource the simulator runs"));
-            lambdaCalls.merge(context.executionName(), 1, Integer::sum);
-            Fault fault = faultAt(function, context.executionName());
-            if (fault != null && fault.kind() == Fault.Kind.THROW) {
-                throw new TaskFailure(Fault.INJECTED_ERROR, "injected fault " + fault);
-            }
-            JsonNode output = functions.invoke(function, input);
-            recorder.stepCompleted(cluster.now(), function, input, output);
-            if (fault != null && fault.kind() == Fault.Kind.CRASH) {
-                throw new TaskFailure("Lambda.Unknown", "injected crash after the side effect, before the result: " + fault);
-            }
-            return output;
+            return work.run();
         } finally {
             ec2.syncToCluster();
             kube.pull();
         }
     }
 
+    private TaskInvoker.Started startNow(String resource, JsonNode input, TaskInvoker.TaskContext context) throws TaskFailure {
+        String function = AutoscalerFunctions.functionOf(resource).orElse(null);
+        if (function == null) {
+            return new TaskInvoker.Started.Now(invokeNow(resource, input, context));
+        }
+        lambdaCalls.merge(context.executionName(), 1, Integer::sum);
+        LostState lost = new LostState(context.executionName(), context.stateName());
+        if (context.attempt() == 0) {
+            lostResults.remove(lost); // the state was left and entered again: its results come back
+        }
+        Fault fault = faultAt(function, context.executionName());
+        if (fault != null && fault.kind() == Fault.Kind.THROW) {
+            throw new TaskFailure(Fault.INJECTED_ERROR, "injected fault " + fault);
+        }
+        if (fault != null && fault.kind() == Fault.Kind.SLOW) {
+            // The request reaches EC2/K3s only at the end, past the lease and any Lambda timeout; then the runtime gives up.
+            Instant landsAt = clock.instant().plus(slowDelay());
+            return new TaskInvoker.Started.Later(landsAt, () -> inTheWorld(() -> {
+                runFunction(function, input, context.executionName());
+                throw new TaskFailure(Fault.TIMED_OUT_ERROR, "injected hang " + fault + ": the handler ran at "
+                        + at(cluster.now()) + ", past the function's timeout");
+            }));
+        }
+        if (fault != null && fault.kind() == Fault.Kind.LOST_RESULT) {
+            lostResults.add(lost);
+        }
+        JsonNode output = runFunction(function, input, context.executionName());
+        if (fault != null && fault.kind() == Fault.Kind.CRASH) {
+            throw new TaskFailure("Lambda.Unknown", "injected crash after the side effect, before the result: " + fault);
+        }
+        if (lostResults.contains(lost)) {
+            throw new TaskFailure("Lambda.Unknown", "injected lost result (" + faultFor(Fault.Kind.LOST_RESULT, function)
+                    + "): the side effect happened, the result never came back");
+        }
+        return new TaskInvoker.Started.Now(output);
+    }
+
+    /** A task that is not one of our functions: the tick's startExecution, an SNS publish. */
+    private JsonNode invokeNow(String resource, JsonNode input, TaskInvoker.TaskContext context) throws TaskFailure {
+        if (AutoscalerFunctions.START_EXECUTION.equals(resource)) {
+            startedActuation.put(context.executionName(), true);
+            return startActuation(input);
+        }
+        if (AutoscalerFunctions.SNS_PUBLISH.equals(resource)) {
+            notifications.add(new Notification(cluster.now(), context.executionName(), input));
+            return StepJson.MAPPER.createObjectNode().put("MessageId", "sim-" + notifications.size());
+        }
+        if (AutoscalerFunctions.functionOf(resource).isPresent()) {
+            TaskInvoker.Started started = startNow(resource, input, context);
+            if (started instanceof TaskInvoker.Started.Now now) {
+                return now.result();
+            }
+            throw new IllegalStateException("a deferred task cannot complete at once: " + resource);
+        }
+        throw new TaskFailure("Simulator.UnknownResource", resource + " is not a resource the simulator runs");
+    }
+
+    /** Runs the real handler now; a completed run is a lease operation or side effect at this instant, whatever happens to its result. */
+    private JsonNode runFunction(String function, JsonNode input, String execution) {
+        JsonNode output = functions.invoke(function, input);
+        recorder.stepCompleted(cluster.now(), function, input, output);
+        leaseLedger.completed(cluster.now(), execution, function, output);
+        return output;
+    }
+
+    /** A hung invocation's side effect lands one tick past the lease's TTL — later than any step's Lambda timeout. */
+    private Duration slowDelay() {
+        return scenario.config().lockTtl().plus(scenario.tick());
+    }
+
+    private Fault faultFor(Fault.Kind kind, String function) {
+        return faults.stream().filter(f -> f.kind() == kind && f.step().equals(function)).findFirst().orElse(null);
+    }
+
     /**
      * Counts this invocation of {@code function} and applies a fault due at it: window faults open
-     * here, a duplicate start is queued; a throw or crash is returned for the caller to play.
+     * here, a duplicate start is queued; a throw, crash, slow or lost-result is returned for the caller to play.
      */
     private Fault faultAt(String function, String execution) {
         int occurrence = stepInvocations.merge(function, 1, Integer::sum);
@@ -375,7 +476,7 @@ public final class Simulation implements AutoCloseable {
                                 original.execution().input()));
                     }
                 }
-                case THROW, CRASH -> {
+                case THROW, CRASH, SLOW, LOST_RESULT -> {
                     // played by the caller around the function itself
                 }
             }
@@ -433,7 +534,7 @@ public final class Simulation implements AutoCloseable {
         }
         return new SimulationResult(scenario, policy, recorder.timeline(end, timelineExecutions), finished,
                 List.copyOf(notifications), instances, ec2.instances(), prometheus.unrecognisedQueries(),
-                store.load(), budgetViolations, List.copyOf(injected));
+                store.load(), budgetViolations, List.copyOf(injected), watch.violations(), leaseLedger.entries());
     }
 
     private String progressLine(Duration now) {

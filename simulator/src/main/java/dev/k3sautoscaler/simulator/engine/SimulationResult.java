@@ -22,6 +22,8 @@ import java.util.List;
  * @param finalState       the state item and lock at the end of the run
  * @param budgetViolations evictions the cluster saw leave a PodDisruptionBudget short
  * @param faultsInjected   the faults that fired, when and where ({@code [hh:mm:ss] kind:step@n in execution})
+ * @param instantViolations what {@link WorldWatch} saw broken at some instant of the run
+ * @param leaseLedger      lease operations and actuating side effects at the instants their handlers ran
  */
 public record SimulationResult(
         Scenario scenario,
@@ -34,7 +36,9 @@ public record SimulationResult(
         List<String> unrecognisedQueries,
         StateSnapshot finalState,
         List<String> budgetViolations,
-        List<String> faultsInjected) {
+        List<String> faultsInjected,
+        List<Invariants.Violation> instantViolations,
+        List<LeaseLedger.Entry> leaseLedger) {
 
     /** The summary of this run against the scenario's oracle floor. */
     public RunSummary summary() {

@@ -36,6 +36,21 @@ class SimulateCommandTest {
     }
 
     @Test
+    void check_listsTheInjectedFaults_andEveryInvariantItWouldCheck() {
+        // GIVEN / WHEN
+        int exit = run("--scenario", "flash-sale", "--inject", "slow:launch-workers@1", "--inject", "lost-result:delete-node@2",
+                "--check");
+
+        // THEN
+        assertEquals(0, exit, err.toString());
+        String printed = out.toString();
+        assertTrue(printed.contains("injected: slow:launch-workers@1, lost-result:delete-node@2"), printed);
+        assertTrue(printed.contains("invariants (11): NO_ORPHANED_INSTANCE,"), printed);
+        assertTrue(printed.contains("NO_SIDE_EFFECT_UNDER_LOST_LEASE; BILLED_WITHIN_MAX, NO_INSTANCE_WITHOUT_READY_NODE, NO_GHOST_NODE"
+                + " also at every instant"), printed);
+    }
+
+    @Test
     void run_printsProgressAndTheSummary_andWritesHistoriesSummaryAndLogs(@TempDir Path dir) throws IOException {
         // GIVEN flash-sale cut just past its spike (the sale starts at 1 h)
         Path outDir = dir.resolve("out");

@@ -22,6 +22,8 @@ class FaultTest {
         assertEquals("crash:launch-workers@2", fault.toString());
         assertEquals(1, Fault.parse("api-5xx:drain-node").occurrence(), "the first invocation by default");
         assertEquals(Fault.Kind.PROMETHEUS_OUTAGE, Fault.parse("prometheus-outage:collect-metrics@3").kind());
+        assertEquals(Fault.Kind.SLOW, Fault.parse("slow:launch-workers@1").kind());
+        assertEquals("lost-result:delete-node@2", Fault.parse("lost-result:delete-node@2").toString());
     }
 
     @ParameterizedTest

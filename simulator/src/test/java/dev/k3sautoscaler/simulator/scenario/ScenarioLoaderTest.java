@@ -54,6 +54,21 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void slowBootWorld_bootsLongerThanItsJoinTimeout_soOnlyTheJoinLoopEndsItsLaunches() throws java.io.IOException {
+        // GIVEN / WHEN
+        Scenario scenario;
+        try (var in = ScenarioLoaderTest.class.getClassLoader().getResourceAsStream("faults/slow-boot.yaml")) {
+            scenario = ScenarioLoader.parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), "slow-boot.yaml");
+        }
+
+        // THEN
+        Duration toReady = scenario.boot().mean().minus(scenario.boot().spread()).plus(scenario.join().mean())
+                .minus(scenario.join().spread());
+        assertTrue(toReady.compareTo(scenario.config().joinTimeout().plus(scenario.tick())) > 0,
+                toReady + " to Ready must exceed JOIN_TIMEOUT_SEC + a tick");
+    }
+
+    @Test
     void validScenario_appliesDefaults() {
         // GIVEN / WHEN
         Scenario scenario = ScenarioLoader.parse(VALID, "tiny.yaml");
