@@ -8,7 +8,9 @@ import dev.k3sautoscaler.runtime.StepMetrics;
  * and safe on every failure path: an already released or superseded lease answers {@code released=false}
  * with the reason, and another execution's lock is never released.
  *
- * <p>Input: {@code {"execution": "...", "lease": {"owner", "fencingToken", "expiresAt"}}}.
+ * <p>Input: {@code {"execution": "...", "lease": {"owner", "fencingToken", "expiresAt"}}}, or
+ * {@code {"execution": "...", "whateverItsToken": true}} after an AcquireLock whose answers were all
+ * lost (it may have acquired; the execution's own lease is released, whatever its token).
  * Output: {@link ReleaseResult}.
  *
  * <p>Errors: {@code dev.k3sautoscaler.errors.InvalidStepInput},
@@ -32,7 +34,8 @@ public final class ReleaseLockHandler extends StateStepHandler<LeaseInput, Relea
 
     @Override
     protected ReleaseResult handle(LeaseInput input, Context context) {
-        ReleaseResult result = store.release(input.lease());
+        ReleaseResult result = input.releaseWhateverItsToken() ? store.releaseHeldBy(input.execution())
+                : store.release(input.lease());
         if (result.released() && result.heldForSeconds() != null) {
             metrics.milliseconds(StepMetrics.LOCK_HOLD_TIME, result.heldForSeconds() * 1000);
         }

@@ -188,6 +188,34 @@ public final class StateStore {
                 "lock released (token " + lease.fencingToken() + ", held " + heldFor + " s)");
     }
 
+    /**
+     * Releases whatever lease {@code owner} holds, whatever its token: for an execution whose
+     * AcquireLock answers were all lost (the lock may be its own, it cannot know the token). Safe
+     * because the owner is the execution's name, unique per execution: no one else's lock matches.
+     */
+    public ReleaseResult releaseHeldBy(String owner) {
+        long now = nowSeconds();
+        UpdateItemResponse response;
+        try {
+            response = DynamoErrors.call("release lock", () -> dynamo.updateItem(r -> r
+                    .tableName(settings.stateTable())
+                    .key(stateKey())
+                    .updateExpression("SET #until = :now REMOVE #owner")
+                    .conditionExpression("#owner = :owner")
+                    .expressionAttributeNames(Map.of("#owner", State.LOCK_OWNER, "#until", State.LOCK_UNTIL))
+                    .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(owner), ":now", number(now)))
+                    .returnValues(ReturnValue.ALL_OLD)));
+        } catch (ConditionalCheckFailedException e) {
+            return new ReleaseResult(false, ReleaseResult.Status.NOT_HELD, null, null,
+                    "nothing released: " + owner + " holds no lease");
+        }
+        long token = number(response.attributes().get(State.FENCING_TOKEN), 0);
+        long heldFor = Math.max(0, now - number(response.attributes().get(State.LOCK_ACQUIRED_AT), now));
+        LOG.info("lock released by owner {}: token {} after {} s", owner, token, heldFor);
+        return new ReleaseResult(true, ReleaseResult.Status.RELEASED, Instant.ofEpochSecond(now), heldFor,
+                "lock released (token " + token + ", held " + heldFor + " s, its acquisition's answer lost)");
+    }
+
     private static ReleaseResult notReleased(Lease lease, Map<String, AttributeValue> item) {
         long current = number(item.get(State.FENCING_TOKEN), 0);
         String holder = string(item.get(State.LOCK_OWNER));

@@ -68,6 +68,25 @@ class ScalingLockIT {
     }
 
     @Test
+    void releaseHeldBy_releasesTheExecutionsOwnLease_whateverItsToken_andNoOneElses() {
+        // GIVEN exec-a acquired twice (a retried AcquireLock whose answers were lost: token 2 now)
+        store.acquire("exec-a");
+        store.acquire("exec-a");
+
+        // WHEN another execution asks first, then exec-a
+        ReleaseResult other = store.releaseHeldBy("exec-b");
+        boolean stillHeld = store.load().locked();
+        ReleaseResult own = store.releaseHeldBy("exec-a");
+
+        // THEN only exec-a's own release released, and the lock is free at once
+        assertEquals(ReleaseResult.Status.NOT_HELD, other.status());
+        assertTrue(stillHeld, "exec-b released nothing");
+        assertEquals(ReleaseResult.Status.RELEASED, own.status());
+        assertTrue(own.reason().contains("token 2"), own.reason());
+        assertTrue(store.acquire("exec-c").acquired());
+    }
+
+    @Test
     void acquire_afterRelease_succeedsAtOnce() {
         // GIVEN exec-a acquired and released
         store.release(store.acquire("exec-a").lease());
