@@ -162,30 +162,15 @@ public final class StateStore {
      */
     public ReleaseResult release(Lease lease) {
         long now = nowSeconds();
-        UpdateItemResponse response;
         try {
-            response = DynamoErrors.call("release lock", () -> dynamo.updateItem(r -> r
-                    .tableName(settings.stateTable())
-                    .key(stateKey())
-                    .updateExpression("SET #until = :now REMOVE #owner")
-                    .conditionExpression(LEASE_IS_CURRENT)
-                    .expressionAttributeNames(Map.of("#owner", State.LOCK_OWNER, "#token", State.FENCING_TOKEN,
-                            "#until", State.LOCK_UNTIL))
-                    .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(lease.owner()),
-                            ":token", number(lease.fencingToken()), ":now", number(now)))
-                    .returnValues(ReturnValue.ALL_OLD)
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)));
+            Map<String, AttributeValue> released = releaseIf(LEASE_IS_CURRENT, now, Map.of("#token", State.FENCING_TOKEN),
+                    Map.of(":owner", AttributeValue.fromS(lease.owner()), ":token", number(lease.fencingToken())));
+            return released(released, now, "");
         } catch (ConditionalCheckFailedException e) {
             ReleaseResult result = notReleased(lease, e.hasItem() ? e.item() : readItem());
             LOG.info(result.reason());
             return result;
         }
-        // How long this lease held the lock (acquired_at is written by every acquisition).
-        long acquiredAt = number(response.attributes().get(State.LOCK_ACQUIRED_AT), now);
-        long heldFor = Math.max(0, now - acquiredAt);
-        LOG.info("lock released: token {} after {} s", lease.fencingToken(), heldFor);
-        return new ReleaseResult(true, ReleaseResult.Status.RELEASED, Instant.ofEpochSecond(now), heldFor,
-                "lock released (token " + lease.fencingToken() + ", held " + heldFor + " s)");
     }
 
     /**
@@ -195,25 +180,41 @@ public final class StateStore {
      */
     public ReleaseResult releaseHeldBy(String owner) {
         long now = nowSeconds();
-        UpdateItemResponse response;
         try {
-            response = DynamoErrors.call("release lock", () -> dynamo.updateItem(r -> r
-                    .tableName(settings.stateTable())
-                    .key(stateKey())
-                    .updateExpression("SET #until = :now REMOVE #owner")
-                    .conditionExpression("#owner = :owner")
-                    .expressionAttributeNames(Map.of("#owner", State.LOCK_OWNER, "#until", State.LOCK_UNTIL))
-                    .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(owner), ":now", number(now)))
-                    .returnValues(ReturnValue.ALL_OLD)));
+            Map<String, AttributeValue> released = releaseIf("#owner = :owner", now, Map.of(),
+                    Map.of(":owner", AttributeValue.fromS(owner)));
+            return released(released, now, ", its acquisition's answer lost");
         } catch (ConditionalCheckFailedException e) {
             return new ReleaseResult(false, ReleaseResult.Status.NOT_HELD, null, null,
                     "nothing released: " + owner + " holds no lease");
         }
-        long token = number(response.attributes().get(State.FENCING_TOKEN), 0);
-        long heldFor = Math.max(0, now - number(response.attributes().get(State.LOCK_ACQUIRED_AT), now));
-        LOG.info("lock released by owner {}: token {} after {} s", owner, token, heldFor);
+    }
+
+    /** Frees the lock when {@code condition} holds: the owner removed, {@code until = now}. Returns the item as it was. */
+    private Map<String, AttributeValue> releaseIf(String condition, long now, Map<String, String> names,
+                                                  Map<String, AttributeValue> values) {
+        Map<String, String> allNames = new java.util.HashMap<>(names);
+        allNames.putAll(Map.of("#owner", State.LOCK_OWNER, "#until", State.LOCK_UNTIL));
+        Map<String, AttributeValue> allValues = new java.util.HashMap<>(values);
+        allValues.put(":now", number(now));
+        return DynamoErrors.call("release lock", () -> dynamo.updateItem(r -> r
+                .tableName(settings.stateTable())
+                .key(stateKey())
+                .updateExpression("SET #until = :now REMOVE #owner")
+                .conditionExpression(condition)
+                .expressionAttributeNames(allNames)
+                .expressionAttributeValues(allValues)
+                .returnValues(ReturnValue.ALL_OLD)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD))).attributes();
+    }
+
+    private static ReleaseResult released(Map<String, AttributeValue> before, long now, String note) {
+        // How long this lease held the lock (acquired_at is written by every acquisition).
+        long token = number(before.get(State.FENCING_TOKEN), 0);
+        long heldFor = Math.max(0, now - number(before.get(State.LOCK_ACQUIRED_AT), now));
+        LOG.info("lock released: token {} after {} s{}", token, heldFor, note);
         return new ReleaseResult(true, ReleaseResult.Status.RELEASED, Instant.ofEpochSecond(now), heldFor,
-                "lock released (token " + token + ", held " + heldFor + " s, its acquisition's answer lost)");
+                "lock released (token " + token + ", held " + heldFor + " s" + note + ")");
     }
 
     private static ReleaseResult notReleased(Lease lease, Map<String, AttributeValue> item) {
