@@ -15,10 +15,6 @@ record Ec2Instance(String instanceId, String instanceType, String availabilityZo
         return tags.get(key);
     }
 
-    Worker toWorker() {
-        return new Worker(instanceId, instanceType, availabilityZone, capacityType, launchTime, state);
-    }
-
     LaunchedWorker toLaunched() {
         return new LaunchedWorker(instanceId, instanceType, availabilityZone, capacityType, launchTime);
     }

@@ -107,8 +107,8 @@ final class FleetRig implements AutoCloseable {
         return new TerminateWorkersHandler(context(), idempotency, new LeaseFence(state));
     }
 
-    DescribeWorkersHandler describeHandler() {
-        return new DescribeWorkersHandler(context());
+    InstanceInventory inventory() {
+        return new InstanceInventory(context());
     }
 
     static <O> O run(JsonStepHandler<?, O> handler, Class<O> type, String json) {
@@ -130,9 +130,6 @@ final class FleetRig implements AutoCloseable {
                 "{\"execution\":\"" + execution + "\",\"instanceIds\":[\"" + String.join("\",\"", ids) + "\"],\"reason\":\"test\"," + leaseJson() + "}");
     }
 
-    DescribeWorkersOutput describe() {
-        return run(describeHandler(), DescribeWorkersOutput.class, "{\"execution\":\"tick-1\"}");
-    }
 
     /** A worker this cluster's autoscaler launched earlier, already running. */
     String existingWorker(String subnet) {

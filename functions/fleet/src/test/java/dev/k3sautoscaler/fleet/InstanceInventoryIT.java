@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.k3sautoscaler.core.lifecycle.InstanceState;
+import dev.k3sautoscaler.core.lifecycle.ObservedInstance;
 import dev.k3sautoscaler.errors.Ec2Unavailable;
 import dev.k3sautoscaler.testkit.ec2.Ec2Error;
 import java.time.Duration;
@@ -13,7 +15,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class DescribeWorkersIT {
+/** What the reconcile reads from EC2: every page of this cluster's managed instances, with their states. */
+class InstanceInventoryIT {
     private final FleetRig rig = new FleetRig();
 
     @AfterEach
@@ -22,7 +25,7 @@ class DescribeWorkersIT {
     }
 
     @Test
-    void describe_readsEveryPage_andListsOnlyThisClustersManagedWorkers() {
+    void managed_readsEveryPage_andListsOnlyThisClustersManagedWorkers() {
         // GIVEN twelve managed workers, the master, another cluster's worker, and pages of five
         List<String> workers = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
@@ -32,51 +35,54 @@ class DescribeWorkersIT {
         rig.ec2.addInstance("t3.small", "subnet-a", "on-demand", Map.of(FleetTags.MANAGED, "true", FleetTags.CLUSTER, "staging"));
         rig.pageSize = 5;
 
-        // WHEN the workers are described
-        DescribeWorkersOutput output = rig.describe();
+        // WHEN the managed instances are listed
+        List<ObservedInstance> managed = rig.inventory().managed();
 
-        // THEN all twelve come back, over three DescribeInstances pages
-        assertEquals(workers.stream().sorted().toList(), output.workers().stream().map(Worker::instanceId).sorted().toList());
+        // THEN all twelve come back, running and tagged ours, over three DescribeInstances pages
+        assertEquals(workers.stream().sorted().toList(), managed.stream().map(ObservedInstance::instanceId).sorted().toList());
+        assertTrue(managed.stream().allMatch(i -> i.state() == InstanceState.RUNNING && i.managed() && !i.master()));
         assertEquals(3, rig.ec2.requests("DescribeInstances").size());
         assertEquals("5", rig.ec2.requests("DescribeInstances").getFirst().get("MaxResults"));
-        assertEquals("12 managed workers {running=12}", output.reason());
     }
 
     @Test
-    void describe_reportsStatesAsTheyAdvance_andDropsShuttingDownWorkers() {
+    void managed_reportsStatesAsTheyAdvance_andShuttingDownOnes() {
         // GIVEN one worker launched just now and one being terminated
         rig.launch("exec-up", 1);
         String leaving = rig.existingWorker("subnet-b");
         rig.ec2.terminate(leaving);
 
-        // WHEN described now and after the boot delay
-        DescribeWorkersOutput booting = rig.describe();
+        // WHEN listed now and after the boot delay
+        List<ObservedInstance> booting = rig.inventory().managed();
         rig.clock.advance(Duration.ofMinutes(1));
-        DescribeWorkersOutput booted = rig.describe();
+        List<ObservedInstance> booted = rig.inventory().managed();
 
-        // THEN the new worker goes pending → running, with its type, AZ, capacity type and launch time
-        assertEquals(List.of("pending"), booting.workers().stream().map(Worker::state).toList());
-        Worker worker = booted.workers().getFirst();
-        assertEquals("running", worker.state());
+        // THEN the new worker goes pending → running, with its type, capacity type and launch time;
+        // the leaving one is shutting-down (the reconcile must know it is on its way out, not gone)
+        ObservedInstance launching = booting.stream().filter(i -> !i.instanceId().equals(leaving)).findFirst().orElseThrow();
+        assertEquals(InstanceState.PENDING, launching.state());
+        ObservedInstance worker = booted.stream().filter(i -> i.instanceId().equals(launching.instanceId())).findFirst().orElseThrow();
+        assertEquals(InstanceState.RUNNING, worker.state());
         assertEquals("t3.small", worker.instanceType());
         assertEquals("on-demand", worker.capacityType());
         assertEquals(FleetRig.T0, worker.launchTime());
-        assertEquals(1, booted.workers().size());
+        assertEquals(InstanceState.SHUTTING_DOWN, booting.stream().filter(i -> i.instanceId().equals(leaving))
+                .findFirst().orElseThrow().state());
     }
 
     @Test
-    void describe_endsWithRetryableEc2Unavailable_onThrottlingAndCutOffAnswers() {
+    void managed_endsWithRetryableEc2Unavailable_onThrottlingAndCutOffAnswers() {
         // GIVEN EC2 throttles every call, then answers with cut-off XML
         rig.ec2.failNext("DescribeInstances", Ec2Fleet.SDK_MAX_ATTEMPTS, Ec2Error.throttled());
 
-        // WHEN described twice
-        Ec2Unavailable throttled = assertThrows(Ec2Unavailable.class, rig::describe);
+        // WHEN listed twice
+        Ec2Unavailable throttled = assertThrows(Ec2Unavailable.class, () -> rig.inventory().managed());
         rig.ec2.malformedNext("DescribeInstances", Ec2Fleet.SDK_MAX_ATTEMPTS);
-        Ec2Unavailable cutOff = assertThrows(Ec2Unavailable.class, rig::describe);
+        Ec2Unavailable cutOff = assertThrows(Ec2Unavailable.class, () -> rig.inventory().managed());
 
         // THEN both are the named retryable error, saying what happened
         assertTrue(throttled.getMessage().contains("RequestLimitExceeded (HTTP 503)"), throttled.getMessage());
         assertTrue(cutOff.getMessage().contains("no usable answer"), cutOff.getMessage());
-        assertTrue(rig.describe().workers().isEmpty());
+        assertTrue(rig.inventory().managed().isEmpty());
     }
 }
