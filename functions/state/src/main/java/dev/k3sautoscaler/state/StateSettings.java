@@ -4,6 +4,7 @@ import static dev.k3sautoscaler.state.StateTableSchema.Env;
 
 import dev.k3sautoscaler.core.config.ConfigVariable;
 import dev.k3sautoscaler.core.config.EnvironmentReader;
+import dev.k3sautoscaler.core.config.LeaseBudget;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -33,6 +34,8 @@ public record StateSettings(String clusterId, String stateTable, String eventLog
         int retentionDays = reader.integer(Env.EVENT_LOG_RETENTION_DAYS, DEFAULT_EVENT_LOG_RETENTION_DAYS, 1, 3650);
         ConfigVariable ttl = ConfigVariable.LOCK_TTL_SEC;
         int lockTtlSeconds = reader.integer(ttl.name(), Integer.parseInt(ttl.defaultValue()), (int) ttl.min(), (int) ttl.max());
+        // The lease must outlast the longest step that acts under it (every Lambda that takes or fences it checks).
+        LeaseBudget.problem(Duration.ofSeconds(lockTtlSeconds)).ifPresent(reader::problem);
         reader.throwIfInvalid();
         return new StateSettings(clusterId, stateTable, eventLogTable,
                 Duration.ofDays(retentionDays), Duration.ofSeconds(lockTtlSeconds));

@@ -2,6 +2,7 @@ package dev.k3sautoscaler.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.k3sautoscaler.core.config.InvalidConfigurationException;
 import java.time.Duration;
@@ -23,9 +24,9 @@ class StateSettingsTest {
     @Test
     void fromEnvironment_takesLockTtlFromTheSharedScalingSetting() {
         StateSettings settings = StateSettings.fromEnvironment(Map.of("CLUSTER_ID", "c", "STATE_TABLE", "k3s-state",
-                "EVENT_LOG_TABLE", "k3s-events", "LOCK_TTL_SEC", "120", "EVENT_LOG_RETENTION_DAYS", "7"));
+                "EVENT_LOG_TABLE", "k3s-events", "LOCK_TTL_SEC", "150", "EVENT_LOG_RETENTION_DAYS", "7"));
 
-        assertEquals(Duration.ofSeconds(120), settings.lockTtl());
+        assertEquals(Duration.ofSeconds(150), settings.lockTtl());
         assertEquals(Duration.ofDays(7), settings.eventLogRetention());
     }
 
@@ -41,5 +42,16 @@ class StateSettingsTest {
                 "EVENT_LOG_TABLE is missing (expected a DynamoDB table name)",
                 "EVENT_LOG_RETENTION_DAYS=forever is not a whole number (expected 1..3650)",
                 "LOCK_TTL_SEC=5 is out of range (expected a whole number 60..3600)"), error.problems());
+    }
+
+    @Test
+    void fromEnvironment_refusesALeaseShorterThanTheLongestLeasedStep() {
+        InvalidConfigurationException error = assertThrows(InvalidConfigurationException.class,
+                () -> StateSettings.fromEnvironment(Map.of("CLUSTER_ID", "c", "STATE_TABLE", "k3s-state",
+                        "EVENT_LOG_TABLE", "k3s-events", "LOCK_TTL_SEC", "100")));
+
+        assertEquals(1, error.problems().size(), error.problems().toString());
+        assertTrue(error.problems().getFirst().startsWith("LOCK_TTL_SEC=100 is shorter than LaunchWorkers can run"),
+                error.problems().toString());
     }
 }
