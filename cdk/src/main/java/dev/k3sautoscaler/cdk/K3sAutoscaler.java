@@ -32,6 +32,8 @@ import software.amazon.awscdk.services.ec2.CfnEIP;
 import software.amazon.awscdk.services.ec2.CfnEIPAssociation;
 import software.amazon.awscdk.services.ec2.EbsDeviceOptions;
 import software.amazon.awscdk.services.ec2.EbsDeviceVolumeType;
+import software.amazon.awscdk.services.ec2.GatewayVpcEndpointAwsService;
+import software.amazon.awscdk.services.ec2.GatewayVpcEndpointOptions;
 import software.amazon.awscdk.services.ec2.IMachineImage;
 import software.amazon.awscdk.services.ec2.ISubnet;
 import software.amazon.awscdk.services.ec2.Instance;
@@ -153,6 +155,7 @@ public final class K3sAutoscaler extends Construct {
             if (props.networkingMode() == NetworkingMode.VPC_ENDPOINTS) {
                 ssmEndpoint();
                 ec2Endpoint();
+                dynamoDbEndpoint();
             }
         } else {
             for (String cidr : props.apiAllowedCidrs()) {
@@ -244,6 +247,17 @@ public final class K3sAutoscaler extends Construct {
                 .subnets(lambdaSubnets())
                 .securityGroups(List.of(endpoint))
                 .open(false)
+                .build());
+    }
+
+    /**
+     * The leased kube steps (cordon, drain, delete) renew the scaling lease on the state table before
+     * acting: from the isolated subnets they reach DynamoDB through a gateway endpoint (no charge).
+     */
+    private void dynamoDbEndpoint() {
+        vpc.addGatewayEndpoint("DynamoDbEndpoint", GatewayVpcEndpointOptions.builder()
+                .service(GatewayVpcEndpointAwsService.DYNAMODB)
+                .subnets(List.of(lambdaSubnets()))
                 .build());
     }
 

@@ -16,16 +16,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NetworkingModesTest {
 
     @Test
-    void vpcEndpoints_putClusterLambdasInIsolatedSubnets_withSsmAndEc2Endpoints_andNoNat() {
+    void vpcEndpoints_putClusterLambdasInIsolatedSubnets_withSsmEc2AndDynamoDbEndpoints_andNoNat() {
         // GIVEN / WHEN
         JsonNode resources = synth(NetworkingMode.VPC_ENDPOINTS);
 
         // THEN
-        // SSM for the API token; EC2 for ReconcileWorkers, the one cluster-facing step that also reads EC2
+        // SSM for the API token; EC2 for ReconcileWorkers, the one cluster-facing step that also reads EC2;
+        // DynamoDB (a gateway) for the lease fence of cordon, drain and delete
         List<JsonNode> endpoints = ofType(resources, "AWS::EC2::VPCEndpoint");
-        assertEquals(2, endpoints.size());
+        assertEquals(3, endpoints.size());
         assertTrue(endpoints.stream().anyMatch(e -> e.toString().contains(".ssm")), endpoints.toString());
         assertTrue(endpoints.stream().anyMatch(e -> e.toString().contains(".ec2")), endpoints.toString());
+        assertTrue(endpoints.stream().anyMatch(e -> e.toString().contains(".dynamodb")
+                && "Gateway".equals(e.at("/Properties/VpcEndpointType").asText())), endpoints.toString());
         assertEquals(0, ofType(resources, "AWS::EC2::NatGateway").size());
         assertClusterLambdasInVpcOnly(resources);
         assertNothingOpenToTheWorld(resources);
