@@ -57,7 +57,7 @@ final class Reconciler {
         List<ReconcileAction> done = plan.actions().stream().filter(action -> switch (action.kind()) {
             case TERMINATE_INSTANCE -> terminated.contains(action.target());
             case DELETE_NODE -> deletedNodes.contains(action.target());
-            case ADOPT_LAUNCH, CLEAR_LAUNCH -> true;
+            case ADOPT_LAUNCH, CLEAR_LAUNCH, HOLD_TERMINATION -> true;
         }).toList();
         ReconcilePlan carriedOut = new ReconcilePlan(done, plan.addPendingLaunches(), plan.clearPendingLaunches(),
                 plan.fleet(), plan.fleetAsObserved(), plan.billed(), plan.readyWorkers());

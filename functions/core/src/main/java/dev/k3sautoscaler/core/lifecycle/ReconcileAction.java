@@ -22,7 +22,9 @@ public record ReconcileAction(Kind kind, String target, Reason reason, Instant s
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
     public enum Kind {
-        TERMINATE_INSTANCE, DELETE_NODE, ADOPT_LAUNCH, CLEAR_LAUNCH;
+        TERMINATE_INSTANCE, DELETE_NODE, ADOPT_LAUNCH, CLEAR_LAUNCH,
+        /** A termination a rule asked for, held back: too many workers at once have no Ready Node (see ReconcileRules). */
+        HOLD_TERMINATION;
 
         /** Terminations and Node deletions change the cluster; adoptions and clears only the bookkeeping. */
         public boolean changesCluster() {
@@ -60,6 +62,8 @@ public record ReconcileAction(Kind kind, String target, Reason reason, Instant s
             case DELETE_NODE -> "deleted Node " + target;
             case ADOPT_LAUNCH -> "adopted " + target + " as a pending launch";
             case CLEAR_LAUNCH -> "cleared pending launch " + target;
+            case HOLD_TERMINATION -> "left " + target + " running (too many workers without a Ready Node at once:"
+                    + " a cluster-wide fault, not lost machines)";
         };
         String timeout = "JOIN_TIMEOUT_SEC=" + joinTimeout.toSeconds() + " s";
         String why = switch (reason) {

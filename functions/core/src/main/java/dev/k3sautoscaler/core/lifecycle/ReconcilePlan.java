@@ -62,6 +62,7 @@ public record ReconcilePlan(List<ReconcileAction> actions, List<PendingLaunch> a
         part(parts, "deleted Node", Kind.DELETE_NODE);
         part(parts, "adopted", Kind.ADOPT_LAUNCH);
         part(parts, "cleared", Kind.CLEAR_LAUNCH);
+        part(parts, "held back the termination of", Kind.HOLD_TERMINATION);
         return String.join("; ", parts);
     }
 

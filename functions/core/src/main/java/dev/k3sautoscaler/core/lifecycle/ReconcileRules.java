@@ -32,9 +32,20 @@ import java.util.TreeSet;
  *   <tr><td>our instance, untracked, no Node, older</td><td>terminate (NO_NODE)</td></tr>
  *   <tr><td>our instance, untracked, Node NotReady for JOIN_TIMEOUT_SEC or longer</td><td>terminate (NODE_NOT_READY)</td></tr>
  *   <tr><td>worker Node NotReady, its instance shutting-down / terminated / not-found</td><td>delete the Node (INSTANCE_GONE)</td></tr>
+ *   <tr><td>more NO_NODE / NODE_NOT_READY terminations than max(3, 45 % of our live instances)</td><td>hold them all back (HOLD_TERMINATION)</td></tr>
  * </table>
  */
 public final class ReconcileRules {
+    /**
+     * Workers that may be without a Ready Node at once before the reconcile stops terminating them
+     * for it (the larger of this count and {@link #MOST_UNREADY_SHARE} of our live instances): many at
+     * once is a cluster-wide fault — the API server, the network, a bootstrap that stopped setting
+     * providerID — not lost machines, and terminating them all would take the cluster down. The same
+     * bounds as Cluster Autoscaler's ok-total-unready-count and max-total-unready-percentage.
+     */
+    static final int OK_UNREADY_COUNT = 3;
+    static final double MOST_UNREADY_SHARE = 0.45;
+
     private ReconcileRules() {
     }
 
@@ -132,6 +143,7 @@ public final class ReconcileRules {
             }
         }
 
+        holdBackMassTermination(terminate, bookkeeping, instances.values(), seen);
         List<ReconcileAction> actions = new ArrayList<>(terminate);
         actions.addAll(deleteNodes);
         actions.addAll(bookkeeping);
@@ -143,6 +155,21 @@ public final class ReconcileRules {
         int readyWorkers = (int) seen.nodes().stream().filter(n -> n.ready() && !n.controlPlane()).count();
         return new ReconcilePlan(actions, adopt, List.copyOf(clear), after, asObserved,
                 after.billedInstanceIds().size(), readyWorkers);
+    }
+
+    /** Many running workers without a Ready Node at once: hold their terminations back (never-joined launches still go). */
+    private static void holdBackMassTermination(List<ReconcileAction> terminate, List<ReconcileAction> bookkeeping,
+                                                java.util.Collection<ObservedInstance> instances, ReconcileObservation seen) {
+        List<ReconcileAction> lostNodes = terminate.stream()
+                .filter(a -> a.reason() == Reason.NO_NODE || a.reason() == Reason.NODE_NOT_READY).toList();
+        long live = instances.stream().filter(i -> i.ours(seen.clusterId()) && i.state().alive()).count();
+        long allowed = Math.max(OK_UNREADY_COUNT, (long) Math.ceil(MOST_UNREADY_SHARE * live));
+        if (lostNodes.size() <= allowed) {
+            return;
+        }
+        terminate.removeAll(lostNodes);
+        lostNodes.forEach(a -> bookkeeping.add(new ReconcileAction(Kind.HOLD_TERMINATION, a.target(), a.reason(),
+                a.since(), a.joinTimeout(), a.counterpart(), a.instanceState())));
     }
 
     /**

@@ -189,6 +189,37 @@ class ReconcileRulesTest {
                         world().node(notReady("w1", null, OLD))),
                 when("NotReady Node whose instance was not looked up: left alone",
                         world().node(notReady("w1", "i-1", OLD))),
+                when("three of six workers without a Node (max(3, 45 %) = 3): terminated",
+                        world().instance(running("i-1", OLD)).instance(running("i-2", OLD)).instance(running("i-3", OLD))
+                                .instance(running("i-4", OLD)).node(ready("w4", "i-4"))
+                                .instance(running("i-5", OLD)).node(ready("w5", "i-5"))
+                                .instance(running("i-6", OLD)).node(ready("w6", "i-6")),
+                        act(Kind.TERMINATE_INSTANCE, "i-1", Reason.NO_NODE),
+                        act(Kind.TERMINATE_INSTANCE, "i-2", Reason.NO_NODE),
+                        act(Kind.TERMINATE_INSTANCE, "i-3", Reason.NO_NODE)),
+                when("four of six workers without a Ready Node (a bootstrap that stopped setting providerID, a network"
+                                + " fault): every termination held back, none carried out",
+                        world().instance(running("i-1", OLD)).instance(running("i-2", OLD)).instance(running("i-3", OLD))
+                                .instance(running("i-4", OLD)).node(notReady("w4", "i-4", NOW.minus(TIMEOUT)))
+                                .instance(running("i-5", OLD)).node(ready("w5", "i-5"))
+                                .instance(running("i-6", OLD)).node(ready("w6", "i-6")),
+                        act(Kind.HOLD_TERMINATION, "i-1", Reason.NO_NODE),
+                        act(Kind.HOLD_TERMINATION, "i-2", Reason.NO_NODE),
+                        act(Kind.HOLD_TERMINATION, "i-3", Reason.NO_NODE),
+                        act(Kind.HOLD_TERMINATION, "i-4", Reason.NODE_NOT_READY)),
+                when("many never-joined launches are still terminated: they were never workers",
+                        world().pending(launch("i-1", OLD)).instance(running("i-1", OLD))
+                                .pending(launch("i-2", OLD)).instance(running("i-2", OLD))
+                                .pending(launch("i-3", OLD)).instance(running("i-3", OLD))
+                                .pending(launch("i-4", OLD)).instance(running("i-4", OLD)),
+                        act(Kind.TERMINATE_INSTANCE, "i-1", Reason.NEVER_JOINED),
+                        act(Kind.TERMINATE_INSTANCE, "i-2", Reason.NEVER_JOINED),
+                        act(Kind.TERMINATE_INSTANCE, "i-3", Reason.NEVER_JOINED),
+                        act(Kind.TERMINATE_INSTANCE, "i-4", Reason.NEVER_JOINED),
+                        act(Kind.CLEAR_LAUNCH, "i-1", Reason.NEVER_JOINED),
+                        act(Kind.CLEAR_LAUNCH, "i-2", Reason.NEVER_JOINED),
+                        act(Kind.CLEAR_LAUNCH, "i-3", Reason.NEVER_JOINED),
+                        act(Kind.CLEAR_LAUNCH, "i-4", Reason.NEVER_JOINED)),
                 when("a pending launch that joined, one never joined, a ghost and an adoption, all at once",
                         world().pending(launch("i-1", YOUNG)).instance(running("i-1", YOUNG)).node(ready("w1", "i-1"))
                                 .pending(launch("i-2", OLD)).instance(running("i-2", OLD))
@@ -380,6 +411,10 @@ class ReconcileRulesTest {
         assertEquals("deleted Node ip-10-0-1-5: NotReady and its instance i-0abc is shutting-down",
                 new ReconcileAction(Kind.DELETE_NODE, "ip-10-0-1-5", Reason.INSTANCE_GONE, at, TIMEOUT, "i-0abc",
                         InstanceState.SHUTTING_DOWN).render());
+        assertEquals("left i-0abc running (too many workers without a Ready Node at once: a cluster-wide fault, not lost"
+                + " machines): launched 10:02:11, recorded nowhere and no Node after JOIN_TIMEOUT_SEC=600 s",
+                new ReconcileAction(Kind.HOLD_TERMINATION, "i-0abc", Reason.NO_NODE, at, TIMEOUT, null,
+                        InstanceState.RUNNING).render());
         assertEquals("deleted Node ip-10-0-1-5: NotReady and its instance i-0abc is unknown to EC2",
                 new ReconcileAction(Kind.DELETE_NODE, "ip-10-0-1-5", Reason.INSTANCE_GONE, at, TIMEOUT, "i-0abc",
                         InstanceState.NOT_FOUND).render());
