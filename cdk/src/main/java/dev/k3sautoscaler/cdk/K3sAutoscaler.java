@@ -228,22 +228,24 @@ public final class K3sAutoscaler extends Construct {
 
     /** The cluster-facing Lambdas read the API token and CA from SSM; nothing else of theirs leaves the VPC. */
     private void ssmEndpoint() {
-        SecurityGroup endpoint = securityGroup("SsmEndpoint", "SSM interface endpoint: HTTPS from the cluster-facing Lambdas");
-        endpoint.addIngressRule(clusterLambdas, Port.tcp(443), "GetParameter from the cluster-facing Lambdas");
-        vpc.addInterfaceEndpoint("SsmEndpoint", InterfaceVpcEndpointOptions.builder()
-                .service(InterfaceVpcEndpointAwsService.SSM)
-                .subnets(lambdaSubnets())
-                .securityGroups(List.of(endpoint))
-                .open(false)
-                .build());
+        interfaceEndpoint("SsmEndpoint", InterfaceVpcEndpointAwsService.SSM,
+                "SSM interface endpoint: HTTPS from the cluster-facing Lambdas",
+                "GetParameter from the cluster-facing Lambdas");
     }
 
     /** ReconcileWorkers reads EC2 and the K3s API in one step: inside the VPC it reaches EC2 through this endpoint. */
     private void ec2Endpoint() {
-        SecurityGroup endpoint = securityGroup("Ec2Endpoint", "EC2 interface endpoint: HTTPS from the reconcile Lambda");
-        endpoint.addIngressRule(clusterLambdas, Port.tcp(443), "DescribeInstances and TerminateInstances from the cluster-facing Lambdas");
-        vpc.addInterfaceEndpoint("Ec2Endpoint", InterfaceVpcEndpointOptions.builder()
-                .service(InterfaceVpcEndpointAwsService.EC2)
+        interfaceEndpoint("Ec2Endpoint", InterfaceVpcEndpointAwsService.EC2,
+                "EC2 interface endpoint: HTTPS from the reconcile Lambda",
+                "DescribeInstances and TerminateInstances from the cluster-facing Lambdas");
+    }
+
+    /** A private interface endpoint in the Lambdas' subnets that only the cluster-facing Lambdas may reach. */
+    private void interfaceEndpoint(String id, InterfaceVpcEndpointAwsService service, String description, String why) {
+        SecurityGroup endpoint = securityGroup(id, description);
+        endpoint.addIngressRule(clusterLambdas, Port.tcp(443), why);
+        vpc.addInterfaceEndpoint(id, InterfaceVpcEndpointOptions.builder()
+                .service(service)
                 .subnets(lambdaSubnets())
                 .securityGroups(List.of(endpoint))
                 .open(false)

@@ -33,6 +33,17 @@ class ReconcileWorkersIT {
         rig.close();
     }
 
+    /** A launch JOIN_TIMEOUT_SEC + 1 min old that never joined, and the NotReady Node "ghost" of a terminated worker. */
+    private PendingLaunch neverJoinedLaunchAndAGhostNode() {
+        String stuck = rig.worker();
+        Instant launchedAt = rig.ec2.instance(stuck).launchTime();
+        String gone = rig.worker();
+        rig.ec2.terminate(gone);
+        rig.clock.advance(JOIN_TIMEOUT.plusMinutes(1));
+        rig.node("ghost", gone, false, rig.clock.instant().minusSeconds(60));
+        return pending(stuck, launchedAt);
+    }
+
     private static List<String> kinds(ReconcileWorkersOutput out) {
         return out.actions().stream().map(a -> a.kind() + " " + a.target() + " " + a.reason()).toList();
     }
@@ -132,15 +143,11 @@ class ReconcileWorkersIT {
     @Test
     void actFalse_plansButChangesNothing() {
         // GIVEN a never-joined launch and a ghost Node
-        String stuck = rig.worker();
-        Instant launchedAt = rig.ec2.instance(stuck).launchTime();
-        String gone = rig.worker();
-        rig.ec2.terminate(gone);
-        rig.clock.advance(JOIN_TIMEOUT.plusMinutes(1));
-        rig.node("ghost", gone, false, rig.clock.instant().minusSeconds(60));
+        PendingLaunch stuckLaunch = neverJoinedLaunchAndAGhostNode();
+        String stuck = stuckLaunch.instanceId();
 
         // WHEN an actuation under the lock only observes
-        ReconcileWorkersOutput out = rig.run(List.of(pending(stuck, launchedAt)), false);
+        ReconcileWorkersOutput out = rig.run(List.of(stuckLaunch), false);
 
         // THEN the plan is reported, nothing happened, and there is nothing to record
         assertEquals(List.of("TERMINATE_INSTANCE " + stuck + " NEVER_JOINED", "DELETE_NODE ghost INSTANCE_GONE",
@@ -157,14 +164,10 @@ class ReconcileWorkersIT {
     @Test
     void isIdempotent_aSecondRunAfterTheFirstChangesNothing() {
         // GIVEN a never-joined launch, a ghost Node and an untracked fresh launch
-        String stuck = rig.worker();
-        Instant launchedAt = rig.ec2.instance(stuck).launchTime();
-        String gone = rig.worker();
-        rig.ec2.terminate(gone);
-        rig.clock.advance(JOIN_TIMEOUT.plusMinutes(1));
-        rig.node("ghost", gone, false, rig.clock.instant().minusSeconds(60));
+        PendingLaunch stuckLaunch = neverJoinedLaunchAndAGhostNode();
+        String stuck = stuckLaunch.instanceId();
         String fresh = rig.worker();
-        List<PendingLaunch> pendingLaunches = new ArrayList<>(List.of(pending(stuck, launchedAt)));
+        List<PendingLaunch> pendingLaunches = new ArrayList<>(List.of(stuckLaunch));
 
         // WHEN it runs, its outcome is applied to the pending launches, and it runs again a minute later
         ReconcileWorkersOutput first = rig.run(pendingLaunches, true);
