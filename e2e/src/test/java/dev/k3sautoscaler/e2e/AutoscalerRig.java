@@ -163,8 +163,9 @@ final class AutoscalerRig implements AutoCloseable {
         Map<String, String> definitions = new LinkedHashMap<>();
         definitions.put("actuation.asl.json", read(ASL.resolve("actuation.asl.json")));
         definitions.put("tick.asl.json", read(ASL.resolve("tick.asl.json")));
-        Map<String, String> substitutions = AutoscalerFunctions.substitutions(
-                Map.of("RebalanceAction", "drain", "NotificationTopicArn", TOPIC_ARN), definitions);
+        // REBALANCE_ACTION reaches the machine as a definition substitution, as the CDK stack deploys it.
+        Map<String, String> substitutions = AutoscalerFunctions.substitutions(Map.of("RebalanceAction",
+                config.toEnvironment().get("REBALANCE_ACTION"), "NotificationTopicArn", TOPIC_ARN), definitions);
         actuation = StateMachine.load("actuation", definitions.get("actuation.asl.json"), substitutions);
         tick = StateMachine.load("tick", definitions.get("tick.asl.json"), substitutions);
         executor = new LocalExecutor(this::invoke, clock);
@@ -305,16 +306,22 @@ final class AutoscalerRig implements AutoCloseable {
     }
 
     Pod pod(String namespace, String name, String nodeName) {
+        return pod(namespace, name, nodeName, 100, Map.of());
+    }
+
+    /** A ReplicaSet pod requesting {@code cpuMillis} (and 64Mi); {@code nodeName} null makes it Pending, unscheduled. */
+    Pod pod(String namespace, String name, String nodeName, int cpuMillis, Map<String, String> annotations) {
         Pod pod = new PodBuilder()
                 .withNewMetadata().withNamespace(namespace).withName(name)
                 .addNewOwnerReference().withApiVersion("apps/v1").withKind("ReplicaSet").withName(name + "-rs")
-                .withUid("rs-" + name).withController(true).endOwnerReference().endMetadata()
+                .withUid("rs-" + name).withController(true).endOwnerReference()
+                .withAnnotations(annotations).endMetadata()
                 .withNewSpec().withNodeName(nodeName)
                 .addNewContainer().withName("app").withImage("app:1")
-                .withNewResources().addToRequests("cpu", new Quantity("100m"))
+                .withNewResources().addToRequests("cpu", new Quantity(cpuMillis + "m"))
                 .addToRequests("memory", new Quantity("64Mi")).endResources().endContainer()
                 .endSpec()
-                .withNewStatus().withPhase("Running").endStatus().build();
+                .withNewStatus().withPhase(nodeName == null ? "Pending" : "Running").endStatus().build();
         return admin.pods().inNamespace(namespace).resource(pod).create();
     }
 
@@ -395,7 +402,66 @@ final class AutoscalerRig implements AutoCloseable {
         return parts[parts.length - 2];
     }
 
+    /**
+     * A machine that joined by hand: a Node with the managed label (kubelets write their own labels)
+     * whose instance carries none of the autoscaler's tags.
+     */
+    String handJoinedWorker() {
+        String instanceId = ec2.addInstance("t3.small", "subnet-a", "on-demand", Map.of("Name", "hand-joined"));
+        worker(nodeName(instanceId), AZ_A, instanceId);
+        return instanceId;
+    }
+
+    /** The taint value of our drain claim on this instance's Node, or null when unclaimed (or no Node). */
+    String drainClaim(String instanceId) {
+        Node node = nodeOf(instanceId);
+        if (node == null || node.getSpec().getTaints() == null) {
+            return null;
+        }
+        return node.getSpec().getTaints().stream().filter(t -> NodeLabels.DRAINING_TAINT.equals(t.getKey()))
+                .map(io.fabric8.kubernetes.api.model.Taint::getValue).findFirst().orElse(null);
+    }
+
+    boolean schedulable(String instanceId) {
+        Node node = nodeOf(instanceId);
+        return node != null && !Boolean.TRUE.equals(node.getSpec().getUnschedulable());
+    }
+
     // ---- running and reading ----
+
+    /**
+     * Runs the given executions and every actuation started meanwhile on the one virtual clock, the
+     * earliest wake-up first, as Step Functions would run them side by side; each scheduled action
+     * runs when its instant comes (a Spot warning through the tick, a change in the world).
+     */
+    void runTogether(java.util.NavigableMap<Instant, Runnable> scheduled, Execution... running) {
+        List<Execution> given = List.of(running);
+        while (true) {
+            List<Execution> live = java.util.stream.Stream.concat(given.stream(), started.values().stream())
+                    .distinct().filter(e -> !e.isDone()).toList();
+            Instant wake = live.stream().map(Execution::waitingUntil).filter(java.util.Objects::nonNull)
+                    .min(java.util.Comparator.naturalOrder()).orElse(null);
+            Instant event = scheduled.isEmpty() ? null : scheduled.firstKey();
+            if (wake == null && event == null) {
+                return;
+            }
+            if (event != null && (wake == null || !event.isAfter(wake))) {
+                if (event.isAfter(clock.instant())) {
+                    clock.advanceTo(event);
+                }
+                scheduled.pollFirstEntry().getValue().run();
+            } else {
+                clock.advanceTo(wake);
+                live.forEach(Execution::advance);
+            }
+        }
+    }
+
+    Execution startActuation(String name, String triggerJson) {
+        Execution execution = executor.start(actuation, name, read(triggerJson));
+        started.put(name, execution);
+        return execution;
+    }
 
     Execution actuate(String name, String triggerJson) {
         return executor.run(actuation, name, read(triggerJson));
