@@ -2,7 +2,9 @@ package dev.k3sautoscaler.state;
 
 import static dev.k3sautoscaler.state.StateTableSchema.State.*;
 
+import dev.k3sautoscaler.core.model.BlockedNode;
 import dev.k3sautoscaler.core.model.PendingLaunch;
+import dev.k3sautoscaler.core.model.ScalingAction;
 import dev.k3sautoscaler.core.model.ScalingState;
 import dev.k3sautoscaler.core.model.UnavailableOffering;
 import java.time.Instant;
@@ -33,7 +35,9 @@ final class StateItemCodec {
                 list(item.get(PENDING_LAUNCHES)).stream().map(StateItemCodec::pendingLaunch).toList(),
                 list(item.get(UNAVAILABLE_OFFERINGS)).stream().map(StateItemCodec::offering).toList(),
                 item.containsKey(PAUSED) && Boolean.TRUE.equals(item.get(PAUSED).bool()),
-                string(item.get(PAUSED_REASON)));
+                string(item.get(PAUSED_REASON)),
+                item.containsKey(FAILED_ACTION) ? ScalingAction.valueOf(string(item.get(FAILED_ACTION))) : null,
+                list(item.get(BLOCKED_NODES)).stream().map(StateItemCodec::blockedNode).toList());
     }
 
     /**
@@ -50,6 +54,8 @@ final class StateItemCodec {
         attributes.put(UNAVAILABLE_OFFERINGS, AttributeValue.fromL(state.unavailableOfferings().stream().map(StateItemCodec::offering).toList()));
         attributes.put(PAUSED, AttributeValue.fromBool(state.paused()));
         attributes.put(PAUSED_REASON, string(state.pausedReason()));
+        attributes.put(FAILED_ACTION, state.failedAction() == null ? null : string(state.failedAction().name()));
+        attributes.put(BLOCKED_NODES, AttributeValue.fromL(state.blockedNodes().stream().map(StateItemCodec::blockedNode).toList()));
         StringBuilder set = new StringBuilder();
         StringBuilder remove = new StringBuilder();
         int index = 0;
@@ -97,6 +103,19 @@ final class StateItemCodec {
         Map<String, AttributeValue> map = value.m();
         return new UnavailableOffering(string(map.get(INSTANCE_TYPE)), string(map.get(AVAILABILITY_ZONE)),
                 string(map.get(CAPACITY_TYPE)), instant(map.get(UNTIL)), string(map.get(REASON)));
+    }
+
+    private static AttributeValue blockedNode(BlockedNode node) {
+        Map<String, AttributeValue> map = new HashMap<>();
+        putIfPresent(map, INSTANCE_ID, string(node.instanceId()));
+        putIfPresent(map, REASON, string(node.reason()));
+        putIfPresent(map, UNTIL, instant(node.until()));
+        return AttributeValue.fromM(map);
+    }
+
+    private static BlockedNode blockedNode(AttributeValue value) {
+        Map<String, AttributeValue> map = value.m();
+        return new BlockedNode(string(map.get(INSTANCE_ID)), string(map.get(REASON)), instant(map.get(UNTIL)));
     }
 
     private static void putIfPresent(Map<String, AttributeValue> map, String key, AttributeValue value) {

@@ -50,6 +50,10 @@ public final class StateTableSchema {
         public static final String UNAVAILABLE_OFFERINGS = "unavailable_offerings";
         /** BOOL and S. */
         public static final String PAUSED = "paused";
+        /** SCALE_UP or SCALE_DOWN: which direction the consecutive failures came from (absent: both). */
+        public static final String FAILED_ACTION = "failed_action";
+        /** Nodes whose scale-down could not finish, passed over until their {@code until}. */
+        public static final String BLOCKED_NODES = "blocked_nodes";
         public static final String PAUSED_REASON = "paused_reason";
         /** Hash of the last applied outcome (S): a retried RecordOutcome is not applied twice. */
         public static final String LAST_OUTCOME_ID = "last_outcome_id";

@@ -4,6 +4,7 @@ import dev.k3sautoscaler.core.control.ControlRequest;
 import dev.k3sautoscaler.core.control.Trigger;
 import dev.k3sautoscaler.core.state.Outcome;
 import dev.k3sautoscaler.core.state.OutcomeResult;
+import dev.k3sautoscaler.core.state.OutcomeRules;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,7 +47,13 @@ public final class NotificationRenderer {
                 case SCALE_DOWN -> {
                     if (outcome.result() == OutcomeResult.ABORTED) {
                         event = "drain-aborted";
-                        headline = "Scale-down aborted, " + ids(outcome) + " uncordoned: " + outcome.reason();
+                        headline = "Scale-down aborted, " + ids(outcome) + " uncordoned and passed over for "
+                                + OutcomeRules.BLOCKED_NODE_MEMORY.toMinutes() + " min: " + outcome.reason();
+                    } else if (outcome.result() == OutcomeResult.PREEMPTED) {
+                        // The Spot drain that took the node over sends its own notice.
+                        publish = false;
+                        event = "drain-preempted";
+                        headline = "Scale-down of " + ids(outcome) + " " + outcome.reason();
                     } else {
                         event = "scale-down";
                         headline = "Removed " + workers(outcome.count()) + " (" + ids(outcome) + ")" + after(facts)

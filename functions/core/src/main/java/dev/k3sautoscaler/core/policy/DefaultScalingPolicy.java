@@ -20,7 +20,8 @@ import java.util.List;
 /**
  * The autoscaler's rules (BRIEF §2), in the order they are weighed:
  * <ol>
- *   <li>no metrics, paused, or backing off after failures → do nothing, and say why;</li>
+ *   <li>no metrics, paused, or backing off after failures → do nothing, and say why (failures of
+ *       scale-downs alone hold back only scale-downs: a drain's trouble never delays a scale-up);</li>
  *   <li>fewer workers than MIN_WORKERS → launch up to it;</li>
  *   <li>unschedulable pods → enough workers for their requests by first-fit bin packing, after
  *       packing onto workers already launching; no cooldown (as Cluster Autoscaler);</li>
@@ -45,7 +46,8 @@ public final class DefaultScalingPolicy implements ScalingPolicy {
             return noop("no action: autoscaling is paused" + why, workers.total(), List.of());
         }
         Instant backoffUntil = backoffUntil(state, config);
-        if (backoffUntil != null && now.isBefore(backoffUntil)) {
+        boolean backingOff = backoffUntil != null && now.isBefore(backoffUntil);
+        if (backingOff && state.failuresBlockScaleUp()) {
             return noop("no action: backing off after " + plural(state.consecutiveFailures(), "failed actuation")
                     + " until " + backoffUntil, workers.total(), List.of());
         }
@@ -71,6 +73,10 @@ public final class DefaultScalingPolicy implements ScalingPolicy {
         blocked.addAll(pods.notes());
 
         List<String> downBlockers = scaleDownBlockers(metrics, state, config, workers, now);
+        if (backingOff) {
+            downBlockers.add("backing off after " + plural(state.consecutiveFailures(), "failed scale-down")
+                    + " until " + backoffUntil);
+        }
         if (downBlockers.isEmpty()) {
             return new Decision(ScalingAction.SCALE_DOWN, 1, ScaleTrigger.IDLE,
                     "scale-down -1: idle for " + minutes(config.idleDown().toSeconds())

@@ -6,6 +6,15 @@ public final class NodeLabels {
     public static final String MANAGED = "k3s-autoscaler/managed";
     /** Our NoSchedule taint while a node is being drained; UncordonNode removes only this one. */
     public static final String DRAINING_TAINT = "k3s-autoscaler/draining";
+    /**
+     * Who holds our drain claim on a node, as a {@link DrainPurpose} value: one owner per cordon, so a
+     * scale-down never undoes the cordon of a Spot interruption drain running on the same node.
+     */
+    public static final String DRAIN_PURPOSE = "k3s-autoscaler/drain-purpose";
+    /** When the drain claim was taken (ISO-8601): a claim no execution can still own is found by its age. */
+    public static final String DRAIN_CLAIMED_AT = "k3s-autoscaler/drain-claimed-at";
+    /** When a scale-down found the node empty (ISO-8601): if its termination fails, the reconcile finishes it. */
+    public static final String DRAINED_AT = "k3s-autoscaler/drained-at";
     public static final String ROLE_CONTROL_PLANE = "node-role.kubernetes.io/control-plane";
     public static final String ROLE_MASTER = "node-role.kubernetes.io/master";
     /** Cluster Autoscaler's node opt-out; honoured so operators need to learn one annotation. */

@@ -51,6 +51,35 @@ public record NodeView(
         return noScheduleTaintKeys.contains(NodeLabels.DRAINING_TAINT);
     }
 
+    /** Who holds our drain claim on this node; empty when we have not cordoned it. */
+    public java.util.Optional<DrainPurpose> drainClaim() {
+        return drainingByUs()
+                ? java.util.Optional.of(DrainPurpose.ofClaim(annotations.get(NodeLabels.DRAIN_PURPOSE)))
+                : java.util.Optional.empty();
+    }
+
+    /** When a scale-down found this node empty, or null. */
+    public Instant drainedAt() {
+        return parsedInstant(annotations.get(NodeLabels.DRAINED_AT));
+    }
+
+    /** When our drain claim was taken, or null (unknown, or no claim). */
+    public Instant drainClaimedAt() {
+        return parsedInstant(annotations.get(NodeLabels.DRAIN_CLAIMED_AT));
+    }
+
+    private static Instant parsedInstant(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            // Written by us, but an annotation anyone can edit: unreadable is unknown, never a guess.
+            return null;
+        }
+    }
+
     /** Cordoned or tainted by someone else: an operator or another tool owns this node right now. */
     public boolean cordonedBySomeoneElse() {
         return unschedulable && !drainingByUs();

@@ -8,9 +8,11 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Chooses the one worker to remove (BRIEF §2 "Scale-down"): only autoscaler-managed workers,
- * never a control-plane node; not opted out, not already leaving, not cordoned by someone else;
- * no blocking pod; its evictable pods fit on the other schedulable workers. Among those left, the
+ * Chooses the one worker to remove: only this cluster's managed workers as EC2 reports them (the
+ * Node's label is checked too, but proves nothing), never a control-plane node; not opted out, not
+ * already leaving or drained for an interruption, not cordoned by someone else, not passed over
+ * after a scale-down that could not finish; no blocking pod; its evictable pods fit on the other
+ * schedulable workers. Among those left, the
  * fewest evictable pods wins (least disruption, as Cluster Autoscaler and Karpenter prefer), then
  * the oldest node (it has run longest on the oldest image), then the name for a stable answer.
  */
@@ -25,26 +27,20 @@ public final class ScaleDownSelector {
     }
 
     /**
-     * @param nodes all nodes of the cluster (the master and unmanaged nodes are rejected with a reason)
-     * @param pods  all pods of the cluster (for each node's pods and for free capacity elsewhere)
+     * @param nodes     all nodes of the cluster (the master and unmanaged nodes are rejected with a reason)
+     * @param pods      all pods of the cluster (for each node's pods and for free capacity elsewhere)
+     * @param candidacy which nodes are ours, which are passed over, and whether only one is considered
+     *                  (the others are still room for its pods and get no rejection line); every rule applies
      */
-    public ScaleDownChoice choose(List<NodeView> nodes, List<PodView> pods) {
-        return choose(nodes, pods, null);
-    }
-
-    /**
-     * An operator's "remove this node": only {@code onlyNode} is a candidate (the others are still
-     * room for its pods and get no rejection line); every rule still applies.
-     */
-    public ScaleDownChoice choose(List<NodeView> nodes, List<PodView> pods, String onlyNode) {
+    public ScaleDownChoice choose(List<NodeView> nodes, List<PodView> pods, Candidacy candidacy) {
         Map<String, List<PodView>> podsByNode = pods.stream()
                 .filter(pod -> pod.nodeName() != null)
                 .collect(Collectors.groupingBy(PodView::nodeName));
         List<Rejection> rejected = new ArrayList<>();
         List<Candidate> candidates = new ArrayList<>();
         for (NodeView node : nodes.stream().sorted(Comparator.comparing(NodeView::name))
-                .filter(n -> onlyNode == null || n.name().equals(onlyNode)).toList()) {
-            String staticReason = nodeRule(node);
+                .filter(candidacy::considers).toList()) {
+            String staticReason = nodeRule(node, candidacy);
             if (staticReason != null) {
                 rejected.add(new Rejection(node.name(), staticReason));
                 continue;
@@ -89,7 +85,7 @@ public final class ScaleDownSelector {
     }
 
     /** The node-level rules, in the order an operator would ask about them; null when none applies. */
-    static String nodeRule(NodeView node) {
+    static String nodeRule(NodeView node, Candidacy candidacy) {
         if (node.controlPlane()) {
             return "control-plane node: never removed";
         }
@@ -99,14 +95,26 @@ public final class ScaleDownSelector {
         if (node.instanceId() == null) {
             return "no aws:/// providerID: its EC2 instance is unknown";
         }
+        String notOwned = candidacy.notOwnedReason(node);
+        if (notOwned != null) {
+            return notOwned;
+        }
         if (node.scaleDownDisabled()) {
             return NodeLabels.SCALE_DOWN_DISABLED + "=true";
         }
         if (node.deleting()) {
             return "already being deleted";
         }
+        DrainPurpose claim = node.drainClaim().orElse(DrainPurpose.SCALE_DOWN);
+        if (claim != DrainPurpose.SCALE_DOWN) {
+            return "being drained for " + claim.value();
+        }
         if (node.cordonedBySomeoneElse()) {
             return "cordoned by someone else (no " + NodeLabels.DRAINING_TAINT + " taint)";
+        }
+        String blocked = candidacy.blockedInstances().get(node.instanceId());
+        if (blocked != null) {
+            return "passed over after a scale-down that could not finish: " + blocked;
         }
         return null;
     }

@@ -1,6 +1,8 @@
 package dev.k3sautoscaler.core.state;
 
+import dev.k3sautoscaler.core.model.BlockedNode;
 import dev.k3sautoscaler.core.model.PendingLaunch;
+import dev.k3sautoscaler.core.model.ScalingAction;
 import dev.k3sautoscaler.core.model.ScalingState;
 import dev.k3sautoscaler.core.model.UnavailableOffering;
 import java.time.Instant;
@@ -16,10 +18,10 @@ import java.util.Set;
  *
  * <table>
  *   <caption>Effects by action and result</caption>
- *   <tr><th>action</th><th>SUCCEEDED</th><th>PARTIAL</th><th>FAILED / ABORTED</th></tr>
- *   <tr><td>SCALE_UP</td><td>lastScaleUpAt=now, failures reset</td><td>lastScaleUpAt=now, failure counted</td><td>failure counted</td></tr>
- *   <tr><td>SCALE_DOWN</td><td>lastScaleDownAt=now, failures reset</td><td>lastScaleDownAt=now, failure counted</td><td>failure counted</td></tr>
- *   <tr><td>JOIN_CHECK</td><td>failures reset</td><td>failure counted</td><td>failure counted</td></tr>
+ *   <tr><th>action</th><th>SUCCEEDED</th><th>PARTIAL</th><th>FAILED</th><th>ABORTED</th><th>PREEMPTED</th></tr>
+ *   <tr><td>SCALE_UP</td><td>lastScaleUpAt=now, failures reset</td><td>lastScaleUpAt=now, failure counted</td><td>failure counted</td><td>failures reset</td><td>nothing</td></tr>
+ *   <tr><td>SCALE_DOWN</td><td>lastScaleDownAt=now, failures reset</td><td>lastScaleDownAt=now, failure counted</td><td>scale-down failure counted, node blocked</td><td>failures reset, node blocked</td><td>nothing</td></tr>
+ *   <tr><td>JOIN_CHECK</td><td>failures reset</td><td>failure counted</td><td>failure counted</td><td>failures reset</td><td>nothing</td></tr>
  *   <tr><td>SPOT_DRAIN, NOOP</td><td colspan="3">no cooldown or failure change (an interruption is not our decision)</td></tr>
  *   <tr><td>LOCK_BROKEN</td><td colspan="3">no change to the scaling state (the lease itself is removed by the store)</td></tr>
  *   <tr><td>RECONCILE</td><td colspan="3">only the pending launches (adopted, cleared); no cooldown or failure change</td></tr>
@@ -29,9 +31,19 @@ import java.util.Set;
  *
  * <p>For every action: pending launches in {@code clearPendingLaunches} are removed and those in
  * {@code addPendingLaunches} added (by instance id, the newer entry wins); unavailable offerings
- * that expired by {@code now} are pruned and the new ones added (one entry per type x AZ x capacity type).
+ * that expired by {@code now} are pruned and the new ones added (one entry per type x AZ x capacity type);
+ * blocked nodes likewise expire, and a scale-down that ended FAILED or ABORTED blocks its instances for
+ * {@link #BLOCKED_NODE_MEMORY}. A failure is counted with its direction: a scale-down's failures back off
+ * scale-downs only.
  */
 public final class OutcomeRules {
+    /**
+     * How long a node whose scale-down could not finish is passed over. Longer than a drain timeout:
+     * a drain that just spent DRAIN_TIMEOUT_SEC learning that a PodDisruptionBudget will not yield
+     * should not start again minutes later on the same node.
+     */
+    public static final java.time.Duration BLOCKED_NODE_MEMORY = java.time.Duration.ofMinutes(30);
+
     private OutcomeRules() {
     }
 
@@ -44,11 +56,14 @@ public final class OutcomeRules {
         }
         ScalingState state = new ScalingState(before.lastScaleUpAt(), before.lastScaleDownAt(), before.lastFailureAt(),
                 before.consecutiveFailures(), pendingAfter(before, outcome),
-                offeringsAfter(before, outcome, now), before.paused(), before.pausedReason());
+                offeringsAfter(before, outcome, now), before.paused(), before.pausedReason(), before.failedAction(),
+                blockedAfter(before, outcome, now));
         return switch (outcome.action()) {
-            case SCALE_UP -> countResult(capacityChanged(outcome) ? state.withLastScaleUpAt(now) : state, outcome, now);
-            case SCALE_DOWN -> countResult(capacityChanged(outcome) ? state.withLastScaleDownAt(now) : state, outcome, now);
-            case JOIN_CHECK -> countResult(state, outcome, now);
+            case SCALE_UP -> countResult(capacityChanged(outcome) ? state.withLastScaleUpAt(now) : state, outcome, now,
+                    ScalingAction.SCALE_UP);
+            case SCALE_DOWN -> countResult(capacityChanged(outcome) ? state.withLastScaleDownAt(now) : state, outcome,
+                    now, ScalingAction.SCALE_DOWN);
+            case JOIN_CHECK -> countResult(state, outcome, now, ScalingAction.SCALE_UP);
             case SPOT_DRAIN, NOOP, LOCK_BROKEN, RECONCILE -> state;
             case LEASE_LOST -> before;
             case PAUSE -> state.withPaused(true, outcome.reason());
@@ -56,19 +71,44 @@ public final class OutcomeRules {
         };
     }
 
-    /** SUCCEEDED and PARTIAL changed the fleet, so the cooldown starts; FAILED and ABORTED left it as it was. */
+    /**
+     * SUCCEEDED and PARTIAL changed the fleet, so the cooldown starts; FAILED and ABORTED left it as it
+     * was; PREEMPTED changed it, but not by our decision.
+     */
     private static boolean capacityChanged(Outcome outcome) {
         return switch (outcome.result()) {
             case SUCCEEDED, PARTIAL -> true;
-            case FAILED, ABORTED -> false;
+            case FAILED, ABORTED, PREEMPTED -> false;
         };
     }
 
-    private static ScalingState countResult(ScalingState state, Outcome outcome, Instant now) {
+    private static ScalingState countResult(ScalingState state, Outcome outcome, Instant now, ScalingAction direction) {
+        if (outcome.result() == OutcomeResult.PREEMPTED) {
+            return state;
+        }
         if (outcome.result().countsAsFailure()) {
-            return state.withFailures(state.consecutiveFailures() + 1, now);
+            // Failures of both directions in a row back off both (null); a streak of one direction backs off that one.
+            boolean sameDirection = state.consecutiveFailures() == 0 || state.failedAction() == direction;
+            return state.withFailures(state.consecutiveFailures() + 1, now, sameDirection ? direction : null);
         }
         return state.withFailures(0, state.lastFailureAt());
+    }
+
+    private static List<BlockedNode> blockedAfter(ScalingState before, Outcome outcome, Instant now) {
+        Map<String, BlockedNode> byInstance = new LinkedHashMap<>();
+        for (BlockedNode node : before.blockedNodes()) {
+            if (node.isActive(now)) {
+                byInstance.put(node.instanceId(), node);
+            }
+        }
+        boolean unfinishedScaleDown = outcome.action() == OutcomeAction.SCALE_DOWN
+                && (outcome.result() == OutcomeResult.ABORTED || outcome.result() == OutcomeResult.FAILED);
+        if (unfinishedScaleDown) {
+            for (String instanceId : outcome.instanceIds()) {
+                byInstance.put(instanceId, new BlockedNode(instanceId, outcome.reason(), now.plus(BLOCKED_NODE_MEMORY)));
+            }
+        }
+        return List.copyOf(byInstance.values());
     }
 
     private static List<PendingLaunch> pendingAfter(ScalingState before, Outcome outcome) {

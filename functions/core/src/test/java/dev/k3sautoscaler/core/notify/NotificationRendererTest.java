@@ -110,7 +110,7 @@ class NotificationRendererTest {
                 NotificationRenderer.render(facts(timeout, TICK, 2, 4, false, null, null)).text());
         Notification drain = NotificationRenderer.render(facts(aborted, TICK, 4, 3, false, null, null));
         assertEquals("drain-aborted", drain.event());
-        assertEquals("Scale-down aborted, i-0ccc uncordoned: drain timed out after 300 s: 1 pod blocked by a PodDisruptionBudget",
+        assertEquals("Scale-down aborted, i-0ccc uncordoned and passed over for 30 min: drain timed out after 300 s: 1 pod blocked by a PodDisruptionBudget",
                 drain.text());
     }
 

@@ -86,6 +86,22 @@ class DefaultScalingPolicyTest {
         }
 
         @Test
+        void scaleDownFailures_holdBackScaleDownsOnly_neverAScaleUpForUnschedulablePods() {
+            // GIVEN two scale-downs that just failed
+            ScalingState downFailed = ScalingState.initial().withFailures(2, NOW.minusSeconds(10), ScalingAction.SCALE_DOWN);
+
+            // WHEN pods cannot be scheduled, and later when the cluster is idle
+            Decision surge = decide(metrics().unschedulable(pods(3, 500, 256)).build(), downFailed);
+            Decision idle = decide(metrics().idle().build(), downFailed);
+
+            // THEN the scale-up goes ahead, and the scale-down waits for the backoff, saying so
+            assertEquals(ScalingAction.SCALE_UP, surge.action(), surge.reason());
+            assertEquals(ScalingAction.NOOP, idle.action(), idle.reason());
+            assertTrue(idle.blocked().stream().anyMatch(b -> b.contains("backing off after 2 failed scale-downs")),
+                    idle.blocked().toString());
+        }
+
+        @Test
         void noop_whenNothingIsWrong_describesTheCluster() {
             Decision decision = decide(metrics().build(), ScalingState.initial());
 

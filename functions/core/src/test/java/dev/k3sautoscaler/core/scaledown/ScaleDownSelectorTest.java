@@ -24,6 +24,20 @@ import org.junit.jupiter.api.Test;
 class ScaleDownSelectorTest {
     private final ScaleDownSelector selector = new ScaleDownSelector(EvictionRules.defaults());
 
+    /** Every node's instance is a managed worker in EC2: the rules below are about the cluster. */
+    private ScaleDownChoice choose(List<NodeView> nodes, List<PodView> pods) {
+        return selector.choose(nodes, pods, ownedAll(nodes));
+    }
+
+    private ScaleDownChoice choose(List<NodeView> nodes, List<PodView> pods, String onlyNode) {
+        return selector.choose(nodes, pods, ownedAll(nodes).onlyNode(onlyNode));
+    }
+
+    private static Candidacy ownedAll(List<NodeView> nodes) {
+        return Candidacy.owned(nodes.stream().map(NodeView::instanceId).filter(java.util.Objects::nonNull)
+                .collect(Collectors.toSet()));
+    }
+
     private static Map<String, String> reasons(ScaleDownChoice choice) {
         return choice.rejected().stream().collect(Collectors.toMap(Rejection::node, Rejection::rejectedBecause));
     }
@@ -36,7 +50,7 @@ class ScaleDownSelectorTest {
                 pod("e", "w3"), pod("f", "w3"));
 
         // WHEN a node is chosen
-        ScaleDownChoice choice = selector.choose(nodes, pods);
+        ScaleDownChoice choice = choose(nodes, pods);
 
         // THEN the one with a single pod wins and the others say why not
         ScaleDownChoice.Chosen chosen = assertInstanceOf(ScaleDownChoice.Chosen.class, choice);
@@ -51,7 +65,7 @@ class ScaleDownSelectorTest {
         List<NodeView> nodes = List.of(worker("w1", 5), worker("w2", 1));
 
         // WHEN a node is chosen
-        ScaleDownChoice choice = selector.choose(nodes, List.of());
+        ScaleDownChoice choice = choose(nodes, List.of());
 
         // THEN the older one goes
         assertEquals("w2", assertInstanceOf(ScaleDownChoice.Chosen.class, choice).node().name());
@@ -68,7 +82,7 @@ class ScaleDownSelectorTest {
                 pod("web", "w2"));
 
         // WHEN a node is chosen
-        ScaleDownChoice.Chosen chosen = assertInstanceOf(ScaleDownChoice.Chosen.class, selector.choose(nodes, pods));
+        ScaleDownChoice.Chosen chosen = assertInstanceOf(ScaleDownChoice.Chosen.class, choose(nodes, pods));
 
         // THEN w1 has zero evictable pods and wins despite being newer
         assertEquals("w1", chosen.node().name());
@@ -87,7 +101,7 @@ class ScaleDownSelectorTest {
                 withoutProviderId(worker("noid", 0)));
 
         // WHEN a node is chosen
-        ScaleDownChoice choice = selector.choose(nodes, List.of());
+        ScaleDownChoice choice = choose(nodes, List.of());
 
         // THEN none is, and each rejection names its rule
         assertInstanceOf(ScaleDownChoice.NoCandidate.class, choice);
@@ -106,7 +120,7 @@ class ScaleDownSelectorTest {
         NodeView master = withLabels(master(), map(NodeLabels.MANAGED, "true", NodeLabels.ROLE_MASTER, "true"));
 
         // WHEN a node is chosen
-        ScaleDownChoice choice = selector.choose(List.of(master), List.of());
+        ScaleDownChoice choice = choose(List.of(master), List.of());
 
         // THEN the role label wins
         assertInstanceOf(ScaleDownChoice.NoCandidate.class, choice);
@@ -118,7 +132,7 @@ class ScaleDownSelectorTest {
         List<NodeView> nodes = List.of(cordoned(worker("w1", 0), List.of(NodeLabels.DRAINING_TAINT)), worker("w2", 0));
 
         // WHEN a node is chosen
-        ScaleDownChoice choice = selector.choose(nodes, List.of(pod("a", "w2")));
+        ScaleDownChoice choice = choose(nodes, List.of(pod("a", "w2")));
 
         // THEN it is not treated as someone else's cordon
         assertEquals("w1", assertInstanceOf(ScaleDownChoice.Chosen.class, choice).node().name());
@@ -133,7 +147,7 @@ class ScaleDownSelectorTest {
                 pod("batch", "etl", "Job", map(NodeLabels.DO_NOT_DISRUPT, "true"), "w2", 10, MIB));
 
         // WHEN a node is chosen
-        ScaleDownChoice choice = selector.choose(nodes, pods);
+        ScaleDownChoice choice = choose(nodes, pods);
 
         // THEN neither is, and the reasons name the pods and rules
         assertInstanceOf(ScaleDownChoice.NoCandidate.class, choice);
@@ -148,7 +162,7 @@ class ScaleDownSelectorTest {
                 .map(i -> pod("default", "bare-" + i, null, Map.of(), "w1", 10, MIB)).toList();
 
         // WHEN a node is chosen
-        ScaleDownChoice choice = selector.choose(List.of(worker("w1", 0)), pods);
+        ScaleDownChoice choice = choose(List.of(worker("w1", 0)), pods);
 
         // THEN three are named and two counted
         assertTrue(reasons(choice).get("w1").endsWith(" and 2 more"), reasons(choice).get("w1"));
@@ -162,7 +176,7 @@ class ScaleDownSelectorTest {
                 pod("kube-system", "svclb", "DaemonSet", Map.of(), "w2", 200, MIB));
 
         // WHEN a node is chosen
-        ScaleDownChoice choice = selector.choose(nodes, pods);
+        ScaleDownChoice choice = choose(nodes, pods);
 
         // THEN w1 is refused (its pod has nowhere to go); w2's pod fits in w1's 330m so w2 is chosen
         ScaleDownChoice.Chosen chosen = assertInstanceOf(ScaleDownChoice.Chosen.class, choice);
@@ -177,7 +191,7 @@ class ScaleDownSelectorTest {
         List<NodeView> nodes = List.of(worker("w1", 0), master(), cordoned(worker("w2", 0), List.of()));
 
         // WHEN a node is chosen
-        ScaleDownChoice choice = selector.choose(nodes, List.of(pod("a", "w1")));
+        ScaleDownChoice choice = choose(nodes, List.of(pod("a", "w1")));
 
         // THEN there is nowhere to move the pod
         assertInstanceOf(ScaleDownChoice.NoCandidate.class, choice);
@@ -192,7 +206,7 @@ class ScaleDownSelectorTest {
                 sized("d", "w1", 900, 64));
 
         // WHEN a node is chosen
-        ScaleDownChoice choice = selector.choose(nodes, pods);
+        ScaleDownChoice choice = choose(nodes, pods);
 
         // THEN the empty (older) w2 is chosen; w1 would also have fit on w2+w3
         assertEquals("w2", assertInstanceOf(ScaleDownChoice.Chosen.class, choice).node().name());
@@ -205,7 +219,7 @@ class ScaleDownSelectorTest {
         List<NodeView> nodes = List.of(worker("w1", 5), worker("w2", 0));
 
         // WHEN chosen by name
-        ScaleDownChoice choice = selector.choose(nodes, List.of(pod("a", "w1")), "w1");
+        ScaleDownChoice choice = choose(nodes, List.of(pod("a", "w1")), "w1");
 
         // THEN w1 is chosen (its pod fits on w2) and w2 gets no rejection line
         assertEquals("w1", assertInstanceOf(ScaleDownChoice.Chosen.class, choice).node().name());
@@ -215,10 +229,80 @@ class ScaleDownSelectorTest {
     @Test
     void choose_withANamedNode_stillAppliesEveryRule() {
         // GIVEN the operator names the master
-        ScaleDownChoice choice = selector.choose(List.of(master(), worker("w1", 0)), List.of(), "master");
+        ScaleDownChoice choice = choose(List.of(master(), worker("w1", 0)), List.of(), "master");
 
         // WHEN / THEN it is refused with the reason, and nothing else is offered
         assertEquals(List.of(new Rejection("master", "control-plane node: never removed")),
                 assertInstanceOf(ScaleDownChoice.NoCandidate.class, choice).rejected());
+    }
+
+    @Test
+    void choose_neverOffersANodeWhoseInstanceIsNotOurs_whateverItsLabels() {
+        // GIVEN an empty hand-joined node with the managed label, and a busier worker of ours
+        NodeView handJoined = worker("w1", 0);
+        NodeView ours = worker("w2", 1);
+        Candidacy candidacy = Candidacy.owned(java.util.Set.of(ours.instanceId()));
+
+        // WHEN a node is chosen
+        ScaleDownChoice choice = selector.choose(List.of(handJoined, ours), List.of(pod("a", "w2")), candidacy);
+
+        // THEN ours is chosen and the hand-joined one is rejected with EC2's word
+        assertEquals("w2", assertInstanceOf(ScaleDownChoice.Chosen.class, choice).node().name());
+        assertTrue(reasons(choice).get("w1").contains("not a running managed worker of this cluster"), reasons(choice).toString());
+    }
+
+    @Test
+    void choose_offersNothing_whenEc2CouldNotBeRead() {
+        // GIVEN ownership unknown
+        Candidacy unknown = new Candidacy(null, null, null, "Ec2Unavailable: throttled", Map.of());
+
+        // WHEN a node is chosen
+        ScaleDownChoice choice = selector.choose(List.of(worker("w1", 0), worker("w2", 1)), List.of(), unknown);
+
+        // THEN no node is a candidate, and each says why
+        assertInstanceOf(ScaleDownChoice.NoCandidate.class, choice);
+        assertTrue(reasons(choice).get("w1").contains("EC2 could not be read (Ec2Unavailable: throttled)"));
+    }
+
+    @Test
+    void choose_passesOverANodeWhoseLastScaleDownCouldNotFinish() {
+        // GIVEN two empty workers, the older one blocked by a PodDisruptionBudget last time
+        List<NodeView> nodes = List.of(worker("w1", 0), worker("w2", 1));
+        Candidacy candidacy = ownedAll(nodes).blocked(Map.of(nodes.getFirst().instanceId(), "PDB shop/web kept a pod"));
+
+        // WHEN a node is chosen
+        ScaleDownChoice choice = selector.choose(nodes, List.of(), candidacy);
+
+        // THEN the other one is
+        assertEquals("w2", assertInstanceOf(ScaleDownChoice.Chosen.class, choice).node().name());
+        assertTrue(reasons(choice).get("w1").contains("PDB shop/web kept a pod"));
+    }
+
+    @Test
+    void choose_neverOffersANodeBeingDrainedForASpotInterruption() {
+        // GIVEN an empty worker claimed by a Spot interruption drain
+        NodeView spot = withAnnotation(cordoned(worker("w1", 0), List.of(NodeLabels.DRAINING_TAINT)),
+                NodeLabels.DRAIN_PURPOSE, "spot-interruption");
+        List<NodeView> nodes = List.of(spot, worker("w2", 1));
+
+        // WHEN a node is chosen
+        ScaleDownChoice choice = choose(nodes, List.of());
+
+        // THEN it is not
+        assertEquals("w2", assertInstanceOf(ScaleDownChoice.Chosen.class, choice).node().name());
+        assertEquals("being drained for spot-interruption", reasons(choice).get("w1"));
+    }
+
+    @Test
+    void choose_forARebalanceRetirement_considersOnlyThatInstancesNode() {
+        // GIVEN two empty workers; the rebalance recommendation names the younger one's instance
+        List<NodeView> nodes = List.of(worker("w1", 0), worker("w2", 1));
+
+        // WHEN chosen by instance
+        ScaleDownChoice choice = selector.choose(nodes, List.of(), ownedAll(nodes).onlyInstance(nodes.get(1).instanceId()));
+
+        // THEN only that one is offered
+        assertEquals("w2", assertInstanceOf(ScaleDownChoice.Chosen.class, choice).node().name());
+        assertEquals(List.of(), choice.rejected());
     }
 }

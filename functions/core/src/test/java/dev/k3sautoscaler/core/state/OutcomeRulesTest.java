@@ -85,12 +85,51 @@ class OutcomeRulesTest {
     }
 
     @Test
-    void abortedScaleDown_countsAFailure_soTheSameDrainIsNotRetriedAtOnce() {
-        ScalingState after = OutcomeRules.apply(ScalingState.initial(),
-                outcome(OutcomeAction.SCALE_DOWN, OutcomeResult.ABORTED), NOW);
+    void abortedScaleDown_isNoFailure_butBlocksItsNode_soTheSameDrainIsNotRetriedAtOnce() {
+        // GIVEN a drain a PodDisruptionBudget kept past its timeout
+        Outcome aborted = new Outcome(OutcomeAction.SCALE_DOWN, OutcomeResult.ABORTED, 0, List.of("i-0ccc"),
+                "1 pod blocked by a PodDisruptionBudget", null, List.of(), List.of(), List.of());
 
+        // WHEN recorded
+        ScalingState after = OutcomeRules.apply(ScalingState.initial(), aborted, NOW);
+
+        // THEN no failure, no cooldown; the node is passed over for the blocked-node memory, then forgotten
         assertNull(after.lastScaleDownAt());
-        assertEquals(1, after.consecutiveFailures());
+        assertEquals(0, after.consecutiveFailures());
+        assertEquals("1 pod blocked by a PodDisruptionBudget", after.blocked("i-0ccc", NOW).orElseThrow().reason());
+        assertTrue(after.blocked("i-0ccc", NOW.plus(OutcomeRules.BLOCKED_NODE_MEMORY)).isEmpty());
+        ScalingState later = OutcomeRules.apply(after, outcome(OutcomeAction.NOOP, OutcomeResult.SUCCEEDED),
+                NOW.plus(OutcomeRules.BLOCKED_NODE_MEMORY));
+        assertEquals(List.of(), later.blockedNodes());
+    }
+
+    @Test
+    void failedScaleDowns_backOffScaleDownsOnly_andAScaleUpFailureInBetweenBacksOffBoth() {
+        // GIVEN a scale-down that failed twice
+        ScalingState downFailed = OutcomeRules.apply(OutcomeRules.apply(ScalingState.initial(),
+                outcome(OutcomeAction.SCALE_DOWN, OutcomeResult.FAILED), EARLIER),
+                outcome(OutcomeAction.SCALE_DOWN, OutcomeResult.FAILED), NOW);
+
+        // THEN the streak is a scale-down's: scale-ups are not held back
+        assertEquals(2, downFailed.consecutiveFailures());
+        assertEquals(dev.k3sautoscaler.core.model.ScalingAction.SCALE_DOWN, downFailed.failedAction());
+        assertFalse(downFailed.failuresBlockScaleUp());
+
+        // WHEN a scale-up fails next
+        ScalingState both = OutcomeRules.apply(downFailed, outcome(OutcomeAction.SCALE_UP, OutcomeResult.FAILED), NOW);
+
+        // THEN both directions back off
+        assertEquals(3, both.consecutiveFailures());
+        assertTrue(both.failuresBlockScaleUp());
+    }
+
+    @Test
+    void preemptedScaleDown_changesNothing() {
+        ScalingState before = failedTwice();
+
+        ScalingState after = OutcomeRules.apply(before, outcome(OutcomeAction.SCALE_DOWN, OutcomeResult.PREEMPTED), NOW);
+
+        assertEquals(before, after);
     }
 
     @Test

@@ -1,0 +1,15 @@
+package dev.k3sautoscaler.core.model;
+
+import java.time.Instant;
+
+/**
+ * A worker whose scale-down could not finish (a PodDisruptionBudget that never yielded, a pod that
+ * would not leave, capacity lost meanwhile, a termination that failed): it is not chosen again until
+ * {@code until}, so the next scale-down tries another node or waits instead of cordoning the same
+ * one every cycle.
+ */
+public record BlockedNode(String instanceId, String reason, Instant until) {
+    public boolean isActive(Instant now) {
+        return until != null && now.isBefore(until);
+    }
+}

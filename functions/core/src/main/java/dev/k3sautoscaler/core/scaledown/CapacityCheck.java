@@ -1,0 +1,46 @@
+package dev.k3sautoscaler.core.scaledown;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Before a scale-down's irreversible steps: is the node it drains still spare? The choice was made
+ * on the cluster as it was; since then another worker may have been lost (a Spot interruption, a
+ * failed kubelet). Pods waiting unscheduled that find no room on the other schedulable nodes, but
+ * would on this one, mean its capacity is needed again: the scale-down gives it back.
+ */
+public final class CapacityCheck {
+    private CapacityCheck() {
+    }
+
+    /**
+     * @param draining the node being drained
+     * @param nodes    every node of the cluster
+     * @param pods     every pod of the cluster (bound pods occupy their nodes; unbound Pending ones wait)
+     * @return why the drain must stop, or empty while the rest of the cluster holds what waits
+     */
+    public static Optional<String> neededAgain(NodeView draining, List<NodeView> nodes, List<PodView> pods) {
+        List<PodView> waiting = pods.stream().filter(CapacityCheck::waitsForANode).toList();
+        if (waiting.isEmpty()) {
+            return Optional.empty();
+        }
+        List<NodeView> others = nodes.stream()
+                .filter(n -> !n.name().equals(draining.name()) && n.acceptsPods() && !n.controlPlane()).toList();
+        PodView unplaced = FitCheck.firstUnplaced(waiting, others, pods);
+        if (unplaced == null) {
+            return Optional.empty();
+        }
+        if (FitCheck.firstUnplaced(List.of(unplaced), List.of(draining), pods) != null) {
+            // This node could not hold it either (too large, or it is full): a scale-up is the answer, not this node.
+            return Optional.empty();
+        }
+        return Optional.of("capacity lost meanwhile: " + unplaced.qualifiedName() + " (" + unplaced.cpuMillis()
+                + "m CPU, " + unplaced.memoryBytes() / (1024 * 1024) + "Mi) waits unscheduled and fits on no other"
+                + " schedulable worker, only on " + draining.name());
+    }
+
+    /** Pending, not bound, not leaving, and not a DaemonSet pod (those follow their node, not free room). */
+    static boolean waitsForANode(PodView pod) {
+        return pod.nodeName() == null && "Pending".equals(pod.phase()) && !pod.terminating() && !pod.isDaemonSet();
+    }
+}
