@@ -38,6 +38,6 @@ public final class CordonNodeHandler extends JsonStepHandler<NodeStepInput, Outp
     @Override
     protected Outputs.CordonNodeOutput handle(NodeStepInput input, Context context) {
         fence.confirm(input.lease());
-        return operations.cordon(input.node());
+        return operations.cordon(input.node(), input.drainPurpose());
     }
 }

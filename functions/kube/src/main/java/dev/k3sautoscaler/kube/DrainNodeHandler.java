@@ -39,6 +39,6 @@ public final class DrainNodeHandler extends JsonStepHandler<DrainNodeInput, Outp
     @Override
     protected Outputs.DrainNodeOutput handle(DrainNodeInput input, Context context) {
         fence.confirm(input.lease());
-        return operations.drainPass(input.node(), input.isInterruption(), input.startedAt());
+        return operations.drainPass(input.node(), input.drainPurpose(), input.startedAt());
     }
 }

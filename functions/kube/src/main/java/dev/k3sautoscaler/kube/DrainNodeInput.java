@@ -1,5 +1,6 @@
 package dev.k3sautoscaler.kube;
 
+import dev.k3sautoscaler.core.scaledown.DrainPurpose;
 import dev.k3sautoscaler.runtime.InputCheck;
 import dev.k3sautoscaler.state.Lease;
 import dev.k3sautoscaler.runtime.Validatable;
@@ -16,10 +17,17 @@ import java.util.List;
  *                     too (PodDisruptionBudgets are still honoured by the API server). Default false.
  * @param lease        the scaling lease on the scale-down path: checked and extended before each pass's
  *                     evictions; absent on the Spot interruption path, which runs without the lock
+ * @param purpose      whose drain this is ({@code scale-down}, {@code rebalance}, {@code spot-interruption});
+ *                     absent: {@code spot-interruption} when {@code interruption}, else {@code scale-down}
  */
 public record DrainNodeInput(String execution, String nodeName, String instanceId, Boolean interruption, Instant startedAt,
-                             Lease lease)
+                             Lease lease, String purpose)
         implements Validatable {
+    public DrainNodeInput(String execution, String nodeName, String instanceId, Boolean interruption, Instant startedAt,
+                          Lease lease) {
+        this(execution, nodeName, instanceId, interruption, startedAt, lease, null);
+    }
+
     @Override
     public List<String> validationProblems() {
         List<String> problems = new java.util.ArrayList<>(
@@ -27,6 +35,7 @@ public record DrainNodeInput(String execution, String nodeName, String instanceI
         if (lease != null) {
             problems.addAll(Lease.problems("lease", lease));
         }
+        problems.addAll(NodeStepInput.purposeProblems(purpose));
         return problems;
     }
 
@@ -34,7 +43,10 @@ public record DrainNodeInput(String execution, String nodeName, String instanceI
         return new NodeRef(nodeName, instanceId);
     }
 
-    public boolean isInterruption() {
-        return Boolean.TRUE.equals(interruption);
+    public DrainPurpose drainPurpose() {
+        if (purpose != null) {
+            return DrainPurpose.fromValue(purpose).orElseThrow();
+        }
+        return Boolean.TRUE.equals(interruption) ? DrainPurpose.SPOT_INTERRUPTION : DrainPurpose.SCALE_DOWN;
     }
 }

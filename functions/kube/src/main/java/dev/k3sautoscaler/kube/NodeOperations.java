@@ -1,5 +1,8 @@
 package dev.k3sautoscaler.kube;
 
+import dev.k3sautoscaler.core.scaledown.Candidacy;
+import dev.k3sautoscaler.core.scaledown.CapacityCheck;
+import dev.k3sautoscaler.core.scaledown.DrainPurpose;
 import dev.k3sautoscaler.core.scaledown.EvictionRules;
 import dev.k3sautoscaler.core.scaledown.NodeLabels;
 import dev.k3sautoscaler.core.scaledown.NodeView;
@@ -107,24 +110,32 @@ public final class NodeOperations {
 
     // ---- SelectScaleDownTarget ------------------------------------------------------------------
 
-    public SelectScaleDownTargetOutput selectScaleDownTarget(String onlyNode) {
+    public SelectScaleDownTargetOutput selectScaleDownTarget(SelectScaleDownTargetInput input) {
         List<NodeView> nodes = listNodes().stream().map(Views::node).toList();
-        List<PodView> pods = KubeCalls.call("list pods", () -> client.pods().inAnyNamespace().list().getItems())
-                .stream().map(Views::pod).toList();
+        List<PodView> pods = listPods().stream().map(Views::pod).toList();
+        String onlyNode = input.onlyNode();
         boolean named = onlyNode != null && !onlyNode.isBlank();
         if (named && nodes.stream().noneMatch(n -> n.name().equals(onlyNode))) {
             return new SelectScaleDownTargetOutput(false, null, List.of(), "node " + onlyNode + " does not exist");
         }
-        ScaleDownChoice choice = new ScaleDownSelector(rules).choose(nodes, pods, named ? onlyNode : null);
+        String onlyInstance = input.onlyInstance();
+        if (onlyInstance != null && nodes.stream().noneMatch(n -> onlyInstance.equals(n.instanceId()))) {
+            return new SelectScaleDownTargetOutput(false, null, List.of(), "no Node runs on " + onlyInstance);
+        }
+        Candidacy candidacy = input.candidacy(clock.instant());
+        ScaleDownChoice choice = new ScaleDownSelector(rules).choose(nodes, pods,
+                named ? candidacy : candidacy.onlyNode(null));
         var rejected = choice.rejected();
+        String purpose = input.purpose().value();
+        boolean single = named || onlyInstance != null;
         return switch (choice) {
             case ScaleDownChoice.Chosen chosen -> new SelectScaleDownTargetOutput(true,
-                    new ChosenNode(chosen.node().name(), chosen.node().instanceId(), chosen.evictable().size()),
+                    new ChosenNode(chosen.node().name(), chosen.node().instanceId(), chosen.evictable().size(), purpose),
                     rejected,
                     "remove " + chosen.node().name() + " (" + chosen.node().instanceId() + "): "
                             + chosen.evictable().size() + " pods to evict, all fit on the other workers"
-                            + (!named ? "; " + rejected.size() + " other nodes not chosen"
-                            : " (requested by name)"));
+                            + (single ? named ? " (requested by name)" : " (" + purpose + ")"
+                            : "; " + rejected.size() + " other nodes not chosen"));
             case ScaleDownChoice.NoCandidate none -> new SelectScaleDownTargetOutput(false, null, rejected,
                     "no node can be removed safely: " + rejected.stream()
                             .map(r -> r.node() + ": " + r.rejectedBecause()).collect(Collectors.joining("; ")));
@@ -133,17 +144,28 @@ public final class NodeOperations {
 
     // ---- CordonNode -----------------------------------------------------------------------------
 
-    public CordonNodeOutput cordon(NodeRef ref) {
+    /**
+     * Takes the node's drain claim for {@code purpose}: cordon and taint it, and say who cordoned it and
+     * since when. A claim of higher rank takes over a lower one (a Spot interruption during a
+     * scale-down); a lower one leaves a higher claim alone, and its drain then stops as preempted.
+     */
+    public CordonNodeOutput cordon(NodeRef ref, DrainPurpose purpose) {
         for (int attempt = 1; ; attempt++) {
             Node node = requireManaged(ref, "cordon");
             String name = node.getMetadata().getName();
-            boolean unschedulable = Boolean.TRUE.equals(node.getSpec().getUnschedulable());
-            boolean tainted = hasOurTaint(node);
-            if (unschedulable && tainted) {
-                return new CordonNodeOutput(name, Views.instanceId(node), true,
-                        name + " was already cordoned and tainted " + NodeLabels.DRAINING_TAINT + ": nothing to do");
+            NodeView view = Views.node(node);
+            boolean unschedulable = view.unschedulable();
+            boolean tainted = view.drainingByUs();
+            DrainPurpose claim = view.drainClaim().orElse(null);
+            if (claim != null && (claim == purpose || purpose.yieldsTo(claim))) {
+                return new CordonNodeOutput(name, Views.instanceId(node), true, claim == purpose
+                        ? name + " was already cordoned for " + purpose.value() + ": nothing to do"
+                        : name + " is claimed by a " + claim.value() + " drain, which outranks " + purpose.value()
+                        + ": left to it");
             }
-            NodePatch patch = NodePatch.expecting(node);
+            NodePatch patch = NodePatch.expecting(node)
+                    .addAnnotation(NodeLabels.DRAIN_PURPOSE, purpose.value())
+                    .addAnnotation(NodeLabels.DRAIN_CLAIMED_AT, clock.instant().toString());
             if (!unschedulable) {
                 patch.setUnschedulable(true).addAnnotation(CORDONED_BY_US, "true");
             }
@@ -158,9 +180,13 @@ public final class NodeOperations {
                 }
                 throw KubeCalls.translate("cordon node " + name, e);
             }
-            LOG.info("Cordoned node {} ({})", name, Views.instanceId(node));
-            return new CordonNodeOutput(name, Views.instanceId(node), false, "cordoned " + name
-                    + " (spec.unschedulable=true, taint " + NodeLabels.DRAINING_TAINT + ":NoSchedule)"
+            LOG.info("Cordoned node {} ({}) for {}", name, Views.instanceId(node), purpose.value());
+            if (claim != null) {
+                return new CordonNodeOutput(name, Views.instanceId(node), true, "took " + name + " over from its "
+                        + claim.value() + " drain for " + purpose.value() + "; that drain stops as preempted");
+            }
+            return new CordonNodeOutput(name, Views.instanceId(node), false, "cordoned " + name + " for "
+                    + purpose.value() + " (spec.unschedulable=true, taint " + NodeLabels.DRAINING_TAINT + ":NoSchedule)"
                     + (unschedulable ? "; it was already unschedulable, so UncordonNode will leave it cordoned" : ""));
         }
     }
@@ -171,14 +197,41 @@ public final class NodeOperations {
      * One drain pass. With {@code startedAt} (when the workflow began draining) the output says whether the
      * drain's deadline has passed: DRAIN_TIMEOUT_SEC, or SPOT_DRAIN_BUDGET_SEC in interruption mode.
      */
-    public DrainNodeOutput drainPass(NodeRef ref, boolean interruption, Instant startedAt) {
-        Node node = requireManaged(ref, "drain");
+    public DrainNodeOutput drainPass(NodeRef ref, DrainPurpose purpose, Instant startedAt) {
+        boolean interruption = purpose.interruption();
+        Node node = find(ref);
+        if (node == null && !interruption) {
+            // Our cordon came first, so whoever deleted the Node since overrode this drain.
+            return DrainNodeOutput.stopped(ref.nodeName(), ref.instanceId(), true, "preempted by Spot interruption"
+                    + " (or an operator): " + ref + " was deleted during the " + purpose.value() + " drain;"
+                    + " nothing more to do here, and the reconcile terminates its instance if EC2 does not");
+        }
+        if (node == null) {
+            throw new NodeNotFound("cannot drain " + ref + ": no such Node");
+        }
+        NodeView view = Views.node(node);
+        requireOurs(view, "drain");
         String nodeName = node.getMetadata().getName();
+        DrainPurpose claim = view.drainClaim().orElse(null);
+        if (!interruption && claim != null && purpose.yieldsTo(claim)) {
+            return DrainNodeOutput.stopped(nodeName, Views.instanceId(node), true, "preempted by "
+                    + (claim.interruption() ? "Spot interruption" : "a " + claim.value() + " drain") + ": its drain owns "
+                    + nodeName + " now; this " + purpose.value() + " stops without uncordoning it");
+        }
         Instant deadline = clock.instant().plus(DRAIN_PASS_BUDGET);
         // All pods, filtered here: the fabric8 mock server (our test and simulator API) does not
         // implement the spec.nodeName field selector, and a cluster of ≤ 10 small workers has a
         // few hundred pods — one list is a few hundred KB and well under a second.
-        List<Pod> pods = KubeCalls.call("list pods", () -> client.pods().inAnyNamespace().list().getItems()).stream()
+        List<Pod> allPods = listPods();
+        if (!interruption) {
+            List<PodView> everyPod = allPods.stream().map(Views::pod).toList();
+            var needed = CapacityCheck.neededAgain(view, listNodes().stream().map(Views::node).toList(), everyPod);
+            if (needed.isPresent()) {
+                return DrainNodeOutput.stopped(nodeName, Views.instanceId(node), false, needed.get()
+                        + "; the " + purpose.value() + " stops and gives " + nodeName + " back");
+            }
+        }
+        List<Pod> pods = allPods.stream()
                 .filter(p -> p.getSpec() != null && nodeName.equals(p.getSpec().getNodeName())).toList();
         List<String> evicted = new ArrayList<>();
         List<String> gone = new ArrayList<>();
@@ -189,22 +242,22 @@ public final class NodeOperations {
         int skipped = 0;
         int notReached = 0;
         for (Pod pod : pods) {
-            PodView view = Views.pod(pod);
-            PodVerdict verdict = rules.judge(view);
+            PodView podView = Views.pod(pod);
+            PodVerdict verdict = rules.judge(podView);
             if (verdict.action() == PodVerdict.Action.SKIP) {
                 skipped++;
-            } else if (view.terminating()) {
-                terminating.add(view.qualifiedName());
+            } else if (podView.terminating()) {
+                terminating.add(podView.qualifiedName());
             } else if (verdict.action() == PodVerdict.Action.BLOCK && !interruption) {
                 blockedByRule.add(verdict.describe());
             } else if (clock.instant().isAfter(deadline)) {
                 notReached++;
             } else {
                 switch (evict(pod)) {
-                    case EVICTED -> evicted.add(view.qualifiedName());
-                    case GONE -> gone.add(view.qualifiedName());
-                    case PDB -> blockedByPdb.add(view.qualifiedName());
-                    case FAILED -> failed.add(view.qualifiedName()
+                    case EVICTED -> evicted.add(podView.qualifiedName());
+                    case GONE -> gone.add(podView.qualifiedName());
+                    case PDB -> blockedByPdb.add(podView.qualifiedName());
+                    case FAILED -> failed.add(podView.qualifiedName()
                             + " (eviction answered 404/409 but the pod still exists: is policy/v1 served?)");
                 }
             }
@@ -227,8 +280,13 @@ public final class NodeOperations {
                 + part("failed", failed) + (notReached > 0 ? "; " + notReached + " not reached in this pass's "
                 + DRAIN_PASS_BUDGET.toSeconds() + " s budget" : "")
                 + (deadlinePassed ? "; drain deadline of " + budget.toSeconds() + " s passed" : "");
+        if (empty && !interruption && view.drainedAt() == null) {
+            // If the termination that follows fails for good, the reconcile knows this node holds nothing.
+            patchFresh(nodeName, fresh -> NodePatch.expecting(fresh)
+                    .addAnnotation(NodeLabels.DRAINED_AT, clock.instant().toString()), "mark node drained");
+        }
         return new DrainNodeOutput(nodeName, Views.instanceId(node), evicted, gone, blockedByPdb, blockedByRule,
-                terminating, failed, skipped, remaining, empty, deadlinePassed, reason);
+                terminating, failed, skipped, remaining, empty, deadlinePassed, false, false, reason);
     }
 
     private enum EvictionResult { EVICTED, GONE, PDB, FAILED }
@@ -265,26 +323,41 @@ public final class NodeOperations {
 
     // ---- UncordonNode ---------------------------------------------------------------------------
 
-    public UncordonNodeOutput uncordon(NodeRef ref) {
+    /**
+     * Gives back {@code purpose}'s drain claim: removes our taint, and the cordon when we set it. A
+     * claim held for another purpose is never touched: a scale-down's uncordon leaves a node under a
+     * Spot interruption drain cordoned.
+     */
+    public UncordonNodeOutput uncordon(NodeRef ref, DrainPurpose purpose) {
         Node node = find(ref);
         if (node == null) {
             return new UncordonNodeOutput(ref.nodeName(), false, false, ref + " no longer exists: nothing to uncordon");
         }
         String name = node.getMetadata().getName();
-        boolean ourCordon = node.getMetadata().getAnnotations() != null
-                && node.getMetadata().getAnnotations().containsKey(CORDONED_BY_US);
-        if (!hasOurTaint(node) && !ourCordon) {
+        DrainPurpose claim = Views.node(node).drainClaim().orElse(null);
+        if (claim == null && !ourCordon(node)) {
             return new UncordonNodeOutput(name, true, false, name + " carries no cordon of ours: left as it is");
         }
-        NodePatch patch = NodePatch.expecting(node).removeTaint(NodeLabels.DRAINING_TAINT);
-        if (ourCordon) {
-            patch.setUnschedulable(false).removeAnnotation(CORDONED_BY_US);
+        if (claim != null && claim != purpose) {
+            return new UncordonNodeOutput(name, true, false, name + " is claimed by a " + claim.value()
+                    + " drain now: left cordoned for it");
         }
-        KubeCalls.call("uncordon node " + name, () -> patch.applyTo(client, name));
-        LOG.info("Uncordoned node {}", name);
+        Node patched = patchFresh(name, fresh -> {
+            NodePatch patch = NodePatch.expecting(fresh).removeTaint(NodeLabels.DRAINING_TAINT)
+                    .removeAnnotation(NodeLabels.DRAIN_PURPOSE).removeAnnotation(NodeLabels.DRAIN_CLAIMED_AT)
+                    .removeAnnotation(NodeLabels.DRAINED_AT);
+            return ourCordon(fresh) ? patch.setUnschedulable(false).removeAnnotation(CORDONED_BY_US) : patch;
+        }, "uncordon node " + name);
+        boolean wasOurCordon = ourCordon(node);
+        LOG.info("Uncordoned node {}", patched == null ? name : patched.getMetadata().getName());
         return new UncordonNodeOutput(name, true, true, "uncordoned " + name + ": removed taint "
-                + NodeLabels.DRAINING_TAINT + (ourCordon ? " and set spec.unschedulable=false"
+                + NodeLabels.DRAINING_TAINT + (wasOurCordon ? " and set spec.unschedulable=false"
                 : "; spec.unschedulable left true (it was cordoned before us)"));
+    }
+
+    private static boolean ourCordon(Node node) {
+        return node.getMetadata().getAnnotations() != null
+                && node.getMetadata().getAnnotations().containsKey(CORDONED_BY_US);
     }
 
     // ---- DeleteNode -----------------------------------------------------------------------------
@@ -308,6 +381,30 @@ public final class NodeOperations {
 
     private List<Node> listNodes() {
         return KubeCalls.call("list nodes", () -> client.nodes().list().getItems());
+    }
+
+    private List<Pod> listPods() {
+        return KubeCalls.call("list pods", () -> client.pods().inAnyNamespace().list().getItems());
+    }
+
+    /**
+     * One patch built on the node as it is now, re-read and rebuilt when another writer changed it in
+     * between (the resourceVersion test fails); null when the node is gone.
+     */
+    private Node patchFresh(String name, Function<Node, NodePatch> build, String operation) {
+        for (int attempt = 1; ; attempt++) {
+            Node fresh = KubeCalls.call("get node " + name, () -> client.nodes().withName(name).get());
+            if (fresh == null) {
+                return null;
+            }
+            try {
+                return build.apply(fresh).applyTo(client, name);
+            } catch (KubernetesClientException e) {
+                if (!NodePatch.isStale(e) || attempt >= CORDON_CONFLICT_ATTEMPTS) {
+                    throw KubeCalls.translate(operation, e);
+                }
+            }
+        }
     }
 
     /** The node, or null when it does not exist. Name and instance id, when both given, must agree. */
@@ -342,10 +439,6 @@ public final class NodeOperations {
             throw new NodeNotManaged("refusing to " + action + " " + node.name() + ": it has no "
                     + NodeLabels.MANAGED + "=true label");
         }
-    }
-
-    private static boolean hasOurTaint(Node node) {
-        return NodePatch.taints(node).stream().anyMatch(t -> NodeLabels.DRAINING_TAINT.equals(t.getKey()));
     }
 
     private static List<String> ids(List<InstanceJoin> instances, JoinStatus status) {

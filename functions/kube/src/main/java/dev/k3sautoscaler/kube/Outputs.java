@@ -28,7 +28,8 @@ public final class Outputs {
                                   List<String> missing, List<String> overdue, boolean allReady, String reason) {
     }
 
-    public record ChosenNode(String name, String instanceId, int evictablePods) {
+    /** @param purpose whose drain claim the cordon takes: {@code scale-down} or {@code rebalance} */
+    public record ChosenNode(String name, String instanceId, int evictablePods, String purpose) {
     }
 
     /** @param chosen null when {@code found} is false */
@@ -52,11 +53,21 @@ public final class Outputs {
      * @param remaining     pods still on the node that must leave before it can be removed
      * @param empty         remaining == 0: the node may be terminated
      * @param deadlinePassed not empty, and the drain started (input {@code startedAt}) longer ago than its timeout
+     * @param preempted     a drain of higher rank owns the node now (a Spot interruption took it over, or
+     *                      deleted it): this drain stops, changes nothing more, and is not a failure
+     * @param neededAgain   capacity was lost meanwhile and pods wait for room only this node has: the
+     *                      drain stops and gives the node back before anything irreversible
      */
     public record DrainNodeOutput(String nodeName, String instanceId, List<String> evicted, List<String> gone,
                                   List<String> blockedByPdb, List<String> blockedByRule, List<String> terminating,
                                   List<String> failed, int skipped, int remaining, boolean empty,
-                                  boolean deadlinePassed, String reason) {
+                                  boolean deadlinePassed, boolean preempted, boolean neededAgain, String reason) {
+
+        /** This pass stopped before evicting: nothing was asked of the node's pods. */
+        static DrainNodeOutput stopped(String nodeName, String instanceId, boolean preempted, String reason) {
+            return new DrainNodeOutput(nodeName, instanceId, List.of(), List.of(), List.of(), List.of(), List.of(),
+                    List.of(), 0, 0, false, false, preempted, !preempted, reason);
+        }
     }
 
     /** @param found false when the node no longer exists (nothing to undo) */

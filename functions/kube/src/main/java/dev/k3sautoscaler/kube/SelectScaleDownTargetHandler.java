@@ -28,6 +28,6 @@ public final class SelectScaleDownTargetHandler extends JsonStepHandler<SelectSc
 
     @Override
     protected Outputs.SelectScaleDownTargetOutput handle(SelectScaleDownTargetInput input, Context context) {
-        return operations.selectScaleDownTarget(input.onlyNode());
+        return operations.selectScaleDownTarget(input);
     }
 }

@@ -28,6 +28,6 @@ public final class UncordonNodeHandler extends JsonStepHandler<NodeStepInput, Ou
 
     @Override
     protected Outputs.UncordonNodeOutput handle(NodeStepInput input, Context context) {
-        return operations.uncordon(input.node());
+        return operations.uncordon(input.node(), input.drainPurpose());
     }
 }

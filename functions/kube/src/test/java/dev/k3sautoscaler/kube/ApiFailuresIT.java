@@ -55,7 +55,7 @@ class ApiFailuresIT {
 
         // WHEN / THEN
         KubernetesApiUnavailable error = assertThrows(KubernetesApiUnavailable.class,
-                () -> operations.selectScaleDownTarget(null));
+                () -> operations.selectScaleDownTarget(cluster.everyWorkerOurs(null)));
         assertTrue(error.getMessage().startsWith("list nodes failed: the K3s API server gave no answer ("),
                 error.getMessage());
         client.close();
@@ -80,7 +80,7 @@ class ApiFailuresIT {
 
         // WHEN / THEN
         StepError error = assertThrows(KubernetesAccessDenied.class,
-                () -> cluster.operations().selectScaleDownTarget(null));
+                () -> cluster.operations().selectScaleDownTarget(cluster.everyWorkerOurs(null)));
         assertTrue(error.getMessage().contains("cluster-bootstrap/manifests/autoscaler-rbac.yaml"), error.getMessage());
     }
 }

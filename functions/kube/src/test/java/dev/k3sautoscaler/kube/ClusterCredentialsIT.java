@@ -44,7 +44,7 @@ class ClusterCredentialsIT {
                 NodeOperations operations = new NodeOperations(client, EvictionRules.defaults(), cluster.clock,
                         MockCluster.TIMEOUTS);
                 operations.checkJoin(List.of("i-1"), null);
-                operations.selectScaleDownTarget(null);
+                operations.selectScaleDownTarget(cluster.everyWorkerOurs(null));
             }
 
             // THEN the API saw the decrypted token, SSM was asked once with WithDecryption, and nothing printable holds it

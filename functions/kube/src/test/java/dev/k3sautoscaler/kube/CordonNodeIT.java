@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.k3sautoscaler.core.scaledown.DrainPurpose;
 import dev.k3sautoscaler.core.scaledown.NodeLabels;
 import dev.k3sautoscaler.errors.NodeNotFound;
 import dev.k3sautoscaler.errors.NodeNotManaged;
@@ -32,8 +33,8 @@ class CordonNodeIT {
         cluster.worker("w1", "i-1", true);
 
         // WHEN it is cordoned twice
-        CordonNodeOutput first = cluster.operations().cordon(new NodeRef("w1", null));
-        CordonNodeOutput second = cluster.operations().cordon(new NodeRef("w1", null));
+        CordonNodeOutput first = cluster.operations().cordon(new NodeRef("w1", null), DrainPurpose.SCALE_DOWN);
+        CordonNodeOutput second = cluster.operations().cordon(new NodeRef("w1", null), DrainPurpose.SCALE_DOWN);
 
         // THEN the node is unschedulable with exactly one taint of ours, and the second call changed nothing
         Node node = cluster.node("w1");
@@ -43,7 +44,7 @@ class CordonNodeIT {
         assertFalse(first.alreadyCordoned());
         assertEquals("i-1", first.instanceId());
         assertTrue(second.alreadyCordoned());
-        assertEquals("w1 was already cordoned and tainted k3s-autoscaler/draining: nothing to do", second.reason());
+        assertEquals("w1 was already cordoned for scale-down: nothing to do", second.reason());
     }
 
     @Test
@@ -54,7 +55,7 @@ class CordonNodeIT {
                 .addNewTaint().withKey("gpu").withValue("true").withEffect("NoSchedule").endTaint().endSpec().build());
 
         // WHEN it is cordoned by instance id
-        CordonNodeOutput out = cluster.operations().cordon(new NodeRef(null, "i-1"));
+        CordonNodeOutput out = cluster.operations().cordon(new NodeRef(null, "i-1"), DrainPurpose.SCALE_DOWN);
 
         // THEN both taints are there
         assertEquals("w1", out.nodeName());
@@ -69,9 +70,9 @@ class CordonNodeIT {
 
         // WHEN / THEN both are refused and left untouched
         NodeNotManaged master = assertThrows(NodeNotManaged.class,
-                () -> cluster.operations().cordon(new NodeRef("master", null)));
+                () -> cluster.operations().cordon(new NodeRef("master", null), DrainPurpose.SCALE_DOWN));
         assertEquals("refusing to cordon master: it is a control-plane node", master.getMessage());
-        assertThrows(NodeNotManaged.class, () -> cluster.operations().cordon(new NodeRef(null, "i-2")));
+        assertThrows(NodeNotManaged.class, () -> cluster.operations().cordon(new NodeRef(null, "i-2"), DrainPurpose.SCALE_DOWN));
         assertNull(cluster.node("master").getSpec().getUnschedulable());
     }
 
@@ -82,10 +83,10 @@ class CordonNodeIT {
 
         // WHEN / THEN an unknown name, an unknown instance, and a name/instance mismatch are named errors
         assertEquals("cannot cordon w9: no such Node", assertThrows(NodeNotFound.class,
-                () -> cluster.operations().cordon(new NodeRef("w9", null))).getMessage());
+                () -> cluster.operations().cordon(new NodeRef("w9", null), DrainPurpose.SCALE_DOWN)).getMessage());
         assertEquals("cannot cordon instance i-9: no such Node", assertThrows(NodeNotFound.class,
-                () -> cluster.operations().cordon(new NodeRef(null, "i-9"))).getMessage());
-        assertTrue(assertThrows(NodeNotFound.class, () -> cluster.operations().cordon(new NodeRef("w1", "i-9")))
+                () -> cluster.operations().cordon(new NodeRef(null, "i-9"), DrainPurpose.SCALE_DOWN)).getMessage());
+        assertTrue(assertThrows(NodeNotFound.class, () -> cluster.operations().cordon(new NodeRef("w1", "i-9"), DrainPurpose.SCALE_DOWN))
                 .getMessage().startsWith("node w1 is instance i-1, not i-9"));
     }
 
@@ -93,10 +94,10 @@ class CordonNodeIT {
     void uncordon_undoesOurCordon() {
         // GIVEN a worker we cordoned
         cluster.worker("w1", "i-1", true);
-        cluster.operations().cordon(new NodeRef("w1", null));
+        cluster.operations().cordon(new NodeRef("w1", null), DrainPurpose.SCALE_DOWN);
 
         // WHEN it is uncordoned (abort path)
-        UncordonNodeOutput out = cluster.operations().uncordon(new NodeRef("w1", null));
+        UncordonNodeOutput out = cluster.operations().uncordon(new NodeRef("w1", null), DrainPurpose.SCALE_DOWN);
 
         // THEN it is schedulable again and carries no mark of ours
         Node node = cluster.node("w1");
@@ -113,10 +114,10 @@ class CordonNodeIT {
         cluster.createNode(cluster.nodeBuilder("w1", "i-1", true).editMetadata()
                 .addToLabels(NodeLabels.MANAGED, "true").endMetadata().editSpec().withUnschedulable(true).endSpec()
                 .build());
-        cluster.operations().cordon(new NodeRef("w1", null));
+        cluster.operations().cordon(new NodeRef("w1", null), DrainPurpose.SCALE_DOWN);
 
         // WHEN we uncordon
-        UncordonNodeOutput out = cluster.operations().uncordon(new NodeRef("w1", null));
+        UncordonNodeOutput out = cluster.operations().uncordon(new NodeRef("w1", null), DrainPurpose.SCALE_DOWN);
 
         // THEN our taint is gone but the operator's cordon stays
         assertTrue(cluster.node("w1").getSpec().getUnschedulable());
@@ -131,8 +132,8 @@ class CordonNodeIT {
         cluster.worker("w1", "i-1", true);
 
         // WHEN / THEN nothing changes, and a vanished node is an outcome, not an error
-        assertFalse(cluster.operations().uncordon(new NodeRef("w1", null)).changed());
-        UncordonNodeOutput gone = cluster.operations().uncordon(new NodeRef("w9", null));
+        assertFalse(cluster.operations().uncordon(new NodeRef("w1", null), DrainPurpose.SCALE_DOWN).changed());
+        UncordonNodeOutput gone = cluster.operations().uncordon(new NodeRef("w9", null), DrainPurpose.SCALE_DOWN);
         assertFalse(gone.found());
         assertEquals("w9 no longer exists: nothing to uncordon", gone.reason());
     }
@@ -145,7 +146,7 @@ class CordonNodeIT {
                 "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":409}").once();
 
         // WHEN it is cordoned
-        CordonNodeOutput out = cluster.operations().cordon(new NodeRef("w1", null));
+        CordonNodeOutput out = cluster.operations().cordon(new NodeRef("w1", null), DrainPurpose.SCALE_DOWN);
 
         // THEN the second attempt succeeds
         assertFalse(out.alreadyCordoned());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.k3sautoscaler.core.scaledown.DrainPurpose;
 import dev.k3sautoscaler.core.scaledown.NodeLabels;
 import dev.k3sautoscaler.errors.KubernetesApiUnavailable;
 import dev.k3sautoscaler.errors.NodeNotFound;
@@ -23,7 +24,7 @@ class DrainNodeIT {
     final MockCluster cluster = new MockCluster();
 
     private DrainNodeOutput drain(String node) {
-        return cluster.operations().drainPass(new NodeRef(node, null), false, null);
+        return cluster.operations().drainPass(new NodeRef(node, null), DrainPurpose.SCALE_DOWN, null);
     }
 
     private List<RecordedRequest> evictions() throws InterruptedException {
@@ -41,7 +42,7 @@ class DrainNodeIT {
                 .addToAnnotations(NodeLabels.MIRROR_POD, "hash").endMetadata().build());
         cluster.evictionAnswers("default", "web-1", 201, 1);
         cluster.evictionAnswers("default", "web-2", 201, 1);
-        cluster.operations().cordon(new NodeRef("w1", null));
+        cluster.operations().cordon(new NodeRef("w1", null), DrainPurpose.SCALE_DOWN);
 
         // WHEN one pass runs
         DrainNodeOutput first = drain("w1");
@@ -189,7 +190,7 @@ class DrainNodeIT {
         assertEquals(1, scaleDown.remaining());
 
         // AND WHEN drained for a Spot interruption (by instance id, as the EC2 event names it)
-        DrainNodeOutput spot = cluster.operations().drainPass(new NodeRef(null, "i-1"), true, null);
+        DrainNodeOutput spot = cluster.operations().drainPass(new NodeRef(null, "i-1"), DrainPurpose.SPOT_INTERRUPTION, null);
 
         // THEN it is evicted
         assertEquals(List.of("db/pg-0"), spot.evicted());
@@ -233,9 +234,14 @@ class DrainNodeIT {
         // GIVEN the master
         cluster.master("master", "i-master");
 
-        // WHEN / THEN
+        // WHEN / THEN the master is refused; a Node that is gone ends a Spot drain with its error, and a
+        // scale-down drain (whose own cordon came first) as preempted by whoever deleted it
         assertThrows(NodeNotManaged.class, () -> drain("master"));
-        assertThrows(NodeNotFound.class, () -> drain("w9"));
+        assertThrows(NodeNotFound.class, () -> cluster.operations().drainPass(new NodeRef("w9", null),
+                DrainPurpose.SPOT_INTERRUPTION, null));
+        DrainNodeOutput gone = drain("w9");
+        assertTrue(gone.preempted(), gone.reason());
+        assertFalse(gone.empty());
     }
 
     @Test
@@ -244,14 +250,14 @@ class DrainNodeIT {
         cluster.worker("w1", "i-1", true);
         cluster.pod("default", "db-0", "w1", "ReplicaSet");
         cluster.evictionAnswers("default", "db-0", 429, 10);
-        cluster.operations().cordon(new NodeRef("w1", null));
+        cluster.operations().cordon(new NodeRef("w1", null), DrainPurpose.SCALE_DOWN);
         java.time.Instant startedAt = cluster.clock.instant();
 
         // WHEN a pass runs 1 s before DRAIN_TIMEOUT_SEC (300 s) and again at it
         cluster.clock.advance(Duration.ofSeconds(299));
-        DrainNodeOutput before = cluster.operations().drainPass(new NodeRef("w1", null), false, startedAt);
+        DrainNodeOutput before = cluster.operations().drainPass(new NodeRef("w1", null), DrainPurpose.SCALE_DOWN, startedAt);
         cluster.clock.advance(Duration.ofSeconds(1));
-        DrainNodeOutput at = cluster.operations().drainPass(new NodeRef("w1", null), false, startedAt);
+        DrainNodeOutput at = cluster.operations().drainPass(new NodeRef("w1", null), DrainPurpose.SCALE_DOWN, startedAt);
 
         // THEN only the second says the deadline passed, and says so in its reason
         assertFalse(before.deadlinePassed(), before.reason());
@@ -259,10 +265,10 @@ class DrainNodeIT {
         assertTrue(at.reason().endsWith("; drain deadline of 300 s passed"), at.reason());
 
         // AND in interruption mode the budget is SPOT_DRAIN_BUDGET_SEC (90 s), already long past
-        assertTrue(cluster.operations().drainPass(new NodeRef("w1", null), true, startedAt).deadlinePassed());
+        assertTrue(cluster.operations().drainPass(new NodeRef("w1", null), DrainPurpose.SPOT_INTERRUPTION, startedAt).deadlinePassed());
 
         // AND an empty node is never "past its deadline"
         cluster.worker("w2", "i-2", true);
-        assertFalse(cluster.operations().drainPass(new NodeRef("w2", null), false, startedAt).deadlinePassed());
+        assertFalse(cluster.operations().drainPass(new NodeRef("w2", null), DrainPurpose.SCALE_DOWN, startedAt).deadlinePassed());
     }
 }

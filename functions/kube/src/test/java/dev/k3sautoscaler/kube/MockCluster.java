@@ -49,6 +49,8 @@ final class MockCluster implements BeforeEachCallback, AfterEachCallback {
 
     private KubernetesMockServer server;
     private KubernetesClient admin;
+    /** Instances of the workers seeded here: EC2 would report them as this cluster's managed workers. */
+    private final java.util.Set<String> seededWorkers = new java.util.LinkedHashSet<>();
     private KubernetesClient autoscalerClient;
     private final List<RecordedRequest> autoscalerRequests = new ArrayList<>();
     private final List<KubernetesClient> extraClients = new ArrayList<>();
@@ -125,6 +127,12 @@ final class MockCluster implements BeforeEachCallback, AfterEachCallback {
         return List.copyOf(autoscalerRequests);
     }
 
+    /** SelectScaleDownTarget's input when EC2 reports every seeded worker as ours (and nothing is blocked). */
+    SelectScaleDownTargetInput everyWorkerOurs(String onlyNode) {
+        return new SelectScaleDownTargetInput("test", onlyNode, null,
+                dev.k3sautoscaler.core.model.FleetView.observed(List.copyOf(seededWorkers), List.of()), null);
+    }
+
     // ---- seeding ----
 
     Node worker(String name, String instanceId, boolean ready) {
@@ -153,6 +161,12 @@ final class MockCluster implements BeforeEachCallback, AfterEachCallback {
     }
 
     Node createNode(Node node) {
+        String instanceId = ProviderId.instanceId(node.getSpec().getProviderID());
+        boolean managed = node.getMetadata().getLabels() != null
+                && "true".equals(node.getMetadata().getLabels().get(NodeLabels.MANAGED));
+        if (managed && instanceId != null) {
+            seededWorkers.add(instanceId);
+        }
         return admin.nodes().resource(node).create();
     }
 

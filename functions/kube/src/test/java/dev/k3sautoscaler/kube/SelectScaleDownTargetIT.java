@@ -43,11 +43,11 @@ class SelectScaleDownTargetIT {
         cluster.pod("kube-system", "svclb-w3", "w3", "DaemonSet");
 
         // WHEN a target is selected
-        SelectScaleDownTargetOutput out = cluster.operations().selectScaleDownTarget(null);
+        SelectScaleDownTargetOutput out = cluster.operations().selectScaleDownTarget(cluster.everyWorkerOurs(null));
 
         // THEN w3 (nothing to evict) is chosen, and every other node has a reason
         assertTrue(out.found());
-        assertEquals(new ChosenNode("w3", "i-3", 0), out.chosen());
+        assertEquals(new ChosenNode("w3", "i-3", 0, "scale-down"), out.chosen());
         assertEquals("control-plane node: never removed", reasonFor(out, "master"));
         assertTrue(reasonFor(out, "w1").startsWith("eligible, but w3 is preferred (2 evictable pods vs 0"));
         assertEquals("remove w3 (i-3): 0 pods to evict, all fit on the other workers; 3 other nodes not chosen",
@@ -84,7 +84,7 @@ class SelectScaleDownTargetIT {
         blocker.apply(cluster);
 
         // WHEN a target is selected
-        SelectScaleDownTargetOutput out = cluster.operations().selectScaleDownTarget(null);
+        SelectScaleDownTargetOutput out = cluster.operations().selectScaleDownTarget(cluster.everyWorkerOurs(null));
 
         // THEN w1 is rejected with the rule named, and w2 is chosen
         assertEquals(reason, reasonFor(out, "w1"));
@@ -102,10 +102,10 @@ class SelectScaleDownTargetIT {
         cluster.pod("default", "web-1", "w2", "ReplicaSet");
 
         // WHEN a target is selected
-        SelectScaleDownTargetOutput out = cluster.operations().selectScaleDownTarget(null);
+        SelectScaleDownTargetOutput out = cluster.operations().selectScaleDownTarget(cluster.everyWorkerOurs(null));
 
         // THEN w1 is chosen with nothing to evict
-        assertEquals(new ChosenNode("w1", "i-1", 0), out.chosen());
+        assertEquals(new ChosenNode("w1", "i-1", 0, "scale-down"), out.chosen());
     }
 
     @Test
@@ -118,10 +118,10 @@ class SelectScaleDownTargetIT {
         cluster.pod("default", "web-2", "w2", "ReplicaSet");
 
         // WHEN a target is selected
-        SelectScaleDownTargetOutput out = cluster.operations(new EvictionRules(false)).selectScaleDownTarget(null);
+        SelectScaleDownTargetOutput out = cluster.operations(new EvictionRules(false)).selectScaleDownTarget(cluster.everyWorkerOurs(null));
 
         // THEN w1 is chosen with one pod to evict
-        assertEquals(new ChosenNode("w1", "i-1", 1), out.chosen());
+        assertEquals(new ChosenNode("w1", "i-1", 1, "scale-down"), out.chosen());
     }
 
     @Test
@@ -137,7 +137,7 @@ class SelectScaleDownTargetIT {
                 .build());
 
         // WHEN a target is selected
-        SelectScaleDownTargetOutput out = cluster.operations().selectScaleDownTarget(null);
+        SelectScaleDownTargetOutput out = cluster.operations().selectScaleDownTarget(cluster.everyWorkerOurs(null));
 
         // THEN none is, with the pod and its requests named
         assertFalse(out.found());
@@ -158,17 +158,17 @@ class SelectScaleDownTargetIT {
         cluster.pod("default", "web-1", "w1", "ReplicaSet");
 
         // WHEN / THEN w1 is chosen although w2 would have been preferred
-        SelectScaleDownTargetOutput forced = cluster.operations().selectScaleDownTarget("w1");
-        assertEquals(new ChosenNode("w1", "i-1", 1), forced.chosen());
+        SelectScaleDownTargetOutput forced = cluster.operations().selectScaleDownTarget(cluster.everyWorkerOurs("w1"));
+        assertEquals(new ChosenNode("w1", "i-1", 1, "scale-down"), forced.chosen());
         assertEquals(List.of(), forced.rejected());
 
         // WHEN / THEN the master is still refused
-        SelectScaleDownTargetOutput master = cluster.operations().selectScaleDownTarget("master");
+        SelectScaleDownTargetOutput master = cluster.operations().selectScaleDownTarget(cluster.everyWorkerOurs("master"));
         assertFalse(master.found());
         assertEquals(List.of(new Rejection("master", "control-plane node: never removed")), master.rejected());
 
         // WHEN / THEN an unknown node is a clear outcome
-        SelectScaleDownTargetOutput typo = cluster.operations().selectScaleDownTarget("w9");
+        SelectScaleDownTargetOutput typo = cluster.operations().selectScaleDownTarget(cluster.everyWorkerOurs("w9"));
         assertFalse(typo.found());
         assertEquals("node w9 does not exist", typo.reason());
     }
