@@ -2,6 +2,7 @@ package dev.k3sautoscaler.decide;
 
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.core.control.ManualDecisions;
+import dev.k3sautoscaler.core.control.RebalanceDecisions;
 import dev.k3sautoscaler.core.model.Decision;
 import dev.k3sautoscaler.core.policy.ScalingPolicy;
 import java.time.Clock;
@@ -28,9 +29,14 @@ public final class Decider {
 
     public DecideOutput decide(DecideInput input) {
         Instant now = clock.instant();
-        Decision decision = ManualDecisions.handles(input.request())
-                ? ManualDecisions.decide(input.request(), input.metrics(), input.fleet(), input.state(), config, now)
-                : policy.decide(input.metrics(), input.fleet(), input.state(), config, now);
+        Decision decision;
+        if (ManualDecisions.handles(input.request())) {
+            decision = ManualDecisions.decide(input.request(), input.metrics(), input.fleet(), input.state(), config, now);
+        } else if (RebalanceDecisions.handles(input.request())) {
+            decision = RebalanceDecisions.decide(input.request(), input.metrics(), input.fleet(), input.state(), config, now);
+        } else {
+            decision = policy.decide(input.metrics(), input.fleet(), input.state(), config, now);
+        }
         String verb = decision.action().name().toLowerCase(Locale.ROOT).replace('_', '-');
         return new DecideOutput(decision, verb + "-" + MINUTE.format(now), policyName);
     }

@@ -56,9 +56,10 @@ public record ConfigVariable(String name, Kind kind, String defaultValue, double
     public static final ConfigVariable LOCK_TTL_SEC = whole("LOCK_TTL_SEC", 300, 60, 3600,
             "Scaling lock lease; a crashed execution's lock expires after this. Every step that acts under the lock"
                     + " renews it first, so it must outlast the longest such step's attempt (LaunchWorkers: 120 s + 5 s)");
-    public static final ConfigVariable REBALANCE_ACTION = choice("REBALANCE_ACTION", "drain",
+    public static final ConfigVariable REBALANCE_ACTION = choice("REBALANCE_ACTION", "launch-replacement",
             Set.of("drain", "launch-replacement", "ignore"),
-            "On an EC2 rebalance recommendation: drain the node now, launch a replacement first, or ignore it");
+            "On an EC2 rebalance recommendation for one of our workers: launch a replacement, then retire the node by"
+                    + " scale-down once it is Ready; or retire it by scale-down now (drain); or ignore it");
 
     public static final List<ConfigVariable> ALL = List.of(
             CPU_UP, CPU_DOWN, MEM_UP, MEM_DOWN, CPU_UP_SUSTAIN_SEC, PENDING_UP_SEC, IDLE_DOWN_SEC,

