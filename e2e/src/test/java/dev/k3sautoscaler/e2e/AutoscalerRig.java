@@ -412,14 +412,13 @@ final class AutoscalerRig implements AutoCloseable {
         return instanceId;
     }
 
-    /** The taint value of our drain claim on this instance's Node, or null when unclaimed (or no Node). */
+    /** Who holds our drain claim on this instance's Node (scale-down, spot-interruption, …), or null. */
     String drainClaim(String instanceId) {
         Node node = nodeOf(instanceId);
-        if (node == null || node.getSpec().getTaints() == null) {
-            return null;
-        }
-        return node.getSpec().getTaints().stream().filter(t -> NodeLabels.DRAINING_TAINT.equals(t.getKey()))
-                .map(io.fabric8.kubernetes.api.model.Taint::getValue).findFirst().orElse(null);
+        boolean tainted = node != null && node.getSpec().getTaints() != null && node.getSpec().getTaints().stream()
+                .anyMatch(t -> NodeLabels.DRAINING_TAINT.equals(t.getKey()));
+        return tainted ? dev.k3sautoscaler.core.scaledown.DrainPurpose.ofClaim(
+                node.getMetadata().getAnnotations().get(NodeLabels.DRAIN_PURPOSE)).value() : null;
     }
 
     boolean schedulable(String instanceId) {

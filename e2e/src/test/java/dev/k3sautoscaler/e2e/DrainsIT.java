@@ -254,6 +254,7 @@ class DrainsIT {
         String drained = workers.stream().filter(i -> rig.drainClaim(i) != null).findFirst()
                 .orElseThrow(() -> new AssertionError("the drained node was uncordoned or forgotten"));
         assertFalse(rig.schedulable(drained), "a drained node stays cordoned");
+        rig.ec2.recover();
 
         // THEN a scale-down's failure does not hold back a scale-up for unschedulable pods
         rig.idle = false;

@@ -46,8 +46,9 @@ public final class NodeInventory {
     }
 
     /**
-     * Deletes the Node if it is still the NotReady worker Node of {@code instanceId} that was
-     * observed: a Node re-registered under the same name by a new instance, or Ready again, stays.
+     * Deletes the Node if it is still the NotReady (or drained by a scale-down) worker Node of
+     * {@code instanceId} that was observed: a Node re-registered under the same name by a new
+     * instance, or Ready again and not drained, stays.
      */
     public GhostDeletion deleteGhost(String nodeName, String instanceId) {
         Node node = KubeCalls.call("get node " + nodeName, () -> client.nodes().withName(nodeName).get());
@@ -55,7 +56,9 @@ public final class NodeInventory {
             return GhostDeletion.ALREADY_GONE;
         }
         ObservedNode now = observed(node);
-        if (now.ready() || now.controlPlane() || !Objects.equals(instanceId, now.instanceId())) {
+        // A Node a scale-down drained may still be Ready: its instance was just terminated by this reconcile.
+        boolean stillAGhost = !now.ready() || now.drainedAt() != null;
+        if (!stillAGhost || now.controlPlane() || !Objects.equals(instanceId, now.instanceId())) {
             LOG.info("Ghost Node {} changed since it was observed ({}); left alone", nodeName, now);
             return GhostDeletion.LEFT_ALONE;
         }
@@ -67,7 +70,9 @@ public final class NodeInventory {
 
     static ObservedNode observed(Node node) {
         var view = Views.node(node);
-        return new ObservedNode(view.name(), view.instanceId(), view.ready(), readyChangedAt(node), view.controlPlane());
+        boolean drainedByScaleDown = view.drainClaim().filter(purpose -> !purpose.interruption()).isPresent();
+        return new ObservedNode(view.name(), view.instanceId(), view.ready(), readyChangedAt(node), view.controlPlane(),
+                drainedByScaleDown ? view.drainedAt() : null);
     }
 
     private static Instant readyChangedAt(Node node) {

@@ -158,14 +158,17 @@ public final class NodeOperations {
             boolean tainted = view.drainingByUs();
             DrainPurpose claim = view.drainClaim().orElse(null);
             if (claim != null && (claim == purpose || purpose.yieldsTo(claim))) {
-                return new CordonNodeOutput(name, Views.instanceId(node), true, claim == purpose
-                        ? name + " was already cordoned for " + purpose.value() + ": nothing to do"
-                        : name + " is claimed by a " + claim.value() + " drain, which outranks " + purpose.value()
-                        + ": left to it");
+                Instant since = view.drainClaimedAt() != null ? view.drainClaimedAt() : clock.instant();
+                return claim == purpose
+                        ? new CordonNodeOutput(name, Views.instanceId(node), true, name + " was already cordoned for "
+                                + purpose.value() + ": nothing to do", since)
+                        : new CordonNodeOutput(name, Views.instanceId(node), true, name + " is claimed by a "
+                                + claim.value() + " drain, which outranks " + purpose.value() + ": left to it", null);
             }
+            Instant now = clock.instant();
             NodePatch patch = NodePatch.expecting(node)
                     .addAnnotation(NodeLabels.DRAIN_PURPOSE, purpose.value())
-                    .addAnnotation(NodeLabels.DRAIN_CLAIMED_AT, clock.instant().toString());
+                    .addAnnotation(NodeLabels.DRAIN_CLAIMED_AT, now.toString());
             if (!unschedulable) {
                 patch.setUnschedulable(true).addAnnotation(CORDONED_BY_US, "true");
             }
@@ -183,11 +186,12 @@ public final class NodeOperations {
             LOG.info("Cordoned node {} ({}) for {}", name, Views.instanceId(node), purpose.value());
             if (claim != null) {
                 return new CordonNodeOutput(name, Views.instanceId(node), true, "took " + name + " over from its "
-                        + claim.value() + " drain for " + purpose.value() + "; that drain stops as preempted");
+                        + claim.value() + " drain for " + purpose.value() + "; that drain stops as preempted", now);
             }
             return new CordonNodeOutput(name, Views.instanceId(node), false, "cordoned " + name + " for "
                     + purpose.value() + " (spec.unschedulable=true, taint " + NodeLabels.DRAINING_TAINT + ":NoSchedule)"
-                    + (unschedulable ? "; it was already unschedulable, so UncordonNode will leave it cordoned" : ""));
+                    + (unschedulable ? "; it was already unschedulable, so UncordonNode will leave it cordoned" : ""),
+                    now);
         }
     }
 

@@ -160,6 +160,14 @@ public final class Ec2Fake implements AutoCloseable {
         return this;
     }
 
+    /** EC2 recovers: every injected failure not yet answered is dropped. */
+    public Ec2Fake recover() {
+        synchronized (lock) {
+            injected.clear();
+        }
+        return this;
+    }
+
     /** The next {@code times} calls of {@code action} (null: any) answer 200 with a body that is not XML. */
     public Ec2Fake malformedNext(String action, int times) {
         synchronized (lock) {

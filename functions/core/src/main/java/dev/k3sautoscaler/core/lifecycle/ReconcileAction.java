@@ -46,7 +46,9 @@ public record ReconcileAction(Kind kind, String target, Reason reason, Instant s
         /** A managed instance whose Node has been NotReady for JOIN_TIMEOUT_SEC or longer. */
         NODE_NOT_READY,
         /** A NotReady Node whose instance EC2 reports shutting-down, terminated or unknown: a ghost. */
-        INSTANCE_GONE
+        INSTANCE_GONE,
+        /** A managed worker a scale-down drained (and left cordoned) but did not terminate: its termination failed. */
+        DRAINED_NOT_TERMINATED
     }
 
     public ReconcileAction {
@@ -79,6 +81,9 @@ public record ReconcileAction(Kind kind, String target, Reason reason, Instant s
             case NODE_NOT_READY -> "its Node " + counterpart + " NotReady since " + at(since) + ", past " + timeout;
             case INSTANCE_GONE -> "NotReady and its instance " + counterpart + " is "
                     + (instanceState == InstanceState.NOT_FOUND ? "unknown to EC2" : instanceState.ec2Name());
+            case DRAINED_NOT_TERMINATED -> (kind == Kind.DELETE_NODE ? "its instance " : "its Node ") + counterpart
+                    + " was drained by a scale-down at " + at(since) + " and left cordoned: the termination that"
+                    + " should have followed failed";
         };
         return verb + ": " + why;
     }

@@ -32,6 +32,7 @@ import java.util.TreeSet;
  *   <tr><td>our instance, untracked, no Node, older</td><td>terminate (NO_NODE)</td></tr>
  *   <tr><td>our instance, untracked, Node NotReady for JOIN_TIMEOUT_SEC or longer</td><td>terminate (NODE_NOT_READY)</td></tr>
  *   <tr><td>worker Node NotReady, its instance shutting-down / terminated / not-found</td><td>delete the Node (INSTANCE_GONE)</td></tr>
+ *   <tr><td>our instance whose Node a scale-down drained {@link #DRAINED_GRACE} ago or more</td><td>terminate, delete the Node (DRAINED_NOT_TERMINATED)</td></tr>
  *   <tr><td>more NO_NODE / NODE_NOT_READY terminations than max(3, 45 % of our live instances)</td><td>hold them all back (HOLD_TERMINATION)</td></tr>
  * </table>
  */
@@ -45,6 +46,13 @@ public final class ReconcileRules {
      */
     static final int OK_UNREADY_COUNT = 3;
     static final double MOST_UNREADY_SHARE = 0.45;
+
+    /**
+     * How long a Node a scale-down found empty may stay before the reconcile finishes the job: longer
+     * than the termination step's every retry (its idempotency wait included), so an actuation still
+     * terminating it is never raced.
+     */
+    public static final Duration DRAINED_GRACE = Duration.ofMinutes(15);
 
     private ReconcileRules() {
     }
@@ -104,6 +112,16 @@ public final class ReconcileRules {
                 continue;
             }
             List<ObservedNode> nodes = nodesByInstance.getOrDefault(id, List.of());
+            Optional<ObservedNode> drained = nodes.stream()
+                    .filter(n -> n.drainedAt() != null && !now.isBefore(n.drainedAt().plus(DRAINED_GRACE))).findFirst();
+            if (drained.isPresent()) {
+                // Drained and cordoned by us: no pod left to lose, whatever its Ready condition says.
+                terminate.add(new ReconcileAction(Kind.TERMINATE_INSTANCE, id, Reason.DRAINED_NOT_TERMINATED,
+                        drained.get().drainedAt(), timeout, drained.get().name(), instance.state()));
+                deleteNodes.add(new ReconcileAction(Kind.DELETE_NODE, drained.get().name(), Reason.DRAINED_NOT_TERMINATED,
+                        drained.get().drainedAt(), timeout, id, instance.state()));
+                continue;
+            }
             if (readyNode(nodes).isPresent()) {
                 continue;
             }
@@ -173,8 +191,10 @@ public final class ReconcileRules {
     }
 
     /**
-     * The one gate before any termination: this cluster's managed worker (both tags, not the master),
-     * pending or running, at least JOIN_TIMEOUT_SEC old by its own launch time, with no Ready Node.
+     * The gate before terminating a worker that lost its Node: this cluster's managed worker (both tags,
+     * not the master), pending or running, at least JOIN_TIMEOUT_SEC old by its own launch time, with no
+     * Ready Node. A drained worker passes a gate of its own: ours and alive (the loop over our live
+     * instances), drained by us longer than {@link #DRAINED_GRACE} ago.
      */
     static boolean mayTerminate(ObservedInstance instance, List<ObservedNode> nodes, ReconcileObservation seen) {
         return instance.ours(seen.clusterId())

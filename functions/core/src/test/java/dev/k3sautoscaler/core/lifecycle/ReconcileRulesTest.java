@@ -49,6 +49,11 @@ class ReconcileRulesTest {
         return new ObservedNode(name, instanceId, false, since, false);
     }
 
+    /** A Ready Node a scale-down drained at {@code at} and left cordoned. */
+    static ObservedNode drained(String name, String instanceId, Instant at) {
+        return new ObservedNode(name, instanceId, true, OLD, false, at);
+    }
+
     static PendingLaunch launch(String id, Instant at) {
         return new PendingLaunch(id, "t3.small", "eu-west-1a", at);
     }
@@ -220,6 +225,11 @@ class ReconcileRulesTest {
                         act(Kind.CLEAR_LAUNCH, "i-2", Reason.NEVER_JOINED),
                         act(Kind.CLEAR_LAUNCH, "i-3", Reason.NEVER_JOINED),
                         act(Kind.CLEAR_LAUNCH, "i-4", Reason.NEVER_JOINED)),
+                when("a worker a scale-down drained and could not terminate, DRAINED_GRACE ago: terminated, Node deleted",
+                        world().instance(running("i-1", OLD)).node(drained("w1", "i-1",
+                                NOW.minus(ReconcileRules.DRAINED_GRACE))),
+                        act(Kind.TERMINATE_INSTANCE, "i-1", Reason.DRAINED_NOT_TERMINATED),
+                        act(Kind.DELETE_NODE, "w1", Reason.DRAINED_NOT_TERMINATED)),
                 when("a pending launch that joined, one never joined, a ghost and an adoption, all at once",
                         world().pending(launch("i-1", YOUNG)).instance(running("i-1", YOUNG)).node(ready("w1", "i-1"))
                                 .pending(launch("i-2", OLD)).instance(running("i-2", OLD))
@@ -266,6 +276,11 @@ class ReconcileRulesTest {
                         world().instance(running("i-1", null))),
                 when("never an instance with a Ready Node, even beside a NotReady one",
                         world().instance(running("i-1", OLD)).node(ready("w1", "i-1")).node(notReady("w2", "i-1", OLD))),
+                when("never a drained worker within DRAINED_GRACE: its scale-down may still be terminating it",
+                        world().instance(running("i-1", OLD)).node(drained("w1", "i-1",
+                                NOW.minus(ReconcileRules.DRAINED_GRACE).plusSeconds(1)))),
+                when("never another cluster's drained-looking Node",
+                        world().instance(tagged("i-1", true, "other", false)).node(drained("w1", "i-1", OLD))),
                 when("never a control-plane Node, even NotReady with its instance gone",
                         world().instance(ObservedInstance.notFound("i-m"))
                                 .node(new ObservedNode("master", "i-m", false, OLD, true))));
@@ -415,6 +430,10 @@ class ReconcileRulesTest {
                 + " machines): launched 10:02:11, recorded nowhere and no Node after JOIN_TIMEOUT_SEC=600 s",
                 new ReconcileAction(Kind.HOLD_TERMINATION, "i-0abc", Reason.NO_NODE, at, TIMEOUT, null,
                         InstanceState.RUNNING).render());
+        assertEquals("terminated i-0abc: its Node ip-10-0-1-5 was drained by a scale-down at 10:02:11 and left cordoned:"
+                        + " the termination that should have followed failed",
+                new ReconcileAction(Kind.TERMINATE_INSTANCE, "i-0abc", Reason.DRAINED_NOT_TERMINATED, at, TIMEOUT,
+                        "ip-10-0-1-5", InstanceState.RUNNING).render());
         assertEquals("deleted Node ip-10-0-1-5: NotReady and its instance i-0abc is unknown to EC2",
                 new ReconcileAction(Kind.DELETE_NODE, "ip-10-0-1-5", Reason.INSTANCE_GONE, at, TIMEOUT, "i-0abc",
                         InstanceState.NOT_FOUND).render());
