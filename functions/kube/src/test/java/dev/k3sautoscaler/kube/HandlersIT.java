@@ -64,7 +64,7 @@ class HandlersIT {
 
         // THEN the fields are there and the chosen node names its instance
         assertEquals(List.of("found", "chosen", "rejected", "reason"), fields(out));
-        assertEquals(List.of("name", "instanceId", "evictablePods"), fields(out.get("chosen")));
+        assertEquals(List.of("name", "instanceId", "evictablePods", "purpose"), fields(out.get("chosen")));
         assertEquals(List.of("node", "rejectedBecause"), fields(out.get("rejected").get(0)));
         assertEquals("i-0aaa1111", out.get("chosen").get("instanceId").asText());
     }
@@ -82,9 +82,10 @@ class HandlersIT {
                 context("delete-node")));
 
         // THEN each output has its documented fields
-        assertEquals(List.of("nodeName", "instanceId", "alreadyCordoned", "reason"), fields(cordon));
+        assertEquals(List.of("nodeName", "instanceId", "alreadyCordoned", "reason", "claimedAt"), fields(cordon));
         assertEquals(List.of("nodeName", "instanceId", "evicted", "gone", "blockedByPdb", "blockedByRule",
-                "terminating", "failed", "skipped", "remaining", "empty", "deadlinePassed", "reason"), fields(drain));
+                "terminating", "failed", "skipped", "remaining", "empty", "deadlinePassed", "preempted", "neededAgain",
+                "reason"), fields(drain));
         assertTrue(drain.get("empty").asBoolean());
         assertEquals(List.of("nodeName", "found", "changed", "reason"), fields(uncordon));
         assertEquals(List.of("nodeName", "deleted", "alreadyGone", "reason"), fields(delete));

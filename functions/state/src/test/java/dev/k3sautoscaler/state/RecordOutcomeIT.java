@@ -12,6 +12,7 @@ import dev.k3sautoscaler.core.model.UnavailableOffering;
 import dev.k3sautoscaler.core.state.Outcome;
 import dev.k3sautoscaler.core.state.OutcomeAction;
 import dev.k3sautoscaler.core.state.OutcomeResult;
+import dev.k3sautoscaler.core.state.OutcomeRules;
 import dev.k3sautoscaler.state.StateTableSchema.EventLog;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,19 +63,26 @@ class RecordOutcomeIT {
     }
 
     @Test
-    void record_ofAFailure_countsIt_andPauseIsKeptWithItsReason() {
+    void record_ofAFailure_countsIt_blocksTheNode_andPauseIsKeptWithItsReason() {
         Lease lease = store.acquire("exec-a").lease();
 
-        store.record("exec-a", lease, new Outcome(OutcomeAction.SCALE_DOWN, OutcomeResult.ABORTED, 0, List.of("i-9"),
-                "drain of node-9 timed out after 300 s; uncordoned", "DrainTimeout", List.of(), List.of(), List.of()));
+        store.record("exec-a", lease, new Outcome(OutcomeAction.SCALE_DOWN, OutcomeResult.FAILED, 0, List.of("i-9"),
+                "TerminateInstances failed after the drain of node-9", "dev.k3sautoscaler.errors.Ec2Unavailable",
+                List.of(), List.of(), List.of()));
         clock.advance(Duration.ofSeconds(1));
         RecordResult paused = store.record("exec-a", lease,
                 Outcome.of(OutcomeAction.PAUSE, OutcomeResult.SUCCEEDED, 0, "maintenance window"));
 
+        ScalingState stored = store.load().state();
         assertEquals(1, paused.state().consecutiveFailures());
         assertEquals(T0, paused.state().lastFailureAt());
         assertTrue(paused.state().paused());
-        assertEquals("maintenance window", store.load().state().pausedReason());
+        assertEquals("maintenance window", stored.pausedReason());
+        // Written to and read back from the table: the direction of the failures and the blocked node.
+        assertEquals(dev.k3sautoscaler.core.model.ScalingAction.SCALE_DOWN, stored.failedAction());
+        assertEquals(List.of(new dev.k3sautoscaler.core.model.BlockedNode("i-9",
+                "TerminateInstances failed after the drain of node-9", T0.plus(OutcomeRules.BLOCKED_NODE_MEMORY))),
+                stored.blockedNodes());
     }
 
     @Test
