@@ -109,8 +109,7 @@ public final class NodeOperations {
 
     public SelectScaleDownTargetOutput selectScaleDownTarget(String onlyNode) {
         List<NodeView> nodes = listNodes().stream().map(Views::node).toList();
-        List<PodView> pods = KubeCalls.call("list pods", () -> client.pods().inAnyNamespace().list().getItems())
-                .stream().map(Views::pod).toList();
+        List<PodView> pods = listPods().stream().map(Views::pod).toList();
         boolean named = onlyNode != null && !onlyNode.isBlank();
         if (named && nodes.stream().noneMatch(n -> n.name().equals(onlyNode))) {
             return new SelectScaleDownTargetOutput(false, null, List.of(), "node " + onlyNode + " does not exist");
@@ -178,7 +177,7 @@ public final class NodeOperations {
         // All pods, filtered here: the fabric8 mock server (our test and simulator API) does not
         // implement the spec.nodeName field selector, and a cluster of ≤ 10 small workers has a
         // few hundred pods — one list is a few hundred KB and well under a second.
-        List<Pod> pods = KubeCalls.call("list pods", () -> client.pods().inAnyNamespace().list().getItems()).stream()
+        List<Pod> pods = listPods().stream()
                 .filter(p -> p.getSpec() != null && nodeName.equals(p.getSpec().getNodeName())).toList();
         List<String> evicted = new ArrayList<>();
         List<String> gone = new ArrayList<>();
@@ -257,8 +256,9 @@ public final class NodeOperations {
                 throw KubeCalls.translate("evict pod " + namespace + "/" + name, e);
             }
         }
-        Pod current = KubeCalls.call("get pod " + namespace + "/" + name,
-                () -> client.pods().inNamespace(namespace).withName(name).get());
+        Pod current = KubeCalls.get("get pod " + namespace + "/" + name,
+                () -> client.pods().inNamespace(namespace).withName(name).get(),
+                () -> client.pods().inNamespace(namespace).list(), listed -> uid.equals(listed.getMetadata().getUid()));
         boolean stillThere = current != null && Objects.equals(uid, current.getMetadata().getUid());
         return stillThere ? EvictionResult.FAILED : EvictionResult.GONE;
     }
@@ -307,14 +307,18 @@ public final class NodeOperations {
     // ---- shared ---------------------------------------------------------------------------------
 
     private List<Node> listNodes() {
-        return KubeCalls.call("list nodes", () -> client.nodes().list().getItems());
+        return KubeCalls.list("list nodes", () -> client.nodes().list());
+    }
+
+    private List<Pod> listPods() {
+        return KubeCalls.list("list pods", () -> client.pods().inAnyNamespace().list());
     }
 
     /** The node, or null when it does not exist. Name and instance id, when both given, must agree. */
     private Node find(NodeRef ref) {
         Node node;
         if (ref.byName()) {
-            node = KubeCalls.call("get node " + ref.nodeName(), () -> client.nodes().withName(ref.nodeName()).get());
+            node = KubeCalls.getNode(client, ref.nodeName());
         } else {
             node = listNodes().stream().filter(n -> ref.instanceId().equals(Views.instanceId(n))).findFirst().orElse(null);
         }
