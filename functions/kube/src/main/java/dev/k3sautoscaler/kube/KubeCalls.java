@@ -81,7 +81,8 @@ final class KubeCalls {
 
     static StepError translate(String operation, KubernetesClientException e) {
         int code = e.getCode();
-        if (causedBy(e, JacksonException.class)) {
+        // fabric8 parses a body only from a 2xx; an unreadable one surfaces without an HTTP code.
+        if (code < 100 && causedBy(e, JacksonException.class)) {
             return nonsense(operation, "a body that is not a Kubernetes object (" + rootCause(e) + ")", e);
         }
         String detail = e.getStatus() != null && e.getStatus().getMessage() != null ? ": " + e.getStatus().getMessage() : "";
@@ -111,7 +112,7 @@ final class KubeCalls {
     }
 
     private static String name(HasMetadata object) {
-        return object.getMetadata() == null ? null : object.getMetadata().getName();
+        return object == null || object.getMetadata() == null ? null : object.getMetadata().getName();
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
