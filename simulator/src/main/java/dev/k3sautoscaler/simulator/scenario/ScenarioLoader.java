@@ -52,7 +52,8 @@ import java.util.stream.Collectors;
 public final class ScenarioLoader {
     /** The scenarios under {@code src/main/resources/scenarios/}, runnable by name. */
     public static final List<String> BUNDLED = List.of(
-            "steady", "noisy-steady", "diurnal-day", "flash-sale", "spot-storm", "capacity-shortage", "prometheus-outage");
+            "steady", "noisy-steady", "diurnal-day", "flash-sale", "spot-storm", "capacity-shortage", "prometheus-outage",
+            "rebalance");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();
