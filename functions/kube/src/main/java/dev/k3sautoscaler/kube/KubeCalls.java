@@ -4,13 +4,25 @@ import dev.k3sautoscaler.errors.KubernetesAccessDenied;
 import dev.k3sautoscaler.errors.KubernetesApiUnavailable;
 import dev.k3sautoscaler.errors.KubernetesRequestRejected;
 import dev.k3sautoscaler.errors.StepError;
+import com.fasterxml.jackson.core.JacksonException;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.List;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
  * Turns fabric8's one exception type into the named step errors the ASL retries or catches.
  * Messages are built here from the operation, the HTTP code and the API's own status message:
  * never from request headers, so the bearer token cannot leak into an execution's error output.
+ *
+ * <p>A 200 whose body is empty, cut short or not a Kubernetes object is a server talking nonsense
+ * (a proxy's error page, an API server restarting): KubernetesApiUnavailable, retried like a 503.
+ * fabric8 hands an empty body back as a null list or a null object, which the steps would otherwise
+ * read as a NullPointerException, or worse as "no such Node".
  */
 final class KubeCalls {
     static final int NOT_FOUND = 404;
@@ -28,8 +40,51 @@ final class KubeCalls {
         }
     }
 
+    /** The items of a list call; an answer without a list, or with an item without a name, is nonsense. */
+    static <T extends HasMetadata> List<T> list(String operation, Supplier<? extends KubernetesResourceList<T>> call) {
+        KubernetesResourceList<T> list = call(operation, call);
+        if (list == null || list.getItems() == null) {
+            throw nonsense(operation, "an empty body");
+        }
+        if (list.getItems().stream().anyMatch(item -> name(item) == null)) {
+            throw nonsense(operation, "a body that is not a Kubernetes object (an item without a name)");
+        }
+        return list.getItems();
+    }
+
+    /**
+     * One object, or null when it does not exist. fabric8 returns null both for a 404 and for an
+     * empty 200 body, so a null is believed only when {@code all} does not list the object either
+     * ({@code isIt}: the same name, or for a pod the same uid, so a pod recreated under its name in
+     * between is no contradiction). The extra list is paid only when the object looks gone.
+     */
+    static <T extends HasMetadata> T get(String operation, Supplier<T> get,
+                                         Supplier<? extends KubernetesResourceList<T>> all, Predicate<T> isIt) {
+        T found = call(operation, get);
+        if (found != null) {
+            if (name(found) == null) {
+                throw nonsense(operation, "a body that is not a Kubernetes object (no name)");
+            }
+            return found;
+        }
+        if (list(operation + " (confirming it is gone)", all).stream().anyMatch(isIt)) {
+            throw nonsense(operation, "an empty body or a 404, yet still lists it");
+        }
+        return null;
+    }
+
+    /** A Node by name, or null when neither its GET nor the list has it. */
+    static Node getNode(KubernetesClient client, String name) {
+        return get("get node " + name, () -> client.nodes().withName(name).get(), () -> client.nodes().list(),
+                listed -> name.equals(listed.getMetadata().getName()));
+    }
+
     static StepError translate(String operation, KubernetesClientException e) {
         int code = e.getCode();
+        // fabric8 parses a body only from a 2xx; an unreadable one surfaces without an HTTP code.
+        if (code < 100 && causedBy(e, JacksonException.class)) {
+            return nonsense(operation, "a body that is not a Kubernetes object (" + rootCause(e) + ")", e);
+        }
         String detail = e.getStatus() != null && e.getStatus().getMessage() != null ? ": " + e.getStatus().getMessage() : "";
         if (code == 401) {
             return new KubernetesAccessDenied(operation + " was refused (HTTP 401): the ServiceAccount token is invalid or"
@@ -46,6 +101,27 @@ final class KubeCalls {
             return new KubernetesApiUnavailable(operation + " failed: the K3s API server gave " + what, e);
         }
         return new KubernetesRequestRejected(operation + " was rejected (HTTP " + code + detail + ")", e);
+    }
+
+    private static KubernetesApiUnavailable nonsense(String operation, String answer) {
+        return nonsense(operation, answer, null);
+    }
+
+    private static KubernetesApiUnavailable nonsense(String operation, String answer, Throwable cause) {
+        return new KubernetesApiUnavailable(operation + " failed: the K3s API server answered with " + answer, cause);
+    }
+
+    private static String name(HasMetadata object) {
+        return object == null || object.getMetadata() == null ? null : object.getMetadata().getName();
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The innermost cause's class name: "HttpTimeoutException", "ConnectException"; its message may hold a URL, never a header. */

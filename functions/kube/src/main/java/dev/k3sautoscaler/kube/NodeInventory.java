@@ -41,7 +41,7 @@ public final class NodeInventory {
     }
 
     public List<ObservedNode> nodes() {
-        return KubeCalls.call("list nodes", () -> client.nodes().list().getItems()).stream()
+        return KubeCalls.list("list nodes", () -> client.nodes().list()).stream()
                 .map(NodeInventory::observed).toList();
     }
 
@@ -51,7 +51,7 @@ public final class NodeInventory {
      * instance, or Ready again and not drained, stays.
      */
     public GhostDeletion deleteGhost(String nodeName, String instanceId) {
-        Node node = KubeCalls.call("get node " + nodeName, () -> client.nodes().withName(nodeName).get());
+        Node node = KubeCalls.getNode(client, nodeName);
         if (node == null) {
             return GhostDeletion.ALREADY_GONE;
         }

@@ -319,8 +319,9 @@ public final class NodeOperations {
                 throw KubeCalls.translate("evict pod " + namespace + "/" + name, e);
             }
         }
-        Pod current = KubeCalls.call("get pod " + namespace + "/" + name,
-                () -> client.pods().inNamespace(namespace).withName(name).get());
+        Pod current = KubeCalls.get("get pod " + namespace + "/" + name,
+                () -> client.pods().inNamespace(namespace).withName(name).get(),
+                () -> client.pods().inNamespace(namespace).list(), listed -> uid.equals(listed.getMetadata().getUid()));
         boolean stillThere = current != null && Objects.equals(uid, current.getMetadata().getUid());
         return stillThere ? EvictionResult.FAILED : EvictionResult.GONE;
     }
@@ -384,11 +385,11 @@ public final class NodeOperations {
     // ---- shared ---------------------------------------------------------------------------------
 
     private List<Node> listNodes() {
-        return KubeCalls.call("list nodes", () -> client.nodes().list().getItems());
+        return KubeCalls.list("list nodes", () -> client.nodes().list());
     }
 
     private List<Pod> listPods() {
-        return KubeCalls.call("list pods", () -> client.pods().inAnyNamespace().list().getItems());
+        return KubeCalls.list("list pods", () -> client.pods().inAnyNamespace().list());
     }
 
     /**
@@ -397,7 +398,7 @@ public final class NodeOperations {
      */
     private Node patchFresh(String name, Function<Node, NodePatch> build, String operation) {
         for (int attempt = 1; ; attempt++) {
-            Node fresh = KubeCalls.call("get node " + name, () -> client.nodes().withName(name).get());
+            Node fresh = KubeCalls.getNode(client, name);
             if (fresh == null) {
                 return null;
             }
@@ -415,7 +416,7 @@ public final class NodeOperations {
     private Node find(NodeRef ref) {
         Node node;
         if (ref.byName()) {
-            node = KubeCalls.call("get node " + ref.nodeName(), () -> client.nodes().withName(ref.nodeName()).get());
+            node = KubeCalls.getNode(client, ref.nodeName());
         } else {
             node = listNodes().stream().filter(n -> ref.instanceId().equals(Views.instanceId(n))).findFirst().orElse(null);
         }

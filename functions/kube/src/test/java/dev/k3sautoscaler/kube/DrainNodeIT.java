@@ -13,6 +13,8 @@ import dev.k3sautoscaler.errors.NodeNotFound;
 import dev.k3sautoscaler.errors.NodeNotManaged;
 import dev.k3sautoscaler.kube.Outputs.DrainNodeOutput;
 import dev.k3sautoscaler.runtime.StepJson;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodListBuilder;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Duration;
 import java.util.List;
@@ -140,14 +142,17 @@ class DrainNodeIT {
 
     @Test
     void drain_readsEviction404AsGone_onlyAfterConfirmingThePodIsAbsent() {
-        // GIVEN two pods whose evictions answer 404; one is really gone (GET 404), the other still exists
+        // GIVEN two pods whose evictions answer 404; one is really gone (GET 404, and no longer listed), the
+        // other still exists
         cluster.worker("w1", "i-1", true);
         cluster.pod("default", "gone-1", "w1", "ReplicaSet");
-        cluster.pod("default", "still-1", "w1", "ReplicaSet");
+        Pod still = cluster.pod("default", "still-1", "w1", "ReplicaSet");
         cluster.evictionAnswers("default", "gone-1", 404, 1);
         cluster.evictionAnswers("default", "still-1", 404, 1);
         cluster.server().expect().get().withPath("/api/v1/namespaces/default/pods/gone-1").andReturn(404,
                 "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":404}").once();
+        cluster.server().expect().get().withPath("/api/v1/namespaces/default/pods")
+                .andReturn(200, new PodListBuilder().withItems(still).build()).once();
 
         // WHEN drained
         DrainNodeOutput out = drain("w1");

@@ -25,8 +25,10 @@ import java.util.regex.Pattern;
 /**
  * Runs {@link ClusterQueries} against Prometheus at one instant and turns the answers into the
  * core {@link ClusterMetrics}. Any failed query, a required series that is missing or not a
- * number, or data older than {@link #MAX_SAMPLE_AGE} makes the whole result unavailable with the
- * reason: the policy then does nothing, and a missing value is never reported as zero.
+ * number, a value no measurement can have (a percentage far outside 0..100, a negative count or
+ * request, a sample time after the query's), or data older than {@link #MAX_SAMPLE_AGE} makes the
+ * whole result unavailable with the reason: the policy then does nothing, and a missing or
+ * impossible value is never reported as zero or clamped into range.
  */
 public final class MetricsCollector {
     /**
@@ -36,6 +38,20 @@ public final class MetricsCollector {
     public static final Duration MAX_SAMPLE_AGE = Duration.ofSeconds(45);
     /** Bin packing needs requests, not every pod: 500 pods is 50+ new t3.small nodes, far past MAX_WORKERS. */
     public static final int MAX_POD_REQUESTS = 500;
+    /**
+     * How far past 0 or 100 a percentage may read and still be clamped to the edge. rate() over 60 s
+     * of 15 s scrapes is off by the scrapes' timing jitter (tens of ms, well under 1 %) on an idle or
+     * saturated node; 3 points covers that with room. −5 % or 1e300 % is no measurement but a broken
+     * exporter or counter, and acting on it clamped would scale on nothing.
+     */
+    static final double PERCENT_TOLERANCE = 3.0;
+    /** Kubernetes supports at most 150 000 pods in one cluster: a larger pod count is a broken answer. */
+    static final int MAX_POD_COUNT = 150_000;
+    /**
+     * timestamp() never returns a time after the evaluation time; 1 s is for a proxy that rounds
+     * {@code time=} to the second. A later sample time is a broken answer, and would pass as fresh.
+     */
+    static final Duration MAX_SAMPLE_LEAD = Duration.ofSeconds(1);
 
     /** {@code aws:///<availability-zone>/<instance-id>}, as the kubelet's --provider-id sets it on EC2. */
     private static final Pattern AWS_PROVIDER_ID = Pattern.compile("aws:///[^/]*/(i-[0-9a-f]+)");
@@ -104,7 +120,7 @@ public final class MetricsCollector {
             List<String> notes = new ArrayList<>();
             double ksmNewest = required(Query.KSM_NEWEST_SAMPLE,
                     "kube-state-metrics has no kube_node_info series: is it deployed and scraped?");
-            requireFresh("kube-state-metrics", ksmNewest, at);
+            requireFresh("kube-state-metrics", sampleTime(Query.KSM_NEWEST_SAMPLE, ksmNewest, at), at);
             required(Query.CONTROL_PLANE_NODES, "no node has the control-plane role in kube_node_role (needs"
                     + " kube-state-metrics v2.x): without it the master would be counted as a worker");
 
@@ -118,8 +134,9 @@ public final class MetricsCollector {
                         + unschedulableCount);
                 unschedulable = unschedulable.subList(0, MAX_POD_REQUESTS);
             }
-            int maxOverIdleWindow = (int) Math.max(unschedulableCount,
-                    Math.round(required(Query.UNSCHEDULABLE_MAX_OVER_IDLE_WINDOW, "no unschedulable-pod history")));
+            double podsOverIdleWindow = required(Query.UNSCHEDULABLE_MAX_OVER_IDLE_WINDOW, "no unschedulable-pod history");
+            int maxOverIdleWindow = (int) Math.max(unschedulableCount, Math.round(
+                    within(Query.UNSCHEDULABLE_MAX_OVER_IDLE_WINDOW, podsOverIdleWindow, 0, MAX_POD_COUNT, "0.." + MAX_POD_COUNT)));
             Map<String, Double> requested = byResource(Query.REQUESTED_ON_WORKERS);
 
             ClusterMetrics metrics = new ClusterMetrics(true, null, at,
@@ -147,7 +164,10 @@ public final class MetricsCollector {
                 throw new Unusable("node-exporter reports none of the " + workers.size()
                         + " workers (is it running there, and does the scrape set the node label?)");
             }
-            double newest = exporters.stream().mapToDouble(Sample::value).max().orElseThrow();
+            double newest = Double.NEGATIVE_INFINITY;
+            for (Sample exporter : exporters) {
+                newest = Math.max(newest, sampleTime(Query.NODE_EXPORTER_SAMPLES, exporter.value(), at));
+            }
             requireFresh("node-exporter", newest, at);
             if (exporters.size() < workers.size()) {
                 List<String> measured = exporters.stream().map(sample -> sample.label("node")).toList();
@@ -184,9 +204,9 @@ public final class MetricsCollector {
                 double[] pair = requests.computeIfAbsent(podKey(sample), key -> new double[2]);
                 String resource = sample.label("resource");
                 if ("cpu".equals(resource)) {
-                    pair[0] += finite(sample.value(), "a CPU request");
+                    pair[0] += amount(Query.UNSCHEDULABLE_POD_REQUESTS, sample.value());
                 } else if ("memory".equals(resource)) {
-                    pair[1] += finite(sample.value(), "a memory request");
+                    pair[1] += amount(Query.UNSCHEDULABLE_POD_REQUESTS, sample.value());
                 }
             }
             List<PodRequest> pods = new ArrayList<>();
@@ -213,7 +233,7 @@ public final class MetricsCollector {
         private Map<String, Double> byResource(Query query) throws Unusable {
             Map<String, Double> values = new HashMap<>();
             for (Sample sample : samples(query)) {
-                values.put(sample.label("resource"), finite(sample.value(), label(query)));
+                values.put(sample.label("resource"), amount(query, sample.value()));
             }
             return values;
         }
@@ -236,9 +256,10 @@ public final class MetricsCollector {
             return finite(value.getAsDouble(), label(query));
         }
 
-        /** A percentage rounded to 0.01 and clamped to 0..100 (rate() extrapolation can overshoot a little). */
+        /** A percentage rounded to 0.01; within {@link #PERCENT_TOLERANCE} of the scale, clamped onto it. */
         private Double percent(Query query) throws Unusable {
-            double value = required(query, "no data for " + label(query) + " although workers are measured");
+            double value = within(query, required(query, "no data for " + label(query) + " although workers are measured"),
+                    -PERCENT_TOLERANCE, 100.0 + PERCENT_TOLERANCE, "0..100");
             double clamped = Math.max(0.0, Math.min(100.0, value));
             return Math.round(clamped * 100.0) / 100.0;
         }
@@ -253,6 +274,28 @@ public final class MetricsCollector {
                 throw new Unusable(what + " is not a number (" + value + ")");
             }
             return value;
+        }
+
+        /** A request (cores or bytes) or a sum of them: a finite amount, never negative. */
+        private static double amount(Query query, double value) throws Unusable {
+            return within(query, finite(value, label(query)), 0, Double.MAX_VALUE, "0 or more");
+        }
+
+        private static double within(Query query, double value, double min, double max, String expected) throws Unusable {
+            if (value < min || value > max) {
+                throw new Unusable(label(query) + " is out of range (" + value + ", expected " + expected + ")");
+            }
+            return value;
+        }
+
+        /** Epoch seconds from timestamp(): a number, and not after the query time (it would pass as fresh). */
+        private static double sampleTime(Query query, double epochSeconds, Instant at) throws Unusable {
+            finite(epochSeconds, label(query));
+            Instant sampled = Instant.ofEpochMilli(Math.round(epochSeconds * 1000.0));
+            if (sampled.isAfter(at.plus(MAX_SAMPLE_LEAD))) {
+                throw new Unusable(label(query) + " has a sample time after the query time (" + sampled + " > " + at + ")");
+            }
+            return epochSeconds;
         }
 
         private static void requireFresh(String source, double newestEpochSeconds, Instant at) throws Unusable {

@@ -130,6 +130,25 @@ class MetricsCollectorIT {
     }
 
     @Test
+    void collect_isUnavailable_whenIdleCountersRunFasterThanTheClock() {
+        // GIVEN every worker's idle counter advancing 1.05 s per second: CPU reads -5 %
+        ClusterFixture cluster = ClusterFixture.between(NOW.minus(Duration.ofMinutes(20)), NOW);
+        cluster.master("server-1");
+        cluster.worker("w1").cpuBusy(-0.05);
+        cluster.worker("w2").cpuBusy(-0.05);
+        try (PrometheusServer prometheus = PrometheusServer.backfilledWith(cluster.openMetrics())) {
+            // WHEN
+            ClusterMetrics metrics = collector(prometheus).collect(NOW).metrics();
+
+            // THEN a broken exporter is no idle cluster: nothing to scale down on
+            assertFalse(metrics.available());
+            assertTrue(metrics.unavailableReason().matches(
+                    "cpu_percent is out of range \\(-5\\.0+\\d*, expected 0\\.\\.100\\)"), metrics.unavailableReason());
+            assertEquals(null, metrics.cpuSustainedLowPercent());
+        }
+    }
+
+    @Test
     void collect_isUnavailable_whenPrometheusIsUnreachable() {
         // GIVEN nothing listens on the port
         PrometheusClient nowhere = PrometheusClient.unauthenticated(

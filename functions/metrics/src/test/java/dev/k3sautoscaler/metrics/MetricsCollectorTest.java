@@ -18,11 +18,17 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Turning query answers into ClusterMetrics, on hand-made answers (the queries are checked in the *IT tests). */
 class MetricsCollectorTest {
     private static final Instant AT = Instant.parse("2026-03-02T12:00:00Z");
+    private static final List<Query> PERCENTAGES = List.of(Query.CPU_PERCENT, Query.CPU_SUSTAINED_HIGH,
+            Query.CPU_SUSTAINED_LOW, Query.MEMORY_PERCENT, Query.MEMORY_SUSTAINED_LOW);
 
     @Test
     void healthyAnswers_becomeAvailableMetrics() {
@@ -64,6 +70,108 @@ class MetricsCollectorTest {
         assertFalse(metrics.available());
         assertEquals("memory_percent is not a number (NaN)", metrics.unavailableReason());
         assertNull(metrics.memoryPercent());
+    }
+
+    @Test
+    void percentagesFarOutsideTheScale_areUnavailable_neverClamped() {
+        // GIVEN every percentage at -5: a broken exporter, not an idle cluster
+        Map<Query, QueryResult> answers = healthy();
+        PERCENTAGES.forEach(query -> answers.put(query, scalar(-5)));
+
+        // WHEN
+        ClusterMetrics metrics = MetricsCollector.assemble(answers, AT).metrics();
+
+        // THEN no scale-down can start from it
+        assertFalse(metrics.available());
+        assertEquals("cpu_percent is out of range (-5.0, expected 0..100)", metrics.unavailableReason());
+        assertNull(metrics.cpuSustainedLowPercent());
+    }
+
+    @ParameterizedTest(name = "{0} = {1}")
+    @MethodSource("impossibleValues")
+    void impossibleValue_isUnavailable_namingTheQueryAndTheValue(Query query, double value, String reason) {
+        // GIVEN
+        Map<Query, QueryResult> answers = healthy();
+        answers.put(query, scalar(value));
+
+        // WHEN
+        ClusterMetrics metrics = MetricsCollector.assemble(answers, AT).metrics();
+
+        // THEN
+        assertFalse(metrics.available());
+        assertEquals(reason, metrics.unavailableReason());
+    }
+
+    static Stream<Arguments> impossibleValues() {
+        return Stream.of(
+                Arguments.of(Query.CPU_SUSTAINED_HIGH, 1e300, "cpu_sustained_high is out of range (1.0E300, expected 0..100)"),
+                Arguments.of(Query.CPU_PERCENT, Double.POSITIVE_INFINITY, "cpu_percent is not a number (Infinity)"),
+                Arguments.of(Query.MEMORY_SUSTAINED_LOW, Double.NEGATIVE_INFINITY,
+                        "memory_sustained_low is not a number (-Infinity)"),
+                Arguments.of(Query.MEMORY_PERCENT, 103.5, "memory_percent is out of range (103.5, expected 0..100)"),
+                Arguments.of(Query.UNSCHEDULABLE_MAX_OVER_IDLE_WINDOW, 1e300,
+                        "unschedulable_max_over_idle_window is out of range (1.0E300, expected 0..150000)"),
+                Arguments.of(Query.UNSCHEDULABLE_MAX_OVER_IDLE_WINDOW, -1,
+                        "unschedulable_max_over_idle_window is out of range (-1.0, expected 0..150000)"),
+                Arguments.of(Query.KSM_NEWEST_SAMPLE, Double.NaN, "ksm_newest_sample is not a number (NaN)"),
+                Arguments.of(Query.KSM_NEWEST_SAMPLE, AT.getEpochSecond() + 86_400.0,
+                        "ksm_newest_sample has a sample time after the query time (2026-03-03T12:00:00Z > 2026-03-02T12:00:00Z)"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("overshoots")
+    void overshootWithinTheTolerance_isClampedToTheScale(double value, double reported) {
+        // GIVEN rate() extrapolation a little past the edge
+        Map<Query, QueryResult> answers = healthy();
+        answers.put(Query.CPU_PERCENT, scalar(value));
+
+        // WHEN
+        ClusterMetrics metrics = MetricsCollector.assemble(answers, AT).metrics();
+
+        // THEN
+        assertTrue(metrics.available(), metrics::unavailableReason);
+        assertEquals(reported, metrics.cpuPercent());
+    }
+
+    static Stream<Arguments> overshoots() {
+        return Stream.of(Arguments.of(102.9, 100.0), Arguments.of(-2.9, 0.0), Arguments.of(100.0, 100.0));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("impossibleSampleTimes")
+    void impossibleNodeExporterSampleTime_isUnavailable_neverFresh(double sampleTime, String reason) {
+        // GIVEN one worker's node-exporter sample time is not a time the query could have seen
+        Map<Query, QueryResult> answers = healthy();
+        answers.put(Query.NODE_EXPORTER_SAMPLES, new Samples(List.of(
+                node("w1", AT.getEpochSecond() - 5), node("w2", sampleTime))));
+
+        // WHEN
+        ClusterMetrics metrics = MetricsCollector.assemble(answers, AT).metrics();
+
+        // THEN
+        assertFalse(metrics.available());
+        assertEquals(reason, metrics.unavailableReason());
+    }
+
+    static Stream<Arguments> impossibleSampleTimes() {
+        return Stream.of(
+                Arguments.of(Double.NaN, "node_exporter_samples is not a number (NaN)"),
+                Arguments.of(Double.POSITIVE_INFINITY, "node_exporter_samples is not a number (Infinity)"),
+                Arguments.of(1e12, "node_exporter_samples has a sample time after the query time (+33658-09-27T01:46:40Z > 2026-03-02T12:00:00Z)"));
+    }
+
+    @Test
+    void negativeRequest_isUnavailable() {
+        // GIVEN
+        Map<Query, QueryResult> answers = healthy();
+        answers.put(Query.REQUESTED_ON_WORKERS, new Samples(List.of(
+                new Sample(Map.of("resource", "cpu"), -1.5), new Sample(Map.of("resource", "memory"), 1e9))));
+
+        // WHEN
+        ClusterMetrics metrics = MetricsCollector.assemble(answers, AT).metrics();
+
+        // THEN
+        assertEquals("requested_on_workers is out of range (-1.5, expected 0 or more)", metrics.unavailableReason());
     }
 
     @Test

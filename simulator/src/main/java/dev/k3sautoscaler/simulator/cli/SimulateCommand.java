@@ -316,8 +316,10 @@ public final class SimulateCommand implements Callable<Integer> {
                     w.kind().label(), w.replicas().isEmpty() ? "one per Ready node" : w.replicas().size() + " timeline steps",
                     w.cpuMillis(), w.memoryMiB()));
         }
-        text.append(String.format(Locale.ROOT, "  faults: %d capacity-error windows, %d Spot interruptions, %d outages%n",
-                s.capacityErrors().size(), s.spotInterruptions().size(), s.outages().size()));
+        text.append(String.format(Locale.ROOT, "  faults: %d capacity-error windows, %d Spot interruptions, %d rebalance"
+                        + " recommendations (%d followed by an interruption), %d outages%n",
+                s.capacityErrors().size(), s.spotInterruptions().size(), s.rebalanceRecommendations().size(),
+                s.rebalanceRecommendations().stream().filter(r -> r.interruptAfter() != null).count(), s.outages().size()));
         if (!faults.isEmpty()) {
             text.append("  injected: ").append(faults.stream().map(Fault::toString).collect(java.util.stream.Collectors.joining(", ")))
                     .append('\n');

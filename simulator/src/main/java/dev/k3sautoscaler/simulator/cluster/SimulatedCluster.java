@@ -124,15 +124,21 @@ public final class SimulatedCluster {
 
     /** The Spot two-minute warning for this instance: it is reclaimed at now + {@link #SPOT_WARNING}. */
     public Duration interruptSpot(String instanceId) {
-        SimNode node = nodes.get(instanceId);
-        if (node == null || node.capacityType != CapacityType.SPOT || !node.instanceRunning(now)) {
+        if (!spotRunning(instanceId)) {
             throw new IllegalArgumentException("no running Spot instance " + instanceId);
         }
+        SimNode node = nodes.get(instanceId);
         Duration reclaimedAt = now.plus(SPOT_WARNING);
         if (node.instanceGoneAt == null || node.instanceGoneAt.compareTo(reclaimedAt) > 0) {
             node.instanceGoneAt = reclaimedAt;
         }
         return node.instanceGoneAt;
+    }
+
+    /** A Spot worker whose instance runs now, warned or not: one EC2 can still send an event about. */
+    public boolean spotRunning(String instanceId) {
+        SimNode node = nodes.get(instanceId);
+        return node != null && node.capacityType == CapacityType.SPOT && node.instanceRunning(now);
     }
 
     /** A seeded choice among running Spot workers that have no warning yet, or empty when there is none. */

@@ -34,6 +34,10 @@ public final class Invariants {
         NO_INSTANCE_WITHOUT_READY_NODE,
         /** Checked at every instant by {@link WorldWatch}. */
         NO_GHOST_NODE,
+        /** Checked at every instant by {@link WorldWatch}. */
+        NO_UNCORDON_DURING_INTERRUPTION_DRAIN,
+        /** Checked at every instant by {@link WorldWatch}. */
+        NO_RUNNING_INSTANCE_OF_DELETED_NODE,
         /** Checked on the {@link LeaseLedger}: every actuating side effect under the lock happened while its lease was current. */
         NO_SIDE_EFFECT_UNDER_LOST_LEASE
     }

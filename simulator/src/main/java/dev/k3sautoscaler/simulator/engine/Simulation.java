@@ -11,6 +11,8 @@ import dev.k3sautoscaler.simulator.cluster.NodeState;
 import dev.k3sautoscaler.simulator.cluster.SimulatedCluster;
 import dev.k3sautoscaler.simulator.report.RunTimeline;
 import dev.k3sautoscaler.simulator.scenario.Scenario;
+import dev.k3sautoscaler.simulator.scenario.Scenario.Ec2Event;
+import dev.k3sautoscaler.simulator.scenario.Scenario.RebalanceRecommendation;
 import dev.k3sautoscaler.simulator.scenario.Scenario.SpotInterruption;
 import dev.k3sautoscaler.simulator.virtual.QuietLogs;
 import dev.k3sautoscaler.simulator.virtual.VirtualEc2;
@@ -43,6 +45,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -131,6 +134,9 @@ public final class Simulation implements AutoCloseable {
     private record PendingStart(RunTimeline.Machine kind, String name, JsonNode input) {
     }
 
+    private record Scheduled(Ec2Event event, long order) {
+    }
+
     /** A Task state of one execution whose results are being lost (a lost-result fault) until it is left. */
     private record LostState(String execution, String state) {
     }
@@ -139,6 +145,10 @@ public final class Simulation implements AutoCloseable {
     private final WorldWatch watch;
     /** Spot warnings so far: instance → when EC2 reclaims it. */
     private final Map<String, Duration> spotNotices = new HashMap<>();
+    /** EC2 events still to come, by time, then in the order they were scheduled (the file's, then follow-ups). */
+    private final PriorityQueue<Scheduled> ec2Events = new PriorityQueue<>(
+            Comparator.comparing((Scheduled scheduled) -> scheduled.event().at()).thenComparingLong(Scheduled::order));
+    private long ec2EventsScheduled;
     private final Map<String, String> environment;
     private Consumer<String> progress = line -> { };
 
@@ -229,19 +239,21 @@ public final class Simulation implements AutoCloseable {
         Duration nextScrape = Duration.ZERO;
         Duration nextSample = Duration.ZERO;
         Duration nextTick = Duration.ZERO;
-        List<SpotInterruption> spots = scenario.spotInterruptions().stream()
-                .sorted(Comparator.comparing(SpotInterruption::at)).toList();
-        int nextSpot = 0;
+        scenario.spotInterruptions().forEach(this::schedule);
+        scenario.rebalanceRecommendations().forEach(this::schedule);
         while (true) {
             Duration now = min(nextScrape, nextSample, nextTick,
-                    nextSpot < spots.size() ? spots.get(nextSpot).at() : end, nextWakeUp(), end);
+                    ec2Events.isEmpty() ? end : ec2Events.peek().event().at(), nextWakeUp(), end);
             moveTo(now);
             if (now.equals(nextScrape)) {
                 prometheus.scrape();
                 nextScrape = nextScrape.plus(SCRAPE_INTERVAL);
             }
-            while (nextSpot < spots.size() && spots.get(nextSpot).at().equals(now)) {
-                spotWarning(spots.get(nextSpot++));
+            while (!ec2Events.isEmpty() && ec2Events.peek().event().at().equals(now)) {
+                switch (ec2Events.poll().event()) {
+                    case SpotInterruption interruption -> spotWarning(interruption);
+                    case RebalanceRecommendation recommendation -> rebalanceRecommendation(recommendation);
+                }
             }
             resumeWaiting(now);
             if (now.equals(nextTick) && now.compareTo(end) < 0) {
@@ -317,24 +329,64 @@ public final class Simulation implements AutoCloseable {
         track(RunTimeline.Machine.EXPRESS_TICK, executor.start(tick, name, StepJson.MAPPER.createObjectNode()), now);
     }
 
+    private void schedule(Ec2Event event) {
+        ec2Events.add(new Scheduled(event, ec2EventsScheduled++));
+    }
+
     /** EventBridge's EC2 Spot Instance Interruption Warning, through the rule's input transformer to the tick. */
     private void spotWarning(SpotInterruption interruption) {
         String instanceId;
         synchronized (cluster) {
-            instanceId = "random-spot-worker".equals(interruption.target())
-                    ? cluster.randomSpotWorker().orElse(null) : interruption.target();
+            instanceId = runningSpotTarget(interruption, "Spot interruption");
             if (instanceId == null) {
-                progress.accept(at(cluster.now()) + " Spot interruption skipped: no running Spot worker");
                 return;
             }
             spotNotices.put(instanceId, cluster.interruptSpot(instanceId));
         }
+        recorder.spotWarning(cluster.now(), instanceId);
+        progress.accept(at(cluster.now()) + " Spot interruption warning for " + instanceId);
+        eventToTick("spot-interruption", instanceId);
+    }
+
+    /**
+     * EventBridge's EC2 Instance Rebalance Recommendation, through the rule's input transformer to the
+     * tick; when the scenario says an interruption follows, the same instance's warning is scheduled.
+     */
+    private void rebalanceRecommendation(RebalanceRecommendation recommendation) {
+        String instanceId;
+        synchronized (cluster) {
+            instanceId = runningSpotTarget(recommendation, "rebalance recommendation");
+        }
+        if (instanceId == null) {
+            return;
+        }
         Duration now = cluster.now();
-        recorder.spotWarning(now, instanceId);
-        progress.accept(at(now) + " Spot interruption warning for " + instanceId);
-        // The Spot rule targets the tick (it names the actuation spot-interruption-<instance>), as deployed.
-        ObjectNode input = StepJson.MAPPER.createObjectNode().put("trigger", "spot-interruption").put("instanceId", instanceId);
-        String name = "event-" + instanceId + "-" + NAME_TIME.format(START.plus(now));
+        boolean interruption = recommendation.interruptAfter() != null;
+        if (interruption) {
+            schedule(new SpotInterruption(now.plus(recommendation.interruptAfter()), instanceId));
+        }
+        progress.accept(at(now) + " rebalance recommendation for " + instanceId
+                + (interruption ? "; its interruption warning at " + at(now.plus(recommendation.interruptAfter())) : ""));
+        eventToTick("rebalance", instanceId);
+    }
+
+    /** The event's instance if it is a Spot worker still running (EC2 sends nothing about a stopped one), else null. */
+    private String runningSpotTarget(Ec2Event event, String what) {
+        String instanceId = SpotInterruption.RANDOM_SPOT_WORKER.equals(event.target())
+                ? cluster.randomSpotWorker().orElse(null) : event.target();
+        if (instanceId == null || !cluster.spotRunning(instanceId)) {
+            progress.accept(at(cluster.now()) + " " + what + " skipped: "
+                    + (instanceId == null ? "no running Spot worker" : instanceId + " is no running Spot worker"));
+            return null;
+        }
+        return instanceId;
+    }
+
+    /** The EC2 rules target the tick (it names the actuation {@code <trigger>-<instance>}), as deployed. */
+    private void eventToTick(String trigger, String instanceId) {
+        Duration now = cluster.now();
+        ObjectNode input = StepJson.MAPPER.createObjectNode().put("trigger", trigger).put("instanceId", instanceId);
+        String name = "event-" + trigger + "-" + instanceId + "-" + NAME_TIME.format(START.plus(now));
         track(RunTimeline.Machine.EXPRESS_TICK, executor.start(tick, name, input), now);
     }
 

@@ -31,6 +31,13 @@ import java.util.stream.Collectors;
  *       the last instant its Node was Ready (the join loop gives up at JOIN_TIMEOUT; one tick to act).</li>
  *   <li>{@link Invariants.Name#NO_GHOST_NODE}: no Node whose instance is gone (shutting-down,
  *       terminated, reclaimed, or unknown to EC2) for longer than one tick + {@link #NOT_READY_DETECTION}.</li>
+ *   <li>{@link Invariants.Name#NO_UNCORDON_DURING_INTERRUPTION_DRAIN}: a Node whose instance has had its Spot
+ *       interruption warning, once seen cordoned after the warning, is never seen schedulable again while it
+ *       exists (pods placed there would be killed by the reclaim).</li>
+ *   <li>{@link Invariants.Name#NO_RUNNING_INSTANCE_OF_DELETED_NODE}: when the Node of a managed worker is
+ *       deleted, its instance is no longer pending or running one tick + {@link #TERMINATE_MARGIN} later — a
+ *       billed machine nobody schedules on. Spot instances warned by then are left to EC2, which reclaims them
+ *       at the end of their notice.</li>
  * </ul>
  *
  * <p>While the K3s API answers 503 to the autoscaler, nothing it runs can see or delete a Node: the
@@ -40,13 +47,20 @@ public final class WorldWatch {
     public static final int KEPT_PER_INVARIANT = 3;
     /** The invariants this watch checks. */
     public static final List<Invariants.Name> WATCHED = List.of(Invariants.Name.BILLED_WITHIN_MAX,
-            Invariants.Name.NO_INSTANCE_WITHOUT_READY_NODE, Invariants.Name.NO_GHOST_NODE);
+            Invariants.Name.NO_INSTANCE_WITHOUT_READY_NODE, Invariants.Name.NO_GHOST_NODE,
+            Invariants.Name.NO_UNCORDON_DURING_INTERRUPTION_DRAIN, Invariants.Name.NO_RUNNING_INSTANCE_OF_DELETED_NODE);
     /**
      * How long the simulated cluster takes to mark a Node NotReady once its instance stops: zero —
      * {@code SimulatedCluster} flips Ready off at the instant the instance goes (no kubelet heartbeat
      * or node-monitor grace period is modelled), so the next tick can already see the ghost.
      */
     public static final Duration NOT_READY_DETECTION = Duration.ZERO;
+    /**
+     * After a Node is deleted, the terminate call and its first retries (2 + 4 + 8 s after a Lambda
+     * service error) before its instance must be shutting down; the tick before it is the time for
+     * whatever deleted the Node to move on to the instance.
+     */
+    public static final Duration TERMINATE_MARGIN = Duration.ofSeconds(30);
 
     /** What the watch compares against, from the scenario. */
     public record Limits(String clusterId, int maxWorkers, Duration joinTimeout, Duration tick) {
@@ -57,6 +71,14 @@ public final class WorldWatch {
         Duration ghostGrace() {
             return tick.plus(NOT_READY_DETECTION);
         }
+
+        Duration deletedNodeGrace() {
+            return tick.plus(TERMINATE_MARGIN);
+        }
+    }
+
+    /** A Node seen deleted, whose instance is judged once its grace has passed. */
+    private record NodeDeletion(String node, String instanceId, Duration at) {
     }
 
     private final Limits limits;
@@ -67,6 +89,11 @@ public final class WorldWatch {
     private final Map<String, Duration> lastReady = new HashMap<>();
     /** When each Node was first seen without its instance. */
     private final Map<String, Duration> ghostSince = new HashMap<>();
+    /** Nodes of warned instances seen cordoned after the warning: name → since when. */
+    private final Map<String, Duration> interruptionCordons = new HashMap<>();
+    /** The Nodes of the last look, name → instance, to see which were deleted since. */
+    private Map<String, String> lastNodes = Map.of();
+    private final List<NodeDeletion> deletions = new ArrayList<>();
     /** Episodes already reported, so a lasting breach is one violation, not one per instant. */
     private final Set<String> reported = new HashSet<>();
     private boolean overMax;
@@ -154,6 +181,54 @@ public final class WorldWatch {
             }
         }
         ghostSince.keySet().retainAll(ghosts);
+        interruptionCordons(at, nodes, spotNotices);
+        deletedNodes(at, nodes, byId, goneInCluster, spotNotices);
+    }
+
+    private void interruptionCordons(Duration at, List<NodeState> nodes, Map<String, Duration> spotNotices) {
+        Set<String> present = new HashSet<>();
+        for (NodeState node : nodes) {
+            present.add(node.name());
+            if (!spotNotices.containsKey(node.instanceId())) {
+                continue;
+            }
+            if (node.cordoned()) {
+                interruptionCordons.putIfAbsent(node.name(), at);
+            } else if (interruptionCordons.containsKey(node.name())
+                    && reported.add("uncordoned|" + node.name() + "|" + interruptionCordons.get(node.name()))) {
+                add(Invariants.Name.NO_UNCORDON_DURING_INTERRUPTION_DRAIN, "Node " + node.name() + " schedulable again at "
+                        + Simulation.at(at) + ", cordoned since " + Simulation.at(interruptionCordons.get(node.name()))
+                        + " after its Spot interruption warning");
+            }
+        }
+        interruptionCordons.keySet().retainAll(present);
+    }
+
+    private void deletedNodes(Duration at, List<NodeState> nodes, Map<String, FakeInstance> byId, Set<String> goneInCluster,
+            Map<String, Duration> spotNotices) {
+        Map<String, String> now = new HashMap<>();
+        nodes.forEach(node -> now.put(node.name(), node.instanceId()));
+        lastNodes.forEach((name, instanceId) -> {
+            if (!now.containsKey(name)) {
+                deletions.add(new NodeDeletion(name, instanceId, at));
+            }
+        });
+        lastNodes = now;
+        deletions.removeIf(deletion -> {
+            if (at.minus(deletion.at()).compareTo(limits.deletedNodeGrace()) <= 0) {
+                return false;
+            }
+            FakeInstance instance = byId.get(deletion.instanceId());
+            boolean stillRuns = instance != null && ours(instance) && instance.isAlive()
+                    && !goneInCluster.contains(deletion.instanceId()) && !spotNotices.containsKey(deletion.instanceId());
+            if (stillRuns) {
+                add(Invariants.Name.NO_RUNNING_INSTANCE_OF_DELETED_NODE, deletion.instanceId() + " still " + instance.state()
+                        + " at " + Simulation.at(at) + ", its Node " + deletion.node() + " deleted at "
+                        + Simulation.at(deletion.at()) + " (> tick+" + TERMINATE_MARGIN.toSeconds() + " s="
+                        + limits.deletedNodeGrace().toSeconds() + " s)");
+            }
+            return true;
+        });
     }
 
     private static Duration latest(Duration... times) {

@@ -31,6 +31,7 @@ public record Scenario(
         List<Workload> workloads,
         List<CapacityError> capacityErrors,
         List<SpotInterruption> spotInterruptions,
+        List<RebalanceRecommendation> rebalanceRecommendations,
         List<Outage> outages,
         Map<String, String> policy,
         AutoscalerConfig config) {
@@ -40,7 +41,8 @@ public record Scenario(
     /** The same scenario with another seed (the command line's {@code --seed}). */
     public Scenario withSeed(long newSeed) {
         return new Scenario(name, description, duration, tick, newSeed, region, cluster, workerType, boot, join,
-                terminationGrace, podStartup, workloads, capacityErrors, spotInterruptions, outages, policy, config);
+                terminationGrace, podStartup, workloads, capacityErrors, spotInterruptions, rebalanceRecommendations, outages, policy,
+                config);
     }
 
     /** The same scenario cut to a shorter run (the CI's quick runs of every bundled scenario). */
@@ -49,7 +51,8 @@ public record Scenario(
             throw new IllegalArgumentException("duration must be positive: " + newDuration);
         }
         return new Scenario(name, description, newDuration, tick, seed, region, cluster, workerType, boot, join,
-                terminationGrace, podStartup, workloads, capacityErrors, spotInterruptions, outages, policy, config);
+                terminationGrace, podStartup, workloads, capacityErrors, spotInterruptions, rebalanceRecommendations, outages, policy,
+                config);
     }
 
     public enum CapacityType {
@@ -184,9 +187,25 @@ public record Scenario(
         }
     }
 
+    /** An EC2 event about one Spot instance, sent through an EventBridge rule to the tick. */
+    public sealed interface Ec2Event permits SpotInterruption, RebalanceRecommendation {
+        Duration at();
+
+        /** An instance id / node name, or {@link SpotInterruption#RANDOM_SPOT_WORKER}. */
+        String target();
+    }
+
     /** The two-minute Spot warning at {@code at}; {@code target} is a node name/instance id or {@link #RANDOM_SPOT_WORKER}. */
-    public record SpotInterruption(Duration at, String target) {
+    public record SpotInterruption(Duration at, String target) implements Ec2Event {
         public static final String RANDOM_SPOT_WORKER = "random-spot-worker";
+    }
+
+    /**
+     * EC2's rebalance recommendation at {@code at} for {@code target} (an instance id / node name or
+     * {@link SpotInterruption#RANDOM_SPOT_WORKER}); with {@code interruptAfter}, the same instance's Spot
+     * interruption warning follows that long after (null: EC2 never interrupts it).
+     */
+    public record RebalanceRecommendation(Duration at, String target, Duration interruptAfter) implements Ec2Event {
     }
 
     /** Prometheus unreachable, or the K3s API answering 5xx, during [from, to). */

@@ -19,6 +19,7 @@ import dev.k3sautoscaler.simulator.scenario.Scenario.Outage;
 import dev.k3sautoscaler.simulator.scenario.Scenario.OutageKind;
 import dev.k3sautoscaler.simulator.scenario.Scenario.Pdb;
 import dev.k3sautoscaler.simulator.scenario.Scenario.ReplicaStep;
+import dev.k3sautoscaler.simulator.scenario.Scenario.RebalanceRecommendation;
 import dev.k3sautoscaler.simulator.scenario.Scenario.SpotInterruption;
 import dev.k3sautoscaler.simulator.scenario.Scenario.Workload;
 import dev.k3sautoscaler.simulator.scenario.Scenario.WorkerType;
@@ -51,14 +52,15 @@ import java.util.stream.Collectors;
 public final class ScenarioLoader {
     /** The scenarios under {@code src/main/resources/scenarios/}, runnable by name. */
     public static final List<String> BUNDLED = List.of(
-            "steady", "noisy-steady", "diurnal-day", "flash-sale", "spot-storm", "capacity-shortage", "prometheus-outage");
+            "steady", "noisy-steady", "diurnal-day", "flash-sale", "spot-storm", "capacity-shortage", "prometheus-outage",
+            "rebalance");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final Set<String> TOP = Set.of("name", "description", "duration", "tick", "seed", "region", "cluster",
             "workerType", "boot", "join", "terminationGrace", "podStartup", "workload", "capacityErrors", "spotInterruptions",
-            "outages", "policy");
+            "rebalanceRecommendations", "outages", "policy");
     private static final Set<String> CLUSTER = Set.of("workers", "spotWorkers", "zones", "launchCapacityType");
     private static final Set<String> WORKER_TYPE = Set.of("name", "cpuMillis", "memoryMiB", "hourlyPriceUsd", "spotHourlyPriceUsd");
     private static final Set<String> DELAY = Set.of("mean", "spread");
@@ -69,6 +71,7 @@ public final class ScenarioLoader {
     private static final Set<String> PDB = Set.of("minAvailable", "maxUnavailable");
     private static final Set<String> CAPACITY_ERROR = Set.of("instanceType", "zone", "capacityType", "from", "to");
     private static final Set<String> SPOT = Set.of("at", "target");
+    private static final Set<String> REBALANCE = Set.of("at", "target", "interruptAfter");
     private static final Set<String> OUTAGE = Set.of("kind", "from", "to");
 
     private static final Delay DEFAULT_BOOT = new Delay(Duration.ofSeconds(60), Duration.ofSeconds(15));
@@ -189,6 +192,8 @@ public final class ScenarioLoader {
             uniqueWorkloads(workloads);
             List<CapacityError> capacityErrors = orDefault(list(root.get("capacityErrors"), At.ROOT.field("capacityErrors"), this::capacityError), List.of());
             List<SpotInterruption> spot = orDefault(list(root.get("spotInterruptions"), At.ROOT.field("spotInterruptions"), this::spotInterruption), List.of());
+            List<RebalanceRecommendation> rebalance = orDefault(list(root.get("rebalanceRecommendations"),
+                    At.ROOT.field("rebalanceRecommendations"), this::rebalanceRecommendation), List.of());
             List<Outage> outages = orDefault(list(root.get("outages"), At.ROOT.field("outages"), this::outage), List.of());
             Map<String, String> policy = orDefault(stringMap(root.get("policy"), At.ROOT.field("policy")), Map.of());
             if (cluster != null && workerType != null && workerType.spotHourlyPriceUsd() == null
@@ -200,7 +205,7 @@ public final class ScenarioLoader {
                 return null;
             }
             return new Scenario(name, description, duration, tick, seed, region, cluster, workerType, boot, join, grace, podStartup,
-                    workloads, capacityErrors, spot, outages, policy, config);
+                    workloads, capacityErrors, spot, rebalance, outages, policy, config);
         }
 
         private ClusterSpec cluster(JsonNode node, At at) {
@@ -357,6 +362,16 @@ public final class ScenarioLoader {
             Duration when = duration(required(node, at, "at"), at.field("at"));
             String target = orDefault(text(node.get("target"), at.field("target")), SpotInterruption.RANDOM_SPOT_WORKER);
             return when == null ? null : new SpotInterruption(when, target);
+        }
+
+        private RebalanceRecommendation rebalanceRecommendation(JsonNode node, At at) {
+            if (!object(node, at, REBALANCE)) {
+                return null;
+            }
+            Duration when = duration(required(node, at, "at"), at.field("at"));
+            String target = orDefault(text(node.get("target"), at.field("target")), SpotInterruption.RANDOM_SPOT_WORKER);
+            Duration interruptAfter = duration(node.get("interruptAfter"), at.field("interruptAfter"));
+            return when == null ? null : new RebalanceRecommendation(when, target, interruptAfter);
         }
 
         private Outage outage(JsonNode node, At at) {

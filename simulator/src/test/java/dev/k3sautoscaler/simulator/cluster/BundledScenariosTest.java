@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.k3sautoscaler.simulator.scenario.Scenario;
 import dev.k3sautoscaler.simulator.scenario.Scenario.Kind;
+import dev.k3sautoscaler.simulator.scenario.Scenario.Ec2Event;
+import dev.k3sautoscaler.simulator.scenario.Scenario.RebalanceRecommendation;
 import dev.k3sautoscaler.simulator.scenario.Scenario.SpotInterruption;
 import dev.k3sautoscaler.simulator.scenario.ScenarioLoader;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -36,20 +39,33 @@ class BundledScenariosTest {
     private static List<ClusterObservation> play(Scenario scenario) {
         SimulatedCluster cluster = new SimulatedCluster(scenario);
         List<ClusterObservation> observations = new ArrayList<>();
+        Map<Duration, List<String>> followingInterruptions = new HashMap<>();
         for (Duration t = Duration.ZERO; t.compareTo(scenario.duration()) < 0; t = t.plusMinutes(1)) {
             cluster.advanceTo(t);
             for (SpotInterruption interruption : scenario.spotInterruptions()) {
                 if (interruption.at().equals(t)) {
-                    String target = SpotInterruption.RANDOM_SPOT_WORKER.equals(interruption.target())
-                            ? cluster.randomSpotWorker().orElseThrow()
-                            : interruption.target();
-                    cluster.interruptSpot(target);
+                    cluster.interruptSpot(target(interruption, cluster));
                 }
             }
+            // A recommendation changes nothing in the cluster by itself; the interruption it announces does.
+            for (RebalanceRecommendation recommendation : scenario.rebalanceRecommendations()) {
+                String target = recommendation.at().equals(t) ? target(recommendation, cluster) : null;
+                if (target != null && recommendation.interruptAfter() != null) {
+                    followingInterruptions.computeIfAbsent(t.plus(recommendation.interruptAfter()), at -> new ArrayList<>())
+                            .add(target);
+                }
+            }
+            followingInterruptions.getOrDefault(t, List.of()).stream().filter(cluster::spotRunning)
+                    .forEach(cluster::interruptSpot);
             checkNodes(cluster);
             observations.add(cluster.observe());
         }
         return observations;
+    }
+
+    private static String target(Ec2Event event, SimulatedCluster cluster) {
+        return SpotInterruption.RANDOM_SPOT_WORKER.equals(event.target()) ? cluster.randomSpotWorker().orElseThrow()
+                : event.target();
     }
 
     private static void checkNodes(SimulatedCluster cluster) {

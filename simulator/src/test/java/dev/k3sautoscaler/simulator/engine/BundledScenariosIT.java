@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.k3sautoscaler.simulator.engine.Simulation.Policy;
 import dev.k3sautoscaler.simulator.engine.Simulation.RunExecution;
 import dev.k3sautoscaler.simulator.report.RunSummary;
@@ -55,7 +56,7 @@ class BundledScenariosIT {
 
     @ParameterizedTest(name = "{0} for {1}")
     @CsvSource({"steady, 40m", "noisy-steady, 30m", "diurnal-day, 9h", "spot-storm, 1h", "capacity-shortage, 1h30m",
-        "prometheus-outage, 1h45m"})
+        "prometheus-outage, 1h45m", "rebalance, 30m"})
     void everyBundledScenario_runsOnTheRealWorkflow_withinItsBounds(String name, String duration) {
         // GIVEN / WHEN
         SimulationResult result = run(name, dev.k3sautoscaler.simulator.scenario.Durations.parse(duration));
@@ -109,6 +110,38 @@ class BundledScenariosIT {
         assertTrue(drains.stream().allMatch(run -> run.execution().status() == Execution.Status.SUCCEEDED),
                 drains.stream().map(run -> run.execution().name() + " " + run.execution().status()).toList().toString());
         assertTrue(result.summary().spotDrainsWithinBudget() >= 1, result.summary().toString());
+    }
+
+    @Test
+    void rebalance_sendsEachRecommendationToTheTick_andTheAnnouncedWarningsFollow() {
+        // GIVEN four rebalance recommendations, two announcing the interruption warning 5 min and 1 min later
+        Scenario scenario = ScenarioLoader.bundled("rebalance");
+        SimulationResult result = run("rebalance", scenario.duration());
+
+        // THEN each reached the tick with the rule's input, and the tick started rebalance-<instance>
+        List<RunExecution> events = result.executions().stream()
+                .filter(run -> run.execution().name().startsWith("event-rebalance-")).toList();
+        assertEquals(scenario.rebalanceRecommendations().stream().map(Scenario.RebalanceRecommendation::at).toList(),
+                events.stream().map(RunExecution::startedAt).toList());
+        for (int i = 0; i < events.size(); i++) {
+            JsonNode input = events.get(i).execution().input();
+            String instanceId = input.path("instanceId").asText();
+            assertEquals("rebalance", input.path("trigger").asText(), input.toString());
+            assertTrue(instanceId.startsWith("i-"), input.toString());
+            assertTrue(actuations(result).anyMatch(run -> run.execution().name().equals("rebalance-" + instanceId)),
+                    "no actuation rebalance-" + instanceId);
+            // AND an announced warning came for that instance at its time, unless the instance had stopped before
+            Duration announced = scenario.rebalanceRecommendations().get(i).interruptAfter();
+            if (announced != null) {
+                Duration warningAt = events.get(i).startedAt().plus(announced);
+                boolean running = result.clusterInstances().stream().anyMatch(instance -> instance.instanceId().equals(instanceId)
+                        && (instance.goneAt() == null || instance.goneAt().compareTo(warningAt) >= 0));
+                assertEquals(running ? List.of(warningAt) : List.of(), result.timeline().spotDrains().stream()
+                        .filter(drain -> drain.instanceId().equals(instanceId)).map(RunTimeline.SpotDrain::warnedAt).toList(),
+                        instanceId + (running ? " ran" : " had stopped") + " at " + warningAt);
+            }
+        }
+        assertEquals(List.of(), result.unrecognisedQueries());
     }
 
     @Test

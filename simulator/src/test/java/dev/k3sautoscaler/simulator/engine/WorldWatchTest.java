@@ -40,8 +40,26 @@ class WorldWatchTest {
     }
 
     private void node(String instanceId, boolean ready) {
-        nodes.add(new NodeState(instanceId, instanceId, "aws:///us-east-1a/" + instanceId, "us-east-1a", false,
-                CapacityType.ON_DEMAND, 1900, 1L << 31, Map.of(), ready, false));
+        nodes.add(nodeState(instanceId, ready, false));
+    }
+
+    /** spec.unschedulable of the Node of {@code instanceId} set to {@code cordoned}. */
+    private void cordoned(String instanceId, boolean cordoned) {
+        nodes.replaceAll(node -> node.instanceId().equals(instanceId) ? nodeState(instanceId, node.ready(), cordoned) : node);
+    }
+
+    private static NodeState nodeState(String instanceId, boolean ready, boolean cordoned) {
+        return new NodeState(instanceId, instanceId, "aws:///us-east-1a/" + instanceId, "us-east-1a", false,
+                CapacityType.ON_DEMAND, 1900, 1L << 31, Map.of(), ready, cordoned);
+    }
+
+    /** EC2's view of {@code instanceId} moved to {@code state} (a TerminateInstances), the cluster's too. */
+    private void ec2State(String instanceId, String state, Duration at) {
+        ec2.replaceAll(instance -> !instance.instanceId().equals(instanceId) ? instance : new FakeInstance(instanceId, "r-1",
+                "ami-0sim", "t3.small", "us-east-1a", "subnet-1", instance.marketType(), instance.launchTime(), state, null, null,
+                instance.tags(), Map.of()));
+        cluster.replaceAll(instance -> !instance.instanceId().equals(instanceId) ? instance : new InstanceState(instanceId,
+                instance.zone(), false, instance.capacityType(), instance.launchedAt(), at, instance.readyAt()));
     }
 
     private void observe(Duration at) {
@@ -93,12 +111,13 @@ class WorldWatchTest {
 
     @Test
     void noInstanceWithoutReadyNode_breaks_pastJoinTimeoutPlusATick_fromLaunch_orFromLastReady() {
-        // GIVEN one worker that never joins, one whose Node was Ready until 3 min and then deleted
+        // GIVEN one worker that never joins, one whose Node was Ready until 3 min and NotReady since
+        // (a deleted Node would also break NO_RUNNING_INSTANCE_OF_DELETED_NODE)
         worker("i-never", minutes(0), "running", CapacityType.ON_DEMAND);
         worker("i-lost", minutes(0), "running", CapacityType.ON_DEMAND);
         node("i-lost", true);
         observe(minutes(3));
-        nodes.clear();
+        nodes.replaceAll(node -> nodeState(node.instanceId(), false, false));
 
         // WHEN the watch looks at 11 min (= the limit: holds), then 11.5 and 14.5 min
         observe(minutes(11));
@@ -190,6 +209,99 @@ class WorldWatchTest {
         // THEN the ghost is counted from the first instant the API was back
         assertEquals(List.of(Invariants.Name.NO_GHOST_NODE), broken());
         assertTrue(watch.violations().getFirst().detail().contains("counted from [00:07:00]"), watch.violations().toString());
+    }
+
+    @Test
+    void noUncordonDuringInterruptionDrain_breaks_whenAWarnedNodeIsMadeSchedulableAgain() {
+        // GIVEN a Spot worker warned at 1 min (reclaimed at 3 min), its Node cordoned by the interruption drain
+        worker("i-spot", minutes(0), "running", CapacityType.SPOT);
+        node("i-spot", true);
+        Map<String, Duration> warned = Map.of("i-spot", minutes(3));
+        observe(minutes(1), warned);
+        cordoned("i-spot", true);
+        observe(minutes(1).plusSeconds(5), warned);
+
+        // WHEN something uncordons it while it still exists
+        cordoned("i-spot", false);
+        observe(minutes(1).plusSeconds(30), warned);
+        observe(minutes(2), warned);
+
+        // THEN once, with when it was cordoned and when it was schedulable again
+        assertEquals(List.of(Invariants.Name.NO_UNCORDON_DURING_INTERRUPTION_DRAIN), broken());
+        assertEquals(List.of("Node i-spot schedulable again at [00:01:30], cordoned since [00:01:05] after its Spot"
+                + " interruption warning"), watch.violations().stream().map(Invariants.Violation::detail).toList());
+    }
+
+    @Test
+    void noUncordonDuringInterruptionDrain_holds_forAWarnedNodeKeptCordonedUntilDeleted_andForUnwarnedNodes() {
+        // GIVEN a warned Spot worker cordoned until its Node is deleted; an on-demand worker cordoned, then
+        // uncordoned (an aborted scale-down); a warned worker never cordoned (no Node of it to drain yet)
+        worker("i-spot", minutes(0), "running", CapacityType.SPOT);
+        worker("i-od", minutes(0), "running", CapacityType.ON_DEMAND);
+        worker("i-late", minutes(0), "running", CapacityType.SPOT);
+        List.of("i-spot", "i-od", "i-late").forEach(id -> node(id, true));
+        Map<String, Duration> warned = Map.of("i-spot", minutes(3), "i-late", minutes(3));
+        cordoned("i-spot", true);
+        cordoned("i-od", true);
+        observe(minutes(1), warned);
+
+        // WHEN
+        cordoned("i-od", false);
+        nodes.removeIf(node -> node.instanceId().equals("i-spot"));
+        observe(minutes(2), warned);
+
+        // THEN
+        assertEquals(List.of(), watch.violations());
+    }
+
+    @Test
+    void noRunningInstanceOfDeletedNode_breaks_whenTheInstanceStillRunsATickAndAMarginAfter() {
+        // GIVEN a managed worker whose Node is deleted at 1 min 10 s (a drain that never terminates)
+        worker("i-1", minutes(0), "running", CapacityType.ON_DEMAND);
+        node("i-1", true);
+        observe(minutes(1));
+        nodes.clear();
+        observe(minutes(1).plusSeconds(10));
+
+        // WHEN the watch looks at the limit (tick + margin), then past it, then again
+        observe(minutes(1).plusSeconds(10).plus(LIMITS.deletedNodeGrace()));
+        assertEquals(List.of(), watch.violations(), "one tick and the terminate call's margin are allowed");
+        observe(minutes(2).plusSeconds(41));
+        observe(minutes(5));
+
+        // THEN once
+        assertEquals(List.of(Invariants.Name.NO_RUNNING_INSTANCE_OF_DELETED_NODE), broken());
+        assertEquals(List.of("i-1 still running at [00:02:41], its Node i-1 deleted at [00:01:10] (> tick+"
+                + WorldWatch.TERMINATE_MARGIN.toSeconds() + " s=" + LIMITS.deletedNodeGrace().toSeconds() + " s)"),
+                watch.violations().stream().map(Invariants.Violation::detail).toList());
+    }
+
+    @Test
+    void noRunningInstanceOfDeletedNode_holds_whenTerminatedInTime_reclaimedBySpot_orNotOurs() {
+        // GIVEN four workers whose Nodes are deleted at 1 min: one terminated before, one terminated 80 s
+        // after, a Spot one warned (EC2 reclaims it at 3 min), one not managed by the autoscaler
+        worker("i-before", minutes(0), "running", CapacityType.ON_DEMAND);
+        worker("i-after", minutes(0), "running", CapacityType.ON_DEMAND);
+        worker("i-spot", minutes(0), "running", CapacityType.SPOT);
+        ec2.add(new FakeInstance("i-theirs", "r-1", "ami-0sim", "t3.small", "us-east-1a", "subnet-1", "on-demand",
+                START, "running", null, null, Map.of(), Map.of()));
+        cluster.add(new InstanceState("i-theirs", "us-east-1a", false, CapacityType.ON_DEMAND, minutes(0), null, minutes(1)));
+        List.of("i-before", "i-after", "i-spot", "i-theirs").forEach(id -> node(id, true));
+        Map<String, Duration> warned = Map.of("i-spot", minutes(3));
+        observe(minutes(0).plusSeconds(50), warned);
+        ec2State("i-before", "shutting-down", minutes(1));
+        nodes.clear();
+        observe(minutes(1), warned);
+
+        // WHEN
+        ec2State("i-after", "terminated", minutes(2).plusSeconds(20));
+        observe(minutes(2).plusSeconds(20), warned);
+        observe(minutes(2).plusSeconds(45), warned);
+        ec2State("i-spot", "terminated", minutes(3));
+        observe(minutes(10), warned);
+
+        // THEN
+        assertEquals(List.of(), watch.violations());
     }
 
     @Test

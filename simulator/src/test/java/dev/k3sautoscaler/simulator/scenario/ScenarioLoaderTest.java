@@ -229,6 +229,43 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void rebalanceRecommendations_load_withTheirOptionalInterruption() {
+        // GIVEN
+        String withRebalance = VALID + """
+                rebalanceRecommendations:
+                  - {at: 10m, target: i-0abc, interruptAfter: 5m}
+                  - {at: 20m}
+                """;
+
+        // WHEN
+        Scenario scenario = ScenarioLoader.parse(withRebalance, "r.yaml");
+
+        // THEN
+        assertEquals(List.of(new Scenario.RebalanceRecommendation(Duration.ofMinutes(10), "i-0abc", Duration.ofMinutes(5)),
+                new Scenario.RebalanceRecommendation(Duration.ofMinutes(20), Scenario.SpotInterruption.RANDOM_SPOT_WORKER, null)),
+                scenario.rebalanceRecommendations());
+    }
+
+    @Test
+    void rebalanceRecommendation_problems_areListedWithTheOthers() {
+        // GIVEN: no at, an interruption delay that is no duration, a misspelt field
+        String bad = VALID + """
+                rebalanceRecommendations:
+                  - {target: i-0abc}
+                  - {at: 20m, interruptAfter: soon}
+                  - {at: 30m, interuptAfter: 5m}
+                """;
+
+        // WHEN
+        InvalidScenarioException e = assertThrows(InvalidScenarioException.class, () -> ScenarioLoader.parse(bad, "bad.yaml"));
+
+        // THEN
+        assertEquals(List.of("rebalanceRecommendations[0].at", "rebalanceRecommendations[1].interruptAfter",
+                "rebalanceRecommendations[2].interuptAfter"), e.problems().stream().map(ScenarioProblem::field).toList());
+        assertEquals(List.of(17, 18, 19), e.problems().stream().map(ScenarioProblem::line).toList());
+    }
+
+    @Test
     void syntaxError_reportsTheParsersLine() {
         // GIVEN
         String bad = "name: x\nduration: [1h\n";
