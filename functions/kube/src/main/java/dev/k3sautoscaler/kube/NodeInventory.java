@@ -68,11 +68,30 @@ public final class NodeInventory {
         return deleted ? GhostDeletion.DELETED : GhostDeletion.ALREADY_GONE;
     }
 
+    /**
+     * Gives a drain claim back (uncordons) if the node still carries the very claim observed — same
+     * purpose, taken at the same instant — so a drain that claimed it since is never undone.
+     */
+    public boolean releaseStaleClaim(String nodeName, ObservedNode.Claim observedClaim) {
+        Node node = KubeCalls.getNode(client, nodeName);
+        ObservedNode now = node == null ? null : observed(node);
+        if (now == null || !Objects.equals(observedClaim, now.claim())) {
+            LOG.info("Drain claim on {} changed since it was observed; left alone", nodeName);
+            return false;
+        }
+        KubeCalls.call("uncordon node " + nodeName, () -> NodePatch.releasingClaim(node, NodeOperations.CORDONED_BY_US)
+                .applyTo(client, nodeName));
+        LOG.info("Released the stale {} claim on {}", observedClaim.purpose(), nodeName);
+        return true;
+    }
+
     static ObservedNode observed(Node node) {
         var view = Views.node(node);
-        boolean drainedByScaleDown = view.drainClaim().filter(purpose -> !purpose.interruption()).isPresent();
+        ObservedNode.Claim claim = view.drainClaim()
+                .map(purpose -> new ObservedNode.Claim(purpose.value(), view.drainClaimedAt(), view.drainedAt()))
+                .orElse(null);
         return new ObservedNode(view.name(), view.instanceId(), view.ready(), readyChangedAt(node), view.controlPlane(),
-                drainedByScaleDown ? view.drainedAt() : null);
+                claim);
     }
 
     private static Instant readyChangedAt(Node node) {

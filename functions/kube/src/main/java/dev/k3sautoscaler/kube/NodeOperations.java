@@ -347,12 +347,7 @@ public final class NodeOperations {
             return new UncordonNodeOutput(name, true, false, name + " is claimed by a " + claim.value()
                     + " drain now: left cordoned for it");
         }
-        Node patched = patchFresh(name, fresh -> {
-            NodePatch patch = NodePatch.expecting(fresh).removeTaint(NodeLabels.DRAINING_TAINT)
-                    .removeAnnotation(NodeLabels.DRAIN_PURPOSE).removeAnnotation(NodeLabels.DRAIN_CLAIMED_AT)
-                    .removeAnnotation(NodeLabels.DRAINED_AT);
-            return ourCordon(fresh) ? patch.setUnschedulable(false).removeAnnotation(CORDONED_BY_US) : patch;
-        }, "uncordon node " + name);
+        Node patched = patchFresh(name, fresh -> NodePatch.releasingClaim(fresh, CORDONED_BY_US), "uncordon node " + name);
         boolean wasOurCordon = ourCordon(node);
         LOG.info("Uncordoned node {}", patched == null ? name : patched.getMetadata().getName());
         return new UncordonNodeOutput(name, true, true, "uncordoned " + name + ": removed taint "

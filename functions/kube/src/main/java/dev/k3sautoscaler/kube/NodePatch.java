@@ -2,6 +2,7 @@ package dev.k3sautoscaler.kube;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.k3sautoscaler.core.scaledown.NodeLabels;
 import dev.k3sautoscaler.runtime.StepJson;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Taint;
@@ -38,6 +39,19 @@ final class NodePatch {
     /** The node changed between our read and our patch: re-read and try again. 409 or 422 depending on the server's check. */
     static boolean isStale(KubernetesClientException e) {
         return e.getCode() == KubeCalls.CONFLICT || e.getCode() == 422;
+    }
+
+    /**
+     * Gives back our drain claim on {@code node}: our taint and claim annotations go, and the cordon
+     * too when we set it ({@code cordonedByUs}); an operator's earlier cordon stays.
+     */
+    static NodePatch releasingClaim(Node node, String cordonedByUs) {
+        NodePatch patch = expecting(node).removeTaint(NodeLabels.DRAINING_TAINT)
+                .removeAnnotation(NodeLabels.DRAIN_PURPOSE).removeAnnotation(NodeLabels.DRAIN_CLAIMED_AT)
+                .removeAnnotation(NodeLabels.DRAINED_AT);
+        boolean ours = node.getMetadata().getAnnotations() != null
+                && node.getMetadata().getAnnotations().containsKey(cordonedByUs);
+        return ours ? patch.setUnschedulable(false).removeAnnotation(cordonedByUs) : patch;
     }
 
     NodePatch setUnschedulable(boolean value) {

@@ -3,6 +3,7 @@ package dev.k3sautoscaler.lifecycle;
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.k3sautoscaler.clusterauth.ClusterCredentials;
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
+import dev.k3sautoscaler.core.config.LeaseBudget;
 import dev.k3sautoscaler.core.config.InvalidConfigurationException;
 import dev.k3sautoscaler.fleet.FleetSettings;
 import dev.k3sautoscaler.fleet.InstanceInventory;
@@ -10,7 +11,6 @@ import dev.k3sautoscaler.kube.KubeClientFactory;
 import dev.k3sautoscaler.kube.NodeInventory;
 import dev.k3sautoscaler.runtime.JsonStepHandler;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +47,7 @@ public final class ReconcileWorkersHandler extends JsonStepHandler<ReconcileWork
     }
 
     private ReconcileWorkersHandler(Production production) {
-        this(production.fleet(), production.nodes(), production.config().joinTimeout(), Clock.systemUTC());
+        this(production.fleet(), production.nodes(), production.config(), Clock.systemUTC());
     }
 
     /** The INIT path with any environment: every configuration problem at once, or the production handler. */
@@ -56,9 +56,9 @@ public final class ReconcileWorkersHandler extends JsonStepHandler<ReconcileWork
     }
 
     /** For tests and the simulator: EC2 and the K3s API at any endpoint, any clock. */
-    public ReconcileWorkersHandler(InstanceInventory fleet, NodeInventory nodes, Duration joinTimeout, Clock clock) {
+    public ReconcileWorkersHandler(InstanceInventory fleet, NodeInventory nodes, AutoscalerConfig config, Clock clock) {
         super(ReconcileWorkersInput.class, STEP, fleet.clusterId());
-        this.reconciler = new Reconciler(fleet, nodes, joinTimeout, clock);
+        this.reconciler = new Reconciler(fleet, nodes, config.joinTimeout(), LeaseBudget.drainClaimOutlived(config), clock);
     }
 
     @Override

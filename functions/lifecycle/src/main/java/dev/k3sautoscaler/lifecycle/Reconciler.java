@@ -36,17 +36,20 @@ final class Reconciler {
     private final InstanceInventory fleet;
     private final NodeInventory nodes;
     private final Duration joinTimeout;
+    private final Duration claimOutlived;
     private final Clock clock;
 
-    Reconciler(InstanceInventory fleet, NodeInventory nodes, Duration joinTimeout, Clock clock) {
+    Reconciler(InstanceInventory fleet, NodeInventory nodes, Duration joinTimeout, Duration claimOutlived, Clock clock) {
         this.fleet = fleet;
         this.nodes = nodes;
         this.joinTimeout = joinTimeout;
+        this.claimOutlived = claimOutlived;
         this.clock = clock;
     }
 
     ReconcileWorkersOutput reconcile(ReconcileWorkersInput input) {
-        ReconcilePlan plan = ReconcileRules.plan(observe(input.pendingLaunches()));
+        ReconcileObservation seen = observe(input.pendingLaunches());
+        ReconcilePlan plan = ReconcileRules.plan(seen);
         if (!input.acts()) {
             plan.actions().forEach(action -> LOG.info("would have {}", action.render()));
             return new ReconcileWorkersOutput(plan.fleetAsObserved(), actions(plan.actions()), false, null,
@@ -54,15 +57,17 @@ final class Reconciler {
         }
         Set<String> terminated = terminate(input.execution(), plan);
         Set<String> deletedNodes = deleteGhosts(plan);
+        Set<String> released = releaseStaleClaims(plan, seen.nodes());
         List<ReconcileAction> done = plan.actions().stream().filter(action -> switch (action.kind()) {
             case TERMINATE_INSTANCE -> terminated.contains(action.target());
             case DELETE_NODE -> deletedNodes.contains(action.target());
+            case RELEASE_CLAIM -> released.contains(action.target());
             case ADOPT_LAUNCH, CLEAR_LAUNCH, HOLD_TERMINATION -> true;
         }).toList();
         ReconcilePlan carriedOut = new ReconcilePlan(done, plan.addPendingLaunches(), plan.clearPendingLaunches(),
                 plan.fleet(), plan.fleetAsObserved(), plan.billed(), plan.readyWorkers());
         done.forEach(action -> LOG.info(action.render()));
-        int count = terminated.size() + deletedNodes.size();
+        int count = terminated.size() + deletedNodes.size() + released.size();
         boolean recordNeeded = carriedOut.stateChanges() || count > 0;
         String reason = carriedOut.summary();
         Outcome outcome = recordNeeded ? new Outcome(OutcomeAction.RECONCILE, OutcomeResult.SUCCEEDED, count,
@@ -86,7 +91,7 @@ final class Reconciler {
             instances.addAll(fleet.byIds(lookUp));
         }
         return new ReconcileObservation(instances, seenNodes, pendingLaunches, clock.instant(), joinTimeout,
-                fleet.clusterId());
+                fleet.clusterId(), claimOutlived);
     }
 
     /** One TerminateInstances call, after TerminateWorkers' own tag checks; returns what EC2 was asked to stop now. */
@@ -109,9 +114,23 @@ final class Reconciler {
         return deleted;
     }
 
+    /** Each stale claim given back only if the node still carries the claim the plan was made on. */
+    private Set<String> releaseStaleClaims(ReconcilePlan plan, List<ObservedNode> seenNodes) {
+        Set<String> released = new LinkedHashSet<>();
+        plan.actions().stream().filter(action -> action.kind() == Kind.RELEASE_CLAIM).forEach(action -> {
+            ObservedNode.Claim observed = seenNodes.stream().filter(n -> n.name().equals(action.target()))
+                    .map(ObservedNode::claim).findFirst().orElse(null);
+            if (observed != null && nodes.releaseStaleClaim(action.target(), observed)) {
+                released.add(action.target());
+            }
+        });
+        return released;
+    }
+
     private static List<String> instanceIds(List<ReconcileAction> done) {
         Set<String> ids = new LinkedHashSet<>();
-        done.forEach(action -> ids.add(action.kind() == Kind.DELETE_NODE ? action.counterpart() : action.target()));
+        done.forEach(action -> ids.add(action.kind() == Kind.DELETE_NODE || action.kind() == Kind.RELEASE_CLAIM
+                ? action.counterpart() : action.target()));
         return List.copyOf(ids);
     }
 

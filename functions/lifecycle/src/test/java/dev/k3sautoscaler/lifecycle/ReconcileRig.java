@@ -47,6 +47,9 @@ final class ReconcileRig implements AutoCloseable {
     static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
     static final String CLUSTER = "demo";
     static final Duration JOIN_TIMEOUT = Duration.ofSeconds(600);
+    /** The defaults: JOIN_TIMEOUT_SEC 600, DRAIN_TIMEOUT_SEC 300, LOCK_TTL_SEC 300. */
+    static final dev.k3sautoscaler.core.config.AutoscalerConfig CONFIG =
+            dev.k3sautoscaler.core.config.AutoscalerConfig.fromEnvironment(Map.of("JOIN_TIMEOUT_SEC", "600"));
     static final String AZ = "eu-west-1a";
     static final String TOKEN = "sa-token-reconcile";
 
@@ -74,7 +77,7 @@ final class ReconcileRig implements AutoCloseable {
                 FleetSettings.WORKER_LAUNCH_TEMPLATE, "lt-0123456789abcdef0",
                 FleetSettings.WORKER_SUBNET_IDS, "subnet-a:" + AZ));
         return new ReconcileWorkersHandler(new InstanceInventory(FleetContext.of(settings, ec2Client, clock)),
-                new NodeInventory(autoscalerClient), JOIN_TIMEOUT, clock);
+                new NodeInventory(autoscalerClient), CONFIG, clock);
     }
 
     ReconcileWorkersOutput run(List<PendingLaunch> pending, boolean act) {

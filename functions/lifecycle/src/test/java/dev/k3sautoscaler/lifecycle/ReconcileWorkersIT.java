@@ -17,6 +17,8 @@ import dev.k3sautoscaler.fleet.FleetTags;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import io.fabric8.kubernetes.api.model.Node;
+import dev.k3sautoscaler.core.scaledown.NodeLabels;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -248,5 +250,34 @@ class ReconcileWorkersIT {
         }
         assertEquals(1, error.problems().stream().filter(p -> p.startsWith("JOIN_TIMEOUT_SEC")).count(),
                 "each problem once: " + error.problems());
+    }
+
+    @Test
+    void uncordons_aNodeWhoseScaleDownLostItsLeaseMidDrain_once_noExecutionCanOwnTheClaim() {
+        // GIVEN a Ready worker cordoned by a scale-down (our taint and claim) whose execution is gone
+        String id = rig.worker();
+        rig.clock.advance(JOIN_TIMEOUT.plusMinutes(1));
+        Node node = rig.node("w1", id, true, rig.clock.instant().minusSeconds(600));
+        node.getSpec().setUnschedulable(true);
+        node.getSpec().setTaints(List.of(new io.fabric8.kubernetes.api.model.TaintBuilder()
+                .withKey(NodeLabels.DRAINING_TAINT).withValue("true").withEffect("NoSchedule").build()));
+        node.getMetadata().setAnnotations(java.util.Map.of(NodeLabels.DRAIN_PURPOSE, "scale-down",
+                NodeLabels.DRAIN_CLAIMED_AT, rig.clock.instant().toString(), "k3s-autoscaler/cordoned", "true"));
+        rig.admin.nodes().resource(node).update();
+
+        // WHEN the tick reconciles while an owner could still be draining, and again once none can
+        ReconcileWorkersOutput early = rig.run(List.of(), true);
+        rig.clock.advance(dev.k3sautoscaler.core.config.LeaseBudget.drainClaimOutlived(ReconcileRig.CONFIG));
+        ReconcileWorkersOutput late = rig.run(List.of(), true);
+
+        // THEN the first leaves it; the second gives the node back to the scheduler and says why
+        assertEquals(List.of(), kinds(early));
+        assertEquals(List.of("RELEASE_CLAIM w1 STALE_DRAIN_CLAIM"), kinds(late));
+        Node after = rig.admin.nodes().withName("w1").get();
+        assertFalse(Boolean.TRUE.equals(after.getSpec().getUnschedulable()));
+        assertTrue(after.getSpec().getTaints() == null || after.getSpec().getTaints().isEmpty());
+        assertFalse(after.getMetadata().getAnnotations().containsKey(NodeLabels.DRAIN_PURPOSE));
+        assertEquals(1, late.outcome().count());
+        assertEquals("running", rig.state(id));
     }
 }

@@ -122,7 +122,7 @@ public final class AutoscalerFunctions implements AutoCloseable {
         handlers.put("uncordon-node", new UncordonNodeHandler(kube));
         handlers.put("delete-node", new DeleteNodeHandler(kube, fence));
         handlers.put("reconcile-workers", new ReconcileWorkersHandler(new InstanceInventory(fleet),
-                new NodeInventory(kubeClient), config.joinTimeout(), clock));
+                new NodeInventory(kubeClient), config, clock));
     }
 
     /** Every function's name, as the CDK stack names them (the fault matrix's steps). */

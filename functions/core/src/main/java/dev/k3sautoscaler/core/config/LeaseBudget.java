@@ -38,7 +38,19 @@ public final class LeaseBudget {
             new LeasedStep("DrainNode", DRAIN_STEP_TIMEOUT),
             new LeasedStep("DeleteNode", DEFAULT_STEP_TIMEOUT));
 
+    /** Recording the outcome and releasing the lock after a drain stops, each with its retries. */
+    static final Duration DRAIN_WIND_DOWN = Duration.ofMinutes(5);
+
     private LeaseBudget() {
+    }
+
+    /**
+     * The age past which no execution can still own a scale-down's or rebalance's drain claim: its
+     * drain stops at DRAIN_TIMEOUT_SEC after the claim, a lease that outlived that expires LOCK_TTL_SEC
+     * after its last renewal, and the wind-down covers the uncordon, record and release that follow.
+     */
+    public static Duration drainClaimOutlived(AutoscalerConfig config) {
+        return config.drainTimeout().plus(config.lockTtl()).plus(DRAIN_WIND_DOWN);
     }
 
     /** The step whose single attempt lasts longest: the one the lease must outlast. */

@@ -10,11 +10,22 @@ import java.util.Objects;
  * @param ready           the Ready condition is True
  * @param readyChangedAt  the Ready condition's {@code lastTransitionTime}; null when the Node reported none
  * @param controlPlane    labelled control-plane or master: never touched
- * @param drainedAt       when a scale-down (or rebalance retirement) holding our drain claim found it empty;
- *                        null otherwise
+ * @param claim           our drain claim on the node (who cordoned it, since when, drained when); null when none
  */
 public record ObservedNode(String name, String instanceId, boolean ready, Instant readyChangedAt, boolean controlPlane,
-                           Instant drainedAt) {
+                           Claim claim) {
+
+    /**
+     * @param purpose   {@code scale-down}, {@code rebalance} or {@code spot-interruption}
+     * @param claimedAt when the claim was taken; null when unknown (a node tainted by an earlier version)
+     * @param drainedAt when a scale-down or rebalance retirement found the node empty; null otherwise
+     */
+    public record Claim(String purpose, Instant claimedAt, Instant drainedAt) {
+        /** A voluntary drain's claim (scale-down, rebalance): an interruption's is the Spot path's own business. */
+        public boolean voluntary() {
+            return !"spot-interruption".equals(purpose);
+        }
+    }
 
     public ObservedNode {
         Objects.requireNonNull(name, "name");
@@ -22,5 +33,10 @@ public record ObservedNode(String name, String instanceId, boolean ready, Instan
 
     public ObservedNode(String name, String instanceId, boolean ready, Instant readyChangedAt, boolean controlPlane) {
         this(name, instanceId, ready, readyChangedAt, controlPlane, null);
+    }
+
+    /** When a voluntary drain of ours found this node empty, or null. */
+    public Instant drainedAt() {
+        return claim != null && claim.voluntary() ? claim.drainedAt() : null;
     }
 }

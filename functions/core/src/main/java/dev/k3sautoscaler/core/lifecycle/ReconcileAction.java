@@ -24,11 +24,13 @@ public record ReconcileAction(Kind kind, String target, Reason reason, Instant s
     public enum Kind {
         TERMINATE_INSTANCE, DELETE_NODE, ADOPT_LAUNCH, CLEAR_LAUNCH,
         /** A termination a rule asked for, held back: too many workers at once have no Ready Node (see ReconcileRules). */
-        HOLD_TERMINATION;
+        HOLD_TERMINATION,
+        /** Our drain claim on a node given back (uncordoned): no execution can own it any more. */
+        RELEASE_CLAIM;
 
-        /** Terminations and Node deletions change the cluster; adoptions and clears only the bookkeeping. */
+        /** Terminations, Node deletions and released claims change the cluster; adoptions and clears only the bookkeeping. */
         public boolean changesCluster() {
-            return this == TERMINATE_INSTANCE || this == DELETE_NODE;
+            return this == TERMINATE_INSTANCE || this == DELETE_NODE || this == RELEASE_CLAIM;
         }
     }
 
@@ -48,7 +50,9 @@ public record ReconcileAction(Kind kind, String target, Reason reason, Instant s
         /** A NotReady Node whose instance EC2 reports shutting-down, terminated or unknown: a ghost. */
         INSTANCE_GONE,
         /** A managed worker a scale-down drained (and left cordoned) but did not terminate: its termination failed. */
-        DRAINED_NOT_TERMINATED
+        DRAINED_NOT_TERMINATED,
+        /** A scale-down's or rebalance's cordon older than any execution that could own it: a lease lost mid-drain. */
+        STALE_DRAIN_CLAIM
     }
 
     public ReconcileAction {
@@ -66,6 +70,7 @@ public record ReconcileAction(Kind kind, String target, Reason reason, Instant s
             case CLEAR_LAUNCH -> "cleared pending launch " + target;
             case HOLD_TERMINATION -> "left " + target + " running (too many workers without a Ready Node at once:"
                     + " a cluster-wide fault, not lost machines)";
+            case RELEASE_CLAIM -> "uncordoned Node " + target;
         };
         String timeout = "JOIN_TIMEOUT_SEC=" + joinTimeout.toSeconds() + " s";
         String why = switch (reason) {
@@ -81,6 +86,8 @@ public record ReconcileAction(Kind kind, String target, Reason reason, Instant s
             case NODE_NOT_READY -> "its Node " + counterpart + " NotReady since " + at(since) + ", past " + timeout;
             case INSTANCE_GONE -> "NotReady and its instance " + counterpart + " is "
                     + (instanceState == InstanceState.NOT_FOUND ? "unknown to EC2" : instanceState.ec2Name());
+            case STALE_DRAIN_CLAIM -> "cordoned for a drain at " + at(since) + " that no execution owns any more"
+                    + " (its lease was lost mid-drain)";
             case DRAINED_NOT_TERMINATED -> (kind == Kind.DELETE_NODE ? "its instance " : "its Node ") + counterpart
                     + " was drained by a scale-down at " + at(since) + " and left cordoned: the termination that"
                     + " should have followed failed";

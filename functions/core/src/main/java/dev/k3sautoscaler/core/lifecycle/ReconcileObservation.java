@@ -16,10 +16,13 @@ import java.util.Objects;
  * @param pendingLaunches the state's launches in flight
  * @param joinTimeout     JOIN_TIMEOUT_SEC: younger instances are only ever adopted, never terminated
  * @param clusterId       the value the cluster tag must carry
+ * @param claimOutlived   the age past which no execution can still own a scale-down's or rebalance's drain
+ *                        claim (DRAIN_TIMEOUT_SEC + LOCK_TTL_SEC + the actuation's wind-down): such a claim
+ *                        is a lease lost mid-drain, and the node is given back
  */
 public record ReconcileObservation(List<ObservedInstance> instances, List<ObservedNode> nodes,
                                    List<PendingLaunch> pendingLaunches, Instant now, Duration joinTimeout,
-                                   String clusterId) {
+                                   String clusterId, Duration claimOutlived) {
 
     public ReconcileObservation {
         instances = List.copyOf(instances);
@@ -28,5 +31,6 @@ public record ReconcileObservation(List<ObservedInstance> instances, List<Observ
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(joinTimeout, "joinTimeout");
         Objects.requireNonNull(clusterId, "clusterId");
+        Objects.requireNonNull(claimOutlived, "claimOutlived");
     }
 }

@@ -63,6 +63,7 @@ public record ReconcilePlan(List<ReconcileAction> actions, List<PendingLaunch> a
         part(parts, "adopted", Kind.ADOPT_LAUNCH);
         part(parts, "cleared", Kind.CLEAR_LAUNCH);
         part(parts, "held back the termination of", Kind.HOLD_TERMINATION);
+        part(parts, "uncordoned", Kind.RELEASE_CLAIM);
         return String.join("; ", parts);
     }
 

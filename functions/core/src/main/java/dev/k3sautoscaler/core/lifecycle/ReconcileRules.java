@@ -33,6 +33,7 @@ import java.util.TreeSet;
  *   <tr><td>our instance, untracked, Node NotReady for JOIN_TIMEOUT_SEC or longer</td><td>terminate (NODE_NOT_READY)</td></tr>
  *   <tr><td>worker Node NotReady, its instance shutting-down / terminated / not-found</td><td>delete the Node (INSTANCE_GONE)</td></tr>
  *   <tr><td>our instance whose Node a scale-down drained {@link #DRAINED_GRACE} ago or more</td><td>terminate, delete the Node (DRAINED_NOT_TERMINATED)</td></tr>
+ *   <tr><td>a Node under a scale-down's or rebalance's claim, not drained, claimed longer ago than any owner could live</td><td>uncordon it (STALE_DRAIN_CLAIM)</td></tr>
  *   <tr><td>more NO_NODE / NODE_NOT_READY terminations than max(3, 45 % of our live instances)</td><td>hold them all back (HOLD_TERMINATION)</td></tr>
  * </table>
  */
@@ -161,9 +162,22 @@ public final class ReconcileRules {
             }
         }
 
+        List<ReconcileAction> releaseClaims = new ArrayList<>();
+        Set<String> retiring = new LinkedHashSet<>(deleteNodes.stream().map(ReconcileAction::target).toList());
+        for (ObservedNode node : seen.nodes()) {
+            ObservedNode.Claim claim = node.claim();
+            boolean stale = claim != null && claim.voluntary() && claim.drainedAt() == null && claim.claimedAt() != null
+                    && !now.isBefore(claim.claimedAt().plus(seen.claimOutlived()));
+            if (stale && !node.controlPlane() && !retiring.contains(node.name())) {
+                releaseClaims.add(new ReconcileAction(Kind.RELEASE_CLAIM, node.name(), Reason.STALE_DRAIN_CLAIM,
+                        claim.claimedAt(), timeout, node.instanceId(), null));
+            }
+        }
+
         holdBackMassTermination(terminate, bookkeeping, instances.values(), seen);
         List<ReconcileAction> actions = new ArrayList<>(terminate);
         actions.addAll(deleteNodes);
+        actions.addAll(releaseClaims);
         actions.addAll(bookkeeping);
         Set<String> terminated = new LinkedHashSet<>(terminate.stream().map(ReconcileAction::target).toList());
         List<String> stillPending = seen.pendingLaunches().stream().map(PendingLaunch::instanceId)

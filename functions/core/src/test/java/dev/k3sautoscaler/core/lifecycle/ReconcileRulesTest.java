@@ -49,9 +49,17 @@ class ReconcileRulesTest {
         return new ObservedNode(name, instanceId, false, since, false);
     }
 
+    /** Past it, no execution can still own a scale-down's claim (DRAIN_TIMEOUT_SEC + LOCK_TTL_SEC + wind-down). */
+    static final Duration CLAIM_OUTLIVED = Duration.ofMinutes(15);
+
     /** A Ready Node a scale-down drained at {@code at} and left cordoned. */
     static ObservedNode drained(String name, String instanceId, Instant at) {
-        return new ObservedNode(name, instanceId, true, OLD, false, at);
+        return new ObservedNode(name, instanceId, true, OLD, false, new ObservedNode.Claim("scale-down", at, at));
+    }
+
+    /** A Ready Node cordoned for {@code purpose} at {@code at}, not drained yet. */
+    static ObservedNode claimed(String name, String instanceId, String purpose, Instant at) {
+        return new ObservedNode(name, instanceId, true, OLD, false, new ObservedNode.Claim(purpose, at, null));
     }
 
     static PendingLaunch launch(String id, Instant at) {
@@ -79,7 +87,8 @@ class ReconcileRulesTest {
         }
 
         ReconcilePlan plan() {
-            return ReconcileRules.plan(new ReconcileObservation(instances, nodes, pending, NOW, TIMEOUT, CLUSTER));
+            return ReconcileRules.plan(new ReconcileObservation(instances, nodes, pending, NOW, TIMEOUT, CLUSTER,
+                    CLAIM_OUTLIVED));
         }
     }
 
@@ -230,6 +239,10 @@ class ReconcileRulesTest {
                                 NOW.minus(ReconcileRules.DRAINED_GRACE))),
                         act(Kind.TERMINATE_INSTANCE, "i-1", Reason.DRAINED_NOT_TERMINATED),
                         act(Kind.DELETE_NODE, "w1", Reason.DRAINED_NOT_TERMINATED)),
+                when("a scale-down's cordon older than any execution that could own it (a lease lost mid-drain): uncordoned",
+                        world().instance(running("i-1", OLD)).node(claimed("w1", "i-1", "scale-down",
+                                NOW.minus(CLAIM_OUTLIVED))),
+                        act(Kind.RELEASE_CLAIM, "w1", Reason.STALE_DRAIN_CLAIM)),
                 when("a pending launch that joined, one never joined, a ghost and an adoption, all at once",
                         world().pending(launch("i-1", YOUNG)).instance(running("i-1", YOUNG)).node(ready("w1", "i-1"))
                                 .pending(launch("i-2", OLD)).instance(running("i-2", OLD))
@@ -279,6 +292,14 @@ class ReconcileRulesTest {
                 when("never a drained worker within DRAINED_GRACE: its scale-down may still be terminating it",
                         world().instance(running("i-1", OLD)).node(drained("w1", "i-1",
                                 NOW.minus(ReconcileRules.DRAINED_GRACE).plusSeconds(1)))),
+                when("never a drain claim an execution may still own",
+                        world().instance(running("i-1", OLD)).node(claimed("w1", "i-1", "scale-down",
+                                NOW.minus(CLAIM_OUTLIVED).plusSeconds(1)))),
+                when("never a Spot interruption's claim: its drain deletes the Node, EC2 reclaims the instance",
+                        world().instance(running("i-1", OLD)).node(claimed("w1", "i-1", "spot-interruption", OLD))),
+                when("never a claim without a time (an earlier version's cordon): its age is unknown",
+                        world().instance(running("i-1", OLD)).node(new ObservedNode("w1", "i-1", true, OLD, false,
+                                new ObservedNode.Claim("scale-down", null, null)))),
                 when("never another cluster's drained-looking Node",
                         world().instance(tagged("i-1", true, "other", false)).node(drained("w1", "i-1", OLD))),
                 when("never a control-plane Node, even NotReady with its instance gone",
@@ -300,7 +321,8 @@ class ReconcileRulesTest {
 
     @Test
     void theGate_refusesEveryForbiddenInstance_andAllowsAnOldManagedWorkerWithoutReadyNode() {
-        ReconcileObservation seen = new ReconcileObservation(List.of(), List.of(), List.of(), NOW, TIMEOUT, CLUSTER);
+        ReconcileObservation seen = new ReconcileObservation(List.of(), List.of(), List.of(), NOW, TIMEOUT, CLUSTER,
+                CLAIM_OUTLIVED);
         assertTrue(ReconcileRules.mayTerminate(running("i-1", OLD), List.of(), seen));
         assertFalse(ReconcileRules.mayTerminate(running("i-1", YOUNG), List.of(), seen), "young");
         assertFalse(ReconcileRules.mayTerminate(running("i-1", OLD), List.of(ready("w1", "i-1")), seen), "Ready Node");
@@ -434,6 +456,10 @@ class ReconcileRulesTest {
                         + " the termination that should have followed failed",
                 new ReconcileAction(Kind.TERMINATE_INSTANCE, "i-0abc", Reason.DRAINED_NOT_TERMINATED, at, TIMEOUT,
                         "ip-10-0-1-5", InstanceState.RUNNING).render());
+        assertEquals("uncordoned Node ip-10-0-1-5: cordoned for a drain at 10:02:11 that no execution owns any more"
+                        + " (its lease was lost mid-drain)",
+                new ReconcileAction(Kind.RELEASE_CLAIM, "ip-10-0-1-5", Reason.STALE_DRAIN_CLAIM, at, TIMEOUT, "i-0abc",
+                        null).render());
         assertEquals("deleted Node ip-10-0-1-5: NotReady and its instance i-0abc is unknown to EC2",
                 new ReconcileAction(Kind.DELETE_NODE, "ip-10-0-1-5", Reason.INSTANCE_GONE, at, TIMEOUT, "i-0abc",
                         InstanceState.NOT_FOUND).render());
