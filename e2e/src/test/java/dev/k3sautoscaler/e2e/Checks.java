@@ -35,6 +35,14 @@ final class Checks {
                 .orElseThrow(() -> new AssertionError("no " + action + " event in " + events));
     }
 
+    /** After a test that may not have built its rig: the rig's checks, then its close. */
+    static void closeChecked(AutoscalerRig rig) {
+        if (rig != null) {
+            noUnrecognisedQueries(rig);
+            rig.close();
+        }
+    }
+
     static void noUnrecognisedQueries(AutoscalerRig rig) {
         assertTrue(rig.prometheus.unrecognised().isEmpty(), "queries the fake Prometheus did not know: "
                 + rig.prometheus.unrecognised());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.k3sautoscaler.core.scaledown.NodeLabels;
 import dev.k3sautoscaler.core.state.OutcomeAction;
 import dev.k3sautoscaler.core.state.OutcomeResult;
 import dev.k3sautoscaler.state.EventRecord;
@@ -30,15 +31,11 @@ import org.junit.jupiter.api.Test;
  */
 class DrainsIT {
     private static final int FOREVER = 1000;
-    private static final String SAFE_TO_EVICT = "cluster-autoscaler.kubernetes.io/safe-to-evict";
     private AutoscalerRig rig;
 
     @AfterEach
     void close() {
-        if (rig != null) {
-            Checks.noUnrecognisedQueries(rig);
-            rig.close();
-        }
+        Checks.closeChecked(rig);
     }
 
     /** Three idle workers with one app pod each, whose evictions answer {@code status} {@code times} times. */
@@ -139,7 +136,7 @@ class DrainsIT {
         rig = new AutoscalerRig(Map.of("REBALANCE_ACTION", "drain"));
         List<String> workers = List.of(rig.runningWorker(), rig.runningWorker(), rig.runningWorker());
         String target = workers.getFirst();
-        rig.pod("shop", "ledger", AutoscalerRig.nodeName(target), 100, Map.of(SAFE_TO_EVICT, "false"));
+        rig.pod("shop", "ledger", AutoscalerRig.nodeName(target), 100, Map.of(NodeLabels.SAFE_TO_EVICT, "false"));
         rig.evictionAnswers("shop", "ledger", 429, FOREVER);
 
         // WHEN a rebalance recommendation arrives for it

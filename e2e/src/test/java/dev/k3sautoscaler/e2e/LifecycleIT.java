@@ -33,10 +33,7 @@ class LifecycleIT {
 
     @AfterEach
     void close() {
-        if (rig != null) {
-            Checks.noUnrecognisedQueries(rig);
-            rig.close();
-        }
+        Checks.closeChecked(rig);
     }
 
     @Test
