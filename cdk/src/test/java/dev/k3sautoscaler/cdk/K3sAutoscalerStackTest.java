@@ -339,6 +339,15 @@ class K3sAutoscalerStackTest {
     }
 
     @Test
+    void schedule_startsTheTickWithTheInputItsFirstChoiceTakesForASchedule() throws Exception {
+        // GIVEN the schedule's target
+        JsonNode target = ofType("AWS::Scheduler::Schedule").getFirst().at("/Properties/Target");
+
+        // THEN it sends {"trigger":"scale"}, not the empty input (what Scheduler sends without one) the tick rejects
+        assertEquals(new ObjectMapper().readTree("{\"trigger\":\"scale\"}"), new ObjectMapper().readTree(target.path("Input").asText("{}")));
+    }
+
+    @Test
     void spotAndRebalanceRules_startTheTick_whichNamesTheActuationAfterTheInstance() {
         for (String[] rule : List.of(new String[]{K3sAutoscaler.SPOT_INTERRUPTION, "spot-interruption"},
                 new String[]{K3sAutoscaler.REBALANCE_RECOMMENDATION, "rebalance"})) {

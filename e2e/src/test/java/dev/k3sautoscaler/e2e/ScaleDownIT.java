@@ -127,7 +127,7 @@ class ScaleDownIT {
         Checks.succeeded(drain);
         assertNull(rig.nodeOf(interrupted));
         Checks.succeeded(redelivered);
-        assertEquals(List.of("IsEc2Event?", "StartEventActuation", "EventAlreadyHandled"), redelivered.statePath());
+        assertEquals(List.of("WhichInput?", "StartEventActuation", "EventAlreadyHandled"), redelivered.statePath());
         assertEquals(1, rig.started.keySet().stream().filter(name -> name.contains(interrupted)).count());
         assertEquals(1, rig.events().stream().filter(e -> e.action() == OutcomeAction.SPOT_DRAIN).count());
     }
