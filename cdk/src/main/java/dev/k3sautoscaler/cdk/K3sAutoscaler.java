@@ -460,6 +460,7 @@ public final class K3sAutoscaler extends Construct {
                 clusterAccess(env);
                 env.putAll(scaling);
             }
+            case EC2_READ -> env.putAll(workerFleet());
             case CLUSTER -> {
                 clusterAccess(env);
                 if (step == Step.COLLECT_METRICS) {
@@ -517,6 +518,7 @@ public final class K3sAutoscaler extends Construct {
                  UNCORDON_NODE, DELETE_NODE -> List.of(clusterToken());
             // The same tag conditions as TerminateWorkers: the reconcile can never terminate the master or a foreign box.
             case RECONCILE_WORKERS -> List.of(describeInstances(), terminateManagedWorkers(), clusterToken());
+            case IDENTIFY_EVENT_INSTANCE -> List.of(describeInstances());
         };
     }
 
