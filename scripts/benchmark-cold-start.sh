@@ -51,6 +51,7 @@ metrics    dev.k3sautoscaler.metrics.CollectMetricsHandler          execution-on
 state      dev.k3sautoscaler.state.LoadStateHandler                 execution-only.json
 state      dev.k3sautoscaler.state.AcquireLockHandler               execution-only.json
 lifecycle  dev.k3sautoscaler.lifecycle.ReconcileWorkersHandler      execution-only.json
+lifecycle  dev.k3sautoscaler.lifecycle.IdentifyEventInstanceHandler identify-event-instance.json
 state      dev.k3sautoscaler.state.ReleaseLockHandler               lease.json
 state      dev.k3sautoscaler.state.RecordOutcomeHandler             record-outcome.json
 fleet      dev.k3sautoscaler.fleet.LaunchWorkersHandler             launch-workers.json

@@ -2,6 +2,7 @@ package dev.k3sautoscaler.cdk;
 
 import dev.k3sautoscaler.cdk.UserDataRenderer.Role;
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
+import dev.k3sautoscaler.core.control.TickInput;
 import dev.k3sautoscaler.state.StateTableSchema;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.CfnOutput;
@@ -69,6 +70,7 @@ import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.s3.assets.Asset;
 import software.amazon.awscdk.services.scheduler.Schedule;
 import software.amazon.awscdk.services.scheduler.ScheduleExpression;
+import software.amazon.awscdk.services.scheduler.ScheduleTargetInput;
 import software.amazon.awscdk.services.scheduler.targets.StepFunctionsStartExecution;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
@@ -458,6 +460,7 @@ public final class K3sAutoscaler extends Construct {
                 clusterAccess(env);
                 env.putAll(scaling);
             }
+            case EC2_READ -> env.putAll(workerFleet());
             case CLUSTER -> {
                 clusterAccess(env);
                 if (step == Step.COLLECT_METRICS) {
@@ -515,6 +518,7 @@ public final class K3sAutoscaler extends Construct {
                  UNCORDON_NODE, DELETE_NODE -> List.of(clusterToken());
             // The same tag conditions as TerminateWorkers: the reconcile can never terminate the master or a foreign box.
             case RECONCILE_WORKERS -> List.of(describeInstances(), terminateManagedWorkers(), clusterToken());
+            case IDENTIFY_EVENT_INSTANCE -> List.of(describeInstances());
         };
     }
 
@@ -681,7 +685,9 @@ public final class K3sAutoscaler extends Construct {
                 .description("k3s-autoscaler tick for " + props.clusterId())
                 .schedule(ScheduleExpression.rate(Duration.minutes(props.tickRate().toMinutes())))
                 // A missed tick is not retried: the next one observes a fresher cluster.
-                .target(StepFunctionsStartExecution.Builder.create(tick).retryAttempts(0).build())
+                .target(StepFunctionsStartExecution.Builder.create(tick).retryAttempts(0)
+                        .input(ScheduleTargetInput.fromObject(TickInput.SCHEDULE))
+                        .build())
                 .build();
         ec2EventRule("SpotInterruptionRule", SPOT_INTERRUPTION, "spot-interruption");
         ec2EventRule("RebalanceRule", REBALANCE_RECOMMENDATION, "rebalance");

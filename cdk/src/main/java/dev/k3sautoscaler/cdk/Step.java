@@ -26,13 +26,17 @@ public enum Step {
     DRAIN_NODE("drain-node", "kube", "DrainNodeHandler", Talks.CLUSTER, Timeouts.DRAIN),
     UNCORDON_NODE("uncordon-node", "kube", "UncordonNodeHandler", Talks.CLUSTER, Timeouts.DEFAULT),
     DELETE_NODE("delete-node", "kube", "DeleteNodeHandler", Talks.CLUSTER, Timeouts.DEFAULT),
-    RECONCILE_WORKERS("reconcile-workers", "lifecycle", "ReconcileWorkersHandler", Talks.EC2_AND_CLUSTER, Timeouts.RECONCILE);
+    RECONCILE_WORKERS("reconcile-workers", "lifecycle", "ReconcileWorkersHandler", Talks.EC2_AND_CLUSTER, Timeouts.RECONCILE),
+    IDENTIFY_EVENT_INSTANCE("identify-event-instance", "lifecycle", "IdentifyEventInstanceHandler", Talks.EC2_READ,
+            Timeouts.EVENT_IDENTIFY);
 
     /** What a step reaches outside itself. */
     public enum Talks {
         NOTHING, STATE, EC2, CLUSTER,
         /** The reconcile: EC2 (describe, terminate) and the K3s API (list and delete Nodes). */
-        EC2_AND_CLUSTER;
+        EC2_AND_CLUSTER,
+        /** Describes instances only: the fleet's settings, no idempotency store, EC2's public endpoint. */
+        EC2_READ;
 
         /** Calls the K3s API server: in the VPC networking modes it runs in the VPC. */
         public boolean reachesCluster() {
@@ -53,6 +57,8 @@ public enum Step {
         static final Duration DRAIN = LeaseBudget.DRAIN_STEP_TIMEOUT;
         /** Two DescribeInstances, a Node list, one TerminateInstances and a get+delete per ghost Node (10 s client timeouts each). */
         static final Duration RECONCILE = Duration.ofSeconds(60);
+        /** One DescribeInstances by id; the Spot warning's 2 minutes cannot wait longer (the tick then drains anyway). */
+        static final Duration EVENT_IDENTIFY = Duration.ofSeconds(10);
 
         private Timeouts() {
         }

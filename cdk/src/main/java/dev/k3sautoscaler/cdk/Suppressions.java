@@ -50,7 +50,7 @@ final class Suppressions {
         // Lambda roles: the only wildcards are resource ids that do not exist before the call.
         autoscaler.functions().forEach((step, function) -> {
             switch (step.talks()) {
-                case EC2, EC2_AND_CLUSTER -> NagSuppressions.addResourceSuppressions(function.getRole(), List.of(
+                case EC2, EC2_AND_CLUSTER, EC2_READ -> NagSuppressions.addResourceSuppressions(function.getRole(), List.of(
                         NagPackSuppression.builder().id("AwsSolutions-IAM5")
                                 .reason("ec2:DescribeInstances has no resource-level permissions (only \"*\"); "
                                         + "instance/volume/network-interface ids are created by the call, so they are "

@@ -136,6 +136,22 @@ class K3sAutoscalerStackTest {
     }
 
     @Test
+    void eventIdentification_getsTheFleetSettingsOnly_andRunsOutsideTheVpc() {
+        JsonNode function = ofType("AWS::Lambda::Function").stream()
+                .filter(f -> f.at("/Properties/FunctionName").asText().equals("demo-identify-event-instance"))
+                .findFirst().orElseThrow();
+        JsonNode variables = function.at("/Properties/Environment/Variables");
+        for (String name : List.of("CLUSTER_ID", "WORKER_LAUNCH_TEMPLATE", "WORKER_SUBNET_IDS")) {
+            assertTrue(variables.has(name), name + " in " + variables);
+        }
+        for (String name : List.of("IDEMPOTENCY_TABLE", "STATE_TABLE", "K8S_API_URL", "K8S_API_TOKEN_PARAM")) {
+            assertFalse(variables.has(name), name + " in " + variables);
+        }
+        assertFalse(function.at("/Properties").has("VpcConfig"), "EC2's public endpoint, no cluster access");
+        assertEquals(10, function.at("/Properties/Timeout").asInt(), "the Spot warning's 2 minutes");
+    }
+
+    @Test
     void launch_isScopedToTheTemplateTagsSubnetsAndWorkerRole() {
         List<JsonNode> statements = statementsOf(Step.LAUNCH_WORKERS);
         for (JsonNode statement : statements) {
@@ -165,18 +181,19 @@ class K3sAutoscalerStackTest {
 
     @Test
     void eachStep_isGrantedExactlyItsCalls() {
-        Map<Step, Set<String>> expected = Map.of(
-                Step.DECIDE, Set.of(),
-                Step.VALIDATE_INPUT, Set.of(),
-                Step.BREAK_LOCK, Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"),
-                Step.LOAD_STATE, Set.of("dynamodb:GetItem"),
-                Step.ACQUIRE_LOCK, Set.of("dynamodb:GetItem", "dynamodb:UpdateItem"),
-                Step.RECORD_OUTCOME, Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"),
-                Step.TERMINATE_WORKERS, Set.of("ec2:DescribeInstances", "ec2:TerminateInstances", "dynamodb:GetItem",
-                        "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"),
-                Step.RECONCILE_WORKERS, Set.of("ec2:DescribeInstances", "ec2:TerminateInstances", "ssm:GetParameter"),
-                Step.COLLECT_METRICS, Set.of("ssm:GetParameter"),
-                Step.DRAIN_NODE, Set.of("ssm:GetParameter", "dynamodb:GetItem", "dynamodb:UpdateItem"));
+        Map<Step, Set<String>> expected = Map.ofEntries(
+                Map.entry(Step.DECIDE, Set.of()),
+                Map.entry(Step.VALIDATE_INPUT, Set.of()),
+                Map.entry(Step.BREAK_LOCK, Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem")),
+                Map.entry(Step.LOAD_STATE, Set.of("dynamodb:GetItem")),
+                Map.entry(Step.ACQUIRE_LOCK, Set.of("dynamodb:GetItem", "dynamodb:UpdateItem")),
+                Map.entry(Step.RECORD_OUTCOME, Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem")),
+                Map.entry(Step.TERMINATE_WORKERS, Set.of("ec2:DescribeInstances", "ec2:TerminateInstances", "dynamodb:GetItem",
+                        "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem")),
+                Map.entry(Step.RECONCILE_WORKERS, Set.of("ec2:DescribeInstances", "ec2:TerminateInstances", "ssm:GetParameter")),
+                Map.entry(Step.IDENTIFY_EVENT_INSTANCE, Set.of("ec2:DescribeInstances")),
+                Map.entry(Step.COLLECT_METRICS, Set.of("ssm:GetParameter")),
+                Map.entry(Step.DRAIN_NODE, Set.of("ssm:GetParameter", "dynamodb:GetItem", "dynamodb:UpdateItem")));
         expected.forEach((step, calls) -> {
             Set<String> actions = new HashSet<>();
             statementsOf(step).forEach(s -> asList(s.get("Action")).forEach(a -> actions.add(a.asText())));
@@ -257,14 +274,16 @@ class K3sAutoscalerStackTest {
                 // Both: the tick reconciles, the actuation observes under the lock.
                 assertTrue(tick.at("/DefinitionSubstitutions/" + step.substitution() + "/Ref").asText().contains("Alias"));
             }
-            if (step == Step.LOAD_STATE) {
+            if (step == Step.LOAD_STATE || step == Step.IDENTIFY_EVENT_INSTANCE) {
+                // The tick's alone: the actuation never names them.
                 assertTrue(tick.at("/DefinitionSubstitutions/" + step.substitution() + "/Ref").asText().contains("Alias"));
+                assertTrue(actuation.at("/DefinitionSubstitutions/" + step.substitution()).isMissingNode(), step.name());
                 continue;
             }
             JsonNode value = actuation.at("/DefinitionSubstitutions/" + step.substitution());
             assertTrue(value.at("/Ref").asText().contains(step.stateName() + "Alias"), step + " → " + value);
         }
-        assertEquals("drain", actuation.at("/DefinitionSubstitutions/RebalanceAction").asText());
+        assertEquals("launch-replacement", actuation.at("/DefinitionSubstitutions/RebalanceAction").asText());
         assertTrue(tick.at("/DefinitionSubstitutions/ActuationStateMachineArn/Ref").asText().contains("Actuation"));
         assertTrue(tick.at("/DefinitionSubstitutions/DecideArn/Ref").asText().contains("DecideAlias"));
         assertTrue(tick.get("DefinitionString").toString().contains("${CollectMetricsArn}"), "the ASL inline, not an S3 asset");
@@ -305,7 +324,8 @@ class K3sAutoscalerStackTest {
         assertTrue(start.get("Resource").toString().contains("Actuation"));
         JsonNode invoke = statements.stream().filter(s -> s.get("Action").toString().contains("lambda:InvokeFunction"))
                 .findFirst().orElseThrow();
-        assertEquals(5, invoke.get("Resource").size(), "CollectMetrics, LoadState, ReconcileWorkers, RecordOutcome, Decide");
+        assertEquals(6, invoke.get("Resource").size(),
+                "IdentifyEventInstance, CollectMetrics, LoadState, ReconcileWorkers, RecordOutcome, Decide");
     }
 
     @Test
@@ -336,6 +356,15 @@ class K3sAutoscalerStackTest {
         template.hasResourceProperties("AWS::Scheduler::Schedule", Match.objectLike(Map.of(
                 "ScheduleExpression", "rate(2 minutes)",
                 "Target", Match.objectLike(Map.of("RetryPolicy", Match.objectLike(Map.of("MaximumRetryAttempts", 0)))))));
+    }
+
+    @Test
+    void schedule_startsTheTickWithTheInputItsFirstChoiceTakesForASchedule() throws Exception {
+        // GIVEN the schedule's target
+        JsonNode target = ofType("AWS::Scheduler::Schedule").getFirst().at("/Properties/Target");
+
+        // THEN it sends {"trigger":"scale"}, not the empty input (what Scheduler sends without one) the tick rejects
+        assertEquals(new ObjectMapper().readTree("{\"trigger\":\"scale\"}"), new ObjectMapper().readTree(target.path("Input").asText("{}")));
     }
 
     @Test

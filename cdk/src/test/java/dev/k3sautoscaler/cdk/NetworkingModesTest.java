@@ -21,7 +21,8 @@ class NetworkingModesTest {
         JsonNode resources = synth(NetworkingMode.VPC_ENDPOINTS);
 
         // THEN
-        // SSM for the API token; EC2 for ReconcileWorkers, the one cluster-facing step that also reads EC2;
+        // SSM for the API token; EC2 for ReconcileWorkers, the one cluster-facing step that also reads EC2
+        // (IdentifyEventInstance reads EC2 only, from outside the VPC);
         // DynamoDB (a gateway) for the lease fence of cordon, drain and delete
         List<JsonNode> endpoints = ofType(resources, "AWS::EC2::VPCEndpoint");
         assertEquals(3, endpoints.size());

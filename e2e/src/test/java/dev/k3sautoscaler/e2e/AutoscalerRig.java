@@ -3,6 +3,7 @@ package dev.k3sautoscaler.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
+import dev.k3sautoscaler.core.control.TickInput;
 import dev.k3sautoscaler.core.scaledown.NodeLabels;
 import dev.k3sautoscaler.core.scaledown.ProviderId;
 import dev.k3sautoscaler.simulator.engine.AutoscalerFunctions;
@@ -466,8 +467,9 @@ final class AutoscalerRig implements AutoCloseable {
         return executor.run(actuation, name, read(triggerJson));
     }
 
+    /** The tick as the schedule starts it. */
     Execution runTick(String name) {
-        return executor.run(tick, name, read("{}"));
+        return executor.run(tick, name, StepJson.MAPPER.valueToTree(TickInput.SCHEDULE));
     }
 
     /** The tick as an EventBridge rule starts it, with the rule's input (a Spot or rebalance event). */

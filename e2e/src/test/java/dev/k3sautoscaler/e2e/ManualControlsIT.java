@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.k3sautoscaler.core.control.ExecutionInputRules;
 import dev.k3sautoscaler.core.state.OutcomeAction;
 import dev.k3sautoscaler.state.EventRecord;
 import dev.k3sautoscaler.state.Lease;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * An operator's controls (docs/operations-manual-controls.md) through the real actuation machine,
@@ -205,7 +207,6 @@ class ManualControlsIT {
                 Arguments.of("{\"trigger\":\"scale-everything\"}",
                         "trigger \"scale-everything\" is not one of scale, spot-interruption, rebalance, force-scale-up, "
                                 + "force-scale-down, pause, resume, break-lock"),
-                Arguments.of("{}", "trigger is required"),
                 Arguments.of("{\"trigger\":\"spot-interruption\"}", "instanceId is required"),
                 Arguments.of("{\"trigger\":\"force-scale-up\",\"count\":3}", "requestedBy is required"),
                 Arguments.of("{\"trigger\":\"force-scale-up\",\"count\":50,\"requestedBy\":\"alice\"}",
@@ -231,7 +232,30 @@ class ManualControlsIT {
         assertEquals("InvalidExecutionInput", execution.error());
         assertTrue(execution.cause().startsWith("invalid execution input: "), execution.cause());
         assertTrue(execution.cause().contains(problem), execution.cause());
-        assertEquals(List.of("ValidateInput", "InputValid?", "RejectInput"), execution.statePath());
+        assertEquals(List.of("InputHasTrigger?", "ValidateInput", "InputValid?", "RejectInput"), execution.statePath());
+        assertChangedNothing(tokenBefore);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"[\"spot-interruption\", \"i-0abc1234def567890\"]", "\"scale\"", "42", "null", "true", "{}",
+            "{\"instanceId\": \"i-0abc1234def567890\"}"})
+    void inputThatIsNoObjectWithATrigger_failsWithInvalidExecutionInput_inTheRulesOwnWords(String input) {
+        // GIVEN 2 workers
+        runningWorkers(2);
+        long tokenBefore = rig.state().fencingToken();
+
+        // WHEN an execution starts with an array, a scalar, null or an object without a trigger
+        Execution execution = rig.actuate("no-object", input);
+
+        // THEN it fails with the named error before ValidateInput, with the words the input rules use for it
+        assertEquals(Execution.Status.FAILED, execution.status());
+        assertEquals("InvalidExecutionInput", execution.error());
+        assertEquals(ExecutionInputRules.validate(List.of(), Integer.parseInt(rig.environment.get("MAX_WORKERS"))).reason(), execution.cause());
+        assertEquals(List.of("InputHasTrigger?", "RejectInputWithoutTrigger"), execution.statePath());
+        assertChangedNothing(tokenBefore);
+    }
+
+    private void assertChangedNothing(long tokenBefore) {
         assertEquals(tokenBefore, rig.state().fencingToken(), "no lock taken");
         assertEquals(2, rig.aliveInstances().size());
         assertEquals(List.of(), rig.events());

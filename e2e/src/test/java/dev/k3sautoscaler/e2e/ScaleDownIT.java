@@ -13,6 +13,7 @@ import dev.k3sautoscaler.state.EventRecord;
 import dev.k3sautoscaler.workflow.Execution;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -127,9 +128,33 @@ class ScaleDownIT {
         Checks.succeeded(drain);
         assertNull(rig.nodeOf(interrupted));
         Checks.succeeded(redelivered);
-        assertEquals(List.of("IsEc2Event?", "StartEventActuation", "EventAlreadyHandled"), redelivered.statePath());
+        assertEquals(List.of("WhichInput?", "IdentifyEventInstance", "IsOurWorker?", "StartEventActuation", "EventAlreadyHandled"),
+                redelivered.statePath());
         assertEquals(1, rig.started.keySet().stream().filter(name -> name.contains(interrupted)).count());
         assertEquals(1, rig.events().stream().filter(e -> e.action() == OutcomeAction.SPOT_DRAIN).count());
+    }
+
+    @Test
+    void spotEvent_forAnotherClustersInstance_endsAtTheTick_andStartsNoActuation() {
+        // GIVEN our workers, and an instance of another cluster in the same account and region
+        idleCluster(202, 1);
+        String foreign = rig.ec2.addInstance("t3.small", "subnet-a", "spot",
+                Map.of("k3s-autoscaler/cluster", "blue", "k3s-autoscaler/managed", "true"));
+
+        // WHEN the Spot rule (which sees every instance's warning) starts the tick with the raw event
+        Execution tick = rig.runTick("event-foreign", "{\"source\":\"aws.ec2\",\"detail-type\":"
+                + "\"EC2 Spot Instance Interruption Warning\",\"detail\":{\"instance-id\":\"" + foreign
+                + "\",\"instance-action\":\"terminate\"}}");
+
+        // THEN the tick names why it did nothing, and no actuation started
+        Checks.succeeded(tick);
+        assertEquals(List.of("WhichInput?", "FromSpotInterruptionEvent", "IdentifyEventInstance", "IsOurWorker?",
+                "NotOurInstance"), tick.statePath());
+        assertEquals("OTHER_CLUSTER", tick.output().path("verdict").asText());
+        assertEquals(foreign + " belongs to cluster blue (k3s-autoscaler/cluster=blue), not to " + AutoscalerRig.CLUSTER,
+                tick.output().path("reason").asText());
+        assertTrue(rig.started.isEmpty(), rig.started.keySet().toString());
+        assertEquals(List.of(), rig.events());
     }
 
     @Test

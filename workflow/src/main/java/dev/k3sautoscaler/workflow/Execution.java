@@ -78,7 +78,7 @@ public final class Execution {
             try {
                 step(now);
             } catch (RuntimeFailure e) {
-                failExecution("States.Runtime", "An error occurred while executing the state '" + current + "'. " + e.getMessage());
+                failExecution(e.error(), "An error occurred while executing the state '" + current + "'. " + e.getMessage());
             }
             if (history.size() > MAX_HISTORY_EVENTS) {
                 failExecution("States.Runtime", "history exceeded " + MAX_HISTORY_EVENTS + " events");

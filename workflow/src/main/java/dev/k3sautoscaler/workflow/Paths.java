@@ -75,7 +75,11 @@ final class Paths {
         return path.equals("$") || (path.startsWith("$") && REFERENCE_STEP.matcher(path.substring(1)).replaceAll("").isEmpty());
     }
 
-    /** Returns a copy of {@code target} with {@code value} placed at reference path {@code path} (ResultPath semantics). */
+    /**
+     * Returns a copy of {@code target} with {@code value} placed at reference path {@code path}
+     * (ResultPath semantics): {@code $} replaces anything; any other path needs an object (or, for an
+     * index, an array) at each step, or the write is a {@code States.ReferencePathConflict}.
+     */
     static JsonNode write(JsonNode target, String path, JsonNode value) {
         if ("$".equals(path)) {
             return value;
@@ -83,19 +87,20 @@ final class Paths {
         if (!isReferencePath(path)) {
             throw new RuntimeFailure("ResultPath " + path + " is not a reference path");
         }
-        JsonNode root = target == null || !target.isContainerNode() ? JsonNodeFactory.instance.objectNode() : target.deepCopy();
+        JsonNode root = target == null ? JsonNodeFactory.instance.nullNode() : target.deepCopy();
         List<Object> steps = steps(path);
         JsonNode parent = root;
         for (int i = 0; i < steps.size() - 1; i++) {
             Object step = steps.get(i);
             JsonNode next = step instanceof String field ? parent.get(field) : parent.get((Integer) step);
-            if (next == null || !next.isContainerNode()) {
+            if (next == null) {
+                // A missing step is created; a present one that is no container is a conflict (below).
                 next = steps.get(i + 1) instanceof Integer ? JsonNodeFactory.instance.arrayNode() : JsonNodeFactory.instance.objectNode();
-                set(parent, step, next, path);
+                set(parent, step, next, root);
             }
             parent = next;
         }
-        set(parent, steps.getLast(), value, path);
+        set(parent, steps.getLast(), value, root);
         return root;
     }
 
@@ -113,7 +118,7 @@ final class Paths {
         return steps;
     }
 
-    private static void set(JsonNode parent, Object step, JsonNode value, String path) {
+    private static void set(JsonNode parent, Object step, JsonNode value, JsonNode input) {
         if (step instanceof String field && parent instanceof ObjectNode object) {
             object.set(field, value);
         } else if (step instanceof Integer index && parent instanceof ArrayNode array) {
@@ -122,7 +127,7 @@ final class Paths {
             }
             array.set(index, value);
         } else {
-            throw new RuntimeFailure("ResultPath " + path + " does not fit the shape of the state input");
+            throw RuntimeFailure.referencePathConflict(String.valueOf(step), input);
         }
     }
 

@@ -1,13 +1,37 @@
 package dev.k3sautoscaler.workflow;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
- * {@code States.Runtime}: a path that matches nothing, an intrinsic given the wrong type, a
- * Choice with no match and no Default. Ends the execution; {@code States.ALL} does not catch it.
+ * A failure of the definition's data flow, not of a task: a path that matches nothing, an intrinsic
+ * given the wrong type, a Choice with no match and no Default ({@code States.Runtime}), or a
+ * ResultPath with no object to write into ({@code States.ReferencePathConflict}). Ends the
+ * execution; {@code States.ALL} does not catch it.
  */
 final class RuntimeFailure extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    private final String error;
 
     RuntimeFailure(String message) {
+        this("States.Runtime", message);
+    }
+
+    private RuntimeFailure(String error, String message) {
         super(message);
+        this.error = error;
+    }
+
+    /**
+     * A ResultPath step whose parent is no object (an array, a string, a number, null or a boolean):
+     * Step Functions neither makes up an object in its place nor lets a Catch take it.
+     */
+    static RuntimeFailure referencePathConflict(String step, JsonNode input) {
+        return new RuntimeFailure("States.ReferencePathConflict",
+                "Unable to apply step \"" + step + "\" to input " + Paths.abbreviate(input));
+    }
+
+    /** The execution's error name. */
+    String error() {
+        return error;
     }
 }

@@ -1,6 +1,8 @@
 package dev.k3sautoscaler.workflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,7 +25,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Runs every scenario under {@code src/test/resources/crosscheck/} on the local executor and on
  * aws-local-stepfunctions (an independent ASL interpreter, run with the system node), with the same
  * scripted task answers, and requires the same states entered, the same status and the same output
- * or error. The closing report is printed by the build.
+ * or error. A scenario may also say how it must end ({@code expect}: {@code status}, {@code error},
+ * {@code cause} (a part of it), {@code end} (the last state), {@code inputs} (fields of the last
+ * input a Task state was given)), so a path both interpreters agree on is also the intended one.
+ * The closing report is printed by the build.
  */
 class CrossCheckIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,13 +54,42 @@ class CrossCheckIT {
                 JSON.getTypeFactory().constructMapType(Map.class, String.class, String.class));
 
         // WHEN both interpreters run it
-        JsonNode local = runLocally(definition, substitutions, scenario, scenarioFile.getFileName().toString());
+        LocalRun local = runLocally(definition, substitutions, scenario, scenarioFile.getFileName().toString());
         JsonNode reference = runOnReference(definition, scenarioFile);
 
         // THEN they took the same path to the same end
         compared++;
-        assertEquals(reference, local, "local executor vs aws-local-stepfunctions for " + scenarioFile.getFileName());
+        assertEquals(reference, local.report(), "local executor vs aws-local-stepfunctions for " + scenarioFile.getFileName());
         equal++;
+        // AND it is the end the scenario expects
+        assertExpected(scenario.path("expect"), local, scenarioFile.getFileName().toString());
+    }
+
+    /** The local run: the report compared with the reference, the execution, and the last input of each Task state. */
+    private record LocalRun(JsonNode report, Execution execution, Map<String, JsonNode> taskInputs) {
+    }
+
+    private static void assertExpected(JsonNode expect, LocalRun run, String name) {
+        Execution execution = run.execution();
+        if (expect.has("status")) {
+            assertEquals(expect.get("status").asText(), execution.status().name(), name);
+        }
+        if (expect.has("error")) {
+            assertEquals(expect.get("error").asText(), execution.error(), name);
+        }
+        if (expect.has("cause")) {
+            String cause = String.valueOf(execution.cause());
+            assertTrue(cause.contains(expect.get("cause").asText()), name + ": " + cause);
+        }
+        if (expect.has("end")) {
+            assertEquals(expect.get("end").asText(), execution.statePath().getLast(), name + ": " + execution.statePath());
+        }
+        expect.path("inputs").properties().forEach(state -> {
+            JsonNode given = run.taskInputs().get(state.getKey());
+            assertNotNull(given, name + ": " + state.getKey() + " never ran");
+            state.getValue().properties().forEach(field ->
+                    assertEquals(field.getValue(), given.get(field.getKey()), name + ": " + state.getKey() + "." + field.getKey()));
+        });
     }
 
     @AfterAll
@@ -64,10 +98,12 @@ class CrossCheckIT {
         TRANSITIONS.forEach((scenario, count) -> System.out.println("  state transitions  " + count + "  " + scenario));
     }
 
-    private static JsonNode runLocally(Path definition, Map<String, String> substitutions, JsonNode scenario, String name) {
+    private static LocalRun runLocally(Path definition, Map<String, String> substitutions, JsonNode scenario, String name) {
         StateMachine machine = StateMachine.load(definition, substitutions);
         Map<String, Integer> calls = new HashMap<>();
+        Map<String, JsonNode> taskInputs = new HashMap<>();
         TaskInvoker stubs = (resource, input, context) -> {
+            taskInputs.put(context.stateName(), input);
             JsonNode script = scenario.path("stubs").path(context.stateName());
             if (script.isMissingNode()) {
                 throw new TaskFailure("CrossCheck.NoStub", "no stub for " + context.stateName());
@@ -90,7 +126,7 @@ class CrossCheckIT {
         } else {
             report.put("error", execution.error());
         }
-        return report;
+        return new LocalRun(report, execution, taskInputs);
     }
 
     private static JsonNode runOnReference(Path definition, Path scenarioFile) throws Exception {

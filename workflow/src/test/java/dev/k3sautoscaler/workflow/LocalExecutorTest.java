@@ -151,6 +151,48 @@ class LocalExecutorTest {
         assertTrue(execution.cause().contains("$.node"), execution.cause());
     }
 
+    /** A Task that merges its result into the input, and catches into it too (the actuation's ValidateInput, before). */
+    private static StateMachine mergesIntoTheInput() {
+        return StateMachine.load("merge", """
+                {"StartAt": "Validate", "States": {
+                  "Validate": {"Type": "Task", "Resource": "${PollArn}", "ResultPath": "$.validation",
+                    "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure", "Next": "Caught"}], "End": true},
+                  "Caught": {"Type": "Pass", "End": true}
+                }}""", Map.of("PollArn", POLL_ARN));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "input {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"[\"spot-interruption\"]", "\"scale\"", "7", "null", "false"})
+    void resultPathIntoAnInputThatIsNoObject_failsTheExecution_asStepFunctionsDoes(String input) {
+        // GIVEN a task whose result goes to $.validation, and an execution input that is not an object
+        TaskInvoker answers = (resource, in, context) -> JSON.createObjectNode().put("valid", false);
+
+        // WHEN
+        Execution execution = new LocalExecutor(answers, clock).run(mergesIntoTheInput(), "e", json(input));
+
+        // THEN it fails with States.ReferencePathConflict (no {} is made up in the input's place)
+        assertEquals(Execution.Status.FAILED, execution.status());
+        assertEquals("States.ReferencePathConflict", execution.error());
+        assertTrue(execution.cause().contains("Unable to apply step \"validation\" to input " + json(input)), execution.cause());
+        assertEquals(List.of("Validate"), execution.statePath());
+    }
+
+    @Test
+    void catchResultPathIntoAnInputThatIsNoObject_isNotCaughtEither() {
+        // GIVEN the same task failing, with a Catch that puts the error at $.failure of an array input
+        TaskInvoker broken = (resource, in, context) -> {
+            throw new TaskFailure("Lambda.Unknown", "crashed");
+        };
+
+        // WHEN
+        Execution execution = new LocalExecutor(broken, clock).run(mergesIntoTheInput(), "e", json("[1]"));
+
+        // THEN the catcher's ResultPath cannot be applied: the execution fails there
+        assertEquals("States.ReferencePathConflict", execution.error());
+        assertTrue(execution.cause().contains("Unable to apply step \"failure\""), execution.cause());
+        assertEquals(List.of("Validate"), execution.statePath());
+    }
+
     @Test
     void history_readsLikeGetExecutionHistory() throws IOException {
         Execution execution = new LocalExecutor(drainStub(0), clock).run(loop(), "e", json("{\"node\":\"w\",\"attempts\":0,\"waitSeconds\":1}"));

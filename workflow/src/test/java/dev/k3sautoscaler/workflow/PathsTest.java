@@ -49,11 +49,36 @@ class PathsTest {
         assertEquals(JSON.readTree(expected), Paths.write(JSON.readTree(json), path, JSON.getNodeFactory().booleanNode(true)));
     }
 
+    @ParameterizedTest(name = "write {1} into {0}: no object to hold it")
+    @CsvSource(delimiter = '|', value = {
+            "[1,2]           | $.validation",
+            "\"scale\"       | $.validation",
+            "42              | $.validation",
+            "null            | $.validation",
+            "true            | $.validation",
+            "{\"a\":5}       | $.a.b"})
+    void writeIntoANonObject_isAReferencePathConflict_notAnObjectInItsPlace(String json, String path) throws Exception {
+        RuntimeFailure failure = assertThrows(RuntimeFailure.class,
+                () -> Paths.write(JSON.readTree(json), path, JSON.getNodeFactory().booleanNode(true)));
+
+        assertEquals("States.ReferencePathConflict", failure.error());
+        assertTrue(failure.getMessage().startsWith("Unable to apply step \"" + path.substring(path.lastIndexOf('.') + 1)
+                + "\" to input "), failure.getMessage());
+    }
+
+    @ParameterizedTest(name = "write $ over {0}")
+    @CsvSource(delimiter = '|', value = {"[1,2]", "\"scale\"", "null"})
+    void writeTheWholeState_replacesAnyInput(String json) throws Exception {
+        assertEquals(JSON.readTree("{\"validation\":1}"),
+                Paths.write(JSON.readTree(json), "$", JSON.readTree("{\"validation\":1}")));
+    }
+
     @org.junit.jupiter.api.Test
     void missingPath_isARuntimeFailureNamingThePath() throws Exception {
         RuntimeFailure failure = assertThrows(RuntimeFailure.class,
                 () -> Paths.read("$.launch.launched", JSON.readTree("{\"launch\":{}}"), JSON.createObjectNode()));
 
         assertTrue(failure.getMessage().startsWith("path $.launch.launched matches nothing"), failure.getMessage());
+        assertEquals("States.Runtime", failure.error());
     }
 }

@@ -115,7 +115,16 @@ class WorkflowDocsTest {
     }
 
     private static String condition(JsonNode rule) {
-        String variable = rule.path("Variable").asText().replaceFirst("^\\$\\.", "");
+        if (rule.has("And")) {
+            return conditions(rule.get("And"), " and ");
+        }
+        if (rule.has("Or")) {
+            return "(" + conditions(rule.get("Or"), " or ") + ")";
+        }
+        if (rule.has("Not")) {
+            return "not " + condition(rule.get("Not"));
+        }
+        String variable = rule.path("Variable").asText().replaceFirst("^\\$\\.?", "");
         Iterator<Map.Entry<String, JsonNode>> fields = rule.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
@@ -125,6 +134,10 @@ class WorkflowDocsTest {
                 case "IsPresent" -> {
                     return variable + (field.getValue().asBoolean() ? " present" : " absent");
                 }
+                case "IsString", "IsNumeric", "IsBoolean", "IsNull", "IsTimestamp" -> {
+                    return variable + (field.getValue().asBoolean() ? " is " : " is not ")
+                            + field.getKey().substring(2).toLowerCase(java.util.Locale.ROOT);
+                }
                 default -> {
                     String value = field.getValue().isTextual() ? "'" + field.getValue().asText() + "'" : field.getValue().toString();
                     return variable + " = " + value;
@@ -132,6 +145,33 @@ class WorkflowDocsTest {
             }
         }
         return variable;
+    }
+
+    /** A presence test that only guards a comparison of the same field says nothing to a reader: left out. */
+    private static String conditions(JsonNode rules, String separator) {
+        List<String> parts = new ArrayList<>();
+        for (JsonNode rule : rules) {
+            boolean guard = rule.path("IsPresent").asBoolean(false) && java.util.stream.StreamSupport.stream(rules.spliterator(), false)
+                    .anyMatch(other -> other != rule && tests(other, rule.get("Variable")));
+            if (!guard) {
+                parts.add(condition(rule));
+            }
+        }
+        return String.join(separator, parts);
+    }
+
+    private static boolean tests(JsonNode rule, JsonNode variable) {
+        if (variable.equals(rule.get("Variable"))) {
+            return true;
+        }
+        for (String combinator : List.of("And", "Or")) {
+            for (JsonNode inner : rule.path(combinator)) {
+                if (tests(inner, variable)) {
+                    return true;
+                }
+            }
+        }
+        return rule.has("Not") && tests(rule.get("Not"), variable);
     }
 
     private static String errors(JsonNode names) {

@@ -39,7 +39,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
- * The handler wired as in Lambda against real parts: the real SDK EC2 client against the testkit's
+ * The lifecycle handlers wired as in Lambda against real parts: the real SDK EC2 client against the testkit's
  * EC2 fake, and the production fabric8 client against fabric8's mock K3s API (CRUD mode). Time is
  * a virtual clock shared by the fake and the handler.
  */
@@ -72,12 +72,38 @@ final class ReconcileRig implements AutoCloseable {
     }
 
     ReconcileWorkersHandler handler() {
+        return new ReconcileWorkersHandler(inventory(), new NodeInventory(autoscalerClient), JOIN_TIMEOUT, clock);
+    }
+
+    /** The tick's check of an EC2 event's instance, against the same EC2 fake. */
+    IdentifyEventInstanceHandler identifier() {
+        return new IdentifyEventInstanceHandler(inventory());
+    }
+
+    private InstanceInventory inventory() {
         FleetSettings settings = FleetSettings.fromEnvironment(Map.of(
                 FleetSettings.CLUSTER_ID, CLUSTER,
                 FleetSettings.WORKER_LAUNCH_TEMPLATE, "lt-0123456789abcdef0",
                 FleetSettings.WORKER_SUBNET_IDS, "subnet-a:" + AZ));
+<<<<<<< HEAD
         return new ReconcileWorkersHandler(new InstanceInventory(FleetContext.of(settings, ec2Client, clock)),
                 new NodeInventory(autoscalerClient), CONFIG, clock);
+=======
+        return new InstanceInventory(FleetContext.of(settings, ec2Client, clock));
+    }
+
+    IdentifyEventInstanceOutput identify(String instanceId) {
+        return identifyJson("{\"execution\": \"tick-event-1\", \"instanceId\": \"" + instanceId + "\"}");
+    }
+
+    IdentifyEventInstanceOutput identifyJson(String json) {
+        String output = identifier().invoke(json, LocalLambdaContext.forFunction("identify-event-instance"));
+        try {
+            return StepJson.MAPPER.readValue(output, IdentifyEventInstanceOutput.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+>>>>>>> inputs
     }
 
     ReconcileWorkersOutput run(List<PendingLaunch> pending, boolean act) {

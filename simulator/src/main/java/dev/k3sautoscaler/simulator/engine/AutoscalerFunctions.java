@@ -21,6 +21,7 @@ import dev.k3sautoscaler.kube.NodeInventory;
 import dev.k3sautoscaler.kube.NodeOperations;
 import dev.k3sautoscaler.kube.SelectScaleDownTargetHandler;
 import dev.k3sautoscaler.kube.UncordonNodeHandler;
+import dev.k3sautoscaler.lifecycle.IdentifyEventInstanceHandler;
 import dev.k3sautoscaler.lifecycle.ReconcileWorkersHandler;
 import dev.k3sautoscaler.metrics.CollectMetricsHandler;
 import dev.k3sautoscaler.metrics.PrometheusClient;
@@ -123,6 +124,7 @@ public final class AutoscalerFunctions implements AutoCloseable {
         handlers.put("delete-node", new DeleteNodeHandler(kube, fence));
         handlers.put("reconcile-workers", new ReconcileWorkersHandler(new InstanceInventory(fleet),
                 new NodeInventory(kubeClient), config, clock));
+        handlers.put("identify-event-instance", new IdentifyEventInstanceHandler(new InstanceInventory(fleet)));
     }
 
     /** Every function's name, as the CDK stack names them (the fault matrix's steps). */

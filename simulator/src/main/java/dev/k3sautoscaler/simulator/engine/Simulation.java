@@ -3,6 +3,7 @@ package dev.k3sautoscaler.simulator.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
+import dev.k3sautoscaler.core.control.TickInput;
 import dev.k3sautoscaler.decide.DecideHandler;
 import dev.k3sautoscaler.fleet.FleetSettings;
 import dev.k3sautoscaler.runtime.StepJson;
@@ -326,7 +327,8 @@ public final class Simulation implements AutoCloseable {
 
     private void startTick(Duration now) {
         String name = "tick-" + NAME_TIME.format(START.plus(now));
-        track(RunTimeline.Machine.EXPRESS_TICK, executor.start(tick, name, StepJson.MAPPER.createObjectNode()), now);
+        // The schedule's input, as deployed (the tick rejects an empty one).
+        track(RunTimeline.Machine.EXPRESS_TICK, executor.start(tick, name, StepJson.MAPPER.valueToTree(TickInput.SCHEDULE)), now);
     }
 
     private void schedule(Ec2Event event) {

@@ -25,6 +25,7 @@ class AutoscalerFunctionsTest {
         // THEN every Lambda ARN names a function the simulator has, by the CDK stack's naming
         assertEquals(AutoscalerFunctions.FUNCTION_PREFIX + "collect-metrics", values.get("CollectMetricsArn"));
         assertEquals(AutoscalerFunctions.FUNCTION_PREFIX + "select-scale-down-target", values.get("SelectScaleDownTargetArn"));
+        assertEquals(AutoscalerFunctions.FUNCTION_PREFIX + "identify-event-instance", values.get("IdentifyEventInstanceArn"));
         assertEquals(AutoscalerFunctions.ACTUATION_ARN, values.get("ActuationStateMachineArn"));
         assertEquals("drain", values.get("RebalanceAction"));
         assertTrue(values.values().stream().noneMatch(value -> value.contains("${")), values.toString());
