@@ -72,7 +72,7 @@ final class ReconcileRig implements AutoCloseable {
     }
 
     ReconcileWorkersHandler handler() {
-        return new ReconcileWorkersHandler(inventory(), new NodeInventory(autoscalerClient), JOIN_TIMEOUT, clock);
+        return new ReconcileWorkersHandler(inventory(), new NodeInventory(autoscalerClient), CONFIG, clock);
     }
 
     /** The tick's check of an EC2 event's instance, against the same EC2 fake. */
@@ -85,10 +85,6 @@ final class ReconcileRig implements AutoCloseable {
                 FleetSettings.CLUSTER_ID, CLUSTER,
                 FleetSettings.WORKER_LAUNCH_TEMPLATE, "lt-0123456789abcdef0",
                 FleetSettings.WORKER_SUBNET_IDS, "subnet-a:" + AZ));
-<<<<<<< HEAD
-        return new ReconcileWorkersHandler(new InstanceInventory(FleetContext.of(settings, ec2Client, clock)),
-                new NodeInventory(autoscalerClient), CONFIG, clock);
-=======
         return new InstanceInventory(FleetContext.of(settings, ec2Client, clock));
     }
 
@@ -103,7 +99,6 @@ final class ReconcileRig implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
->>>>>>> inputs
     }
 
     ReconcileWorkersOutput run(List<PendingLaunch> pending, boolean act) {
