@@ -68,8 +68,6 @@ public final class Simulation implements AutoCloseable {
     public static final Duration SAMPLE_INTERVAL = Duration.ofMinutes(1);
     public static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(30);
     static final String CLUSTER_ID = "sim";
-    /** The ServiceAccount token the handlers send; fictitious, and checked never to appear in execution data. */
-    public static final String KUBE_TOKEN = "sim-serviceaccount-token-0000";
     /** A bound past any run. */
     private static final Duration FOREVER = Duration.ofDays(365_000);
     private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -111,6 +109,8 @@ public final class Simulation implements AutoCloseable {
     private final Policy policy;
     private final VirtualClock clock = new VirtualClock(START);
     private final SimulatedCluster cluster;
+    /** The master's join token and the handlers' API token, as the world holds them. */
+    private final ClusterSecrets secrets;
     private final VirtualEc2 ec2;
     private final VirtualKubeApi kube;
     private final VirtualPrometheus prometheus;
@@ -163,17 +163,18 @@ public final class Simulation implements AutoCloseable {
         this.policy = policy;
         this.faults = List.copyOf(faults);
         this.cluster = new SimulatedCluster(scenario);
+        this.secrets = ClusterSecrets.forSeed(scenario.seed());
         QuietLogs.quiet("com.almworks.sqlite4java");
         DynamoDbClient dynamo = LocalDynamoDb.shared().client();
         this.ec2 = new VirtualEc2(cluster, CLUSTER_ID, clock);
-        this.kube = new VirtualKubeApi(cluster, START, KUBE_TOKEN);
+        this.kube = new VirtualKubeApi(cluster, START, secrets.apiToken());
         this.prometheus = new VirtualPrometheus(cluster, scenario.config());
         this.environment = environment(scenario, policy, ec2);
         StateTables.createIfMissing(dynamo, environment.get(StateTableSchema.Env.STATE_TABLE),
                 environment.get(StateTableSchema.Env.EVENT_LOG_TABLE), environment.get(StateTableSchema.Env.IDEMPOTENCY_TABLE));
         this.store = new StateStore(dynamo, StateSettings.fromEnvironment(environment), clock);
         this.functions = new AutoscalerFunctions(environment, clock,
-                new AutoscalerFunctions.Endpoints(ec2.endpoint(), kube.url(), KUBE_TOKEN, prometheus.baseUrl(), dynamo));
+                new AutoscalerFunctions.Endpoints(ec2.endpoint(), kube.url(), secrets.apiToken(), prometheus.baseUrl(), dynamo));
         // A fault at a step that does not exist would never fire: a silent no-op is worse than an error.
         List<String> unknownSteps = this.faults.stream().map(Fault::step).filter(step -> !functions.knows(step)).distinct().toList();
         if (!unknownSteps.isEmpty()) {
@@ -588,7 +589,7 @@ public final class Simulation implements AutoCloseable {
         }
         return new SimulationResult(scenario, policy, recorder.timeline(end, timelineExecutions), finished,
                 List.copyOf(notifications), instances, ec2.instances(), prometheus.unrecognisedQueries(),
-                store.load(), budgetViolations, List.copyOf(injected), watch.violations(), leaseLedger.entries());
+                store.load(), budgetViolations, List.copyOf(injected), watch.violations(), leaseLedger.entries(), secrets);
     }
 
     private String progressLine(Duration now) {
