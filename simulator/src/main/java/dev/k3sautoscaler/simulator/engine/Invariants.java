@@ -263,6 +263,18 @@ public final class Invariants {
         return firstFew(found);
     }
 
+    /**
+     * The same search over the handlers' log lines, where a run captures them (the simulate
+     * command's {@code lambda-logs.jsonl}): what would reach CloudWatch must not hold a secret either.
+     */
+    public static List<Violation> secretsInLog(String source, List<String> lines, ClusterSecrets secrets) {
+        List<Violation> found = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            scan(secrets, source + " line " + (i + 1), lines.get(i), found);
+        }
+        return firstFew(found);
+    }
+
     private static void scan(ClusterSecrets secrets, String where, String text, List<Violation> out) {
         if (text == null) {
             return;

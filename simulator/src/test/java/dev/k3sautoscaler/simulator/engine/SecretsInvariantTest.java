@@ -97,6 +97,20 @@ class SecretsInvariantTest {
     }
 
     @Test
+    void breaks_whenALogLineCarriesTheTokensSignature_namingTheLine() {
+        String signature = SECRETS.apiToken().split("\\.")[2];
+        List<String> log = List.of("{\"level\":\"INFO\",\"message\":\"nothing to reconcile\"}",
+                "{\"level\":\"DEBUG\",\"message\":\"request headers: Authorization=Bearer ..." + signature + "\"}");
+
+        List<String> violations = Invariants.secretsInLog("lambda-logs.jsonl", log, SECRETS).stream()
+                .map(Violation::toString).toList();
+
+        assertEquals(List.of("NO_SECRET_IN_EXECUTION_DATA: lambda-logs.jsonl line 2 carries the ServiceAccount API token's signature"),
+                violations);
+        assertEquals(List.of(), Invariants.secretsInLog("lambda-logs.jsonl", log.subList(0, 1), SECRETS));
+    }
+
+    @Test
     void holds_whenNothingCarriesASecret() {
         assertEquals(List.of(), check(List.of(execution("launched i-0abc", false)),
                 List.of(new Notification(Duration.ZERO, "scale-up-1", StepJson.MAPPER.createObjectNode().put("Message", "ok")))));
