@@ -13,6 +13,7 @@ import dev.k3sautoscaler.simulator.engine.Simulation.Policy;
 import dev.k3sautoscaler.simulator.engine.Simulation.RunExecution;
 import dev.k3sautoscaler.simulator.fixtures.TestScenarios;
 import dev.k3sautoscaler.simulator.report.RunTimeline;
+import dev.k3sautoscaler.workflow.Execution;
 import dev.k3sautoscaler.workflow.LocalExecutor;
 import dev.k3sautoscaler.workflow.StateMachine;
 import dev.k3sautoscaler.workflow.TaskFailure;
@@ -135,6 +136,8 @@ class SecretsInvariantTest {
             clean = simulation.run();
         }
         assertEquals(ClusterSecrets.forSeed(clean.scenario().seed()), clean.secrets());
+        assertTrue(clean.executions().stream().allMatch(run -> run.execution().status() == Execution.Status.SUCCEEDED),
+                "every tick read the K3s API with it");
         assertTrue(Invariants.check(clean).stream().noneMatch(v -> v.invariant() == Name.NO_SECRET_IN_EXECUTION_DATA),
                 Invariants.check(clean).toString());
 
