@@ -2,10 +2,12 @@ package dev.k3sautoscaler.simulator.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.k3sautoscaler.clusterauth.ClusterCredentials;
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.core.control.TickInput;
 import dev.k3sautoscaler.decide.DecideHandler;
 import dev.k3sautoscaler.fleet.FleetSettings;
+import dev.k3sautoscaler.runtime.AwsClients;
 import dev.k3sautoscaler.runtime.StepJson;
 import dev.k3sautoscaler.simulator.cluster.InstanceState;
 import dev.k3sautoscaler.simulator.cluster.NodeState;
@@ -24,6 +26,7 @@ import dev.k3sautoscaler.state.StateStore;
 import dev.k3sautoscaler.state.StateTableSchema;
 import dev.k3sautoscaler.state.StateTables;
 import dev.k3sautoscaler.testkit.dynamodb.LocalDynamoDb;
+import dev.k3sautoscaler.testkit.ssm.FakeSsm;
 import dev.k3sautoscaler.workflow.Execution;
 import dev.k3sautoscaler.workflow.LocalExecutor;
 import dev.k3sautoscaler.workflow.StateMachine;
@@ -49,7 +52,9 @@ import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.Consumer;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * One run of a scenario: the real state machines on the local executor and the real handlers,
@@ -111,6 +116,9 @@ public final class Simulation implements AutoCloseable {
     private final SimulatedCluster cluster;
     /** The master's join token and the handlers' API token, as the world holds them. */
     private final ClusterSecrets secrets;
+    /** SSM as the master leaves it at boot: the join token for workers, the API token for the autoscaler. */
+    private final FakeSsm ssm;
+    private final SsmClient ssmClient;
     private final VirtualEc2 ec2;
     private final VirtualKubeApi kube;
     private final VirtualPrometheus prometheus;
@@ -168,13 +176,17 @@ public final class Simulation implements AutoCloseable {
         DynamoDbClient dynamo = LocalDynamoDb.shared().client();
         this.ec2 = new VirtualEc2(cluster, CLUSTER_ID, clock);
         this.kube = new VirtualKubeApi(cluster, START, secrets.apiToken());
+        this.ssm = FakeSsm.start().putSecureString(parameter("join-token"), secrets.joinToken())
+                .putSecureString(parameter("api-token"), secrets.apiToken());
+        this.ssmClient = AwsClients.build(SsmClient.builder(), Region.of(AutoscalerFunctions.REGION),
+                AutoscalerFunctions.CREDENTIALS, ssm.endpoint());
         this.prometheus = new VirtualPrometheus(cluster, scenario.config());
-        this.environment = environment(scenario, policy, ec2);
+        this.environment = environment(scenario, policy, ec2, kube);
         StateTables.createIfMissing(dynamo, environment.get(StateTableSchema.Env.STATE_TABLE),
                 environment.get(StateTableSchema.Env.EVENT_LOG_TABLE), environment.get(StateTableSchema.Env.IDEMPOTENCY_TABLE));
         this.store = new StateStore(dynamo, StateSettings.fromEnvironment(environment), clock);
         this.functions = new AutoscalerFunctions(environment, clock,
-                new AutoscalerFunctions.Endpoints(ec2.endpoint(), kube.url(), secrets.apiToken(), prometheus.baseUrl(), dynamo));
+                endpoints(ClusterCredentials.fromEnvironment(environment, ssmClient), dynamo));
         // A fault at a step that does not exist would never fire: a silent no-op is worse than an error.
         List<String> unknownSteps = this.faults.stream().map(Fault::step).filter(step -> !functions.knows(step)).distinct().toList();
         if (!unknownSteps.isEmpty()) {
@@ -205,8 +217,19 @@ public final class Simulation implements AutoCloseable {
         return this;
     }
 
+    /** The handlers find the K3s API token as in Lambda: named by their environment, read from SSM. */
+    private AutoscalerFunctions.Endpoints endpoints(ClusterCredentials credentials, DynamoDbClient dynamo) {
+        return new AutoscalerFunctions.Endpoints(ec2.endpoint(), credentials.apiServerUrl(), credentials::bearerToken,
+                prometheus.baseUrl(), dynamo);
+    }
+
+    /** Where the master publishes what it wrote at boot (the CDK stack's naming). */
+    private static String parameter(String name) {
+        return "/k3s-autoscaler/" + CLUSTER_ID + "/" + name;
+    }
+
     /** What the CDK stack would set on the functions, for this scenario's virtual cloud. */
-    private static Map<String, String> environment(Scenario scenario, Policy policy, VirtualEc2 ec2) {
+    private static Map<String, String> environment(Scenario scenario, Policy policy, VirtualEc2 ec2, VirtualKubeApi kube) {
         AutoscalerConfig config = scenario.config();
         Map<String, String> env = new LinkedHashMap<>(config.toEnvironment());
         String tables = "sim-" + Long.toHexString(System.nanoTime());
@@ -220,6 +243,8 @@ public final class Simulation implements AutoCloseable {
         env.put(FleetSettings.WORKER_SUBNET_IDS, ec2.subnetIds());
         env.put(FleetSettings.CAPACITY_TYPE, scenario.cluster().launchCapacityType().label());
         env.put(DecideHandler.POLICY_VARIABLE, policy.label());
+        env.put(ClusterCredentials.API_URL_VARIABLE, kube.url().toString());
+        env.put(ClusterCredentials.TOKEN_PARAMETER_VARIABLE, parameter("api-token"));
         return env;
     }
 
@@ -610,5 +635,7 @@ public final class Simulation implements AutoCloseable {
         prometheus.close();
         kube.close();
         ec2.close();
+        ssmClient.close();
+        ssm.close();
     }
 }
