@@ -253,7 +253,8 @@ public final class SimulateCommand implements Callable<Integer> {
         writeNotifications(dir, result.notifications());
         RunSummary summary = result.summary();
         StepJson.MAPPER.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(SUMMARY_JSON).toFile(), summary);
-        List<Invariants.Violation> violations = Invariants.check(result);
+        List<Invariants.Violation> violations = new ArrayList<>(Invariants.check(result));
+        violations.addAll(Invariants.secretsInLog(LAMBDA_LOGS, Files.readAllLines(dir.resolve(LAMBDA_LOGS)), result.secrets()));
         out.println();
         out.print(SummaryTable.render(loaded.name() + " — policy " + one.label(), summary));
         out.printf(Locale.ROOT, "%nExecution histories (%d): %s%n", histories.size(), dir.resolve(HistoryWriter.DIRECTORY));

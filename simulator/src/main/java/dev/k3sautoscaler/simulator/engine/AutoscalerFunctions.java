@@ -51,6 +51,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -75,8 +76,21 @@ public final class AutoscalerFunctions implements AutoCloseable {
     public static final String SNS_PUBLISH = "arn:aws:states:::sns:publish";
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9]+)}");
 
-    /** Where the handlers' outside systems are. */
-    public record Endpoints(URI ec2, URI kubeApi, String kubeToken, URI prometheus, DynamoDbClient dynamo) {
+    /** What the handlers sign their AWS requests with: the fakes do not check it. */
+    static final StaticCredentialsProvider CREDENTIALS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDSIMULATOR", "simulated"));
+
+    /**
+     * Where the handlers' outside systems are.
+     *
+     * @param kubeToken asked for at each K3s client request, as {@code ClusterCredentials} reads it from SSM
+     */
+    public record Endpoints(URI ec2, URI kubeApi, Supplier<String> kubeToken, URI prometheus, DynamoDbClient dynamo) {
+        /** A fixed K3s API token. */
+        public Endpoints(URI ec2, URI kubeApi, String kubeToken, URI prometheus, DynamoDbClient dynamo) {
+            this(ec2, kubeApi, () -> kubeToken, prometheus, dynamo);
+        }
+
         @Override
         public String toString() {
             return "Endpoints[ec2=" + ec2 + ", kubeApi=" + kubeApi + ", prometheus=" + prometheus + "]";
@@ -96,11 +110,10 @@ public final class AutoscalerFunctions implements AutoCloseable {
         StateStore store = new StateStore(endpoints.dynamo(), StateSettings.fromEnvironment(environment), clock);
         IdempotencyStore idempotency = new IdempotencyStore(endpoints.dynamo(),
                 IdempotencySettings.fromEnvironment(environment), clock);
-        Ec2Client ec2 = AwsClients.build(Ec2Client.builder(), Region.of(REGION),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDSIMULATOR", "simulated")), endpoints.ec2());
+        Ec2Client ec2 = AwsClients.build(Ec2Client.builder(), Region.of(REGION), CREDENTIALS, endpoints.ec2());
         FleetContext fleet = FleetContext.of(FleetSettings.fromEnvironment(environment), ec2, clock);
         KubeSettings kubeSettings = KubeSettings.fromEnvironment(environment);
-        kubeClient = KubeClientFactory.create(ClusterCredentials.of(endpoints.kubeApi(), null, endpoints::kubeToken));
+        kubeClient = KubeClientFactory.create(ClusterCredentials.of(endpoints.kubeApi(), null, endpoints.kubeToken()));
         KubeSteps kube = new KubeSteps(kubeSettings,
                 new NodeOperations(kubeClient, kubeSettings.evictionRules(), clock, kubeSettings.timeouts()));
         PrometheusClient prometheus = PrometheusClient.unauthenticated(PrometheusEndpoint.direct(endpoints.prometheus()));

@@ -2,27 +2,30 @@ package dev.k3sautoscaler.simulator.engine;
 
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.simulator.cluster.InstanceState;
+import dev.k3sautoscaler.simulator.engine.Simulation.Notification;
 import dev.k3sautoscaler.simulator.engine.Simulation.RunExecution;
 import dev.k3sautoscaler.simulator.report.RunTimeline;
 import dev.k3sautoscaler.simulator.report.RunTimeline.Sample;
 import dev.k3sautoscaler.testkit.ec2.FakeInstance;
 import dev.k3sautoscaler.fleet.FleetTags;
 import dev.k3sautoscaler.workflow.Execution;
+import dev.k3sautoscaler.workflow.HistoryEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * What must hold after every run, whatever the scenario or the faults injected (issue 12): checked
+ * What must hold after every run, whatever the scenario or the faults injected: checked
  * from the run's own records — the executions' histories, the EC2 API, the cluster, the state item —
  * never from what the autoscaler believes.
  */
 public final class Invariants {
     private static final String LOCK_LOST = "dev.k3sautoscaler.errors.LockLost";
-    /** A K3s join token ({@code K10<sha256>::server:<secret>}) must never reach state data. */
+    /** Any K3s join token ({@code K10<sha256>::server:<secret>}), not only this cluster's. */
     private static final Pattern JOIN_TOKEN = Pattern.compile("K10[0-9a-f]{64}::");
 
     public enum Name {
@@ -62,7 +65,7 @@ public final class Invariants {
         master(result, violations);
         bounds(result, config, violations);
         result.budgetViolations().forEach(v -> violations.add(new Violation(Name.NO_PDB_VIOLATED, v)));
-        secrets(result, violations);
+        violations.addAll(secretsLeaked(result.executions(), result.notifications(), result.secrets()));
         violations.addAll(result.instantViolations());
         violations.addAll(sideEffectsUnderLease(result.leaseLedger(), config.lockTtl()));
         return violations;
@@ -228,18 +231,58 @@ public final class Invariants {
         return kept;
     }
 
-    private static void secrets(SimulationResult result, List<Violation> out) {
-        for (RunExecution run : result.executions()) {
+    /**
+     * Everything a run writes down that an operator or a log pipeline reads — each execution's
+     * input, output, error and cause, the same four of every history event, and every published
+     * notification — holds neither of the cluster's secrets nor a part of one, nor anything shaped
+     * like a K3s join token. The first find per place is named, with the place.
+     */
+    static List<Violation> secretsLeaked(List<RunExecution> executions, List<Notification> notifications,
+            ClusterSecrets secrets) {
+        List<Violation> found = new ArrayList<>();
+        for (RunExecution run : executions) {
             Execution execution = run.execution();
-            StringBuilder data = new StringBuilder().append(execution.input()).append(execution.output());
-            execution.history().forEach(event -> data.append(event.input()).append(event.output()).append(event.cause()));
-            if (data.indexOf(Simulation.KUBE_TOKEN) >= 0) {
-                out.add(new Violation(Name.NO_SECRET_IN_EXECUTION_DATA, execution.name() + " carries the ServiceAccount token"));
-            }
-            if (JOIN_TOKEN.matcher(data).find()) {
-                out.add(new Violation(Name.NO_SECRET_IN_EXECUTION_DATA, execution.name() + " carries a K3s join token"));
+            String name = execution.name();
+            scan(secrets, name + " input", String.valueOf(execution.input()), found);
+            scan(secrets, name + " output", String.valueOf(execution.output()), found);
+            scan(secrets, name + " error", execution.error(), found);
+            scan(secrets, name + " cause", execution.cause(), found);
+            for (HistoryEvent event : execution.history()) {
+                String where = name + " event " + event.id() + " " + event.type()
+                        + (event.stateName() == null ? "" : " (" + event.stateName() + ")");
+                scan(secrets, where + " input", event.input(), found);
+                scan(secrets, where + " output", event.output(), found);
+                scan(secrets, where + " error", event.error(), found);
+                scan(secrets, where + " cause", event.cause(), found);
             }
         }
+        for (Notification notification : notifications) {
+            scan(secrets, "the notification " + notification.execution() + " published at "
+                    + Simulation.at(notification.at()), String.valueOf(notification.parameters()), found);
+        }
+        return firstFew(found);
+    }
+
+    /**
+     * The same search over the handlers' log lines, where a run captures them (the simulate
+     * command's {@code lambda-logs.jsonl}): what would reach CloudWatch must not hold a secret either.
+     */
+    public static List<Violation> secretsInLog(String source, List<String> lines, ClusterSecrets secrets) {
+        List<Violation> found = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            scan(secrets, source + " line " + (i + 1), lines.get(i), found);
+        }
+        return firstFew(found);
+    }
+
+    private static void scan(ClusterSecrets secrets, String where, String text, List<Violation> out) {
+        if (text == null) {
+            return;
+        }
+        secrets.fragments().stream().filter(fragment -> text.contains(fragment.value())).findFirst()
+                .map(ClusterSecrets.Fragment::what)
+                .or(() -> JOIN_TOKEN.matcher(text).find() ? Optional.of("something shaped like a K3s join token") : Optional.empty())
+                .ifPresent(what -> out.add(new Violation(Name.NO_SECRET_IN_EXECUTION_DATA, where + " carries " + what)));
     }
 
 }

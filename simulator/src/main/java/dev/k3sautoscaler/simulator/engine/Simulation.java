@@ -2,10 +2,12 @@ package dev.k3sautoscaler.simulator.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.k3sautoscaler.clusterauth.ClusterCredentials;
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.core.control.TickInput;
 import dev.k3sautoscaler.decide.DecideHandler;
 import dev.k3sautoscaler.fleet.FleetSettings;
+import dev.k3sautoscaler.runtime.AwsClients;
 import dev.k3sautoscaler.runtime.StepJson;
 import dev.k3sautoscaler.simulator.cluster.InstanceState;
 import dev.k3sautoscaler.simulator.cluster.NodeState;
@@ -24,6 +26,7 @@ import dev.k3sautoscaler.state.StateStore;
 import dev.k3sautoscaler.state.StateTableSchema;
 import dev.k3sautoscaler.state.StateTables;
 import dev.k3sautoscaler.testkit.dynamodb.LocalDynamoDb;
+import dev.k3sautoscaler.testkit.ssm.FakeSsm;
 import dev.k3sautoscaler.workflow.Execution;
 import dev.k3sautoscaler.workflow.LocalExecutor;
 import dev.k3sautoscaler.workflow.StateMachine;
@@ -49,7 +52,9 @@ import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.Consumer;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * One run of a scenario: the real state machines on the local executor and the real handlers,
@@ -68,8 +73,6 @@ public final class Simulation implements AutoCloseable {
     public static final Duration SAMPLE_INTERVAL = Duration.ofMinutes(1);
     public static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(30);
     static final String CLUSTER_ID = "sim";
-    /** The ServiceAccount token the handlers send; fictitious, and checked never to appear in execution data. */
-    public static final String KUBE_TOKEN = "sim-serviceaccount-token-0000";
     /** A bound past any run. */
     private static final Duration FOREVER = Duration.ofDays(365_000);
     private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -111,6 +114,11 @@ public final class Simulation implements AutoCloseable {
     private final Policy policy;
     private final VirtualClock clock = new VirtualClock(START);
     private final SimulatedCluster cluster;
+    /** The master's join token and the handlers' API token, as the world holds them. */
+    private final ClusterSecrets secrets;
+    /** SSM as the master leaves it at boot: the join token for workers, the API token for the autoscaler. */
+    private final FakeSsm ssm;
+    private final SsmClient ssmClient;
     private final VirtualEc2 ec2;
     private final VirtualKubeApi kube;
     private final VirtualPrometheus prometheus;
@@ -163,17 +171,22 @@ public final class Simulation implements AutoCloseable {
         this.policy = policy;
         this.faults = List.copyOf(faults);
         this.cluster = new SimulatedCluster(scenario);
+        this.secrets = ClusterSecrets.forSeed(scenario.seed());
         QuietLogs.quiet("com.almworks.sqlite4java");
         DynamoDbClient dynamo = LocalDynamoDb.shared().client();
         this.ec2 = new VirtualEc2(cluster, CLUSTER_ID, clock);
-        this.kube = new VirtualKubeApi(cluster, START, KUBE_TOKEN);
+        this.kube = new VirtualKubeApi(cluster, START, secrets.apiToken());
+        this.ssm = FakeSsm.start().putSecureString(parameter("join-token"), secrets.joinToken())
+                .putSecureString(parameter("api-token"), secrets.apiToken());
+        this.ssmClient = AwsClients.build(SsmClient.builder(), Region.of(AutoscalerFunctions.REGION),
+                AutoscalerFunctions.CREDENTIALS, ssm.endpoint());
         this.prometheus = new VirtualPrometheus(cluster, scenario.config());
-        this.environment = environment(scenario, policy, ec2);
+        this.environment = environment(scenario, policy, ec2, kube);
         StateTables.createIfMissing(dynamo, environment.get(StateTableSchema.Env.STATE_TABLE),
                 environment.get(StateTableSchema.Env.EVENT_LOG_TABLE), environment.get(StateTableSchema.Env.IDEMPOTENCY_TABLE));
         this.store = new StateStore(dynamo, StateSettings.fromEnvironment(environment), clock);
         this.functions = new AutoscalerFunctions(environment, clock,
-                new AutoscalerFunctions.Endpoints(ec2.endpoint(), kube.url(), KUBE_TOKEN, prometheus.baseUrl(), dynamo));
+                endpoints(ClusterCredentials.fromEnvironment(environment, ssmClient), dynamo));
         // A fault at a step that does not exist would never fire: a silent no-op is worse than an error.
         List<String> unknownSteps = this.faults.stream().map(Fault::step).filter(step -> !functions.knows(step)).distinct().toList();
         if (!unknownSteps.isEmpty()) {
@@ -204,8 +217,19 @@ public final class Simulation implements AutoCloseable {
         return this;
     }
 
+    /** The handlers find the K3s API token as in Lambda: named by their environment, read from SSM. */
+    private AutoscalerFunctions.Endpoints endpoints(ClusterCredentials credentials, DynamoDbClient dynamo) {
+        return new AutoscalerFunctions.Endpoints(ec2.endpoint(), credentials.apiServerUrl(), credentials::bearerToken,
+                prometheus.baseUrl(), dynamo);
+    }
+
+    /** Where the master publishes what it wrote at boot (the CDK stack's naming). */
+    private static String parameter(String name) {
+        return "/k3s-autoscaler/" + CLUSTER_ID + "/" + name;
+    }
+
     /** What the CDK stack would set on the functions, for this scenario's virtual cloud. */
-    private static Map<String, String> environment(Scenario scenario, Policy policy, VirtualEc2 ec2) {
+    private static Map<String, String> environment(Scenario scenario, Policy policy, VirtualEc2 ec2, VirtualKubeApi kube) {
         AutoscalerConfig config = scenario.config();
         Map<String, String> env = new LinkedHashMap<>(config.toEnvironment());
         String tables = "sim-" + Long.toHexString(System.nanoTime());
@@ -219,6 +243,8 @@ public final class Simulation implements AutoCloseable {
         env.put(FleetSettings.WORKER_SUBNET_IDS, ec2.subnetIds());
         env.put(FleetSettings.CAPACITY_TYPE, scenario.cluster().launchCapacityType().label());
         env.put(DecideHandler.POLICY_VARIABLE, policy.label());
+        env.put(ClusterCredentials.API_URL_VARIABLE, kube.url().toString());
+        env.put(ClusterCredentials.TOKEN_PARAMETER_VARIABLE, parameter("api-token"));
         return env;
     }
 
@@ -588,7 +614,7 @@ public final class Simulation implements AutoCloseable {
         }
         return new SimulationResult(scenario, policy, recorder.timeline(end, timelineExecutions), finished,
                 List.copyOf(notifications), instances, ec2.instances(), prometheus.unrecognisedQueries(),
-                store.load(), budgetViolations, List.copyOf(injected), watch.violations(), leaseLedger.entries());
+                store.load(), budgetViolations, List.copyOf(injected), watch.violations(), leaseLedger.entries(), secrets);
     }
 
     private String progressLine(Duration now) {
@@ -609,5 +635,7 @@ public final class Simulation implements AutoCloseable {
         prometheus.close();
         kube.close();
         ec2.close();
+        ssmClient.close();
+        ssm.close();
     }
 }

@@ -24,6 +24,7 @@ import java.util.List;
  * @param faultsInjected   the faults that fired, when and where ({@code [hh:mm:ss] kind:step@n in execution})
  * @param instantViolations what {@link WorldWatch} saw broken at some instant of the run
  * @param leaseLedger      lease operations and actuating side effects at the instants their handlers ran
+ * @param secrets          the join token and API token the run's world held, to look for in its records
  */
 public record SimulationResult(
         Scenario scenario,
@@ -38,7 +39,8 @@ public record SimulationResult(
         List<String> budgetViolations,
         List<String> faultsInjected,
         List<Invariants.Violation> instantViolations,
-        List<LeaseLedger.Entry> leaseLedger) {
+        List<LeaseLedger.Entry> leaseLedger,
+        ClusterSecrets secrets) {
 
     /** The summary of this run against the scenario's oracle floor. */
     public RunSummary summary() {

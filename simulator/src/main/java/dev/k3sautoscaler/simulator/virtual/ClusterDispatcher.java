@@ -12,10 +12,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * fabric8's CRUD dispatcher plus the two things it lacks (BRIEF §5): the policy/v1 Eviction
- * subresource, answered by the simulated cluster with its PodDisruptionBudgets (201, 429, 404, or
- * 409 when the uid precondition names an older pod), and a K3s API outage (503 for the
- * autoscaler's requests, recognised by its bearer token, while the world's own writes go on).
+ * fabric8's CRUD dispatcher plus what it lacks: authentication (401 to any request that carries
+ * neither the autoscaler's bearer token nor the world's own), the policy/v1 Eviction subresource,
+ * answered by the simulated cluster with its PodDisruptionBudgets (201, 429, 404, or 409 when the
+ * uid precondition names an older pod), and a K3s API outage (503 for the autoscaler's requests,
+ * recognised by its bearer token, while the world's own writes go on).
  */
 final class ClusterDispatcher extends KubernetesCrudDispatcher {
     private static final Pattern EVICTION = Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/?]+)/eviction(\\?.*)?$");
@@ -30,11 +31,14 @@ final class ClusterDispatcher extends KubernetesCrudDispatcher {
     }
 
     private final String autoscalerToken;
+    private final String worldToken;
     private final BooleanSupplier outage;
     private final Evictions evictions;
 
-    ClusterDispatcher(String autoscalerToken, BooleanSupplier outage, Evictions evictions) {
+    /** @param worldToken what the kubelets, scheduler and controllers of the simulated cluster write with */
+    ClusterDispatcher(String autoscalerToken, String worldToken, BooleanSupplier outage, Evictions evictions) {
         this.autoscalerToken = autoscalerToken;
+        this.worldToken = worldToken;
         this.outage = outage;
         this.evictions = evictions;
     }
@@ -55,7 +59,12 @@ final class ClusterDispatcher extends KubernetesCrudDispatcher {
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
-        if (("Bearer " + autoscalerToken).equals(request.getHeader("Authorization")) && outage.getAsBoolean()) {
+        String authorization = request.getHeader("Authorization");
+        boolean autoscaler = ("Bearer " + autoscalerToken).equals(authorization);
+        if (!autoscaler && !("Bearer " + worldToken).equals(authorization)) {
+            return status(401, "Unauthorized", "Unauthorized");
+        }
+        if (autoscaler && outage.getAsBoolean()) {
             return status(503, "ServiceUnavailable", "the server is currently unable to handle the request");
         }
         Matcher eviction = EVICTION.matcher(request.getPath());

@@ -36,6 +36,8 @@ import java.util.stream.Collectors;
  * Evictions go straight to the cluster, which enforces PodDisruptionBudgets.
  */
 public final class VirtualKubeApi implements AutoCloseable {
+    /** What the cluster's own components (kubelets, scheduler, controllers) write with: not a secret of the run. */
+    private static final String WORLD_TOKEN = "simulated-cluster-components";
     private final SimulatedCluster cluster;
     private final Instant start;
     private final KubernetesMockServer server;
@@ -48,16 +50,16 @@ public final class VirtualKubeApi implements AutoCloseable {
 
     /**
      * @param start           the instant the cluster's time zero stands for
-     * @param autoscalerToken the bearer token the handlers' client sends (how an outage tells their requests apart)
+     * @param autoscalerToken the bearer token the handlers' client must send: anything else is answered 401
      */
     public VirtualKubeApi(SimulatedCluster cluster, Instant start, String autoscalerToken) {
         this.cluster = cluster;
         this.start = start;
         QuietLogs.quiet("io.fabric8.mockwebserver");
-        ClusterDispatcher dispatcher = new ClusterDispatcher(autoscalerToken, this::outage, this::evict);
+        ClusterDispatcher dispatcher = new ClusterDispatcher(autoscalerToken, WORLD_TOKEN, this::outage, this::evict);
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init();
-        world = server.createClient();
+        world = server.createClient(builder -> builder.editOrNewConfig().withOauthToken(WORLD_TOKEN).endConfig());
         push();
     }
 

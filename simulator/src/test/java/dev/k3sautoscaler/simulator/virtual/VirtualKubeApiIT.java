@@ -132,6 +132,24 @@ class VirtualKubeApiIT {
     }
 
     @Test
+    void aClientWithoutTheAutoscalersToken_isAnswered401() {
+        // GIVEN the API of a one-worker cluster, which the autoscaler's client reads
+        start(new SimulatedCluster(TestScenarios.of("workers: 1",
+                "  - {name: web, replicas: [{at: 0s, count: 1}], requests: {cpuMillis: 500, memoryMiB: 256}}")));
+        assertEquals(2, client.nodes().list().getItems().size());
+
+        // WHEN / THEN a client with another token, or none, is refused: the token is the credential
+        for (String token : new String[] {"not-the-token", null}) {
+            Config config = new ConfigBuilder().withMasterUrl(api.url().toString()).withOauthToken(token)
+                    .withRequestRetryBackoffLimit(0).build();
+            try (KubernetesClient stranger = new KubernetesClientBuilder().withConfig(config).build()) {
+                KubernetesClientException refused = assertThrows(KubernetesClientException.class, () -> stranger.nodes().list());
+                assertEquals(401, refused.getCode(), "token " + token);
+            }
+        }
+    }
+
+    @Test
     void aKubeApiOutage_answers503_toTheAutoscalerOnly() {
         // GIVEN the API down between 10 and 20 minutes
         SimulatedCluster cluster = start(new SimulatedCluster(ScenarioLoader.parse("""
