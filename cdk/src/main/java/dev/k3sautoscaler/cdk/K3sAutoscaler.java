@@ -31,6 +31,7 @@ import software.amazon.awscdk.services.ec2.BlockDevice;
 import software.amazon.awscdk.services.ec2.BlockDeviceVolume;
 import software.amazon.awscdk.services.ec2.CfnEIP;
 import software.amazon.awscdk.services.ec2.CfnEIPAssociation;
+import software.amazon.awscdk.services.ec2.CfnInstance;
 import software.amazon.awscdk.services.ec2.EbsDeviceOptions;
 import software.amazon.awscdk.services.ec2.EbsDeviceVolumeType;
 import software.amazon.awscdk.services.ec2.GatewayVpcEndpointAwsService;
@@ -115,6 +116,12 @@ public final class K3sAutoscaler extends Construct {
     private static final int API_PORT = 6443;
     private static final int VXLAN_PORT = 8472;
     private static final int KUBELET_PORT = 10250;
+    /**
+     * IMDS answers the host only: a pod's packet crosses the CNI bridge (one more hop) and is dropped, so
+     * containers cannot take the node's role. The bootstrap (cluster-bootstrap/userdata) reads IMDS from
+     * cloud-init on the host, one hop away.
+     */
+    private static final int IMDS_HOP_LIMIT = 1;
 
     private final K3sAutoscalerProps props;
     private final Stack stack;
@@ -313,6 +320,10 @@ public final class K3sAutoscaler extends Construct {
                 .requireImdsv2(true)
                 .blockDevices(List.of(rootVolume()))
                 .build();
+        // On the instance, not in its IMDSv2 launch template: a new template version would replace the
+        // master (and the cluster's state), while these options change in place.
+        ((CfnInstance) instance.getNode().getDefaultChild()).setMetadataOptions(CfnInstance.MetadataOptionsProperty.builder()
+                .httpTokens("required").httpPutResponseHopLimit(IMDS_HOP_LIMIT).build());
         instance.addSecurityGroup(nodes);
         Tags.of(instance).add(ROLE_TAG, "master");
         Tags.of(instance).add(CLUSTER_TAG, props.clusterId());
@@ -336,6 +347,7 @@ public final class K3sAutoscaler extends Construct {
                 .role(workerRole)
                 .securityGroup(nodes)
                 .requireImdsv2(true)
+                .httpPutResponseHopLimit(IMDS_HOP_LIMIT)
                 .blockDevices(List.of(rootVolume()))
                 .build();
     }

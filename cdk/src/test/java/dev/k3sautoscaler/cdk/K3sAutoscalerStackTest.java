@@ -392,6 +392,7 @@ class K3sAutoscalerStackTest {
                 .map(t -> t.at("/Properties/LaunchTemplateData"))
                 .filter(d -> d.has("UserData")).findFirst().orElseThrow();
         assertEquals("required", data.at("/MetadataOptions/HttpTokens").asText());
+        assertEquals(1, data.at("/MetadataOptions/HttpPutResponseHopLimit").asInt(), "containers must not reach IMDS");
         assertTrue(data.at("/BlockDeviceMappings/0/Ebs/Encrypted").asBoolean());
         assertTrue(data.get("ImageId").asText().startsWith("resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023"));
         String userData = data.get("UserData").toString();
@@ -413,6 +414,13 @@ class K3sAutoscalerStackTest {
         JsonNode imdsTemplate = ofType("AWS::EC2::LaunchTemplate").stream()
                 .map(t -> t.at("/Properties/LaunchTemplateData")).filter(d -> !d.has("UserData")).findFirst().orElseThrow();
         assertEquals("required", imdsTemplate.at("/MetadataOptions/HttpTokens").asText());
+    }
+
+    @Test
+    void master_keepsImdsOneHopAway() {
+        JsonNode master = ofType("AWS::EC2::Instance").getFirst().get("Properties");
+        assertEquals("required", master.at("/MetadataOptions/HttpTokens").asText());
+        assertEquals(1, master.at("/MetadataOptions/HttpPutResponseHopLimit").asInt(), "containers must not reach IMDS");
     }
 
     @Test
