@@ -552,11 +552,25 @@ public final class K3sAutoscaler extends Construct {
     private List<PolicyStatement> launchPermissions(String idempotency) {
         String templateArn = ec2Arn("launch-template/" + workerTemplate.getLaunchTemplateId());
         Map<String, Object> fromTemplate = Map.of("ArnEquals", Map.of("ec2:LaunchTemplate", templateArn));
-        Map<String, Object> taggedFromTemplate = Map.of(
+        Map<String, Object> requestTags = Map.of(
+                "aws:RequestTag/" + MANAGED_TAG, "true",
+                "aws:RequestTag/" + CLUSTER_TAG, props.clusterId());
+        // Not overridden at launch: a volume the request itself describes is not the template's.
+        Map<String, Object> notOverridden = Map.of("ec2:IsLaunchTemplateResource", "true");
+        Map<String, Object> volumeFromTemplate = Map.of(
                 "ArnEquals", Map.of("ec2:LaunchTemplate", templateArn),
-                "StringEquals", Map.of(
-                        "aws:RequestTag/" + MANAGED_TAG, "true",
-                        "aws:RequestTag/" + CLUSTER_TAG, props.clusterId()));
+                "StringEquals", requestTags,
+                "Bool", notOverridden);
+        // The instance keys exist only on instance/*: a launch that departs from the template (another
+        // type, IMDSv1, IMDS reachable from containers) is refused even with the template named.
+        Map<String, Object> instanceKeys = new LinkedHashMap<>(requestTags);
+        instanceKeys.put("ec2:InstanceType", props.workerInstanceTypes());
+        instanceKeys.put("ec2:MetadataHttpTokens", "required");
+        Map<String, Object> instanceFromTemplate = Map.of(
+                "ArnEquals", Map.of("ec2:LaunchTemplate", templateArn),
+                "StringEquals", instanceKeys,
+                "Bool", notOverridden,
+                "NumericLessThanEquals", Map.of("ec2:MetadataHttpPutResponseHopLimit", IMDS_HOP_LIMIT));
         List<String> launchedWith = new ArrayList<>(List.of(templateArn, ec2Arn("security-group/" + nodes.getSecurityGroupId())));
         vpc.getPublicSubnets().stream().map(ISubnet::getSubnetId).map(id -> ec2Arn("subnet/" + id)).forEach(launchedWith::add);
         List<String> untagged = new ArrayList<>(List.of(ec2Arn("network-interface/*")));
@@ -564,10 +578,14 @@ public final class K3sAutoscaler extends Construct {
             untagged.add(ec2Arn("spot-instances-request/*"));
         }
         return List.of(
-                PolicyStatement.Builder.create().sid("RunTaggedWorkersFromTheTemplate")
+                PolicyStatement.Builder.create().sid("RunTaggedWorkersAsTheTemplateSays")
                         .actions(List.of("ec2:RunInstances"))
-                        .resources(List.of(ec2Arn("instance/*"), ec2Arn("volume/*")))
-                        .conditions(taggedFromTemplate).build(),
+                        .resources(List.of(ec2Arn("instance/*")))
+                        .conditions(instanceFromTemplate).build(),
+                PolicyStatement.Builder.create().sid("RunWithTheTemplatesTaggedVolumes")
+                        .actions(List.of("ec2:RunInstances"))
+                        .resources(List.of(ec2Arn("volume/*")))
+                        .conditions(volumeFromTemplate).build(),
                 PolicyStatement.Builder.create().sid("RunWithTheTemplatesInterfaces")
                         .actions(List.of("ec2:RunInstances"))
                         .resources(untagged)

@@ -180,6 +180,32 @@ class K3sAutoscalerStackTest {
     }
 
     @Test
+    void launch_instanceIsLimitedToTheConfiguredTypes() {
+        assertEquals(List.of("t3.small", "t3a.small"),
+                asList(launchedInstance().at("/Condition/StringEquals/ec2:InstanceType")).stream().map(JsonNode::asText).toList());
+    }
+
+    @Test
+    void launch_instanceAndVolumeMustComeFromTheTemplate() {
+        for (JsonNode statement : runInstances()) {
+            String resource = statement.get("Resource").toString();
+            if (resource.contains(":instance/*") || resource.contains(":volume/*")) {
+                assertEquals("true", statement.at("/Condition/Bool/ec2:IsLaunchTemplateResource").asText(), resource);
+            }
+        }
+    }
+
+    @Test
+    void launch_instanceMustRequireImdsv2() {
+        assertEquals("required", launchedInstance().at("/Condition/StringEquals/ec2:MetadataHttpTokens").asText());
+    }
+
+    @Test
+    void launch_instanceMustKeepImdsOneHopAway() {
+        assertEquals(1, launchedInstance().at("/Condition/NumericLessThanEquals/ec2:MetadataHttpPutResponseHopLimit").asInt(-1));
+    }
+
+    @Test
     void eachStep_isGrantedExactlyItsCalls() {
         Map<Step, Set<String>> expected = Map.ofEntries(
                 Map.entry(Step.DECIDE, Set.of()),
@@ -515,6 +541,17 @@ class K3sAutoscalerStackTest {
         ofType("AWS::IAM::Role").forEach(r -> r.at("/Properties/Policies").forEach(
                 p -> p.at("/PolicyDocument/Statement").forEach(statements::add)));
         return statements;
+    }
+
+    private static List<JsonNode> runInstances() {
+        return statementsOf(Step.LAUNCH_WORKERS).stream()
+                .filter(s -> asList(s.get("Action")).stream().anyMatch(a -> a.asText().equals("ec2:RunInstances")))
+                .toList();
+    }
+
+    private static JsonNode launchedInstance() {
+        return runInstances().stream().filter(s -> s.get("Resource").toString().contains(":instance/*"))
+                .findFirst().orElseThrow();
     }
 
     private static List<JsonNode> statementsOf(Step step) {
