@@ -13,6 +13,11 @@ import java.util.List;
  * wildcard findings, to the exact wildcard it accepts.
  */
 final class Suppressions {
+    /** An ARN's region as cdk-nag renders it: a literal, or the token of an env-agnostic stack. */
+    private static final String REGION = "(?:[a-z0-9-]+|<AWS::Region>)";
+    /** The account (empty for AWS's images): a literal, or the token of an env-agnostic stack. */
+    private static final String ACCOUNT = "(?:[0-9]*|<AWS::AccountId>)";
+
     private Suppressions() {
     }
 
@@ -59,7 +64,8 @@ final class Suppressions {
                                         + "and TerminateInstances by the same tags on the existing instance")
                                 .appliesTo(List.of(
                                         "Resource::*",
-                                        RegexAppliesTo.builder().regex("/^Resource::arn:<AWS::Partition>:ec2:[^:]+:[^:]*:(instance|volume|network-interface|spot-instances-request|image)\\/\\*$/").build()))
+                                        RegexAppliesTo.builder().regex("/^Resource::arn:<AWS::Partition>:ec2:" + REGION + ":" + ACCOUNT
+                                                + ":(instance|volume|network-interface|spot-instances-request|image)\\/\\*$/").build()))
                                 .build()), true);
                 default -> { }
             }
