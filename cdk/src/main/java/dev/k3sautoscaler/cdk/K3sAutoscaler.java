@@ -524,8 +524,8 @@ public final class K3sAutoscaler extends Construct {
                     // One TransactWriteItems: UpdateItem on the state item, PutItem of the event.
                     ownItems(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), state),
                     ownItems(List.of("dynamodb:PutItem"), events));
-            case LAUNCH_WORKERS -> launchPermissions(idempotency);
-            case TERMINATE_WORKERS -> List.of(describeInstances(), idempotencyStore(idempotency), terminateManagedWorkers());
+            case LAUNCH_WORKERS -> launchPermissions(idempotencyStore(step, idempotency));
+            case TERMINATE_WORKERS -> List.of(describeInstances(), idempotencyStore(step, idempotency), terminateManagedWorkers());
             case COLLECT_METRICS, CHECK_WORKERS_JOINED, SELECT_SCALE_DOWN_TARGET, CORDON_NODE, DRAIN_NODE,
                  UNCORDON_NODE, DELETE_NODE -> List.of(clusterToken());
             // The same tag conditions as TerminateWorkers: the reconcile can never terminate the master or a foreign box.
@@ -549,7 +549,7 @@ public final class K3sAutoscaler extends Construct {
         return allow(List.of("ssm:GetParameter"), List.of(paramArn(parameters.apiToken()), paramArn(parameters.caCert())));
     }
 
-    private List<PolicyStatement> launchPermissions(String idempotency) {
+    private List<PolicyStatement> launchPermissions(PolicyStatement idempotency) {
         String templateArn = ec2Arn("launch-template/" + workerTemplate.getLaunchTemplateId());
         Map<String, Object> fromTemplate = Map.of("ArnEquals", Map.of("ec2:LaunchTemplate", templateArn));
         Map<String, Object> requestTags = Map.of(
@@ -613,7 +613,7 @@ public final class K3sAutoscaler extends Construct {
                         .conditions(Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com")))
                         .build(),
                 describeInstances(),
-                idempotencyStore(idempotency));
+                idempotency);
     }
 
     private static PolicyStatement describeInstances() {
@@ -622,8 +622,17 @@ public final class K3sAutoscaler extends Construct {
                 .actions(List.of("ec2:DescribeInstances")).resources(List.of("*")).build();
     }
 
-    private static PolicyStatement idempotencyStore(String tableArn) {
-        return allow(List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"), List.of(tableArn));
+    /**
+     * Only the step's own records. Their id is {@code <state name>#<hash>} (IdempotentStep), with no
+     * cluster id in it: the table is this stack's own, so another cluster's records are not in it, and
+     * the prefix keeps launch and terminate from replaying or clearing each other's results.
+     */
+    private static PolicyStatement idempotencyStore(Step step, String tableArn) {
+        return PolicyStatement.Builder.create()
+                .actions(List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"))
+                .resources(List.of(tableArn))
+                .conditions(Map.of("ForAllValues:StringLike", Map.of("dynamodb:LeadingKeys", List.of(step.stateName() + "#*"))))
+                .build();
     }
 
     /** Only this cluster's items: the partition key is the cluster id. */

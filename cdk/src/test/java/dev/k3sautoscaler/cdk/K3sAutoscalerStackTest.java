@@ -378,6 +378,21 @@ class K3sAutoscalerStackTest {
     }
 
     @Test
+    void idempotencyTable_fleetStepsReachOnlyTheirOwnRecords() {
+        // The record id is <step>#<hash> (IdempotentStep): no cluster id in it, the table is this stack's own.
+        Map<Step, String> prefixes = Map.of(
+                Step.LAUNCH_WORKERS, dev.k3sautoscaler.fleet.LaunchWorkersHandler.STEP + "#*",
+                Step.TERMINATE_WORKERS, dev.k3sautoscaler.fleet.TerminateWorkersHandler.STEP + "#*");
+        prefixes.forEach((step, prefix) -> {
+            JsonNode idempotency = statementsOf(step).stream()
+                    .filter(s -> s.get("Action").toString().contains("dynamodb:DeleteItem")).findFirst().orElseThrow();
+            assertTrue(idempotency.get("Resource").toString().contains("IdempotencyTable"), idempotency.toString());
+            assertEquals(List.of(prefix), asList(idempotency.at("/Condition/ForAllValues:StringLike/dynamodb:LeadingKeys"))
+                    .stream().map(JsonNode::asText).toList(), step.name());
+        });
+    }
+
+    @Test
     void schedule_runsTheTickAtThePropsRate() {
         template.hasResourceProperties("AWS::Scheduler::Schedule", Match.objectLike(Map.of(
                 "ScheduleExpression", "rate(2 minutes)",
