@@ -34,6 +34,9 @@ import software.amazon.awscdk.services.ec2.CfnEIPAssociation;
 import software.amazon.awscdk.services.ec2.CfnInstance;
 import software.amazon.awscdk.services.ec2.EbsDeviceOptions;
 import software.amazon.awscdk.services.ec2.EbsDeviceVolumeType;
+import software.amazon.awscdk.services.ec2.FlowLogDestination;
+import software.amazon.awscdk.services.ec2.FlowLogOptions;
+import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
 import software.amazon.awscdk.services.ec2.GatewayVpcEndpointAwsService;
 import software.amazon.awscdk.services.ec2.GatewayVpcEndpointOptions;
 import software.amazon.awscdk.services.ec2.IMachineImage;
@@ -61,6 +64,7 @@ import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
@@ -122,6 +126,8 @@ public final class K3sAutoscaler extends Construct {
      * cloud-init on the host, one hop away.
      */
     private static final int IMDS_HOP_LIMIT = 1;
+    /** What SNS asks KMS for on a publisher's behalf to encrypt a message on the topic. */
+    private static final List<String> NOTIFICATION_KEY_ACTIONS = List.of("kms:GenerateDataKey", "kms:Decrypt");
 
     private final K3sAutoscalerProps props;
     private final Stack stack;
@@ -142,6 +148,7 @@ public final class K3sAutoscaler extends Construct {
     private final StateMachine actuation;
     private final StateMachine tick;
     private final Topic notifications;
+    private final Key notificationsKey;
 
     public K3sAutoscaler(Construct scope, String id, K3sAutoscalerProps props) {
         super(scope, id);
@@ -196,18 +203,23 @@ public final class K3sAutoscaler extends Construct {
         for (Step step : Step.values()) {
             lambda(step);
         }
+        notificationsKey = Key.Builder.create(this, "NotificationsKey")
+                .description("k3s-autoscaler " + props.clusterId() + ": notifications topic at rest")
+                .enableKeyRotation(true)
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
         notifications = createNotifications();
         actuation = stateMachine("Actuation", "actuation", StateMachineType.STANDARD, actuationTimeout(props.scaling()),
                 Map.of("RebalanceAction", rebalanceAction(props.scaling()),
                         "NotificationTopicArn", notifications.getTopicArn()));
         // The workflow publishes its notices itself (sns:publish integration): only this machine, only this topic.
-        notifications.grantPublish(actuation);
+        mayPublishNotices(actuation);
         tick = stateMachine("Tick", "tick", StateMachineType.EXPRESS, TICK_TIMEOUT,
                 Map.of("ActuationStateMachineArn", actuation.getStateMachineArn(),
                         "NotificationTopicArn", notifications.getTopicArn()));
         actuation.grantStartExecution(tick);
         // The tick publishes what its reconcile terminated or deleted.
-        notifications.grantPublish(tick);
+        mayPublishNotices(tick);
 
         triggers();
         alarmsAndDashboard();
@@ -232,6 +244,16 @@ public final class K3sAutoscaler extends Construct {
                 .natGateways(props.networkingMode() == NetworkingMode.VPC_NAT ? 1 : 0)
                 .subnetConfiguration(subnets)
                 .build();
+        if (props.vpcFlowLogs()) {
+            LogGroup flowLogs = LogGroup.Builder.create(this, "VpcFlowLogs")
+                    .retention(LogRetention.of(props.logRetentionDays()))
+                    .removalPolicy(RemovalPolicy.DESTROY)
+                    .build();
+            network.addFlowLog("FlowLog", FlowLogOptions.builder()
+                    .destination(FlowLogDestination.toCloudWatchLogs(flowLogs))
+                    .trafficType(FlowLogTrafficType.ALL)
+                    .build());
+        }
         return network;
     }
 
@@ -755,8 +777,11 @@ public final class K3sAutoscaler extends Construct {
     // ---------------------------------------------------------------- observability
 
     private Topic createNotifications() {
+        // Alarms publish as CloudWatch, which an AWS-managed key would refuse: the key policy lets it encrypt.
+        notificationsKey.grant(new ServicePrincipal("cloudwatch.amazonaws.com"), NOTIFICATION_KEY_ACTIONS.toArray(String[]::new));
         Topic topic = Topic.Builder.create(this, "Notifications")
                 .displayName("k3s-autoscaler " + props.clusterId())
+                .masterKey(notificationsKey)
                 .enforceSsl(true)
                 .build();
         if (props.notificationEmail() != null) {
@@ -771,6 +796,12 @@ public final class K3sAutoscaler extends Construct {
                     .build();
         }
         return topic;
+    }
+
+    /** sns:Publish on the topic and the key calls SNS makes for it (not grantPublish's GenerateDataKey*). */
+    private void mayPublishNotices(StateMachine machine) {
+        machine.addToRolePolicy(allow(List.of("sns:Publish"), List.of(notifications.getTopicArn())));
+        machine.addToRolePolicy(allow(NOTIFICATION_KEY_ACTIONS, List.of(notificationsKey.getKeyArn())));
     }
 
     private void alarmsAndDashboard() {

@@ -20,19 +20,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class CdkNagTest {
 
-    /** Every networking mode, env-agnostic (tokens in ARNs) and with a fixed account and region (literals). */
+    /**
+     * Every networking mode, env-agnostic (tokens in ARNs) and with a fixed account and region (literals);
+     * flow logs on in one of the two, so both the flow log and its absence are checked in every mode.
+     */
     static Stream<Arguments> environments() {
         return Arrays.stream(NetworkingMode.values()).flatMap(mode -> Stream.of(
-                Arguments.of(mode, true),
-                Arguments.of(mode, false)));
+                Arguments.of(mode, true, true),
+                Arguments.of(mode, false, false)));
     }
 
-    @ParameterizedTest(name = "{0}, env-agnostic={1}")
+    @ParameterizedTest(name = "{0}, env-agnostic={1}, flow logs={2}")
     @MethodSource("environments")
-    void awsSolutions_reportsNothingUnsuppressed(NetworkingMode mode, boolean envAgnostic) {
+    void awsSolutions_reportsNothingUnsuppressed(NetworkingMode mode, boolean envAgnostic, boolean flowLogs) {
         // GIVEN the whole system with Spot, e-mail and Slack (every optional resource)
         K3sAutoscalerStack stack = Synth.stack(Synth.props()
                 .networkingMode(mode)
+                .vpcFlowLogs(flowLogs)
                 .capacityType("spot-with-on-demand-fallback")
                 .notificationEmail("oncall@example.com")
                 .slack("T0123ABCD", "C0123ABCD")

@@ -378,6 +378,31 @@ class K3sAutoscalerStackTest {
     }
 
     @Test
+    void notifications_areEncryptedWithARotatedKeyOfTheStack() {
+        JsonNode topic = ofType("AWS::SNS::Topic").getFirst().get("Properties");
+        String keyId = topic.at("/KmsMasterKeyId/Fn::GetAtt/0").asText();
+        assertTrue(keyId.contains("Notifications"), topic.toString());
+        assertTrue(resources.at("/" + keyId + "/Properties/EnableKeyRotation").asBoolean(), "key rotation");
+    }
+
+    @Test
+    void notificationKey_letsThePublishersEncrypt_theStateMachinesAndTheAlarms() {
+        // GIVEN the key the topic is encrypted with
+        String keyId = ofType("AWS::SNS::Topic").getFirst().at("/Properties/KmsMasterKeyId/Fn::GetAtt/0").asText();
+
+        // THEN both state machines may generate data keys with it (the sns:publish integration)
+        for (String machine : List.of("tick", "actuation")) {
+            String role = stateMachine(machine).at("/RoleArn/Fn::GetAtt/0").asText();
+            assertTrue(statementsOfRoleId(role).stream().anyMatch(s -> s.get("Action").toString().contains("kms:GenerateDataKey")
+                    && s.get("Action").toString().contains("kms:Decrypt")
+                    && s.get("Resource").toString().contains(keyId)), machine);
+        }
+        // AND CloudWatch alarms may, through the key policy
+        String keyPolicy = resources.at("/" + keyId + "/Properties/KeyPolicy").toString();
+        assertTrue(keyPolicy.contains("cloudwatch.amazonaws.com") && keyPolicy.contains("kms:GenerateDataKey"), keyPolicy);
+    }
+
+    @Test
     void idempotencyTable_fleetStepsReachOnlyTheirOwnRecords() {
         // The record id is <step>#<hash> (IdempotentStep): no cluster id in it, the table is this stack's own.
         Map<Step, String> prefixes = Map.of(
@@ -390,6 +415,14 @@ class K3sAutoscalerStackTest {
             assertEquals(List.of(prefix), asList(idempotency.at("/Condition/ForAllValues:StringLike/dynamodb:LeadingKeys"))
                     .stream().map(JsonNode::asText).toList(), step.name());
         });
+    }
+
+    @Test
+    void suppressions_sayThatTheApiAndJoinEndpointIsOpenToTheWorld() {
+        String ec23 = nagReason("MasterSecurityGroup", "AwsSolutions-EC23");
+        assertTrue(ec23.contains("0.0.0.0/0") && ec23.contains("join"), ec23);
+        String vpc7 = nagReason("Vpc", "AwsSolutions-VPC7");
+        assertTrue(vpc7.contains("6443") && vpc7.contains("0.0.0.0/0") && vpc7.contains("vpcFlowLogs"), vpc7);
     }
 
     @Test
@@ -556,6 +589,22 @@ class K3sAutoscalerStackTest {
         ofType("AWS::IAM::Role").forEach(r -> r.at("/Properties/Policies").forEach(
                 p -> p.at("/PolicyDocument/Statement").forEach(statements::add)));
         return statements;
+    }
+
+    /** The reason of a cdk-nag suppression on the resource whose logical id starts with the construct's id. */
+    private static String nagReason(String constructId, String rule) {
+        Set<String> reasons = new java.util.LinkedHashSet<>(); // a construct's suppression repeats on its children
+        resources.properties().forEach(e -> {
+            if (e.getKey().startsWith("K3sAutoscaler" + constructId)) {
+                e.getValue().at("/Metadata/cdk_nag/rules_to_suppress").forEach(r -> {
+                    if (r.get("id").asText().equals(rule)) {
+                        reasons.add(r.get("reason").asText());
+                    }
+                });
+            }
+        });
+        assertEquals(1, reasons.size(), rule + " on " + constructId + ": " + reasons);
+        return reasons.iterator().next();
     }
 
     private static List<JsonNode> runInstances() {
