@@ -577,7 +577,7 @@ public final class K3sAutoscaler extends Construct {
         Map<String, Object> requestTags = Map.of(
                 "aws:RequestTag/" + MANAGED_TAG, "true",
                 "aws:RequestTag/" + CLUSTER_TAG, props.clusterId());
-        // Not overridden at launch: a volume the request itself describes is not the template's.
+        // Not overridden at launch: a volume or image the request itself names is not the template's.
         Map<String, Object> notOverridden = Map.of("ec2:IsLaunchTemplateResource", "true");
         Map<String, Object> volumeFromTemplate = Map.of(
                 "ArnEquals", Map.of("ec2:LaunchTemplate", templateArn),
@@ -617,7 +617,7 @@ public final class K3sAutoscaler extends Construct {
                         // The AMI is resolved at launch from AWS's public parameter, so its id is not known here.
                         .resources(List.of(stack.formatArn(ArnComponents.builder().service("ec2").account("")
                                 .resource("image").resourceName("*").build())))
-                        .conditions(Map.of("StringEquals", Map.of("ec2:Owner", "amazon"))).build(),
+                        .conditions(Map.of("StringEquals", Map.of("ec2:Owner", "amazon"), "Bool", notOverridden)).build(),
                 PolicyStatement.Builder.create().sid("RunInTheClustersSubnetsWithItsGroup")
                         .actions(List.of("ec2:RunInstances"))
                         .resources(launchedWith).build(),

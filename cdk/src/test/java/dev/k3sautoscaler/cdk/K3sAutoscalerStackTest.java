@@ -186,10 +186,10 @@ class K3sAutoscalerStackTest {
     }
 
     @Test
-    void launch_instanceAndVolumeMustComeFromTheTemplate() {
+    void launch_instanceVolumeAndImageMustComeFromTheTemplate() {
         for (JsonNode statement : runInstances()) {
             String resource = statement.get("Resource").toString();
-            if (resource.contains(":instance/*") || resource.contains(":volume/*")) {
+            if (resource.contains(":instance/*") || resource.contains(":volume/*") || resource.contains(":image/*")) {
                 assertEquals("true", statement.at("/Condition/Bool/ec2:IsLaunchTemplateResource").asText(), resource);
             }
         }
