@@ -577,7 +577,9 @@ public final class K3sAutoscaler extends Construct {
         Map<String, Object> requestTags = Map.of(
                 "aws:RequestTag/" + MANAGED_TAG, "true",
                 "aws:RequestTag/" + CLUSTER_TAG, props.clusterId());
-        // Not overridden at launch: a volume or image the request itself names is not the template's.
+        // Not overridden at launch: a volume the request itself names is not the template's. The instance and
+        // the image are not conditioned on it: the fleet overrides the instance type (and the subnet) on
+        // purpose, which makes the instance no template resource; the type is pinned by ec2:InstanceType instead.
         Map<String, Object> notOverridden = Map.of("ec2:IsLaunchTemplateResource", "true");
         Map<String, Object> volumeFromTemplate = Map.of(
                 "ArnEquals", Map.of("ec2:LaunchTemplate", templateArn),
@@ -591,7 +593,6 @@ public final class K3sAutoscaler extends Construct {
         Map<String, Object> instanceFromTemplate = Map.of(
                 "ArnEquals", Map.of("ec2:LaunchTemplate", templateArn),
                 "StringEquals", instanceKeys,
-                "Bool", notOverridden,
                 "NumericLessThanEquals", Map.of("ec2:MetadataHttpPutResponseHopLimit", IMDS_HOP_LIMIT));
         List<String> launchedWith = new ArrayList<>(List.of(templateArn, ec2Arn("security-group/" + nodes.getSecurityGroupId())));
         vpc.getPublicSubnets().stream().map(ISubnet::getSubnetId).map(id -> ec2Arn("subnet/" + id)).forEach(launchedWith::add);
@@ -617,7 +618,7 @@ public final class K3sAutoscaler extends Construct {
                         // The AMI is resolved at launch from AWS's public parameter, so its id is not known here.
                         .resources(List.of(stack.formatArn(ArnComponents.builder().service("ec2").account("")
                                 .resource("image").resourceName("*").build())))
-                        .conditions(Map.of("StringEquals", Map.of("ec2:Owner", "amazon"), "Bool", notOverridden)).build(),
+                        .conditions(Map.of("StringEquals", Map.of("ec2:Owner", "amazon"))).build(),
                 PolicyStatement.Builder.create().sid("RunInTheClustersSubnetsWithItsGroup")
                         .actions(List.of("ec2:RunInstances"))
                         .resources(launchedWith).build(),
