@@ -31,8 +31,12 @@ import software.amazon.awscdk.services.ec2.BlockDevice;
 import software.amazon.awscdk.services.ec2.BlockDeviceVolume;
 import software.amazon.awscdk.services.ec2.CfnEIP;
 import software.amazon.awscdk.services.ec2.CfnEIPAssociation;
+import software.amazon.awscdk.services.ec2.CfnInstance;
 import software.amazon.awscdk.services.ec2.EbsDeviceOptions;
 import software.amazon.awscdk.services.ec2.EbsDeviceVolumeType;
+import software.amazon.awscdk.services.ec2.FlowLogDestination;
+import software.amazon.awscdk.services.ec2.FlowLogOptions;
+import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
 import software.amazon.awscdk.services.ec2.GatewayVpcEndpointAwsService;
 import software.amazon.awscdk.services.ec2.GatewayVpcEndpointOptions;
 import software.amazon.awscdk.services.ec2.IMachineImage;
@@ -60,6 +64,7 @@ import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
@@ -115,6 +120,14 @@ public final class K3sAutoscaler extends Construct {
     private static final int API_PORT = 6443;
     private static final int VXLAN_PORT = 8472;
     private static final int KUBELET_PORT = 10250;
+    /**
+     * IMDS answers the host only: a pod's packet crosses the CNI bridge (one more hop) and is dropped, so
+     * containers cannot take the node's role. The bootstrap (cluster-bootstrap/userdata) reads IMDS from
+     * cloud-init on the host, one hop away.
+     */
+    private static final int IMDS_HOP_LIMIT = 1;
+    /** What SNS asks KMS for on a publisher's behalf to encrypt a message on the topic. */
+    private static final List<String> NOTIFICATION_KEY_ACTIONS = List.of("kms:GenerateDataKey", "kms:Decrypt");
 
     private final K3sAutoscalerProps props;
     private final Stack stack;
@@ -135,6 +148,7 @@ public final class K3sAutoscaler extends Construct {
     private final StateMachine actuation;
     private final StateMachine tick;
     private final Topic notifications;
+    private final Key notificationsKey;
 
     public K3sAutoscaler(Construct scope, String id, K3sAutoscalerProps props) {
         super(scope, id);
@@ -189,18 +203,23 @@ public final class K3sAutoscaler extends Construct {
         for (Step step : Step.values()) {
             lambda(step);
         }
+        notificationsKey = Key.Builder.create(this, "NotificationsKey")
+                .description("k3s-autoscaler " + props.clusterId() + ": notifications topic at rest")
+                .enableKeyRotation(true)
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
         notifications = createNotifications();
         actuation = stateMachine("Actuation", "actuation", StateMachineType.STANDARD, actuationTimeout(props.scaling()),
                 Map.of("RebalanceAction", rebalanceAction(props.scaling()),
                         "NotificationTopicArn", notifications.getTopicArn()));
         // The workflow publishes its notices itself (sns:publish integration): only this machine, only this topic.
-        notifications.grantPublish(actuation);
+        mayPublishNotices(actuation);
         tick = stateMachine("Tick", "tick", StateMachineType.EXPRESS, TICK_TIMEOUT,
                 Map.of("ActuationStateMachineArn", actuation.getStateMachineArn(),
                         "NotificationTopicArn", notifications.getTopicArn()));
         actuation.grantStartExecution(tick);
         // The tick publishes what its reconcile terminated or deleted.
-        notifications.grantPublish(tick);
+        mayPublishNotices(tick);
 
         triggers();
         alarmsAndDashboard();
@@ -225,6 +244,16 @@ public final class K3sAutoscaler extends Construct {
                 .natGateways(props.networkingMode() == NetworkingMode.VPC_NAT ? 1 : 0)
                 .subnetConfiguration(subnets)
                 .build();
+        if (props.vpcFlowLogs()) {
+            LogGroup flowLogs = LogGroup.Builder.create(this, "VpcFlowLogs")
+                    .retention(LogRetention.of(props.logRetentionDays()))
+                    .removalPolicy(RemovalPolicy.DESTROY)
+                    .build();
+            network.addFlowLog("FlowLog", FlowLogOptions.builder()
+                    .destination(FlowLogDestination.toCloudWatchLogs(flowLogs))
+                    .trafficType(FlowLogTrafficType.ALL)
+                    .build());
+        }
         return network;
     }
 
@@ -313,6 +342,10 @@ public final class K3sAutoscaler extends Construct {
                 .requireImdsv2(true)
                 .blockDevices(List.of(rootVolume()))
                 .build();
+        // On the instance, not in its IMDSv2 launch template: a new template version would replace the
+        // master (and the cluster's state), while these options change in place.
+        ((CfnInstance) instance.getNode().getDefaultChild()).setMetadataOptions(CfnInstance.MetadataOptionsProperty.builder()
+                .httpTokens("required").httpPutResponseHopLimit(IMDS_HOP_LIMIT).build());
         instance.addSecurityGroup(nodes);
         Tags.of(instance).add(ROLE_TAG, "master");
         Tags.of(instance).add(CLUSTER_TAG, props.clusterId());
@@ -336,6 +369,7 @@ public final class K3sAutoscaler extends Construct {
                 .role(workerRole)
                 .securityGroup(nodes)
                 .requireImdsv2(true)
+                .httpPutResponseHopLimit(IMDS_HOP_LIMIT)
                 .blockDevices(List.of(rootVolume()))
                 .build();
     }
@@ -512,8 +546,8 @@ public final class K3sAutoscaler extends Construct {
                     // One TransactWriteItems: UpdateItem on the state item, PutItem of the event.
                     ownItems(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), state),
                     ownItems(List.of("dynamodb:PutItem"), events));
-            case LAUNCH_WORKERS -> launchPermissions(idempotency);
-            case TERMINATE_WORKERS -> List.of(describeInstances(), idempotencyStore(idempotency), terminateManagedWorkers());
+            case LAUNCH_WORKERS -> launchPermissions(idempotencyStore(step, idempotency));
+            case TERMINATE_WORKERS -> List.of(describeInstances(), idempotencyStore(step, idempotency), terminateManagedWorkers());
             case COLLECT_METRICS, CHECK_WORKERS_JOINED, SELECT_SCALE_DOWN_TARGET, CORDON_NODE, DRAIN_NODE,
                  UNCORDON_NODE, DELETE_NODE -> List.of(clusterToken());
             // The same tag conditions as TerminateWorkers: the reconcile can never terminate the master or a foreign box.
@@ -537,14 +571,29 @@ public final class K3sAutoscaler extends Construct {
         return allow(List.of("ssm:GetParameter"), List.of(paramArn(parameters.apiToken()), paramArn(parameters.caCert())));
     }
 
-    private List<PolicyStatement> launchPermissions(String idempotency) {
+    private List<PolicyStatement> launchPermissions(PolicyStatement idempotency) {
         String templateArn = ec2Arn("launch-template/" + workerTemplate.getLaunchTemplateId());
         Map<String, Object> fromTemplate = Map.of("ArnEquals", Map.of("ec2:LaunchTemplate", templateArn));
-        Map<String, Object> taggedFromTemplate = Map.of(
+        Map<String, Object> requestTags = Map.of(
+                "aws:RequestTag/" + MANAGED_TAG, "true",
+                "aws:RequestTag/" + CLUSTER_TAG, props.clusterId());
+        // Not overridden at launch: a volume the request itself names is not the template's. The instance and
+        // the image are not conditioned on it: the fleet overrides the instance type (and the subnet) on
+        // purpose, which makes the instance no template resource; the type is pinned by ec2:InstanceType instead.
+        Map<String, Object> notOverridden = Map.of("ec2:IsLaunchTemplateResource", "true");
+        Map<String, Object> volumeFromTemplate = Map.of(
                 "ArnEquals", Map.of("ec2:LaunchTemplate", templateArn),
-                "StringEquals", Map.of(
-                        "aws:RequestTag/" + MANAGED_TAG, "true",
-                        "aws:RequestTag/" + CLUSTER_TAG, props.clusterId()));
+                "StringEquals", requestTags,
+                "Bool", notOverridden);
+        // The instance keys exist only on instance/*: a launch that departs from the template (another
+        // type, IMDSv1, IMDS reachable from containers) is refused even with the template named.
+        Map<String, Object> instanceKeys = new LinkedHashMap<>(requestTags);
+        instanceKeys.put("ec2:InstanceType", props.workerInstanceTypes());
+        instanceKeys.put("ec2:MetadataHttpTokens", "required");
+        Map<String, Object> instanceFromTemplate = Map.of(
+                "ArnEquals", Map.of("ec2:LaunchTemplate", templateArn),
+                "StringEquals", instanceKeys,
+                "NumericLessThanEquals", Map.of("ec2:MetadataHttpPutResponseHopLimit", IMDS_HOP_LIMIT));
         List<String> launchedWith = new ArrayList<>(List.of(templateArn, ec2Arn("security-group/" + nodes.getSecurityGroupId())));
         vpc.getPublicSubnets().stream().map(ISubnet::getSubnetId).map(id -> ec2Arn("subnet/" + id)).forEach(launchedWith::add);
         List<String> untagged = new ArrayList<>(List.of(ec2Arn("network-interface/*")));
@@ -552,10 +601,14 @@ public final class K3sAutoscaler extends Construct {
             untagged.add(ec2Arn("spot-instances-request/*"));
         }
         return List.of(
-                PolicyStatement.Builder.create().sid("RunTaggedWorkersFromTheTemplate")
+                PolicyStatement.Builder.create().sid("RunTaggedWorkersAsTheTemplateSays")
                         .actions(List.of("ec2:RunInstances"))
-                        .resources(List.of(ec2Arn("instance/*"), ec2Arn("volume/*")))
-                        .conditions(taggedFromTemplate).build(),
+                        .resources(List.of(ec2Arn("instance/*")))
+                        .conditions(instanceFromTemplate).build(),
+                PolicyStatement.Builder.create().sid("RunWithTheTemplatesTaggedVolumes")
+                        .actions(List.of("ec2:RunInstances"))
+                        .resources(List.of(ec2Arn("volume/*")))
+                        .conditions(volumeFromTemplate).build(),
                 PolicyStatement.Builder.create().sid("RunWithTheTemplatesInterfaces")
                         .actions(List.of("ec2:RunInstances"))
                         .resources(untagged)
@@ -583,7 +636,7 @@ public final class K3sAutoscaler extends Construct {
                         .conditions(Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com")))
                         .build(),
                 describeInstances(),
-                idempotencyStore(idempotency));
+                idempotency);
     }
 
     private static PolicyStatement describeInstances() {
@@ -592,8 +645,17 @@ public final class K3sAutoscaler extends Construct {
                 .actions(List.of("ec2:DescribeInstances")).resources(List.of("*")).build();
     }
 
-    private static PolicyStatement idempotencyStore(String tableArn) {
-        return allow(List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"), List.of(tableArn));
+    /**
+     * Only the step's own records. Their id is {@code <state name>#<hash>} (IdempotentStep), with no
+     * cluster id in it: the table is this stack's own, so another cluster's records are not in it, and
+     * the prefix keeps launch and terminate from replaying or clearing each other's results.
+     */
+    private static PolicyStatement idempotencyStore(Step step, String tableArn) {
+        return PolicyStatement.Builder.create()
+                .actions(List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"))
+                .resources(List.of(tableArn))
+                .conditions(Map.of("ForAllValues:StringLike", Map.of("dynamodb:LeadingKeys", List.of(step.stateName() + "#*"))))
+                .build();
     }
 
     /** Only this cluster's items: the partition key is the cluster id. */
@@ -716,8 +778,11 @@ public final class K3sAutoscaler extends Construct {
     // ---------------------------------------------------------------- observability
 
     private Topic createNotifications() {
+        // Alarms publish as CloudWatch, which an AWS-managed key would refuse: the key policy lets it encrypt.
+        notificationsKey.grant(new ServicePrincipal("cloudwatch.amazonaws.com"), NOTIFICATION_KEY_ACTIONS.toArray(String[]::new));
         Topic topic = Topic.Builder.create(this, "Notifications")
                 .displayName("k3s-autoscaler " + props.clusterId())
+                .masterKey(notificationsKey)
                 .enforceSsl(true)
                 .build();
         if (props.notificationEmail() != null) {
@@ -732,6 +797,12 @@ public final class K3sAutoscaler extends Construct {
                     .build();
         }
         return topic;
+    }
+
+    /** sns:Publish on the topic and the key calls SNS makes for it (not grantPublish's GenerateDataKey*). */
+    private void mayPublishNotices(StateMachine machine) {
+        machine.addToRolePolicy(allow(List.of("sns:Publish"), List.of(notifications.getTopicArn())));
+        machine.addToRolePolicy(allow(NOTIFICATION_KEY_ACTIONS, List.of(notificationsKey.getKeyArn())));
     }
 
     private void alarmsAndDashboard() {

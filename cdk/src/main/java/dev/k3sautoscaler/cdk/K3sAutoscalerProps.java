@@ -58,6 +58,7 @@ public final class K3sAutoscalerProps {
     private final int logRetentionDays;
     private final Path repositoryRoot;
     private final boolean sessionManager;
+    private final boolean vpcFlowLogs;
 
     private K3sAutoscalerProps(Builder b, AutoscalerConfig scaling) {
         this.clusterId = b.clusterId;
@@ -79,6 +80,7 @@ public final class K3sAutoscalerProps {
         this.logRetentionDays = b.logRetentionDays;
         this.repositoryRoot = b.repositoryRoot.toAbsolutePath().normalize();
         this.sessionManager = b.sessionManager;
+        this.vpcFlowLogs = b.vpcFlowLogs;
     }
 
     public static Builder builder() {
@@ -104,6 +106,7 @@ public final class K3sAutoscalerProps {
     public int logRetentionDays() { return logRetentionDays; }
     public Path repositoryRoot() { return repositoryRoot; }
     public boolean sessionManager() { return sessionManager; }
+    public boolean vpcFlowLogs() { return vpcFlowLogs; }
 
     /** Graviton instance families (t4g, m7g, c6gn, …) need the arm64 image. */
     public boolean workersArm64() {
@@ -160,6 +163,7 @@ public final class K3sAutoscalerProps {
         private int logRetentionDays = 30;
         private Path repositoryRoot = Path.of(".");
         private boolean sessionManager = true;
+        private boolean vpcFlowLogs = false;
 
         private Builder() {
         }
@@ -208,6 +212,8 @@ public final class K3sAutoscalerProps {
 
         /** Session Manager on the master (kubectl, logs without SSH or an open port 22); on by default. */
         public Builder sessionManager(boolean value) { this.sessionManager = value; return this; }
+        /** Record the VPC's traffic (accepted and rejected) to a CloudWatch log group kept logRetentionDays. */
+        public Builder vpcFlowLogs(boolean value) { this.vpcFlowLogs = value; return this; }
 
         public K3sAutoscalerProps build() {
             List<String> problems = new ArrayList<>();

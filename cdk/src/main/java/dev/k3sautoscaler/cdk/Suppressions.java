@@ -13,6 +13,11 @@ import java.util.List;
  * wildcard findings, to the exact wildcard it accepts.
  */
 final class Suppressions {
+    /** An ARN's region as cdk-nag renders it: a literal, or the token of an env-agnostic stack. */
+    private static final String REGION = "(?:[a-z0-9-]+|<AWS::Region>)";
+    /** The account (empty for AWS's images): a literal, or the token of an env-agnostic stack. */
+    private static final String ACCOUNT = "(?:[0-9]*|<AWS::AccountId>)";
+
     private Suppressions() {
     }
 
@@ -20,9 +25,17 @@ final class Suppressions {
         Stack stack = Stack.of(autoscaler);
         K3sAutoscalerProps props = autoscaler.props();
 
-        suppress(autoscaler.vpc(), "AwsSolutions-VPC7",
-                "VPC flow logs cost CloudWatch ingestion on every packet of image pulls; the cluster's own "
-                        + "traffic is the only traffic here and security groups admit nothing unauthenticated");
+        boolean publicApi = props.networkingMode() == NetworkingMode.PUBLIC_API;
+        if (!props.vpcFlowLogs()) {
+            suppress(autoscaler.vpc(), "AwsSolutions-VPC7",
+                    "Flow logs are off by default (vpcFlowLogs=true turns them on): CloudWatch ingestion is charged per GB "
+                            + "and image pulls dominate the traffic. " + (publicApi
+                            ? "The one public entry they would record is 6443 on the master, open to apiAllowedCidrs "
+                                    + "(0.0.0.0/0 by default): the K3s API and join endpoint, which answers anonymous "
+                                    + "callers with discovery and health only"
+                            : "Nothing is open to the internet in this networking mode: 6443 admits the nodes and "
+                                    + "the autoscaler's Lambdas only"));
+        }
         suppress(autoscaler.masterInstance(), "AwsSolutions-EC28",
                 "Detailed monitoring ($2.10/month per instance) adds nothing: the autoscaler reads Prometheus, not EC2 metrics");
         suppress(autoscaler.masterInstance(), "AwsSolutions-EC29",
@@ -36,14 +49,16 @@ final class Suppressions {
                             .appliesTo(List.of("Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore"))
                             .build()), true);
         }
-        if (props.networkingMode() == NetworkingMode.PUBLIC_API) {
+        if (publicApi) {
             NagSuppressions.addResourceSuppressionsByPath(stack,
                     autoscaler.getNode().getPath() + "/MasterSecurityGroup/Resource", List.of(
                             NagPackSuppression.builder().id("AwsSolutions-EC23")
-                                    .reason("6443 is the K3s API server: every request is authenticated (TLS + "
-                                            + "ServiceAccount token; anonymous gets discovery only). Lambdas outside "
-                                            + "the VPC have no fixed address; restrict with apiAllowedCidrs or use a VPC "
-                                            + "networking mode (docs/cost.md)")
+                                    .reason("6443 is open to apiAllowedCidrs, 0.0.0.0/0 by default, because the Lambdas "
+                                            + "outside the VPC have no fixed address. It serves the K3s API server and the "
+                                            + "node join endpoint: API requests need TLS and a token (anonymous gets "
+                                            + "discovery and health only), a join needs the join token from SSM. "
+                                            + "Narrow it with apiAllowedCidrs or close it with a VPC networking mode "
+                                            + "(docs/decisions/cdk-networking-default.md)")
                                     .build()));
         }
 
@@ -59,15 +74,12 @@ final class Suppressions {
                                         + "and TerminateInstances by the same tags on the existing instance")
                                 .appliesTo(List.of(
                                         "Resource::*",
-                                        RegexAppliesTo.builder().regex("/^Resource::arn:<AWS::Partition>:ec2:[^:]+:[^:]*:(instance|volume|network-interface|spot-instances-request|image)\\/\\*$/").build()))
+                                        RegexAppliesTo.builder().regex("/^Resource::arn:<AWS::Partition>:ec2:" + REGION + ":" + ACCOUNT
+                                                + ":(instance|volume|network-interface|spot-instances-request|image)\\/\\*$/").build()))
                                 .build()), true);
                 default -> { }
             }
         });
-
-        suppress(autoscaler.notifications(), "AwsSolutions-SNS2",
-                "Alarm notices carry no secret; CloudWatch alarms cannot publish to a topic encrypted with the "
-                        + "AWS-managed aws/sns key, and a customer key costs $1/month for no protected data");
 
         for (var machine : List.of(autoscaler.tick(), autoscaler.actuation())) {
             NagSuppressions.addResourceSuppressions(machine, List.of(

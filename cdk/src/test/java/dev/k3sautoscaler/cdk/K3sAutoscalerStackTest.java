@@ -180,6 +180,36 @@ class K3sAutoscalerStackTest {
     }
 
     @Test
+    void launch_instanceIsLimitedToTheConfiguredTypes() {
+        assertEquals(List.of("t3.small", "t3a.small"),
+                asList(launchedInstance().at("/Condition/StringEquals/ec2:InstanceType")).stream().map(JsonNode::asText).toList());
+    }
+
+    @Test
+    void launch_volumesMustComeFromTheTemplate_theInstanceIsPinnedByItsKeysInstead() {
+        for (JsonNode statement : runInstances()) {
+            String resource = statement.get("Resource").toString();
+            if (resource.contains(":volume/*")) {
+                assertEquals("true", statement.at("/Condition/Bool/ec2:IsLaunchTemplateResource").asText(), resource);
+            }
+            if (resource.contains(":instance/*")) {
+                // The fleet overrides the instance type per offering: the instance is then no template resource.
+                assertTrue(statement.at("/Condition/Bool/ec2:IsLaunchTemplateResource").isMissingNode(), resource);
+            }
+        }
+    }
+
+    @Test
+    void launch_instanceMustRequireImdsv2() {
+        assertEquals("required", launchedInstance().at("/Condition/StringEquals/ec2:MetadataHttpTokens").asText());
+    }
+
+    @Test
+    void launch_instanceMustKeepImdsOneHopAway() {
+        assertEquals(1, launchedInstance().at("/Condition/NumericLessThanEquals/ec2:MetadataHttpPutResponseHopLimit").asInt(-1));
+    }
+
+    @Test
     void eachStep_isGrantedExactlyItsCalls() {
         Map<Step, Set<String>> expected = Map.ofEntries(
                 Map.entry(Step.DECIDE, Set.of()),
@@ -352,6 +382,54 @@ class K3sAutoscalerStackTest {
     }
 
     @Test
+    void notifications_areEncryptedWithARotatedKeyOfTheStack() {
+        JsonNode topic = ofType("AWS::SNS::Topic").getFirst().get("Properties");
+        String keyId = topic.at("/KmsMasterKeyId/Fn::GetAtt/0").asText();
+        assertTrue(keyId.contains("Notifications"), topic.toString());
+        assertTrue(resources.at("/" + keyId + "/Properties/EnableKeyRotation").asBoolean(), "key rotation");
+    }
+
+    @Test
+    void notificationKey_letsThePublishersEncrypt_theStateMachinesAndTheAlarms() {
+        // GIVEN the key the topic is encrypted with
+        String keyId = ofType("AWS::SNS::Topic").getFirst().at("/Properties/KmsMasterKeyId/Fn::GetAtt/0").asText();
+
+        // THEN both state machines may generate data keys with it (the sns:publish integration)
+        for (String machine : List.of("tick", "actuation")) {
+            String role = stateMachine(machine).at("/RoleArn/Fn::GetAtt/0").asText();
+            assertTrue(statementsOfRoleId(role).stream().anyMatch(s -> s.get("Action").toString().contains("kms:GenerateDataKey")
+                    && s.get("Action").toString().contains("kms:Decrypt")
+                    && s.get("Resource").toString().contains(keyId)), machine);
+        }
+        // AND CloudWatch alarms may, through the key policy
+        String keyPolicy = resources.at("/" + keyId + "/Properties/KeyPolicy").toString();
+        assertTrue(keyPolicy.contains("cloudwatch.amazonaws.com") && keyPolicy.contains("kms:GenerateDataKey"), keyPolicy);
+    }
+
+    @Test
+    void idempotencyTable_fleetStepsReachOnlyTheirOwnRecords() {
+        // The record id is <step>#<hash> (IdempotentStep): no cluster id in it, the table is this stack's own.
+        Map<Step, String> prefixes = Map.of(
+                Step.LAUNCH_WORKERS, dev.k3sautoscaler.fleet.LaunchWorkersHandler.STEP + "#*",
+                Step.TERMINATE_WORKERS, dev.k3sautoscaler.fleet.TerminateWorkersHandler.STEP + "#*");
+        prefixes.forEach((step, prefix) -> {
+            JsonNode idempotency = statementsOf(step).stream()
+                    .filter(s -> s.get("Action").toString().contains("dynamodb:DeleteItem")).findFirst().orElseThrow();
+            assertTrue(idempotency.get("Resource").toString().contains("IdempotencyTable"), idempotency.toString());
+            assertEquals(List.of(prefix), asList(idempotency.at("/Condition/ForAllValues:StringLike/dynamodb:LeadingKeys"))
+                    .stream().map(JsonNode::asText).toList(), step.name());
+        });
+    }
+
+    @Test
+    void suppressions_sayThatTheApiAndJoinEndpointIsOpenToTheWorld() {
+        String ec23 = nagReason("MasterSecurityGroup", "AwsSolutions-EC23");
+        assertTrue(ec23.contains("0.0.0.0/0") && ec23.contains("join"), ec23);
+        String vpc7 = nagReason("Vpc", "AwsSolutions-VPC7");
+        assertTrue(vpc7.contains("6443") && vpc7.contains("0.0.0.0/0") && vpc7.contains("vpcFlowLogs"), vpc7);
+    }
+
+    @Test
     void schedule_runsTheTickAtThePropsRate() {
         template.hasResourceProperties("AWS::Scheduler::Schedule", Match.objectLike(Map.of(
                 "ScheduleExpression", "rate(2 minutes)",
@@ -392,6 +470,7 @@ class K3sAutoscalerStackTest {
                 .map(t -> t.at("/Properties/LaunchTemplateData"))
                 .filter(d -> d.has("UserData")).findFirst().orElseThrow();
         assertEquals("required", data.at("/MetadataOptions/HttpTokens").asText());
+        assertEquals(1, data.at("/MetadataOptions/HttpPutResponseHopLimit").asInt(), "containers must not reach IMDS");
         assertTrue(data.at("/BlockDeviceMappings/0/Ebs/Encrypted").asBoolean());
         assertTrue(data.get("ImageId").asText().startsWith("resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023"));
         String userData = data.get("UserData").toString();
@@ -413,6 +492,13 @@ class K3sAutoscalerStackTest {
         JsonNode imdsTemplate = ofType("AWS::EC2::LaunchTemplate").stream()
                 .map(t -> t.at("/Properties/LaunchTemplateData")).filter(d -> !d.has("UserData")).findFirst().orElseThrow();
         assertEquals("required", imdsTemplate.at("/MetadataOptions/HttpTokens").asText());
+    }
+
+    @Test
+    void master_keepsImdsOneHopAway() {
+        JsonNode master = ofType("AWS::EC2::Instance").getFirst().get("Properties");
+        assertEquals("required", master.at("/MetadataOptions/HttpTokens").asText());
+        assertEquals(1, master.at("/MetadataOptions/HttpPutResponseHopLimit").asInt(), "containers must not reach IMDS");
     }
 
     @Test
@@ -507,6 +593,33 @@ class K3sAutoscalerStackTest {
         ofType("AWS::IAM::Role").forEach(r -> r.at("/Properties/Policies").forEach(
                 p -> p.at("/PolicyDocument/Statement").forEach(statements::add)));
         return statements;
+    }
+
+    /** The reason of a cdk-nag suppression on the resource whose logical id starts with the construct's id. */
+    private static String nagReason(String constructId, String rule) {
+        Set<String> reasons = new java.util.LinkedHashSet<>(); // a construct's suppression repeats on its children
+        resources.properties().forEach(e -> {
+            if (e.getKey().startsWith("K3sAutoscaler" + constructId)) {
+                e.getValue().at("/Metadata/cdk_nag/rules_to_suppress").forEach(r -> {
+                    if (r.get("id").asText().equals(rule)) {
+                        reasons.add(r.get("reason").asText());
+                    }
+                });
+            }
+        });
+        assertEquals(1, reasons.size(), rule + " on " + constructId + ": " + reasons);
+        return reasons.iterator().next();
+    }
+
+    private static List<JsonNode> runInstances() {
+        return statementsOf(Step.LAUNCH_WORKERS).stream()
+                .filter(s -> asList(s.get("Action")).stream().anyMatch(a -> a.asText().equals("ec2:RunInstances")))
+                .toList();
+    }
+
+    private static JsonNode launchedInstance() {
+        return runInstances().stream().filter(s -> s.get("Resource").toString().contains(":instance/*"))
+                .findFirst().orElseThrow();
     }
 
     private static List<JsonNode> statementsOf(Step step) {

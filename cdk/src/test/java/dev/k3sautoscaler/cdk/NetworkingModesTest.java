@@ -54,6 +54,27 @@ class NetworkingModesTest {
         ofType(resources, "AWS::Lambda::Function").forEach(f -> assertFalse(f.at("/Properties").has("VpcConfig")));
     }
 
+    @Test
+    void flowLogs_areOffByDefault() {
+        assertEquals(0, ofType(synth(NetworkingMode.PUBLIC_API), "AWS::EC2::FlowLog").size());
+    }
+
+    @Test
+    void flowLogs_whenOn_recordTheVpcToALogGroupWithRetention() {
+        // GIVEN / WHEN
+        JsonNode resources = resourcesOf(Synth.props().vpcFlowLogs(true).logRetentionDays(14).build());
+
+        // THEN one flow log of the VPC, all traffic, to CloudWatch Logs
+        List<JsonNode> flowLogs = ofType(resources, "AWS::EC2::FlowLog");
+        assertEquals(1, flowLogs.size());
+        JsonNode flowLog = flowLogs.getFirst().get("Properties");
+        assertEquals("VPC", flowLog.get("ResourceType").asText());
+        assertEquals("ALL", flowLog.get("TrafficType").asText());
+        assertEquals("cloud-watch-logs", flowLog.get("LogDestinationType").asText());
+        String group = flowLog.at("/LogGroupName/Ref").asText();
+        assertEquals(14, resources.at("/" + group + "/Properties/RetentionInDays").asInt(), flowLog.toString());
+    }
+
     private static void assertClusterLambdasInVpcOnly(JsonNode resources) {
         for (JsonNode function : ofType(resources, "AWS::Lambda::Function")) {
             String name = function.at("/Properties/FunctionName").asText().substring("demo-".length());
@@ -69,7 +90,11 @@ class NetworkingModesTest {
     }
 
     private static JsonNode synth(NetworkingMode mode) {
-        Template template = Template.fromStack(Synth.stack(Synth.props().networkingMode(mode).build()));
+        return resourcesOf(Synth.props().networkingMode(mode).build());
+    }
+
+    private static JsonNode resourcesOf(K3sAutoscalerProps props) {
+        Template template = Template.fromStack(Synth.stack(props));
         return new ObjectMapper().valueToTree(template.toJSON()).get("Resources");
     }
 

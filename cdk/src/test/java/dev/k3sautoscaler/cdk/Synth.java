@@ -24,11 +24,18 @@ final class Synth {
         return K3sAutoscalerProps.builder().clusterId("demo").repositoryRoot(REPOSITORY_ROOT);
     }
 
+    /** Neither account nor region: the template carries {@code AWS::Region} and {@code AWS::AccountId}. */
+    static final StackProps ENV_AGNOSTIC = StackProps.builder().build();
+
     /** A stack with cdk-nag's AWS Solutions checks applied, as the app applies them. */
     static K3sAutoscalerStack stack(K3sAutoscalerProps props) {
+        return stack(props, ENV);
+    }
+
+    static K3sAutoscalerStack stack(K3sAutoscalerProps props, StackProps environment) {
         // Staging would copy ~100 MB of Lambda jars into cdk.out on every synth.
         App app = new App(AppProps.builder().context(Map.of("aws:cdk:disable-asset-staging", true)).build());
-        K3sAutoscalerStack stack = new K3sAutoscalerStack(app, "Test", ENV, props);
+        K3sAutoscalerStack stack = new K3sAutoscalerStack(app, "Test", environment, props);
         Aspects.of(app).add(AwsSolutionsChecks.Builder.create().verbose(true).build());
         return stack;
     }
