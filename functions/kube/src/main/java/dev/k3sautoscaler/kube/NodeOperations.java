@@ -1,6 +1,5 @@
 package dev.k3sautoscaler.kube;
 
-import dev.k3sautoscaler.core.scaledown.Candidacy;
 import dev.k3sautoscaler.core.scaledown.CapacityCheck;
 import dev.k3sautoscaler.core.scaledown.DrainPurpose;
 import dev.k3sautoscaler.core.scaledown.EvictionRules;
@@ -122,9 +121,7 @@ public final class NodeOperations {
         if (onlyInstance != null && nodes.stream().noneMatch(n -> onlyInstance.equals(n.instanceId()))) {
             return new SelectScaleDownTargetOutput(false, null, List.of(), "no Node runs on " + onlyInstance);
         }
-        Candidacy candidacy = input.candidacy(clock.instant());
-        ScaleDownChoice choice = new ScaleDownSelector(rules).choose(nodes, pods,
-                named ? candidacy : candidacy.onlyNode(null));
+        ScaleDownChoice choice = new ScaleDownSelector(rules).choose(nodes, pods, input.candidacy(clock.instant()));
         var rejected = choice.rejected();
         String purpose = input.purpose().value();
         boolean single = named || onlyInstance != null;
