@@ -23,7 +23,7 @@ readonly AUTOSCALER_SERVICE_ACCOUNT=k3s-autoscaler
 # The autoscaler's API token is a bound token from the TokenRequest API that expires after
 # API_TOKEN_VALIDITY_HOURS; a timer issues a new one every API_TOKEN_ROTATION_HOURS. The Lambdas
 # cache it for ClusterCredentials.CACHE_MINUTES (5), so the oldest token in use is at most
-# 6 h + 5 min old, and 24 h leaves three failed rotations before it expires.
+# 6 h + 5 min old, and two runs in a row may fail before one expires in use (ApiTokenLifetimeTest).
 readonly API_TOKEN_VALIDITY_HOURS=24
 readonly API_TOKEN_ROTATION_HOURS=6
 readonly API_TOKEN_UNIT=k3s-autoscaler-api-token
