@@ -20,6 +20,8 @@ readonly BOOTSTRAP_DIR=/opt/k3s-autoscaler/bootstrap
 # Must match the ServiceAccount in manifests/autoscaler-rbac.yaml.
 readonly AUTOSCALER_NAMESPACE=kube-system
 readonly AUTOSCALER_SERVICE_ACCOUNT=k3s-autoscaler
+# Earlier versions published a never-expiring token from this Secret; deleting it revokes that token.
+readonly LEGACY_TOKEN_SECRET=k3s-autoscaler-token
 # The autoscaler's API token is a bound token from the TokenRequest API that expires after
 # API_TOKEN_VALIDITY_HOURS; a timer issues a new one every API_TOKEN_ROTATION_HOURS. The Lambdas
 # cache it for ClusterCredentials.CACHE_MINUTES (5), so the oldest token in use is at most
@@ -180,5 +182,7 @@ fetch_bootstrap_asset
 apply_manifests
 log "manifests applied"
 publish_api_credentials
+# After the new token is published: Lambdas holding the old one fail for at most their 5-minute cache.
+kube -n "$AUTOSCALER_NAMESPACE" delete secret "$LEGACY_TOKEN_SECRET" --ignore-not-found >/dev/null
 install_api_token_timer
 log "API token re-issued every ${API_TOKEN_ROTATION_HOURS}h by $API_TOKEN_UNIT.timer: master bootstrap done"

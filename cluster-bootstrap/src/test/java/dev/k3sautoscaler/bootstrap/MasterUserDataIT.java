@@ -132,7 +132,7 @@ class MasterUserDataIT {
 
         assertTrue(result.succeeded(), result.output());
         List<String> kubectl = Files.readAllLines(calls).stream().filter(l -> l.startsWith("kubectl ")
-                && !l.contains("readyz") && !l.contains("create token")).toList();
+                && !l.contains("readyz") && !l.contains("create token") && !l.contains("delete secret")).toList();
         Path bootstrap = work.resolve("bootstrap");
         assertEquals("kubectl apply -f " + bootstrap + "/manifests/00-namespaces.yaml", kubectl.get(0));
         // The two sides of the ConfigMap pipeline run concurrently: either may log first.
@@ -186,9 +186,18 @@ class MasterUserDataIT {
         assertAll(
                 () -> assertTrue(kubectl.contains("kubectl -n kube-system create token k3s-autoscaler --duration=24h"),
                         String.join("\n", kubectl)),
-                () -> assertFalse(kubectl.stream().anyMatch(l -> l.contains("secret")), String.join("\n", kubectl)),
+                () -> assertFalse(kubectl.stream().anyMatch(l -> l.contains("get secret")), String.join("\n", kubectl)),
                 // exactly the token: a trailing newline would end up in the Lambdas' Authorization header
                 () -> assertEquals(SA_TOKEN, Files.readString(work.resolve("ssm/api-token"))));
+    }
+
+    @Test
+    void master_deletesTheLegacyTokenSecret_soANeverExpiringTokenLeftByAnEarlierVersionStopsWorking() throws IOException {
+        ExternalTool.Result result = runMaster();
+
+        assertTrue(result.succeeded(), result.output());
+        assertTrue(Files.readAllLines(calls).contains(
+                "kubectl -n kube-system delete secret k3s-autoscaler-token --ignore-not-found"), Files.readString(calls));
     }
 
     @Test
