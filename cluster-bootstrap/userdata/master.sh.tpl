@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Master (K3s server) user data, appended to lib.sh. Safe to run again on the same instance
 # (sudo /var/lib/cloud/instance/scripts/part-001): every step checks before it creates, and SSM
-# writes overwrite. Boot sequence and timings: docs/bootstrap.md.
+# writes overwrite. Run with the argument publish-api-token (as the rotation timer does), it only
+# issues a new autoscaler API token and publishes it. Boot sequence and timings: docs/bootstrap.md.
 
 readonly K3S_VERSION="__K3S_VERSION__"
 readonly JOIN_TOKEN_PARAM="__JOIN_TOKEN_PARAM__"
@@ -16,13 +17,23 @@ readonly AGENT_TOKEN_SECRET=/etc/rancher/k3s/agent-token
 # K3s writes the agent token in its secure form (CA hash + secret) here once the server is up.
 readonly AGENT_TOKEN_SECURE=/var/lib/rancher/k3s/server/agent-token
 readonly BOOTSTRAP_DIR=/opt/k3s-autoscaler/bootstrap
-# Must match the token Secret in manifests/autoscaler-rbac.yaml.
+# Must match the ServiceAccount in manifests/autoscaler-rbac.yaml.
 readonly AUTOSCALER_NAMESPACE=kube-system
-readonly AUTOSCALER_TOKEN_SECRET=k3s-autoscaler-token
+readonly AUTOSCALER_SERVICE_ACCOUNT=k3s-autoscaler
+# Earlier versions published a never-expiring token from this Secret; deleting it revokes that token.
+readonly LEGACY_TOKEN_SECRET=k3s-autoscaler-token
+# The autoscaler's API token is a bound token from the TokenRequest API that expires after
+# API_TOKEN_VALIDITY_HOURS; a timer issues a new one every API_TOKEN_ROTATION_HOURS. The Lambdas
+# cache it for ClusterCredentials.CACHE_MINUTES (5), so the oldest token in use is at most
+# 6 h + 5 min old, and two runs in a row may fail before one expires in use (ApiTokenLifetimeTest).
+readonly API_TOKEN_VALIDITY_HOURS=24
+readonly API_TOKEN_ROTATION_HOURS=6
+readonly API_TOKEN_UNIT=k3s-autoscaler-api-token
+readonly SYSTEMD_DIR=/etc/systemd/system
+# K3s's server CA signs the API server's certificate; the Lambdas verify the server against it.
+readonly SERVER_CA_FILE=/var/lib/rancher/k3s/server/tls/server-ca.crt
 # First start of the API server on a t3.medium takes 15-30 s; 5 minutes means it is broken.
 readonly API_READY_SECONDS=300
-# The token controller fills a new token Secret within a second or two.
-readonly TOKEN_READY_SECONDS=60
 
 kube() {
   /usr/local/bin/k3s kubectl "$@"
@@ -99,25 +110,62 @@ apply_manifests() {
     >/dev/null
 }
 
-# secret_field KEY FILE: one decoded field of the autoscaler's token Secret; fails while it is empty.
-secret_field() {
-  local encoded
-  encoded=$(kube -n "$AUTOSCALER_NAMESPACE" get secret "$AUTOSCALER_TOKEN_SECRET" \
-    -o "jsonpath={.data.${1//./\\.}}" 2>/dev/null) || return 1
-  [ -n "$encoded" ] && printf '%s' "$encoded" | base64 -d > "$2"
+# issue_api_token FILE: a new bound token (TokenRequest API), without kubectl's trailing newline,
+# which would otherwise end up in the Lambdas' Authorization header.
+issue_api_token() {
+  kube -n "$AUTOSCALER_NAMESPACE" create token "$AUTOSCALER_SERVICE_ACCOUNT" \
+    --duration="${API_TOKEN_VALIDITY_HOURS}h" | tr -d '\n' > "$1" && [ -s "$1" ]
 }
 
 publish_api_credentials() {
-  local token="$WORK_DIR/api-token" ca="$WORK_DIR/ca.crt"
-  retry "$TOKEN_READY_SECONDS" secret_field token "$token" \
-    || fail "secret $AUTOSCALER_NAMESPACE/$AUTOSCALER_TOKEN_SECRET has no token (is the ServiceAccount in manifests/?)"
-  secret_field ca.crt "$ca" || fail "secret $AUTOSCALER_NAMESPACE/$AUTOSCALER_TOKEN_SECRET has no ca.crt"
+  local token="$WORK_DIR/api-token"
+  retry "$NETWORK_RETRY_SECONDS" issue_api_token "$token" \
+    || fail "could not issue a token for $AUTOSCALER_NAMESPACE/$AUTOSCALER_SERVICE_ACCOUNT (is the ServiceAccount in manifests/?)"
   retry "$NETWORK_RETRY_SECONDS" ssm_put "$API_TOKEN_PARAM" SecureString "$token" \
     || fail "could not write $API_TOKEN_PARAM"
+  rm -f "$token"
   # The CA is public; a String parameter lets readers skip KMS decryption.
-  retry "$NETWORK_RETRY_SECONDS" ssm_put "$CA_CERT_PARAM" String "$ca" || fail "could not write $CA_CERT_PARAM"
-  rm -f "$token" "$ca"
+  retry "$NETWORK_RETRY_SECONDS" ssm_put "$CA_CERT_PARAM" String "$SERVER_CA_FILE" \
+    || fail "could not write $CA_CERT_PARAM"
+  log "autoscaler API token (valid ${API_TOKEN_VALIDITY_HOURS}h) and cluster CA published to SSM"
 }
+
+# A timer runs this same script to re-issue the token well before it expires. Persistent: a run
+# missed while the master was stopped happens right after the next boot.
+install_api_token_timer() {
+  local script
+  script=$(readlink -f "${BASH_SOURCE[0]}")
+  cat > "$SYSTEMD_DIR/$API_TOKEN_UNIT.service" <<EOF
+[Unit]
+Description=Issue and publish the k3s-autoscaler API token
+After=k3s.service
+
+[Service]
+Type=oneshot
+ExecStart=/bin/bash $script publish-api-token
+EOF
+  cat > "$SYSTEMD_DIR/$API_TOKEN_UNIT.timer" <<EOF
+[Unit]
+Description=Re-issue the k3s-autoscaler API token every ${API_TOKEN_ROTATION_HOURS}h
+
+[Timer]
+OnCalendar=*-*-* 00/${API_TOKEN_ROTATION_HOURS}:00:00
+Persistent=true
+
+[Install]
+WantedBy=timers.target
+EOF
+  chmod 0644 "$SYSTEMD_DIR/$API_TOKEN_UNIT.service" "$SYSTEMD_DIR/$API_TOKEN_UNIT.timer"
+  systemctl daemon-reload
+  systemctl enable --now "$API_TOKEN_UNIT.timer"
+}
+
+if [ "${1:-}" = publish-api-token ]; then
+  read_instance_identity
+  retry "$API_READY_SECONDS" api_ready || fail "the API server is not ready (journalctl -u k3s)"
+  publish_api_credentials
+  exit 0
+fi
 
 log "master bootstrap: K3s $K3S_VERSION"
 read_instance_identity
@@ -134,4 +182,7 @@ fetch_bootstrap_asset
 apply_manifests
 log "manifests applied"
 publish_api_credentials
-log "autoscaler API token and cluster CA published to SSM: master bootstrap done"
+# After the new token is published: Lambdas holding the old one fail for at most their 5-minute cache.
+kube -n "$AUTOSCALER_NAMESPACE" delete secret "$LEGACY_TOKEN_SECRET" --ignore-not-found >/dev/null
+install_api_token_timer
+log "API token re-issued every ${API_TOKEN_ROTATION_HOURS}h by $API_TOKEN_UNIT.timer: master bootstrap done"

@@ -171,47 +171,38 @@ class ManifestPolicyTest {
     }
 
     @Test
-    void autoscalerTokenSecret_isTheOneTheMasterPublishes() {
-        KubeObject secret = autoscalerTokenSecret();
-        String master = BootstrapFiles.read(BootstrapFiles.USERDATA.resolve("master.sh.tpl"));
-        assertAll(
-                () -> assertTrue(master.contains("readonly AUTOSCALER_NAMESPACE=" + secret.namespace() + "\n")),
-                () -> assertTrue(master.contains("readonly AUTOSCALER_TOKEN_SECRET=" + secret.name() + "\n")));
+    void noServiceAccount_hasALongLivedTokenSecret() {
+        // The master issues expiring tokens through the TokenRequest API instead.
+        assertEquals(List.of(), deployed.stream().filter(o -> o.kind().equals("Secret")
+                && o.body().path("type").asText().equals("kubernetes.io/service-account-token")).toList());
     }
 
     @Test
     void autoscalerServiceAccount_hasExactlyTheDocumentedPermissions_whenItsRbacFileExists() {
-        // GIVEN the ServiceAccount the token Secret belongs to
-        KubeObject secret = autoscalerTokenSecret();
-        String account = secret.body().path("metadata").path("annotations")
-                .path("kubernetes.io/service-account.name").asText();
+        // GIVEN the ServiceAccount the master issues the autoscaler's token for
+        String master = BootstrapFiles.read(BootstrapFiles.USERDATA.resolve("master.sh.tpl"));
+        String namespace = shellConstant(master, "AUTOSCALER_NAMESPACE");
+        String account = shellConstant(master, "AUTOSCALER_SERVICE_ACCOUNT");
 
         // WHEN its grants are collected over every manifest the master applies
-        Set<Grant> grants = AutoscalerRbac.grantsOf(deployed, secret.namespace(), account);
+        Set<Grant> grants = AutoscalerRbac.grantsOf(deployed, namespace, account);
 
         // THEN they are exactly the documented set once autoscaler-rbac.yaml exists, and nothing
         // else grants that account anything before it does
         if (Files.exists(BootstrapFiles.AUTOSCALER_RBAC)) {
             assertEquals(new TreeSet<>(AutoscalerRbac.DOCUMENTED), grants);
             assertTrue(deployed.stream().anyMatch(o -> o.kind().equals("ServiceAccount")
-                            && o.name().equals(account) && o.namespace().equals(secret.namespace())),
-                    "autoscaler-rbac.yaml must define ServiceAccount " + secret.namespace() + "/" + account);
+                            && o.name().equals(account) && o.namespace().equals(namespace)),
+                    "autoscaler-rbac.yaml must define ServiceAccount " + namespace + "/" + account);
         } else {
             assertEquals(Set.of(), grants, "grants to the autoscaler outside autoscaler-rbac.yaml");
         }
     }
 
-    private KubeObject autoscalerTokenSecret() {
-        List<KubeObject> secrets = deployed.stream()
-                .filter(o -> o.kind().equals("Secret")
-                        && o.body().path("type").asText().equals("kubernetes.io/service-account-token"))
-                .toList();
-        // autoscaler-rbac.yaml may declare the same Secret next to its ServiceAccount: identical
-        // declarations apply as one object.
-        assertFalse(secrets.isEmpty(), "no ServiceAccount token Secret in manifests/");
-        assertEquals(1, secrets.stream().map(KubeObject::body).distinct().count(),
-                "ServiceAccount token Secrets differ: " + secrets);
-        return secrets.getFirst();
+    private static String shellConstant(String script, String name) {
+        Matcher value = Pattern.compile("(?m)^readonly " + name + "=(\\S+)$").matcher(script);
+        assertTrue(value.find(), "master.sh.tpl has no readonly " + name);
+        return value.group(1);
     }
 
     private KubeObject find(String kind, String namespace, String name) {

@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,11 +59,15 @@ class MasterUserDataIT {
                   "get --raw=/readyz") echo ok ;;
                   *"create configmap"*) echo "configmap from: $(ls "${6#--from-file=}" | tr '\\n' ' ')" ;;
                   "apply -f -") cat >> "%1$s" ;;
-                  *"jsonpath={.data.token}") printf '%%s' '%s' | base64 -w0 ;;
-                  *'jsonpath={.data.ca\\.crt}') printf '%%s' '%s' | base64 -w0 ;;
+                  "-n kube-system create token k3s-autoscaler --duration=24h") printf '%%s\\n' '%s' ;;
                 esac
-                """.formatted(calls, SA_TOKEN, CA_PEM));
+                """.formatted(calls, SA_TOKEN));
         Files.setPosixFilePermissions(k3s, PosixFilePermissions.fromString("rwx------"));
+        // K3s writes its server CA at first start; the stub server has "started" already.
+        Files.createDirectories(work.resolve("server/tls"));
+        Files.writeString(work.resolve("server/tls/server-ca.crt"), CA_PEM);
+        Files.createDirectories(work.resolve("systemd"));
+        Files.createDirectories(work.resolve("ssm"));
     }
 
     private String stubs() {
@@ -75,7 +80,8 @@ class MasterUserDataIT {
                 aws() {
                   case "$1 $2" in
                     "s3 cp") echo "s3 cp $4" >> "%1$s"; cp "%2$s" "$5" ;;
-                    "ssm put-parameter") printf 'put %%s %%s [%%s]\\n' "$4" "$6" "$(cat "${8#file://}")" >> "%1$s" ;;
+                    "ssm put-parameter") printf 'put %%s %%s [%%s]\\n' "$4" "$6" "$(cat "${8#file://}")" >> "%1$s"
+                      cp "${8#file://}" "%5$s/$(basename "$4")" ;;
                     *) return 1 ;;
                   esac
                 }
@@ -85,17 +91,20 @@ class MasterUserDataIT {
                   mkdir -p "%3$s"
                   printf 'K10cafe::node:%%s\\n' "$(cat "%4$s/agent-token")" > "%3$s/agent-token"
                 }
-                """.formatted(calls, asset, work.resolve("server"), work.resolve("etc"));
+                """.formatted(calls, asset, work.resolve("server"), work.resolve("etc"), work.resolve("ssm"));
     }
 
-    private ExternalTool.Result runMaster() throws IOException {
+    private ExternalTool.Result runMaster(String... arguments) throws IOException {
         Path script = work.resolve("master-user-data.sh");
         Files.writeString(script, UserDataTemplates.load().renderForTest("master", PLACEHOLDERS, stubs(), Map.of(
                 "/usr/local/bin/k3s", k3s.toString(),
                 "/etc/rancher/k3s", work.resolve("etc").toString(),
                 "/var/lib/rancher/k3s/server", work.resolve("server").toString(),
-                "/opt/k3s-autoscaler/bootstrap", work.resolve("bootstrap").toString())));
-        return ExternalTool.BASH.run(work, script.toString());
+                "/opt/k3s-autoscaler/bootstrap", work.resolve("bootstrap").toString(),
+                "/etc/systemd/system", work.resolve("systemd").toString())));
+        List<String> command = new ArrayList<>(List.of(script.toString()));
+        command.addAll(List.of(arguments));
+        return ExternalTool.BASH.run(work, command.toArray(String[]::new));
     }
 
     @Test
@@ -123,7 +132,7 @@ class MasterUserDataIT {
 
         assertTrue(result.succeeded(), result.output());
         List<String> kubectl = Files.readAllLines(calls).stream().filter(l -> l.startsWith("kubectl ")
-                && !l.contains("readyz") && !l.contains("get secret")).toList();
+                && !l.contains("readyz") && !l.contains("create token") && !l.contains("delete secret")).toList();
         Path bootstrap = work.resolve("bootstrap");
         assertEquals("kubectl apply -f " + bootstrap + "/manifests/00-namespaces.yaml", kubectl.get(0));
         // The two sides of the ConfigMap pipeline run concurrently: either may log first.
@@ -166,6 +175,69 @@ class MasterUserDataIT {
         long joinTokenWrites = Files.readAllLines(calls).stream()
                 .filter(l -> l.equals("put /k3s/join-token SecureString [K10cafe::node:" + first + "]")).count();
         assertEquals(2, joinTokenWrites);
+    }
+
+    @Test
+    void master_issuesAnExpiringTokenThroughTheTokenRequestApi_neverReadingATokenSecret() throws IOException {
+        ExternalTool.Result result = runMaster();
+
+        assertTrue(result.succeeded(), result.output());
+        List<String> kubectl = Files.readAllLines(calls).stream().filter(l -> l.startsWith("kubectl ")).toList();
+        assertAll(
+                () -> assertTrue(kubectl.contains("kubectl -n kube-system create token k3s-autoscaler --duration=24h"),
+                        String.join("\n", kubectl)),
+                () -> assertFalse(kubectl.stream().anyMatch(l -> l.contains("get secret")), String.join("\n", kubectl)),
+                // exactly the token: a trailing newline would end up in the Lambdas' Authorization header
+                () -> assertEquals(SA_TOKEN, Files.readString(work.resolve("ssm/api-token"))));
+    }
+
+    @Test
+    void master_deletesTheLegacyTokenSecret_soANeverExpiringTokenLeftByAnEarlierVersionStopsWorking() throws IOException {
+        ExternalTool.Result result = runMaster();
+
+        assertTrue(result.succeeded(), result.output());
+        assertTrue(Files.readAllLines(calls).contains(
+                "kubectl -n kube-system delete secret k3s-autoscaler-token --ignore-not-found"), Files.readString(calls));
+    }
+
+    @Test
+    void master_installsATimer_thatRunsTheSameScriptToReissueTheToken() throws IOException {
+        ExternalTool.Result result = runMaster();
+
+        assertTrue(result.succeeded(), result.output());
+        String service = Files.readString(work.resolve("systemd/k3s-autoscaler-api-token.service"));
+        String timer = Files.readString(work.resolve("systemd/k3s-autoscaler-api-token.timer"));
+        assertAll(
+                () -> assertTrue(service.contains("Type=oneshot\n"), service),
+                () -> assertTrue(service.contains("ExecStart=/bin/bash " + work.resolve("master-user-data.sh").toRealPath()
+                        + " publish-api-token\n"), service),
+                () -> assertTrue(timer.contains("OnCalendar=*-*-* 00/6:00:00\n"), timer),
+                () -> assertTrue(timer.contains("Persistent=true\n"), timer),
+                () -> assertTrue(timer.contains("WantedBy=timers.target"), timer),
+                () -> assertTrue(Files.readString(calls).contains("systemctl enable --now k3s-autoscaler-api-token.timer\n")));
+    }
+
+    @Test
+    void publishApiToken_onlyReissuesAndPublishesTheTokenAndCa() throws IOException {
+        // GIVEN a master that booted
+        assertTrue(runMaster().succeeded());
+        Files.delete(calls);
+
+        // WHEN the timer runs the script
+        ExternalTool.Result result = runMaster("publish-api-token");
+
+        // THEN a new token and the CA are published, and nothing of the boot runs again
+        assertTrue(result.succeeded(), result.output());
+        String log = Files.readString(calls);
+        assertAll(
+                () -> assertTrue(log.contains("kubectl -n kube-system create token k3s-autoscaler --duration=24h\n"), log),
+                () -> assertTrue(log.contains("put /k3s/api-token SecureString [" + SA_TOKEN + "]\n"), log),
+                () -> assertTrue(log.contains("put /k3s/ca-cert String [" + CA_PEM.strip() + "]\n"), log),
+                () -> assertFalse(log.contains("installer"), log),
+                () -> assertFalse(log.contains("join-token"), log),
+                () -> assertFalse(log.contains("apply"), log),
+                () -> assertFalse(log.contains("systemctl"), log),
+                () -> assertFalse(result.output().contains(SA_TOKEN), result.output()));
     }
 
     @Test

@@ -12,7 +12,7 @@ import software.amazon.lambda.powertools.parameters.ssm.SSMProvider;
 /**
  * How the Lambdas reach the K3s API server (and Prometheus through its service proxy): the API
  * URL, the cluster CA, and the autoscaler ServiceAccount's bearer token. The token and CA live in
- * SSM (written by the master at boot) and are read through Powertools Parameters with a cache, so
+ * SSM (written by the master at boot; the expiring token re-issued every 6 h) and are read through Powertools Parameters with a cache, so
  * a warm Lambda does not call SSM on every step. The token is never logged or returned:
  * {@link #toString()} redacts it and no step output carries this object.
  */
@@ -20,7 +20,12 @@ public final class ClusterCredentials {
     public static final String API_URL_VARIABLE = "K8S_API_URL";
     public static final String TOKEN_PARAMETER_VARIABLE = "K8S_API_TOKEN_PARAM";
     public static final String CA_CERT_PARAMETER_VARIABLE = "K8S_CA_CERT_PARAM";
-    /** The master rewrites the token only on rebuild; 5 minutes bounds staleness at ~1 SSM call per warm Lambda per 5 min. */
+    /**
+     * The master issues a token valid 24 h and re-issues it every 6 h (API_TOKEN_VALIDITY_HOURS and
+     * API_TOKEN_ROTATION_HOURS in cluster-bootstrap/userdata/master.sh.tpl). The oldest token a warm
+     * Lambda holds is then at most 6 h + 5 min old, well inside 24 h (ApiTokenLifetimeTest); 5 minutes
+     * costs ~1 SSM call per warm Lambda per 5 min.
+     */
     public static final int CACHE_MINUTES = 5;
 
     private final URI apiServerUrl;
