@@ -24,14 +24,20 @@ public record ClusterSecrets(String joinToken, String apiToken) {
     private static final long SALT = 0x5EC2E75L;
     private static final Base64.Encoder URL = Base64.getUrlEncoder().withoutPadding();
     private static final String JOIN_SECRET_SEPARATOR = "::server:";
+    /** The simulated world's first instant (epoch seconds) and the master's token lifetime. */
+    private static final long TOKEN_ISSUED_AT = Simulation.START.getEpochSecond();
+    private static final long TOKEN_VALIDITY_SECONDS = java.time.Duration.ofHours(24).toSeconds();
 
     public static ClusterSecrets forSeed(long seed) {
         SplittableRandom random = new SplittableRandom(seed ^ SALT);
         String joinToken = "K10" + hex(random, 32) + JOIN_SECRET_SEPARATOR + hex(random, 16);
         String header = "{\"alg\":\"RS256\",\"kid\":\"" + URL.encodeToString(bytes(random, 32)) + "\"}";
-        String payload = "{\"iss\":\"kubernetes/serviceaccount\",\"kubernetes.io/serviceaccount/namespace\":\"kube-system\","
-                + "\"kubernetes.io/serviceaccount/secret.name\":\"k3s-autoscaler-token\","
-                + "\"kubernetes.io/serviceaccount/service-account.uid\":\"" + uuid(random) + "\","
+        // A bound token as the TokenRequest API issues it: 24 h from the simulated day's start.
+        String payload = "{\"aud\":[\"https://kubernetes.default.svc.cluster.local\",\"k3s\"],"
+                + "\"exp\":" + (TOKEN_ISSUED_AT + TOKEN_VALIDITY_SECONDS) + ",\"iat\":" + TOKEN_ISSUED_AT + ","
+                + "\"iss\":\"https://kubernetes.default.svc.cluster.local\","
+                + "\"kubernetes.io\":{\"namespace\":\"kube-system\",\"serviceaccount\":{\"name\":\"k3s-autoscaler\","
+                + "\"uid\":\"" + uuid(random) + "\"}},"
                 + "\"sub\":\"system:serviceaccount:kube-system:k3s-autoscaler\"}";
         String apiToken = segment(header) + "." + segment(payload) + "." + URL.encodeToString(bytes(random, 256));
         return new ClusterSecrets(joinToken, apiToken);
