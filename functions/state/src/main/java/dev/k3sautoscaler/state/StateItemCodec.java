@@ -36,7 +36,7 @@ final class StateItemCodec {
                 list(item.get(UNAVAILABLE_OFFERINGS)).stream().map(StateItemCodec::offering).toList(),
                 item.containsKey(PAUSED) && Boolean.TRUE.equals(item.get(PAUSED).bool()),
                 string(item.get(PAUSED_REASON)),
-                item.containsKey(FAILED_ACTION) ? ScalingAction.valueOf(string(item.get(FAILED_ACTION))) : null,
+                failedAction(string(item.get(FAILED_ACTION))),
                 list(item.get(BLOCKED_NODES)).stream().map(StateItemCodec::blockedNode).toList());
     }
 
@@ -103,6 +103,15 @@ final class StateItemCodec {
         Map<String, AttributeValue> map = value.m();
         return new UnavailableOffering(string(map.get(INSTANCE_TYPE)), string(map.get(AVAILABILITY_ZONE)),
                 string(map.get(CAPACITY_TYPE)), instant(map.get(UNTIL)), string(map.get(REASON)));
+    }
+
+    /**
+     * The direction of the failures, or null when absent or unreadable (an edited item): null backs
+     * off both directions, the safe reading of a value nobody can trust.
+     */
+    static ScalingAction failedAction(String value) {
+        return java.util.Arrays.stream(ScalingAction.values()).filter(a -> a.name().equals(value)).findFirst()
+                .orElse(null);
     }
 
     private static AttributeValue blockedNode(BlockedNode node) {
