@@ -203,7 +203,7 @@ public final class NodeOperations {
         Node node = find(ref);
         if (node == null && !interruption) {
             // Our cordon came first, so whoever deleted the Node since overrode this drain.
-            return DrainNodeOutput.stopped(ref.nodeName(), ref.instanceId(), true, "preempted by Spot interruption"
+            return DrainNodeOutput.preempted(ref.nodeName(), ref.instanceId(), "preempted by Spot interruption"
                     + " (or an operator): " + ref + " was deleted during the " + purpose.value() + " drain;"
                     + " nothing more to do here, and the reconcile terminates its instance if EC2 does not");
         }
@@ -213,23 +213,15 @@ public final class NodeOperations {
         NodeView view = Views.node(node);
         requireOurs(view, "drain");
         String nodeName = node.getMetadata().getName();
-        DrainPurpose claim = view.drainClaim().orElse(null);
-        if (!interruption && claim != null && purpose.yieldsTo(claim)) {
-            return DrainNodeOutput.stopped(nodeName, Views.instanceId(node), true, "preempted by "
-                    + (claim.interruption() ? "Spot interruption" : "a " + claim.value() + " drain") + ": its drain owns "
-                    + nodeName + " now; this " + purpose.value() + " stops without uncordoning it");
-        }
         Instant deadline = clock.instant().plus(DRAIN_PASS_BUDGET);
         // All pods, filtered here: the fabric8 mock server (our test and simulator API) does not
         // implement the spec.nodeName field selector, and a cluster of ≤ 10 small workers has a
         // few hundred pods — one list is a few hundred KB and well under a second.
         List<Pod> allPods = listPods();
         if (!interruption) {
-            List<PodView> everyPod = allPods.stream().map(Views::pod).toList();
-            var needed = CapacityCheck.neededAgain(view, listNodes().stream().map(Views::node).toList(), everyPod);
-            if (needed.isPresent()) {
-                return DrainNodeOutput.stopped(nodeName, Views.instanceId(node), false, needed.get()
-                        + "; the " + purpose.value() + " stops and gives " + nodeName + " back");
+            var stop = voluntaryDrainStops(view, purpose, allPods);
+            if (stop.isPresent()) {
+                return stop.get();
             }
         }
         List<Pod> pods = allPods.stream()
@@ -288,6 +280,23 @@ public final class NodeOperations {
         }
         return new DrainNodeOutput(nodeName, Views.instanceId(node), evicted, gone, blockedByPdb, blockedByRule,
                 terminating, failed, skipped, remaining, empty, deadlinePassed, false, false, reason);
+    }
+
+    /**
+     * Why a scale-down's or rebalance's pass must stop before evicting: a drain of higher rank owns
+     * the node now, or capacity was lost elsewhere and pods wait for room only this node has.
+     */
+    private java.util.Optional<DrainNodeOutput> voluntaryDrainStops(NodeView node, DrainPurpose purpose, List<Pod> allPods) {
+        DrainPurpose claim = node.drainClaim().orElse(null);
+        if (claim != null && purpose.yieldsTo(claim)) {
+            return java.util.Optional.of(DrainNodeOutput.preempted(node.name(), node.instanceId(), "preempted by "
+                    + (claim.interruption() ? "Spot interruption" : "a " + claim.value() + " drain") + ": its drain owns "
+                    + node.name() + " now; this " + purpose.value() + " stops without uncordoning it"));
+        }
+        List<PodView> everyPod = allPods.stream().map(Views::pod).toList();
+        return CapacityCheck.neededAgain(node, listNodes().stream().map(Views::node).toList(), everyPod)
+                .map(needed -> DrainNodeOutput.neededAgain(node.name(), node.instanceId(), needed + "; the "
+                        + purpose.value() + " stops and gives " + node.name() + " back"));
     }
 
     private enum EvictionResult { EVICTED, GONE, PDB, FAILED }

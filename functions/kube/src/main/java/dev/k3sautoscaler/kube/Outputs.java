@@ -68,10 +68,20 @@ public final class Outputs {
                                   List<String> failed, int skipped, int remaining, boolean empty,
                                   boolean deadlinePassed, boolean preempted, boolean neededAgain, String reason) {
 
-        /** This pass stopped before evicting: nothing was asked of the node's pods. */
-        static DrainNodeOutput stopped(String nodeName, String instanceId, boolean preempted, String reason) {
+        /** Stopped before evicting, because a drain of higher rank owns the node (or deleted it). */
+        static DrainNodeOutput preempted(String nodeName, String instanceId, String reason) {
+            return stoppedBeforeEvicting(nodeName, instanceId, true, false, reason);
+        }
+
+        /** Stopped before evicting, because pods wait for room only this node has. */
+        static DrainNodeOutput neededAgain(String nodeName, String instanceId, String reason) {
+            return stoppedBeforeEvicting(nodeName, instanceId, false, true, reason);
+        }
+
+        private static DrainNodeOutput stoppedBeforeEvicting(String nodeName, String instanceId, boolean preempted,
+                                                             boolean neededAgain, String reason) {
             return new DrainNodeOutput(nodeName, instanceId, List.of(), List.of(), List.of(), List.of(), List.of(),
-                    List.of(), 0, 0, false, false, preempted, !preempted, reason);
+                    List.of(), 0, 0, false, false, preempted, neededAgain, reason);
         }
     }
 
