@@ -1,5 +1,6 @@
 package dev.k3sautoscaler.cdk;
 
+import dev.k3sautoscaler.contract.Step;
 import dev.k3sautoscaler.cdk.UserDataRenderer.Role;
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.core.control.TickInput;
@@ -435,15 +436,15 @@ public final class K3sAutoscaler extends Construct {
             role.addToPolicy(ownItems(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), stateTable.getTableArn()));
         }
 
-        boolean inVpc = step.talks().reachesCluster() && props.networkingMode().lambdasInVpc();
+        boolean inVpc = step.reach().reachesCluster() && props.networkingMode().lambdasInVpc();
         Function.Builder builder = Function.Builder.create(this, step.stateName())
                 .functionName(name)
                 .description(step.stateName() + " step of the k3s-autoscaler workflow (" + props.clusterId() + ")")
                 .runtime(Runtime.JAVA_25)
                 .architecture(Architecture.ARM_64)
                 .handler(step.handler())
-                .code(Code.fromAsset(props.lambdaJar(step.module()).toString()))
-                .memorySize(props.lambdaMemoryMb())
+                .code(Code.fromAsset(props.lambdaJar(step.module().artifact()).toString()))
+                .memorySize(props.lambdaMemoryMb(step))
                 .timeout(Duration.seconds(step.timeout().toSeconds()))
                 .role(role)
                 .logGroup(logGroup)
@@ -473,7 +474,7 @@ public final class K3sAutoscaler extends Construct {
             env.put(StateTableSchema.Env.STATE_TABLE, stateTable.getTableName());
             env.put(StateTableSchema.Env.EVENT_LOG_TABLE, eventLogTable.getTableName());
         }
-        switch (step.talks()) {
+        switch (step.reach()) {
             case STATE -> {
                 env.put(StateTableSchema.Env.STATE_TABLE, stateTable.getTableName());
                 env.put(StateTableSchema.Env.EVENT_LOG_TABLE, eventLogTable.getTableName());
@@ -894,7 +895,7 @@ public final class K3sAutoscaler extends Construct {
     private static void requireBuilt(K3sAutoscalerProps props) {
         List<String> missing = new ArrayList<>();
         for (Step step : Step.values()) {
-            Path jar = props.lambdaJar(step.module());
+            Path jar = props.lambdaJar(step.module().artifact());
             if (!Files.isRegularFile(jar) && !missing.contains(jar.toString())) {
                 missing.add(jar.toString());
             }

@@ -1,5 +1,9 @@
 package dev.k3sautoscaler.cdk;
 
+import dev.k3sautoscaler.contract.PolicyName;
+import dev.k3sautoscaler.contract.Names;
+import dev.k3sautoscaler.contract.CapacityMode;
+import dev.k3sautoscaler.contract.Step;
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.core.config.ConfigVariable;
 import dev.k3sautoscaler.core.config.InvalidConfigurationException;
@@ -31,8 +35,8 @@ public final class K3sAutoscalerProps {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     private static final Pattern CIDR = Pattern.compile("(\\d{1,3}\\.){3}\\d{1,3}/\\d{1,2}");
     private static final Pattern SLACK_ID = Pattern.compile("[A-Z0-9]{9,11}");
-    private static final Set<String> CAPACITY_TYPES = Set.of("on-demand", "spot", "spot-with-on-demand-fallback");
-    private static final Set<String> SCALING_POLICIES = Set.of("default", "seed-baseline");
+    private static final Set<String> CAPACITY_TYPES = Names.values(CapacityMode.class);
+    private static final Set<String> SCALING_POLICIES = Names.values(PolicyName.class);
     /** K3s v1.29.3+ keeps the kubelet's provider ID (docs/bootstrap.md); pinned so master and workers match. */
     public static final String DEFAULT_K3S_VERSION = "v1.33.2+k3s1";
     /** EventBridge Scheduler's finest rate is one minute; past an hour a pending pod waits too long. */
@@ -102,7 +106,8 @@ public final class K3sAutoscalerProps {
     public String slackChannelId() { return slackChannelId; }
     public boolean statefulSetPodsBlock() { return statefulSetPodsBlock; }
     public int eventLogRetentionDays() { return eventLogRetentionDays; }
-    public int lambdaMemoryMb() { return lambdaMemoryMb; }
+    /** The operator's memory size for every function, or else the step's own from the catalogue. */
+    public int lambdaMemoryMb(Step step) { return lambdaMemoryMb == 0 ? step.memoryMb() : lambdaMemoryMb; }
     public int logRetentionDays() { return logRetentionDays; }
     public Path repositoryRoot() { return repositoryRoot; }
     public boolean sessionManager() { return sessionManager; }
@@ -114,7 +119,7 @@ public final class K3sAutoscalerProps {
     }
 
     public boolean usesSpot() {
-        return !capacityType.equals("on-demand");
+        return !capacityType.equals(CapacityMode.ON_DEMAND.envValue());
     }
 
     static boolean isArm64(String instanceType) {
@@ -146,9 +151,9 @@ public final class K3sAutoscalerProps {
     public static final class Builder {
         private String clusterId;
         private final Map<String, String> scaling = new LinkedHashMap<>();
-        private String scalingPolicy = "default";
+        private String scalingPolicy = PolicyName.DEFAULT.value();
         private List<String> workerInstanceTypes = List.of("t3.small");
-        private String capacityType = "on-demand";
+        private String capacityType = CapacityMode.ON_DEMAND.envValue();
         private String masterInstanceType = "t3.medium";
         private String k3sVersion = DEFAULT_K3S_VERSION;
         private Duration tickRate = Duration.ofMinutes(1);
@@ -159,7 +164,8 @@ public final class K3sAutoscalerProps {
         private String slackChannelId;
         private boolean statefulSetPodsBlock = true;
         private int eventLogRetentionDays = 30;
-        private int lambdaMemoryMb = 512;
+        /** 0: each step's size from the catalogue. */
+        private int lambdaMemoryMb = 0;
         private int logRetentionDays = 30;
         private Path repositoryRoot = Path.of(".");
         private boolean sessionManager = true;
@@ -261,7 +267,7 @@ public final class K3sAutoscalerProps {
             if (eventLogRetentionDays < 1 || eventLogRetentionDays > 3650) {
                 problems.add("eventLogRetentionDays=" + eventLogRetentionDays + " must be 1..3650");
             }
-            if (lambdaMemoryMb < 256 || lambdaMemoryMb > 10240) {
+            if (lambdaMemoryMb != 0 && (lambdaMemoryMb < 256 || lambdaMemoryMb > 10240)) {
                 problems.add("lambdaMemoryMb=" + lambdaMemoryMb + " must be 256..10240 (the JVM needs 256 MB)");
             }
             if (!LogRetention.VALID_DAYS.contains(logRetentionDays)) {

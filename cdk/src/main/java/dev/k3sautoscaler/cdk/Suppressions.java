@@ -1,5 +1,6 @@
 package dev.k3sautoscaler.cdk;
 
+import dev.k3sautoscaler.contract.Step;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import io.github.cdklabs.cdknag.RegexAppliesTo;
@@ -64,7 +65,7 @@ final class Suppressions {
 
         // Lambda roles: the only wildcards are resource ids that do not exist before the call.
         autoscaler.functions().forEach((step, function) -> {
-            switch (step.talks()) {
+            switch (step.reach()) {
                 case EC2, EC2_AND_CLUSTER, EC2_READ -> NagSuppressions.addResourceSuppressions(function.getRole(), List.of(
                         NagPackSuppression.builder().id("AwsSolutions-IAM5")
                                 .reason("ec2:DescribeInstances has no resource-level permissions (only \"*\"); "

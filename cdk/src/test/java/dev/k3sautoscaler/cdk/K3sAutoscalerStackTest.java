@@ -1,5 +1,7 @@
 package dev.k3sautoscaler.cdk;
 
+import dev.k3sautoscaler.contract.Reach;
+import dev.k3sautoscaler.contract.Step;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.k3sautoscaler.core.config.ConfigVariable;

@@ -1,5 +1,6 @@
 package dev.k3sautoscaler.cdk;
 
+import dev.k3sautoscaler.contract.Step;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -136,7 +137,7 @@ class LeaseCoverageTest {
             for (int i = 0; i < retrier.get("MaxAttempts").asInt(); i++) {
                 total += retrier.get("IntervalSeconds").asDouble() * Math.pow(retrier.path("BackoffRate").asDouble(2), i);
             }
-            assertTrue(total > LeaseBudget.FLEET_STEP_TIMEOUT.toSeconds(),
+            assertTrue(total > Step.Timeouts.FLEET.toSeconds(),
                     name + " gives up after " + total + " s, before a killed invocation's claim lapses");
         }
     }

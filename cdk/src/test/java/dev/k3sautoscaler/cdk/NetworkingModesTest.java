@@ -1,5 +1,6 @@
 package dev.k3sautoscaler.cdk;
 
+import dev.k3sautoscaler.contract.Step;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -79,7 +80,7 @@ class NetworkingModesTest {
         for (JsonNode function : ofType(resources, "AWS::Lambda::Function")) {
             String name = function.at("/Properties/FunctionName").asText().substring("demo-".length());
             Step step = java.util.Arrays.stream(Step.values()).filter(s -> s.functionName().equals(name)).findFirst().orElseThrow();
-            assertEquals(step.talks().reachesCluster(), function.at("/Properties").has("VpcConfig"), name);
+            assertEquals(step.reach().reachesCluster(), function.at("/Properties").has("VpcConfig"), name);
         }
     }
 

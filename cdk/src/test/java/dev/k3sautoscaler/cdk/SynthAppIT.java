@@ -1,5 +1,6 @@
 package dev.k3sautoscaler.cdk;
 
+import dev.k3sautoscaler.contract.Step;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;

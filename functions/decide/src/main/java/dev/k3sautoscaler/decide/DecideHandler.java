@@ -1,5 +1,7 @@
 package dev.k3sautoscaler.decide;
 
+import dev.k3sautoscaler.contract.PolicyName;
+import dev.k3sautoscaler.contract.Names;
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.core.config.EnvironmentReader;
@@ -64,7 +66,7 @@ public final class DecideHandler extends JsonStepHandler<DecideInput, DecideOutp
         static Settings from(Map<String, String> environment) {
             EnvironmentReader reader = new EnvironmentReader(environment);
             String clusterId = reader.requiredString("CLUSTER_ID", "the cluster's id, e.g. k3s-main");
-            String policy = reader.oneOf(POLICY_VARIABLE, "default", Set.of("default", "seed-baseline"));
+            String policy = reader.oneOf(POLICY_VARIABLE, PolicyName.DEFAULT.value(), Names.values(PolicyName.class));
             List<String> problems = new ArrayList<>(reader.problems());
             AutoscalerConfig config = null;
             try {

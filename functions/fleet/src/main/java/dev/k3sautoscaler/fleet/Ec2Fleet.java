@@ -1,5 +1,6 @@
 package dev.k3sautoscaler.fleet;
 
+import dev.k3sautoscaler.contract.CapacityMode;
 import dev.k3sautoscaler.errors.Ec2Unavailable;
 import dev.k3sautoscaler.runtime.AwsClients;
 import java.time.Duration;

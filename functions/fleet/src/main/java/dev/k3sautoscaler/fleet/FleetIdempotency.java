@@ -1,5 +1,6 @@
 package dev.k3sautoscaler.fleet;
 
+import dev.k3sautoscaler.contract.Step;
 import dev.k3sautoscaler.state.idempotency.IdempotencyStore;
 import dev.k3sautoscaler.state.idempotency.IdempotentStep;
 import java.time.Duration;
@@ -12,10 +13,10 @@ import java.util.List;
  */
 final class FleetIdempotency {
     /**
-     * The fleet Lambdas' timeout (CDK must use the same): a launch that walks every offering with the
-     * SDK's retries fits; a claim older than this belongs to a crashed invocation and may be taken over.
+     * The fleet Lambdas' timeout, from the step catalogue CDK deploys: a claim older than this belongs
+     * to a crashed invocation and may be taken over.
      */
-    static final Duration STEP_TIMEOUT = Duration.ofMinutes(2);
+    static final Duration STEP_TIMEOUT = Step.Timeouts.FLEET;
 
     /** One launch per execution: the actuation workflow launches once, then polls for the nodes to join. */
     record LaunchKey(String execution, int count) {

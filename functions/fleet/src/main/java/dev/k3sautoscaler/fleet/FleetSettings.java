@@ -1,5 +1,7 @@
 package dev.k3sautoscaler.fleet;
 
+import dev.k3sautoscaler.contract.Names;
+import dev.k3sautoscaler.contract.CapacityMode;
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.core.config.EnvironmentReader;
 import java.net.URI;
@@ -58,8 +60,8 @@ public record FleetSettings(String clusterId, String launchTemplate, String laun
         types.stream().filter(type -> !INSTANCE_TYPE.matcher(type).matches())
                 .forEach(type -> reader.problem(WORKER_INSTANCE_TYPES + " has '" + type + "', not an instance type like t3.small"));
         List<WorkerSubnet> subnets = subnets(reader);
-        CapacityMode mode = CapacityMode.parse(reader.oneOf(CAPACITY_TYPE, "on-demand",
-                Set.of("on-demand", "spot", "spot-with-on-demand-fallback")));
+        CapacityMode mode = CapacityMode.parse(reader.oneOf(CAPACITY_TYPE, CapacityMode.ON_DEMAND.envValue(),
+                Names.values(CapacityMode.class))).orElseThrow();
         URI endpoint = endpoint(reader);
         Duration offeringUnavailable = offeringUnavailable(environment, reader);
         reader.throwIfInvalid();

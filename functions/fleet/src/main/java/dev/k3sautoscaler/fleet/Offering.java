@@ -1,5 +1,6 @@
 package dev.k3sautoscaler.fleet;
 
+import dev.k3sautoscaler.contract.CapacityMode;
 import dev.k3sautoscaler.core.model.UnavailableOffering;
 
 /** One thing EC2 can run out of: an instance type in an AZ (through its subnet) on a market. */

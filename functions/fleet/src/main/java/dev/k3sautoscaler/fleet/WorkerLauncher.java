@@ -1,5 +1,6 @@
 package dev.k3sautoscaler.fleet;
 
+import dev.k3sautoscaler.contract.CapacityMode;
 import dev.k3sautoscaler.errors.InsufficientCapacity;
 import java.time.Clock;
 import java.time.Instant;

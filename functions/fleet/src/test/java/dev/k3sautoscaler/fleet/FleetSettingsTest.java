@@ -1,5 +1,6 @@
 package dev.k3sautoscaler.fleet;
 
+import dev.k3sautoscaler.contract.CapacityMode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,5 +1,6 @@
 package dev.k3sautoscaler.core.config;
 
+import dev.k3sautoscaler.contract.Step;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -14,15 +15,9 @@ import java.util.Optional;
  * clock skew between Lambdas. Retries do not add up: each attempt checks again, and one whose lease
  * another execution took ends {@code LockLost} before acting.
  *
- * <p>The Lambda timeouts here are the ones the CDK stack sets (it reads them from this class).
+ * <p>The Lambda timeouts are the step catalogue's, which the CDK stack deploys.
  */
 public final class LeaseBudget {
-    /** A step that is one or a few API calls with 10 s client timeouts. */
-    public static final Duration DEFAULT_STEP_TIMEOUT = Duration.ofSeconds(30);
-    /** A launch that walks every offering with the SDK's retries; also the idempotency claim's in-progress window. */
-    public static final Duration FLEET_STEP_TIMEOUT = Duration.ofMinutes(2);
-    /** One drain pass: a 20 s budget of evictions plus confirmation reads, with room for a slow API server. */
-    public static final Duration DRAIN_STEP_TIMEOUT = Duration.ofSeconds(60);
     /** Lambda clocks agree to within this (they are NTP-synchronised; this is a generous bound). */
     public static final Duration CLOCK_SKEW = Duration.ofSeconds(5);
 
@@ -30,13 +25,9 @@ public final class LeaseBudget {
     public record LeasedStep(String stateName, Duration lambdaTimeout) {
     }
 
-    /** Every step that acts under the lock; the ASL passes each its lease (checked by a test that reads the ASL). */
-    public static final List<LeasedStep> LEASED_STEPS = List.of(
-            new LeasedStep("LaunchWorkers", FLEET_STEP_TIMEOUT),
-            new LeasedStep("TerminateWorkers", FLEET_STEP_TIMEOUT),
-            new LeasedStep("CordonNode", DEFAULT_STEP_TIMEOUT),
-            new LeasedStep("DrainNode", DRAIN_STEP_TIMEOUT),
-            new LeasedStep("DeleteNode", DEFAULT_STEP_TIMEOUT));
+    /** Every step that acts under the lock, from the step catalogue; the ASL passes each its lease (checked by a test that reads the ASL). */
+    public static final List<LeasedStep> LEASED_STEPS = Step.leasedSteps()
+            .map(step -> new LeasedStep(step.stateName(), step.timeout())).toList();
 
     /** Recording the outcome and releasing the lock after a drain stops, each with its retries. */
     static final Duration DRAIN_WIND_DOWN = Duration.ofMinutes(5);

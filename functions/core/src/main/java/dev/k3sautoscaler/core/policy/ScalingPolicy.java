@@ -1,5 +1,7 @@
 package dev.k3sautoscaler.core.policy;
 
+import dev.k3sautoscaler.contract.PolicyName;
+import dev.k3sautoscaler.contract.Names;
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.core.model.ClusterMetrics;
 import dev.k3sautoscaler.core.model.FleetView;
@@ -27,10 +29,11 @@ public interface ScalingPolicy {
 
     /** The policy by its command-line / environment name: {@code default} or {@code seed-baseline}. */
     static ScalingPolicy named(String name) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "default" -> new DefaultScalingPolicy();
-            case "seed-baseline" -> new SeedBaselinePolicy();
-            default -> throw new IllegalArgumentException("unknown policy '" + name + "' (expected default or seed-baseline)");
+        PolicyName policy = PolicyName.parse(name.toLowerCase(Locale.ROOT)).orElseThrow(() -> new IllegalArgumentException(
+                "unknown policy '" + name + "' (expected one of " + Names.values(PolicyName.class) + ")"));
+        return switch (policy) {
+            case DEFAULT -> new DefaultScalingPolicy();
+            case SEED_BASELINE -> new SeedBaselinePolicy();
         };
     }
 }

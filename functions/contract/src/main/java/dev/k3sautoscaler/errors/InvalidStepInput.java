@@ -13,9 +13,4 @@ public final class InvalidStepInput extends StepError {
     public InvalidStepInput(String step, String problem, Throwable cause) {
         super(step + " input is invalid: " + problem, cause);
     }
-
-    @Override
-    public boolean retryable() {
-        return false;
-    }
 }

@@ -11,9 +11,4 @@ public final class Ec2RequestRejected extends StepError {
     public Ec2RequestRejected(String message, Throwable cause) {
         super(message, cause);
     }
-
-    @Override
-    public boolean retryable() {
-        return false;
-    }
 }

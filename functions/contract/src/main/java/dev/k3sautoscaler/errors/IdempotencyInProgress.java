@@ -11,9 +11,4 @@ public final class IdempotencyInProgress extends StepError {
     public IdempotencyInProgress(String message) {
         super(message);
     }
-
-    @Override
-    public boolean retryable() {
-        return true;
-    }
 }

@@ -1,9 +1,9 @@
-package dev.k3sautoscaler.fleet;
+package dev.k3sautoscaler.contract;
 
 import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
 
-/** CAPACITY_TYPE: which EC2 markets a launch may use, in the order they are tried. */
+/** CAPACITY_TYPE: which EC2 markets a launch may use, in the order they are tried (the fleet, CDK and the simulator read it). */
 public enum CapacityMode {
     ON_DEMAND(List.of(CapacityMode.ON_DEMAND_MARKET)),
     SPOT(List.of(CapacityMode.SPOT_MARKET)),
@@ -24,11 +24,12 @@ public enum CapacityMode {
         return tiers;
     }
 
+    /** {@code spot-with-on-demand-fallback}: its value in CAPACITY_TYPE and the CDK props. */
     public String envValue() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return Names.valueOf(this);
     }
 
-    static CapacityMode parse(String value) {
-        return valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
+    public static Optional<CapacityMode> parse(String value) {
+        return Names.parse(CapacityMode.class, value);
     }
 }

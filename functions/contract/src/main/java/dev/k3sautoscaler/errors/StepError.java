@@ -18,7 +18,13 @@ public abstract class StepError extends RuntimeException {
     }
 
     /** True when the same call may succeed later (throttling, 5xx, timeouts): the ASL retries these. */
-    public abstract boolean retryable();
+    public final boolean retryable() {
+        return type().retryable();
+    }
+
+    public final StepErrorType type() {
+        return StepErrorType.of(getClass());
+    }
 
     /** The name ASL matches on. */
     public String errorName() {

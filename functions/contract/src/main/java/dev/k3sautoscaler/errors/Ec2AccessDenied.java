@@ -7,9 +7,4 @@ public final class Ec2AccessDenied extends StepError {
     public Ec2AccessDenied(String message, Throwable cause) {
         super(message, cause);
     }
-
-    @Override
-    public boolean retryable() {
-        return false;
-    }
 }

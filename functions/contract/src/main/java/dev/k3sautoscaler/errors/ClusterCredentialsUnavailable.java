@@ -11,9 +11,4 @@ public final class ClusterCredentialsUnavailable extends StepError {
     public ClusterCredentialsUnavailable(String message, Throwable cause) {
         super(message, cause);
     }
-
-    @Override
-    public boolean retryable() {
-        return true;
-    }
 }

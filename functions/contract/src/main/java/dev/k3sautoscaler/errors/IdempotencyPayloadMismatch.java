@@ -11,9 +11,4 @@ public final class IdempotencyPayloadMismatch extends StepError {
     public IdempotencyPayloadMismatch(String message) {
         super(message);
     }
-
-    @Override
-    public boolean retryable() {
-        return false;
-    }
 }

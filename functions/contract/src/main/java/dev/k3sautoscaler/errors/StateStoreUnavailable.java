@@ -11,9 +11,4 @@ public final class StateStoreUnavailable extends StepError {
     public StateStoreUnavailable(String message, Throwable cause) {
         super(message, cause);
     }
-
-    @Override
-    public boolean retryable() {
-        return true;
-    }
 }

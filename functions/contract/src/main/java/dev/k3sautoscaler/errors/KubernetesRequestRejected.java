@@ -7,9 +7,4 @@ public final class KubernetesRequestRejected extends StepError {
     public KubernetesRequestRejected(String message, Throwable cause) {
         super(message, cause);
     }
-
-    @Override
-    public boolean retryable() {
-        return false;
-    }
 }

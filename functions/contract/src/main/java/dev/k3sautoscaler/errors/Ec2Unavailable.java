@@ -11,9 +11,4 @@ public final class Ec2Unavailable extends StepError {
     public Ec2Unavailable(String message, Throwable cause) {
         super(message, cause);
     }
-
-    @Override
-    public boolean retryable() {
-        return true;
-    }
 }

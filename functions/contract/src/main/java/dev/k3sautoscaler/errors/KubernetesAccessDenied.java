@@ -10,9 +10,4 @@ public final class KubernetesAccessDenied extends StepError {
     public KubernetesAccessDenied(String message, Throwable cause) {
         super(message, cause);
     }
-
-    @Override
-    public boolean retryable() {
-        return false;
-    }
 }

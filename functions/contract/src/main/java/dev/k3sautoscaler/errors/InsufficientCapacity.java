@@ -12,9 +12,4 @@ public final class InsufficientCapacity extends StepError {
     public InsufficientCapacity(String message) {
         super(message);
     }
-
-    @Override
-    public boolean retryable() {
-        return false;
-    }
 }

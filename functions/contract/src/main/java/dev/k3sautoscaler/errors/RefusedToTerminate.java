@@ -11,9 +11,4 @@ public final class RefusedToTerminate extends StepError {
     public RefusedToTerminate(String message) {
         super(message);
     }
-
-    @Override
-    public boolean retryable() {
-        return false;
-    }
 }

@@ -11,9 +11,4 @@ public final class NodeNotFound extends StepError {
     public NodeNotFound(String message) {
         super(message);
     }
-
-    @Override
-    public boolean retryable() {
-        return false;
-    }
 }

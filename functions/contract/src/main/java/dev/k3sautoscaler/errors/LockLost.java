@@ -11,9 +11,4 @@ public final class LockLost extends StepError {
     public LockLost(String message) {
         super(message);
     }
-
-    @Override
-    public boolean retryable() {
-        return false;
-    }
 }

@@ -10,9 +10,4 @@ public final class StateStoreRejected extends StepError {
     public StateStoreRejected(String message, Throwable cause) {
         super(message, cause);
     }
-
-    @Override
-    public boolean retryable() {
-        return false;
-    }
 }

@@ -10,9 +10,4 @@ public final class KubernetesApiUnavailable extends StepError {
     public KubernetesApiUnavailable(String message, Throwable cause) {
         super(message, cause);
     }
-
-    @Override
-    public boolean retryable() {
-        return true;
-    }
 }

@@ -10,9 +10,4 @@ public final class NodeNotManaged extends StepError {
     public NodeNotManaged(String message) {
         super(message);
     }
-
-    @Override
-    public boolean retryable() {
-        return false;
-    }
 }
