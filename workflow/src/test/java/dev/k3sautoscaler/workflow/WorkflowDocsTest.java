@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.k3sautoscaler.workflow.catalogue.CatalogueRetries;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -31,11 +32,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 class WorkflowDocsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path PAGE = Path.of("..", "docs", "workflow.md");
-    /** The transient-error retry every Lambda Task carries; the page's tables abbreviate it to R. */
-    private static final Set<String> STANDARD_RETRY = Set.of("Lambda.ServiceException", "Lambda.AWSLambdaException",
-            "Lambda.SdkClientException", "Lambda.TooManyRequestsException", "Lambda.Unknown",
-            "dev.k3sautoscaler.errors.StateStoreUnavailable", "dev.k3sautoscaler.errors.KubernetesApiUnavailable",
-            "dev.k3sautoscaler.errors.Ec2Unavailable", "dev.k3sautoscaler.errors.IdempotencyInProgress", "States.Timeout");
+    /** Retried on every Task that has a Retry at all; the tables name only what a step retries beyond these. */
+    private static final Set<String> ALWAYS_RETRIED = Set.of("Lambda.ServiceException", "Lambda.AWSLambdaException",
+            "Lambda.SdkClientException", "Lambda.TooManyRequestsException", "Lambda.Unknown", "Sandbox.Timedout",
+            "States.Timeout");
     private static final Pattern SUBSTITUTION = Pattern.compile("\\$\\{([A-Za-z]+)Arn}");
 
     @ParameterizedTest(name = "{0}")
@@ -93,11 +93,12 @@ class WorkflowDocsTest {
                         .append(ids.get(handler.get("Next").asText())).append('\n');
             }
         }
-        out.append("```\n\n| State | Type | Lambda / service | What it does | Errors |\n|---|---|---|---|---|\n");
+        out.append("```\n\n| State | Type | Lambda / service | Handler (module) | What it does | Errors |\n|---|---|---|---|---|---|\n");
         for (String name : names) {
             JsonNode state = states.get(name);
             out.append("| `").append(name).append("` | ").append(state.get("Type").asText()).append(" | ")
-                    .append(service(state)).append(" | ").append(does(state)).append(" | ").append(handling(state)).append(" |\n");
+                    .append(service(state)).append(" | ").append(handler(state)).append(" | ").append(does(state))
+                    .append(" | ").append(handling(state)).append(" |\n");
         }
         return out.toString();
     }
@@ -194,6 +195,12 @@ class WorkflowDocsTest {
         };
     }
 
+    /** One hop from a console state name to its code: the handler class and the module it is built in. */
+    private static String handler(JsonNode state) {
+        return CatalogueRetries.stepOf(state).map(step -> "`" + step.handler().substring(step.handler().lastIndexOf('.') + 1)
+                + "` (" + step.module().artifact() + ")").orElse("");
+    }
+
     private static String does(JsonNode state) {
         if (state.has("Comment")) {
             return state.get("Comment").asText();
@@ -217,9 +224,8 @@ class WorkflowDocsTest {
         parts.add(state.path("TimeoutSeconds").asInt() + " s");
         Set<String> retried = new LinkedHashSet<>();
         state.path("Retry").forEach(retry -> retry.get("ErrorEquals").forEach(error -> retried.add(error.asText())));
-        if (retried.equals(STANDARD_RETRY)) {
-            parts.add("R");
-        } else if (!retried.isEmpty()) {
+        retried.removeAll(ALWAYS_RETRIED);
+        if (!retried.isEmpty()) {
             List<String> simple = new ArrayList<>();
             retried.forEach(error -> simple.add(error.substring(error.lastIndexOf('.') + 1)));
             parts.add("retry: " + String.join(", ", simple));
