@@ -5,7 +5,7 @@ import dev.k3sautoscaler.simulator.engine.Fault;
 import dev.k3sautoscaler.simulator.engine.HistoryWriter;
 import dev.k3sautoscaler.simulator.engine.Invariants;
 import dev.k3sautoscaler.simulator.engine.Simulation;
-import dev.k3sautoscaler.simulator.engine.Simulation.Policy;
+import dev.k3sautoscaler.contract.PolicyName;
 import dev.k3sautoscaler.simulator.engine.SimulationResult;
 import dev.k3sautoscaler.simulator.scenario.Scenario;
 import dev.k3sautoscaler.simulator.scenario.ScenarioLoader;
@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The fault matrix (issue 12): every function × every fault kind × the first few invocations, each
+ * The fault matrix: every function × every fault kind × the first few invocations, each
  * injected into its own run of the fault-probe scenario (a surge, a fall and a Spot interruption,
  * so every step does real work), and every invariant checked after each run. Prints how many runs
  * held every invariant, and each one that did not with the evidence.
@@ -109,7 +109,7 @@ public final class FaultMatrixCommand implements Callable<Integer> {
 
     /** One run; a run that broke something leaves its execution histories under {@code brokenDir/<fault>} to read. */
     static Outcome run(Scenario probe, Fault fault, Path brokenDir) {
-        try (Simulation simulation = new Simulation(probe, Policy.DEFAULT, List.of(fault))) {
+        try (Simulation simulation = new Simulation(probe, PolicyName.DEFAULT, List.of(fault))) {
             SimulationResult result = simulation.run();
             List<String> violations = Invariants.check(result).stream().map(Invariants.Violation::toString).toList();
             // States.Runtime is a broken definition, never an acceptable reaction to a fault.
@@ -180,7 +180,7 @@ public final class FaultMatrixCommand implements Callable<Integer> {
     }
 
     private static List<String> functionNames(Scenario probe) {
-        try (Simulation simulation = new Simulation(probe, Policy.DEFAULT)) {
+        try (Simulation simulation = new Simulation(probe, PolicyName.DEFAULT)) {
             return simulation.functionNames();
         }
     }

@@ -13,7 +13,7 @@ import dev.k3sautoscaler.simulator.engine.HistoryWriter;
 import dev.k3sautoscaler.simulator.engine.Invariants;
 import dev.k3sautoscaler.simulator.engine.WorldWatch;
 import dev.k3sautoscaler.simulator.engine.Simulation;
-import dev.k3sautoscaler.simulator.engine.Simulation.Policy;
+import dev.k3sautoscaler.contract.PolicyName;
 import dev.k3sautoscaler.simulator.engine.SimulationResult;
 import dev.k3sautoscaler.simulator.report.ComparisonTable;
 import dev.k3sautoscaler.simulator.report.RunSummary;
@@ -103,18 +103,19 @@ public final class SimulateCommand implements Callable<Integer> {
 
     /** What --policy asks for: one policy, or both side by side. */
     enum PolicyChoice {
-        DEFAULT("default", List.of(Policy.DEFAULT)), SEED_BASELINE("seed-baseline", List.of(Policy.SEED_BASELINE)),
-        BOTH("both", List.of(Policy.DEFAULT, Policy.SEED_BASELINE));
+        DEFAULT(List.of(PolicyName.DEFAULT)), SEED_BASELINE(List.of(PolicyName.SEED_BASELINE)),
+        BOTH(List.of(PolicyName.DEFAULT, PolicyName.SEED_BASELINE));
 
         private final String label;
-        private final List<Policy> policies;
+        private final List<PolicyName> policies;
 
-        PolicyChoice(String label, List<Policy> policies) {
-            this.label = label;
+        /** One policy is named as SCALING_POLICY names it; both are "both". */
+        PolicyChoice(List<PolicyName> policies) {
+            this.label = policies.size() == 1 ? policies.getFirst().value() : "both";
             this.policies = policies;
         }
 
-        List<Policy> policies() {
+        List<PolicyName> policies() {
             return policies;
         }
 
@@ -199,14 +200,14 @@ public final class SimulateCommand implements Callable<Integer> {
         out.flush();
         try {
             List<PolicyRun> runs = new ArrayList<>();
-            for (Policy one : policy.policies()) {
-                Path dir = policy == PolicyChoice.BOTH ? this.out.resolve(one.label()) : this.out;
+            for (PolicyName one : policy.policies()) {
+                Path dir = policy == PolicyChoice.BOTH ? this.out.resolve(one.value()) : this.out;
                 runs.add(runAndReport(loaded, one, dir, out));
             }
             ComparisonTable comparison = null;
             if (runs.size() == 2) {
-                comparison = ComparisonTable.of(runs.get(0).policy().label(), runs.get(0).summary(),
-                        runs.get(1).policy().label(), runs.get(1).summary());
+                comparison = ComparisonTable.of(runs.get(0).policy().value(), runs.get(0).summary(),
+                        runs.get(1).policy().value(), runs.get(1).summary());
                 out.println();
                 out.print(comparison.render(loaded.name() + " (" + Durations.format(loaded.duration()) + ", seed "
                         + loaded.seed() + ")"));
@@ -224,17 +225,17 @@ public final class SimulateCommand implements Callable<Integer> {
     /** The HTML page: both runs on one chart, every kept execution history linked from where it was written. */
     private ReportPage page(Scenario loaded, List<PolicyRun> runs, ComparisonTable comparison) {
         RunChart chart = RunChart.render(loaded.name(),
-                runs.stream().map(run -> new LabelledRun(run.policy().label(), run.result().timeline())).toList(),
+                runs.stream().map(run -> new LabelledRun(run.policy().value(), run.result().timeline())).toList(),
                 loaded.workerType().cpuMillis());
         StringBuilder summaries = new StringBuilder();
         List<ReportPage.ExecutionLink> links = new ArrayList<>();
         for (PolicyRun run : runs) {
-            summaries.append(SummaryTable.render("policy " + run.policy().label(), run.summary()))
+            summaries.append(SummaryTable.render("policy " + run.policy().value(), run.summary()))
                     .append(run.violations().isEmpty() ? "Invariants: all held." : "INVARIANTS BROKEN: " + run.violations())
                     .append("\n\n");
-            String prefix = runs.size() > 1 ? run.policy().label() + "/" : "";
+            String prefix = runs.size() > 1 ? run.policy().value() + "/" : "";
             run.histories().forEach(history -> links.add(new ReportPage.ExecutionLink(
-                    (runs.size() > 1 ? run.policy().label() + ": " : "") + history.name(), prefix + history.relativePath(),
+                    (runs.size() > 1 ? run.policy().value() + ": " : "") + history.name(), prefix + history.relativePath(),
                     history.status(), history.summary())));
         }
         return new ReportPage(loaded.name(), loaded.description(), summaries.toString().strip(), comparison,
@@ -243,11 +244,11 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     /** One policy's run, as reported: its summary and the invariants it broke (none, normally). */
-    record PolicyRun(Policy policy, SimulationResult result, RunSummary summary, List<Invariants.Violation> violations,
+    record PolicyRun(PolicyName policy, SimulationResult result, RunSummary summary, List<Invariants.Violation> violations,
             List<HistoryWriter.Written> histories) {
     }
 
-    private PolicyRun runAndReport(Scenario loaded, Policy one, Path dir, PrintWriter out) throws IOException {
+    private PolicyRun runAndReport(Scenario loaded, PolicyName one, Path dir, PrintWriter out) throws IOException {
         SimulationResult result = simulate(loaded, one, dir, out);
         List<HistoryWriter.Written> histories = HistoryWriter.write(dir, result.executions());
         writeNotifications(dir, result.notifications());
@@ -256,7 +257,7 @@ public final class SimulateCommand implements Callable<Integer> {
         List<Invariants.Violation> violations = new ArrayList<>(Invariants.check(result));
         violations.addAll(Invariants.secretsInLog(LAMBDA_LOGS, Files.readAllLines(dir.resolve(LAMBDA_LOGS)), result.secrets()));
         out.println();
-        out.print(SummaryTable.render(loaded.name() + " — policy " + one.label(), summary));
+        out.print(SummaryTable.render(loaded.name() + " — policy " + one.value(), summary));
         out.printf(Locale.ROOT, "%nExecution histories (%d): %s%n", histories.size(), dir.resolve(HistoryWriter.DIRECTORY));
         result.faultsInjected().forEach(fault -> out.println("Fault injected: " + fault));
         if (violations.isEmpty()) {
@@ -282,7 +283,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     /** Runs the scenario with the functions' stdout (JSON logs, EMF) going to a file instead of the terminal. */
-    private SimulationResult simulate(Scenario loaded, Policy one, Path dir, PrintWriter progress) throws IOException {
+    private SimulationResult simulate(Scenario loaded, PolicyName one, Path dir, PrintWriter progress) throws IOException {
         Files.createDirectories(dir);
         PrintStream terminal = System.out;
         long started = System.nanoTime();
@@ -294,7 +295,7 @@ public final class SimulateCommand implements Callable<Integer> {
             })) {
                 SimulationResult result = simulation.run();
                 progress.printf(Locale.ROOT, "Simulated %s with policy %s in %.1f s of wall time.%n",
-                        Durations.format(loaded.duration()), one.label(), (System.nanoTime() - started) / 1e9);
+                        Durations.format(loaded.duration()), one.value(), (System.nanoTime() - started) / 1e9);
                 return result;
             }
         } finally {

@@ -2,8 +2,11 @@ package dev.k3sautoscaler.simulator.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.k3sautoscaler.clusterauth.ClusterCredentials;
+import dev.k3sautoscaler.contract.Names;
+import dev.k3sautoscaler.contract.Step;
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.decide.DecideHandler;
+import dev.k3sautoscaler.errors.StepError;
 import dev.k3sautoscaler.decide.ValidateInputHandler;
 import dev.k3sautoscaler.fleet.FleetContext;
 import dev.k3sautoscaler.fleet.FleetSettings;
@@ -45,12 +48,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -62,10 +65,12 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
  * Every Lambda of the autoscaler, built in-process exactly as for Lambda but pointed at local
- * endpoints, and the ARNs the state machines name them by. An ASL placeholder {@code ${FooBarArn}}
- * is the function {@code foo-bar} (the CDK stack follows the same naming), {@code ${…TopicArn}} an
- * SNS topic, {@code ${ActuationStateMachineArn}} the actuation machine; any other placeholder must be
- * given, so a new one fails at load instead of running with a hole.
+ * endpoints, and the ARNs the state machines name them by. An ASL placeholder names a step of the
+ * catalogue ({@code ${DrainNodeArn}}: the function {@code drain-node}, as the CDK stack deploys it),
+ * an SNS topic ({@code ${…TopicArn}}) or the actuation machine ({@code ${ActuationStateMachineArn}});
+ * any other placeholder must be given, so a new one fails at load instead of running with a hole.
+ * A function that ends with a step error its catalogue entry does not declare is recorded as a
+ * broken invariant: the ASL's Retry and Catch are generated from those declarations.
  */
 public final class AutoscalerFunctions implements AutoCloseable {
     public static final String REGION = "us-east-1";
@@ -97,7 +102,9 @@ public final class AutoscalerFunctions implements AutoCloseable {
         }
     }
 
-    private final Map<String, JsonStepHandler<?, ?>> handlers = new HashMap<>();
+    private final Map<Step, JsonStepHandler<?, ?>> handlers = new EnumMap<>(Step.class);
+    /** Step errors a function ended with that the catalogue does not declare for it (the ASL would not expect them). */
+    private final List<Invariants.Violation> undeclaredErrors = new ArrayList<>();
     private final KubernetesClient kubeClient;
 
     /**
@@ -118,31 +125,31 @@ public final class AutoscalerFunctions implements AutoCloseable {
                 new NodeOperations(kubeClient, kubeSettings.evictionRules(), clock, kubeSettings.timeouts()));
         PrometheusClient prometheus = PrometheusClient.unauthenticated(PrometheusEndpoint.direct(endpoints.prometheus()));
 
-        handlers.put("validate-input", new ValidateInputHandler(environment));
-        handlers.put("break-lock", new BreakLockHandler(store));
-        handlers.put("collect-metrics", new CollectMetricsHandler(clusterId, prometheus, config, clock));
-        handlers.put("load-state", new LoadStateHandler(store));
-        handlers.put("decide", new DecideHandler(environment, clock));
-        handlers.put("acquire-lock", new AcquireLockHandler(store));
-        handlers.put("release-lock", new ReleaseLockHandler(store));
-        handlers.put("record-outcome", new RecordOutcomeHandler(store));
+        handlers.put(Step.VALIDATE_INPUT, new ValidateInputHandler(environment));
+        handlers.put(Step.BREAK_LOCK, new BreakLockHandler(store));
+        handlers.put(Step.COLLECT_METRICS, new CollectMetricsHandler(clusterId, prometheus, config, clock));
+        handlers.put(Step.LOAD_STATE, new LoadStateHandler(store));
+        handlers.put(Step.DECIDE, new DecideHandler(environment, clock));
+        handlers.put(Step.ACQUIRE_LOCK, new AcquireLockHandler(store));
+        handlers.put(Step.RELEASE_LOCK, new ReleaseLockHandler(store));
+        handlers.put(Step.RECORD_OUTCOME, new RecordOutcomeHandler(store));
         LeaseFence fence = new LeaseFence(store);
-        handlers.put("launch-workers", new LaunchWorkersHandler(fleet, idempotency, fence));
-        handlers.put("terminate-workers", new TerminateWorkersHandler(fleet, idempotency, fence));
-        handlers.put("check-workers-joined", new CheckWorkersJoinedHandler(kube));
-        handlers.put("select-scale-down-target", new SelectScaleDownTargetHandler(kube));
-        handlers.put("cordon-node", new CordonNodeHandler(kube, fence));
-        handlers.put("drain-node", new DrainNodeHandler(kube, fence));
-        handlers.put("uncordon-node", new UncordonNodeHandler(kube));
-        handlers.put("delete-node", new DeleteNodeHandler(kube, fence));
-        handlers.put("reconcile-workers", new ReconcileWorkersHandler(new InstanceInventory(fleet),
+        handlers.put(Step.LAUNCH_WORKERS, new LaunchWorkersHandler(fleet, idempotency, fence));
+        handlers.put(Step.TERMINATE_WORKERS, new TerminateWorkersHandler(fleet, idempotency, fence));
+        handlers.put(Step.CHECK_WORKERS_JOINED, new CheckWorkersJoinedHandler(kube));
+        handlers.put(Step.SELECT_SCALE_DOWN_TARGET, new SelectScaleDownTargetHandler(kube));
+        handlers.put(Step.CORDON_NODE, new CordonNodeHandler(kube, fence));
+        handlers.put(Step.DRAIN_NODE, new DrainNodeHandler(kube, fence));
+        handlers.put(Step.UNCORDON_NODE, new UncordonNodeHandler(kube));
+        handlers.put(Step.DELETE_NODE, new DeleteNodeHandler(kube, fence));
+        handlers.put(Step.RECONCILE_WORKERS, new ReconcileWorkersHandler(new InstanceInventory(fleet),
                 new NodeInventory(kubeClient), config, clock));
-        handlers.put("identify-event-instance", new IdentifyEventInstanceHandler(new InstanceInventory(fleet)));
+        handlers.put(Step.IDENTIFY_EVENT_INSTANCE, new IdentifyEventInstanceHandler(new InstanceInventory(fleet)));
     }
 
     /** Every function's name, as the CDK stack names them (the fault matrix's steps). */
     public List<String> names() {
-        return handlers.keySet().stream().sorted().toList();
+        return handlers.keySet().stream().map(Step::functionName).sorted().toList();
     }
 
     /** The function an ARN names, if it is one of ours. */
@@ -153,11 +160,15 @@ public final class AutoscalerFunctions implements AutoCloseable {
 
     /** Runs one function as Lambda would: JSON in, JSON out, a thrown exception for an error. */
     public JsonNode invoke(String function, JsonNode input) {
-        JsonStepHandler<?, ?> handler = handlers.get(function);
-        if (handler == null) {
-            throw new IllegalArgumentException("no function named " + function + " (known: " + new TreeSet<>(handlers.keySet()) + ")");
+        Step step = Step.ofFunction(function).filter(handlers::containsKey).orElseThrow(() -> new IllegalArgumentException(
+                "no function named " + function + " (known: " + names() + ")"));
+        String output;
+        try {
+            output = handlers.get(step).invoke(input.toString(), LocalLambdaContext.forFunction(function));
+        } catch (StepError error) {
+            undeclared(step, error).ifPresent(undeclaredErrors::add);
+            throw error;
         }
-        String output = handler.invoke(input.toString(), LocalLambdaContext.forFunction(function));
         try {
             return StepJson.MAPPER.readTree(output);
         } catch (IOException e) {
@@ -166,7 +177,19 @@ public final class AutoscalerFunctions implements AutoCloseable {
     }
 
     public boolean knows(String function) {
-        return handlers.containsKey(function);
+        return Step.ofFunction(function).filter(handlers::containsKey).isPresent();
+    }
+
+    /** The broken invariant when a step ended with an error its catalogue entry does not declare. */
+    static Optional<Invariants.Violation> undeclared(Step step, StepError error) {
+        return step.errors().contains(error.type()) ? Optional.empty()
+                : Optional.of(new Invariants.Violation(Invariants.Name.EVERY_STEP_ERROR_DECLARED, step.functionName()
+                        + " ended with " + error.errorName() + ", which the step catalogue does not declare for it: "
+                        + error.getMessage()));
+    }
+
+    public List<Invariants.Violation> undeclaredErrors() {
+        return List.copyOf(undeclaredErrors);
     }
 
     /**
@@ -196,17 +219,9 @@ public final class AutoscalerFunctions implements AutoCloseable {
             return Optional.of(ACTUATION_ARN);
         }
         if (name.endsWith("TopicArn")) {
-            return Optional.of("arn:aws:sns:" + REGION + ":" + ACCOUNT + ":k3s-autoscaler-" + kebab(name.substring(0, name.length() - 8)));
+            return Optional.of("arn:aws:sns:" + REGION + ":" + ACCOUNT + ":k3s-autoscaler-" + Names.kebab(name.substring(0, name.length() - 8)));
         }
-        if (name.endsWith("Arn")) {
-            return Optional.of(FUNCTION_PREFIX + kebab(name.substring(0, name.length() - 3)));
-        }
-        return Optional.empty();
-    }
-
-    /** CollectMetrics → collect-metrics. */
-    static String kebab(String pascal) {
-        return pascal.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+        return Step.ofSubstitution(name).map(step -> FUNCTION_PREFIX + step.functionName());
     }
 
     @Override

@@ -42,7 +42,9 @@ public final class Invariants {
         /** Checked at every instant by {@link WorldWatch}. */
         NO_RUNNING_INSTANCE_OF_DELETED_NODE,
         /** Checked on the {@link LeaseLedger}: every actuating side effect under the lock happened while its lease was current. */
-        NO_SIDE_EFFECT_UNDER_LOST_LEASE
+        NO_SIDE_EFFECT_UNDER_LOST_LEASE,
+        /** Checked at every invocation: a function ends only with step errors its catalogue entry declares. */
+        EVERY_STEP_ERROR_DECLARED
     }
 
     /** One broken invariant, with the evidence. */

@@ -1,6 +1,7 @@
 package dev.k3sautoscaler.simulator.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.k3sautoscaler.contract.PolicyName;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k3sautoscaler.clusterauth.ClusterCredentials;
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
@@ -77,30 +78,6 @@ public final class Simulation implements AutoCloseable {
     private static final Duration FOREVER = Duration.ofDays(365_000);
     private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
-    /** The scaling policies Decide can run (its SCALING_POLICY variable). */
-    public enum Policy {
-        DEFAULT("default"), SEED_BASELINE("seed-baseline");
-
-        private final String label;
-
-        Policy(String label) {
-            this.label = label;
-        }
-
-        public String label() {
-            return label;
-        }
-
-        public static Policy of(String label) {
-            for (Policy policy : values()) {
-                if (policy.label.equals(label)) {
-                    return policy;
-                }
-            }
-            throw new IllegalArgumentException("expected default or seed-baseline, found '" + label + "'");
-        }
-    }
-
     /** An execution of the run, with what the recorder needs beyond the executor's own record. */
     public record RunExecution(RunTimeline.Machine machine, Execution execution, Duration startedAt, int lambdaInvocations,
             boolean startedActuation) {
@@ -111,7 +88,7 @@ public final class Simulation implements AutoCloseable {
     }
 
     private final Scenario scenario;
-    private final Policy policy;
+    private final PolicyName policy;
     private final VirtualClock clock = new VirtualClock(START);
     private final SimulatedCluster cluster;
     /** The master's join token and the handlers' API token, as the world holds them. */
@@ -161,12 +138,12 @@ public final class Simulation implements AutoCloseable {
     private final Map<String, String> environment;
     private Consumer<String> progress = line -> { };
 
-    public Simulation(Scenario scenario, Policy policy) {
+    public Simulation(Scenario scenario, PolicyName policy) {
         this(scenario, policy, List.of());
     }
 
     /** A run with faults injected at the given points (see {@link Fault}). */
-    public Simulation(Scenario scenario, Policy policy, List<Fault> faults) {
+    public Simulation(Scenario scenario, PolicyName policy, List<Fault> faults) {
         this.scenario = scenario;
         this.policy = policy;
         this.faults = List.copyOf(faults);
@@ -229,7 +206,7 @@ public final class Simulation implements AutoCloseable {
     }
 
     /** What the CDK stack would set on the functions, for this scenario's virtual cloud. */
-    private static Map<String, String> environment(Scenario scenario, Policy policy, VirtualEc2 ec2, VirtualKubeApi kube) {
+    private static Map<String, String> environment(Scenario scenario, PolicyName policy, VirtualEc2 ec2, VirtualKubeApi kube) {
         AutoscalerConfig config = scenario.config();
         Map<String, String> env = new LinkedHashMap<>(config.toEnvironment());
         String tables = "sim-" + Long.toHexString(System.nanoTime());
@@ -242,7 +219,7 @@ public final class Simulation implements AutoCloseable {
         env.put(FleetSettings.WORKER_INSTANCE_TYPES, scenario.workerType().name());
         env.put(FleetSettings.WORKER_SUBNET_IDS, ec2.subnetIds());
         env.put(FleetSettings.CAPACITY_TYPE, scenario.cluster().launchCapacityType().label());
-        env.put(DecideHandler.POLICY_VARIABLE, policy.label());
+        env.put(DecideHandler.POLICY_VARIABLE, policy.value());
         env.put(ClusterCredentials.API_URL_VARIABLE, kube.url().toString());
         env.put(ClusterCredentials.TOKEN_PARAMETER_VARIABLE, parameter("api-token"));
         return env;
@@ -614,7 +591,8 @@ public final class Simulation implements AutoCloseable {
         }
         return new SimulationResult(scenario, policy, recorder.timeline(end, timelineExecutions), finished,
                 List.copyOf(notifications), instances, ec2.instances(), prometheus.unrecognisedQueries(),
-                store.load(), budgetViolations, List.copyOf(injected), watch.violations(), leaseLedger.entries(), secrets);
+                store.load(), budgetViolations, List.copyOf(injected), java.util.stream.Stream.concat(watch.violations().stream(),
+                        functions.undeclaredErrors().stream()).toList(), leaseLedger.entries(), secrets);
     }
 
     private String progressLine(Duration now) {

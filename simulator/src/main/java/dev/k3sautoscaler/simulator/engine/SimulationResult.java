@@ -2,7 +2,7 @@ package dev.k3sautoscaler.simulator.engine;
 
 import dev.k3sautoscaler.simulator.cluster.InstanceState;
 import dev.k3sautoscaler.simulator.engine.Simulation.Notification;
-import dev.k3sautoscaler.simulator.engine.Simulation.Policy;
+import dev.k3sautoscaler.contract.PolicyName;
 import dev.k3sautoscaler.simulator.engine.Simulation.RunExecution;
 import dev.k3sautoscaler.simulator.oracle.CostOracle;
 import dev.k3sautoscaler.simulator.report.RunSummary;
@@ -28,7 +28,7 @@ import java.util.List;
  */
 public record SimulationResult(
         Scenario scenario,
-        Policy policy,
+        PolicyName policy,
         RunTimeline timeline,
         List<RunExecution> executions,
         List<Notification> notifications,

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.k3sautoscaler.contract.Step;
+import dev.k3sautoscaler.errors.LockLost;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class AutoscalerFunctionsTest {
@@ -51,6 +54,17 @@ class AutoscalerFunctionsTest {
         // THEN
         assertEquals("arn:aws:sns:us-east-1:123456789012:k3s-autoscaler-notification", values.get("NotificationTopicArn"));
         assertEquals(AutoscalerFunctions.FUNCTION_PREFIX + "check-workers-joined", values.get("CheckWorkersJoinedArn"));
-        assertEquals("select-scale-down-target", AutoscalerFunctions.kebab("SelectScaleDownTarget"));
+    }
+
+    @Test
+    void aStepErrorTheCatalogueDoesNotDeclare_breaksAnInvariant() {
+        // GIVEN LockLost: declared for a leased cordon, never for Decide (which takes no lease)
+        LockLost lost = new LockLost("lease token 3 is no longer current");
+
+        // WHEN / THEN
+        assertEquals(Optional.empty(), AutoscalerFunctions.undeclared(Step.CORDON_NODE, lost));
+        Invariants.Violation violation = AutoscalerFunctions.undeclared(Step.DECIDE, lost).orElseThrow();
+        assertEquals(Invariants.Name.EVERY_STEP_ERROR_DECLARED, violation.invariant());
+        assertTrue(violation.detail().startsWith("decide ended with dev.k3sautoscaler.errors.LockLost"), violation.detail());
     }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.k3sautoscaler.simulator.engine.Simulation.Policy;
+import dev.k3sautoscaler.contract.PolicyName;
 import dev.k3sautoscaler.simulator.engine.Simulation.RunExecution;
 import dev.k3sautoscaler.simulator.report.RunSummary;
 import dev.k3sautoscaler.simulator.report.RunTimeline;
@@ -30,7 +30,7 @@ class BundledScenariosIT {
 
     static SimulationResult run(String name, Duration duration) {
         Scenario scenario = ScenarioLoader.resolve(name).withDuration(duration);
-        try (Simulation simulation = new Simulation(scenario, Policy.DEFAULT)) {
+        try (Simulation simulation = new Simulation(scenario, PolicyName.DEFAULT)) {
             return simulation.run();
         }
     }
@@ -43,7 +43,7 @@ class BundledScenariosIT {
         return result.timeline().samples().stream().mapToInt(Sample::totalWorkers).max().orElseThrow();
     }
 
-    /** What holds on every run: the world answered every query, and every invariant of issue 12 held. */
+    /** What holds on every run: the world answered every query, and every invariant held. */
     static void assertSane(SimulationResult result) {
         assertEquals(List.of(), result.unrecognisedQueries(), "Prometheus queries the virtual cluster could not answer");
         assertEquals(List.of(), Invariants.check(result), "invariants broken");

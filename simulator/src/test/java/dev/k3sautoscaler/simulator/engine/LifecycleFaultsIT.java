@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.k3sautoscaler.simulator.cli.FaultMatrixCommand;
-import dev.k3sautoscaler.simulator.engine.Simulation.Policy;
+import dev.k3sautoscaler.contract.PolicyName;
 import dev.k3sautoscaler.simulator.scenario.Scenario;
 import dev.k3sautoscaler.workflow.Execution;
 import dev.k3sautoscaler.workflow.HistoryEvent;
@@ -21,7 +21,7 @@ class LifecycleFaultsIT {
 
     private static SimulationResult run(String fault) {
         Scenario probe = FaultMatrixCommand.probe().withDuration(SURGE);
-        try (Simulation simulation = new Simulation(probe, Policy.DEFAULT, List.of(Fault.parse(fault)))) {
+        try (Simulation simulation = new Simulation(probe, PolicyName.DEFAULT, List.of(Fault.parse(fault)))) {
             return simulation.run();
         }
     }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.k3sautoscaler.runtime.StepJson;
-import dev.k3sautoscaler.simulator.engine.Simulation.Policy;
+import dev.k3sautoscaler.contract.PolicyName;
 import dev.k3sautoscaler.simulator.scenario.ScenarioLoader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,7 +28,7 @@ class RecordedOutcomesIT {
         // GIVEN the scenario as bundled, seed included
         // WHEN it runs through the real workflow and handlers
         SimulationResult result;
-        try (Simulation simulation = new Simulation(ScenarioLoader.bundled(name), Policy.DEFAULT)) {
+        try (Simulation simulation = new Simulation(ScenarioLoader.bundled(name), PolicyName.DEFAULT)) {
             result = simulation.run();
         }
         String actual = StepJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result.summary()) + "\n";

@@ -9,7 +9,7 @@ import dev.k3sautoscaler.runtime.StepJson;
 import dev.k3sautoscaler.simulator.engine.Invariants.Name;
 import dev.k3sautoscaler.simulator.engine.Invariants.Violation;
 import dev.k3sautoscaler.simulator.engine.Simulation.Notification;
-import dev.k3sautoscaler.simulator.engine.Simulation.Policy;
+import dev.k3sautoscaler.contract.PolicyName;
 import dev.k3sautoscaler.simulator.engine.Simulation.RunExecution;
 import dev.k3sautoscaler.simulator.fixtures.TestScenarios;
 import dev.k3sautoscaler.simulator.report.RunTimeline;
@@ -132,7 +132,7 @@ class SecretsInvariantTest {
         // GIVEN a short real run: the handlers authenticated with the run's own API token
         SimulationResult clean;
         try (Simulation simulation = new Simulation(TestScenarios.of("workers: 1", WEB).withDuration(Duration.ofMinutes(10)),
-                Policy.DEFAULT)) {
+                PolicyName.DEFAULT)) {
             clean = simulation.run();
         }
         assertEquals(ClusterSecrets.forSeed(clean.scenario().seed()), clean.secrets());

@@ -126,7 +126,7 @@ class RunSummaryTest {
 
     @Test
     void controlPlane_standardPerTick_wouldCostAboutSixFiftySevenAMonth() {
-        // GIVEN the design the brief rejects: a Standard execution of 6 transitions every minute
+        // GIVEN the design two machines avoid: a Standard execution of 6 transitions every minute
         List<Execution> ticks = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
             ticks.add(new Execution(Machine.STANDARD_ACTUATION, Duration.ofMinutes(i), Duration.ofSeconds(2), 6, 0));
