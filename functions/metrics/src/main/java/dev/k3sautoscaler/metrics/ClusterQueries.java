@@ -19,7 +19,7 @@ import java.util.Map;
 public final class ClusterQueries {
     /**
      * Resolution of the sustained-condition subqueries: 30 s gives 6 points over a 3-minute window
-     * and 20 over 10 minutes, enough to catch a dip, cheap to evaluate (BRIEF §2).
+     * and 20 over 10 minutes, enough to catch a dip, cheap to evaluate.
      */
     public static final Duration SUBQUERY_STEP = Duration.ofSeconds(30);
     /** rate() window: 4 × the 15 s scrape interval, so one missed scrape still leaves 3 samples. */

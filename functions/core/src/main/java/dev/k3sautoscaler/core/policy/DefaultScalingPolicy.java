@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The autoscaler's rules (BRIEF §2), in the order they are weighed:
+ * The autoscaler's rules, in the order they are weighed:
  * <ol>
  *   <li>no metrics, paused, or backing off after failures → do nothing, and say why (failures of
  *       scale-downs alone hold back only scale-downs: a drain's trouble never delays a scale-up);</li>
