@@ -38,7 +38,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * separate admin client. After each test every request the code sent is checked against the
  * RBAC manifest, so a new verb fails the suite until the manifest grants it.
  *
- * <p>Traps of CRUD mode (BRIEF §5): it answers evictions with 409, enforces no PDB and ignores
+ * <p>Traps of CRUD mode (it stores objects and runs no API-server logic): it answers evictions with 409, enforces no PDB and ignores
  * field selectors; tests add eviction expectations and the code filters pods by node itself.
  */
 final class MockCluster implements BeforeEachCallback, AfterEachCallback {
