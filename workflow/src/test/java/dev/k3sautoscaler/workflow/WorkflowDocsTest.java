@@ -50,8 +50,8 @@ class WorkflowDocsTest {
         int to = page.indexOf(end);
         assertTrue(from >= 0 && to > from, "docs/workflow.md needs the markers " + begin.strip() + " … " + end);
 
-        // WHEN the diagram and the table are rendered
-        String generated = render(definition);
+        // WHEN the diagram and the table are rendered (the actuation in its parts, each readable on one screen)
+        String generated = "actuation".equals(machine) ? renderInParts(definition, ACTUATION_PARTS) : render(definition);
 
         // THEN the page holds exactly them (or is rewritten on request)
         String current = page.substring(from + begin.length(), to);
@@ -63,36 +63,120 @@ class WorkflowDocsTest {
                 + " with -Dworkflow.docs.write=true (see this test's javadoc)");
     }
 
+    /**
+     * A part of a machine: a title and the states it starts at. Each state belongs to the first part
+     * (in this order) that reaches it without passing another part's entry.
+     */
+    record Part(String title, List<String> entries) {
+    }
+
+    /** The actuation read in parts; the release, notice and failure states come first so every path ends there. */
+    static final List<Part> ACTUATION_PARTS = List.of(
+            new Part("Entry and operator controls", List.of("InputHasTrigger?")),
+            new Part("Deciding under the lock", List.of("AcquireLock")),
+            new Part("Scale-up", List.of("LaunchWorkers")),
+            new Part("Scale-down", List.of("SelectScaleDownTarget")),
+            new Part("Spot interruption", List.of("CordonInterruptedNode")),
+            new Part("Release, notice and failure", List.of("ReleaseLock", "RecordFailure", "RecordLeaseLost",
+                    "ReleaseLockAfterAcquireFailure")));
+
     static String render(JsonNode definition) {
-        JsonNode states = definition.get("States");
-        Map<String, String> ids = new HashMap<>();
         List<String> names = new ArrayList<>();
+        definition.get("States").fieldNames().forEachRemaining(names::add);
+        return diagramAndTable(definition.get("States"), names, Map.of());
+    }
+
+    static String renderInParts(JsonNode definition, List<Part> parts) {
+        JsonNode states = definition.get("States");
+        Map<String, Part> partOf = new HashMap<>();
+        Set<String> entries = new java.util.HashSet<>();
+        parts.forEach(part -> entries.addAll(part.entries()));
+        for (Part part : parts.reversed()) {
+            java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>(part.entries());
+            while (!queue.isEmpty()) {
+                String name = queue.poll();
+                if (partOf.containsKey(name) || (entries.contains(name) && !part.entries().contains(name))) {
+                    continue;
+                }
+                partOf.put(name, part);
+                queue.addAll(successors(states.get(name)));
+            }
+        }
+        List<String> unplaced = new ArrayList<>();
         states.fieldNames().forEachRemaining(name -> {
-            ids.put(name, "s" + names.size());
-            names.add(name);
+            if (!partOf.containsKey(name)) {
+                unplaced.add(name);
+            }
         });
+        assertEquals(List.of(), unplaced, "states no part reaches");
+        StringBuilder out = new StringBuilder();
+        for (Part part : parts) {
+            List<String> names = new ArrayList<>();
+            states.fieldNames().forEachRemaining(name -> {
+                if (partOf.get(name) == part) {
+                    names.add(name);
+                }
+            });
+            Map<String, String> elsewhere = new HashMap<>();
+            partOf.forEach((name, other) -> {
+                if (other != part) {
+                    elsewhere.put(name, other.title());
+                }
+            });
+            out.append("#### ").append(part.title()).append("\n\n").append(diagramAndTable(states, names, elsewhere)).append('\n');
+        }
+        return out.toString().stripTrailing() + "\n";
+    }
+
+    private static List<String> successors(JsonNode state) {
+        List<String> next = new ArrayList<>();
+        if (state.has("Next")) {
+            next.add(state.get("Next").asText());
+        }
+        state.path("Choices").forEach(rule -> next.add(rule.get("Next").asText()));
+        if (state.has("Default")) {
+            next.add(state.get("Default").asText());
+        }
+        state.path("Catch").forEach(handler -> next.add(handler.get("Next").asText()));
+        return next;
+    }
+
+    /**
+     * The diagram and table of these states; a transition to a state of another part ends in a
+     * box naming that state and its part.
+     */
+    private static String diagramAndTable(JsonNode states, List<String> names, Map<String, String> elsewhere) {
+        Map<String, String> ids = new java.util.LinkedHashMap<>();
+        names.forEach(name -> ids.put(name, "s" + ids.size()));
         StringBuilder out = new StringBuilder("```mermaid\nflowchart TD\n");
         for (String name : names) {
             out.append("    ").append(ids.get(name)).append(shape(name, states.get(name))).append('\n');
         }
+        Map<String, String> outside = new java.util.LinkedHashMap<>();
+        java.util.function.Function<String, String> id = target -> ids.containsKey(target) ? ids.get(target)
+                : outside.computeIfAbsent(target, t -> "x" + outside.size());
+        StringBuilder edges = new StringBuilder();
         for (String name : names) {
             JsonNode state = states.get(name);
-            String id = ids.get(name);
+            String from = ids.get(name);
             if (state.has("Next")) {
-                out.append("    ").append(id).append(" --> ").append(ids.get(state.get("Next").asText())).append('\n');
+                edges.append("    ").append(from).append(" --> ").append(id.apply(state.get("Next").asText())).append('\n');
             }
             for (JsonNode rule : state.path("Choices")) {
-                out.append("    ").append(id).append(" -- \"").append(condition(rule)).append("\" --> ")
-                        .append(ids.get(rule.get("Next").asText())).append('\n');
+                edges.append("    ").append(from).append(" -- \"").append(condition(rule)).append("\" --> ")
+                        .append(id.apply(rule.get("Next").asText())).append('\n');
             }
             if (state.has("Default")) {
-                out.append("    ").append(id).append(" -- \"otherwise\" --> ").append(ids.get(state.get("Default").asText())).append('\n');
+                edges.append("    ").append(from).append(" -- \"otherwise\" --> ").append(id.apply(state.get("Default").asText())).append('\n');
             }
             for (JsonNode handler : state.path("Catch")) {
-                out.append("    ").append(id).append(" -. \"").append(errors(handler.get("ErrorEquals"))).append("\" .-> ")
-                        .append(ids.get(handler.get("Next").asText())).append('\n');
+                edges.append("    ").append(from).append(" -. \"").append(errors(handler.get("ErrorEquals"))).append("\" .-> ")
+                        .append(id.apply(handler.get("Next").asText())).append('\n');
             }
         }
+        outside.forEach((target, outsideId) -> out.append("    ").append(outsideId).append("[[\"").append(target)
+                .append(" — ").append(elsewhere.get(target)).append("\"]]\n"));
+        out.append(edges);
         out.append("```\n\n| State | Type | Lambda / service | Handler (module) | What it does | Errors |\n|---|---|---|---|---|---|\n");
         for (String name : names) {
             JsonNode state = states.get(name);
