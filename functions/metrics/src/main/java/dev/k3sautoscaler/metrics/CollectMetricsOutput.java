@@ -1,9 +1,9 @@
 package dev.k3sautoscaler.metrics;
 
-import static dev.k3sautoscaler.core.policy.Quantities.gib;
-import static dev.k3sautoscaler.core.policy.Quantities.percent;
-import static dev.k3sautoscaler.core.policy.Quantities.plural;
-import static dev.k3sautoscaler.core.policy.Quantities.vcpu;
+import static dev.k3sautoscaler.core.words.Words.gib;
+import static dev.k3sautoscaler.core.words.Words.percent;
+import static dev.k3sautoscaler.core.words.Words.plural;
+import static dev.k3sautoscaler.core.words.Words.vcpu;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.k3sautoscaler.core.model.ClusterMetrics;
