@@ -38,6 +38,8 @@ public final class Words {
             case "is" -> "are";
             case "was" -> "were";
             case "has" -> "have";
+            case "goes" -> "go";
+            case "does" -> "do";
             default -> singular.endsWith("s") ? singular.substring(0, singular.length() - 1) : singular;
         };
     }
