@@ -15,17 +15,19 @@ import java.util.List;
 
 /**
  * Output of the CollectMetrics step: the {@link ClusterMetrics} fields at the top level plus a
- * one-line {@code reason} for the operator. The ASL stores it at {@code $.metrics}; the Decide
+ * one-line {@code reason} for the operator and, when there are no metrics, {@code unavailableCode}
+ * (a {@code MetricsUnavailable.Code}, e.g. PROMETHEUS_UNAVAILABLE) beside {@code unavailableReason}. The ASL stores it at {@code $.metrics}; the Decide
  * step reads that object as a {@code ClusterMetrics} (the extra {@code reason} is ignored), so the
  * record contract is core's, unchanged.
  */
-public record CollectMetricsOutput(@JsonUnwrapped ClusterMetrics metrics, String reason) {
+public record CollectMetricsOutput(@JsonUnwrapped ClusterMetrics metrics, String reason, String unavailableCode) {
 
     /** The operator's line: what was seen, or why nothing could be. */
     public static CollectMetricsOutput of(MetricsCollector.Collected collected, Duration pendingUp) {
         ClusterMetrics metrics = collected.metrics();
         if (!metrics.available()) {
-            return new CollectMetricsOutput(metrics, "metrics unavailable: " + metrics.unavailableReason());
+            return new CollectMetricsOutput(metrics, "metrics unavailable: " + metrics.unavailableReason(),
+                    collected.unavailable() == null ? null : collected.unavailable().code().name());
         }
         List<String> parts = new ArrayList<>();
         parts.add(workers(metrics.workers()));
@@ -37,7 +39,7 @@ public record CollectMetricsOutput(@JsonUnwrapped ClusterMetrics metrics, String
         parts.add("requests on workers " + vcpu(metrics.requestedCpuMillisOnWorkers()) + " / "
                 + gib(metrics.requestedMemoryBytesOnWorkers()));
         parts.addAll(collected.notes());
-        return new CollectMetricsOutput(metrics, String.join("; ", parts));
+        return new CollectMetricsOutput(metrics, String.join("; ", parts), null);
     }
 
     private static String workers(List<WorkerNode> workers) {
