@@ -4,6 +4,7 @@ import static dev.k3sautoscaler.core.words.Words.gib;
 import static dev.k3sautoscaler.core.words.Words.percent;
 import static dev.k3sautoscaler.core.words.Words.plural;
 import static dev.k3sautoscaler.core.words.Words.vcpu;
+import static dev.k3sautoscaler.core.words.Words.verb;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.k3sautoscaler.core.model.ClusterMetrics;
@@ -55,7 +56,7 @@ public record CollectMetricsOutput(@JsonUnwrapped ClusterMetrics metrics, String
                     + (metrics.unschedulablePodsMaxOverIdleWindow() > 0
                     ? " (up to " + metrics.unschedulablePodsMaxOverIdleWindow() + " within the idle window)" : "");
         }
-        String line = plural(count, "pod") + " unschedulable for " + pendingUp.toSeconds() + " s+ need "
+        String line = plural(count, "pod") + " unschedulable for " + pendingUp.toSeconds() + " s+ " + verb(count, "needs") + " "
                 + vcpu(metrics.unschedulableCpuMillis()) + " / " + gib(metrics.unschedulableMemoryBytes());
         PodRequest largest = metrics.unschedulablePodRequests().isEmpty() ? null : metrics.unschedulablePodRequests().getFirst();
         return largest == null ? line : line + " (largest " + largest.qualifiedName() + " " + vcpu(largest.cpuMillis())

@@ -30,7 +30,12 @@ public final class Words {
      * {@code agree(2, "pod", "needs")} "2 pods need". The verb is given in its singular form.
      */
     public static String agree(long count, String noun, String singularVerb) {
-        return plural(count, noun) + " " + (count == 1 ? singularVerb : pluralVerb(singularVerb));
+        return plural(count, noun) + " " + verb(count, singularVerb);
+    }
+
+    /** The verb, given in its singular form, agreeing with a count said elsewhere in the sentence. */
+    public static String verb(long count, String singularVerb) {
+        return count == 1 ? singularVerb : pluralVerb(singularVerb);
     }
 
     private static String pluralVerb(String singular) {
