@@ -289,7 +289,7 @@ class ManualControlsIT {
         Checks.succeeded(rig.actuate("spot-n", "{\"trigger\":\"spot-interruption\",\"instanceId\":\"" + instances.getFirst() + "\"}"));
 
         // THEN its drain is published as a spot-drain notice
-        assertTrue(rig.publishedTexts().getFirst().startsWith("Spot interruption: drained " + instances.getFirst()),
+        assertTrue(rig.publishedTexts().getFirst().startsWith("Spot interruption on " + instances.getFirst()),
                 rig.publishedTexts().toString());
         assertEquals(Map.of("event", "spot-drain", "trigger", "spot-interruption"), Map.of(
                 "event", rig.published.getFirst().path("MessageAttributes").path("event").path("StringValue").asText(),

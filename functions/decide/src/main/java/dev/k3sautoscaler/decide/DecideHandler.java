@@ -58,7 +58,7 @@ public final class DecideHandler extends JsonStepHandler<DecideInput, DecideOutp
     @Override
     protected DecideOutput handle(DecideInput input, Context context) {
         DecideOutput output = decider.decide(input);
-        metrics.emit(input.metrics(), output.decision());
+        metrics.emit(input.metrics(), output);
         return output;
     }
 

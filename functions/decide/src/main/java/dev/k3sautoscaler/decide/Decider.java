@@ -38,6 +38,6 @@ public final class Decider {
             decision = policy.decide(input.metrics(), input.fleet(), input.state(), config, now);
         }
         String verb = decision.action().name().toLowerCase(Locale.ROOT).replace('_', '-');
-        return new DecideOutput(decision, verb + "-" + MINUTE.format(now), policyName);
+        return DecideOutput.of(decision, verb + "-" + MINUTE.format(now), policyName);
     }
 }

@@ -1,7 +1,6 @@
 package dev.k3sautoscaler.decide;
 
 import dev.k3sautoscaler.core.model.ClusterMetrics;
-import dev.k3sautoscaler.core.model.Decision;
 import dev.k3sautoscaler.core.model.ScalingAction;
 import dev.k3sautoscaler.runtime.StepMetrics;
 import java.util.Map;
@@ -18,7 +17,7 @@ final class DecisionMetrics {
         this.metrics = metrics;
     }
 
-    void emit(ClusterMetrics observed, Decision decision) {
+    void emit(ClusterMetrics observed, DecideOutput decision) {
         if (observed == null || !observed.available()) {
             return; // no numbers is not zero: a gap in the graph is the honest answer
         }

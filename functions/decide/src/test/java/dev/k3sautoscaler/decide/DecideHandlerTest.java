@@ -43,8 +43,11 @@ class DecideHandlerTest {
         assertEquals("SCALE_UP", output.get("action").asText());
         assertEquals(3, output.get("count").asInt());
         assertEquals("UNSCHEDULABLE_PODS", output.get("trigger").asText());
-        assertEquals("scale-up +3: 7 unschedulable pods need 3.5 vCPU / 1.8 GiB; capacity in flight 0; 2 → 5 workers",
-                output.get("reason").asText());
+        assertEquals("SCALE_UP", output.get("reasonCode").asText());
+        assertTrue(output.get("reason").asText().startsWith("scale-up +3: "), output.toString());
+        // every blocked line has its code, in the same order
+        assertEquals(output.get("blocked").size(), output.get("blockedCodes").size(), output.toString());
+        assertEquals("SCALING_UP", output.get("blockedCodes").get(0).asText());
         assertEquals("scale-up-20261123-1234", output.get("actuationName").asText());
         assertEquals("default", output.get("policy").asText());
     }
@@ -89,6 +92,6 @@ class DecideHandlerTest {
         JsonNode output = StepJson.MAPPER.readTree(handler.invoke(handler.primingInput(), LocalLambdaContext.forFunction("decide")));
 
         assertEquals("NOOP", output.get("action").asText());
-        assertTrue(output.get("reason").asText().contains("SnapStart priming"), output.toString());
+        assertEquals("METRICS_UNAVAILABLE", output.get("reasonCode").asText(), output.toString());
     }
 }

@@ -81,7 +81,7 @@ class ValidateInputHandlerTest {
         assertEquals("SCALE_UP", decision.get("action").asText());
         assertEquals(2, decision.get("count").asInt());
         assertEquals("MANUAL", decision.get("trigger").asText());
-        assertEquals("scale-up +2: force-scale-up +2 requested by alice; 2 → 4 workers", decision.get("reason").asText());
+        assertEquals("MANUAL_SCALE_UP", decision.get("reasonCode").asText());
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.k3sautoscaler.kube;
 
+import dev.k3sautoscaler.core.lifecycle.NodeReadiness;
 import dev.k3sautoscaler.core.scaledown.CapacityCheck;
+import dev.k3sautoscaler.core.scaledown.DrainOutcome;
 import dev.k3sautoscaler.core.scaledown.DrainPurpose;
 import dev.k3sautoscaler.core.scaledown.EvictionRules;
 import dev.k3sautoscaler.core.scaledown.NodeLabels;
@@ -9,6 +11,7 @@ import dev.k3sautoscaler.core.scaledown.PodVerdict;
 import dev.k3sautoscaler.core.scaledown.PodView;
 import dev.k3sautoscaler.core.scaledown.ScaleDownChoice;
 import dev.k3sautoscaler.core.scaledown.ScaleDownSelector;
+import dev.k3sautoscaler.core.scaledown.ScaleDownWording;
 import dev.k3sautoscaler.errors.NodeNotFound;
 import dev.k3sautoscaler.errors.NodeNotManaged;
 import dev.k3sautoscaler.kube.Outputs.CheckJoinOutput;
@@ -18,6 +21,7 @@ import dev.k3sautoscaler.kube.Outputs.DeleteNodeOutput;
 import dev.k3sautoscaler.kube.Outputs.DrainNodeOutput;
 import dev.k3sautoscaler.kube.Outputs.InstanceJoin;
 import dev.k3sautoscaler.kube.Outputs.JoinStatus;
+import dev.k3sautoscaler.kube.Outputs.RejectedNode;
 import dev.k3sautoscaler.kube.Outputs.SelectScaleDownTargetOutput;
 import dev.k3sautoscaler.kube.Outputs.UncordonNodeOutput;
 import io.fabric8.kubernetes.api.model.Node;
@@ -81,12 +85,12 @@ public final class NodeOperations {
             Node node = byInstance.get(instanceId);
             if (node == null) {
                 instances.add(new InstanceJoin(instanceId, JoinStatus.MISSING, null,
-                        "no node with providerID aws:///<az>/" + instanceId + " has registered"));
-            } else if (Views.ready(node)) {
-                instances.add(new InstanceJoin(instanceId, JoinStatus.READY, node.getMetadata().getName(), "Ready"));
+                        "no node with providerID aws:///<az>/" + instanceId + " has registered", null));
             } else {
-                instances.add(new InstanceJoin(instanceId, JoinStatus.NOT_READY, node.getMetadata().getName(),
-                        Views.readiness(node)));
+                NodeReadiness readiness = Views.readiness(node);
+                instances.add(new InstanceJoin(instanceId, readiness.code() == NodeReadiness.Code.READY
+                        ? JoinStatus.READY : JoinStatus.NOT_READY, node.getMetadata().getName(), readiness.detail(),
+                        readiness.code()));
             }
         }
         List<String> ready = ids(instances, JoinStatus.READY);
@@ -115,11 +119,11 @@ public final class NodeOperations {
         String onlyNode = input.onlyNode();
         boolean named = onlyNode != null && !onlyNode.isBlank();
         if (named && nodes.stream().noneMatch(n -> n.name().equals(onlyNode))) {
-            return new SelectScaleDownTargetOutput(false, null, List.of(), "node " + onlyNode + " does not exist");
+            return SelectScaleDownTargetOutput.none(List.of(), ScaleDownWording.noSuchNode(onlyNode));
         }
         String onlyInstance = input.onlyInstance();
         if (onlyInstance != null && nodes.stream().noneMatch(n -> onlyInstance.equals(n.instanceId()))) {
-            return new SelectScaleDownTargetOutput(false, null, List.of(), "no Node runs on " + onlyInstance);
+            return SelectScaleDownTargetOutput.none(List.of(), ScaleDownWording.noNodeOn(onlyInstance));
         }
         ScaleDownChoice choice = new ScaleDownSelector(rules).choose(nodes, pods, input.candidacy(clock.instant()));
         var rejected = choice.rejected();
@@ -128,14 +132,10 @@ public final class NodeOperations {
         return switch (choice) {
             case ScaleDownChoice.Chosen chosen -> new SelectScaleDownTargetOutput(true,
                     new ChosenNode(chosen.node().name(), chosen.node().instanceId(), chosen.evictable().size(), purpose),
-                    rejected,
-                    "remove " + chosen.node().name() + " (" + chosen.node().instanceId() + "): "
-                            + chosen.evictable().size() + " pods to evict, all fit on the other workers"
-                            + (single ? named ? " (requested by name)" : " (" + purpose + ")"
-                            : "; " + rejected.size() + " other nodes not chosen"));
-            case ScaleDownChoice.NoCandidate none -> new SelectScaleDownTargetOutput(false, null, rejected,
-                    "no node can be removed safely: " + rejected.stream()
-                            .map(r -> r.node() + ": " + r.rejectedBecause()).collect(Collectors.joining("; ")));
+                    RejectedNode.of(rejected),
+                    ScaleDownWording.chosen(chosen, single ? named ? "requested by name" : purpose : null));
+            case ScaleDownChoice.NoCandidate none ->
+                    SelectScaleDownTargetOutput.none(rejected, ScaleDownWording.noCandidate(none));
         };
     }
 
@@ -203,9 +203,8 @@ public final class NodeOperations {
         Node node = find(ref);
         if (node == null && !interruption) {
             // Our cordon came first, so whoever deleted the Node since overrode this drain.
-            return DrainNodeOutput.preempted(ref.nodeName(), ref.instanceId(), "preempted by Spot interruption"
-                    + " (or an operator): " + ref + " was deleted during the " + purpose.value() + " drain;"
-                    + " nothing more to do here, and the reconcile terminates its instance if EC2 does not");
+            return DrainNodeOutput.stoppedBeforeEvicting(ref.nodeName(), ref.instanceId(),
+                    new DrainOutcome.NodeDeleted(ref.toString(), purpose));
         }
         if (node == null) {
             throw new NodeNotFound("cannot drain " + ref + ": no such Node");
@@ -255,31 +254,26 @@ public final class NodeOperations {
                 }
             }
         }
-        int remaining = evicted.size() + blockedByPdb.size() + blockedByRule.size() + terminating.size()
-                + failed.size() + notReached;
+        DrainOutcome.Progress progress = new DrainOutcome.Progress(evicted, blockedByPdb, blockedByRule, terminating,
+                failed, notReached, DRAIN_PASS_BUDGET, Boolean.TRUE.equals(node.getSpec().getUnschedulable()));
+        int remaining = progress.remaining();
         boolean empty = remaining == 0;
         Duration budget = timeouts.drainBudget(interruption);
         boolean deadlinePassed = !empty && startedAt != null && !clock.instant().isBefore(startedAt.plus(budget));
         LOG.info("Drain pass on {}: {} evicted, {} gone, {} blocked by PDB, {} kept by rules, {} terminating, {} remaining",
                 nodeName, evicted.size(), gone.size(), blockedByPdb.size(), blockedByRule.size(), terminating.size(),
                 remaining);
-        String notCordoned = empty || Boolean.TRUE.equals(node.getSpec().getUnschedulable()) ? ""
-                : " (warning: not cordoned, so new pods may land here; CordonNode comes first)";
-        String reason = empty
-                ? nodeName + " is empty" + (skipped > 0 ? " (" + skipped + " DaemonSet/mirror/finished pods go with it)" : "")
-                : nodeName + ": " + remaining + " pods remain" + notCordoned
-                + part("evicted now", evicted) + part("blocked by a PodDisruptionBudget (429), retried next pass",
-                blockedByPdb) + part("kept by rules", blockedByRule) + part("terminating", terminating)
-                + part("failed", failed) + (notReached > 0 ? "; " + notReached + " not reached in this pass's "
-                + DRAIN_PASS_BUDGET.toSeconds() + " s budget" : "")
-                + (deadlinePassed ? "; drain deadline of " + budget.toSeconds() + " s passed" : "");
+        DrainOutcome outcome = empty ? new DrainOutcome.Empty(nodeName, skipped)
+                : deadlinePassed ? new DrainOutcome.DeadlineReached(nodeName, progress, budget)
+                : new DrainOutcome.PodsRemain(nodeName, progress);
         if (empty && !interruption && view.drainedAt() == null) {
             // If the termination that follows fails for good, the reconcile knows this node holds nothing.
             patchFresh(nodeName, fresh -> NodePatch.expecting(fresh)
                     .addAnnotation(NodeLabels.DRAINED_AT, clock.instant().toString()), "mark node drained");
         }
         return new DrainNodeOutput(nodeName, Views.instanceId(node), evicted, gone, blockedByPdb, blockedByRule,
-                terminating, failed, skipped, remaining, empty, deadlinePassed, false, false, reason);
+                terminating, failed, skipped, remaining, empty, deadlinePassed, false, false,
+                ScaleDownWording.drain(outcome), outcome.code());
     }
 
     /**
@@ -289,14 +283,13 @@ public final class NodeOperations {
     private java.util.Optional<DrainNodeOutput> voluntaryDrainStops(NodeView node, DrainPurpose purpose, List<Pod> allPods) {
         DrainPurpose claim = node.drainClaim().orElse(null);
         if (claim != null && purpose.yieldsTo(claim)) {
-            return java.util.Optional.of(DrainNodeOutput.preempted(node.name(), node.instanceId(), "preempted by "
-                    + (claim.interruption() ? "Spot interruption" : "a " + claim.value() + " drain") + ": its drain owns "
-                    + node.name() + " now; this " + purpose.value() + " stops without uncordoning it"));
+            return java.util.Optional.of(DrainNodeOutput.stoppedBeforeEvicting(node.name(), node.instanceId(),
+                    new DrainOutcome.PreemptedByClaim(node.name(), claim, purpose)));
         }
         List<PodView> everyPod = allPods.stream().map(Views::pod).toList();
         return CapacityCheck.neededAgain(node, listNodes().stream().map(Views::node).toList(), everyPod)
-                .map(needed -> DrainNodeOutput.neededAgain(node.name(), node.instanceId(), needed + "; the "
-                        + purpose.value() + " stops and gives " + node.name() + " back"));
+                .map(waiting -> DrainNodeOutput.stoppedBeforeEvicting(node.name(), node.instanceId(),
+                        new DrainOutcome.NeededAgain(node.name(), waiting, purpose)));
     }
 
     private enum EvictionResult { EVICTED, GONE, PDB, FAILED }
@@ -457,7 +450,4 @@ public final class NodeOperations {
                 .collect(Collectors.joining(", "));
     }
 
-    private static String part(String label, List<String> items) {
-        return items.isEmpty() ? "" : "; " + label + ": " + String.join(", ", items);
-    }
 }

@@ -1,6 +1,10 @@
 package dev.k3sautoscaler.kube;
 
+import dev.k3sautoscaler.core.lifecycle.NodeReadiness;
+import dev.k3sautoscaler.core.scaledown.DrainOutcome;
 import dev.k3sautoscaler.core.scaledown.Rejection;
+import dev.k3sautoscaler.core.scaledown.RejectionReason;
+import dev.k3sautoscaler.core.scaledown.ScaleDownWording;
 import java.util.List;
 
 /** The step output records: what an operator reads in the console, and what the ASL Choice states test. */
@@ -17,8 +21,14 @@ public final class Outputs {
         MISSING
     }
 
-    /** One launched instance: its node (when registered) and why it is not Ready yet. */
-    public record InstanceJoin(String instanceId, JoinStatus status, String nodeName, String detail) {
+    /**
+     * One launched instance: its node (when registered) and why it is not Ready yet.
+     *
+     * @param readiness READY, JOINING (not Ready since it registered) or NOT_READY (lost after being Ready);
+     *                  null when no node registered
+     */
+    public record InstanceJoin(String instanceId, JoinStatus status, String nodeName, String detail,
+                               NodeReadiness.Code readiness) {
     }
 
     /**
@@ -32,9 +42,19 @@ public final class Outputs {
     public record ChosenNode(String name, String instanceId, int evictablePods, String purpose) {
     }
 
+    /** A node not chosen: why in words for the console, and the reason's code. */
+    public record RejectedNode(String node, String rejectedBecause, RejectionReason.Code code) {
+        static List<RejectedNode> of(List<Rejection> rejections) {
+            return rejections.stream().map(r -> new RejectedNode(r.node(), r.rejectedBecause(), r.code())).toList();
+        }
+    }
+
     /** @param chosen null when {@code found} is false */
-    public record SelectScaleDownTargetOutput(boolean found, ChosenNode chosen, List<Rejection> rejected,
+    public record SelectScaleDownTargetOutput(boolean found, ChosenNode chosen, List<RejectedNode> rejected,
                                               String reason) {
+        static SelectScaleDownTargetOutput none(List<Rejection> rejected, String reason) {
+            return new SelectScaleDownTargetOutput(false, null, RejectedNode.of(rejected), reason);
+        }
     }
 
     /**
@@ -62,26 +82,21 @@ public final class Outputs {
      *                      deleted it): this drain stops, changes nothing more, and is not a failure
      * @param neededAgain   capacity was lost meanwhile and pods wait for room only this node has: the
      *                      drain stops and gives the node back before anything irreversible
+     * @param reason        how the pass ended, in words ({@code ScaleDownWording}); the workflow records it
+     * @param outcome       how the pass ended, as a code: EMPTY, PODS_REMAIN, DEADLINE_REACHED, ...
      */
     public record DrainNodeOutput(String nodeName, String instanceId, List<String> evicted, List<String> gone,
                                   List<String> blockedByPdb, List<String> blockedByRule, List<String> terminating,
                                   List<String> failed, int skipped, int remaining, boolean empty,
-                                  boolean deadlinePassed, boolean preempted, boolean neededAgain, String reason) {
+                                  boolean deadlinePassed, boolean preempted, boolean neededAgain, String reason,
+                                  DrainOutcome.Code outcome) {
 
-        /** Stopped before evicting, because a drain of higher rank owns the node (or deleted it). */
-        static DrainNodeOutput preempted(String nodeName, String instanceId, String reason) {
-            return stoppedBeforeEvicting(nodeName, instanceId, true, false, reason);
-        }
-
-        /** Stopped before evicting, because pods wait for room only this node has. */
-        static DrainNodeOutput neededAgain(String nodeName, String instanceId, String reason) {
-            return stoppedBeforeEvicting(nodeName, instanceId, false, true, reason);
-        }
-
-        private static DrainNodeOutput stoppedBeforeEvicting(String nodeName, String instanceId, boolean preempted,
-                                                             boolean neededAgain, String reason) {
+        /** Stopped before evicting: a drain of higher rank owns the node (or deleted it), or pods need it again. */
+        static DrainNodeOutput stoppedBeforeEvicting(String nodeName, String instanceId, DrainOutcome outcome) {
+            boolean neededAgain = outcome.code() == DrainOutcome.Code.NEEDED_AGAIN;
             return new DrainNodeOutput(nodeName, instanceId, List.of(), List.of(), List.of(), List.of(), List.of(),
-                    List.of(), 0, 0, false, false, preempted, neededAgain, reason);
+                    List.of(), 0, 0, false, false, !neededAgain, neededAgain, ScaleDownWording.drain(outcome),
+                    outcome.code());
         }
     }
 

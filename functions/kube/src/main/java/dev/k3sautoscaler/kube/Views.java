@@ -1,5 +1,6 @@
 package dev.k3sautoscaler.kube;
 
+import dev.k3sautoscaler.core.lifecycle.NodeReadiness;
 import dev.k3sautoscaler.core.scaledown.NodeView;
 import dev.k3sautoscaler.core.scaledown.PodView;
 import dev.k3sautoscaler.core.scaledown.ProviderId;
@@ -89,12 +90,21 @@ final class Views {
         return readyCondition(node).map(c -> "True".equals(c.getStatus())).orElse(false);
     }
 
-    /** "KubeletNotReady: container runtime network not ready", or why there is no condition yet. */
-    static String readiness(Node node) {
-        return readyCondition(node)
-                .map(c -> Objects.toString(c.getReason(), "Ready=" + c.getStatus())
-                        + (c.getMessage() == null || c.getMessage().isBlank() ? "" : ": " + c.getMessage()))
-                .orElse("no Ready condition reported yet");
+    /** Ready, joining (not Ready since it registered), or NotReady after having been Ready. */
+    static NodeReadiness readiness(Node node) {
+        Optional<NodeCondition> condition = readyCondition(node);
+        return NodeReadiness.of(ready(node), instant(node.getMetadata().getCreationTimestamp()),
+                condition.map(c -> instant(c.getLastTransitionTime())).orElse(null),
+                condition.map(c -> Objects.toString(c.getReason(), "Ready=" + c.getStatus())).orElse(null),
+                condition.map(NodeCondition::getMessage).orElse(null));
+    }
+
+    private static Instant instant(String value) {
+        try {
+            return value == null ? null : Instant.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null; // an unreadable time is unknown: the node then counts as never Ready (joining)
+        }
     }
 
     private static Optional<NodeCondition> readyCondition(Node node) {

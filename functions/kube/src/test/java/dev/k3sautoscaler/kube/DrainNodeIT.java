@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.k3sautoscaler.core.scaledown.DrainOutcome;
 import dev.k3sautoscaler.core.scaledown.DrainPurpose;
 import dev.k3sautoscaler.core.scaledown.NodeLabels;
 import dev.k3sautoscaler.errors.KubernetesApiUnavailable;
@@ -54,7 +55,7 @@ class DrainNodeIT {
         assertEquals(2, first.skipped());
         assertEquals(2, first.remaining());
         assertFalse(first.empty());
-        assertEquals("w1: 2 pods remain; evicted now: default/web-1, default/web-2", first.reason());
+        assertEquals(DrainOutcome.Code.PODS_REMAIN, first.outcome());
         assertEquals(2, evictions().size());
 
         // AND WHEN the kubelet has stopped them and a second pass runs
@@ -65,7 +66,7 @@ class DrainNodeIT {
         // THEN the node is empty and no further eviction was sent
         assertTrue(second.empty());
         assertEquals(0, second.remaining());
-        assertEquals("w1 is empty (2 DaemonSet/mirror/finished pods go with it)", second.reason());
+        assertEquals(DrainOutcome.Code.EMPTY, second.outcome());
         assertEquals(2, evictions().size());
     }
 
@@ -101,8 +102,7 @@ class DrainNodeIT {
         assertEquals(List.of("default/web-1"), first.blockedByPdb());
         assertEquals(List.of(), first.evicted());
         assertFalse(first.empty());
-        assertEquals("w1: 1 pods remain (warning: not cordoned, so new pods may land here; CordonNode comes first);"
-                + " blocked by a PodDisruptionBudget (429), retried next pass: default/web-1", first.reason());
+        assertEquals(DrainOutcome.Code.PODS_REMAIN, first.outcome());
 
         // AND WHEN the budget allows it on the next pass
         DrainNodeOutput second = drain("w1");
@@ -122,7 +122,7 @@ class DrainNodeIT {
 
         // THEN it is empty
         assertTrue(out.empty());
-        assertEquals("w1 is empty", out.reason());
+        assertEquals(DrainOutcome.Code.EMPTY, out.outcome());
     }
 
     @Test
@@ -267,7 +267,8 @@ class DrainNodeIT {
         // THEN only the second says the deadline passed, and says so in its reason
         assertFalse(before.deadlinePassed(), before.reason());
         assertTrue(at.deadlinePassed(), at.reason());
-        assertTrue(at.reason().endsWith("; drain deadline of 300 s passed"), at.reason());
+        assertEquals(DrainOutcome.Code.DEADLINE_REACHED, at.outcome(), at.reason());
+        assertEquals(DrainOutcome.Code.PODS_REMAIN, before.outcome(), before.reason());
 
         // AND in interruption mode the budget is SPOT_DRAIN_BUDGET_SEC (90 s), already long past
         assertTrue(cluster.operations().drainPass(new NodeRef("w1", null), DrainPurpose.SPOT_INTERRUPTION, startedAt).deadlinePassed());
@@ -275,5 +276,39 @@ class DrainNodeIT {
         // AND an empty node is never "past its deadline"
         cluster.worker("w2", "i-2", true);
         assertFalse(cluster.operations().drainPass(new NodeRef("w2", null), DrainPurpose.SCALE_DOWN, startedAt).deadlinePassed());
+    }
+
+    @Test
+    void drain_withOnePodLeft_saysItInTheSingular() {
+        // GIVEN a cordoned worker with one Deployment pod whose eviction is accepted
+        cluster.worker("w1", "i-1", true);
+        cluster.pod("default", "web-1", "w1", "ReplicaSet");
+        cluster.evictionAnswers("default", "web-1", 201, 1);
+        cluster.operations().cordon(new NodeRef("w1", null), DrainPurpose.SCALE_DOWN);
+
+        // WHEN one pass runs
+        DrainNodeOutput out = drain("w1");
+
+        // THEN one pod remains, in words that agree
+        assertEquals(1, out.remaining());
+        assertTrue(out.reason().startsWith("w1: 1 pod remains;"), out.reason());
+    }
+
+    @Test
+    void spotDrain_atItsDeadline_saysDeadlineReachedWithThePodsLeft() {
+        // GIVEN a worker whose only pod a PodDisruptionBudget holds, drained for a Spot interruption since startedAt
+        cluster.worker("w1", "i-1", true);
+        cluster.pod("default", "db-0", "w1", "ReplicaSet");
+        cluster.evictionAnswers("default", "db-0", 429, 1);
+        java.time.Instant startedAt = cluster.clock.instant();
+        cluster.clock.advance(MockCluster.TIMEOUTS.drainBudget(true));
+
+        // WHEN a pass runs at the SPOT_DRAIN_BUDGET_SEC deadline
+        DrainNodeOutput out = cluster.operations().drainPass(new NodeRef("w1", null), DrainPurpose.SPOT_INTERRUPTION,
+                startedAt);
+
+        // THEN it is not reported as drained: the deadline was reached with the pod still there
+        assertTrue(out.deadlinePassed(), out.reason());
+        assertTrue(out.reason().startsWith("w1: deadline reached with 1 pod left"), out.reason());
     }
 }

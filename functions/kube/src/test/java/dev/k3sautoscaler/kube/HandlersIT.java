@@ -50,7 +50,7 @@ class HandlersIT {
 
         // THEN the output has the documented fields
         assertEquals(List.of("instances", "ready", "notReady", "missing", "overdue", "allReady", "reason"), fields(out));
-        assertEquals(List.of("instanceId", "status", "nodeName", "detail"), fields(out.get("instances").get(0)));
+        assertEquals(List.of("instanceId", "status", "nodeName", "detail", "readiness"), fields(out.get("instances").get(0)));
         assertEquals("READY", out.get("instances").get(0).get("status").asText());
         assertEquals("NOT_READY", out.get("instances").get(1).get("status").asText());
         assertFalse(out.get("allReady").asBoolean());
@@ -65,7 +65,7 @@ class HandlersIT {
         // THEN the fields are there and the chosen node names its instance
         assertEquals(List.of("found", "chosen", "rejected", "reason"), fields(out));
         assertEquals(List.of("name", "instanceId", "evictablePods", "purpose"), fields(out.get("chosen")));
-        assertEquals(List.of("node", "rejectedBecause"), fields(out.get("rejected").get(0)));
+        assertEquals(List.of("node", "rejectedBecause", "code"), fields(out.get("rejected").get(0)));
         assertEquals("i-0aaa1111", out.get("chosen").get("instanceId").asText());
     }
 
@@ -85,7 +85,7 @@ class HandlersIT {
         assertEquals(List.of("nodeName", "instanceId", "alreadyCordoned", "reason", "claimedAt"), fields(cordon));
         assertEquals(List.of("nodeName", "instanceId", "evicted", "gone", "blockedByPdb", "blockedByRule",
                 "terminating", "failed", "skipped", "remaining", "empty", "deadlinePassed", "preempted", "neededAgain",
-                "reason"), fields(drain));
+                "reason", "outcome"), fields(drain));
         assertTrue(drain.get("empty").asBoolean());
         assertEquals(List.of("nodeName", "found", "changed", "reason"), fields(uncordon));
         assertEquals(List.of("nodeName", "deleted", "alreadyGone", "reason"), fields(delete));

@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.k3sautoscaler.core.scaledown.EvictionRules;
 import dev.k3sautoscaler.core.scaledown.NodeLabels;
-import dev.k3sautoscaler.core.scaledown.Rejection;
+import dev.k3sautoscaler.core.scaledown.RejectionReason.Code;
 import dev.k3sautoscaler.kube.Outputs.ChosenNode;
+import dev.k3sautoscaler.kube.Outputs.RejectedNode;
 import dev.k3sautoscaler.kube.Outputs.SelectScaleDownTargetOutput;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -25,8 +26,8 @@ class SelectScaleDownTargetIT {
     @RegisterExtension
     final MockCluster cluster = new MockCluster();
 
-    private static String reasonFor(SelectScaleDownTargetOutput out, String node) {
-        return out.rejected().stream().filter(r -> r.node().equals(node)).map(Rejection::rejectedBecause)
+    private static Code reasonFor(SelectScaleDownTargetOutput out, String node) {
+        return out.rejected().stream().filter(r -> r.node().equals(node)).map(RejectedNode::code)
                 .findFirst().orElseThrow(() -> new AssertionError("no rejection for " + node + ": " + out));
     }
 
@@ -48,34 +49,43 @@ class SelectScaleDownTargetIT {
         // THEN w3 (nothing to evict) is chosen, and every other node has a reason
         assertTrue(out.found());
         assertEquals(new ChosenNode("w3", "i-3", 0, "scale-down"), out.chosen());
-        assertEquals("control-plane node: never removed", reasonFor(out, "master"));
-        assertTrue(reasonFor(out, "w1").startsWith("eligible, but w3 is preferred (2 evictable pods vs 0"));
-        assertEquals("remove w3 (i-3): 0 pods to evict, all fit on the other workers; 3 other nodes not chosen",
-                out.reason());
+        assertEquals(Code.CONTROL_PLANE, reasonFor(out, "master"));
+        assertEquals(Code.NOT_PREFERRED, reasonFor(out, "w1"));
+        assertTrue(out.reason().startsWith("remove w3 (i-3)"), out.reason());
+    }
+
+    @Test
+    void select_countsOnlyWorkers_amongTheNodesNotChosen() {
+        // GIVEN the master and two empty workers, w1 the older
+        cluster.master("master", "i-master");
+        cluster.worker("w1", "i-1", true);
+        cluster.worker("w2", "i-2", true);
+
+        // WHEN a target is selected
+        SelectScaleDownTargetOutput out = cluster.operations().selectScaleDownTarget(cluster.everyWorkerOurs(null));
+
+        // THEN the master, never a candidate, is not counted among the workers passed over
+        assertTrue(out.found());
+        assertTrue(out.reason().endsWith("; 1 other worker not chosen"), out.reason());
     }
 
     static Stream<Arguments> blockingPods() {
         return Stream.of(
                 Arguments.of("safe-to-evict=false", (Function<MockCluster, Pod>) c -> c.createPod(
                         c.podBuilder("default", "p", "w1", "ReplicaSet").editMetadata()
-                                .addToAnnotations(NodeLabels.SAFE_TO_EVICT, "false").endMetadata().build()),
-                        "blocking pods: default/p (cluster-autoscaler.kubernetes.io/safe-to-evict=false)"),
+                                .addToAnnotations(NodeLabels.SAFE_TO_EVICT, "false").endMetadata().build())),
                 Arguments.of("do-not-disrupt", (Function<MockCluster, Pod>) c -> c.createPod(
                         c.podBuilder("default", "p", "w1", "ReplicaSet").editMetadata()
-                                .addToAnnotations(NodeLabels.DO_NOT_DISRUPT, "true").endMetadata().build()),
-                        "blocking pods: default/p (karpenter.sh/do-not-disrupt=true)"),
-                Arguments.of("StatefulSet", (Function<MockCluster, Pod>) c -> c.pod("db", "pg-0", "w1", "StatefulSet"),
-                        "blocking pods: db/pg-0 (StatefulSet pod)"),
+                                .addToAnnotations(NodeLabels.DO_NOT_DISRUPT, "true").endMetadata().build())),
+                Arguments.of("StatefulSet", (Function<MockCluster, Pod>) c -> c.pod("db", "pg-0", "w1", "StatefulSet")),
                 Arguments.of("kube-system Deployment", (Function<MockCluster, Pod>) c -> c.pod("kube-system",
-                        "coredns-1", "w1", "ReplicaSet"),
-                        "blocking pods: kube-system/coredns-1 (kube-system pod that is not a DaemonSet)"),
-                Arguments.of("no controller", (Function<MockCluster, Pod>) c -> c.pod("default", "bare", "w1", null),
-                        "blocking pods: default/bare (no controller: nothing would recreate it)"));
+                        "coredns-1", "w1", "ReplicaSet")),
+                Arguments.of("no controller", (Function<MockCluster, Pod>) c -> c.pod("default", "bare", "w1", null)));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("blockingPods")
-    void select_rejectsNode_holdingABlockingPod(String rule, Function<MockCluster, Pod> blocker, String reason) {
+    void select_rejectsNode_holdingABlockingPod(String rule, Function<MockCluster, Pod> blocker) {
         // GIVEN w1 holding one blocking pod, w2 empty but newer (so w1 would win without the pod)
         cluster.worker("w1", "i-1", true);
         cluster.createNode(cluster.nodeBuilder("w2", "i-2", true).editMetadata()
@@ -87,7 +97,7 @@ class SelectScaleDownTargetIT {
         SelectScaleDownTargetOutput out = cluster.operations().selectScaleDownTarget(cluster.everyWorkerOurs(null));
 
         // THEN w1 is rejected with the rule named, and w2 is chosen
-        assertEquals(reason, reasonFor(out, "w1"));
+        assertEquals(Code.BLOCKING_PODS, reasonFor(out, "w1"), out.toString());
         assertEquals("w2", out.chosen().name());
     }
 
@@ -142,11 +152,9 @@ class SelectScaleDownTargetIT {
         // THEN none is, with the pod and its requests named
         assertFalse(out.found());
         assertNull(out.chosen());
-        assertEquals("its pods would not fit on the other workers: default/big needs 1500m CPU and 64Mi memory",
-                reasonFor(out, "w1"));
-        assertEquals("its pods would not fit on the other workers: default/steady needs 1000m CPU and 64Mi memory",
-                reasonFor(out, "w2"));
-        assertTrue(out.reason().startsWith("no node can be removed safely: w1: its pods would not fit"), out.reason());
+        assertEquals(Code.PODS_WOULD_NOT_FIT, reasonFor(out, "w1"));
+        assertEquals(Code.PODS_WOULD_NOT_FIT, reasonFor(out, "w2"));
+        assertTrue(out.rejected().getFirst().rejectedBecause().contains("default/big"), out.toString());
     }
 
     @Test
@@ -165,7 +173,7 @@ class SelectScaleDownTargetIT {
         // WHEN / THEN the master is still refused
         SelectScaleDownTargetOutput master = cluster.operations().selectScaleDownTarget(cluster.everyWorkerOurs("master"));
         assertFalse(master.found());
-        assertEquals(List.of(new Rejection("master", "control-plane node: never removed")), master.rejected());
+        assertEquals(List.of(Code.CONTROL_PLANE), master.rejected().stream().map(RejectedNode::code).toList());
 
         // WHEN / THEN an unknown node is a clear outcome
         SelectScaleDownTargetOutput typo = cluster.operations().selectScaleDownTarget(cluster.everyWorkerOurs("w9"));

@@ -1,9 +1,10 @@
 package dev.k3sautoscaler.metrics;
 
-import static dev.k3sautoscaler.core.policy.Quantities.gib;
-import static dev.k3sautoscaler.core.policy.Quantities.percent;
-import static dev.k3sautoscaler.core.policy.Quantities.plural;
-import static dev.k3sautoscaler.core.policy.Quantities.vcpu;
+import static dev.k3sautoscaler.core.words.Words.gib;
+import static dev.k3sautoscaler.core.words.Words.percent;
+import static dev.k3sautoscaler.core.words.Words.plural;
+import static dev.k3sautoscaler.core.words.Words.vcpu;
+import static dev.k3sautoscaler.core.words.Words.verb;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.k3sautoscaler.core.model.ClusterMetrics;
@@ -15,17 +16,19 @@ import java.util.List;
 
 /**
  * Output of the CollectMetrics step: the {@link ClusterMetrics} fields at the top level plus a
- * one-line {@code reason} for the operator. The ASL stores it at {@code $.metrics}; the Decide
+ * one-line {@code reason} for the operator and, when there are no metrics, {@code unavailableCode}
+ * (a {@code MetricsUnavailable.Code}, e.g. PROMETHEUS_UNAVAILABLE) beside {@code unavailableReason}. The ASL stores it at {@code $.metrics}; the Decide
  * step reads that object as a {@code ClusterMetrics} (the extra {@code reason} is ignored), so the
  * record contract is core's, unchanged.
  */
-public record CollectMetricsOutput(@JsonUnwrapped ClusterMetrics metrics, String reason) {
+public record CollectMetricsOutput(@JsonUnwrapped ClusterMetrics metrics, String reason, String unavailableCode) {
 
     /** The operator's line: what was seen, or why nothing could be. */
     public static CollectMetricsOutput of(MetricsCollector.Collected collected, Duration pendingUp) {
         ClusterMetrics metrics = collected.metrics();
         if (!metrics.available()) {
-            return new CollectMetricsOutput(metrics, "metrics unavailable: " + metrics.unavailableReason());
+            return new CollectMetricsOutput(metrics, "metrics unavailable: " + metrics.unavailableReason(),
+                    collected.unavailable() == null ? null : collected.unavailable().code().name());
         }
         List<String> parts = new ArrayList<>();
         parts.add(workers(metrics.workers()));
@@ -37,7 +40,7 @@ public record CollectMetricsOutput(@JsonUnwrapped ClusterMetrics metrics, String
         parts.add("requests on workers " + vcpu(metrics.requestedCpuMillisOnWorkers()) + " / "
                 + gib(metrics.requestedMemoryBytesOnWorkers()));
         parts.addAll(collected.notes());
-        return new CollectMetricsOutput(metrics, String.join("; ", parts));
+        return new CollectMetricsOutput(metrics, String.join("; ", parts), null);
     }
 
     private static String workers(List<WorkerNode> workers) {
@@ -53,7 +56,7 @@ public record CollectMetricsOutput(@JsonUnwrapped ClusterMetrics metrics, String
                     + (metrics.unschedulablePodsMaxOverIdleWindow() > 0
                     ? " (up to " + metrics.unschedulablePodsMaxOverIdleWindow() + " within the idle window)" : "");
         }
-        String line = plural(count, "pod") + " unschedulable for " + pendingUp.toSeconds() + " s+ need "
+        String line = plural(count, "pod") + " unschedulable for " + pendingUp.toSeconds() + " s+ " + verb(count, "needs") + " "
                 + vcpu(metrics.unschedulableCpuMillis()) + " / " + gib(metrics.unschedulableMemoryBytes());
         PodRequest largest = metrics.unschedulablePodRequests().isEmpty() ? null : metrics.unschedulablePodRequests().getFirst();
         return largest == null ? line : line + " (largest " + largest.qualifiedName() + " " + vcpu(largest.cpuMillis())

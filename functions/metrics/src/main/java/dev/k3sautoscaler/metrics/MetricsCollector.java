@@ -1,5 +1,7 @@
 package dev.k3sautoscaler.metrics;
 
+import dev.k3sautoscaler.core.metrics.MetricsUnavailable;
+import dev.k3sautoscaler.core.metrics.MetricsWording;
 import dev.k3sautoscaler.core.model.ClusterMetrics;
 import dev.k3sautoscaler.core.model.PodRequest;
 import dev.k3sautoscaler.core.model.WorkerNode;
@@ -65,14 +67,18 @@ public final class MetricsCollector {
         this.queries = queries;
     }
 
-    /** The metrics plus notes an operator should see (workers not measured, a truncated pod list). */
-    public record Collected(ClusterMetrics metrics, List<String> notes) {
+    /**
+     * The metrics plus notes an operator should see (workers not measured, a truncated pod list).
+     *
+     * @param unavailable why there are no metrics, or null when there are
+     */
+    public record Collected(ClusterMetrics metrics, List<String> notes, MetricsUnavailable unavailable) {
         public Collected {
             notes = List.copyOf(notes);
         }
 
-        static Collected unavailable(String reason, Instant at) {
-            return new Collected(ClusterMetrics.unavailable(reason, at), List.of());
+        static Collected unavailable(MetricsUnavailable reason, Instant at) {
+            return new Collected(ClusterMetrics.unavailable(MetricsWording.unavailable(reason), at), List.of(), reason);
         }
     }
 
@@ -93,24 +99,25 @@ public final class MetricsCollector {
                 .toList();
         if (!failures.isEmpty()) {
             Map.Entry<Query, Failed> first = failures.getFirst();
-            String scope = failures.size() == results.size() ? " (all " + results.size() + " queries)"
-                    : " for " + label(first.getKey()) + " (" + failures.size() + " of " + results.size() + " queries failed)";
-            return Collected.unavailable(first.getValue().describe() + scope, at);
+            return Collected.unavailable(new MetricsUnavailable.QueryFailed(first.getValue().failure(),
+                    first.getValue().detail(), label(first.getKey()), failures.size(), results.size()), at);
         }
         Answers answers = new Answers(results);
         try {
             return answers.read(at);
         } catch (Unusable e) {
-            return Collected.unavailable(e.getMessage(), at);
+            return Collected.unavailable(e.reason, at);
         }
     }
 
-    /** A required value is missing, stale or not a number; the message is the operator's reason. */
+    /** A required value is missing, stale or not a number: why, as a reason to word. */
     private static final class Unusable extends Exception {
         private static final long serialVersionUID = 1L;
+        private final transient MetricsUnavailable reason;
 
-        Unusable(String message) {
-            super(message, null, false, false);
+        Unusable(MetricsUnavailable reason) {
+            super(reason.code().name(), null, false, false);
+            this.reason = reason;
         }
     }
 
@@ -118,11 +125,9 @@ public final class MetricsCollector {
 
         Collected read(Instant at) throws Unusable {
             List<String> notes = new ArrayList<>();
-            double ksmNewest = required(Query.KSM_NEWEST_SAMPLE,
-                    "kube-state-metrics has no kube_node_info series: is it deployed and scraped?");
+            double ksmNewest = required(Query.KSM_NEWEST_SAMPLE);
             requireFresh("kube-state-metrics", sampleTime(Query.KSM_NEWEST_SAMPLE, ksmNewest, at), at);
-            required(Query.CONTROL_PLANE_NODES, "no node has the control-plane role in kube_node_role (needs"
-                    + " kube-state-metrics v2.x): without it the master would be counted as a worker");
+            required(Query.CONTROL_PLANE_NODES);
 
             List<WorkerNode> workers = workers();
             Utilization utilization = workers.isEmpty() ? Utilization.NO_WORKERS : utilization(workers, at, notes);
@@ -134,7 +139,7 @@ public final class MetricsCollector {
                         + unschedulableCount);
                 unschedulable = unschedulable.subList(0, MAX_POD_REQUESTS);
             }
-            double podsOverIdleWindow = required(Query.UNSCHEDULABLE_MAX_OVER_IDLE_WINDOW, "no unschedulable-pod history");
+            double podsOverIdleWindow = required(Query.UNSCHEDULABLE_MAX_OVER_IDLE_WINDOW);
             int maxOverIdleWindow = (int) Math.max(unschedulableCount, Math.round(
                     within(Query.UNSCHEDULABLE_MAX_OVER_IDLE_WINDOW, podsOverIdleWindow, 0, MAX_POD_COUNT, "0.." + MAX_POD_COUNT)));
             Map<String, Double> requested = byResource(Query.REQUESTED_ON_WORKERS);
@@ -146,7 +151,7 @@ public final class MetricsCollector {
                     Math.round(requested.getOrDefault("cpu", 0.0) * MILLIS_PER_CORE),
                     Math.round(requested.getOrDefault("memory", 0.0)),
                     workers);
-            return new Collected(metrics, notes);
+            return new Collected(metrics, notes, null);
         }
 
         /**
@@ -161,8 +166,7 @@ public final class MetricsCollector {
         private Utilization utilization(List<WorkerNode> workers, Instant at, List<String> notes) throws Unusable {
             List<Sample> exporters = samples(Query.NODE_EXPORTER_SAMPLES);
             if (exporters.isEmpty()) {
-                throw new Unusable("node-exporter reports none of the " + workers.size()
-                        + " workers (is it running there, and does the scrape set the node label?)");
+                throw new Unusable(new MetricsUnavailable.NoNodeExporter(workers.size()));
             }
             double newest = Double.NEGATIVE_INFINITY;
             for (Sample exporter : exporters) {
@@ -248,17 +252,17 @@ public final class MetricsCollector {
             return ((Samples) results.get(query)).samples();
         }
 
-        private double required(Query query, String whenMissing) throws Unusable {
+        private double required(Query query) throws Unusable {
             OptionalDouble value = single(query);
             if (value.isEmpty()) {
-                throw new Unusable(whenMissing);
+                throw new Unusable(new MetricsUnavailable.MissingSeries(label(query)));
             }
             return finite(value.getAsDouble(), label(query));
         }
 
         /** A percentage rounded to 0.01; within {@link #PERCENT_TOLERANCE} of the scale, clamped onto it. */
         private Double percent(Query query) throws Unusable {
-            double value = within(query, required(query, "no data for " + label(query) + " although workers are measured"),
+            double value = within(query, required(query),
                     -PERCENT_TOLERANCE, 100.0 + PERCENT_TOLERANCE, "0..100");
             double clamped = Math.max(0.0, Math.min(100.0, value));
             return Math.round(clamped * 100.0) / 100.0;
@@ -271,7 +275,7 @@ public final class MetricsCollector {
 
         private static double finite(double value, String what) throws Unusable {
             if (Double.isNaN(value) || Double.isInfinite(value)) {
-                throw new Unusable(what + " is not a number (" + value + ")");
+                throw new Unusable(new MetricsUnavailable.NotANumber(what, value));
             }
             return value;
         }
@@ -283,7 +287,7 @@ public final class MetricsCollector {
 
         private static double within(Query query, double value, double min, double max, String expected) throws Unusable {
             if (value < min || value > max) {
-                throw new Unusable(label(query) + " is out of range (" + value + ", expected " + expected + ")");
+                throw new Unusable(new MetricsUnavailable.OutOfRange(label(query), value, expected));
             }
             return value;
         }
@@ -293,7 +297,7 @@ public final class MetricsCollector {
             finite(epochSeconds, label(query));
             Instant sampled = Instant.ofEpochMilli(Math.round(epochSeconds * 1000.0));
             if (sampled.isAfter(at.plus(MAX_SAMPLE_LEAD))) {
-                throw new Unusable(label(query) + " has a sample time after the query time (" + sampled + " > " + at + ")");
+                throw new Unusable(new MetricsUnavailable.SampleAfterQuery(label(query), sampled, at));
             }
             return epochSeconds;
         }
@@ -301,8 +305,7 @@ public final class MetricsCollector {
         private static void requireFresh(String source, double newestEpochSeconds, Instant at) throws Unusable {
             long ageSeconds = Math.round(at.toEpochMilli() / 1000.0 - newestEpochSeconds);
             if (ageSeconds > MAX_SAMPLE_AGE.toSeconds()) {
-                throw new Unusable(source + " data is stale: its newest sample is " + ageSeconds
-                        + " s old (limit " + MAX_SAMPLE_AGE.toSeconds() + " s)");
+                throw new Unusable(new MetricsUnavailable.StaleData(source, ageSeconds, MAX_SAMPLE_AGE.toSeconds()));
             }
         }
     }

@@ -2,8 +2,8 @@ package dev.k3sautoscaler.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.k3sautoscaler.core.metrics.QueryFailure;
 import dev.k3sautoscaler.metrics.QueryResult.Failed;
-import dev.k3sautoscaler.metrics.QueryResult.Failure;
 import dev.k3sautoscaler.metrics.QueryResult.Sample;
 import dev.k3sautoscaler.metrics.QueryResult.Samples;
 import java.io.ByteArrayInputStream;
@@ -89,7 +89,7 @@ public final class PrometheusClient {
             client = httpClient();
             request = request(promql, time);
         } catch (RuntimeException | GeneralSecurityException | IOException e) {
-            return CompletableFuture.completedFuture(new Failed(Failure.SETUP, describe(e)));
+            return CompletableFuture.completedFuture(new Failed(QueryFailure.SETUP, describe(e)));
         }
         try {
             return client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
@@ -160,41 +160,42 @@ public final class PrometheusClient {
     private QueryResult fromError(Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof HttpConnectTimeoutException) {
-            return new Failed(Failure.UNREACHABLE, "no connection to " + host() + " within " + seconds(connectTimeout));
+            return new Failed(QueryFailure.UNREACHABLE, "no connection to " + host() + " within " + seconds(connectTimeout));
         }
         if (cause instanceof HttpTimeoutException) {
-            return new Failed(Failure.TIMEOUT, "no answer from " + host() + " within " + seconds(requestTimeout));
+            return new Failed(QueryFailure.TIMEOUT, "no answer from " + host() + " within " + seconds(requestTimeout));
         }
         if (cause instanceof ConnectException) {
-            return new Failed(Failure.UNREACHABLE, "connection to " + host() + " refused");
+            return new Failed(QueryFailure.UNREACHABLE, "connection to " + host() + " refused");
         }
         if (cause instanceof SSLException) {
-            return new Failed(Failure.UNREACHABLE, "TLS with " + host() + " failed: " + describe(cause));
+            return new Failed(QueryFailure.UNREACHABLE, "TLS with " + host() + " failed: " + describe(cause));
         }
-        return new Failed(Failure.UNREACHABLE, describe(cause));
+        return new Failed(QueryFailure.UNREACHABLE, describe(cause));
     }
 
     private static QueryResult fromResponse(HttpResponse<String> response) {
         int status = response.statusCode();
         JsonNode body = parse(response.body());
         if (body != null && "error".equals(body.path("status").asText())) {
-            return new Failed(Failure.QUERY_ERROR, "HTTP " + status + ", " + body.path("errorType").asText("unknown")
-                    + ": " + truncate(body.path("error").asText("")));
+            // Prometheus answers 4xx for a query it refuses, 503 when it cannot serve any: the status decides which.
+            return new Failed(QueryFailure.ofStatus(status), "HTTP " + status + ", "
+                    + body.path("errorType").asText("unknown") + ": " + truncate(body.path("error").asText("")));
         }
         if (status < 200 || status > 299) {
             // The API server proxy answers 401/403/404/503 with a Kubernetes Status object.
             String message = body != null && body.hasNonNull("message") ? ": " + truncate(body.get("message").asText()) : "";
-            return new Failed(Failure.HTTP_STATUS, "HTTP " + status + message);
+            return new Failed(QueryFailure.ofStatus(status), "HTTP " + status + message);
         }
         if (body == null) {
-            return new Failed(Failure.MALFORMED, "not JSON: " + truncate(response.body()));
+            return new Failed(QueryFailure.MALFORMED, "not JSON: " + truncate(response.body()));
         }
         return samples(body);
     }
 
     private static QueryResult samples(JsonNode body) {
         if (!"success".equals(body.path("status").asText())) {
-            return new Failed(Failure.MALFORMED, "status is " + body.path("status"));
+            return new Failed(QueryFailure.MALFORMED, "status is " + body.path("status"));
         }
         JsonNode data = body.path("data");
         String type = data.path("resultType").asText();
@@ -212,10 +213,10 @@ public final class PrometheusClient {
                     yield new Samples(samples);
                 }
                 case "scalar" -> new Samples(List.of(new Sample(Map.of(), value(result))));
-                default -> new Failed(Failure.MALFORMED, "expected an instant vector, got resultType '" + type + "'");
+                default -> new Failed(QueryFailure.MALFORMED, "expected an instant vector, got resultType '" + type + "'");
             };
         } catch (IllegalArgumentException e) {
-            return new Failed(Failure.MALFORMED, e.getMessage());
+            return new Failed(QueryFailure.MALFORMED, e.getMessage());
         }
     }
 

@@ -5,12 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.k3sautoscaler.core.metrics.MetricsUnavailable;
+import dev.k3sautoscaler.core.metrics.QueryFailure;
 import dev.k3sautoscaler.core.model.ClusterMetrics;
 import dev.k3sautoscaler.core.model.PodRequest;
 import dev.k3sautoscaler.core.model.WorkerNode;
 import dev.k3sautoscaler.metrics.ClusterQueries.Query;
 import dev.k3sautoscaler.metrics.QueryResult.Failed;
-import dev.k3sautoscaler.metrics.QueryResult.Failure;
 import dev.k3sautoscaler.metrics.QueryResult.Sample;
 import dev.k3sautoscaler.metrics.QueryResult.Samples;
 import java.time.Instant;
@@ -30,6 +31,12 @@ class MetricsCollectorTest {
     private static final List<Query> PERCENTAGES = List.of(Query.CPU_PERCENT, Query.CPU_SUSTAINED_HIGH,
             Query.CPU_SUSTAINED_LOW, Query.MEMORY_PERCENT, Query.MEMORY_SUSTAINED_LOW);
 
+    private static MetricsUnavailable unavailable(Map<Query, QueryResult> answers) {
+        MetricsCollector.Collected collected = MetricsCollector.assemble(answers, AT);
+        assertFalse(collected.metrics().available());
+        return collected.unavailable();
+    }
+
     @Test
     void healthyAnswers_becomeAvailableMetrics() {
         // WHEN
@@ -46,15 +53,15 @@ class MetricsCollectorTest {
     void failedQuery_makesEverythingUnavailable_namingTheQuery() {
         // GIVEN
         Map<Query, QueryResult> answers = healthy();
-        answers.put(Query.CPU_SUSTAINED_HIGH, new Failed(Failure.QUERY_ERROR, "HTTP 422, execution: query timed out"));
+        answers.put(Query.CPU_SUSTAINED_HIGH, new Failed(QueryFailure.REJECTED, "HTTP 422, execution: query timed out"));
 
         // WHEN
-        ClusterMetrics metrics = MetricsCollector.assemble(answers, AT).metrics();
+        MetricsCollector.Collected collected = MetricsCollector.assemble(answers, AT);
 
         // THEN
-        assertFalse(metrics.available());
-        assertEquals("Prometheus rejected the query (HTTP 422, execution: query timed out) for cpu_sustained_high"
-                + " (1 of 15 queries failed)", metrics.unavailableReason());
+        assertFalse(collected.metrics().available());
+        assertEquals(new MetricsUnavailable.QueryFailed(QueryFailure.REJECTED, "HTTP 422, execution: query timed out",
+                "cpu_sustained_high", 1, 15), collected.unavailable());
     }
 
     @Test
@@ -68,7 +75,7 @@ class MetricsCollectorTest {
 
         // THEN
         assertFalse(metrics.available());
-        assertEquals("memory_percent is not a number (NaN)", metrics.unavailableReason());
+        assertEquals(new MetricsUnavailable.NotANumber("memory_percent", Double.NaN), unavailable(answers));
         assertNull(metrics.memoryPercent());
     }
 
@@ -83,13 +90,13 @@ class MetricsCollectorTest {
 
         // THEN no scale-down can start from it
         assertFalse(metrics.available());
-        assertEquals("cpu_percent is out of range (-5.0, expected 0..100)", metrics.unavailableReason());
+        assertEquals(new MetricsUnavailable.OutOfRange("cpu_percent", -5.0, "0..100"), unavailable(answers));
         assertNull(metrics.cpuSustainedLowPercent());
     }
 
     @ParameterizedTest(name = "{0} = {1}")
     @MethodSource("impossibleValues")
-    void impossibleValue_isUnavailable_namingTheQueryAndTheValue(Query query, double value, String reason) {
+    void impossibleValue_isUnavailable_namingTheQueryAndTheValue(Query query, double value, MetricsUnavailable reason) {
         // GIVEN
         Map<Query, QueryResult> answers = healthy();
         answers.put(query, scalar(value));
@@ -99,23 +106,24 @@ class MetricsCollectorTest {
 
         // THEN
         assertFalse(metrics.available());
-        assertEquals(reason, metrics.unavailableReason());
+        assertEquals(reason, unavailable(answers));
     }
 
     static Stream<Arguments> impossibleValues() {
         return Stream.of(
-                Arguments.of(Query.CPU_SUSTAINED_HIGH, 1e300, "cpu_sustained_high is out of range (1.0E300, expected 0..100)"),
-                Arguments.of(Query.CPU_PERCENT, Double.POSITIVE_INFINITY, "cpu_percent is not a number (Infinity)"),
+                Arguments.of(Query.CPU_SUSTAINED_HIGH, 1e300, new MetricsUnavailable.OutOfRange("cpu_sustained_high", 1e300, "0..100")),
+                Arguments.of(Query.CPU_PERCENT, Double.POSITIVE_INFINITY,
+                        new MetricsUnavailable.NotANumber("cpu_percent", Double.POSITIVE_INFINITY)),
                 Arguments.of(Query.MEMORY_SUSTAINED_LOW, Double.NEGATIVE_INFINITY,
-                        "memory_sustained_low is not a number (-Infinity)"),
-                Arguments.of(Query.MEMORY_PERCENT, 103.5, "memory_percent is out of range (103.5, expected 0..100)"),
+                        new MetricsUnavailable.NotANumber("memory_sustained_low", Double.NEGATIVE_INFINITY)),
+                Arguments.of(Query.MEMORY_PERCENT, 103.5, new MetricsUnavailable.OutOfRange("memory_percent", 103.5, "0..100")),
                 Arguments.of(Query.UNSCHEDULABLE_MAX_OVER_IDLE_WINDOW, 1e300,
-                        "unschedulable_max_over_idle_window is out of range (1.0E300, expected 0..150000)"),
+                        new MetricsUnavailable.OutOfRange("unschedulable_max_over_idle_window", 1e300, "0..150000")),
                 Arguments.of(Query.UNSCHEDULABLE_MAX_OVER_IDLE_WINDOW, -1,
-                        "unschedulable_max_over_idle_window is out of range (-1.0, expected 0..150000)"),
-                Arguments.of(Query.KSM_NEWEST_SAMPLE, Double.NaN, "ksm_newest_sample is not a number (NaN)"),
+                        new MetricsUnavailable.OutOfRange("unschedulable_max_over_idle_window", -1, "0..150000")),
+                Arguments.of(Query.KSM_NEWEST_SAMPLE, Double.NaN, new MetricsUnavailable.NotANumber("ksm_newest_sample", Double.NaN)),
                 Arguments.of(Query.KSM_NEWEST_SAMPLE, AT.getEpochSecond() + 86_400.0,
-                        "ksm_newest_sample has a sample time after the query time (2026-03-03T12:00:00Z > 2026-03-02T12:00:00Z)"));
+                        new MetricsUnavailable.SampleAfterQuery("ksm_newest_sample", AT.plusSeconds(86_400), AT)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -139,7 +147,7 @@ class MetricsCollectorTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("impossibleSampleTimes")
-    void impossibleNodeExporterSampleTime_isUnavailable_neverFresh(double sampleTime, String reason) {
+    void impossibleNodeExporterSampleTime_isUnavailable_neverFresh(double sampleTime, MetricsUnavailable reason) {
         // GIVEN one worker's node-exporter sample time is not a time the query could have seen
         Map<Query, QueryResult> answers = healthy();
         answers.put(Query.NODE_EXPORTER_SAMPLES, new Samples(List.of(
@@ -150,14 +158,16 @@ class MetricsCollectorTest {
 
         // THEN
         assertFalse(metrics.available());
-        assertEquals(reason, metrics.unavailableReason());
+        assertEquals(reason, unavailable(answers));
     }
 
     static Stream<Arguments> impossibleSampleTimes() {
         return Stream.of(
-                Arguments.of(Double.NaN, "node_exporter_samples is not a number (NaN)"),
-                Arguments.of(Double.POSITIVE_INFINITY, "node_exporter_samples is not a number (Infinity)"),
-                Arguments.of(1e12, "node_exporter_samples has a sample time after the query time (+33658-09-27T01:46:40Z > 2026-03-02T12:00:00Z)"));
+                Arguments.of(Double.NaN, new MetricsUnavailable.NotANumber("node_exporter_samples", Double.NaN)),
+                Arguments.of(Double.POSITIVE_INFINITY,
+                        new MetricsUnavailable.NotANumber("node_exporter_samples", Double.POSITIVE_INFINITY)),
+                Arguments.of(1e12, new MetricsUnavailable.SampleAfterQuery("node_exporter_samples",
+                        java.time.Instant.ofEpochSecond(1_000_000_000_000L), AT)));
     }
 
     @Test
@@ -171,7 +181,7 @@ class MetricsCollectorTest {
         ClusterMetrics metrics = MetricsCollector.assemble(answers, AT).metrics();
 
         // THEN
-        assertEquals("requested_on_workers is out of range (-1.5, expected 0 or more)", metrics.unavailableReason());
+        assertEquals(new MetricsUnavailable.OutOfRange("requested_on_workers", -1.5, "0 or more"), unavailable(answers));
     }
 
     @Test
@@ -184,7 +194,7 @@ class MetricsCollectorTest {
         ClusterMetrics metrics = MetricsCollector.assemble(answers, AT).metrics();
 
         // THEN
-        assertEquals("no data for cpu_percent although workers are measured", metrics.unavailableReason());
+        assertEquals(new MetricsUnavailable.MissingSeries("cpu_percent"), unavailable(answers));
     }
 
     @Test
@@ -197,7 +207,7 @@ class MetricsCollectorTest {
         ClusterMetrics metrics = MetricsCollector.assemble(answers, AT).metrics();
 
         // THEN
-        assertEquals("node-exporter data is stale: its newest sample is 60 s old (limit 45 s)", metrics.unavailableReason());
+        assertEquals(new MetricsUnavailable.StaleData("node-exporter", 60, 45), unavailable(answers));
     }
 
     @Test

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.k3sautoscaler.metrics.QueryResult.Failed;
-import dev.k3sautoscaler.metrics.QueryResult.Failure;
+import dev.k3sautoscaler.core.metrics.QueryFailure;
 import dev.k3sautoscaler.metrics.QueryResult.Sample;
 import dev.k3sautoscaler.metrics.QueryResult.Samples;
 import java.io.IOException;
@@ -134,7 +134,7 @@ class PrometheusClientIT {
 
         // THEN
         Failed failed = assertInstanceOf(Failed.class, result);
-        assertEquals(Failure.TIMEOUT, failed.failure());
+        assertEquals(QueryFailure.TIMEOUT, failed.failure());
         assertTrue(failed.describe().startsWith("Prometheus did not answer in time (no answer from 127.0.0.1:"),
                 failed.describe());
     }
@@ -148,7 +148,21 @@ class PrometheusClientIT {
         Failed failed = assertInstanceOf(Failed.class, direct().querySync("up", AT));
 
         // THEN
-        assertEquals(new Failed(Failure.HTTP_STATUS, "HTTP 503"), failed);
+        assertEquals(new Failed(QueryFailure.UNAVAILABLE, "HTTP 503"), failed);
+    }
+
+    @Test
+    void prometheus503_isUnavailable_notARejectedQuery() {
+        // GIVEN Prometheus itself answering 503 with its error body (starting up, or overloaded)
+        answer = new Answer(503, """
+                {"status":"error","errorType":"unavailable","error":"TSDB not ready"}""");
+
+        // WHEN
+        Failed failed = assertInstanceOf(Failed.class, direct().querySync("up", AT));
+
+        // THEN an outage reads as one: 5xx is unavailable, only 4xx is a rejection
+        assertEquals(QueryFailure.UNAVAILABLE, failed.failure(), failed.describe());
+        assertTrue(failed.describe().startsWith("Prometheus unavailable"), failed.describe());
     }
 
     @Test
@@ -163,7 +177,7 @@ class PrometheusClientIT {
         Failed failed = assertInstanceOf(Failed.class, direct().querySync("up", AT));
 
         // THEN
-        assertEquals(Failure.HTTP_STATUS, failed.failure());
+        assertEquals(QueryFailure.REJECTED, failed.failure());
         assertTrue(failed.detail().startsWith("HTTP 403: services \"prometheus:9090\" is forbidden"), failed.detail());
     }
 
@@ -177,7 +191,7 @@ class PrometheusClientIT {
         Failed failed = assertInstanceOf(Failed.class, direct().querySync("sum(", AT));
 
         // THEN
-        assertEquals(new Failed(Failure.QUERY_ERROR, "HTTP 400, bad_data: 1:5: parse error: unclosed left parenthesis"),
+        assertEquals(new Failed(QueryFailure.REJECTED, "HTTP 400, bad_data: 1:5: parse error: unclosed left parenthesis"),
                 failed);
     }
 
@@ -190,7 +204,7 @@ class PrometheusClientIT {
         Failed failed = assertInstanceOf(Failed.class, direct().querySync("up", AT));
 
         // THEN
-        assertEquals(Failure.MALFORMED, failed.failure());
+        assertEquals(QueryFailure.MALFORMED, failed.failure());
     }
 
     @Test
@@ -202,7 +216,7 @@ class PrometheusClientIT {
         Failed failed = assertInstanceOf(Failed.class, direct().querySync("up[1m]", AT));
 
         // THEN
-        assertEquals(new Failed(Failure.MALFORMED, "expected an instant vector, got resultType 'matrix'"), failed);
+        assertEquals(new Failed(QueryFailure.MALFORMED, "expected an instant vector, got resultType 'matrix'"), failed);
     }
 
     @Test
@@ -217,7 +231,7 @@ class PrometheusClientIT {
         Failed failed = assertInstanceOf(Failed.class, client.querySync("up", AT));
 
         // THEN
-        assertEquals(Failure.SETUP, failed.failure());
+        assertEquals(QueryFailure.SETUP, failed.failure());
         assertEquals("IllegalStateException: SSM parameter /k3s/token not found", failed.detail());
         assertEquals(null, lastRequest.get());
     }
@@ -232,7 +246,7 @@ class PrometheusClientIT {
         Failed failed = assertInstanceOf(Failed.class, client.querySync("up", AT));
 
         // THEN
-        assertEquals(Failure.SETUP, failed.failure());
+        assertEquals(QueryFailure.SETUP, failed.failure());
     }
 
     @Test
@@ -245,7 +259,7 @@ class PrometheusClientIT {
         Failed failed = assertInstanceOf(Failed.class, client.querySync("up", AT));
 
         // THEN
-        assertEquals(Failure.UNREACHABLE, failed.failure());
+        assertEquals(QueryFailure.UNREACHABLE, failed.failure());
     }
 
     private PrometheusClient direct() {

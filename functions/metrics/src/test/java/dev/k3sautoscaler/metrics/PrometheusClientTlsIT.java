@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.k3sautoscaler.metrics.QueryResult.Failed;
-import dev.k3sautoscaler.metrics.QueryResult.Failure;
+import dev.k3sautoscaler.core.metrics.QueryFailure;
 import dev.k3sautoscaler.metrics.QueryResult.Samples;
 import java.io.IOException;
 import java.io.InputStream;
@@ -105,7 +105,7 @@ class PrometheusClientTlsIT {
         Failed failed = assertInstanceOf(Failed.class, client.querySync("up", AT));
 
         // THEN
-        assertEquals(Failure.UNREACHABLE, failed.failure());
+        assertEquals(QueryFailure.UNREACHABLE, failed.failure());
         assertTrue(failed.detail().startsWith("TLS with 127.0.0.1:"), failed.detail());
     }
 

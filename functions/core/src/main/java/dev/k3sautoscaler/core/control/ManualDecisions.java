@@ -4,6 +4,7 @@ import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.core.model.ClusterMetrics;
 import dev.k3sautoscaler.core.model.FleetView;
 import dev.k3sautoscaler.core.model.Decision;
+import dev.k3sautoscaler.core.model.DecisionReason;
 import dev.k3sautoscaler.core.model.ScaleTrigger;
 import dev.k3sautoscaler.core.model.ScalingAction;
 import dev.k3sautoscaler.core.model.ScalingState;
@@ -30,32 +31,30 @@ public final class ManualDecisions {
     public static Decision decide(ControlRequest request, ClusterMetrics metrics, FleetView fleet, ScalingState state,
                                   AutoscalerConfig config, Instant now) {
         if (!metrics.available()) {
-            return noop(request.summary() + " not done: metrics unavailable (" + metrics.unavailableReason()
-                    + "), so the worker count is unknown", 0, false);
+            return noop(new DecisionReason.ManualMetricsUnavailable(request.summary(), metrics.unavailableReason()), 0,
+                    false);
         }
         WorkerCount workers = WorkerCount.of(metrics, fleet, state, now, config.joinTimeout());
         if (request.is(Trigger.FORCE_SCALE_UP)) {
             int room = config.maxWorkers() - workers.total();
             if (room <= 0) {
-                return noop(request.summary() + " not done: already at MAX_WORKERS=" + config.maxWorkers()
-                        + " (" + workers.total() + " workers)", workers.total(), true);
+                return noop(new DecisionReason.ManualAtMaxWorkers(request.summary(), config.maxWorkers(), workers.total()),
+                        workers.total(), true);
             }
             int count = Math.min(request.count(), room);
-            String capped = count < request.count() ? " (asked +" + request.count() + ", capped by MAX_WORKERS="
-                    + config.maxWorkers() + ")" : "";
             return new Decision(ScalingAction.SCALE_UP, count, ScaleTrigger.MANUAL,
-                    "scale-up +" + count + ": " + request.summary() + "; " + workers.total() + " → "
-                            + (workers.total() + count) + " workers" + capped,
+                    new DecisionReason.ManualScaleUp(count, request.summary(), workers.total(), request.count(),
+                            config.maxWorkers()),
                     workers.total(), workers.total() + count, List.of(), List.of(), count < request.count());
         }
         if (request.is(Trigger.FORCE_SCALE_DOWN)) {
             if (workers.capacity() - 1 < config.minWorkers()) {
-                return noop(request.summary() + " not done: " + workers.capacity() + " ready workers, removing one"
-                        + " would go below MIN_WORKERS=" + config.minWorkers(), workers.total(), false);
+                return noop(new DecisionReason.ManualAtMinWorkers(request.summary(), workers.capacity(),
+                        config.minWorkers()), workers.total(), false);
             }
             return new Decision(ScalingAction.SCALE_DOWN, 1, ScaleTrigger.MANUAL,
-                    "scale-down -1: " + request.summary() + "; " + workers.total() + " → " + (workers.total() - 1)
-                            + " workers", workers.total(), workers.total() - 1, List.of(), List.of(), false);
+                    new DecisionReason.ManualScaleDown(request.summary(), workers.total()), workers.total(),
+                    workers.total() - 1, List.of(), List.of(), false);
         }
         throw new IllegalArgumentException(request.trigger() + " is not decided by ManualDecisions");
     }
@@ -65,7 +64,7 @@ public final class ManualDecisions {
         return request != null && (request.is(Trigger.FORCE_SCALE_UP) || request.is(Trigger.FORCE_SCALE_DOWN));
     }
 
-    private static Decision noop(String reason, int workers, boolean atMax) {
+    private static Decision noop(DecisionReason reason, int workers, boolean atMax) {
         return new Decision(ScalingAction.NOOP, 0, ScaleTrigger.MANUAL, reason, workers, workers, List.of(), List.of(), atMax);
     }
 }

@@ -3,13 +3,14 @@ package dev.k3sautoscaler.core.model;
 import java.util.List;
 
 /**
- * What to do, and why in words an operator reads in the Step Functions console.
+ * What to do, and why: the reason and the hold-backs as typed facts, worded by {@link DecisionWording}
+ * into the lines an operator reads in the Step Functions console.
  *
  * @param count          workers to add or remove (0 for NOOP)
- * @param reason         one line: the action and the numbers behind it
+ * @param why            the action and the numbers behind it
  * @param currentWorkers workers counted for the bounds (registered workers plus launches in flight)
  * @param targetWorkers  workers after the action
- * @param blocked        what held back other actions ("scale-down: 3 pods unschedulable"), may be empty
+ * @param heldBack       what held back other actions (e.g. pods unschedulable held back a scale-down), may be empty
  * @param tooLargeForWorker unschedulable pods that no worker could ever hold; reported, never scaled for
  * @param atMaxCapacity  more capacity was needed than MAX_WORKERS allows
  */
@@ -17,17 +18,17 @@ public record Decision(
         ScalingAction action,
         int count,
         ScaleTrigger trigger,
-        String reason,
+        DecisionReason why,
         int currentWorkers,
         int targetWorkers,
-        List<String> blocked,
+        List<HoldBack> heldBack,
         List<PodRequest> tooLargeForWorker,
         boolean atMaxCapacity) {
 
     public Decision {
-        blocked = blocked == null ? List.of() : List.copyOf(blocked);
+        heldBack = heldBack == null ? List.of() : List.copyOf(heldBack);
         tooLargeForWorker = tooLargeForWorker == null ? List.of() : List.copyOf(tooLargeForWorker);
-        if (reason == null || reason.isBlank()) {
+        if (why == null) {
             throw new IllegalArgumentException("a decision always carries a reason");
         }
         if ((action == ScalingAction.NOOP) != (count == 0) || count < 0) {
@@ -37,5 +38,23 @@ public record Decision(
 
     public boolean isNoop() {
         return action == ScalingAction.NOOP;
+    }
+
+    /** The one line an operator reads: the action and the numbers behind it. */
+    public String reason() {
+        return DecisionWording.reason(why);
+    }
+
+    public DecisionReason.Code reasonCode() {
+        return why.code();
+    }
+
+    /** What held back other actions, one line each. */
+    public List<String> blocked() {
+        return heldBack.stream().map(DecisionWording::holdBack).toList();
+    }
+
+    public List<HoldBack.Code> blockedCodes() {
+        return heldBack.stream().map(HoldBack::code).toList();
     }
 }

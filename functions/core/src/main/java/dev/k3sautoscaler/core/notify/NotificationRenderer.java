@@ -5,6 +5,7 @@ import dev.k3sautoscaler.core.control.Trigger;
 import dev.k3sautoscaler.core.state.Outcome;
 import dev.k3sautoscaler.core.state.OutcomeResult;
 import dev.k3sautoscaler.core.state.OutcomeRules;
+import dev.k3sautoscaler.core.words.Words;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -64,8 +65,10 @@ public final class NotificationRenderer {
                     event = "spot-drain";
                     String kind = request != null && request.is(Trigger.REBALANCE)
                             ? "Rebalance recommendation" : "Spot interruption";
-                    headline = kind + ": drained " + ids(outcome) + " and deleted its Node (" + outcome.reason()
-                            + "); the next tick replaces the capacity";
+                    // How the drain ended is the drain's own line (empty, or its deadline reached with pods left):
+                    // the notice repeats it rather than claiming the node was drained.
+                    headline = kind + " on " + ids(outcome) + ": " + outcome.reason()
+                            + "; its Node deleted; the next tick replaces the capacity";
                 }
                 case PAUSE -> {
                     event = "paused";
@@ -138,7 +141,7 @@ public final class NotificationRenderer {
     }
 
     private static String workers(int count) {
-        return count + (count == 1 ? " worker" : " workers");
+        return Words.plural(count, "worker");
     }
 
     private static String after(NotificationFacts facts) {

@@ -1,11 +1,10 @@
 package dev.k3sautoscaler.core.policy;
 
-import static dev.k3sautoscaler.core.policy.Quantities.percent;
-
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.core.model.ClusterMetrics;
 import dev.k3sautoscaler.core.model.FleetView;
 import dev.k3sautoscaler.core.model.Decision;
+import dev.k3sautoscaler.core.model.DecisionReason;
 import dev.k3sautoscaler.core.model.ScaleTrigger;
 import dev.k3sautoscaler.core.model.ScalingAction;
 import dev.k3sautoscaler.core.model.ScalingState;
@@ -33,26 +32,25 @@ public final class SeedBaselinePolicy implements ScalingPolicy {
     public Decision decide(ClusterMetrics metrics, FleetView fleet, ScalingState state, AutoscalerConfig config, Instant now) {
         // The source design counts Nodes only; the EC2 view is ignored on purpose, so the baseline stays what it was.
         if (!metrics.available()) {
-            return noop("no action: failed to fetch metrics (" + metrics.unavailableReason() + ")", 0);
+            return noop(new DecisionReason.MetricsUnavailable(metrics.unavailableReason()), 0);
         }
         int nodes = metrics.workers().size();
         Instant lastAction = latest(state.lastScaleUpAt(), state.lastScaleDownAt());
         if (lastAction != null && now.isBefore(lastAction.plus(COOLDOWN))) {
-            return noop("no action: cooldown until " + lastAction.plus(COOLDOWN), nodes);
+            return noop(new DecisionReason.Cooldown(lastAction.plus(COOLDOWN)), nodes);
         }
         int pending = metrics.unschedulablePods();
         double cpu = metrics.cpuPercent();
         if ((pending > 0 || cpu > config.cpuUpPercent()) && nodes < config.maxWorkers()) {
             ScaleTrigger trigger = pending > 0 ? ScaleTrigger.UNSCHEDULABLE_PODS : ScaleTrigger.HIGH_CPU;
-            String why = pending > 0 ? "pending pods detected (" + pending + ")" : "high CPU load (" + percent(cpu) + ")";
-            return new Decision(ScalingAction.SCALE_UP, 1, trigger, "scale-up +1: " + why, nodes, nodes + 1,
-                    List.of(), List.of(), false);
+            return new Decision(ScalingAction.SCALE_UP, 1, trigger, new DecisionReason.BaselineScaleUp(pending, cpu),
+                    nodes, nodes + 1, List.of(), List.of(), false);
         }
         if (cpu < config.cpuDownPercent() && pending == 0 && nodes > config.minWorkers()) {
             return new Decision(ScalingAction.SCALE_DOWN, 1, ScaleTrigger.IDLE,
-                    "scale-down -1: underutilized (CPU " + percent(cpu) + ")", nodes, nodes - 1, List.of(), List.of(), false);
+                    new DecisionReason.BaselineScaleDown(cpu), nodes, nodes - 1, List.of(), List.of(), false);
         }
-        return noop("no action: " + nodes + " nodes, CPU " + percent(cpu) + ", " + pending + " pending", nodes);
+        return noop(new DecisionReason.BaselineSteady(nodes, cpu, pending), nodes);
     }
 
     private static Instant latest(Instant a, Instant b) {
@@ -62,7 +60,7 @@ public final class SeedBaselinePolicy implements ScalingPolicy {
         return b == null || a.isAfter(b) ? a : b;
     }
 
-    private static Decision noop(String reason, int nodes) {
+    private static Decision noop(DecisionReason reason, int nodes) {
         return new Decision(ScalingAction.NOOP, 0, ScaleTrigger.NONE, reason, nodes, nodes, List.of(), List.of(), false);
     }
 }

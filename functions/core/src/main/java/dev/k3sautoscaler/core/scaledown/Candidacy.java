@@ -48,13 +48,10 @@ public record Candidacy(String onlyNode, String onlyInstance, Set<String> ownedI
     }
 
     /** Why this node's instance is not ours to remove, or null when it is. */
-    String notOwnedReason(NodeView node) {
+    RejectionReason notOwnedReason(NodeView node) {
         if (ownedInstanceIds == null) {
-            return "EC2 could not be read (" + ownershipUnknown + "), so whether " + node.instanceId()
-                    + " is our worker is unknown";
+            return new RejectionReason.OwnershipUnknown(node.instanceId(), ownershipUnknown);
         }
-        return ownedInstanceIds.contains(node.instanceId()) ? null : "instance " + node.instanceId()
-                + " is not a running managed worker of this cluster in EC2 (tags k3s-autoscaler/cluster and"
-                + " k3s-autoscaler/managed; never the master): the Node's label alone proves nothing";
+        return ownedInstanceIds.contains(node.instanceId()) ? null : new RejectionReason.NotOursInEc2(node.instanceId());
     }
 }

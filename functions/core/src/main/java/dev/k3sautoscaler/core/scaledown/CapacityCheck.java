@@ -17,9 +17,9 @@ public final class CapacityCheck {
      * @param draining the node being drained
      * @param nodes    every node of the cluster
      * @param pods     every pod of the cluster (bound pods occupy their nodes; unbound Pending ones wait)
-     * @return why the drain must stop, or empty while the rest of the cluster holds what waits
+     * @return the pod that waits for room only this node has, or empty while the rest of the cluster holds what waits
      */
-    public static Optional<String> neededAgain(NodeView draining, List<NodeView> nodes, List<PodView> pods) {
+    public static Optional<PodView> neededAgain(NodeView draining, List<NodeView> nodes, List<PodView> pods) {
         List<PodView> waiting = pods.stream().filter(CapacityCheck::waitsForANode).toList();
         if (waiting.isEmpty()) {
             return Optional.empty();
@@ -34,9 +34,7 @@ public final class CapacityCheck {
             // This node could not hold it either (too large, or it is full): a scale-up is the answer, not this node.
             return Optional.empty();
         }
-        return Optional.of("capacity lost meanwhile: " + unplaced.qualifiedName() + " (" + unplaced.cpuMillis()
-                + "m CPU, " + unplaced.memoryBytes() / (1024 * 1024) + "Mi) waits unscheduled and fits on no other"
-                + " schedulable worker, only on " + draining.name());
+        return Optional.of(unplaced);
     }
 
     /** Pending, not bound, not leaving, and not a DaemonSet pod (those follow their node, not free room). */

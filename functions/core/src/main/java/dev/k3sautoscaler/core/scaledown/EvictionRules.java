@@ -1,6 +1,7 @@
 package dev.k3sautoscaler.core.scaledown;
 
 import dev.k3sautoscaler.core.scaledown.PodVerdict.Action;
+import dev.k3sautoscaler.core.scaledown.PodVerdict.Rule;
 
 /**
  * Which pods block the removal of their node, which are evicted and which are ignored. The rules
@@ -31,32 +32,32 @@ public final class EvictionRules {
 
     public PodVerdict judge(PodView pod) {
         if (pod.isMirror()) {
-            return new PodVerdict(pod, Action.SKIP, "mirror pod: owned by the kubelet");
+            return new PodVerdict(pod, Action.SKIP, Rule.MIRROR);
         }
         if (pod.isDaemonSet()) {
-            return new PodVerdict(pod, Action.SKIP, "DaemonSet pod: runs on every node");
+            return new PodVerdict(pod, Action.SKIP, Rule.DAEMON_SET);
         }
         if (pod.finished()) {
-            return new PodVerdict(pod, Action.SKIP, "finished (" + pod.phase() + ")");
+            return new PodVerdict(pod, Action.SKIP, Rule.FINISHED);
         }
         if ("false".equals(pod.annotations().get(NodeLabels.SAFE_TO_EVICT))) {
-            return new PodVerdict(pod, Action.BLOCK, NodeLabels.SAFE_TO_EVICT + "=false");
+            return new PodVerdict(pod, Action.BLOCK, Rule.SAFE_TO_EVICT_FALSE);
         }
         if ("true".equals(pod.annotations().get(NodeLabels.DO_NOT_DISRUPT))) {
-            return new PodVerdict(pod, Action.BLOCK, NodeLabels.DO_NOT_DISRUPT + "=true");
+            return new PodVerdict(pod, Action.BLOCK, Rule.DO_NOT_DISRUPT);
         }
         if ("true".equals(pod.annotations().get(NodeLabels.SAFE_TO_EVICT))) {
-            return new PodVerdict(pod, Action.EVICT, NodeLabels.SAFE_TO_EVICT + "=true");
+            return new PodVerdict(pod, Action.EVICT, Rule.SAFE_TO_EVICT_TRUE);
         }
         if (pod.ownerKind() == null) {
-            return new PodVerdict(pod, Action.BLOCK, "no controller: nothing would recreate it");
+            return new PodVerdict(pod, Action.BLOCK, Rule.NO_CONTROLLER);
         }
         if (statefulSetPodsBlock && "StatefulSet".equals(pod.ownerKind())) {
-            return new PodVerdict(pod, Action.BLOCK, "StatefulSet pod");
+            return new PodVerdict(pod, Action.BLOCK, Rule.STATEFUL_SET);
         }
         if (KUBE_SYSTEM.equals(pod.namespace())) {
-            return new PodVerdict(pod, Action.BLOCK, "kube-system pod that is not a DaemonSet");
+            return new PodVerdict(pod, Action.BLOCK, Rule.KUBE_SYSTEM);
         }
-        return new PodVerdict(pod, Action.EVICT, "owned by " + pod.ownerKind());
+        return new PodVerdict(pod, Action.EVICT, Rule.CONTROLLED);
     }
 }

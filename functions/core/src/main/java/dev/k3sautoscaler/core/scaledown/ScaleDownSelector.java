@@ -17,9 +17,6 @@ import java.util.stream.Collectors;
  * the oldest node (it has run longest on the oldest image), then the name for a stable answer.
  */
 public final class ScaleDownSelector {
-    /** How many blocking pods a rejection names; the rest are counted, so the console line stays readable. */
-    static final int NAMED_BLOCKERS = 3;
-
     private final EvictionRules rules;
 
     public ScaleDownSelector(EvictionRules rules) {
@@ -40,7 +37,7 @@ public final class ScaleDownSelector {
         List<Candidate> candidates = new ArrayList<>();
         for (NodeView node : nodes.stream().sorted(Comparator.comparing(NodeView::name))
                 .filter(candidacy::considers).toList()) {
-            String staticReason = nodeRule(node, candidacy);
+            RejectionReason staticReason = nodeRule(node, candidacy);
             if (staticReason != null) {
                 rejected.add(new Rejection(node.name(), staticReason));
                 continue;
@@ -49,7 +46,7 @@ public final class ScaleDownSelector {
                     .map(rules::judge).toList();
             List<PodVerdict> blocking = verdicts.stream().filter(v -> v.action() == Action.BLOCK).toList();
             if (!blocking.isEmpty()) {
-                rejected.add(new Rejection(node.name(), blockingReason(blocking)));
+                rejected.add(new Rejection(node.name(), new RejectionReason.BlockingPods(blocking)));
                 continue;
             }
             List<PodView> evictable = verdicts.stream()
@@ -60,9 +57,7 @@ public final class ScaleDownSelector {
                     .toList();
             PodView unplaced = FitCheck.firstUnplaced(evictable, targets, pods);
             if (unplaced != null) {
-                rejected.add(new Rejection(node.name(), "its pods would not fit on the other workers: "
-                        + unplaced.qualifiedName() + " needs " + unplaced.cpuMillis() + "m CPU and "
-                        + (unplaced.memoryBytes() / (1024 * 1024)) + "Mi memory"));
+                rejected.add(new Rejection(node.name(), new RejectionReason.PodsWouldNotFit(unplaced)));
                 continue;
             }
             candidates.add(new Candidate(node, evictable));
@@ -77,53 +72,45 @@ public final class ScaleDownSelector {
                 .toList();
         Candidate best = ranked.getFirst();
         for (Candidate other : ranked.subList(1, ranked.size())) {
-            rejected.add(new Rejection(other.node().name(), "eligible, but " + best.node().name() + " is preferred ("
-                    + other.evictable().size() + " evictable pods vs " + best.evictable().size()
-                    + "; ties go to the oldest node)"));
+            rejected.add(new Rejection(other.node().name(), new RejectionReason.NotPreferred(best.node().name(),
+                    other.evictable().size(), best.evictable().size())));
         }
         return new ScaleDownChoice.Chosen(best.node(), best.evictable(), rejected);
     }
 
     /** The node-level rules, in the order an operator would ask about them; null when none applies. */
-    static String nodeRule(NodeView node, Candidacy candidacy) {
+    static RejectionReason nodeRule(NodeView node, Candidacy candidacy) {
         if (node.controlPlane()) {
-            return "control-plane node: never removed";
+            return new RejectionReason.NodeRule(RejectionReason.Code.CONTROL_PLANE);
         }
         if (!node.managed()) {
-            return "not autoscaler-managed (no " + NodeLabels.MANAGED + "=true label)";
+            return new RejectionReason.NodeRule(RejectionReason.Code.NOT_MANAGED);
         }
         if (node.instanceId() == null) {
-            return "no aws:/// providerID: its EC2 instance is unknown";
+            return new RejectionReason.NodeRule(RejectionReason.Code.NO_PROVIDER_ID);
         }
-        String notOwned = candidacy.notOwnedReason(node);
+        RejectionReason notOwned = candidacy.notOwnedReason(node);
         if (notOwned != null) {
             return notOwned;
         }
         if (node.scaleDownDisabled()) {
-            return NodeLabels.SCALE_DOWN_DISABLED + "=true";
+            return new RejectionReason.NodeRule(RejectionReason.Code.SCALE_DOWN_DISABLED);
         }
         if (node.deleting()) {
-            return "already being deleted";
+            return new RejectionReason.NodeRule(RejectionReason.Code.DELETING);
         }
         DrainPurpose claim = node.drainClaim().orElse(DrainPurpose.SCALE_DOWN);
         if (claim != DrainPurpose.SCALE_DOWN) {
-            return "being drained for " + claim.value();
+            return new RejectionReason.DrainingForOther(claim);
         }
         if (node.cordonedBySomeoneElse()) {
-            return "cordoned by someone else (no " + NodeLabels.DRAINING_TAINT + " taint)";
+            return new RejectionReason.NodeRule(RejectionReason.Code.CORDONED_BY_SOMEONE_ELSE);
         }
         String blocked = candidacy.blockedInstances().get(node.instanceId());
         if (blocked != null) {
-            return "passed over after a scale-down that could not finish: " + blocked;
+            return new RejectionReason.PassedOver(blocked);
         }
         return null;
-    }
-
-    private static String blockingReason(List<PodVerdict> blocking) {
-        String named = blocking.stream().limit(NAMED_BLOCKERS).map(PodVerdict::describe)
-                .collect(Collectors.joining(", "));
-        int more = blocking.size() - NAMED_BLOCKERS;
-        return "blocking pods: " + named + (more > 0 ? " and " + more + " more" : "");
     }
 
     private record Candidate(NodeView node, List<PodView> evictable) {

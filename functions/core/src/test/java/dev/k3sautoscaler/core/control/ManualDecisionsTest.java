@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.core.model.ClusterMetrics;
 import dev.k3sautoscaler.core.model.Decision;
+import dev.k3sautoscaler.core.model.DecisionReason;
 import dev.k3sautoscaler.core.model.ScaleTrigger;
 import dev.k3sautoscaler.core.model.ScalingAction;
 import dev.k3sautoscaler.core.model.ScalingState;
@@ -50,7 +51,7 @@ class ManualDecisionsTest {
         assertEquals(ScalingAction.SCALE_UP, decision.action());
         assertEquals(2, decision.count());
         assertEquals(ScaleTrigger.MANUAL, decision.trigger());
-        assertEquals("scale-up +2: force-scale-up +2 requested by alice; 3 → 5 workers", decision.reason());
+        assertEquals(new DecisionReason.ManualScaleUp(2, "force-scale-up +2 requested by alice", 3, 2, 6), decision.why());
         assertFalse(decision.atMaxCapacity());
     }
 
@@ -63,8 +64,7 @@ class ManualDecisionsTest {
         assertEquals(1, decision.count());
         assertEquals(6, decision.targetWorkers());
         assertTrue(decision.atMaxCapacity());
-        assertEquals("scale-up +1: force-scale-up +4 requested by alice; 5 → 6 workers (asked +4, capped by MAX_WORKERS=6)",
-                decision.reason());
+        assertEquals(new DecisionReason.ManualScaleUp(1, "force-scale-up +4 requested by alice", 5, 4, 6), decision.why());
     }
 
     @Test
@@ -74,7 +74,7 @@ class ManualDecisionsTest {
 
         assertEquals(ScalingAction.NOOP, decision.action());
         assertTrue(decision.atMaxCapacity());
-        assertEquals("force-scale-up +1 requested by alice not done: already at MAX_WORKERS=6 (6 workers)", decision.reason());
+        assertEquals(new DecisionReason.ManualAtMaxWorkers("force-scale-up +1 requested by alice", 6, 6), decision.why());
     }
 
     @Test
@@ -85,7 +85,7 @@ class ManualDecisionsTest {
         // THEN one scale-down, the node chosen later by SelectScaleDownTarget (nodeName only)
         assertEquals(ScalingAction.SCALE_DOWN, decision.action());
         assertEquals(1, decision.count());
-        assertEquals("scale-down -1: force-scale-down of worker-1 requested by bob; 3 → 2 workers", decision.reason());
+        assertEquals(new DecisionReason.ManualScaleDown("force-scale-down of worker-1 requested by bob", 3), decision.why());
     }
 
     @Test
@@ -94,8 +94,8 @@ class ManualDecisionsTest {
         Decision decision = ManualDecisions.decide(SCALE_DOWN, workers(2), ScalingState.initial(), CONFIG, NOW);
 
         assertEquals(ScalingAction.NOOP, decision.action());
-        assertEquals("force-scale-down of worker-1 requested by bob not done: 2 ready workers, removing one would go "
-                + "below MIN_WORKERS=2", decision.reason());
+        assertEquals(new DecisionReason.ManualAtMinWorkers("force-scale-down of worker-1 requested by bob", 2, 2),
+                decision.why());
     }
 
     @Test
@@ -107,8 +107,8 @@ class ManualDecisionsTest {
         Decision decision = ManualDecisions.decide(scaleUp(1), missing, ScalingState.initial(), CONFIG, NOW);
 
         assertEquals(ScalingAction.NOOP, decision.action());
-        assertEquals("force-scale-up +1 requested by alice not done: metrics unavailable (prometheus: connection refused), "
-                + "so the worker count is unknown", decision.reason());
+        assertEquals(new DecisionReason.ManualMetricsUnavailable("force-scale-up +1 requested by alice",
+                "prometheus: connection refused"), decision.why());
     }
 
     @Test

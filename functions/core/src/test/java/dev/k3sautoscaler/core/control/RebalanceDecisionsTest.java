@@ -1,11 +1,11 @@
 package dev.k3sautoscaler.core.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.core.model.ClusterMetrics;
 import dev.k3sautoscaler.core.model.Decision;
+import dev.k3sautoscaler.core.model.DecisionReason;
 import dev.k3sautoscaler.core.model.FleetView;
 import dev.k3sautoscaler.core.model.ScaleTrigger;
 import dev.k3sautoscaler.core.model.ScalingAction;
@@ -41,17 +41,18 @@ class RebalanceDecisionsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            // case                     | action             | workers | instance | state      | expected   | reason contains
-            "replacement                | launch-replacement | 3       | 1        | fresh      | SCALE_UP   | replacement for",
-            "replacement at MAX         | launch-replacement | 6       | 1        | fresh      | NOOP       | no replacement at MAX_WORKERS=6",
-            "replacement while paused   | launch-replacement | 3       | 1        | paused     | NOOP       | paused (INC-7)",
-            "replacement backing off    | launch-replacement | 3       | 1        | failed     | NOOP       | backing off",
-            "replacement in cooldown    | launch-replacement | 3       | 1        | scaledUp   | NOOP       | scale-up cooldown",
-            "not our instance           | launch-replacement | 3       | 9        | fresh      | NOOP       | not a running managed worker",
-            "drain                      | drain              | 3       | 1        | fresh      | SCALE_DOWN | REBALANCE_ACTION=drain",
-            "drain while paused         | drain              | 3       | 1        | paused     | NOOP       | paused",
-            "drain of another's         | drain              | 3       | 9        | fresh      | NOOP       | not a running managed worker"})
-    void decide(String name, String action, int count, int instance, String state, ScalingAction expected, String reason) {
+            // case                     | action             | workers | instance | state      | expected   | reason
+            "replacement                | launch-replacement | 3       | 1        | fresh      | SCALE_UP   | REBALANCE_REPLACE",
+            "replacement at MAX         | launch-replacement | 6       | 1        | fresh      | NOOP       | REBALANCE_AT_MAX_WORKERS",
+            "replacement while paused   | launch-replacement | 3       | 1        | paused     | NOOP       | REBALANCE_PAUSED",
+            "replacement backing off    | launch-replacement | 3       | 1        | failed     | NOOP       | REBALANCE_BACKING_OFF",
+            "replacement in cooldown    | launch-replacement | 3       | 1        | scaledUp   | NOOP       | REBALANCE_COOLDOWN",
+            "not our instance           | launch-replacement | 3       | 9        | fresh      | NOOP       | REBALANCE_NOT_OURS",
+            "drain                      | drain              | 3       | 1        | fresh      | SCALE_DOWN | REBALANCE_DRAIN",
+            "drain while paused         | drain              | 3       | 1        | paused     | NOOP       | REBALANCE_PAUSED",
+            "drain of another's         | drain              | 3       | 9        | fresh      | NOOP       | REBALANCE_NOT_OURS"})
+    void decide(String name, String action, int count, int instance, String state, ScalingAction expected,
+                DecisionReason.Code reason) {
         // GIVEN REBALANCE_ACTION, the cluster and its state
         AutoscalerConfig config = AutoscalerConfig.fromEnvironment(Map.of("MAX_WORKERS", "6", "REBALANCE_ACTION", action));
         ScalingState scalingState = switch (state) {
@@ -68,6 +69,6 @@ class RebalanceDecisionsTest {
         // THEN
         assertEquals(expected, decision.action(), decision.reason());
         assertEquals(ScaleTrigger.REBALANCE, decision.trigger());
-        assertTrue(decision.reason().contains(reason), decision.reason());
+        assertEquals(reason, decision.reasonCode(), decision.reason());
     }
 }

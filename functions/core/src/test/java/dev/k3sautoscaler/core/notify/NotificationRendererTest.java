@@ -116,14 +116,27 @@ class NotificationRendererTest {
 
     @Test
     void spotDrain_andRebalance_sayWhichWarningItWas() {
-        Outcome drained = outcome(OutcomeAction.SPOT_DRAIN, OutcomeResult.SUCCEEDED, 1, List.of("i-0ddd00ff"), "2 pods evicted", null);
+        Outcome drained = outcome(OutcomeAction.SPOT_DRAIN, OutcomeResult.SUCCEEDED, 1, List.of("i-0ddd00ff"), "w1 is empty", null);
         ControlRequest spot = request(Map.of("trigger", "spot-interruption", "instanceId", "i-0ddd00ff"));
         ControlRequest rebalance = request(Map.of("trigger", "rebalance", "instanceId", "i-0ddd00ff"));
 
-        assertEquals("Spot interruption: drained i-0ddd00ff and deleted its Node (2 pods evicted); the next tick replaces the capacity — 31 s",
+        assertEquals("Spot interruption on i-0ddd00ff: w1 is empty; its Node deleted; the next tick replaces the capacity — 31 s",
                 NotificationRenderer.render(facts(drained, spot, null, null, false, null, Duration.ofSeconds(31))).text());
-        assertEquals("Rebalance recommendation: drained i-0ddd00ff and deleted its Node (2 pods evicted); the next tick replaces the capacity",
+        assertEquals("Rebalance recommendation on i-0ddd00ff: w1 is empty; its Node deleted; the next tick replaces the capacity",
                 NotificationRenderer.render(facts(drained, rebalance, null, null, false, null, null)).text());
+    }
+
+    @Test
+    void spotDrain_thatReachedItsDeadline_isNotCalledDrained() {
+        // GIVEN a Spot drain that ended at its budget with a pod still on the node
+        Outcome atDeadline = outcome(OutcomeAction.SPOT_DRAIN, OutcomeResult.SUCCEEDED, 1, List.of("i-0ddd00ff"),
+                "w1: deadline reached with 1 pod left; blocked by a PodDisruptionBudget (429): default/db-0", null);
+        ControlRequest spot = request(Map.of("trigger", "spot-interruption", "instanceId", "i-0ddd00ff"));
+
+        // WHEN rendered / THEN the notice repeats how the drain ended and never claims it drained the node
+        String text = NotificationRenderer.render(facts(atDeadline, spot, null, null, false, null, null)).text();
+        assertFalse(text.contains("drained"), text);
+        assertTrue(text.contains("deadline reached with 1 pod left"), text);
     }
 
     @Test

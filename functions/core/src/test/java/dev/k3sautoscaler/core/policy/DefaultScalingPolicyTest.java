@@ -11,10 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.core.model.ClusterMetrics;
 import dev.k3sautoscaler.core.model.Decision;
+import dev.k3sautoscaler.core.model.DecisionReason;
+import dev.k3sautoscaler.core.model.DecisionReason.Need;
+import dev.k3sautoscaler.core.model.HoldBack;
 import dev.k3sautoscaler.core.model.ScaleTrigger;
 import dev.k3sautoscaler.core.model.ScalingAction;
 import dev.k3sautoscaler.core.model.ScalingState;
 import dev.k3sautoscaler.core.model.WorkerNode;
+import dev.k3sautoscaler.core.words.Compared;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,7 +57,7 @@ class DefaultScalingPolicyTest {
 
             // THEN
             assertEquals(ScalingAction.NOOP, decision.action());
-            assertTrue(decision.reason().contains("Prometheus timed out after 5 s"), decision.reason());
+            assertEquals(new DecisionReason.MetricsUnavailable("Prometheus timed out after 5 s"), decision.why());
         }
 
         @Test
@@ -63,7 +67,7 @@ class DefaultScalingPolicyTest {
             Decision decision = decide(metrics().unschedulable(pods(5, 500, 256)).build(), paused);
 
             assertEquals(ScalingAction.NOOP, decision.action());
-            assertTrue(decision.reason().contains("paused (incident INC-42)"), decision.reason());
+            assertEquals(new DecisionReason.Paused("incident INC-42"), decision.why());
         }
 
         @ParameterizedTest(name = "{0} failures, last {1} s ago → acts: {2}")
@@ -81,7 +85,7 @@ class DefaultScalingPolicyTest {
 
             assertEquals(acts, decision.action() == ScalingAction.SCALE_UP, decision.reason());
             if (!acts) {
-                assertTrue(decision.reason().contains("backing off"), decision.reason());
+                assertEquals(DecisionReason.Code.BACKING_OFF, decision.reasonCode(), decision.reason());
             }
         }
 
@@ -97,8 +101,8 @@ class DefaultScalingPolicyTest {
             // THEN the scale-up goes ahead, and the scale-down waits for the backoff, saying so
             assertEquals(ScalingAction.SCALE_UP, surge.action(), surge.reason());
             assertEquals(ScalingAction.NOOP, idle.action(), idle.reason());
-            assertTrue(idle.blocked().stream().anyMatch(b -> b.contains("backing off after 2 failed scale-downs")),
-                    idle.blocked().toString());
+            assertTrue(idle.heldBack().contains(new HoldBack.ScaleDownBackingOff(2,
+                    NOW.minusSeconds(10).plus(CONFIG.backoffAfter(2)))), idle.blocked().toString());
         }
 
         @Test
@@ -106,7 +110,7 @@ class DefaultScalingPolicyTest {
             Decision decision = decide(metrics().build(), ScalingState.initial());
 
             assertEquals(ScalingAction.NOOP, decision.action());
-            assertEquals("no action: 4 workers, CPU 50%, memory 50%, no unschedulable pods", decision.reason());
+            assertEquals(new DecisionReason.Steady(4, 50, 50, 0), decision.why());
             assertEquals(4, decision.currentWorkers());
             assertEquals(4, decision.targetWorkers());
         }
@@ -140,8 +144,8 @@ class DefaultScalingPolicyTest {
             assertEquals(ScalingAction.NOOP, decision.action());
             assertTrue(decision.atMaxCapacity());
             assertEquals(ScaleTrigger.UNSCHEDULABLE_PODS, decision.trigger());
-            assertTrue(decision.reason().startsWith("no action: at MAX_WORKERS=10"), decision.reason());
-            assertTrue(decision.reason().contains("7 unschedulable pods need 3.5 vCPU"), decision.reason());
+            assertEquals(new DecisionReason.AtMaxWorkers(10, 10, new Need.Pods(7, 3500, 7 * 256 * Fixtures.MIB)),
+                    decision.why());
         }
 
         @Test
@@ -151,7 +155,7 @@ class DefaultScalingPolicyTest {
 
             assertEquals(1, decision.count());
             assertTrue(decision.atMaxCapacity());
-            assertTrue(decision.reason().contains("capped by MAX_WORKERS=10"), decision.reason());
+            assertEquals(new DecisionReason.Cap(3, "MAX_WORKERS", 10), ((DecisionReason.ScaleUp) decision.why()).cap());
         }
 
         @Test
@@ -160,7 +164,7 @@ class DefaultScalingPolicyTest {
 
             assertEquals(5, decision.count());
             assertFalse(decision.atMaxCapacity());
-            assertTrue(decision.reason().contains("wanted +8, capped by MAX_SCALE_UP_STEP=5"), decision.reason());
+            assertEquals(new DecisionReason.Cap(8, "MAX_SCALE_UP_STEP", 5), ((DecisionReason.ScaleUp) decision.why()).cap());
         }
 
         @Test
@@ -176,8 +180,7 @@ class DefaultScalingPolicyTest {
             assertEquals(ScalingAction.SCALE_UP, decision.action());
             assertEquals(ScaleTrigger.BELOW_MIN, decision.trigger());
             assertEquals(1, decision.count());
-            assertEquals("scale-up +1: 1 worker Ready or joining, below MIN_WORKERS=2 (1 NotReady node not counted)",
-                    decision.reason());
+            assertEquals(new DecisionReason.BelowMin(1, 1, 2, 1), decision.why());
         }
 
         @Test
@@ -235,8 +238,8 @@ class DefaultScalingPolicyTest {
             assertEquals(ScalingAction.SCALE_UP, decision.action());
             assertEquals(3, decision.count());
             assertEquals(ScaleTrigger.UNSCHEDULABLE_PODS, decision.trigger());
-            assertEquals("scale-up +3: 7 unschedulable pods need 3.5 vCPU / 1.8 GiB; capacity in flight 0; 4 → 7 workers",
-                    decision.reason());
+            assertEquals(new DecisionReason.ScaleUp(3, new Need.Pods(7, 3500, 7 * 256 * Fixtures.MIB), 0, 4, null),
+                    decision.why());
         }
 
         @Test
@@ -255,8 +258,7 @@ class DefaultScalingPolicyTest {
             Decision decision = decide(metrics().unschedulable(pods(5, 500, 256)).build(), state);
 
             assertEquals(ScalingAction.NOOP, decision.action());
-            assertTrue(decision.blocked().contains("5 unschedulable pods fit on the 2 workers already launching"),
-                    decision.blocked().toString());
+            assertTrue(decision.heldBack().contains(new HoldBack.PodsFitLaunching(5, 2)), decision.blocked().toString());
         }
 
         @Test
@@ -266,7 +268,7 @@ class DefaultScalingPolicyTest {
             Decision decision = decide(metrics().unschedulable(pods(6, 600, 256)).build(), state);
 
             assertEquals(1, decision.count());
-            assertTrue(decision.reason().contains("capacity in flight 1"), decision.reason());
+            assertEquals(1, ((DecisionReason.ScaleUp) decision.why()).inFlight(), decision.reason());
         }
 
         @Test
@@ -286,8 +288,16 @@ class DefaultScalingPolicyTest {
 
             assertEquals(ScalingAction.NOOP, decision.action());
             assertEquals(1, decision.tooLargeForWorker().size());
-            assertTrue(decision.blocked().stream().anyMatch(b -> b.contains("request more than one worker's allocatable")),
-                    decision.blocked().toString());
+            assertTrue(decision.blockedCodes().contains(HoldBack.Code.PODS_TOO_LARGE), decision.blocked().toString());
+        }
+
+        @Test
+        void onePod_needs_inTheSingular() {
+            // GIVEN one unschedulable pod / WHEN decided
+            Decision decision = decide(metrics().unschedulable(pods(1, 500, 256)).build(), ScalingState.initial());
+
+            // THEN the verb agrees with the count
+            assertTrue(decision.reason().contains("1 unschedulable pod needs 0.5 vCPU"), decision.reason());
         }
 
         @Test
@@ -297,7 +307,7 @@ class DefaultScalingPolicyTest {
             Decision decision = decide(builder.build(), ScalingState.initial());
 
             assertEquals(1, decision.count());
-            assertTrue(decision.reason().contains("requests unknown"), decision.reason());
+            assertEquals(new Need.Pods(4, 0, 0), ((DecisionReason.ScaleUp) decision.why()).need());
         }
     }
 
@@ -334,6 +344,17 @@ class DefaultScalingPolicyTest {
         }
 
         @Test
+        void memoryJustAboveTheThreshold_showsTheNumbersThatMadeItAbove() {
+            // GIVEN memory at 75.4% against MEM_UP=75 / WHEN decided
+            Decision decision = decide(metrics().memory(75.4, 70).build(), ScalingState.initial());
+
+            // THEN it scaled up, and the line does not read "75% above 75%"
+            assertEquals(ScaleTrigger.HIGH_MEMORY, decision.trigger());
+            assertFalse(decision.reason().contains("75% above 75%"), decision.reason());
+            assertTrue(decision.reason().contains("memory 75.4% above 75%"), decision.reason());
+        }
+
+        @Test
         void growsInProportionToTheOvershoot() {
             // 4 workers at 100% against a 70% target → ceil(4 × 100/70) = 6 → +2
             Decision decision = decide(metrics().cpu(100, 100, 90).build(), ScalingState.initial());
@@ -348,7 +369,7 @@ class DefaultScalingPolicyTest {
 
             assertEquals(scalesUp, decision.action() == ScalingAction.SCALE_UP, decision.reason());
             if (!scalesUp) {
-                assertTrue(decision.blocked().getFirst().contains("cooldown after the scale-up"), decision.blocked().toString());
+                assertEquals(HoldBack.Code.SCALE_UP_COOLDOWN, decision.blockedCodes().getFirst(), decision.blocked().toString());
             }
         }
 
@@ -359,7 +380,7 @@ class DefaultScalingPolicyTest {
             Decision decision = decide(metrics().cpu(95, 90, 80).build(), state);
 
             assertEquals(ScalingAction.NOOP, decision.action());
-            assertTrue(decision.blocked().getFirst().contains("1 worker already launching"), decision.blocked().toString());
+            assertEquals(HoldBack.Code.SCALE_UP_LAUNCHING, decision.blockedCodes().getFirst(), decision.blocked().toString());
         }
 
         @Test
@@ -382,42 +403,45 @@ class DefaultScalingPolicyTest {
             assertEquals(1, decision.count());
             assertEquals(ScaleTrigger.IDLE, decision.trigger());
             assertEquals(3, decision.targetWorkers());
-            assertTrue(decision.reason().startsWith("scale-down -1: idle for 10 min (CPU at most 12% < 30%"), decision.reason());
+            assertEquals(new DecisionReason.Idle(Duration.ofMinutes(10), new Compared(12, 30), new Compared(22, 50), 4),
+                    decision.why());
         }
 
         static Stream<Arguments> blockers() {
             return Stream.of(
-                    blocker("CPU exactly at CPU_DOWN", m -> m.cpu(10, 10, 30), ScalingState.initial(), "CPU reached 30%"),
-                    blocker("memory exactly at MEM_DOWN", m -> m.memory(20, 50), ScalingState.initial(), "memory reached 50%"),
+                    blocker("CPU exactly at CPU_DOWN", m -> m.cpu(10, 10, 30), ScalingState.initial(),
+                            new HoldBack.CpuNotIdle(new Compared(30, 30), Duration.ofMinutes(10))),
+                    blocker("memory exactly at MEM_DOWN", m -> m.memory(20, 50), ScalingState.initial(),
+                            new HoldBack.MemoryNotIdle(new Compared(50, 50), Duration.ofMinutes(10))),
                     blocker("pods unschedulable earlier in the window", m -> m.unschedulableWithin(1), ScalingState.initial(),
-                            "pods were unschedulable within the last 10 min"),
+                            new HoldBack.RecentlyUnschedulable(Duration.ofMinutes(10))),
                     blocker("already at MIN_WORKERS", m -> m.workers(2).requested(100, 100), ScalingState.initial(),
-                            "2 schedulable workers, MIN_WORKERS=2"),
+                            new HoldBack.AtMinWorkers(2, 2)),
                     blocker("scale-up 599 s ago postpones scale-down", m -> m, scaledUpAgo(Duration.ofSeconds(599)),
-                            "postpones scale-down"),
+                            new HoldBack.AfterScaleUp(NOW.minusSeconds(599), NOW.plusSeconds(1))),
                     blocker("scale-down 599 s ago", m -> m,
-                            ScalingState.initial().withLastScaleDownAt(NOW.minusSeconds(599)), "cooldown after the scale-down"),
+                            ScalingState.initial().withLastScaleDownAt(NOW.minusSeconds(599)),
+                            new HoldBack.ScaleDownCooldown(NOW.minusSeconds(599), NOW.plusSeconds(1))),
                     blocker("requests would not fit on one worker fewer", m -> m.requested(6000, 1000), ScalingState.initial(),
-                            "would not fit on 3 workers"),
+                            new HoldBack.RequestsWouldNotFit(6000, 1000 * Fixtures.MIB, 3)),
                     blocker("a launch is in flight", m -> m,
                             ScalingState.initial().withPendingLaunches(List.of(launch("i-new", NOW.minusSeconds(30)))),
-                            "1 worker still launching"));
+                            new HoldBack.WorkersLaunching(1)));
         }
 
         private static Arguments blocker(String name, UnaryOperator<Fixtures.Metrics> change, ScalingState state,
-                                         String expectedBlocker) {
+                                         HoldBack expectedBlocker) {
             return Arguments.of(name, change, state, expectedBlocker);
         }
 
         @ParameterizedTest(name = "{0}")
         @MethodSource("blockers")
         void noScaleDown_whenAnyConditionFails_andTheBlockerIsNamed(String name, UnaryOperator<Fixtures.Metrics> change,
-                ScalingState state, String expectedBlocker) {
+                ScalingState state, HoldBack expectedBlocker) {
             Decision decision = decide(change.apply(metrics().idle()).build(), state);
 
             assertEquals(ScalingAction.NOOP, decision.action(), decision.reason());
-            assertTrue(decision.blocked().stream().anyMatch(b -> b.startsWith("scale-down: ") && b.contains(expectedBlocker)),
-                    decision.blocked().toString());
+            assertTrue(decision.heldBack().contains(expectedBlocker), decision.blocked().toString());
         }
 
         @ParameterizedTest(name = "{0} s after the last scale → scale down: {1}")

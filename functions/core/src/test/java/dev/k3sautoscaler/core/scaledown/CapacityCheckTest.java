@@ -27,11 +27,11 @@ class CapacityCheckTest {
         List<PodView> pods = List.of(sized("big", "w2", 1800, 64), waiting("web-new", 600));
 
         // WHEN checked
-        Optional<String> needed = CapacityCheck.neededAgain(draining, List.of(draining, full, lost), pods);
+        Optional<PodView> needed = CapacityCheck.neededAgain(draining, List.of(draining, full, lost), pods);
 
         // THEN the drain must stop, naming the pod
         assertTrue(needed.isPresent());
-        assertTrue(needed.get().contains("default/web-new"), needed.get());
+        assertEquals("default/web-new", needed.get().qualifiedName());
     }
 
     @Test

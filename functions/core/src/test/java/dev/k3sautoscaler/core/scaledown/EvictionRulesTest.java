@@ -75,6 +75,6 @@ class EvictionRulesTest {
 
         // THEN it is evicted like any controlled pod
         assertEquals(Action.EVICT, verdict.action());
-        assertEquals("owned by StatefulSet", verdict.reason());
+        assertEquals(PodVerdict.Rule.CONTROLLED, verdict.rule());
     }
 }

@@ -16,6 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.k3sautoscaler.core.scaledown.PodVerdict.Rule;
+import dev.k3sautoscaler.core.scaledown.RejectionReason.Code;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -38,8 +40,12 @@ class ScaleDownSelectorTest {
                 .collect(Collectors.toSet()));
     }
 
-    private static Map<String, String> reasons(ScaleDownChoice choice) {
-        return choice.rejected().stream().collect(Collectors.toMap(Rejection::node, Rejection::rejectedBecause));
+    private static List<Rule> rules(RejectionReason reason) {
+        return ((RejectionReason.BlockingPods) reason).blocking().stream().map(PodVerdict::rule).toList();
+    }
+
+    private static Map<String, RejectionReason> reasons(ScaleDownChoice choice) {
+        return choice.rejected().stream().collect(Collectors.toMap(Rejection::node, Rejection::reason));
     }
 
     @Test
@@ -56,7 +62,7 @@ class ScaleDownSelectorTest {
         ScaleDownChoice.Chosen chosen = assertInstanceOf(ScaleDownChoice.Chosen.class, choice);
         assertEquals("w2", chosen.node().name());
         assertEquals(List.of("default/d"), chosen.evictable().stream().map(PodView::qualifiedName).toList());
-        assertTrue(reasons(choice).get("w1").startsWith("eligible, but w2 is preferred (3 evictable pods vs 1"));
+        assertEquals(new RejectionReason.NotPreferred("w2", 3, 1), reasons(choice).get("w1"));
     }
 
     @Test
@@ -105,13 +111,13 @@ class ScaleDownSelectorTest {
 
         // THEN none is, and each rejection names its rule
         assertInstanceOf(ScaleDownChoice.NoCandidate.class, choice);
-        Map<String, String> reasons = reasons(choice);
-        assertEquals("control-plane node: never removed", reasons.get("master"));
-        assertEquals("not autoscaler-managed (no k3s-autoscaler/managed=true label)", reasons.get("byhand"));
-        assertEquals("cluster-autoscaler.kubernetes.io/scale-down-disabled=true", reasons.get("optout"));
-        assertEquals("already being deleted", reasons.get("leaving"));
-        assertEquals("cordoned by someone else (no k3s-autoscaler/draining taint)", reasons.get("maint"));
-        assertEquals("no aws:/// providerID: its EC2 instance is unknown", reasons.get("noid"));
+        Map<String, RejectionReason> reasons = reasons(choice);
+        assertEquals(Code.CONTROL_PLANE, reasons.get("master").code());
+        assertEquals(Code.NOT_MANAGED, reasons.get("byhand").code());
+        assertEquals(Code.SCALE_DOWN_DISABLED, reasons.get("optout").code());
+        assertEquals(Code.DELETING, reasons.get("leaving").code());
+        assertEquals(Code.CORDONED_BY_SOMEONE_ELSE, reasons.get("maint").code());
+        assertEquals(Code.NO_PROVIDER_ID, reasons.get("noid").code());
     }
 
     @Test
@@ -151,8 +157,8 @@ class ScaleDownSelectorTest {
 
         // THEN neither is, and the reasons name the pods and rules
         assertInstanceOf(ScaleDownChoice.NoCandidate.class, choice);
-        assertEquals("blocking pods: db/pg-0 (StatefulSet pod)", reasons(choice).get("w1"));
-        assertEquals("blocking pods: batch/etl (karpenter.sh/do-not-disrupt=true)", reasons(choice).get("w2"));
+        assertEquals(List.of(Rule.STATEFUL_SET), rules(reasons(choice).get("w1")));
+        assertEquals(List.of(Rule.DO_NOT_DISRUPT), rules(reasons(choice).get("w2")));
     }
 
     @Test
@@ -165,7 +171,9 @@ class ScaleDownSelectorTest {
         ScaleDownChoice choice = choose(List.of(worker("w1", 0)), pods);
 
         // THEN three are named and two counted
-        assertTrue(reasons(choice).get("w1").endsWith(" and 2 more"), reasons(choice).get("w1"));
+        assertEquals(5, ((RejectionReason.BlockingPods) reasons(choice).get("w1")).blocking().size());
+        assertTrue(choice.rejected().getFirst().rejectedBecause().endsWith(" and 2 more"),
+                choice.rejected().getFirst().rejectedBecause());
     }
 
     @Test
@@ -181,8 +189,8 @@ class ScaleDownSelectorTest {
         // THEN w1 is refused (its pod has nowhere to go); w2's pod fits in w1's 330m so w2 is chosen
         ScaleDownChoice.Chosen chosen = assertInstanceOf(ScaleDownChoice.Chosen.class, choice);
         assertEquals("w2", chosen.node().name());
-        assertEquals("its pods would not fit on the other workers: default/big needs 1600m CPU and 100Mi memory",
-                reasons(choice).get("w1"));
+        assertEquals("default/big",
+                ((RejectionReason.PodsWouldNotFit) reasons(choice).get("w1")).unplaced().qualifiedName());
     }
 
     @Test
@@ -195,7 +203,7 @@ class ScaleDownSelectorTest {
 
         // THEN there is nowhere to move the pod
         assertInstanceOf(ScaleDownChoice.NoCandidate.class, choice);
-        assertTrue(reasons(choice).get("w1").startsWith("its pods would not fit"));
+        assertEquals(Code.PODS_WOULD_NOT_FIT, reasons(choice).get("w1").code());
     }
 
     @Test
@@ -210,7 +218,7 @@ class ScaleDownSelectorTest {
 
         // THEN the empty (older) w2 is chosen; w1 would also have fit on w2+w3
         assertEquals("w2", assertInstanceOf(ScaleDownChoice.Chosen.class, choice).node().name());
-        assertTrue(reasons(choice).get("w1").startsWith("eligible"), reasons(choice).get("w1"));
+        assertEquals(Code.NOT_PREFERRED, reasons(choice).get("w1").code(), reasons(choice).toString());
     }
 
     @Test
@@ -232,7 +240,7 @@ class ScaleDownSelectorTest {
         ScaleDownChoice choice = choose(List.of(master(), worker("w1", 0)), List.of(), "master");
 
         // WHEN / THEN it is refused with the reason, and nothing else is offered
-        assertEquals(List.of(new Rejection("master", "control-plane node: never removed")),
+        assertEquals(List.of(new Rejection("master", new RejectionReason.NodeRule(Code.CONTROL_PLANE))),
                 assertInstanceOf(ScaleDownChoice.NoCandidate.class, choice).rejected());
     }
 
@@ -248,7 +256,7 @@ class ScaleDownSelectorTest {
 
         // THEN ours is chosen and the hand-joined one is rejected with EC2's word
         assertEquals("w2", assertInstanceOf(ScaleDownChoice.Chosen.class, choice).node().name());
-        assertTrue(reasons(choice).get("w1").contains("not a running managed worker of this cluster"), reasons(choice).toString());
+        assertEquals(Code.NOT_OURS_IN_EC2, reasons(choice).get("w1").code(), reasons(choice).toString());
     }
 
     @Test
@@ -261,7 +269,7 @@ class ScaleDownSelectorTest {
 
         // THEN no node is a candidate, and each says why
         assertInstanceOf(ScaleDownChoice.NoCandidate.class, choice);
-        assertTrue(reasons(choice).get("w1").contains("EC2 could not be read (Ec2Unavailable: throttled)"));
+        assertEquals("Ec2Unavailable: throttled", ((RejectionReason.OwnershipUnknown) reasons(choice).get("w1")).why());
     }
 
     @Test
@@ -275,7 +283,7 @@ class ScaleDownSelectorTest {
 
         // THEN the other one is
         assertEquals("w2", assertInstanceOf(ScaleDownChoice.Chosen.class, choice).node().name());
-        assertTrue(reasons(choice).get("w1").contains("PDB shop/web kept a pod"));
+        assertTrue(((RejectionReason.PassedOver) reasons(choice).get("w1")).why().contains("PDB shop/web kept a pod"));
     }
 
     @Test
@@ -290,7 +298,7 @@ class ScaleDownSelectorTest {
 
         // THEN it is not
         assertEquals("w2", assertInstanceOf(ScaleDownChoice.Chosen.class, choice).node().name());
-        assertEquals("being drained for spot-interruption", reasons(choice).get("w1"));
+        assertEquals(new RejectionReason.DrainingForOther(DrainPurpose.SPOT_INTERRUPTION), reasons(choice).get("w1"));
     }
 
     @Test

@@ -1,0 +1,157 @@
+package dev.k3sautoscaler.core.model;
+
+import static dev.k3sautoscaler.core.words.Words.agree;
+import static dev.k3sautoscaler.core.words.Words.gib;
+import static dev.k3sautoscaler.core.words.Words.minutes;
+import static dev.k3sautoscaler.core.words.Words.names;
+import static dev.k3sautoscaler.core.words.Words.percent;
+import static dev.k3sautoscaler.core.words.Words.plural;
+import static dev.k3sautoscaler.core.words.Words.relation;
+import static dev.k3sautoscaler.core.words.Words.threshold;
+import static dev.k3sautoscaler.core.words.Words.value;
+import static dev.k3sautoscaler.core.words.Words.vcpu;
+
+import dev.k3sautoscaler.core.model.DecisionReason.Need;
+import dev.k3sautoscaler.core.words.Compared;
+
+/**
+ * The one place a decision's reasons and hold-backs become words: the {@code reason} and
+ * {@code blocked} lines of the Decide step's output, the logs and the notices.
+ */
+public final class DecisionWording {
+    /** How many too-large pods a hold-back names; the rest are counted. */
+    static final int NAMED_PODS = 5;
+
+    private DecisionWording() {
+    }
+
+    public static String reason(DecisionReason reason) {
+        return switch (reason) {
+            case DecisionReason.MetricsUnavailable r ->
+                    "no action: metrics unavailable (" + r.why() + "); never scaling on missing data";
+            case DecisionReason.Paused r -> "no action: autoscaling is paused" + parenthesised(r.why());
+            case DecisionReason.BackingOff r ->
+                    "no action: backing off after " + plural(r.failures(), "failed actuation") + " until " + r.until();
+            case DecisionReason.BelowMin r -> "scale-up +" + r.count() + ": " + plural(r.live(), "worker")
+                    + " Ready or joining, below MIN_WORKERS=" + r.minWorkers()
+                    + (r.notReady() > 0 ? " (" + plural(r.notReady(), "NotReady node") + " not counted)" : "");
+            case DecisionReason.ScaleUp r -> "scale-up +" + r.count() + ": " + need(r.need()) + "; capacity in flight "
+                    + r.inFlight() + "; " + change(r.workers(), r.count())
+                    + (r.cap() == null ? "" : " (wanted +" + r.cap().wanted() + ", capped by " + r.cap().bound() + "="
+                    + r.cap().limit() + ")");
+            case DecisionReason.AtMaxWorkers r -> "no action: at MAX_WORKERS=" + r.maxWorkers() + " ("
+                    + plural(r.workers(), "worker") + "); " + need(r.need());
+            case DecisionReason.Idle r -> "scale-down -1: idle for " + minutes(r.window()) + " (CPU at most "
+                    + versus(r.cpu()) + ", memory at most " + versus(r.memory()) + ", no unschedulable pods); "
+                    + change(r.workers(), -1);
+            case DecisionReason.Steady r -> "no action: " + plural(r.workers(), "worker") + ", CPU "
+                    + percent(r.cpuPercent()) + ", memory " + percent(r.memoryPercent()) + ", "
+                    + (r.unschedulablePods() == 0 ? "no unschedulable pods"
+                    : plural(r.unschedulablePods(), "unschedulable pod") + " that no new worker would help now");
+            case DecisionReason.Cooldown r -> "no action: cooldown until " + r.until();
+            case DecisionReason.BaselineScaleUp r -> "scale-up +1: " + (r.pending() > 0
+                    ? "pending pods detected (" + r.pending() + ")" : "high CPU load (" + percent(r.cpuPercent()) + ")");
+            case DecisionReason.BaselineScaleDown r ->
+                    "scale-down -1: underutilized (CPU " + percent(r.cpuPercent()) + ")";
+            case DecisionReason.BaselineSteady r -> "no action: " + plural(r.nodes(), "node") + ", CPU "
+                    + percent(r.cpuPercent()) + ", " + r.pending() + " pending";
+            case DecisionReason.ManualMetricsUnavailable r -> r.request() + " not done: metrics unavailable ("
+                    + r.why() + "), so the worker count is unknown";
+            case DecisionReason.ManualAtMaxWorkers r -> r.request() + " not done: already at MAX_WORKERS="
+                    + r.maxWorkers() + " (" + plural(r.workers(), "worker") + ")";
+            case DecisionReason.ManualAtMinWorkers r -> r.request() + " not done: "
+                    + plural(r.readyWorkers(), "ready worker") + ", removing one would go below MIN_WORKERS="
+                    + r.minWorkers();
+            case DecisionReason.ManualScaleUp r -> "scale-up +" + r.count() + ": " + r.request() + "; "
+                    + change(r.workers(), r.count()) + (r.count() < r.asked() ? " (asked +" + r.asked()
+                    + ", capped by MAX_WORKERS=" + r.maxWorkers() + ")" : "");
+            case DecisionReason.ManualScaleDown r -> "scale-down -1: " + r.request() + "; " + change(r.workers(), -1);
+            case DecisionReason.RebalanceEc2Unknown r -> notActedOn(r.instance()) + "EC2 could not be read (" + r.why()
+                    + "), so whether it is our worker is unknown";
+            case DecisionReason.RebalanceNotOurs r -> notActedOn(r.instance()) + "it is not a running managed worker"
+                    + " of this cluster (tags k3s-autoscaler/cluster and k3s-autoscaler/managed; never the master)";
+            case DecisionReason.RebalanceMetricsUnavailable r ->
+                    notActedOn(r.instance()) + "metrics unavailable (" + r.why() + ")";
+            case DecisionReason.RebalancePaused r ->
+                    notActedOn(r.instance()) + "autoscaling is paused" + parenthesised(r.why());
+            case DecisionReason.RebalanceBackingOff r ->
+                    notActedOn(r.instance()) + "backing off after failed actuations until " + r.until();
+            case DecisionReason.RebalanceAtMaxWorkers r -> notActedOn(r.instance()) + "no replacement at MAX_WORKERS="
+                    + r.maxWorkers() + " (" + plural(r.workers(), "worker") + ")" + keepsRunning(r.instance());
+            case DecisionReason.RebalanceCooldown r -> notActedOn(r.instance()) + "the scale-up cooldown lasts until "
+                    + r.until() + keepsRunning(r.instance());
+            case DecisionReason.RebalanceDrain r -> "scale-down -1: drain " + r.instance() + " after an EC2 rebalance"
+                    + " recommendation (REBALANCE_ACTION=drain); " + change(r.workers(), -1);
+            case DecisionReason.RebalanceReplace r -> "scale-up +1: replacement for " + r.instance() + " after an EC2"
+                    + " rebalance recommendation; " + r.instance() + " leaves by scale-down once the replacement is Ready; "
+                    + change(r.workers(), 1) + " for a while";
+        };
+    }
+
+    public static String holdBack(HoldBack holdBack) {
+        return switch (holdBack) {
+            case HoldBack.ScaleUpCooldown h -> "scale-up for " + need(h.need()) + ": cooldown after the scale-up at "
+                    + h.lastScaleUp() + " until " + h.until();
+            case HoldBack.ScaleUpLaunching h -> "scale-up for " + need(h.need()) + ": "
+                    + plural(h.inFlight(), "worker") + " already launching";
+            case HoldBack.PodsMayFitLaunching h -> agree(h.pods(), "unschedulable pod", "may fit") + " on the "
+                    + plural(h.inFlight(), "worker") + " already launching";
+            case HoldBack.PodsFitLaunching h -> agree(h.pods(), "unschedulable pod", "fits") + " on the "
+                    + plural(h.inFlight(), "worker") + " already launching";
+            case HoldBack.PodsTooLarge h -> agree(h.pods().size(), "pod", "requests") + " more than one worker's"
+                    + " allocatable (" + vcpu(h.workerCpuMillis()) + " / " + gib(h.workerMemoryBytes())
+                    + "), no scale-up helps: " + names(h.pods(), NAMED_PODS);
+            case HoldBack.ScalingUp h -> "scale-down: scaling up";
+            case HoldBack.RecentlyUnschedulable h ->
+                    "scale-down: pods were unschedulable within the last " + minutes(h.window());
+            case HoldBack.CpuNotIdle h -> "scale-down: CPU reached " + value(h.cpu()) + " within the last "
+                    + minutes(h.window()) + " (needs < " + threshold(h.cpu()) + ")";
+            case HoldBack.MemoryNotIdle h -> "scale-down: memory reached " + value(h.memory()) + " within the last "
+                    + minutes(h.window()) + " (needs < " + threshold(h.memory()) + ")";
+            case HoldBack.AtMinWorkers h -> "scale-down: " + plural(h.schedulable(), "schedulable worker")
+                    + ", MIN_WORKERS=" + h.minWorkers();
+            case HoldBack.WorkersLaunching h -> "scale-down: " + plural(h.inFlight(), "worker") + " still launching";
+            case HoldBack.AfterScaleUp h ->
+                    "scale-down: the scale-up at " + h.scaleUpAt() + " postpones scale-down until " + h.until();
+            case HoldBack.ScaleDownCooldown h ->
+                    "scale-down: cooldown after the scale-down at " + h.scaleDownAt() + " until " + h.until();
+            case HoldBack.RequestsWouldNotFit h -> "scale-down: requests (" + vcpu(h.cpuMillis()) + " / "
+                    + gib(h.memoryBytes()) + ") would not fit on " + plural(h.remainingWorkers(), "worker");
+            case HoldBack.ScaleDownBackingOff h -> "scale-down: backing off after "
+                    + plural(h.failures(), "failed scale-down") + " until " + h.until();
+        };
+    }
+
+    private static String need(Need need) {
+        return switch (need) {
+            case Need.Pods p when p.cpuMillis() == 0 && p.memoryBytes() == 0 ->
+                    plural(p.pods(), "unschedulable pod") + " (requests unknown)";
+            case Need.Pods p -> agree(p.pods(), "unschedulable pod", "needs") + " " + vcpu(p.cpuMillis()) + " / "
+                    + gib(p.memoryBytes());
+            case Need.Cpu c -> "CPU " + relation(c.lowest()) + " " + threshold(c.lowest()) + " for "
+                    + minutes(c.sustain()) + " (lowest " + value(c.lowest()) + ")";
+            case Need.Memory m -> "memory " + versus(m.memory());
+        };
+    }
+
+    /** "75.4% above 75%": the value, the word of the comparison made, the threshold. */
+    private static String versus(Compared compared) {
+        return value(compared) + " " + relation(compared) + " " + threshold(compared);
+    }
+
+    private static String change(int workers, int delta) {
+        return workers + " → " + (workers + delta) + " workers";
+    }
+
+    private static String parenthesised(String why) {
+        return why == null ? "" : " (" + why + ")";
+    }
+
+    private static String notActedOn(String instance) {
+        return "rebalance recommendation for " + instance + " not acted on: ";
+    }
+
+    private static String keepsRunning(String instance) {
+        return "; " + instance + " keeps running, and its Spot interruption drain removes it if one comes";
+    }
+}

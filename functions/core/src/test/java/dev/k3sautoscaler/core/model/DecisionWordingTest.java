@@ -1,0 +1,159 @@
+package dev.k3sautoscaler.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.k3sautoscaler.core.model.DecisionReason.Need;
+import dev.k3sautoscaler.core.words.Compared;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The golden wording of every decision reason and hold-back: the only test that pins how they read. */
+class DecisionWordingTest {
+    private static final Instant T = Instant.parse("2026-11-23T12:00:00Z");
+    private static final Instant LATER = Instant.parse("2026-11-23T12:10:00Z");
+    private static final long GIB = 1024L * 1024 * 1024;
+    private static final Need PODS = new Need.Pods(7, 3500, 2 * GIB);
+    private static final Need CPU = new Need.Cpu(new Compared(70.3, 70), Duration.ofMinutes(3));
+    private static final Need MEMORY = new Need.Memory(new Compared(75.4, 75));
+
+    static Stream<Arguments> reasons() {
+        return Stream.of(
+                row(new DecisionReason.MetricsUnavailable("Prometheus unreachable (connection refused)"),
+                        "no action: metrics unavailable (Prometheus unreachable (connection refused)); never scaling on missing data"),
+                row(new DecisionReason.Paused("INC-42"), "no action: autoscaling is paused (INC-42)"),
+                row(new DecisionReason.Paused(null), "no action: autoscaling is paused"),
+                row(new DecisionReason.BackingOff(1, LATER),
+                        "no action: backing off after 1 failed actuation until 2026-11-23T12:10:00Z"),
+                row(new DecisionReason.BelowMin(1, 1, 2, 1),
+                        "scale-up +1: 1 worker Ready or joining, below MIN_WORKERS=2 (1 NotReady node not counted)"),
+                row(new DecisionReason.BelowMin(2, 0, 2, 0), "scale-up +2: 0 workers Ready or joining, below MIN_WORKERS=2"),
+                row(new DecisionReason.ScaleUp(3, PODS, 0, 4, null),
+                        "scale-up +3: 7 unschedulable pods need 3.5 vCPU / 2.0 GiB; capacity in flight 0; 4 → 7 workers"),
+                row(new DecisionReason.ScaleUp(1, new Need.Pods(1, 500, GIB / 4), 1, 4, null),
+                        "scale-up +1: 1 unschedulable pod needs 0.5 vCPU / 0.3 GiB; capacity in flight 1; 4 → 5 workers"),
+                row(new DecisionReason.ScaleUp(1, new Need.Pods(4, 0, 0), 0, 4, null),
+                        "scale-up +1: 4 unschedulable pods (requests unknown); capacity in flight 0; 4 → 5 workers"),
+                row(new DecisionReason.ScaleUp(5, CPU, 0, 4, new DecisionReason.Cap(8, "MAX_SCALE_UP_STEP", 5)),
+                        "scale-up +5: CPU above 70% for 3 min (lowest 70.3%); capacity in flight 0; 4 → 9 workers"
+                                + " (wanted +8, capped by MAX_SCALE_UP_STEP=5)"),
+                row(new DecisionReason.ScaleUp(1, MEMORY, 0, 4, null),
+                        "scale-up +1: memory 75.4% above 75%; capacity in flight 0; 4 → 5 workers"),
+                row(new DecisionReason.AtMaxWorkers(10, 10, PODS),
+                        "no action: at MAX_WORKERS=10 (10 workers); 7 unschedulable pods need 3.5 vCPU / 2.0 GiB"),
+                row(new DecisionReason.Idle(Duration.ofMinutes(10), new Compared(29.99, 30), new Compared(22, 50), 4),
+                        "scale-down -1: idle for 10 min (CPU at most 29.99% below 30%, memory at most 22% below 50%,"
+                                + " no unschedulable pods); 4 → 3 workers"),
+                row(new DecisionReason.Steady(4, 50, 50.4, 0),
+                        "no action: 4 workers, CPU 50%, memory 50%, no unschedulable pods"),
+                row(new DecisionReason.Steady(1, 50, 50, 1),
+                        "no action: 1 worker, CPU 50%, memory 50%, 1 unschedulable pod that no new worker would help now"),
+                row(new DecisionReason.Cooldown(LATER), "no action: cooldown until 2026-11-23T12:10:00Z"),
+                row(new DecisionReason.BaselineScaleUp(3, 20), "scale-up +1: pending pods detected (3)"),
+                row(new DecisionReason.BaselineScaleUp(0, 85), "scale-up +1: high CPU load (85%)"),
+                row(new DecisionReason.BaselineScaleDown(12), "scale-down -1: underutilized (CPU 12%)"),
+                row(new DecisionReason.BaselineSteady(1, 50, 0), "no action: 1 node, CPU 50%, 0 pending"),
+                row(new DecisionReason.ManualMetricsUnavailable("force-scale-up +1 requested by alice", "connection refused"),
+                        "force-scale-up +1 requested by alice not done: metrics unavailable (connection refused),"
+                                + " so the worker count is unknown"),
+                row(new DecisionReason.ManualAtMaxWorkers("force-scale-up +1 requested by alice", 6, 6),
+                        "force-scale-up +1 requested by alice not done: already at MAX_WORKERS=6 (6 workers)"),
+                row(new DecisionReason.ManualAtMinWorkers("force-scale-down requested by bob", 2, 2),
+                        "force-scale-down requested by bob not done: 2 ready workers, removing one would go below"
+                                + " MIN_WORKERS=2"),
+                row(new DecisionReason.ManualScaleUp(1, "force-scale-up +4 requested by alice", 5, 4, 6),
+                        "scale-up +1: force-scale-up +4 requested by alice; 5 → 6 workers (asked +4, capped by MAX_WORKERS=6)"),
+                row(new DecisionReason.ManualScaleUp(2, "force-scale-up +2 requested by alice", 3, 2, 6),
+                        "scale-up +2: force-scale-up +2 requested by alice; 3 → 5 workers"),
+                row(new DecisionReason.ManualScaleDown("force-scale-down requested by bob", 3),
+                        "scale-down -1: force-scale-down requested by bob; 3 → 2 workers"),
+                row(new DecisionReason.RebalanceEc2Unknown("i-1", "throttled"), "rebalance recommendation for i-1 not acted"
+                        + " on: EC2 could not be read (throttled), so whether it is our worker is unknown"),
+                row(new DecisionReason.RebalanceNotOurs("i-1"), "rebalance recommendation for i-1 not acted on: it is not a"
+                        + " running managed worker of this cluster (tags k3s-autoscaler/cluster and k3s-autoscaler/managed;"
+                        + " never the master)"),
+                row(new DecisionReason.RebalanceMetricsUnavailable("i-1", "stale"),
+                        "rebalance recommendation for i-1 not acted on: metrics unavailable (stale)"),
+                row(new DecisionReason.RebalancePaused("i-1", "INC-7"),
+                        "rebalance recommendation for i-1 not acted on: autoscaling is paused (INC-7)"),
+                row(new DecisionReason.RebalanceBackingOff("i-1", LATER), "rebalance recommendation for i-1 not acted on:"
+                        + " backing off after failed actuations until 2026-11-23T12:10:00Z"),
+                row(new DecisionReason.RebalanceAtMaxWorkers("i-1", 6, 6), "rebalance recommendation for i-1 not acted on:"
+                        + " no replacement at MAX_WORKERS=6 (6 workers); i-1 keeps running, and its Spot interruption"
+                        + " drain removes it if one comes"),
+                row(new DecisionReason.RebalanceCooldown("i-1", LATER), "rebalance recommendation for i-1 not acted on:"
+                        + " the scale-up cooldown lasts until 2026-11-23T12:10:00Z; i-1 keeps running, and its Spot"
+                        + " interruption drain removes it if one comes"),
+                row(new DecisionReason.RebalanceDrain("i-1", 3), "scale-down -1: drain i-1 after an EC2 rebalance"
+                        + " recommendation (REBALANCE_ACTION=drain); 3 → 2 workers"),
+                row(new DecisionReason.RebalanceReplace("i-1", 3), "scale-up +1: replacement for i-1 after an EC2 rebalance"
+                        + " recommendation; i-1 leaves by scale-down once the replacement is Ready; 3 → 4 workers for a while"));
+    }
+
+    static Stream<Arguments> holdBacks() {
+        return Stream.of(
+                row(new HoldBack.ScaleUpCooldown(CPU, T, LATER), "scale-up for CPU above 70% for 3 min (lowest 70.3%):"
+                        + " cooldown after the scale-up at 2026-11-23T12:00:00Z until 2026-11-23T12:10:00Z"),
+                row(new HoldBack.ScaleUpLaunching(MEMORY, 1), "scale-up for memory 75.4% above 75%: 1 worker already launching"),
+                row(new HoldBack.PodsMayFitLaunching(1, 2), "1 unschedulable pod may fit on the 2 workers already launching"),
+                row(new HoldBack.PodsFitLaunching(1, 1), "1 unschedulable pod fits on the 1 worker already launching"),
+                row(new HoldBack.PodsFitLaunching(5, 2), "5 unschedulable pods fit on the 2 workers already launching"),
+                row(new HoldBack.PodsTooLarge(List.of("a/1", "a/2", "a/3", "a/4", "a/5", "a/6"), 1900, GIB),
+                        "6 pods request more than one worker's allocatable (1.9 vCPU / 1.0 GiB), no scale-up helps:"
+                                + " a/1, a/2, a/3, a/4, a/5"),
+                row(new HoldBack.PodsTooLarge(List.of("a/1"), 1900, GIB),
+                        "1 pod requests more than one worker's allocatable (1.9 vCPU / 1.0 GiB), no scale-up helps: a/1"),
+                row(new HoldBack.ScalingUp(), "scale-down: scaling up"),
+                row(new HoldBack.RecentlyUnschedulable(Duration.ofMinutes(10)),
+                        "scale-down: pods were unschedulable within the last 10 min"),
+                row(new HoldBack.CpuNotIdle(new Compared(30, 30), Duration.ofSeconds(90)),
+                        "scale-down: CPU reached 30% within the last 90 s (needs < 30%)"),
+                row(new HoldBack.MemoryNotIdle(new Compared(50.2, 50), Duration.ofMinutes(10)),
+                        "scale-down: memory reached 50.2% within the last 10 min (needs < 50%)"),
+                row(new HoldBack.AtMinWorkers(2, 2), "scale-down: 2 schedulable workers, MIN_WORKERS=2"),
+                row(new HoldBack.WorkersLaunching(1), "scale-down: 1 worker still launching"),
+                row(new HoldBack.AfterScaleUp(T, LATER), "scale-down: the scale-up at 2026-11-23T12:00:00Z postpones"
+                        + " scale-down until 2026-11-23T12:10:00Z"),
+                row(new HoldBack.ScaleDownCooldown(T, LATER), "scale-down: cooldown after the scale-down at"
+                        + " 2026-11-23T12:00:00Z until 2026-11-23T12:10:00Z"),
+                row(new HoldBack.RequestsWouldNotFit(6000, GIB, 1),
+                        "scale-down: requests (6.0 vCPU / 1.0 GiB) would not fit on 1 worker"),
+                row(new HoldBack.ScaleDownBackingOff(2, LATER),
+                        "scale-down: backing off after 2 failed scale-downs until 2026-11-23T12:10:00Z"));
+    }
+
+    private static Arguments row(Object reason, String expected) {
+        return Arguments.of(reason, expected);
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("reasons")
+    void everyReason_readsAsPinned(DecisionReason reason, String expected) {
+        assertEquals(expected, DecisionWording.reason(reason));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("holdBacks")
+    void everyHoldBack_readsAsPinned(HoldBack holdBack, String expected) {
+        assertEquals(expected, DecisionWording.holdBack(holdBack));
+    }
+
+    @Test
+    void theTables_coverEveryCode() {
+        Set<DecisionReason.Code> reasons = reasons().map(a -> ((DecisionReason) a.get()[0]).code())
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(DecisionReason.Code.class)));
+        Set<HoldBack.Code> holdBacks = holdBacks().map(a -> ((HoldBack) a.get()[0]).code())
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(HoldBack.Code.class)));
+        assertEquals(EnumSet.allOf(DecisionReason.Code.class), reasons, Arrays.toString(DecisionReason.Code.values()));
+        assertEquals(EnumSet.allOf(HoldBack.Code.class), holdBacks, Arrays.toString(HoldBack.Code.values()));
+    }
+}
