@@ -1,0 +1,198 @@
+package dev.k3sautoscaler.testkit.kube;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
+import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The virtual K3s API through a real fabric8 client, as the kube steps use it. */
+class FakeKubeApiIT {
+    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+    private static final String TOKEN = "test-token";
+    private FakeKubeApi api;
+    private KubernetesClient client;
+
+    private FakeKubeApi start(FakeKubeApi.Builder builder) {
+        api = builder.clock(Clock.fixed(T0, ZoneOffset.UTC)).start();
+        client = client(TOKEN);
+        return api;
+    }
+
+    private KubernetesClient client(String token) {
+        Config config = new ConfigBuilder().withMasterUrl(api.url().toString()).withOauthToken(token)
+                .withRequestRetryBackoffLimit(0).build();
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    @AfterEach
+    void close() {
+        if (client != null) {
+            client.close();
+        }
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    private Pod web(String name, String app) {
+        return api.create(KubeObjects.ownedBy(KubeObjects.pod("default", name, "w1", "app:1", 100, new Quantity("64Mi")),
+                "ReplicaSet", app + "-rs", "rs-" + app).editMetadata().addToLabels("app", app).endMetadata().build());
+    }
+
+    private void budget(String app, IntOrString minAvailable, IntOrString maxUnavailable) {
+        api.world().policy().v1().podDisruptionBudget().inNamespace("default").resource(new PodDisruptionBudgetBuilder()
+                .withNewMetadata().withName(app).withNamespace("default").endMetadata()
+                .withNewSpec().withMinAvailable(minAvailable).withMaxUnavailable(maxUnavailable)
+                .withNewSelector().addToMatchLabels("app", app).endSelector().endSpec().build()).create();
+    }
+
+    private boolean evict(Pod pod) {
+        return client.pods().inNamespace("default").withName(pod.getMetadata().getName()).evict(eviction(pod));
+    }
+
+    private static Eviction eviction(Pod pod) {
+        return new EvictionBuilder().withNewMetadata().withNamespace(pod.getMetadata().getNamespace())
+                .withName(pod.getMetadata().getName()).endMetadata()
+                .withDeleteOptions(new DeleteOptionsBuilder().withNewPreconditions().withUid(pod.getMetadata().getUid())
+                        .endPreconditions().build())
+                .build();
+    }
+
+    @Test
+    void eviction_isAccepted_andThePodTerminatesUntilItsKubeletConfirms() {
+        // GIVEN a pod without a disruption budget
+        start(FakeKubeApi.builder());
+        Pod pod = web("web-1", "web");
+
+        // WHEN evicted
+        assertTrue(evict(pod));
+
+        // THEN it is served terminating (a drain's next pass still sees it), then gone once the kubelet confirms
+        Pod terminating = client.pods().inNamespace("default").withName("web-1").get();
+        assertEquals(T0.toString(), terminating.getMetadata().getDeletionTimestamp());
+        assertEquals(30L, terminating.getMetadata().getDeletionGracePeriodSeconds());
+        assertTrue(evict(terminating), "evicting a terminating pod again is accepted");
+        assertTrue(api.podGone("default", "web-1"));
+        assertNull(client.pods().inNamespace("default").withName("web-1").get());
+        assertFalse(api.podGone("default", "web-1"));
+        assertEquals(2, api.evictionRequests());
+    }
+
+    @Test
+    void eviction_thatWouldBreakAPodDisruptionBudget_answers429_untilAnotherPodIsHealthy() {
+        // GIVEN two pods of which at least two must stay available, and one of another app
+        start(FakeKubeApi.builder());
+        Pod first = web("web-1", "web");
+        web("web-2", "web");
+        Pod other = web("api-1", "api");
+        budget("web", new IntOrString(2), null);
+
+        // WHEN / THEN fabric8 reads 429 as "not evicted"; the budget covers its own app only
+        assertFalse(evict(first));
+        assertTrue(evict(other));
+
+        // AND WHEN a third pod runs, one disruption is allowed
+        web("web-3", "web");
+        assertTrue(evict(first));
+        assertFalse(evict(client.pods().inNamespace("default").withName("web-2").get()), "web-1 terminating: 2 healthy left");
+    }
+
+    @Test
+    void maxUnavailable_asAPercentage_roundsUp() {
+        // GIVEN three pods, 50% may be unavailable: two (rounded up)
+        start(FakeKubeApi.builder());
+        Pod[] pods = {web("web-1", "web"), web("web-2", "web"), web("web-3", "web")};
+        budget("web", null, new IntOrString("50%"));
+
+        // WHEN / THEN terminating pods still count as expected (their controller replaces them), not as healthy
+        assertTrue(evict(pods[0]));
+        assertTrue(evict(pods[1]));
+        assertFalse(evict(pods[2]));
+    }
+
+    @Test
+    void eviction_ofAnOlderIncarnation_answers409_andOfAMissingPod404() {
+        // GIVEN
+        start(FakeKubeApi.builder());
+        Pod pod = web("web-1", "web");
+        pod.getMetadata().setUid("some-older-pod");
+
+        // WHEN / THEN
+        KubernetesClientException conflict = assertThrows(KubernetesClientException.class, () -> evict(pod));
+        assertEquals(409, conflict.getCode());
+        pod.getMetadata().setName("no-such-pod");
+        KubernetesClientException missing = assertThrows(KubernetesClientException.class, () -> evict(pod));
+        assertEquals(404, missing.getCode());
+    }
+
+    @Test
+    void scriptedAnswers_comeFirst_thenTheBudgetsDecide() {
+        // GIVEN a pod whose eviction is scripted to fail once
+        start(FakeKubeApi.builder());
+        Pod pod = web("web-1", "web");
+        api.evictionAnswers("default", "web-1", 429, 1);
+
+        // WHEN / THEN
+        assertFalse(evict(pod));
+        assertTrue(evict(pod));
+        assertEquals(1, api.evictionRequests(), "only the unscripted one reached the subresource");
+    }
+
+    @Test
+    void withARequiredToken_othersAre401_andAnOutageIs503ForTheAutoscalerOnly() {
+        // GIVEN an API that requires the token, down while the switch is on
+        AtomicBoolean down = new AtomicBoolean();
+        start(FakeKubeApi.builder().requireToken(TOKEN).outage(down::get));
+        api.register(KubeObjects.node("w1", "aws:///eu-west-1a/i-1", KubeObjects.Readiness.READY, null).build());
+
+        // WHEN / THEN
+        assertEquals(1, client.nodes().list().getItems().size());
+        for (String token : new String[] {"not-the-token", null}) {
+            try (KubernetesClient stranger = client(token)) {
+                assertEquals(401, assertThrows(KubernetesClientException.class, () -> stranger.nodes().list()).getCode());
+            }
+        }
+        down.set(true);
+        assertEquals(503, assertThrows(KubernetesClientException.class, () -> client.nodes().list()).getCode());
+        assertEquals(1, api.world().nodes().list().getItems().size(), "the world's own requests go on");
+    }
+
+    @Test
+    void register_keepsTheCreationTimeItNames_andReadinessChanges() {
+        // GIVEN
+        start(FakeKubeApi.builder());
+
+        // WHEN a Node registers at virtual time T0 and later stops reporting
+        api.register(KubeObjects.node("w1", "aws:///eu-west-1a/i-1", KubeObjects.Readiness.READY, T0, 1930, 1 << 30).build());
+        api.readiness("w1", KubeObjects.Readiness.UNKNOWN, T0.plusSeconds(60));
+
+        // THEN
+        var node = client.nodes().withName("w1").get();
+        assertEquals(T0.toString(), node.getMetadata().getCreationTimestamp(), "virtual time, not the server's clock");
+        var ready = node.getStatus().getConditions().getFirst();
+        assertEquals("Unknown", ready.getStatus());
+        assertEquals(T0.plusSeconds(60).toString(), ready.getLastTransitionTime());
+        assertNotNull(node.getStatus().getCapacity().get("cpu"));
+    }
+}
