@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * EC2 over HTTP on 127.0.0.1, for tests and the simulator: the EC2 Query API (form-encoded POST,
@@ -113,6 +114,14 @@ public final class Ec2Fake implements AutoCloseable {
             subnets.put(subnetId, availabilityZone);
         }
         return this;
+    }
+
+    /** Every subnet registered, as the fleet's WORKER_SUBNET_IDS names them: {@code subnet:az,…}. */
+    public String subnetIds() {
+        synchronized (lock) {
+            return subnets.entrySet().stream().map(entry -> entry.getKey() + ":" + entry.getValue())
+                    .collect(Collectors.joining(","));
+        }
     }
 
     public Ec2Fake launchTemplate(LaunchTemplate template) {

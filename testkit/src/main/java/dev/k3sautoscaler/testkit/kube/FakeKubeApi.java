@@ -116,11 +116,7 @@ public final class FakeKubeApi implements AutoCloseable {
      */
     public void evictionAnswers(String namespace, String name, int status, int times) {
         server.expect().post().withPath(KubeApiDispatcher.podPath(namespace, name) + "/eviction")
-                .andReturn(status, status >= 400
-                        ? "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":" + status
-                        + ",\"reason\":\"TooManyRequests\",\"message\":\"Cannot evict pod as it would violate the pod's disruption budget.\"}"
-                        : "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Success\",\"code\":201}")
-                .times(times);
+                .andReturn(status, KubeApiDispatcher.evictionStatus(status, name).getBody().readUtf8()).times(times);
     }
 
     /** A kubelet registers its Node; a creationTimestamp it names is kept (the CRUD server would stamp its own clock). */

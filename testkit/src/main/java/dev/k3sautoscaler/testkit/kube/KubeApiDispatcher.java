@@ -115,11 +115,21 @@ final class KubeApiDispatcher extends KubernetesCrudDispatcher {
         }
         return switch (answer) {
             case EVICTED -> status(201, null, null);
-            case BLOCKED_BY_PDB -> status(429, "TooManyRequests",
-                    "Cannot evict pod as it would violate the pod's disruption budget.");
-            case NOT_FOUND -> status(404, "NotFound", "pods \"" + name + "\" not found");
+            case BLOCKED_BY_PDB -> evictionStatus(429, name);
+            case NOT_FOUND -> evictionStatus(404, name);
             case UID_MISMATCH -> status(409, "Conflict", "Precondition failed: UID in precondition: " + uid
                     + ", UID in object meta differs");
+        };
+    }
+
+    /** The Status kube-apiserver answers an eviction with, for the statuses a test may script. */
+    static MockResponse evictionStatus(int code, String name) {
+        return switch (code) {
+            case 200, 201 -> status(code, null, null);
+            case 429 -> status(code, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.");
+            case 404 -> status(code, "NotFound", "pods \"" + name + "\" not found");
+            case 409 -> status(code, "Conflict", "Operation cannot be fulfilled on pods \"" + name + "\"");
+            default -> status(code, code >= 500 ? "InternalError" : "BadRequest", "the eviction of " + name + " failed");
         };
     }
 
