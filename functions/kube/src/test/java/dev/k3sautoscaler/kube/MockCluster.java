@@ -6,6 +6,7 @@ import dev.k3sautoscaler.clusterauth.ClusterCredentials;
 import dev.k3sautoscaler.core.scaledown.EvictionRules;
 import dev.k3sautoscaler.core.scaledown.NodeLabels;
 import dev.k3sautoscaler.core.scaledown.ProviderId;
+import dev.k3sautoscaler.testkit.TestWorld;
 import dev.k3sautoscaler.testkit.kube.FakeKubeApi;
 import dev.k3sautoscaler.testkit.kube.KubeObjects;
 import dev.k3sautoscaler.testkit.kube.KubeObjects.Readiness;
@@ -38,7 +39,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class MockCluster implements BeforeEachCallback, AfterEachCallback {
     static final String TOKEN = "sa-token-7c1f0e9b-do-not-leak";
-    static final String ZONE = "eu-west-1a";
     static final Duration JOIN_TIMEOUT = Duration.ofMinutes(10);
     static final KubeTimeouts TIMEOUTS = KubeTimeouts.defaults();
 
@@ -52,7 +52,7 @@ final class MockCluster implements BeforeEachCallback, AfterEachCallback {
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        api = FakeKubeApi.builder().clock(clock).start();
+        api = FakeKubeApi.start(clock);
         autoscalerClient = KubeClientFactory.create(ClusterCredentials.of(apiUrl(), null, () -> TOKEN));
     }
 
@@ -137,7 +137,7 @@ final class MockCluster implements BeforeEachCallback, AfterEachCallback {
 
     /** Not ready: a kubelet that joined but whose network is not up yet. */
     NodeBuilder nodeBuilder(String name, String instanceId, boolean ready) {
-        return KubeObjects.node(name, instanceId == null ? null : ProviderId.of(ZONE, instanceId),
+        return KubeObjects.node(name, instanceId == null ? null : ProviderId.of(TestWorld.AZ_A, instanceId),
                 ready ? Readiness.READY : Readiness.NOT_READY, null);
     }
 
