@@ -1,5 +1,10 @@
 package dev.k3sautoscaler.e2e;
 
+import static dev.k3sautoscaler.testkit.TestWorld.AZ_A;
+import static dev.k3sautoscaler.testkit.TestWorld.AZ_B;
+import static dev.k3sautoscaler.testkit.TestWorld.REGION;
+import static dev.k3sautoscaler.testkit.TestWorld.T0;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.core.control.TickInput;
@@ -61,11 +66,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * aws:///az/instance-id), and the kubelet removes pods whose eviction was accepted.
  */
 final class AutoscalerRig implements AutoCloseable {
-    static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
     static final String CLUSTER = "e2e";
     static final String TOKEN = "e2e-sa-token-not-for-output";
-    static final String AZ_A = "eu-west-1a";
-    static final String AZ_B = "eu-west-1b";
     static final String TEMPLATE_ID = "lt-0e2e0000000000001";
     static final String ACTUATION_ARN = AutoscalerFunctions.ACTUATION_ARN;
     static final String START_EXECUTION = AutoscalerFunctions.START_EXECUTION;
@@ -127,7 +129,7 @@ final class AutoscalerRig implements AutoCloseable {
                         "#!/bin/sh\nsh /opt/k3s-agent-install.sh"));
         environment.putAll(Map.of(
                 "CLUSTER_ID", CLUSTER,
-                "AWS_REGION", "eu-west-1",
+                "AWS_REGION", REGION,
                 StateTableSchema.Env.STATE_TABLE, "e2e-state-" + suffix,
                 StateTableSchema.Env.EVENT_LOG_TABLE, "e2e-events-" + suffix,
                 StateTableSchema.Env.IDEMPOTENCY_TABLE, "e2e-idempotency-" + suffix,
@@ -141,7 +143,7 @@ final class AutoscalerRig implements AutoCloseable {
                 environment.get(StateTableSchema.Env.EVENT_LOG_TABLE),
                 environment.get(StateTableSchema.Env.IDEMPOTENCY_TABLE));
 
-        kube = FakeKubeApi.builder().clock(clock).start();
+        kube = FakeKubeApi.start(clock);
         admin = kube.world();
 
         AutoscalerConfig config = AutoscalerConfig.fromEnvironment(environment);

@@ -60,13 +60,18 @@ public final class VirtualKubeApi implements AutoCloseable {
         this.cluster = cluster;
         this.start = start;
         QuietLogs.quiet("io.fabric8.mockwebserver");
-        api = FakeKubeApi.builder().requireToken(autoscalerToken).outage(this::outage).evictions(this::evict).start();
+        api = FakeKubeApi.guarded(autoscalerToken, this::outage, this::evict);
         world = api.world();
         push();
     }
 
     public URI url() {
         return api.url();
+    }
+
+    /** A client as the handlers build one: this bearer token (null: none), no retries of its own. */
+    public KubernetesClient client(String token) {
+        return api.client(token);
     }
 
     /** Eviction requests answered so far (accepted or not). */

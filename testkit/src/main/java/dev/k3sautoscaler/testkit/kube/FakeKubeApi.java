@@ -2,7 +2,10 @@ package dev.k3sautoscaler.testkit.kube;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -35,60 +38,34 @@ public final class FakeKubeApi implements AutoCloseable {
     private final KubeApiDispatcher dispatcher;
     private final KubernetesClient world;
 
-    private FakeKubeApi(Builder builder) {
+    private FakeKubeApi(String autoscalerToken, BooleanSupplier outage, Evictions evictions, Clock clock) {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-        dispatcher = new KubeApiDispatcher(responses, builder.autoscalerToken, WORLD_TOKEN, builder.outage);
-        dispatcher.evictions(builder.evictions != null ? builder.evictions : new ServerEvictions(dispatcher, builder.clock));
+        dispatcher = new KubeApiDispatcher(responses, autoscalerToken, WORLD_TOKEN, outage);
+        dispatcher.evictions(evictions != null ? evictions : new ServerEvictions(dispatcher, clock));
         server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false);
         server.init();
         world = server.createClient(client -> client.editOrNewConfig().withOauthToken(WORLD_TOKEN).endConfig());
     }
 
-    /** An API that serves any client (no authentication), its evictions decided by the budgets it holds. */
+    /**
+     * An API that serves any client (no authentication), its evictions decided by the budgets it
+     * holds; an evicted pod's deletionTimestamp comes from {@code clock}.
+     */
+    public static FakeKubeApi start(Clock clock) {
+        return new FakeKubeApi(null, () -> false, null, clock);
+    }
+
     public static FakeKubeApi start() {
-        return builder().start();
+        return start(Clock.systemUTC());
     }
 
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    public static final class Builder {
-        private String autoscalerToken;
-        private BooleanSupplier outage = () -> false;
-        private Evictions evictions;
-        private Clock clock = Clock.systemUTC();
-
-        private Builder() {
-        }
-
-        /** Only this bearer token (and {@link #WORLD_TOKEN}) is served; anything else is answered 401. */
-        public Builder requireToken(String autoscalerToken) {
-            this.autoscalerToken = autoscalerToken;
-            return this;
-        }
-
-        /** While true, the autoscaler's requests are answered 503; the world's go on. */
-        public Builder outage(BooleanSupplier outage) {
-            this.outage = outage;
-            return this;
-        }
-
-        /** Who decides evictions instead of the budgets among the served objects. */
-        public Builder evictions(Evictions evictions) {
-            this.evictions = evictions;
-            return this;
-        }
-
-        /** Where an evicted pod's deletionTimestamp comes from. */
-        public Builder clock(Clock clock) {
-            this.clock = clock;
-            return this;
-        }
-
-        public FakeKubeApi start() {
-            return new FakeKubeApi(this);
-        }
+    /**
+     * An API that serves only {@code autoscalerToken} and {@link #WORLD_TOKEN} (401 otherwise),
+     * answers the autoscaler 503 while {@code outage} holds, and leaves evictions to a world model
+     * that owns the pods.
+     */
+    public static FakeKubeApi guarded(String autoscalerToken, BooleanSupplier outage, Evictions evictions) {
+        return new FakeKubeApi(autoscalerToken, outage, evictions, Clock.systemUTC());
     }
 
     public URI url() {
@@ -98,6 +75,13 @@ public final class FakeKubeApi implements AutoCloseable {
     /** For scripted answers ({@code expect()}) and the log of every request received ({@code takeRequest}). */
     public KubernetesMockServer server() {
         return server;
+    }
+
+    /** A client as a step builds one: this bearer token (null: none), no retries of its own. */
+    public KubernetesClient client(String token) {
+        Config config = new ConfigBuilder().withMasterUrl(url().toString()).withOauthToken(token)
+                .withRequestRetryBackoffLimit(0).build();
+        return new KubernetesClientBuilder().withConfig(config).build();
     }
 
     /** The cluster's own components' client: seeds and inspects without counting as the autoscaler. */

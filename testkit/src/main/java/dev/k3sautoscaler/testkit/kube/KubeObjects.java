@@ -1,5 +1,6 @@
 package dev.k3sautoscaler.testkit.kube;
 
+import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
@@ -7,6 +8,8 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
+import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,21 +39,11 @@ public final class KubeObjects {
     /** The Ready condition as the node lifecycle reports it. */
     public enum Readiness {
         /** The kubelet posts Ready. */
-        READY("True", "KubeletReady", "kubelet is posting ready status"),
+        READY,
         /** The kubelet posts, but is not ready yet (joining: no CNI). */
-        NOT_READY("False", "KubeletNotReady", "container runtime network not ready"),
+        NOT_READY,
         /** The kubelet stopped posting (its machine is gone): the node controller's verdict. */
-        UNKNOWN("Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.");
-
-        private final String status;
-        private final String reason;
-        private final String message;
-
-        Readiness(String status, String reason, String message) {
-            this.status = status;
-            this.reason = reason;
-            this.message = message;
-        }
+        UNKNOWN;
 
         public static Readiness of(boolean ready) {
             return ready ? READY : UNKNOWN;
@@ -59,8 +52,15 @@ public final class KubeObjects {
 
     /** @param since the condition's lastTransitionTime; null leaves it out (the node's readiness never changed as far as the reader can tell) */
     public static NodeCondition readyCondition(Readiness readiness, Instant since) {
-        return new NodeConditionBuilder().withType("Ready").withStatus(readiness.status).withReason(readiness.reason)
-                .withMessage(readiness.message).withLastTransitionTime(since == null ? null : since.toString()).build();
+        NodeConditionBuilder condition = switch (readiness) {
+            case READY -> new NodeConditionBuilder().withStatus("True").withReason("KubeletReady")
+                    .withMessage("kubelet is posting ready status");
+            case NOT_READY -> new NodeConditionBuilder().withStatus("False").withReason("KubeletNotReady")
+                    .withMessage("container runtime network not ready");
+            case UNKNOWN -> new NodeConditionBuilder().withStatus("Unknown").withReason("NodeStatusUnknown")
+                    .withMessage("Kubelet stopped posting node status.");
+        };
+        return condition.withType("Ready").withLastTransitionTime(since == null ? null : since.toString()).build();
     }
 
     /**
@@ -117,6 +117,15 @@ public final class KubeObjects {
         finalizers.add(KUBELET_FINALIZER);
         meta.setFinalizers(finalizers);
         return pod;
+    }
+
+    /** The policy/v1 Eviction a drain sends for this pod, guarded by its uid (another incarnation is not evicted). */
+    public static Eviction eviction(Pod pod) {
+        return new EvictionBuilder().withNewMetadata().withNamespace(pod.getMetadata().getNamespace())
+                .withName(pod.getMetadata().getName()).endMetadata()
+                .withDeleteOptions(new DeleteOptionsBuilder().withNewPreconditions().withUid(pod.getMetadata().getUid())
+                        .endPreconditions().build())
+                .build();
     }
 
     /** Adds the controller owner reference ({@code kind} ReplicaSet, StatefulSet, DaemonSet, Job, Node for a mirror pod). */

@@ -11,7 +11,7 @@ import java.time.Clock;
  * a tick's start idempotent), else the execution starts and the answer carries its ARN and start
  * date. How it runs (at once, or after the calling task returns) is the caller's.
  */
-public final class FakeStartExecution {
+public record FakeStartExecution(String stateMachineArn, Clock clock, Executions executions) {
     public static final String ALREADY_EXISTS = "StepFunctions.ExecutionAlreadyExistsException";
 
     /** The executions of one state machine, by name. */
@@ -19,16 +19,6 @@ public final class FakeStartExecution {
         boolean exists(String name);
 
         void start(String name, JsonNode input);
-    }
-
-    private final String stateMachineArn;
-    private final Clock clock;
-    private final Executions executions;
-
-    public FakeStartExecution(String stateMachineArn, Clock clock, Executions executions) {
-        this.stateMachineArn = stateMachineArn;
-        this.clock = clock;
-        this.executions = executions;
     }
 
     /** @param request the Task's resolved Parameters: {@code Name}, {@code Input} */

@@ -7,17 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
-import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Instant;
@@ -33,16 +27,14 @@ class FakeKubeApiIT {
     private FakeKubeApi api;
     private KubernetesClient client;
 
-    private FakeKubeApi start(FakeKubeApi.Builder builder) {
-        api = builder.clock(Clock.fixed(T0, ZoneOffset.UTC)).start();
-        client = client(TOKEN);
+    private FakeKubeApi start(FakeKubeApi started) {
+        api = started;
+        client = api.client(TOKEN);
         return api;
     }
 
-    private KubernetesClient client(String token) {
-        Config config = new ConfigBuilder().withMasterUrl(api.url().toString()).withOauthToken(token)
-                .withRequestRetryBackoffLimit(0).build();
-        return new KubernetesClientBuilder().withConfig(config).build();
+    private FakeKubeApi start() {
+        return start(FakeKubeApi.start(Clock.fixed(T0, ZoneOffset.UTC)));
     }
 
     @AfterEach
@@ -68,21 +60,13 @@ class FakeKubeApiIT {
     }
 
     private boolean evict(Pod pod) {
-        return client.pods().inNamespace("default").withName(pod.getMetadata().getName()).evict(eviction(pod));
-    }
-
-    private static Eviction eviction(Pod pod) {
-        return new EvictionBuilder().withNewMetadata().withNamespace(pod.getMetadata().getNamespace())
-                .withName(pod.getMetadata().getName()).endMetadata()
-                .withDeleteOptions(new DeleteOptionsBuilder().withNewPreconditions().withUid(pod.getMetadata().getUid())
-                        .endPreconditions().build())
-                .build();
+        return client.pods().inNamespace("default").withName(pod.getMetadata().getName()).evict(KubeObjects.eviction(pod));
     }
 
     @Test
     void eviction_isAccepted_andThePodTerminatesUntilItsKubeletConfirms() {
         // GIVEN a pod without a disruption budget
-        start(FakeKubeApi.builder());
+        start();
         Pod pod = web("web-1", "web");
 
         // WHEN evicted
@@ -102,7 +86,7 @@ class FakeKubeApiIT {
     @Test
     void eviction_thatWouldBreakAPodDisruptionBudget_answers429_untilAnotherPodIsHealthy() {
         // GIVEN two pods of which at least two must stay available, and one of another app
-        start(FakeKubeApi.builder());
+        start();
         Pod first = web("web-1", "web");
         web("web-2", "web");
         Pod other = web("api-1", "api");
@@ -121,7 +105,7 @@ class FakeKubeApiIT {
     @Test
     void maxUnavailable_asAPercentage_roundsUp() {
         // GIVEN three pods, 50% may be unavailable: two (rounded up)
-        start(FakeKubeApi.builder());
+        start();
         Pod[] pods = {web("web-1", "web"), web("web-2", "web"), web("web-3", "web")};
         budget("web", null, new IntOrString("50%"));
 
@@ -134,7 +118,7 @@ class FakeKubeApiIT {
     @Test
     void eviction_ofAnOlderIncarnation_answers409_andOfAMissingPod404() {
         // GIVEN
-        start(FakeKubeApi.builder());
+        start();
         Pod pod = web("web-1", "web");
         pod.getMetadata().setUid("some-older-pod");
 
@@ -149,7 +133,7 @@ class FakeKubeApiIT {
     @Test
     void scriptedAnswers_comeFirst_thenTheBudgetsDecide() {
         // GIVEN a pod whose eviction is scripted to fail once
-        start(FakeKubeApi.builder());
+        start();
         Pod pod = web("web-1", "web");
         api.evictionAnswers("default", "web-1", 429, 1);
 
@@ -163,13 +147,13 @@ class FakeKubeApiIT {
     void withARequiredToken_othersAre401_andAnOutageIs503ForTheAutoscalerOnly() {
         // GIVEN an API that requires the token, down while the switch is on
         AtomicBoolean down = new AtomicBoolean();
-        start(FakeKubeApi.builder().requireToken(TOKEN).outage(down::get));
+        start(FakeKubeApi.guarded(TOKEN, down::get, (namespace, name) -> EvictionAnswer.EVICTED));
         api.register(KubeObjects.node("w1", "aws:///eu-west-1a/i-1", KubeObjects.Readiness.READY, null).build());
 
         // WHEN / THEN
         assertEquals(1, client.nodes().list().getItems().size());
         for (String token : new String[] {"not-the-token", null}) {
-            try (KubernetesClient stranger = client(token)) {
+            try (KubernetesClient stranger = api.client(token)) {
                 assertEquals(401, assertThrows(KubernetesClientException.class, () -> stranger.nodes().list()).getCode());
             }
         }
@@ -181,7 +165,7 @@ class FakeKubeApiIT {
     @Test
     void register_keepsTheCreationTimeItNames_andReadinessChanges() {
         // GIVEN
-        start(FakeKubeApi.builder());
+        start();
 
         // WHEN a Node registers at virtual time T0 and later stops reporting
         api.register(KubeObjects.node("w1", "aws:///eu-west-1a/i-1", KubeObjects.Readiness.READY, T0, 1930, 1 << 30).build());
