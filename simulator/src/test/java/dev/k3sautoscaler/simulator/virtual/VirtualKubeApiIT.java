@@ -19,30 +19,22 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The virtual K3s API through a real fabric8 client, as the kube handlers use it. */
 class VirtualKubeApiIT {
     private static final Instant START = Instant.parse("2026-01-05T00:00:00Z");
     private static final String TOKEN = "test-token";
+    @AutoClose
     private VirtualKubeApi api;
+    @AutoClose
     private KubernetesClient client;
 
     private SimulatedCluster start(SimulatedCluster cluster) {
         api = new VirtualKubeApi(cluster, START, TOKEN);
         client = api.client(TOKEN);
         return cluster;
-    }
-
-    @AfterEach
-    void close() {
-        if (client != null) {
-            client.close();
-        }
-        if (api != null) {
-            api.close();
-        }
     }
 
     private Pod podOf(String workload) {

@@ -1,5 +1,6 @@
 package dev.k3sautoscaler.testkit.kube;
 
+import static dev.k3sautoscaler.testkit.TestWorld.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -14,38 +15,18 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The virtual K3s API through a real fabric8 client, as the kube steps use it. */
 class FakeKubeApiIT {
-    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
     private static final String TOKEN = "test-token";
-    private FakeKubeApi api;
-    private KubernetesClient client;
-
-    private FakeKubeApi start(FakeKubeApi started) {
-        api = started;
-        client = api.client(TOKEN);
-        return api;
-    }
-
-    private FakeKubeApi start() {
-        return start(FakeKubeApi.start(Clock.fixed(T0, ZoneOffset.UTC)));
-    }
-
-    @AfterEach
-    void close() {
-        if (client != null) {
-            client.close();
-        }
-        if (api != null) {
-            api.close();
-        }
-    }
+    @AutoClose
+    private final FakeKubeApi api = FakeKubeApi.start(Clock.fixed(T0, ZoneOffset.UTC));
+    @AutoClose
+    private final KubernetesClient client = api.client(TOKEN);
 
     private Pod web(String name, String app) {
         return api.create(KubeObjects.ownedBy(KubeObjects.pod("default", name, "w1", "app:1", 100, new Quantity("64Mi")),
@@ -66,7 +47,6 @@ class FakeKubeApiIT {
     @Test
     void eviction_isAccepted_andThePodTerminatesUntilItsKubeletConfirms() {
         // GIVEN a pod without a disruption budget
-        start();
         Pod pod = web("web-1", "web");
 
         // WHEN evicted
@@ -86,7 +66,6 @@ class FakeKubeApiIT {
     @Test
     void eviction_thatWouldBreakAPodDisruptionBudget_answers429_untilAnotherPodIsHealthy() {
         // GIVEN two pods of which at least two must stay available, and one of another app
-        start();
         Pod first = web("web-1", "web");
         web("web-2", "web");
         Pod other = web("api-1", "api");
@@ -105,7 +84,6 @@ class FakeKubeApiIT {
     @Test
     void maxUnavailable_asAPercentage_roundsUp() {
         // GIVEN three pods, 50% may be unavailable: two (rounded up)
-        start();
         Pod[] pods = {web("web-1", "web"), web("web-2", "web"), web("web-3", "web")};
         budget("web", null, new IntOrString("50%"));
 
@@ -118,7 +96,6 @@ class FakeKubeApiIT {
     @Test
     void eviction_ofAnOlderIncarnation_answers409_andOfAMissingPod404() {
         // GIVEN
-        start();
         Pod pod = web("web-1", "web");
         pod.getMetadata().setUid("some-older-pod");
 
@@ -133,7 +110,6 @@ class FakeKubeApiIT {
     @Test
     void scriptedAnswers_comeFirst_thenTheBudgetsDecide() {
         // GIVEN a pod whose eviction is scripted to fail once
-        start();
         Pod pod = web("web-1", "web");
         api.evictionAnswers("default", "web-1", 429, 1);
 
@@ -147,25 +123,26 @@ class FakeKubeApiIT {
     void withARequiredToken_othersAre401_andAnOutageIs503ForTheAutoscalerOnly() {
         // GIVEN an API that requires the token, down while the switch is on
         AtomicBoolean down = new AtomicBoolean();
-        start(FakeKubeApi.guarded(TOKEN, down::get, (namespace, name) -> EvictionAnswer.EVICTED));
-        api.register(KubeObjects.node("w1", "aws:///eu-west-1a/i-1", KubeObjects.Readiness.READY, null).build());
+        try (FakeKubeApi guarded = FakeKubeApi.guarded(TOKEN, down::get, (namespace, name) -> EvictionAnswer.EVICTED);
+             KubernetesClient autoscaler = guarded.client(TOKEN)) {
+            guarded.register(KubeObjects.node("w1", "aws:///eu-west-1a/i-1", KubeObjects.Readiness.READY, null).build());
 
-        // WHEN / THEN
-        assertEquals(1, client.nodes().list().getItems().size());
-        for (String token : new String[] {"not-the-token", null}) {
-            try (KubernetesClient stranger = api.client(token)) {
-                assertEquals(401, assertThrows(KubernetesClientException.class, () -> stranger.nodes().list()).getCode());
+            // WHEN / THEN
+            assertEquals(1, autoscaler.nodes().list().getItems().size());
+            for (String token : new String[] {"not-the-token", null}) {
+                try (KubernetesClient stranger = guarded.client(token)) {
+                    assertEquals(401, assertThrows(KubernetesClientException.class, () -> stranger.nodes().list()).getCode());
+                }
             }
+            down.set(true);
+            assertEquals(503, assertThrows(KubernetesClientException.class, () -> autoscaler.nodes().list()).getCode());
+            assertEquals(1, guarded.world().nodes().list().getItems().size(), "the world's own requests go on");
         }
-        down.set(true);
-        assertEquals(503, assertThrows(KubernetesClientException.class, () -> client.nodes().list()).getCode());
-        assertEquals(1, api.world().nodes().list().getItems().size(), "the world's own requests go on");
     }
 
     @Test
     void register_keepsTheCreationTimeItNames_andReadinessChanges() {
         // GIVEN
-        start();
 
         // WHEN a Node registers at virtual time T0 and later stops reporting
         api.register(KubeObjects.node("w1", "aws:///eu-west-1a/i-1", KubeObjects.Readiness.READY, T0, 1930, 1 << 30).build());
