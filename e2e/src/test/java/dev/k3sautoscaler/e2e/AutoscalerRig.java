@@ -1,7 +1,11 @@
 package dev.k3sautoscaler.e2e;
 
+import static dev.k3sautoscaler.testkit.TestWorld.AZ_A;
+import static dev.k3sautoscaler.testkit.TestWorld.AZ_B;
+import static dev.k3sautoscaler.testkit.TestWorld.REGION;
+import static dev.k3sautoscaler.testkit.TestWorld.T0;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.core.control.TickInput;
 import dev.k3sautoscaler.core.scaledown.NodeLabels;
@@ -19,9 +23,14 @@ import dev.k3sautoscaler.state.StateTables;
 import dev.k3sautoscaler.testkit.dynamodb.LocalDynamoDb;
 import dev.k3sautoscaler.testkit.ec2.Ec2Fake;
 import dev.k3sautoscaler.testkit.ec2.FakeInstance;
+import dev.k3sautoscaler.testkit.kube.FakeKubeApi;
+import dev.k3sautoscaler.testkit.kube.KubeObjects;
+import dev.k3sautoscaler.testkit.kube.KubeObjects.Readiness;
 import dev.k3sautoscaler.testkit.prometheus.FakePrometheusApi;
 import dev.k3sautoscaler.testkit.prometheus.FakePrometheusApi.Snapshot;
 import dev.k3sautoscaler.testkit.prometheus.FakePrometheusApi.Worker;
+import dev.k3sautoscaler.testkit.stepfunctions.FakeSnsTopic;
+import dev.k3sautoscaler.testkit.stepfunctions.FakeStartExecution;
 import dev.k3sautoscaler.workflow.Execution;
 import dev.k3sautoscaler.workflow.LocalExecutor;
 import dev.k3sautoscaler.workflow.StateMachine;
@@ -29,17 +38,9 @@ import dev.k3sautoscaler.workflow.TaskFailure;
 import dev.k3sautoscaler.workflow.TaskInvoker;
 import dev.k3sautoscaler.workflow.VirtualClock;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.ServerRequest;
-import io.fabric8.mockwebserver.ServerResponse;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +49,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -58,19 +58,16 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * The whole autoscaler on one machine: both state machines on the local executor, every Task
  * resolved to the real handler in-process, all of them on one virtual clock, against DynamoDB Local
- * (fresh tables per rig), the EC2 fake, the fabric8 mock API server (CRUD, plus eviction answers)
- * and a fake Prometheus API whose answers follow the mock cluster's Nodes.
+ * (fresh tables per rig), and the testkit's fakes: EC2, the K3s API (evictions scripted by each
+ * test), Prometheus (its answers follow the Nodes in that API), startExecution and the SNS topic.
  *
  * <p>The rig also plays the world around the autoscaler, before each task runs: an instance that
  * has been running for {@link #bootAndJoin} registers its Node (Ready, providerID
  * aws:///az/instance-id), and the kubelet removes pods whose eviction was accepted.
  */
 final class AutoscalerRig implements AutoCloseable {
-    static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
     static final String CLUSTER = "e2e";
     static final String TOKEN = "e2e-sa-token-not-for-output";
-    static final String AZ_A = "eu-west-1a";
-    static final String AZ_B = "eu-west-1b";
     static final String TEMPLATE_ID = "lt-0e2e0000000000001";
     static final String ACTUATION_ARN = AutoscalerFunctions.ACTUATION_ARN;
     static final String START_EXECUTION = AutoscalerFunctions.START_EXECUTION;
@@ -83,7 +80,8 @@ final class AutoscalerRig implements AutoCloseable {
     final VirtualClock clock = new VirtualClock(T0);
     final Map<String, String> environment = new HashMap<>();
     final Ec2Fake ec2;
-    final KubernetesMockServer k8s;
+    final FakeKubeApi kube;
+    /** The K3s API as the world writes it: kubelets, controllers, the test's seeding. */
     final KubernetesClient admin;
     final FakePrometheusApi prometheus;
     final DynamoDbClient dynamo = LocalDynamoDb.shared().client();
@@ -97,15 +95,15 @@ final class AutoscalerRig implements AutoCloseable {
     /** Extra unschedulable pods the fake Prometheus reports (the pods themselves are not in the API). */
     volatile List<FakePrometheusApi.PendingPod> unschedulable = List.of();
     volatile boolean idle;
+    final FakeSnsTopic sns = new FakeSnsTopic("e2e-message-");
     /** Every sns:publish the workflows made, as their resolved Parameters, in order. */
-    final List<JsonNode> published = new java.util.concurrent.CopyOnWriteArrayList<>();
-    /** When set, every publish fails with this SNS error (the topic deleted, a missing permission). */
-    volatile String publishFailsWith;
+    final List<JsonNode> published = sns.published();
     /** The most billed workers seen after any task so far (MAX_WORKERS must hold at every instant, not only at the end). */
     volatile long mostBilledWorkers;
     /** Lets a test wrap one state's invocation (a crash after the real work, a retry). */
     TaskInterceptor interceptor = (task, call) -> call.call();
     private final AutoscalerFunctions functions;
+    private final FakeStartExecution startExecution;
     private final Map<String, Integer> invocations = new ConcurrentHashMap<>();
     /** Instances whose kubelet registered once; a deleted Node stays deleted (the instance is on its way out). */
     private final java.util.Set<String> registered = ConcurrentHashMap.newKeySet();
@@ -126,15 +124,18 @@ final class AutoscalerRig implements AutoCloseable {
 
     AutoscalerRig(Map<String, String> overrides) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
+        ec2 = Ec2Fake.start(clock).subnet("subnet-a", AZ_A).subnet("subnet-b", AZ_B)
+                .launchTemplate(new Ec2Fake.LaunchTemplate(TEMPLATE_ID, "e2e-worker", "ami-0e2e", "t3.small",
+                        "#!/bin/sh\nsh /opt/k3s-agent-install.sh"));
         environment.putAll(Map.of(
                 "CLUSTER_ID", CLUSTER,
-                "AWS_REGION", "eu-west-1",
+                "AWS_REGION", REGION,
                 StateTableSchema.Env.STATE_TABLE, "e2e-state-" + suffix,
                 StateTableSchema.Env.EVENT_LOG_TABLE, "e2e-events-" + suffix,
                 StateTableSchema.Env.IDEMPOTENCY_TABLE, "e2e-idempotency-" + suffix,
                 FleetSettings.WORKER_LAUNCH_TEMPLATE, TEMPLATE_ID,
                 FleetSettings.WORKER_INSTANCE_TYPES, "t3.small,t3a.small",
-                FleetSettings.WORKER_SUBNET_IDS, "subnet-a:" + AZ_A + ",subnet-b:" + AZ_B,
+                FleetSettings.WORKER_SUBNET_IDS, ec2.subnetIds(),
                 "MIN_WORKERS", "1",
                 "MAX_WORKERS", "6"));
         environment.putAll(overrides);
@@ -142,15 +143,8 @@ final class AutoscalerRig implements AutoCloseable {
                 environment.get(StateTableSchema.Env.EVENT_LOG_TABLE),
                 environment.get(StateTableSchema.Env.IDEMPOTENCY_TABLE));
 
-        ec2 = Ec2Fake.start(clock).subnet("subnet-a", AZ_A).subnet("subnet-b", AZ_B)
-                .launchTemplate(new Ec2Fake.LaunchTemplate(TEMPLATE_ID, "e2e-worker", "ami-0e2e", "t3.small",
-                        "#!/bin/sh\nsh /opt/k3s-agent-install.sh"));
-
-        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-        k8s = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
-                new KubernetesMixedDispatcher(responses), false);
-        k8s.init();
-        admin = k8s.createClient();
+        kube = FakeKubeApi.start(clock);
+        admin = kube.world();
 
         AutoscalerConfig config = AutoscalerConfig.fromEnvironment(environment);
         Map<String, String> queries = ClusterQueries.forConfig(config).all().entrySet().stream()
@@ -160,7 +154,7 @@ final class AutoscalerRig implements AutoCloseable {
         store = new StateStore(dynamo, StateSettings.fromEnvironment(environment), clock);
         // The same wiring as the simulator's: every real handler, pointed at this rig's services.
         functions = new AutoscalerFunctions(environment, clock, new AutoscalerFunctions.Endpoints(
-                ec2.endpoint(), URI.create(k8s.url("/")), TOKEN, prometheus.baseUrl(), dynamo));
+                ec2.endpoint(), kube.url(), TOKEN, prometheus.baseUrl(), dynamo));
         Map<String, String> definitions = new LinkedHashMap<>();
         definitions.put("actuation.asl.json", read(ASL.resolve("actuation.asl.json")));
         definitions.put("tick.asl.json", read(ASL.resolve("tick.asl.json")));
@@ -170,6 +164,17 @@ final class AutoscalerRig implements AutoCloseable {
         actuation = StateMachine.load("actuation", definitions.get("actuation.asl.json"), substitutions);
         tick = StateMachine.load("tick", definitions.get("tick.asl.json"), substitutions);
         executor = new LocalExecutor(this::invoke, clock);
+        startExecution = new FakeStartExecution(ACTUATION_ARN, clock, new FakeStartExecution.Executions() {
+            @Override
+            public boolean exists(String name) {
+                return started.containsKey(name);
+            }
+
+            @Override
+            public void start(String name, JsonNode input) {
+                started.put(name, executor.start(actuation, name, input));
+            }
+        });
     }
 
     private static String read(Path file) {
@@ -194,10 +199,10 @@ final class AutoscalerRig implements AutoCloseable {
     private JsonNode runTask(String resource, JsonNode input, TaskInvoker.TaskContext context) throws TaskFailure {
         return interceptor.around(context, () -> {
             if (START_EXECUTION.equals(resource)) {
-                return startActuation(input);
+                return startExecution.start(input);
             }
             if (SNS_PUBLISH.equals(resource)) {
-                return publish(input);
+                return sns.publish(input);
             }
             String function = AutoscalerFunctions.functionOf(resource)
                     .orElseThrow(() -> new TaskFailure("E2e.UnknownResource", resource));
@@ -211,32 +216,6 @@ final class AutoscalerRig implements AutoCloseable {
             }
             return result;
         });
-    }
-
-    /** The tick's startExecution: names are unique per state machine, as in Step Functions. */
-    private JsonNode startActuation(JsonNode request) throws TaskFailure {
-        String name = request.path("Name").asText();
-        if (started.containsKey(name)) {
-            throw new TaskFailure("StepFunctions.ExecutionAlreadyExistsException",
-                    "Execution Already Exists: '" + ACTUATION_ARN.replace(":stateMachine:", ":execution:") + ":" + name + "'");
-        }
-        Execution execution = executor.start(actuation, name, request.path("Input"));
-        started.put(name, execution);
-        ObjectNode response = StepJson.MAPPER.createObjectNode();
-        response.put("ExecutionArn", ACTUATION_ARN.replace(":stateMachine:", ":execution:") + ":" + name);
-        response.put("StartDate", clock.instant().toString());
-        return response;
-    }
-
-    /** sns:publish answers as SNS does: a MessageId; the message is kept for the test to read. */
-    private JsonNode publish(JsonNode request) throws TaskFailure {
-        if (publishFailsWith != null) {
-            throw new TaskFailure(publishFailsWith, "SNS answered " + publishFailsWith + " (the rig's injected failure)");
-        }
-        published.add(request);
-        ObjectNode response = StepJson.MAPPER.createObjectNode();
-        response.put("MessageId", "e2e-message-" + published.size());
-        return response;
     }
 
     /** The e-mail text of every published notice, in order. */
@@ -279,7 +258,7 @@ final class AutoscalerRig implements AutoCloseable {
     private void kubeletRemovesEvicted(JsonNode drain) {
         for (JsonNode pod : drain.path("evicted")) {
             String[] qualified = pod.asText().split("/", 2);
-            admin.pods().inNamespace(qualified[0]).withName(qualified[1]).delete();
+            kube.podGone(qualified[0], qualified[1]);
         }
     }
 
@@ -291,19 +270,12 @@ final class AutoscalerRig implements AutoCloseable {
         return instanceId;
     }
 
+    /** Registered now, stamped by the server's clock: Nodes seeded in a row keep their order as "oldest". */
     Node worker(String name, String zone, String instanceId) {
         registered.add(instanceId);
-        Node node = new NodeBuilder()
-                .withNewMetadata().withName(name).addToLabels(NodeLabels.MANAGED, "true")
-                .addToLabels("topology.kubernetes.io/zone", zone)
-                .withCreationTimestamp(clock.instant().toString()).endMetadata()
-                .withNewSpec().withProviderID(ProviderId.of(zone, instanceId)).endSpec()
-                .withNewStatus()
-                .addNewCondition().withType("Ready").withStatus("True").withReason("KubeletReady").endCondition()
-                .addToAllocatable("cpu", new Quantity("1930m"))
-                .addToAllocatable("memory", new Quantity("1400Mi"))
-                .endStatus().build();
-        return admin.nodes().resource(node).create();
+        return kube.register(KubeObjects.node(name, ProviderId.of(zone, instanceId), Readiness.READY, null)
+                .editMetadata().addToLabels(NodeLabels.MANAGED, "true").addToLabels("topology.kubernetes.io/zone", zone)
+                .endMetadata().build());
     }
 
     Pod pod(String namespace, String name, String nodeName) {
@@ -312,37 +284,22 @@ final class AutoscalerRig implements AutoCloseable {
 
     /** A ReplicaSet pod requesting {@code cpuMillis} (and 64Mi); {@code nodeName} null makes it Pending, unscheduled. */
     Pod pod(String namespace, String name, String nodeName, int cpuMillis, Map<String, String> annotations) {
-        Pod pod = new PodBuilder()
-                .withNewMetadata().withNamespace(namespace).withName(name)
-                .addNewOwnerReference().withApiVersion("apps/v1").withKind("ReplicaSet").withName(name + "-rs")
-                .withUid("rs-" + name).withController(true).endOwnerReference()
-                .withAnnotations(annotations).endMetadata()
-                .withNewSpec().withNodeName(nodeName)
-                .addNewContainer().withName("app").withImage("app:1")
-                .withNewResources().addToRequests("cpu", new Quantity(cpuMillis + "m"))
-                .addToRequests("memory", new Quantity("64Mi")).endResources().endContainer()
-                .endSpec()
-                .withNewStatus().withPhase(nodeName == null ? "Pending" : "Running").endStatus().build();
-        return admin.pods().inNamespace(namespace).resource(pod).create();
+        return kube.create(KubeObjects.ownedBy(KubeObjects.pod(namespace, name, nodeName, "app:1", cpuMillis,
+                new Quantity("64Mi")), "ReplicaSet", name + "-rs", "rs-" + name)
+                .editMetadata().withAnnotations(annotations).endMetadata().build());
     }
 
-    /** The eviction endpoint answers {@code status} for this pod, {@code times} times (CRUD mode has no evictions). */
+    /**
+     * The eviction of this pod answers {@code status}, {@code times} times; the rig's kubelet
+     * removes a pod once DrainNode reports it evicted.
+     */
     void evictionAnswers(String namespace, String name, int status, int times) {
-        k8s.expect().post().withPath("/api/v1/namespaces/" + namespace + "/pods/" + name + "/eviction")
-                .andReturn(status, status >= 400
-                        ? "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":" + status
-                        + ",\"reason\":\"TooManyRequests\",\"message\":\"Cannot evict pod as it would violate the pod's disruption budget.\"}"
-                        : "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Success\",\"code\":201}")
-                .times(times);
+        kube.evictionAnswers(namespace, name, status, times);
     }
 
     /** The kubelet of this instance stopped reporting: its Node's Ready condition turns Unknown. */
     void notReady(String instanceId) {
-        Node node = nodeOf(instanceId);
-        node.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.NodeConditionBuilder()
-                .withType("Ready").withStatus("Unknown").withReason("NodeStatusUnknown")
-                .withLastTransitionTime(clock.instant().toString()).build()));
-        admin.nodes().resource(node).update();
+        kube.readiness(nodeOf(instanceId).getMetadata().getName(), Readiness.UNKNOWN, clock.instant());
     }
 
     /** Billed workers: this cluster's managed instances that are pending or running. */
@@ -496,8 +453,7 @@ final class AutoscalerRig implements AutoCloseable {
     @Override
     public void close() {
         functions.close();
-        admin.close();
-        k8s.destroy();
+        kube.close();
         prometheus.close();
         ec2.close();
     }

@@ -11,6 +11,7 @@ import dev.k3sautoscaler.core.scaledown.NodeLabels;
 import dev.k3sautoscaler.core.state.OutcomeAction;
 import dev.k3sautoscaler.core.state.OutcomeResult;
 import dev.k3sautoscaler.state.EventRecord;
+import dev.k3sautoscaler.testkit.TestWorld;
 import dev.k3sautoscaler.testkit.ec2.Ec2Error;
 import dev.k3sautoscaler.testkit.prometheus.FakePrometheusApi;
 import dev.k3sautoscaler.workflow.Execution;
@@ -70,7 +71,7 @@ class DrainsIT {
     }
 
     private Instant at(int seconds) {
-        return AutoscalerRig.T0.plusSeconds(seconds);
+        return TestWorld.T0.plusSeconds(seconds);
     }
 
     @Test

@@ -267,7 +267,7 @@ class ManualControlsIT {
     void failedPublish_neverFailsTheActuation_norKeepsTheLock() {
         // GIVEN 2 workers and a topic that refuses every publish
         runningWorkers(2);
-        rig.publishFailsWith = "SNS.AuthorizationErrorException";
+        rig.sns.failWith("SNS.AuthorizationErrorException");
 
         // WHEN alice forces +1
         Execution execution = rig.actuate("force-up-3", "{\"trigger\":\"force-scale-up\",\"count\":1,\"requestedBy\":\"alice\"}");

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.k3sautoscaler.core.state.OutcomeAction;
 import dev.k3sautoscaler.core.state.OutcomeResult;
 import dev.k3sautoscaler.state.EventRecord;
+import dev.k3sautoscaler.testkit.TestWorld;
 import dev.k3sautoscaler.workflow.Execution;
 import java.time.Duration;
 import java.util.List;
@@ -80,7 +81,7 @@ class ScaleDownIT {
         assertNotEquals(Boolean.TRUE, rig.nodeOf(kept).getSpec().getUnschedulable(), "uncordoned");
         assertEquals(3, rig.aliveInstances().size());
         assertTrue(execution.statePath().contains("UncordonNode"), execution.statePath().toString());
-        assertTrue(Duration.between(AutoscalerRig.T0, rig.clock.instant()).toSeconds() >= 300,
+        assertTrue(Duration.between(TestWorld.T0, rig.clock.instant()).toSeconds() >= 300,
                 "it tried for the whole DRAIN_TIMEOUT_SEC");
         Checks.lockReleased(rig);
     }
@@ -104,7 +105,7 @@ class ScaleDownIT {
         EventRecord spot = Checks.event(rig.events(), OutcomeAction.SPOT_DRAIN);
         assertEquals(List.of(interrupted), spot.instanceIds());
         assertFalse(execution.statePath().contains("AcquireLock"), "no waiting for the scaling lock");
-        assertTrue(Duration.between(AutoscalerRig.T0, rig.clock.instant()).toSeconds() < 120);
+        assertTrue(Duration.between(TestWorld.T0, rig.clock.instant()).toSeconds() < 120);
         Checks.lockReleased(rig);
     }
 
@@ -171,7 +172,7 @@ class ScaleDownIT {
         // THEN it stopped trying at SPOT_DRAIN_BUDGET_SEC (90 s) and deleted the Node before EC2 reclaims it
         Checks.succeeded(execution);
         assertNull(rig.nodeOf(interrupted));
-        long elapsed = Duration.between(AutoscalerRig.T0, rig.clock.instant()).toSeconds();
+        long elapsed = Duration.between(TestWorld.T0, rig.clock.instant()).toSeconds();
         assertTrue(elapsed >= 90 && elapsed < 120, "ended " + elapsed + " s after the warning");
         Checks.lockReleased(rig);
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.k3sautoscaler.core.state.OutcomeAction;
 import dev.k3sautoscaler.core.state.OutcomeResult;
 import dev.k3sautoscaler.state.EventRecord;
+import dev.k3sautoscaler.testkit.TestWorld;
 import dev.k3sautoscaler.testkit.ec2.FakeInstance;
 import dev.k3sautoscaler.testkit.prometheus.FakePrometheusApi.PendingPod;
 import dev.k3sautoscaler.workflow.Execution;
@@ -75,7 +76,7 @@ class ScaleUpIT {
         Checks.succeeded(execution);
         assertEquals(OutcomeResult.PARTIAL, timeout.result());
         assertEquals(List.of(launched.instanceId()), timeout.instanceIds());
-        assertTrue(Duration.between(AutoscalerRig.T0, rig.clock.instant()).toSeconds() >= 600,
+        assertTrue(Duration.between(TestWorld.T0, rig.clock.instant()).toSeconds() >= 600,
                 "it waited the whole join timeout");
         assertFalse(rig.ec2.instance(launched.instanceId()).isAlive(), "terminated: " + rig.ec2.instance(launched.instanceId()).state());
         assertTrue(rig.state().state().pendingLaunches().isEmpty(), "pending launch cleared");

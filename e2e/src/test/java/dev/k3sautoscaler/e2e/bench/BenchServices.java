@@ -7,33 +7,24 @@ import dev.k3sautoscaler.metrics.ClusterQueries;
 import dev.k3sautoscaler.state.StateTables;
 import dev.k3sautoscaler.testkit.dynamodb.LocalDynamoDb;
 import dev.k3sautoscaler.testkit.ec2.Ec2Fake;
+import dev.k3sautoscaler.testkit.kube.FakeKubeApi;
+import dev.k3sautoscaler.testkit.kube.KubeObjects;
 import dev.k3sautoscaler.testkit.prometheus.FakePrometheusApi;
 import dev.k3sautoscaler.testkit.ssm.FakeSsm;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.ServerRequest;
-import io.fabric8.mockwebserver.ServerResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.stream.Collectors;
 
 /**
  * The local services the cold-start benchmark's Lambdas talk to, in one long-lived process:
- * DynamoDB Local (tables created), the EC2 fake, a fake SSM holding the cluster token, the fabric8
- * mock K3s API (CRUD, one Ready worker) and the fake Prometheus API. Writes the environment a
+ * DynamoDB Local (tables created), the EC2 fake, a fake SSM holding the cluster token, the testkit's
+ * K3s API (one Ready worker) and the fake Prometheus API. Writes the environment a
  * function needs to reach them (one {@code KEY=VALUE} a line) to the file given as the first
  * argument, then serves until killed. Not a test: scripts/benchmark-cold-start.sh runs it.
  */
@@ -66,24 +57,16 @@ public final class BenchServices {
         env.put("EC2_ENDPOINT_URL", ec2.endpoint().toString());
         env.put("WORKER_LAUNCH_TEMPLATE", "lt-0b0e0c00000000001");
         env.put("WORKER_INSTANCE_TYPES", "t3.small");
-        env.put("WORKER_SUBNET_IDS", "subnet-a:" + ZONE);
+        env.put("WORKER_SUBNET_IDS", ec2.subnetIds());
 
         FakeSsm ssm = FakeSsm.start().putSecureString("/bench/token", "bench-token");
         env.put("AWS_ENDPOINT_URL_SSM", ssm.endpoint().toString());
         env.put("K8S_API_TOKEN_PARAM", "/bench/token");
 
-        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-        KubernetesMockServer k8s = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
-                new KubernetesMixedDispatcher(responses), false);
-        k8s.init();
-        KubernetesClient admin = k8s.createClient();
-        admin.nodes().resource(new NodeBuilder()
-                .withNewMetadata().withName(WORKER_NODE).addToLabels(NodeLabels.MANAGED, "true").endMetadata()
-                .withNewSpec().withProviderID(ProviderId.of(ZONE, WORKER_INSTANCE)).endSpec()
-                .withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition()
-                .addToAllocatable("cpu", new Quantity("1930m")).addToAllocatable("memory", new Quantity("1400Mi"))
-                .endStatus().build()).create();
-        env.put("K8S_API_URL", k8s.url("/"));
+        FakeKubeApi kube = FakeKubeApi.start();
+        kube.register(KubeObjects.node(WORKER_NODE, ProviderId.of(ZONE, WORKER_INSTANCE), KubeObjects.Readiness.READY, null)
+                .editMetadata().addToLabels(NodeLabels.MANAGED, "true").endMetadata().build());
+        env.put("K8S_API_URL", kube.url().toString());
 
         AutoscalerConfig config = AutoscalerConfig.fromEnvironment(env);
         Map<String, String> queries = ClusterQueries.forConfig(config).all().entrySet().stream()

@@ -3,6 +3,7 @@ package dev.k3sautoscaler.fleet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.k3sautoscaler.testkit.TestWorld;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -45,7 +46,7 @@ class Ec2FakeIT {
     @Test
     void runInstances_startsAsManyAsCapacityAllows_betweenMinCountAndMaxCount() {
         // GIVEN room for two in a
-        rig.ec2.capacity("t3.small", FleetRig.AZ_A, "on-demand", 2);
+        rig.ec2.capacity("t3.small", TestWorld.AZ_A, "on-demand", 2);
 
         // WHEN five are asked with MinCount 1, then one more
         List<Instance> started = ec2.runInstances(request("token-2", "subnet-a").toBuilder().maxCount(5).build()).instances();

@@ -1,5 +1,10 @@
 package dev.k3sautoscaler.fleet;
 
+import static dev.k3sautoscaler.testkit.TestWorld.AZ_A;
+import static dev.k3sautoscaler.testkit.TestWorld.AZ_B;
+import static dev.k3sautoscaler.testkit.TestWorld.AZ_C;
+import static dev.k3sautoscaler.testkit.TestWorld.T0;
+
 import dev.k3sautoscaler.runtime.AwsClients;
 import dev.k3sautoscaler.runtime.JsonStepHandler;
 import dev.k3sautoscaler.runtime.LocalLambdaContext;
@@ -15,7 +20,6 @@ import dev.k3sautoscaler.testkit.dynamodb.LocalDynamoDb;
 import dev.k3sautoscaler.testkit.ec2.Ec2Fake;
 import dev.k3sautoscaler.workflow.VirtualClock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -30,14 +34,10 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  * idempotency store on DynamoDB Local (a fresh table per rig, so tests never replay each other).
  */
 final class FleetRig implements AutoCloseable {
-    static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
     static final String CLUSTER = "demo";
     static final String TEMPLATE_ID = "lt-0123456789abcdef0";
     /** Stands in for the K3s join token: it lives only in the launch template's user data and SSM, never in our outputs. */
     static final String JOIN_TOKEN = "K10sentinel-join-token::server:5c3f1e2d";
-    static final String AZ_A = "eu-west-1a";
-    static final String AZ_B = "eu-west-1b";
-    static final String AZ_C = "eu-west-1c";
 
     final VirtualClock clock = new VirtualClock(T0);
     final Ec2Fake ec2 = Ec2Fake.start(clock)

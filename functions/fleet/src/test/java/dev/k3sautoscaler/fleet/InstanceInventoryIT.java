@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.k3sautoscaler.core.lifecycle.InstanceState;
 import dev.k3sautoscaler.core.lifecycle.ObservedInstance;
 import dev.k3sautoscaler.errors.Ec2Unavailable;
+import dev.k3sautoscaler.testkit.TestWorld;
 import dev.k3sautoscaler.testkit.ec2.Ec2Error;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ class InstanceInventoryIT {
         assertEquals(InstanceState.RUNNING, worker.state());
         assertEquals("t3.small", worker.instanceType());
         assertEquals("on-demand", worker.capacityType());
-        assertEquals(FleetRig.T0, worker.launchTime());
+        assertEquals(TestWorld.T0, worker.launchTime());
         assertEquals(InstanceState.SHUTTING_DOWN, booting.stream().filter(i -> i.instanceId().equals(leaving))
                 .findFirst().orElseThrow().state());
     }

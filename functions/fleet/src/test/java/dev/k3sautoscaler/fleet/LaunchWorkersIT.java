@@ -1,9 +1,9 @@
 package dev.k3sautoscaler.fleet;
 
-import static dev.k3sautoscaler.fleet.FleetRig.AZ_A;
-import static dev.k3sautoscaler.fleet.FleetRig.AZ_B;
-import static dev.k3sautoscaler.fleet.FleetRig.AZ_C;
-import static dev.k3sautoscaler.fleet.FleetRig.T0;
+import static dev.k3sautoscaler.testkit.TestWorld.AZ_A;
+import static dev.k3sautoscaler.testkit.TestWorld.AZ_B;
+import static dev.k3sautoscaler.testkit.TestWorld.AZ_C;
+import static dev.k3sautoscaler.testkit.TestWorld.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

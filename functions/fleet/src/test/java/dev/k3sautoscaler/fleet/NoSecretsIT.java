@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.k3sautoscaler.errors.InsufficientCapacity;
 import dev.k3sautoscaler.errors.RefusedToTerminate;
 import dev.k3sautoscaler.runtime.LocalLambdaContext;
+import dev.k3sautoscaler.testkit.TestWorld;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -46,8 +47,8 @@ class NoSecretsIT {
             seen.add(rig.terminateHandler().invoke("{\"execution\":\"exec-s\",\"instanceIds\":[\"" + id + "\"]," + rig.leaseJson() + "}", context));
             seen.add(assertThrows(RefusedToTerminate.class, () -> rig.terminateHandler()
                     .invoke("{\"execution\":\"exec-s2\",\"instanceIds\":[\"" + rig.master() + "\"]," + rig.leaseJson() + "}", context)).getMessage());
-            rig.ec2.capacity("t3.small", FleetRig.AZ_A, "on-demand", 0).capacity("t3a.small", FleetRig.AZ_A, "on-demand", 0);
-            rig.with(FleetSettings.WORKER_SUBNET_IDS, "subnet-a:" + FleetRig.AZ_A);
+            rig.ec2.capacity("t3.small", TestWorld.AZ_A, "on-demand", 0).capacity("t3a.small", TestWorld.AZ_A, "on-demand", 0);
+            rig.with(FleetSettings.WORKER_SUBNET_IDS, "subnet-a:" + TestWorld.AZ_A);
             seen.add(assertThrows(InsufficientCapacity.class, () -> rig.launchHandler()
                     .invoke("{\"execution\":\"exec-s3\",\"count\":1," + rig.leaseJson() + "}", context)).getMessage());
         } finally {

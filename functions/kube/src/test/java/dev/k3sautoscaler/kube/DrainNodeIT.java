@@ -14,8 +14,10 @@ import dev.k3sautoscaler.errors.NodeNotFound;
 import dev.k3sautoscaler.errors.NodeNotManaged;
 import dev.k3sautoscaler.kube.Outputs.DrainNodeOutput;
 import dev.k3sautoscaler.runtime.StepJson;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodListBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Duration;
 import java.util.List;
@@ -113,6 +115,34 @@ class DrainNodeIT {
     }
 
     @Test
+    void drain_isBlockedByAPodDisruptionBudget_untilAReplacementRuns() {
+        // GIVEN a cordoned worker whose only web pod a budget keeps (minAvailable 1)
+        cluster.worker("w1", "i-1", true);
+        cluster.worker("w2", "i-2", true);
+        cluster.createPod(cluster.podBuilder("default", "web-1", "w1", "ReplicaSet").editMetadata()
+                .addToLabels("app", "web").endMetadata().build());
+        cluster.admin().policy().v1().podDisruptionBudget().inNamespace("default").resource(new PodDisruptionBudgetBuilder()
+                .withNewMetadata().withName("web").endMetadata().withNewSpec().withMinAvailable(new IntOrString(1))
+                .withNewSelector().addToMatchLabels("app", "web").endSelector().endSpec().build()).create();
+        cluster.operations().cordon(new NodeRef("w1", null), DrainPurpose.SCALE_DOWN);
+
+        // WHEN a pass runs
+        DrainNodeOutput first = drain("w1");
+
+        // THEN the API server's 429 reads as blocked
+        assertEquals(List.of("default/web-1"), first.blockedByPdb());
+
+        // AND WHEN a replacement runs on w2, the next pass evicts, and the pod terminates until its kubelet confirms
+        cluster.createPod(cluster.podBuilder("default", "web-2", "w2", "ReplicaSet").editMetadata()
+                .addToLabels("app", "web").endMetadata().build());
+        DrainNodeOutput second = drain("w1");
+        assertEquals(List.of("default/web-1"), second.evicted());
+        assertFalse(second.empty());
+        cluster.podTerminated("default", "web-1");
+        assertTrue(drain("w1").empty());
+    }
+
+    @Test
     void drain_ofAnEmptyNode_isEmptyAtOnce() {
         // GIVEN a worker with no pods
         cluster.worker("w1", "i-1", true);
@@ -166,10 +196,11 @@ class DrainNodeIT {
     }
 
     @Test
-    void drain_doesNotReadTheCrudMockServers409AsGone() {
-        // GIVEN no eviction expectation: the CRUD mock answers every eviction with 409 while the pod stays
+    void drain_doesNotReadA409AsGone_whileThePodStays() {
+        // GIVEN an eviction answered 409 (a conflicting writer) while the pod stays
         cluster.worker("w1", "i-1", true);
         cluster.pod("default", "web-1", "w1", "ReplicaSet");
+        cluster.evictionAnswers("default", "web-1", 409, 1);
 
         // WHEN drained
         DrainNodeOutput out = drain("w1");

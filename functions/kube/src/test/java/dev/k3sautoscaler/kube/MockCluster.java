@@ -1,54 +1,48 @@
 package dev.k3sautoscaler.kube;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.k3sautoscaler.clusterauth.ClusterCredentials;
 import dev.k3sautoscaler.core.scaledown.EvictionRules;
 import dev.k3sautoscaler.core.scaledown.NodeLabels;
 import dev.k3sautoscaler.core.scaledown.ProviderId;
+import dev.k3sautoscaler.testkit.TestWorld;
+import dev.k3sautoscaler.testkit.kube.FakeKubeApi;
+import dev.k3sautoscaler.testkit.kube.KubeObjects;
+import dev.k3sautoscaler.testkit.kube.KubeObjects.Readiness;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.ServerRequest;
-import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A K3s API for one test: the fabric8 mock server in mixed mode (CRUD state, plus expectations
- * for the answers CRUD cannot give: eviction 201/429, 5xx, 401). The code under test talks to it
- * through the production client factory with a bearer token; the test seeds state through a
- * separate admin client. After each test every request the code sent is checked against the
- * RBAC manifest, so a new verb fails the suite until the manifest grants it.
+ * The testkit's virtual K3s API for one test, and what this module's tests add to it: the code
+ * under test talks to it through the production client factory with a bearer token, the test
+ * seeds state through the world's client, and after each test every request the code sent is
+ * checked against the RBAC manifest, so a new verb fails the suite until the manifest grants it.
  *
- * <p>Traps of CRUD mode (it stores objects and runs no API-server logic): it answers evictions with 409, enforces no PDB and ignores
- * field selectors; tests add eviction expectations and the code filters pods by node itself.
+ * <p>The server decides evictions by the PodDisruptionBudgets it holds; a test scripts the answers
+ * a budget cannot give (a 429 at one pass only, a 5xx, a 404 the pod outlives) with
+ * {@link #evictionAnswers}. It ignores field selectors: the code filters pods by node itself.
  */
 final class MockCluster implements BeforeEachCallback, AfterEachCallback {
     static final String TOKEN = "sa-token-7c1f0e9b-do-not-leak";
-    static final String ZONE = "eu-west-1a";
     static final Duration JOIN_TIMEOUT = Duration.ofMinutes(10);
     static final KubeTimeouts TIMEOUTS = KubeTimeouts.defaults();
 
-    private KubernetesMockServer server;
-    private KubernetesClient admin;
+    private FakeKubeApi api;
     /** Instances of the workers seeded here: EC2 would report them as this cluster's managed workers. */
     private final java.util.Set<String> seededWorkers = new java.util.LinkedHashSet<>();
     private KubernetesClient autoscalerClient;
@@ -58,11 +52,7 @@ final class MockCluster implements BeforeEachCallback, AfterEachCallback {
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
-                new KubernetesMixedDispatcher(responses), false);
-        server.init();
-        admin = server.createClient();
+        api = FakeKubeApi.start(clock);
         autoscalerClient = KubeClientFactory.create(ClusterCredentials.of(apiUrl(), null, () -> TOKEN));
     }
 
@@ -73,22 +63,21 @@ final class MockCluster implements BeforeEachCallback, AfterEachCallback {
         } finally {
             autoscalerClient.close();
             extraClients.forEach(KubernetesClient::close);
-            admin.close();
-            server.destroy();
+            api.close();
         }
     }
 
     URI apiUrl() {
-        return URI.create(server.url("/"));
+        return api.url();
     }
 
     KubernetesMockServer server() {
-        return server;
+        return api.server();
     }
 
     /** Seeds and inspects state without being counted as the autoscaler's own requests. */
     KubernetesClient admin() {
-        return admin;
+        return api.world();
     }
 
     KubernetesClient autoscalerClient() {
@@ -118,7 +107,7 @@ final class MockCluster implements BeforeEachCallback, AfterEachCallback {
     /** Every request the code under test sent so far (recognised by its bearer token), in order. */
     List<RecordedRequest> autoscalerRequests() throws InterruptedException {
         RecordedRequest request;
-        while ((request = server.takeRequest(0, TimeUnit.MILLISECONDS)) != null) {
+        while ((request = api.server().takeRequest(0, TimeUnit.MILLISECONDS)) != null) {
             String authorization = request.getHeader("Authorization");
             if (authorization != null && authorization.equals("Bearer " + TOKEN)) {
                 autoscalerRequests.add(request);
@@ -146,20 +135,13 @@ final class MockCluster implements BeforeEachCallback, AfterEachCallback {
                 .endMetadata().build());
     }
 
+    /** Not ready: a kubelet that joined but whose network is not up yet. */
     NodeBuilder nodeBuilder(String name, String instanceId, boolean ready) {
-        return new NodeBuilder()
-                .withNewMetadata().withName(name).withCreationTimestamp("2026-11-01T00:00:00Z").endMetadata()
-                .withNewSpec().withProviderID(instanceId == null ? null : ProviderId.of(ZONE, instanceId)).endSpec()
-                .withNewStatus()
-                .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False")
-                .withReason(ready ? "KubeletReady" : "KubeletNotReady")
-                .withMessage(ready ? "kubelet is posting ready status" : "container runtime network not ready")
-                .endCondition()
-                .addToAllocatable("cpu", new Quantity("1930m"))
-                .addToAllocatable("memory", new Quantity("1400Mi"))
-                .endStatus();
+        return KubeObjects.node(name, instanceId == null ? null : ProviderId.of(TestWorld.AZ_A, instanceId),
+                ready ? Readiness.READY : Readiness.NOT_READY, null);
     }
 
+    /** Created as the API server creates it, stamped with its own clock (a creation time the test names is not kept). */
     Node createNode(Node node) {
         String instanceId = ProviderId.instanceId(node.getSpec().getProviderID());
         boolean managed = node.getMetadata().getLabels() != null
@@ -167,7 +149,7 @@ final class MockCluster implements BeforeEachCallback, AfterEachCallback {
         if (managed && instanceId != null) {
             seededWorkers.add(instanceId);
         }
-        return admin.nodes().resource(node).create();
+        return api.world().nodes().resource(node).create();
     }
 
     Pod pod(String namespace, String name, String node, String ownerKind) {
@@ -175,43 +157,25 @@ final class MockCluster implements BeforeEachCallback, AfterEachCallback {
     }
 
     PodBuilder podBuilder(String namespace, String name, String node, String ownerKind) {
-        PodBuilder builder = new PodBuilder()
-                .withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
-                .withNewSpec().withNodeName(node)
-                .addNewContainer().withName("app").withImage("app:1")
-                .withNewResources().addToRequests("cpu", new Quantity("100m"))
-                .addToRequests("memory", new Quantity("64Mi")).endResources().endContainer()
-                .endSpec()
-                .withNewStatus().withPhase("Running").endStatus();
-        if (ownerKind != null) {
-            builder.editMetadata().addNewOwnerReference().withApiVersion("apps/v1").withKind(ownerKind)
-                    .withName(name + "-owner").withUid("owner-" + name).withController(true).endOwnerReference()
-                    .endMetadata();
-        }
-        return builder;
+        PodBuilder builder = KubeObjects.pod(namespace, name, node, "app:1", 100, new Quantity("64Mi"));
+        return ownerKind == null ? builder : KubeObjects.ownedBy(builder, ownerKind, name + "-owner", "owner-" + name);
     }
 
     Pod createPod(Pod pod) {
-        return admin.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
+        return api.create(pod);
     }
 
     Node node(String name) {
-        return admin.nodes().withName(name).get();
+        return api.world().nodes().withName(name).get();
     }
 
     /** What the kubelet does after an accepted eviction: the pod goes away. */
     void podTerminated(String namespace, String name) {
-        assertEquals(1, admin.pods().inNamespace(namespace).withName(name).delete().size(),
-                "pod " + namespace + "/" + name + " should have existed");
+        assertTrue(api.podGone(namespace, name), "pod " + namespace + "/" + name + " should have existed");
     }
 
-    /** The eviction endpoint answers with {@code status} for one request. */
+    /** The eviction endpoint answers with {@code status} for the next {@code times} requests. */
     void evictionAnswers(String namespace, String name, int status, int times) {
-        server.expect().post().withPath("/api/v1/namespaces/" + namespace + "/pods/" + name + "/eviction")
-                .andReturn(status, status >= 400
-                        ? "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":" + status
-                        + ",\"message\":\"Cannot evict pod as it would violate the pod's disruption budget.\"}"
-                        : "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Success\",\"code\":201}")
-                .times(times);
+        api.evictionAnswers(namespace, name, status, times);
     }
 }

@@ -1,5 +1,8 @@
 package dev.k3sautoscaler.lifecycle;
 
+import static dev.k3sautoscaler.testkit.TestWorld.AZ_A;
+import static dev.k3sautoscaler.testkit.TestWorld.T0;
+
 import dev.k3sautoscaler.clusterauth.ClusterCredentials;
 import dev.k3sautoscaler.core.model.PendingLaunch;
 import dev.k3sautoscaler.core.scaledown.NodeLabels;
@@ -14,25 +17,19 @@ import dev.k3sautoscaler.runtime.AwsClients;
 import dev.k3sautoscaler.runtime.LocalLambdaContext;
 import dev.k3sautoscaler.runtime.StepJson;
 import dev.k3sautoscaler.testkit.ec2.Ec2Fake;
+import dev.k3sautoscaler.testkit.kube.FakeKubeApi;
+import dev.k3sautoscaler.testkit.kube.KubeObjects;
+import dev.k3sautoscaler.testkit.kube.KubeObjects.Readiness;
 import dev.k3sautoscaler.workflow.VirtualClock;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.ServerRequest;
-import io.fabric8.mockwebserver.ServerResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -40,33 +37,27 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
  * The lifecycle handlers wired as in Lambda against real parts: the real SDK EC2 client against the testkit's
- * EC2 fake, and the production fabric8 client against fabric8's mock K3s API (CRUD mode). Time is
- * a virtual clock shared by the fake and the handler.
+ * EC2 fake, and the production fabric8 client against the testkit's K3s API. Time is a virtual
+ * clock shared by the fakes and the handler.
  */
 final class ReconcileRig implements AutoCloseable {
-    static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
     static final String CLUSTER = "demo";
     static final Duration JOIN_TIMEOUT = Duration.ofSeconds(600);
     /** The defaults: JOIN_TIMEOUT_SEC 600, DRAIN_TIMEOUT_SEC 300, LOCK_TTL_SEC 300. */
     static final dev.k3sautoscaler.core.config.AutoscalerConfig CONFIG =
             dev.k3sautoscaler.core.config.AutoscalerConfig.fromEnvironment(Map.of("JOIN_TIMEOUT_SEC", "600"));
-    static final String AZ = "eu-west-1a";
+    static final String AZ = AZ_A;
     static final String TOKEN = "sa-token-reconcile";
 
     final VirtualClock clock = new VirtualClock(T0);
     final Ec2Fake ec2 = Ec2Fake.start(clock).subnet("subnet-a", AZ);
-    private final KubernetesMockServer server;
-    final KubernetesClient admin;
+    private final FakeKubeApi kube = FakeKubeApi.start(clock);
+    final KubernetesClient admin = kube.world();
     private final KubernetesClient autoscalerClient;
     private final Ec2Client ec2Client;
 
     ReconcileRig() {
-        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
-                new KubernetesMixedDispatcher(responses), false);
-        server.init();
-        admin = server.createClient();
-        autoscalerClient = KubeClientFactory.create(ClusterCredentials.of(URI.create(server.url("/")), null, () -> TOKEN));
+        autoscalerClient = KubeClientFactory.create(ClusterCredentials.of(kube.url(), null, () -> TOKEN));
         ec2Client = AwsClients.build(Ec2Client.builder(), Region.EU_WEST_1,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDFAKE", "fake-secret")), ec2.endpoint());
     }
@@ -147,21 +138,19 @@ final class ReconcileRig implements AutoCloseable {
     // ---- Nodes ----
 
     Node node(String name, String instanceId, boolean ready, Instant readyChangedAt) {
-        return admin.nodes().resource(new NodeBuilder()
-                .withNewMetadata().withName(name).addToLabels(NodeLabels.MANAGED, "true").endMetadata()
-                .withNewSpec().withProviderID(ProviderId.of(AZ, instanceId)).endSpec()
-                .withNewStatus().addNewCondition().withType("Ready").withStatus(ready ? "True" : "False")
-                .withLastTransitionTime(readyChangedAt.toString()).endCondition().endStatus()
-                .build()).create();
+        return kube.register(node(name, instanceId, ready ? Readiness.READY : Readiness.NOT_READY, readyChangedAt)
+                .editMetadata().addToLabels(NodeLabels.MANAGED, "true").endMetadata().build());
     }
 
     Node masterNode(String name, String instanceId) {
-        return admin.nodes().resource(new NodeBuilder()
-                .withNewMetadata().withName(name).addToLabels(NodeLabels.ROLE_CONTROL_PLANE, "true").endMetadata()
-                .withNewSpec().withProviderID(ProviderId.of(AZ, instanceId)).endSpec()
-                .withNewStatus().addNewCondition().withType("Ready").withStatus("True")
-                .withLastTransitionTime(T0.toString()).endCondition().endStatus()
-                .build()).create();
+        return kube.register(node(name, instanceId, Readiness.READY, T0)
+                .editMetadata().addToLabels(NodeLabels.ROLE_CONTROL_PLANE, "true").endMetadata().build());
+    }
+
+    /** Its Ready condition last changed at {@code readyChangedAt}: what ReconcileWorkers judges a NotReady node by. */
+    private static NodeBuilder node(String name, String instanceId, Readiness readiness, Instant readyChangedAt) {
+        return KubeObjects.node(name, ProviderId.of(AZ, instanceId), readiness, null)
+                .editStatus().withConditions(KubeObjects.readyCondition(readiness, readyChangedAt)).endStatus();
     }
 
     boolean nodeExists(String name) {
@@ -172,8 +161,7 @@ final class ReconcileRig implements AutoCloseable {
     public void close() {
         ec2Client.close();
         autoscalerClient.close();
-        admin.close();
-        server.destroy();
+        kube.close();
         ec2.close();
     }
 }

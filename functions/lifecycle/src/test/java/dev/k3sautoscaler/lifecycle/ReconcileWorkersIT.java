@@ -19,6 +19,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import io.fabric8.kubernetes.api.model.Node;
 import dev.k3sautoscaler.core.scaledown.NodeLabels;
+import dev.k3sautoscaler.testkit.TestWorld;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -194,8 +195,8 @@ class ReconcileWorkersIT {
         String a = rig.worker();
         String b = rig.worker();
         rig.clock.advance(JOIN_TIMEOUT.multipliedBy(2));
-        rig.node("w-a", a, true, ReconcileRig.T0);
-        rig.node("w-b", b, true, ReconcileRig.T0);
+        rig.node("w-a", a, true, TestWorld.T0);
+        rig.node("w-b", b, true, TestWorld.T0);
 
         // WHEN the tick reconciles
         ReconcileWorkersOutput out = rig.run(List.of(), true);
@@ -220,7 +221,7 @@ class ReconcileWorkersIT {
         String id = "i-0a1b2c3d4e5f00001";
         rig.ec2.addInstance(id, "t3.small", "subnet-a", "on-demand", Map.of(FleetTags.MANAGED, "true",
                 FleetTags.CLUSTER, ReconcileRig.CLUSTER));
-        rig.node("w1", id, true, ReconcileRig.T0);
+        rig.node("w1", id, true, TestWorld.T0);
 
         // WHEN run with it
         ReconcileWorkersOutput out = rig.runJson(fixture);

@@ -7,6 +7,8 @@ import dev.k3sautoscaler.simulator.scenario.Scenario.CapacityType;
 import dev.k3sautoscaler.simulator.scenario.Scenario.Delay;
 import dev.k3sautoscaler.simulator.scenario.Scenario.Kind;
 import dev.k3sautoscaler.simulator.scenario.Scenario.Workload;
+import dev.k3sautoscaler.testkit.kube.DisruptionBudgets;
+import dev.k3sautoscaler.testkit.kube.EvictionAnswer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -215,20 +217,21 @@ public final class SimulatedCluster {
         return true;
     }
 
-    /** The policy/v1 Eviction subresource, with PodDisruptionBudgets enforced. */
-    public EvictionResult evict(String namespace, String name) {
+    /** The policy/v1 Eviction subresource, with PodDisruptionBudgets enforced (the testkit's arithmetic). */
+    public EvictionAnswer evict(String namespace, String name) {
         SimPod pod = pods.get(namespace + "/" + name);
         if (pod == null) {
-            return EvictionResult.NOT_FOUND;
+            return EvictionAnswer.NOT_FOUND;
         }
         if (pod.phase == PodPhase.TERMINATING) {
-            return EvictionResult.EVICTED;
+            return EvictionAnswer.EVICTED;
         }
         Workload owner = pod.owner;
         if (owner.pdb() != null && healthy(pod)) {
             int currentHealthy = (int) owned(owner).filter(this::healthy).count();
-            if (DisruptionBudgets.disruptionsAllowed(owner.pdb(), currentHealthy, expectedPods(owner)) <= 0) {
-                return EvictionResult.BLOCKED_BY_PDB;
+            if (DisruptionBudgets.disruptionsAllowed(owner.pdb().minAvailable(), owner.pdb().maxUnavailable(),
+                    currentHealthy, expectedPods(owner)) <= 0) {
+                return EvictionAnswer.BLOCKED_BY_PDB;
             }
         }
         boolean wasHealthy = healthy(pod);
@@ -237,14 +240,14 @@ public final class SimulatedCluster {
             // Checked again after the fact, as an independent witness for the run's invariants: an
             // accepted eviction must leave at least the budget's desired healthy pods.
             int healthyAfter = (int) owned(owner).filter(this::healthy).count();
-            int desired = owner.pdb().minAvailable() != null ? owner.pdb().minAvailable()
-                    : Math.max(0, expectedPods(owner) - owner.pdb().maxUnavailable());
+            int desired = DisruptionBudgets.desiredHealthy(owner.pdb().minAvailable(), owner.pdb().maxUnavailable(),
+                    expectedPods(owner));
             if (healthyAfter < desired) {
                 budgetViolations.add(now + " evicted " + pod.key() + ": " + healthyAfter + " healthy left, budget wants " + desired);
             }
         }
         reconcile();
-        return EvictionResult.EVICTED;
+        return EvictionAnswer.EVICTED;
     }
 
     /** Evictions that left a PodDisruptionBudget short (must stay empty). */

@@ -28,6 +28,8 @@ import dev.k3sautoscaler.state.StateTableSchema;
 import dev.k3sautoscaler.state.StateTables;
 import dev.k3sautoscaler.testkit.dynamodb.LocalDynamoDb;
 import dev.k3sautoscaler.testkit.ssm.FakeSsm;
+import dev.k3sautoscaler.testkit.stepfunctions.FakeSnsTopic;
+import dev.k3sautoscaler.testkit.stepfunctions.FakeStartExecution;
 import dev.k3sautoscaler.workflow.Execution;
 import dev.k3sautoscaler.workflow.LocalExecutor;
 import dev.k3sautoscaler.workflow.StateMachine;
@@ -111,6 +113,9 @@ public final class Simulation implements AutoCloseable {
     private final Map<String, Boolean> startedActuation = new HashMap<>();
     private final List<Execution> active = new ArrayList<>();
     private final List<Notification> notifications = new ArrayList<>();
+    private final FakeSnsTopic topic = new FakeSnsTopic("sim-");
+    private final FakeStartExecution startExecution = new FakeStartExecution(AutoscalerFunctions.ACTUATION_ARN, clock,
+            new Actuations());
     /** Executions asked for during a task (a tick's startExecution, a duplicate), started once it has returned. */
     private final List<PendingStart> requestedStarts = new ArrayList<>();
     private final List<Fault> faults;
@@ -476,11 +481,12 @@ public final class Simulation implements AutoCloseable {
     private JsonNode invokeNow(String resource, JsonNode input, TaskInvoker.TaskContext context) throws TaskFailure {
         if (AutoscalerFunctions.START_EXECUTION.equals(resource)) {
             startedActuation.put(context.executionName(), true);
-            return startActuation(input);
+            return startExecution.start(input);
         }
         if (AutoscalerFunctions.SNS_PUBLISH.equals(resource)) {
+            JsonNode answer = topic.publish(input);
             notifications.add(new Notification(cluster.now(), context.executionName(), input));
-            return StepJson.MAPPER.createObjectNode().put("MessageId", "sim-" + notifications.size());
+            return answer;
         }
         if (AutoscalerFunctions.functionOf(resource).isPresent()) {
             TaskInvoker.Started started = startNow(resource, input, context);
@@ -541,19 +547,23 @@ public final class Simulation implements AutoCloseable {
         return fault;
     }
 
-    /** The tick's startExecution: names are unique per state machine, as in Step Functions. */
-    private JsonNode startActuation(JsonNode request) throws TaskFailure {
-        String name = request.path("Name").asText();
-        String executionArn = AutoscalerFunctions.ACTUATION_ARN.replace(":stateMachine:", ":execution:") + ":" + name;
-        if (executions.containsKey(name)) {
-            throw new TaskFailure("StepFunctions.ExecutionAlreadyExistsException", "Execution Already Exists: '" + executionArn + "'");
+    /** The actuation machine's executions, as the tick's startExecution finds and starts them. */
+    private final class Actuations implements FakeStartExecution.Executions {
+        @Override
+        public boolean exists(String name) {
+            return executions.containsKey(name);
         }
-        // Step Functions answers at once and runs the new execution on its own: reserve the name now,
-        // run its first steps after the caller's task has returned (never nested inside it).
-        executions.put(name, null);
-        requestedStarts.add(new PendingStart(RunTimeline.Machine.STANDARD_ACTUATION, name, request.path("Input")));
-        progress.accept(at(cluster.now()) + " actuation " + name + " started: " + request.path("Input").path("expected").asText(""));
-        return StepJson.MAPPER.createObjectNode().put("ExecutionArn", executionArn).put("StartDate", clock.instant().toString());
+
+        /**
+         * Step Functions answers at once and runs the new execution on its own: the name is reserved
+         * now, its first steps run after the caller's task has returned (never nested inside it).
+         */
+        @Override
+        public void start(String name, JsonNode input) {
+            executions.put(name, null);
+            requestedStarts.add(new PendingStart(RunTimeline.Machine.STANDARD_ACTUATION, name, input));
+            progress.accept(at(cluster.now()) + " actuation " + name + " started: " + input.path("expected").asText(""));
+        }
     }
 
     private void startRequestedActuations() {

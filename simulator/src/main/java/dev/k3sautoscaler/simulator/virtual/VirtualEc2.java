@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The EC2 Query API of the virtual cloud: the testkit's EC2 fake (what the real SDK client talks to)
@@ -64,8 +63,7 @@ public final class VirtualEc2 implements AutoCloseable {
 
     /** The fleet's WORKER_SUBNET_IDS value: {@code subnet:az,…}. */
     public String subnetIds() {
-        return subnetByZone.entrySet().stream().map(entry -> entry.getValue() + ":" + entry.getKey())
-                .collect(Collectors.joining(","));
+        return fake.subnetIds();
     }
 
     /** Before a step runs: capacity windows as of now, and Spot instances the cluster has reclaimed. */

@@ -1,20 +1,25 @@
 package dev.k3sautoscaler.simulator.virtual;
 
-import dev.k3sautoscaler.simulator.cluster.EvictionResult;
+import dev.k3sautoscaler.core.scaledown.NodeLabels;
 import dev.k3sautoscaler.simulator.cluster.NodeState;
 import dev.k3sautoscaler.simulator.cluster.PodPhase;
 import dev.k3sautoscaler.simulator.cluster.PodState;
 import dev.k3sautoscaler.simulator.cluster.SimulatedCluster;
+import dev.k3sautoscaler.simulator.scenario.Scenario.Kind;
 import dev.k3sautoscaler.simulator.scenario.Scenario.OutageKind;
+import dev.k3sautoscaler.testkit.kube.EvictionAnswer;
+import dev.k3sautoscaler.testkit.kube.FakeKubeApi;
+import dev.k3sautoscaler.testkit.kube.KubeObjects;
+import dev.k3sautoscaler.testkit.kube.KubeObjects.Readiness;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -22,31 +27,30 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The K3s API of the virtual cloud: fabric8's mock API server (HTTP, CRUD) holding the Nodes and
- * Pods of the simulated cluster, so the kube handlers run unmodified over their real client.
+ * The K3s API of the virtual cloud: the testkit's virtual K3s API (fabric8's mock server, CRUD)
+ * holding the Nodes and Pods of the simulated cluster, so the kube handlers run unmodified over
+ * their real client. Only the autoscaler's token and the world's are served (401 otherwise), and
+ * the scenario's {@code kube-api} outages answer the autoscaler 503.
  *
  * <p>The cluster is the truth for what kubelets, the scheduler and controllers write (Nodes
  * registering and their Ready condition, pods, their binding and termination): {@link #push}
  * mirrors it into the server before each step. The server is the truth for what the autoscaler
  * writes (cordon and taint, Node deletion): {@link #pull} carries those back after each step.
- * Evictions go straight to the cluster, which enforces PodDisruptionBudgets.
+ * Evictions the server has found the pod for go straight to the cluster, which enforces
+ * PodDisruptionBudgets.
  */
 public final class VirtualKubeApi implements AutoCloseable {
-    /** What the cluster's own components (kubelets, scheduler, controllers) write with: not a secret of the run. */
-    private static final String WORLD_TOKEN = "simulated-cluster-components";
     private final SimulatedCluster cluster;
     private final Instant start;
-    private final KubernetesMockServer server;
+    private final FakeKubeApi api;
     private final KubernetesClient world;
     private final Map<String, Boolean> nodeReady = new LinkedHashMap<>();
     private final Map<String, String> podSignature = new HashMap<>();
-    /** The uid the server gave each pod's current incarnation (the CRUD server assigns its own). */
-    private final Map<String, String> serverUid = new HashMap<>();
-    private int evictionRequests;
 
     /**
      * @param start           the instant the cluster's time zero stands for
@@ -56,20 +60,23 @@ public final class VirtualKubeApi implements AutoCloseable {
         this.cluster = cluster;
         this.start = start;
         QuietLogs.quiet("io.fabric8.mockwebserver");
-        ClusterDispatcher dispatcher = new ClusterDispatcher(autoscalerToken, WORLD_TOKEN, this::outage, this::evict);
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
-        server.init();
-        world = server.createClient(builder -> builder.editOrNewConfig().withOauthToken(WORLD_TOKEN).endConfig());
+        api = FakeKubeApi.guarded(autoscalerToken, this::outage, this::evict);
+        world = api.world();
         push();
     }
 
     public URI url() {
-        return URI.create(server.url("/"));
+        return api.url();
+    }
+
+    /** A client as the handlers build one: this bearer token (null: none), no retries of its own. */
+    public KubernetesClient client(String token) {
+        return api.client(token);
     }
 
     /** Eviction requests answered so far (accepted or not). */
-    public synchronized int evictionRequests() {
-        return evictionRequests;
+    public int evictionRequests() {
+        return api.evictionRequests();
     }
 
     /** Mirrors the cluster's current Nodes and Pods into the server. */
@@ -81,16 +88,11 @@ public final class VirtualKubeApi implements AutoCloseable {
             for (NodeState node : nodes.values()) {
                 Boolean mirrored = nodeReady.get(node.name());
                 if (mirrored == null) {
-                    Node registered = KubeObjects.node(node, now);
-                    world.nodes().resource(registered).create();
-                    // The CRUD server stamps creation with its own wall clock; the scale-down target's
-                    // "oldest first" tie-break must see virtual time, or runs stop being reproducible:
-                    // a replace carrying the virtual time keeps it (ClusterDispatcher.preserveMetadata).
-                    world.nodes().resource(registered).update();
+                    // Virtual creation time: the scale-down target's "oldest first" tie-break must see
+                    // the run's time, or runs stop being reproducible.
+                    api.register(node(node, now));
                 } else if (mirrored != node.ready()) {
-                    Node current = world.nodes().withName(node.name()).get();
-                    current.getStatus().setConditions(List.of(KubeObjects.readyCondition(node.ready(), now)));
-                    world.nodes().resource(current).updateStatus();
+                    api.readiness(node.name(), Readiness.of(node.ready()), now);
                 }
                 nodeReady.put(node.name(), node.ready());
             }
@@ -107,16 +109,15 @@ public final class VirtualKubeApi implements AutoCloseable {
                 String signature = signature(pod, cluster.now());
                 String previous = podSignature.get(pod.qualifiedName());
                 if (!signature.equals(previous)) {
-                    var resource = world.pods().inNamespace(pod.namespace()).resource(KubeObjects.pod(pod, start, now));
-                    boolean newIncarnation = previous == null || !incarnation(previous).equals(KubeObjects.uid(pod));
-                    if (previous != null && newIncarnation) {
-                        resource.delete(); // a StatefulSet pod recreated under its old name is a new object
+                    Pod served = pod(pod, now);
+                    if (previous == null || !incarnation(previous).equals(uid(pod))) {
+                        if (previous != null) {
+                            api.podGone(pod.namespace(), pod.name()); // a StatefulSet pod recreated under its old name is a new object
+                        }
+                        api.create(served);
+                    } else {
+                        world.pods().inNamespace(pod.namespace()).resource(served).update();
                     }
-                    Pod served = resource.createOr(NonDeletingOperation::update);
-                    if (newIncarnation) {
-                        served = resource.update(); // virtual creation time, as for nodes
-                    }
-                    serverUid.put(pod.qualifiedName(), served.getMetadata().getUid());
                     podSignature.put(pod.qualifiedName(), signature);
                 }
             }
@@ -125,15 +126,7 @@ public final class VirtualKubeApi implements AutoCloseable {
                     return false;
                 }
                 String[] qualified = key.split("/", 2);
-                var gone = world.pods().inNamespace(qualified[0]).withName(qualified[1]);
-                if (podSignature.get(key).contains("|" + PodPhase.TERMINATING + "|")) {
-                    gone.edit(pod -> { // the kubelet confirms: the finalizer goes and the server drops the pod
-                        pod.getMetadata().setFinalizers(List.of());
-                        return pod;
-                    });
-                }
-                gone.delete();
-                serverUid.remove(key);
+                api.podGone(qualified[0], qualified[1]);
                 return true;
             });
         }
@@ -179,7 +172,7 @@ public final class VirtualKubeApi implements AutoCloseable {
     /** What changes a pod's object: its incarnation, binding, phase and readiness. */
     private static String signature(PodState pod, Duration now) {
         boolean ready = pod.readyAt() != null && pod.readyAt().compareTo(now) <= 0;
-        return KubeObjects.uid(pod) + "|" + pod.nodeName() + "|" + pod.phase() + "|" + ready + "|"
+        return uid(pod) + "|" + pod.nodeName() + "|" + pod.phase() + "|" + ready + "|"
                 + (pod.unschedulableSince() != null);
     }
 
@@ -189,32 +182,59 @@ public final class VirtualKubeApi implements AutoCloseable {
         }
     }
 
-    private ClusterDispatcher.Answer evict(String namespace, String name, String uid) {
-        synchronized (this) {
-            evictionRequests++;
-        }
+    private EvictionAnswer evict(String namespace, String name) {
         synchronized (cluster) {
-            PodState pod = cluster.pods().stream()
-                    .filter(candidate -> candidate.namespace().equals(namespace) && candidate.name().equals(name))
-                    .findFirst().orElse(null);
-            if (pod == null) {
-                return ClusterDispatcher.Answer.NOT_FOUND;
-            }
-            if (uid != null && !uid.equals(serverUid.get(pod.qualifiedName()))) {
-                return ClusterDispatcher.Answer.UID_MISMATCH;
-            }
-            EvictionResult result = cluster.evict(namespace, name);
-            return switch (result) {
-                case EVICTED -> ClusterDispatcher.Answer.EVICTED;
-                case BLOCKED_BY_PDB -> ClusterDispatcher.Answer.BLOCKED_BY_PDB;
-                case NOT_FOUND -> ClusterDispatcher.Answer.NOT_FOUND;
-            };
+            return cluster.evict(namespace, name);
         }
+    }
+
+    // ---- the cluster's objects as the API serves them: what kubelets, the scheduler and controllers wrote ----
+
+    private static Node node(NodeState state, Instant registeredAt) {
+        NodeBuilder builder = KubeObjects.node(state.name(), state.providerId(), Readiness.of(state.ready()), registeredAt,
+                        state.allocatableCpuMillis(), state.allocatableMemoryBytes())
+                .editMetadata().withLabels(state.labels()).endMetadata();
+        if (state.master()) {
+            // K3s servers started with --node-taint keep workloads off the control plane.
+            builder.editSpec().addNewTaint().withKey(NodeLabels.ROLE_CONTROL_PLANE).withEffect("NoSchedule").endTaint()
+                    .endSpec();
+        }
+        return builder.build();
+    }
+
+    private Pod pod(PodState state, Instant now) {
+        String ownerKind = switch (state.ownerKind()) {
+            case DEPLOYMENT -> "ReplicaSet";
+            case STATEFUL_SET -> "StatefulSet";
+            case DAEMON_SET -> "DaemonSet";
+        };
+        String ownerName = state.ownerKind() == Kind.DEPLOYMENT ? state.ownerName() + "-7d9f" : state.ownerName();
+        PodBuilder builder = KubeObjects.ownedBy(KubeObjects.pod(state.namespace(), state.name(), state.nodeName(),
+                        state.ownerName() + ":sim", state.cpuMillis(), new Quantity(Long.toString(state.memoryBytes()))),
+                        ownerKind, ownerName, "uid-" + state.namespace() + "-" + ownerName)
+                .editMetadata().withUid(uid(state)).withCreationTimestamp(at(state.createdAt()))
+                .addToLabels("app", state.ownerName()).withAnnotations(state.annotations()).endMetadata()
+                .editStatus().withPhase(state.phase() == PodPhase.PENDING ? "Pending" : "Running").endStatus();
+        if (state.unschedulableSince() != null && state.nodeName() == null) {
+            builder.editStatus().addNewCondition().withType("PodScheduled").withStatus("False").withReason("Unschedulable")
+                    .withLastTransitionTime(at(state.unschedulableSince())).endCondition().endStatus();
+        }
+        Pod pod = builder.build();
+        return state.phase() == PodPhase.TERMINATING ? KubeObjects.terminating(pod, now, KubeObjects.DEFAULT_GRACE_SECONDS) : pod;
+    }
+
+    /** Stable per pod incarnation: a StatefulSet pod recreated under the same name gets a new uid. */
+    private static String uid(PodState state) {
+        return UUID.nameUUIDFromBytes((state.qualifiedName() + "@" + state.createdAt().toMillis())
+                .getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    private String at(Duration offset) {
+        return start.plus(offset).toString();
     }
 
     @Override
     public void close() {
-        world.close();
-        server.destroy();
+        api.close();
     }
 }

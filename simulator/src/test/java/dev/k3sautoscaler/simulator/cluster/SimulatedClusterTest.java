@@ -9,6 +9,7 @@ import dev.k3sautoscaler.core.scaledown.NodeLabels;
 import dev.k3sautoscaler.core.scaledown.ProviderId;
 import dev.k3sautoscaler.simulator.fixtures.TestScenarios;
 import dev.k3sautoscaler.simulator.scenario.Scenario.CapacityType;
+import dev.k3sautoscaler.testkit.kube.EvictionAnswer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -176,7 +177,7 @@ class SimulatedClusterTest {
         assertEquals(List.of("pg-0", "pg-1"), cluster.pods().stream().map(PodState::name).toList());
 
         // WHEN pg-0 is evicted (no budget)
-        assertEquals(EvictionResult.EVICTED, cluster.evict("db", "pg-0"));
+        assertEquals(EvictionAnswer.EVICTED, cluster.evict("db", "pg-0"));
         cluster.advanceTo(Duration.ofSeconds(29));
 
         // THEN no second pg-0 while the first terminates; a new one after the 30 s grace
@@ -198,16 +199,16 @@ class SimulatedClusterTest {
         List<String> names = cluster.pods().stream().map(PodState::name).toList();
 
         // WHEN / THEN one disruption is allowed, the second answers 429 while the replacement starts
-        assertEquals(EvictionResult.EVICTED, cluster.evict("default", names.get(0)));
-        assertEquals(EvictionResult.BLOCKED_BY_PDB, cluster.evict("default", names.get(1)));
+        assertEquals(EvictionAnswer.EVICTED, cluster.evict("default", names.get(0)));
+        assertEquals(EvictionAnswer.BLOCKED_BY_PDB, cluster.evict("default", names.get(1)));
 
         // WHEN the Deployment's replacement (created and bound at once) is Ready after the 10 s start-up
         cluster.advanceTo(Duration.ofSeconds(9));
-        assertEquals(EvictionResult.BLOCKED_BY_PDB, cluster.evict("default", names.get(1)));
+        assertEquals(EvictionAnswer.BLOCKED_BY_PDB, cluster.evict("default", names.get(1)));
         cluster.advanceTo(Duration.ofSeconds(10));
 
         // THEN the budget allows one more again
-        assertEquals(EvictionResult.EVICTED, cluster.evict("default", names.get(1)));
+        assertEquals(EvictionAnswer.EVICTED, cluster.evict("default", names.get(1)));
     }
 
     @Test
@@ -223,19 +224,9 @@ class SimulatedClusterTest {
         PodState pending = cluster.pods().stream().filter(pod -> pod.phase() == PodPhase.PENDING).findFirst().orElseThrow();
 
         // WHEN / THEN a healthy pod is protected; an unhealthy (pending) one may go; an unknown one is 404
-        assertEquals(EvictionResult.BLOCKED_BY_PDB, cluster.evict("default", running.name()));
-        assertEquals(EvictionResult.EVICTED, cluster.evict("default", pending.name()));
-        assertEquals(EvictionResult.NOT_FOUND, cluster.evict("default", "nobody"));
-    }
-
-    @Test
-    void disruptionBudgets_followPolicyV1Arithmetic() {
-        var min2 = new dev.k3sautoscaler.simulator.scenario.Scenario.Pdb(2, null);
-        var max1 = new dev.k3sautoscaler.simulator.scenario.Scenario.Pdb(null, 1);
-        assertEquals(1, DisruptionBudgets.disruptionsAllowed(min2, 3, 3));
-        assertEquals(0, DisruptionBudgets.disruptionsAllowed(min2, 2, 3));
-        assertEquals(1, DisruptionBudgets.disruptionsAllowed(max1, 5, 5));
-        assertEquals(0, DisruptionBudgets.disruptionsAllowed(max1, 4, 5));
+        assertEquals(EvictionAnswer.BLOCKED_BY_PDB, cluster.evict("default", running.name()));
+        assertEquals(EvictionAnswer.EVICTED, cluster.evict("default", pending.name()));
+        assertEquals(EvictionAnswer.NOT_FOUND, cluster.evict("default", "nobody"));
     }
 
     @Test

@@ -13,50 +13,28 @@ import dev.k3sautoscaler.simulator.cluster.PodState;
 import dev.k3sautoscaler.simulator.cluster.SimulatedCluster;
 import dev.k3sautoscaler.simulator.fixtures.TestScenarios;
 import dev.k3sautoscaler.simulator.scenario.ScenarioLoader;
+import dev.k3sautoscaler.testkit.kube.KubeObjects;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
-import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The virtual K3s API through a real fabric8 client, as the kube handlers use it. */
 class VirtualKubeApiIT {
     private static final Instant START = Instant.parse("2026-01-05T00:00:00Z");
     private static final String TOKEN = "test-token";
+    @AutoClose
     private VirtualKubeApi api;
+    @AutoClose
     private KubernetesClient client;
 
     private SimulatedCluster start(SimulatedCluster cluster) {
         api = new VirtualKubeApi(cluster, START, TOKEN);
-        Config config = new ConfigBuilder().withMasterUrl(api.url().toString()).withOauthToken(TOKEN)
-                .withRequestRetryBackoffLimit(0).build();
-        client = new KubernetesClientBuilder().withConfig(config).build();
+        client = api.client(TOKEN);
         return cluster;
-    }
-
-    @AfterEach
-    void close() {
-        if (client != null) {
-            client.close();
-        }
-        if (api != null) {
-            api.close();
-        }
-    }
-
-    private static Eviction eviction(Pod pod) {
-        return new EvictionBuilder().withNewMetadata().withNamespace(pod.getMetadata().getNamespace())
-                .withName(pod.getMetadata().getName()).endMetadata()
-                .withDeleteOptions(new io.fabric8.kubernetes.api.model.DeleteOptionsBuilder()
-                        .withNewPreconditions().withUid(pod.getMetadata().getUid()).endPreconditions().build())
-                .build();
     }
 
     private Pod podOf(String workload) {
@@ -90,7 +68,7 @@ class VirtualKubeApiIT {
         Pod pod = podOf("web");
 
         // WHEN the policy/v1 eviction is posted with the pod's uid
-        boolean accepted = client.pods().inNamespace("default").withName(pod.getMetadata().getName()).evict(eviction(pod));
+        boolean accepted = client.pods().inNamespace("default").withName(pod.getMetadata().getName()).evict(KubeObjects.eviction(pod));
 
         // THEN
         assertTrue(accepted);
@@ -110,7 +88,7 @@ class VirtualKubeApiIT {
         Pod pod = podOf("web");
 
         // WHEN / THEN fabric8 reads 429 as "not evicted"
-        assertFalse(client.pods().inNamespace("default").withName(pod.getMetadata().getName()).evict(eviction(pod)));
+        assertFalse(client.pods().inNamespace("default").withName(pod.getMetadata().getName()).evict(KubeObjects.eviction(pod)));
     }
 
     @Test
@@ -123,11 +101,11 @@ class VirtualKubeApiIT {
 
         // WHEN / THEN
         KubernetesClientException conflict = assertThrows(KubernetesClientException.class,
-                () -> client.pods().inNamespace("default").withName(pod.getMetadata().getName()).evict(eviction(pod)));
+                () -> client.pods().inNamespace("default").withName(pod.getMetadata().getName()).evict(KubeObjects.eviction(pod)));
         assertEquals(409, conflict.getCode());
         pod.getMetadata().setName("no-such-pod");
         KubernetesClientException missing = assertThrows(KubernetesClientException.class,
-                () -> client.pods().inNamespace("default").withName("no-such-pod").evict(eviction(pod)));
+                () -> client.pods().inNamespace("default").withName("no-such-pod").evict(KubeObjects.eviction(pod)));
         assertEquals(404, missing.getCode());
     }
 
@@ -140,9 +118,7 @@ class VirtualKubeApiIT {
 
         // WHEN / THEN a client with another token, or none, is refused: the token is the credential
         for (String token : new String[] {"not-the-token", null}) {
-            Config config = new ConfigBuilder().withMasterUrl(api.url().toString()).withOauthToken(token)
-                    .withRequestRetryBackoffLimit(0).build();
-            try (KubernetesClient stranger = new KubernetesClientBuilder().withConfig(config).build()) {
+            try (KubernetesClient stranger = api.client(token)) {
                 KubernetesClientException refused = assertThrows(KubernetesClientException.class, () -> stranger.nodes().list());
                 assertEquals(401, refused.getCode(), "token " + token);
             }

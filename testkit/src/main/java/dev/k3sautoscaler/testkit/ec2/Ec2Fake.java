@@ -1,11 +1,9 @@
 package dev.k3sautoscaler.testkit.ec2;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.k3sautoscaler.testkit.http.LoopbackServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -22,10 +20,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * EC2 over HTTP on 127.0.0.1, for tests and the simulator: the EC2 Query API (form-encoded POST,
@@ -49,8 +46,7 @@ public final class Ec2Fake implements AutoCloseable {
     private static final Set<String> MARKETS = Set.of("spot", "on-demand");
 
     private final Clock clock;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final LoopbackServer server;
     private final Object lock = new Object();
     private final Map<String, FakeInstance.Entry> instances = new LinkedHashMap<>();
     private final Map<String, String> subnets = new LinkedHashMap<>();
@@ -75,35 +71,22 @@ public final class Ec2Fake implements AutoCloseable {
     private record Injected(String action, Ec2Error error, boolean malformed, int[] remaining) {
     }
 
-    private Ec2Fake(Clock clock) throws IOException {
+    private Ec2Fake(Clock clock) {
         this.clock = clock;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        this.executor = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "ec2-fake");
-            thread.setDaemon(true);
-            return thread;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::serve);
-        server.start();
+        this.server = LoopbackServer.start("ec2-fake", "/", this::serve);
     }
 
     public static Ec2Fake start(Clock clock) {
-        try {
-            return new Ec2Fake(clock);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start the EC2 fake on 127.0.0.1", e);
-        }
+        return new Ec2Fake(clock);
     }
 
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return server.endpoint();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
     // ---- set-up and hooks for tests and the simulator ----
@@ -113,6 +96,14 @@ public final class Ec2Fake implements AutoCloseable {
             subnets.put(subnetId, availabilityZone);
         }
         return this;
+    }
+
+    /** Every subnet registered, as the fleet's WORKER_SUBNET_IDS names them: {@code subnet:az,…}. */
+    public String subnetIds() {
+        synchronized (lock) {
+            return subnets.entrySet().stream().map(entry -> entry.getKey() + ":" + entry.getValue())
+                    .collect(Collectors.joining(","));
+        }
     }
 
     public Ec2Fake launchTemplate(LaunchTemplate template) {

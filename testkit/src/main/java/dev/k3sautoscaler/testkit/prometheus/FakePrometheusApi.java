@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.k3sautoscaler.testkit.http.LoopbackServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -79,26 +75,17 @@ public final class FakePrometheusApi implements AutoCloseable {
         }
     }
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final LoopbackServer server;
     private final Map<String, String> nameByQuery = new HashMap<>();
     private final List<String> unrecognised = new CopyOnWriteArrayList<>();
     private final List<String> answered = new CopyOnWriteArrayList<>();
     private volatile Supplier<Snapshot> cluster;
     private volatile BooleanSupplier down = () -> false;
 
-    private FakePrometheusApi(Map<String, String> queriesByName, Supplier<Snapshot> cluster) throws IOException {
+    private FakePrometheusApi(Map<String, String> queriesByName, Supplier<Snapshot> cluster) {
         queriesByName.forEach((name, promql) -> nameByQuery.put(promql, name));
         this.cluster = cluster;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        this.executor = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "fake-prometheus");
-            thread.setDaemon(true);
-            return thread;
-        });
-        server.setExecutor(executor);
-        server.createContext("/api/v1/query", this::serve);
-        server.start();
+        this.server = LoopbackServer.start("fake-prometheus", "/api/v1/query", this::serve);
     }
 
     /**
@@ -106,15 +93,11 @@ public final class FakePrometheusApi implements AutoCloseable {
      * @param cluster       read on every query, so the answer follows the test's world as it changes
      */
     public static FakePrometheusApi start(Map<String, String> queriesByName, Supplier<Snapshot> cluster) {
-        try {
-            return new FakePrometheusApi(queriesByName, cluster);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start the fake Prometheus API on 127.0.0.1", e);
-        }
+        return new FakePrometheusApi(queriesByName, cluster);
     }
 
     public URI baseUrl() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+        return server.endpoint().resolve("/");
     }
 
     public void cluster(Supplier<Snapshot> cluster) {
@@ -138,8 +121,7 @@ public final class FakePrometheusApi implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
     private void serve(HttpExchange exchange) throws IOException {

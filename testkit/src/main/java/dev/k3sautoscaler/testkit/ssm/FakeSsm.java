@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.k3sautoscaler.testkit.http.LoopbackServer;
 import dev.k3sautoscaler.runtime.StepJson;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,7 +27,7 @@ public final class FakeSsm implements AutoCloseable {
     private static final String TARGET_PREFIX = "AmazonSSM.";
     private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
 
-    private final HttpServer server;
+    private final LoopbackServer server;
     private final Map<String, Parameter> parameters = new ConcurrentHashMap<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
 
@@ -40,24 +38,16 @@ public final class FakeSsm implements AutoCloseable {
     private record Parameter(String name, String type, String value, long version) {
     }
 
-    private FakeSsm(HttpServer server) {
-        this.server = server;
+    private FakeSsm() {
+        this.server = LoopbackServer.start("ssm-fake", "/", this::handle);
     }
 
     public static FakeSsm start() {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            FakeSsm fake = new FakeSsm(server);
-            server.createContext("/", fake::handle);
-            server.start();
-            return fake;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot start the SSM fake on 127.0.0.1", e);
-        }
+        return new FakeSsm();
     }
 
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return server.endpoint();
     }
 
     public FakeSsm putString(String name, String value) {
@@ -80,7 +70,7 @@ public final class FakeSsm implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        server.close();
     }
 
     private void handle(HttpExchange exchange) throws IOException {

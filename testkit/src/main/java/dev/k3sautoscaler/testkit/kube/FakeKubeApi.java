@@ -1,0 +1,151 @@
+package dev.k3sautoscaler.testkit.kube;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The one virtual K3s API of the kube suites, the e2e rig and the simulator: fabric8's mock API
+ * server in CRUD mode (what is written is served back), with the parts of a real API server the
+ * steps depend on ({@link KubeApiDispatcher}): the policy/v1 Eviction subresource with
+ * PodDisruptionBudgets, optional bearer-token authentication and an outage switch. A test may still
+ * script answers CRUD cannot give (a 5xx, a 409 from a conflicting writer) through {@link #server()}.
+ *
+ * <p>The world (kubelets, controllers, a test seeding its case) writes through {@link #world()};
+ * the code under test builds its own client from {@link #url()}.
+ */
+public final class FakeKubeApi implements AutoCloseable {
+    /** What the cluster's own components write with: not a secret of any run. */
+    public static final String WORLD_TOKEN = "simulated-cluster-components";
+
+    private final KubernetesMockServer server;
+    private final KubeApiDispatcher dispatcher;
+    private final KubernetesClient world;
+
+    private FakeKubeApi(String autoscalerToken, BooleanSupplier outage, Evictions evictions, Clock clock) {
+        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+        dispatcher = new KubeApiDispatcher(responses, autoscalerToken, WORLD_TOKEN, outage);
+        dispatcher.evictions(evictions != null ? evictions : new ServerEvictions(dispatcher, clock));
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false);
+        server.init();
+        world = server.createClient(client -> client.editOrNewConfig().withOauthToken(WORLD_TOKEN).endConfig());
+    }
+
+    /**
+     * An API that serves any client (no authentication), its evictions decided by the budgets it
+     * holds; an evicted pod's deletionTimestamp comes from {@code clock}.
+     */
+    public static FakeKubeApi start(Clock clock) {
+        return new FakeKubeApi(null, () -> false, null, clock);
+    }
+
+    public static FakeKubeApi start() {
+        return start(Clock.systemUTC());
+    }
+
+    /**
+     * An API that serves only {@code autoscalerToken} and {@link #WORLD_TOKEN} (401 otherwise),
+     * answers the autoscaler 503 while {@code outage} holds, and leaves evictions to a world model
+     * that owns the pods.
+     */
+    public static FakeKubeApi guarded(String autoscalerToken, BooleanSupplier outage, Evictions evictions) {
+        return new FakeKubeApi(autoscalerToken, outage, evictions, Clock.systemUTC());
+    }
+
+    public URI url() {
+        return URI.create(server.url("/"));
+    }
+
+    /** For scripted answers ({@code expect()}) and the log of every request received ({@code takeRequest}). */
+    public KubernetesMockServer server() {
+        return server;
+    }
+
+    /** A client as a step builds one: this bearer token (null: none), no retries of its own. */
+    public KubernetesClient client(String token) {
+        Config config = new ConfigBuilder().withMasterUrl(url().toString()).withOauthToken(token)
+                .withRequestRetryBackoffLimit(0).build();
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    /** The cluster's own components' client: seeds and inspects without counting as the autoscaler. */
+    public KubernetesClient world() {
+        return world;
+    }
+
+    /** Eviction requests that reached the subresource (not the scripted ones), accepted or not. */
+    public int evictionRequests() {
+        return dispatcher.evictionRequests();
+    }
+
+    /**
+     * The eviction of this pod answers {@code status} the next {@code times} times, whatever its
+     * budgets say: a 429 a test needs at one pass and not the next, a 5xx, a 404 the pod outlives.
+     */
+    public void evictionAnswers(String namespace, String name, int status, int times) {
+        server.expect().post().withPath(KubeApiDispatcher.podPath(namespace, name) + "/eviction")
+                .andReturn(status, KubeApiDispatcher.evictionStatus(status, name).getBody().readUtf8()).times(times);
+    }
+
+    /** A kubelet registers its Node; a creationTimestamp it names is kept (the CRUD server would stamp its own clock). */
+    public Node register(Node node) {
+        Node created = world.nodes().resource(node).create();
+        return node.getMetadata().getCreationTimestamp() == null ? created : world.nodes().resource(node).update();
+    }
+
+    /** The Ready condition as the kubelet (or, once it is silent, the node controller) reports it. */
+    public Node readiness(String nodeName, KubeObjects.Readiness readiness, Instant since) {
+        Node node = world.nodes().withName(nodeName).get();
+        node.getStatus().setConditions(List.of(KubeObjects.readyCondition(readiness, since)));
+        return world.nodes().resource(node).updateStatus();
+    }
+
+    /** A controller creates its pod; a creationTimestamp it names is kept, as for Nodes. */
+    public Pod create(Pod pod) {
+        var resource = world.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod);
+        Pod created = resource.create();
+        return pod.getMetadata().getCreationTimestamp() == null ? created : resource.update();
+    }
+
+    /**
+     * The kubelet confirms the pod stopped: its hold on a terminating pod goes and the object with
+     * it. False when there was no such pod.
+     */
+    public boolean podGone(String namespace, String name) {
+        var pod = world.pods().inNamespace(namespace).withName(name);
+        Pod current = pod.get();
+        if (current == null) {
+            return false;
+        }
+        if (current.getMetadata().getFinalizers() != null && !current.getMetadata().getFinalizers().isEmpty()) {
+            pod.edit(terminating -> {
+                terminating.getMetadata().setFinalizers(List.of());
+                return terminating;
+            });
+        }
+        pod.delete();
+        return true;
+    }
+
+    @Override
+    public void close() {
+        world.close();
+        server.destroy();
+    }
+}

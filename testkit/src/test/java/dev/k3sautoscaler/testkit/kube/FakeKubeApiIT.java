@@ -1,0 +1,159 @@
+package dev.k3sautoscaler.testkit.kube;
+
+import static dev.k3sautoscaler.testkit.TestWorld.T0;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Test;
+
+/** The virtual K3s API through a real fabric8 client, as the kube steps use it. */
+class FakeKubeApiIT {
+    private static final String TOKEN = "test-token";
+    @AutoClose
+    private final FakeKubeApi api = FakeKubeApi.start(Clock.fixed(T0, ZoneOffset.UTC));
+    @AutoClose
+    private final KubernetesClient client = api.client(TOKEN);
+
+    private Pod web(String name, String app) {
+        return api.create(KubeObjects.ownedBy(KubeObjects.pod("default", name, "w1", "app:1", 100, new Quantity("64Mi")),
+                "ReplicaSet", app + "-rs", "rs-" + app).editMetadata().addToLabels("app", app).endMetadata().build());
+    }
+
+    private void budget(String app, IntOrString minAvailable, IntOrString maxUnavailable) {
+        api.world().policy().v1().podDisruptionBudget().inNamespace("default").resource(new PodDisruptionBudgetBuilder()
+                .withNewMetadata().withName(app).withNamespace("default").endMetadata()
+                .withNewSpec().withMinAvailable(minAvailable).withMaxUnavailable(maxUnavailable)
+                .withNewSelector().addToMatchLabels("app", app).endSelector().endSpec().build()).create();
+    }
+
+    private boolean evict(Pod pod) {
+        return client.pods().inNamespace("default").withName(pod.getMetadata().getName()).evict(KubeObjects.eviction(pod));
+    }
+
+    @Test
+    void eviction_isAccepted_andThePodTerminatesUntilItsKubeletConfirms() {
+        // GIVEN a pod without a disruption budget
+        Pod pod = web("web-1", "web");
+
+        // WHEN evicted
+        assertTrue(evict(pod));
+
+        // THEN it is served terminating (a drain's next pass still sees it), then gone once the kubelet confirms
+        Pod terminating = client.pods().inNamespace("default").withName("web-1").get();
+        assertEquals(T0.toString(), terminating.getMetadata().getDeletionTimestamp());
+        assertEquals(30L, terminating.getMetadata().getDeletionGracePeriodSeconds());
+        assertTrue(evict(terminating), "evicting a terminating pod again is accepted");
+        assertTrue(api.podGone("default", "web-1"));
+        assertNull(client.pods().inNamespace("default").withName("web-1").get());
+        assertFalse(api.podGone("default", "web-1"));
+        assertEquals(2, api.evictionRequests());
+    }
+
+    @Test
+    void eviction_thatWouldBreakAPodDisruptionBudget_answers429_untilAnotherPodIsHealthy() {
+        // GIVEN two pods of which at least two must stay available, and one of another app
+        Pod first = web("web-1", "web");
+        web("web-2", "web");
+        Pod other = web("api-1", "api");
+        budget("web", new IntOrString(2), null);
+
+        // WHEN / THEN fabric8 reads 429 as "not evicted"; the budget covers its own app only
+        assertFalse(evict(first));
+        assertTrue(evict(other));
+
+        // AND WHEN a third pod runs, one disruption is allowed
+        web("web-3", "web");
+        assertTrue(evict(first));
+        assertFalse(evict(client.pods().inNamespace("default").withName("web-2").get()), "web-1 terminating: 2 healthy left");
+    }
+
+    @Test
+    void maxUnavailable_asAPercentage_roundsUp() {
+        // GIVEN three pods, 50% may be unavailable: two (rounded up)
+        Pod[] pods = {web("web-1", "web"), web("web-2", "web"), web("web-3", "web")};
+        budget("web", null, new IntOrString("50%"));
+
+        // WHEN / THEN terminating pods still count as expected (their controller replaces them), not as healthy
+        assertTrue(evict(pods[0]));
+        assertTrue(evict(pods[1]));
+        assertFalse(evict(pods[2]));
+    }
+
+    @Test
+    void eviction_ofAnOlderIncarnation_answers409_andOfAMissingPod404() {
+        // GIVEN
+        Pod pod = web("web-1", "web");
+        pod.getMetadata().setUid("some-older-pod");
+
+        // WHEN / THEN
+        KubernetesClientException conflict = assertThrows(KubernetesClientException.class, () -> evict(pod));
+        assertEquals(409, conflict.getCode());
+        pod.getMetadata().setName("no-such-pod");
+        KubernetesClientException missing = assertThrows(KubernetesClientException.class, () -> evict(pod));
+        assertEquals(404, missing.getCode());
+    }
+
+    @Test
+    void scriptedAnswers_comeFirst_thenTheBudgetsDecide() {
+        // GIVEN a pod whose eviction is scripted to fail once
+        Pod pod = web("web-1", "web");
+        api.evictionAnswers("default", "web-1", 429, 1);
+
+        // WHEN / THEN
+        assertFalse(evict(pod));
+        assertTrue(evict(pod));
+        assertEquals(1, api.evictionRequests(), "only the unscripted one reached the subresource");
+    }
+
+    @Test
+    void withARequiredToken_othersAre401_andAnOutageIs503ForTheAutoscalerOnly() {
+        // GIVEN an API that requires the token, down while the switch is on
+        AtomicBoolean down = new AtomicBoolean();
+        try (FakeKubeApi guarded = FakeKubeApi.guarded(TOKEN, down::get, (namespace, name) -> EvictionAnswer.EVICTED);
+             KubernetesClient autoscaler = guarded.client(TOKEN)) {
+            guarded.register(KubeObjects.node("w1", "aws:///eu-west-1a/i-1", KubeObjects.Readiness.READY, null).build());
+
+            // WHEN / THEN
+            assertEquals(1, autoscaler.nodes().list().getItems().size());
+            for (String token : new String[] {"not-the-token", null}) {
+                try (KubernetesClient stranger = guarded.client(token)) {
+                    assertEquals(401, assertThrows(KubernetesClientException.class, () -> stranger.nodes().list()).getCode());
+                }
+            }
+            down.set(true);
+            assertEquals(503, assertThrows(KubernetesClientException.class, () -> autoscaler.nodes().list()).getCode());
+            assertEquals(1, guarded.world().nodes().list().getItems().size(), "the world's own requests go on");
+        }
+    }
+
+    @Test
+    void register_keepsTheCreationTimeItNames_andReadinessChanges() {
+        // GIVEN
+
+        // WHEN a Node registers at virtual time T0 and later stops reporting
+        api.register(KubeObjects.node("w1", "aws:///eu-west-1a/i-1", KubeObjects.Readiness.READY, T0, 1930, 1 << 30).build());
+        api.readiness("w1", KubeObjects.Readiness.UNKNOWN, T0.plusSeconds(60));
+
+        // THEN
+        var node = client.nodes().withName("w1").get();
+        assertEquals(T0.toString(), node.getMetadata().getCreationTimestamp(), "virtual time, not the server's clock");
+        var ready = node.getStatus().getConditions().getFirst();
+        assertEquals("Unknown", ready.getStatus());
+        assertEquals(T0.plusSeconds(60).toString(), ready.getLastTransitionTime());
+        assertNotNull(node.getStatus().getCapacity().get("cpu"));
+    }
+}
