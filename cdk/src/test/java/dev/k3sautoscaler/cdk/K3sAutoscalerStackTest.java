@@ -1,6 +1,7 @@
 package dev.k3sautoscaler.cdk;
 
 import dev.k3sautoscaler.contract.Reach;
+import dev.k3sautoscaler.contract.FunctionModule;
 import dev.k3sautoscaler.contract.Step;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -257,7 +258,7 @@ class K3sAutoscalerStackTest {
                 assertEquals(1, dynamo.size(), step.name());
                 assertEquals("demo", dynamo.getFirst().at("/Condition/ForAllValues:StringEquals/dynamodb:LeadingKeys/0").asText());
                 assertTrue(variables.has("STATE_TABLE") && variables.has("LOCK_TTL_SEC"), step + ": " + variables);
-            } else if (!"state".equals(step.module())) {
+            } else if (step.module() != FunctionModule.STATE) {
                 assertTrue(dynamo.isEmpty(), step.name());
                 assertFalse(variables.has("STATE_TABLE"), step.name());
             }
