@@ -13,7 +13,7 @@ import dev.k3sautoscaler.runtime.JsonStepHandler;
  * KubernetesAccessDenied, KubernetesRequestRejected,
  * ClusterCredentialsUnavailable (retryable).
  */
-public final class CheckWorkersJoinedHandler extends JsonStepHandler<CheckWorkersJoinedInput, Outputs.CheckJoinOutput> {
+public final class CheckWorkersJoinedHandler extends JsonStepHandler<CheckWorkersJoinedInput, CheckWorkersJoinedOutput> {
     public static final String STEP = "CheckWorkersJoined";
 
     private final NodeOperations operations;
@@ -29,7 +29,7 @@ public final class CheckWorkersJoinedHandler extends JsonStepHandler<CheckWorker
     }
 
     @Override
-    protected Outputs.CheckJoinOutput handle(CheckWorkersJoinedInput input, Context context) {
+    protected CheckWorkersJoinedOutput handle(CheckWorkersJoinedInput input, Context context) {
         return operations.checkJoin(input.instanceIds(), input.launchedAt());
     }
 }

@@ -13,7 +13,7 @@ import dev.k3sautoscaler.state.LeaseFence;
  * ClusterCredentialsUnavailable (retryable), NodeNotFound, NodeNotManaged, LockLost (the lease given was taken
  * by another execution: nothing was done; not retryable), StateStoreUnavailable (retryable).
  */
-public final class CordonNodeHandler extends JsonStepHandler<NodeStepInput, Outputs.CordonNodeOutput> {
+public final class CordonNodeHandler extends JsonStepHandler<NodeStepInput, CordonNodeOutput> {
     public static final String STEP = "CordonNode";
 
     private final NodeOperations operations;
@@ -36,7 +36,7 @@ public final class CordonNodeHandler extends JsonStepHandler<NodeStepInput, Outp
     }
 
     @Override
-    protected Outputs.CordonNodeOutput handle(NodeStepInput input, Context context) {
+    protected CordonNodeOutput handle(NodeStepInput input, Context context) {
         fence.confirm(input.lease());
         return operations.cordon(input.node(), input.drainPurpose());
     }

@@ -13,7 +13,7 @@ import dev.k3sautoscaler.state.LeaseFence;
  * ClusterCredentialsUnavailable (retryable), NodeNotManaged, LockLost (the lease given was taken by another
  * execution: nothing was done; not retryable), StateStoreUnavailable (retryable).
  */
-public final class DeleteNodeHandler extends JsonStepHandler<NodeStepInput, Outputs.DeleteNodeOutput> {
+public final class DeleteNodeHandler extends JsonStepHandler<NodeStepInput, DeleteNodeOutput> {
     public static final String STEP = "DeleteNode";
 
     private final NodeOperations operations;
@@ -36,7 +36,7 @@ public final class DeleteNodeHandler extends JsonStepHandler<NodeStepInput, Outp
     }
 
     @Override
-    protected Outputs.DeleteNodeOutput handle(NodeStepInput input, Context context) {
+    protected DeleteNodeOutput handle(NodeStepInput input, Context context) {
         fence.confirm(input.lease());
         return operations.delete(input.node());
     }

@@ -14,7 +14,7 @@ import dev.k3sautoscaler.state.LeaseFence;
  * ClusterCredentialsUnavailable (retryable), NodeNotFound, NodeNotManaged, LockLost (the lease given was taken
  * by another execution: nothing was done; not retryable), StateStoreUnavailable (retryable).
  */
-public final class DrainNodeHandler extends JsonStepHandler<DrainNodeInput, Outputs.DrainNodeOutput> {
+public final class DrainNodeHandler extends JsonStepHandler<DrainNodeInput, DrainNodeOutput> {
     public static final String STEP = "DrainNode";
 
     private final NodeOperations operations;
@@ -37,7 +37,7 @@ public final class DrainNodeHandler extends JsonStepHandler<DrainNodeInput, Outp
     }
 
     @Override
-    protected Outputs.DrainNodeOutput handle(DrainNodeInput input, Context context) {
+    protected DrainNodeOutput handle(DrainNodeInput input, Context context) {
         fence.confirm(input.lease());
         return operations.drainPass(input.node(), input.drainPurpose(), input.startedAt());
     }

@@ -14,16 +14,16 @@ import dev.k3sautoscaler.core.scaledown.ScaleDownSelector;
 import dev.k3sautoscaler.core.scaledown.ScaleDownWording;
 import dev.k3sautoscaler.errors.NodeNotFound;
 import dev.k3sautoscaler.errors.NodeNotManaged;
-import dev.k3sautoscaler.kube.Outputs.CheckJoinOutput;
-import dev.k3sautoscaler.kube.Outputs.ChosenNode;
-import dev.k3sautoscaler.kube.Outputs.CordonNodeOutput;
-import dev.k3sautoscaler.kube.Outputs.DeleteNodeOutput;
-import dev.k3sautoscaler.kube.Outputs.DrainNodeOutput;
-import dev.k3sautoscaler.kube.Outputs.InstanceJoin;
-import dev.k3sautoscaler.kube.Outputs.JoinStatus;
-import dev.k3sautoscaler.kube.Outputs.RejectedNode;
-import dev.k3sautoscaler.kube.Outputs.SelectScaleDownTargetOutput;
-import dev.k3sautoscaler.kube.Outputs.UncordonNodeOutput;
+import dev.k3sautoscaler.kube.CheckWorkersJoinedOutput;
+import dev.k3sautoscaler.kube.ChosenNode;
+import dev.k3sautoscaler.kube.CordonNodeOutput;
+import dev.k3sautoscaler.kube.DeleteNodeOutput;
+import dev.k3sautoscaler.kube.DrainNodeOutput;
+import dev.k3sautoscaler.kube.InstanceJoin;
+import dev.k3sautoscaler.kube.JoinStatus;
+import dev.k3sautoscaler.kube.RejectedNode;
+import dev.k3sautoscaler.kube.SelectScaleDownTargetOutput;
+import dev.k3sautoscaler.kube.UncordonNodeOutput;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
@@ -75,7 +75,7 @@ public final class NodeOperations {
 
     // ---- CheckWorkersJoined ---------------------------------------------------------------------
 
-    public CheckJoinOutput checkJoin(List<String> instanceIds, Instant launchedAt) {
+    public CheckWorkersJoinedOutput checkJoin(List<String> instanceIds, Instant launchedAt) {
         Map<String, Node> byInstance = listNodes().stream()
                 .filter(n -> Views.instanceId(n) != null)
                 .collect(Collectors.toMap(Views::instanceId, Function.identity(), (a, b) -> a));
@@ -108,7 +108,7 @@ public final class NodeOperations {
                 + (missing.isEmpty() ? "" : "; not registered: " + String.join(", ", missing))
                 + (overdue.isEmpty() ? "" : "; past the " + timeouts.join().toSeconds() + " s join timeout: "
                         + String.join(", ", overdue));
-        return new CheckJoinOutput(instances, ready, notReady, missing, overdue, allReady, reason);
+        return new CheckWorkersJoinedOutput(instances, ready, notReady, missing, overdue, allReady, reason);
     }
 
     // ---- SelectScaleDownTarget ------------------------------------------------------------------

@@ -11,7 +11,7 @@ import dev.k3sautoscaler.runtime.JsonStepHandler;
  * KubernetesAccessDenied, KubernetesRequestRejected,
  * ClusterCredentialsUnavailable (retryable).
  */
-public final class SelectScaleDownTargetHandler extends JsonStepHandler<SelectScaleDownTargetInput, Outputs.SelectScaleDownTargetOutput> {
+public final class SelectScaleDownTargetHandler extends JsonStepHandler<SelectScaleDownTargetInput, SelectScaleDownTargetOutput> {
     public static final String STEP = "SelectScaleDownTarget";
 
     private final NodeOperations operations;
@@ -27,7 +27,7 @@ public final class SelectScaleDownTargetHandler extends JsonStepHandler<SelectSc
     }
 
     @Override
-    protected Outputs.SelectScaleDownTargetOutput handle(SelectScaleDownTargetInput input, Context context) {
+    protected SelectScaleDownTargetOutput handle(SelectScaleDownTargetInput input, Context context) {
         return operations.selectScaleDownTarget(input);
     }
 }

@@ -11,7 +11,7 @@ import dev.k3sautoscaler.runtime.JsonStepHandler;
  * KubernetesAccessDenied, KubernetesRequestRejected,
  * ClusterCredentialsUnavailable (retryable).
  */
-public final class UncordonNodeHandler extends JsonStepHandler<NodeStepInput, Outputs.UncordonNodeOutput> {
+public final class UncordonNodeHandler extends JsonStepHandler<NodeStepInput, UncordonNodeOutput> {
     public static final String STEP = "UncordonNode";
 
     private final NodeOperations operations;
@@ -27,7 +27,7 @@ public final class UncordonNodeHandler extends JsonStepHandler<NodeStepInput, Ou
     }
 
     @Override
-    protected Outputs.UncordonNodeOutput handle(NodeStepInput input, Context context) {
+    protected UncordonNodeOutput handle(NodeStepInput input, Context context) {
         return operations.uncordon(input.node(), input.drainPurpose());
     }
 }

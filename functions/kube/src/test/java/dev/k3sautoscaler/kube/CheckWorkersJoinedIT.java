@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.k3sautoscaler.core.lifecycle.NodeReadiness;
-import dev.k3sautoscaler.kube.Outputs.CheckJoinOutput;
-import dev.k3sautoscaler.kube.Outputs.InstanceJoin;
-import dev.k3sautoscaler.kube.Outputs.JoinStatus;
+import dev.k3sautoscaler.kube.CheckWorkersJoinedOutput;
+import dev.k3sautoscaler.kube.InstanceJoin;
+import dev.k3sautoscaler.kube.JoinStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -27,7 +27,7 @@ class CheckWorkersJoinedIT {
         cluster.worker("ip-10-0-1-6", "i-booting", false);
 
         // WHEN the three launched instances are checked
-        CheckJoinOutput out = cluster.operations().checkJoin(List.of("i-ready", "i-booting", "i-absent"), null);
+        CheckWorkersJoinedOutput out = cluster.operations().checkJoin(List.of("i-ready", "i-booting", "i-absent"), null);
 
         // THEN each has its own status, node name and detail
         assertEquals(List.of(JoinStatus.READY, JoinStatus.NOT_READY, JoinStatus.MISSING),
@@ -52,7 +52,7 @@ class CheckWorkersJoinedIT {
         Instant launchedAt = cluster.clock.instant().minusSeconds(95);
 
         // WHEN checked
-        CheckJoinOutput out = cluster.operations().checkJoin(List.of("i-1", "i-2"), launchedAt);
+        CheckWorkersJoinedOutput out = cluster.operations().checkJoin(List.of("i-1", "i-2"), launchedAt);
 
         // THEN all are Ready
         assertTrue(out.allReady());
@@ -69,7 +69,7 @@ class CheckWorkersJoinedIT {
         cluster.clock.advance(Duration.ofSeconds(1));
 
         // WHEN checked at the timeout
-        CheckJoinOutput out = cluster.operations().checkJoin(List.of("i-1", "i-lost"), launchedAt);
+        CheckWorkersJoinedOutput out = cluster.operations().checkJoin(List.of("i-1", "i-lost"), launchedAt);
 
         // THEN only the missing one is overdue, and the reason says so
         assertEquals(List.of("i-lost"), out.overdue());
@@ -89,7 +89,7 @@ class CheckWorkersJoinedIT {
                 .endStatus().build());
 
         // WHEN checked
-        CheckJoinOutput out = cluster.operations().checkJoin(List.of("i-joining"), cluster.clock.instant());
+        CheckWorkersJoinedOutput out = cluster.operations().checkJoin(List.of("i-joining"), cluster.clock.instant());
 
         // THEN it is joining, not a node whose kubelet was lost
         assertEquals(NodeReadiness.Code.JOINING, out.instances().getFirst().readiness());

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.k3sautoscaler.errors.NodeNotManaged;
-import dev.k3sautoscaler.kube.Outputs.DeleteNodeOutput;
+import dev.k3sautoscaler.kube.DeleteNodeOutput;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

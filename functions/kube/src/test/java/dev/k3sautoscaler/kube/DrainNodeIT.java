@@ -12,7 +12,7 @@ import dev.k3sautoscaler.core.scaledown.NodeLabels;
 import dev.k3sautoscaler.errors.KubernetesApiUnavailable;
 import dev.k3sautoscaler.errors.NodeNotFound;
 import dev.k3sautoscaler.errors.NodeNotManaged;
-import dev.k3sautoscaler.kube.Outputs.DrainNodeOutput;
+import dev.k3sautoscaler.kube.DrainNodeOutput;
 import dev.k3sautoscaler.runtime.StepJson;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;

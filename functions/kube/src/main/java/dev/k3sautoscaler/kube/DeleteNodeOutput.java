@@ -1,0 +1,4 @@
+package dev.k3sautoscaler.kube;
+
+public record DeleteNodeOutput(String nodeName, boolean deleted, boolean alreadyGone, String reason) {
+}
