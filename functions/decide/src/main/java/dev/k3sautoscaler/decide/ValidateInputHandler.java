@@ -1,15 +1,11 @@
 package dev.k3sautoscaler.decide;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.core.control.ExecutionInputRules;
-import dev.k3sautoscaler.core.control.InputValidation;
-import dev.k3sautoscaler.runtime.InputCheck;
+import dev.k3sautoscaler.core.control.ValidateInputOutput;
 import dev.k3sautoscaler.runtime.JsonStepHandler;
 import dev.k3sautoscaler.runtime.StepJson;
-import dev.k3sautoscaler.runtime.Validatable;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,20 +16,12 @@ import java.util.Map;
  * answer, not an error of this step, so the Fail state's Cause is the list of problems.
  *
  * <p>Input: {@code {"execution": "...", "input": <the execution input, as given>}}.
- * Output: {@link InputValidation}, stored at {@code $.validation}; the later states pass
+ * Output: {@link ValidateInputOutput}, stored at {@code $.validation}; the later states pass
  * {@code $.validation.request} to the steps that take a {@link dev.k3sautoscaler.core.control.ControlRequest}. Environment: CLUSTER_ID and the configuration table (MAX_WORKERS
  * bounds a forced scale-up).
  */
-public final class ValidateInputHandler extends JsonStepHandler<ValidateInputHandler.Input, InputValidation> {
+public final class ValidateInputHandler extends JsonStepHandler<ValidateInputInput, ValidateInputOutput> {
     private final AutoscalerConfig config;
-
-    /** @param input the execution input, any JSON (a non-object is reported as a problem) */
-    public record Input(String execution, JsonNode input) implements Validatable {
-        @Override
-        public List<String> validationProblems() {
-            return InputCheck.start().required("execution", execution).problems();
-        }
-    }
 
     public ValidateInputHandler() {
         this(System.getenv());
@@ -45,7 +33,7 @@ public final class ValidateInputHandler extends JsonStepHandler<ValidateInputHan
     }
 
     private ValidateInputHandler(DecideHandler.Settings settings) {
-        super(Input.class, "ValidateInput", settings.clusterId());
+        super(ValidateInputInput.class, "ValidateInput", settings.clusterId());
         this.config = settings.config();
     }
 
@@ -57,7 +45,7 @@ public final class ValidateInputHandler extends JsonStepHandler<ValidateInputHan
     }
 
     @Override
-    protected InputValidation handle(Input input, Context context) {
+    protected ValidateInputOutput handle(ValidateInputInput input, Context context) {
         Object parsed = input.input() == null ? null : StepJson.MAPPER.convertValue(input.input(), Object.class);
         return ExecutionInputRules.validate(parsed, config.maxWorkers());
     }

@@ -29,9 +29,9 @@ public final class ExecutionInputRules {
      * @param input      the execution input as parsed JSON (null or a non-object is a problem, not an exception)
      * @param maxWorkers MAX_WORKERS: a forced scale-up of more can never be honoured, so it is rejected here
      */
-    public static InputValidation validate(Object input, int maxWorkers) {
+    public static ValidateInputOutput validate(Object input, int maxWorkers) {
         if (!(input instanceof Map<?, ?> fields)) {
-            return InputValidation.rejected(List.of("the input must be a JSON object with a \"trigger\" field (one of "
+            return ValidateInputOutput.rejected(List.of("the input must be a JSON object with a \"trigger\" field (one of "
                     + String.join(", ", Trigger.allValues()) + ")"));
         }
         List<String> problems = new ArrayList<>();
@@ -41,7 +41,7 @@ public final class ExecutionInputRules {
             problems.add(triggerValue == null
                     ? "trigger is required (one of " + String.join(", ", Trigger.allValues()) + ")"
                     : "trigger " + quoted(triggerValue) + " is not one of " + String.join(", ", Trigger.allValues()));
-            return InputValidation.rejected(problems);
+            return ValidateInputOutput.rejected(problems);
         }
         TreeSet<String> unknown = new TreeSet<>();
         for (Object key : fields.keySet()) {
@@ -61,9 +61,9 @@ public final class ExecutionInputRules {
         String nodeName = trigger == Trigger.FORCE_SCALE_DOWN ? nodeName(fields.get("nodeName"), problems) : null;
         String instanceId = trigger.fields().contains("instanceId") ? instanceId(fields.get("instanceId"), problems) : null;
         if (!problems.isEmpty()) {
-            return InputValidation.rejected(problems);
+            return ValidateInputOutput.rejected(problems);
         }
-        return InputValidation.accepted(new ControlRequest(trigger.value(), requestedBy, reason, count, nodeName,
+        return ValidateInputOutput.accepted(new ControlRequest(trigger.value(), requestedBy, reason, count, nodeName,
                 instanceId, summary(trigger, requestedBy, reason, count, nodeName, instanceId)));
     }
 

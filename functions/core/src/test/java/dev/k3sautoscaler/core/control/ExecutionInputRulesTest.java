@@ -50,7 +50,7 @@ class ExecutionInputRulesTest {
     @MethodSource("validInputs")
     void validate_acceptsDocumentedInputs_withOneLineSummary(Map<String, Object> input, String summary) {
         // GIVEN a documented input WHEN validated
-        InputValidation verdict = ExecutionInputRules.validate(input, MAX_WORKERS);
+        ValidateInputOutput verdict = ExecutionInputRules.validate(input, MAX_WORKERS);
 
         // THEN it is accepted and summarized in one line
         assertTrue(verdict.valid(), verdict.reason());
@@ -108,7 +108,7 @@ class ExecutionInputRulesTest {
     @MethodSource("invalidInputs")
     void validate_rejectsWithEveryProblem(String description, Object input, List<String> problems) {
         // GIVEN a malformed input WHEN validated
-        InputValidation verdict = ExecutionInputRules.validate(input, MAX_WORKERS);
+        ValidateInputOutput verdict = ExecutionInputRules.validate(input, MAX_WORKERS);
 
         // THEN it is rejected with every problem, and the Fail state's cause lists them all
         assertFalse(verdict.valid());

@@ -10,17 +10,17 @@ import java.util.List;
  * @param problems every problem found, in input order
  * @param reason   one line: the request's summary, or "invalid execution input: p1; p2" — the Fail state's Cause
  */
-public record InputValidation(boolean valid, ControlRequest request, List<String> problems, String reason) {
+public record ValidateInputOutput(boolean valid, ControlRequest request, List<String> problems, String reason) {
 
-    public InputValidation {
+    public ValidateInputOutput {
         problems = List.copyOf(problems);
     }
 
-    static InputValidation accepted(ControlRequest request) {
-        return new InputValidation(true, request, List.of(), request.summary());
+    static ValidateInputOutput accepted(ControlRequest request) {
+        return new ValidateInputOutput(true, request, List.of(), request.summary());
     }
 
-    static InputValidation rejected(List<String> problems) {
-        return new InputValidation(false, null, problems, "invalid execution input: " + String.join("; ", problems));
+    static ValidateInputOutput rejected(List<String> problems) {
+        return new ValidateInputOutput(false, null, problems, "invalid execution input: " + String.join("; ", problems));
     }
 }
