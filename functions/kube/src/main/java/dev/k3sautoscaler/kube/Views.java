@@ -1,6 +1,7 @@
 package dev.k3sautoscaler.kube;
 
 import dev.k3sautoscaler.core.lifecycle.NodeReadiness;
+import dev.k3sautoscaler.core.scaledown.NodeTaint;
 import dev.k3sautoscaler.core.scaledown.NodeView;
 import dev.k3sautoscaler.core.scaledown.PodView;
 import dev.k3sautoscaler.core.scaledown.ProviderId;
@@ -10,7 +11,6 @@ import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.Taint;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
@@ -31,9 +31,9 @@ final class Views {
         var spec = node.getSpec();
         Map<String, Quantity> allocatable = node.getStatus() == null || node.getStatus().getAllocatable() == null
                 ? Map.of() : node.getStatus().getAllocatable();
-        List<String> blockingTaints = spec == null || spec.getTaints() == null ? List.of() : spec.getTaints().stream()
+        List<NodeTaint> blockingTaints = spec == null || spec.getTaints() == null ? List.of() : spec.getTaints().stream()
                 .filter(t -> "NoSchedule".equals(t.getEffect()) || "NoExecute".equals(t.getEffect()))
-                .map(Taint::getKey).toList();
+                .map(t -> new NodeTaint(t.getKey(), t.getValue(), t.getEffect())).toList();
         return new NodeView(
                 meta.getName(),
                 instanceId(node),
@@ -79,7 +79,8 @@ final class Views {
                 meta.getDeletionTimestamp() != null,
                 cpu,
                 memory,
-                spec == null ? null : spec.getNodeName());
+                spec == null ? null : spec.getNodeName(),
+                PodPlacements.of(spec));
     }
 
     static String instanceId(Node node) {

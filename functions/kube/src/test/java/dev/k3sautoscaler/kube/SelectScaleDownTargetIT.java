@@ -69,6 +69,34 @@ class SelectScaleDownTargetIT {
         assertTrue(out.reason().endsWith("; 1 other worker not chosen"), out.reason());
     }
 
+    @Test
+    void select_keepsANodeWhosePodOnlyItsOwnLabelsAdmit_andOneWhosePodItCannotModel() {
+        // GIVEN w1 (disk=ssd) runs a pod that selects disk=ssd, w2 a pod with required pod affinity; w3 has neither label
+        cluster.master("master", "i-master");
+        cluster.createNode(cluster.nodeBuilder("w1", "i-1", true).editMetadata().addToLabels("disk", "ssd")
+                .addToLabels(NodeLabels.MANAGED, "true").endMetadata()
+                .build());
+        cluster.worker("w2", "i-2", true);
+        cluster.worker("w3", "i-3", true);
+        cluster.createPod(cluster.podBuilder("default", "cache-0", "w1", "ReplicaSet").editSpec()
+                .addToNodeSelector("disk", "ssd").endSpec().build());
+        cluster.createPod(cluster.podBuilder("default", "api-0", "w2", "ReplicaSet").editSpec()
+                .withNewAffinity().withNewPodAffinity().addNewRequiredDuringSchedulingIgnoredDuringExecution()
+                .withTopologyKey("kubernetes.io/hostname").withNewLabelSelector().addToMatchLabels("app", "db")
+                .endLabelSelector().endRequiredDuringSchedulingIgnoredDuringExecution().endPodAffinity().endAffinity()
+                .endSpec().build());
+        cluster.pod("default", "web-0", "w3", "ReplicaSet");
+        cluster.pod("default", "web-1", "w3", "ReplicaSet");
+
+        // WHEN a target is selected
+        SelectScaleDownTargetOutput out = cluster.operations().selectScaleDownTarget(cluster.everyWorkerOurs(null));
+
+        // THEN w3 goes, though it has more pods: w1's pod has no other ssd node, w2's pod cannot be simulated
+        assertEquals("w3", out.chosen().name(), out.toString());
+        assertEquals(Code.PODS_WOULD_NOT_FIT, reasonFor(out, "w1"));
+        assertEquals(Code.CONSTRAINT_NOT_MODELLED, reasonFor(out, "w2"));
+    }
+
     static Stream<Arguments> blockingPods() {
         return Stream.of(
                 Arguments.of("safe-to-evict=false", (Function<MockCluster, Pod>) c -> c.createPod(

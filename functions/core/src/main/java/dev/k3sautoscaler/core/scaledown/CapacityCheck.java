@@ -25,12 +25,13 @@ public final class CapacityCheck {
             return Optional.empty();
         }
         List<NodeView> others = nodes.stream()
-                .filter(n -> !n.name().equals(draining.name()) && n.acceptsPods() && !n.controlPlane()).toList();
-        PodView unplaced = FitCheck.firstUnplaced(waiting, others, pods);
-        if (unplaced == null) {
+                .filter(n -> !n.name().equals(draining.name()) && n.targetForMovedPods()).toList();
+        // A pod whose constraints cannot be modelled proves no need for this node: the drain goes on, the tick scales up.
+        if (!(FitSimulation.place(waiting, others, pods) instanceof FitSimulation.Outcome.NoPlace(PodView unplaced))) {
             return Optional.empty();
         }
-        if (FitCheck.firstUnplaced(List.of(unplaced), List.of(draining), pods) != null) {
+        if (!(FitSimulation.place(List.of(unplaced), List.of(draining.asIfUnclaimed()), pods)
+                instanceof FitSimulation.Outcome.AllPlaced)) {
             // This node could not hold it either (too large, or it is full): a scale-up is the answer, not this node.
             return Optional.empty();
         }

@@ -11,7 +11,7 @@ import java.util.Map;
  * @param created             {@code metadata.creationTimestamp}; older nodes are preferred for removal
  * @param deleting            {@code metadata.deletionTimestamp} is set
  * @param unschedulable       {@code spec.unschedulable} (cordoned)
- * @param noScheduleTaintKeys keys of taints with effect NoSchedule or NoExecute (ours included)
+ * @param taints              taints with effect NoSchedule or NoExecute (ours included)
  */
 public record NodeView(
         String name,
@@ -22,14 +22,25 @@ public record NodeView(
         boolean ready,
         boolean deleting,
         boolean unschedulable,
-        List<String> noScheduleTaintKeys,
+        List<NodeTaint> taints,
         long allocatableCpuMillis,
         long allocatableMemoryBytes) {
 
     public NodeView {
         labels = Map.copyOf(labels);
         annotations = Map.copyOf(annotations);
-        noScheduleTaintKeys = List.copyOf(noScheduleTaintKeys);
+        taints = List.copyOf(taints);
+    }
+
+    public List<String> noScheduleTaintKeys() {
+        return taints.stream().map(NodeTaint::key).toList();
+    }
+
+    /** The node as the scheduler would see it without our claim on it: not cordoned, without our taint. */
+    public NodeView asIfUnclaimed() {
+        return new NodeView(name, instanceId, labels, annotations, created, ready, deleting, false,
+                taints.stream().filter(taint -> !taint.key().equals(NodeLabels.DRAINING_TAINT)).toList(),
+                allocatableCpuMillis, allocatableMemoryBytes);
     }
 
     /** Carries {@code k3s-autoscaler/managed=true}, which only the autoscaler's launch template sets. */
@@ -48,7 +59,7 @@ public record NodeView(
 
     /** Our NoSchedule taint is present: we cordoned it (and may resume or undo that). */
     public boolean drainingByUs() {
-        return noScheduleTaintKeys.contains(NodeLabels.DRAINING_TAINT);
+        return noScheduleTaintKeys().contains(NodeLabels.DRAINING_TAINT);
     }
 
     /** Who holds our drain claim on this node; empty when we have not cordoned it. */
@@ -85,8 +96,13 @@ public record NodeView(
         return unschedulable && !drainingByUs();
     }
 
+    /** Where moved pods may go, each as its tolerations allow: Ready, not cordoned, not going away, a worker. */
+    public boolean targetForMovedPods() {
+        return ready && !unschedulable && !deleting && !controlPlane();
+    }
+
     /** The scheduler would place new pods here: Ready, not cordoned, not going away, no blocking taint. */
     public boolean acceptsPods() {
-        return ready && !unschedulable && !deleting && noScheduleTaintKeys.isEmpty();
+        return ready && !unschedulable && !deleting && taints.isEmpty();
     }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
  * @param terminating {@code metadata.deletionTimestamp} is set: it is already leaving
  * @param cpuMillis   effective CPU request (sum of containers, or the largest init container if higher)
  * @param nodeName    {@code spec.nodeName}; null when not scheduled
+ * @param placement   where the scheduler may put it (selectors, affinity, tolerations)
  */
 public record PodView(
         String namespace,
@@ -22,11 +23,20 @@ public record PodView(
         boolean terminating,
         long cpuMillis,
         long memoryBytes,
-        String nodeName) {
+        String nodeName,
+        Placement placement) {
 
     public PodView {
         annotations = Map.copyOf(annotations);
         labels = Map.copyOf(labels);
+        placement = placement == null ? Placement.ANYWHERE : placement;
+    }
+
+    /** A pod with no scheduling constraint beyond its requests. */
+    public PodView(String namespace, String name, String ownerKind, Map<String, String> annotations,
+            Map<String, String> labels, String phase, boolean terminating, long cpuMillis, long memoryBytes, String nodeName) {
+        this(namespace, name, ownerKind, annotations, labels, phase, terminating, cpuMillis, memoryBytes, nodeName,
+                Placement.ANYWHERE);
     }
 
     public String qualifiedName() {

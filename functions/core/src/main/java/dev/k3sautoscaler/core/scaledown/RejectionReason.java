@@ -13,7 +13,7 @@ public sealed interface RejectionReason {
     enum Code {
         CONTROL_PLANE, NOT_MANAGED, NO_PROVIDER_ID, OWNERSHIP_UNKNOWN, NOT_OURS_IN_EC2, SCALE_DOWN_DISABLED,
         DELETING, DRAINING_FOR_OTHER, CORDONED_BY_SOMEONE_ELSE, PASSED_OVER, BLOCKING_PODS, PODS_WOULD_NOT_FIT,
-        NOT_PREFERRED
+        CONSTRAINT_NOT_MODELLED, NOT_PREFERRED
     }
 
     /** A rule of the node alone, with no fact beyond the node's name. */
@@ -57,6 +57,11 @@ public sealed interface RejectionReason {
     /** @param unplaced the first pod, largest first, that finds no room on the other workers */
     record PodsWouldNotFit(PodView unplaced) implements RejectionReason {
         public Code code() { return Code.PODS_WOULD_NOT_FIT; }
+    }
+
+    /** @param constraint the pod's scheduling constraint the fit simulation does not model */
+    record ConstraintNotModelled(PodView pod, String constraint) implements RejectionReason {
+        public Code code() { return Code.CONSTRAINT_NOT_MODELLED; }
     }
 
     record NotPreferred(String preferred, int evictable, int preferredEvictable) implements RejectionReason {

@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
  * Node's label is checked too, but proves nothing), never a control-plane node; not opted out, not
  * already leaving or drained for an interruption, not cordoned by someone else, not passed over
  * after a scale-down that could not finish; no blocking pod; its evictable pods fit on the other
- * schedulable workers. Among those left, the
+ * schedulable workers in a simulation of the scheduler's filters ({@link FitSimulation}), and none
+ * has a constraint the simulation cannot model. Among those left, the
  * fewest evictable pods wins (least disruption, as Cluster Autoscaler and Karpenter prefer), then
  * the oldest node (it has run longest on the oldest image), then the name for a stable answer.
  */
@@ -53,11 +54,16 @@ public final class ScaleDownSelector {
                     .filter(v -> v.action() == Action.EVICT && !v.pod().terminating())
                     .map(PodVerdict::pod).toList();
             List<NodeView> targets = nodes.stream()
-                    .filter(other -> !other.name().equals(node.name()) && other.acceptsPods() && !other.controlPlane())
+                    .filter(other -> !other.name().equals(node.name()) && other.targetForMovedPods())
                     .toList();
-            PodView unplaced = FitCheck.firstUnplaced(evictable, targets, pods);
-            if (unplaced != null) {
-                rejected.add(new Rejection(node.name(), new RejectionReason.PodsWouldNotFit(unplaced)));
+            RejectionReason unfit = switch (FitSimulation.place(evictable, targets, pods)) {
+                case FitSimulation.Outcome.AllPlaced placed -> null;
+                case FitSimulation.Outcome.NoPlace(PodView pod) -> new RejectionReason.PodsWouldNotFit(pod);
+                case FitSimulation.Outcome.CannotModel(PodView pod, String constraint) ->
+                        new RejectionReason.ConstraintNotModelled(pod, constraint);
+            };
+            if (unfit != null) {
+                rejected.add(new Rejection(node.name(), unfit));
                 continue;
             }
             candidates.add(new Candidate(node, evictable));

@@ -43,9 +43,11 @@ public final class ScaleDownWording {
                 int more = r.blocking().size() - NAMED_BLOCKERS;
                 yield "blocking pods: " + named + (more > 0 ? " and " + more + " more" : "");
             }
-            case RejectionReason.PodsWouldNotFit r -> "its pods would not fit on the other workers: "
-                    + r.unplaced().qualifiedName() + " needs " + r.unplaced().cpuMillis() + "m CPU and "
-                    + r.unplaced().memoryBytes() / MIB + "Mi memory";
+            case RejectionReason.PodsWouldNotFit r -> "its pods would not all find a place on the other workers: "
+                    + r.unplaced().qualifiedName() + " (" + r.unplaced().cpuMillis() + "m CPU, "
+                    + r.unplaced().memoryBytes() / MIB + "Mi memory) fits no node by requests, selectors, affinity and taints";
+            case RejectionReason.ConstraintNotModelled r -> "its pod " + r.pod().qualifiedName() + " has a scheduling"
+                    + " constraint the fit check does not model (" + r.constraint() + "): kept rather than guess where it goes";
             case RejectionReason.NotPreferred r -> "eligible, but " + r.preferred() + " is preferred ("
                     + plural(r.evictable(), "evictable pod") + " vs " + r.preferredEvictable()
                     + "; ties go to the oldest node)";

@@ -27,30 +27,31 @@ final class Cluster {
 
     static NodeView withLabels(NodeView node, Map<String, String> labels) {
         return new NodeView(node.name(), node.instanceId(), labels, node.annotations(), node.created(), node.ready(),
-                node.deleting(), node.unschedulable(), node.noScheduleTaintKeys(), node.allocatableCpuMillis(),
+                node.deleting(), node.unschedulable(), node.taints(), node.allocatableCpuMillis(),
                 node.allocatableMemoryBytes());
     }
 
     static NodeView withAnnotation(NodeView node, String key, String value) {
         return new NodeView(node.name(), node.instanceId(), node.labels(), Map.of(key, value), node.created(),
-                node.ready(), node.deleting(), node.unschedulable(), node.noScheduleTaintKeys(),
+                node.ready(), node.deleting(), node.unschedulable(), node.taints(),
                 node.allocatableCpuMillis(), node.allocatableMemoryBytes());
     }
 
     static NodeView deleting(NodeView node) {
         return new NodeView(node.name(), node.instanceId(), node.labels(), node.annotations(), node.created(),
-                node.ready(), true, node.unschedulable(), node.noScheduleTaintKeys(), node.allocatableCpuMillis(),
+                node.ready(), true, node.unschedulable(), node.taints(), node.allocatableCpuMillis(),
                 node.allocatableMemoryBytes());
     }
 
-    static NodeView cordoned(NodeView node, List<String> taints) {
+    static NodeView cordoned(NodeView node, List<String> taintKeys) {
         return new NodeView(node.name(), node.instanceId(), node.labels(), node.annotations(), node.created(),
-                node.ready(), node.deleting(), true, taints, node.allocatableCpuMillis(), node.allocatableMemoryBytes());
+                node.ready(), node.deleting(), true, taintKeys.stream().map(NodeTaint::noSchedule).toList(),
+                node.allocatableCpuMillis(), node.allocatableMemoryBytes());
     }
 
     static NodeView withoutProviderId(NodeView node) {
         return new NodeView(node.name(), null, node.labels(), node.annotations(), node.created(), node.ready(),
-                node.deleting(), node.unschedulable(), node.noScheduleTaintKeys(), node.allocatableCpuMillis(),
+                node.deleting(), node.unschedulable(), node.taints(), node.allocatableCpuMillis(),
                 node.allocatableMemoryBytes());
     }
 

@@ -68,7 +68,11 @@ class ScaleDownWordingTest {
                         + " recreate it), default/bare-2 (no controller: nothing would recreate it), default/bare-3 (no"
                         + " controller: nothing would recreate it) and 2 more"),
                 Arguments.of(new RejectionReason.PodsWouldNotFit(sized("big", "w1", 1600, 100)),
-                        "its pods would not fit on the other workers: default/big needs 1600m CPU and 100Mi memory"),
+                        "its pods would not all find a place on the other workers: default/big (1600m CPU, 100Mi memory)"
+                                + " fits no node by requests, selectors, affinity and taints"),
+                Arguments.of(new RejectionReason.ConstraintNotModelled(sized("web-1", "w1", 100, 64), "required pod affinity"),
+                        "its pod default/web-1 has a scheduling constraint the fit check does not model (required pod"
+                                + " affinity): kept rather than guess where it goes"),
                 Arguments.of(new RejectionReason.NotPreferred("w2", 3, 1),
                         "eligible, but w2 is preferred (3 evictable pods vs 1; ties go to the oldest node)"),
                 Arguments.of(new RejectionReason.NotPreferred("w2", 1, 0),
