@@ -24,7 +24,7 @@ class DecideHandlerTest {
             {"execution": "tick-1",
              "metrics": {"available": true, "observedAt": "2026-11-23T12:34:50Z", "reason": "4 workers ...",
                "cpuPercent": 55.0, "cpuSustainedHighPercent": 50.0, "cpuSustainedLowPercent": 60.0,
-               "memoryPercent": 40.0, "memorySustainedLowPercent": 45.0,
+               "memoryPercent": 40.0, "memorySustainedHighPercent": 40.0, "memorySustainedLowPercent": 45.0,
                "unschedulablePods": 7, "unschedulablePodsMaxOverIdleWindow": 7,
                "unschedulablePodRequests": [%s],
                "requestedCpuMillisOnWorkers": 5000, "requestedMemoryBytesOnWorkers": 4000000000,

@@ -68,7 +68,7 @@ class ValidateInputHandlerTest {
                 {"execution": "force-up", "request": %s,
                  "metrics": {"available": true, "observedAt": "2026-11-23T11:59:50Z", "cpuPercent": 10.0,
                    "cpuSustainedHighPercent": 10.0, "cpuSustainedLowPercent": 10.0, "memoryPercent": 10.0,
-                   "memorySustainedLowPercent": 10.0, "unschedulablePods": 0, "unschedulablePodsMaxOverIdleWindow": 0,
+                   "memorySustainedHighPercent": 10.0, "memorySustainedLowPercent": 10.0, "unschedulablePods": 0, "unschedulablePodsMaxOverIdleWindow": 0,
                    "requestedCpuMillisOnWorkers": 400, "requestedMemoryBytesOnWorkers": 400000000,
                    "workers": [{"name": "w1", "instanceId": "i-1", "ready": true, "schedulable": true},
                                {"name": "w2", "instanceId": "i-2", "ready": true, "schedulable": true}]},

@@ -106,23 +106,25 @@ public final class ClusterQueries {
     /** The queries by name, for running them together and naming the one that failed. */
     public enum Query {
         KSM_NEWEST_SAMPLE, CONTROL_PLANE_NODES, WORKER_NODES, WORKER_READY, WORKER_CORDONED, NODE_EXPORTER_SAMPLES,
-        CPU_PERCENT, CPU_SUSTAINED_HIGH, CPU_SUSTAINED_LOW, MEMORY_PERCENT, MEMORY_SUSTAINED_LOW,
+        CPU_PERCENT, CPU_SUSTAINED_HIGH, CPU_SUSTAINED_LOW, MEMORY_PERCENT, MEMORY_SUSTAINED_HIGH, MEMORY_SUSTAINED_LOW,
         UNSCHEDULABLE_PODS, UNSCHEDULABLE_POD_REQUESTS, UNSCHEDULABLE_MAX_OVER_IDLE_WINDOW, REQUESTED_ON_WORKERS
     }
 
     private final Duration cpuUpSustain;
+    private final Duration memoryUpSustain;
     private final Duration pendingUp;
     private final Duration idleDown;
 
-    public ClusterQueries(Duration cpuUpSustain, Duration pendingUp, Duration idleDown) {
+    public ClusterQueries(Duration cpuUpSustain, Duration memoryUpSustain, Duration pendingUp, Duration idleDown) {
         this.cpuUpSustain = cpuUpSustain;
+        this.memoryUpSustain = memoryUpSustain;
         this.pendingUp = pendingUp;
         this.idleDown = idleDown;
     }
 
-    /** The windows CPU_UP_SUSTAIN_SEC, PENDING_UP_SEC and IDLE_DOWN_SEC of the policy's configuration. */
+    /** The windows CPU_UP_SUSTAIN_SEC, MEM_UP_SUSTAIN_SEC, PENDING_UP_SEC and IDLE_DOWN_SEC of the policy's configuration. */
     public static ClusterQueries forConfig(AutoscalerConfig config) {
-        return new ClusterQueries(config.cpuUpSustain(), config.pendingUp(), config.idleDown());
+        return new ClusterQueries(config.cpuUpSustain(), config.memoryUpSustain(), config.pendingUp(), config.idleDown());
     }
 
     /**
@@ -140,6 +142,11 @@ public final class ClusterQueries {
      */
     public String cpuSustainedLow() {
         return "max_over_time((" + CPU_PERCENT + " or on() vector(100))" + subqueryRange(idleDown) + ")";
+    }
+
+    /** Lowest memory % over MEM_UP_SUSTAIN_SEC; a point without data counts as 0 % (as for CPU). */
+    public String memorySustainedHigh() {
+        return "min_over_time((" + MEMORY_PERCENT + " or on() vector(0))" + subqueryRange(memoryUpSustain) + ")";
     }
 
     /** Highest memory % over IDLE_DOWN_SEC; a point without data counts as 100 % (as for CPU). */
@@ -193,6 +200,7 @@ public final class ClusterQueries {
         queries.put(Query.CPU_SUSTAINED_HIGH, cpuSustainedHigh());
         queries.put(Query.CPU_SUSTAINED_LOW, cpuSustainedLow());
         queries.put(Query.MEMORY_PERCENT, MEMORY_PERCENT);
+        queries.put(Query.MEMORY_SUSTAINED_HIGH, memorySustainedHigh());
         queries.put(Query.MEMORY_SUSTAINED_LOW, memorySustainedLow());
         queries.put(Query.UNSCHEDULABLE_PODS, unschedulablePods());
         queries.put(Query.UNSCHEDULABLE_POD_REQUESTS, unschedulablePodRequests());

@@ -35,7 +35,8 @@ public record CollectMetricsOutput(@JsonUnwrapped ClusterMetrics metrics, String
         parts.add("CPU " + percent(metrics.cpuPercent()) + " (lowest " + percent(metrics.cpuSustainedHighPercent())
                 + " over the sustain window, highest " + percent(metrics.cpuSustainedLowPercent())
                 + " over the idle window), memory " + percent(metrics.memoryPercent())
-                + " (highest " + percent(metrics.memorySustainedLowPercent()) + " over the idle window)");
+                + " (lowest " + percent(metrics.memorySustainedHighPercent()) + " over the sustain window, highest "
+                + percent(metrics.memorySustainedLowPercent()) + " over the idle window)");
         parts.add(unschedulable(metrics, pendingUp));
         parts.add("requests on workers " + vcpu(metrics.requestedCpuMillisOnWorkers()) + " / "
                 + gib(metrics.requestedMemoryBytesOnWorkers()));

@@ -146,7 +146,7 @@ public final class MetricsCollector {
 
             ClusterMetrics metrics = new ClusterMetrics(true, null, at,
                     utilization.cpu, utilization.cpuSustainedHigh, utilization.cpuSustainedLow,
-                    utilization.memory, utilization.memorySustainedLow,
+                    utilization.memory, utilization.memorySustainedHigh, utilization.memorySustainedLow,
                     unschedulableCount, unschedulable, maxOverIdleWindow,
                     Math.round(requested.getOrDefault("cpu", 0.0) * MILLIS_PER_CORE),
                     Math.round(requested.getOrDefault("memory", 0.0)),
@@ -159,8 +159,8 @@ public final class MetricsCollector {
          * utilization is 0 by definition (so MIN_WORKERS can still be restored), not a guess.
          */
         private record Utilization(Double cpu, Double cpuSustainedHigh, Double cpuSustainedLow,
-                                   Double memory, Double memorySustainedLow) {
-            static final Utilization NO_WORKERS = new Utilization(0.0, 0.0, 0.0, 0.0, 0.0);
+                                   Double memory, Double memorySustainedHigh, Double memorySustainedLow) {
+            static final Utilization NO_WORKERS = new Utilization(0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
         }
 
         private Utilization utilization(List<WorkerNode> workers, Instant at, List<String> notes) throws Unusable {
@@ -181,7 +181,7 @@ public final class MetricsCollector {
             }
             return new Utilization(
                     percent(Query.CPU_PERCENT), percent(Query.CPU_SUSTAINED_HIGH), percent(Query.CPU_SUSTAINED_LOW),
-                    percent(Query.MEMORY_PERCENT), percent(Query.MEMORY_SUSTAINED_LOW));
+                    percent(Query.MEMORY_PERCENT), percent(Query.MEMORY_SUSTAINED_HIGH), percent(Query.MEMORY_SUSTAINED_LOW));
         }
 
         private List<WorkerNode> workers() {

@@ -33,7 +33,7 @@ class ClusterQueriesTest {
     @Test
     void zeroPendingWindow_countsPodsTheMomentTheyAreUnschedulable() {
         // WHEN
-        ClusterQueries queries = new ClusterQueries(Duration.ofSeconds(180), Duration.ZERO, Duration.ofSeconds(600));
+        ClusterQueries queries = new ClusterQueries(Duration.ofSeconds(180), Duration.ofSeconds(120), Duration.ZERO, Duration.ofSeconds(600));
 
         // THEN
         assertFalse(queries.unschedulablePods().contains("offset"), queries.unschedulablePods());

@@ -161,7 +161,7 @@ class MetricsCollectorIT {
         assertFalse(metrics.available());
         assertTrue(metrics.unavailableReason().startsWith("Prometheus unreachable (connection to 127.0.0.1:"),
                 metrics.unavailableReason());
-        assertTrue(metrics.unavailableReason().endsWith("refused) (all 15 queries)"), metrics.unavailableReason());
+        assertTrue(metrics.unavailableReason().endsWith("refused) (all 16 queries)"), metrics.unavailableReason());
     }
 
     private static MetricsCollector collector(PrometheusServer prometheus) {

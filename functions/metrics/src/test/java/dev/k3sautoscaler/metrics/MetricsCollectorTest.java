@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class MetricsCollectorTest {
     private static final Instant AT = Instant.parse("2026-03-02T12:00:00Z");
     private static final List<Query> PERCENTAGES = List.of(Query.CPU_PERCENT, Query.CPU_SUSTAINED_HIGH,
-            Query.CPU_SUSTAINED_LOW, Query.MEMORY_PERCENT, Query.MEMORY_SUSTAINED_LOW);
+            Query.CPU_SUSTAINED_LOW, Query.MEMORY_PERCENT, Query.MEMORY_SUSTAINED_HIGH, Query.MEMORY_SUSTAINED_LOW);
 
     private static MetricsUnavailable unavailable(Map<Query, QueryResult> answers) {
         MetricsCollector.Collected collected = MetricsCollector.assemble(answers, AT);
@@ -61,7 +61,7 @@ class MetricsCollectorTest {
         // THEN
         assertFalse(collected.metrics().available());
         assertEquals(new MetricsUnavailable.QueryFailed(QueryFailure.REJECTED, "HTTP 422, execution: query timed out",
-                "cpu_sustained_high", 1, 15), collected.unavailable());
+                "cpu_sustained_high", 1, 16), collected.unavailable());
     }
 
     @Test
@@ -276,6 +276,7 @@ class MetricsCollectorTest {
         answers.put(Query.CPU_SUSTAINED_HIGH, scalar(40));
         answers.put(Query.CPU_SUSTAINED_LOW, scalar(45));
         answers.put(Query.MEMORY_PERCENT, scalar(50));
+        answers.put(Query.MEMORY_SUSTAINED_HIGH, scalar(48));
         answers.put(Query.MEMORY_SUSTAINED_LOW, scalar(55));
         answers.put(Query.UNSCHEDULABLE_PODS, new Samples(List.of()));
         answers.put(Query.UNSCHEDULABLE_POD_REQUESTS, new Samples(List.of()));

@@ -63,6 +63,7 @@ class WorkerUtilizationIT {
         // WHEN / THEN
         assertEquals(60.0, promql.scalar(QUERIES.cpuSustainedHigh(), NOW), 0.01);
         assertEquals(60.0, promql.scalar(QUERIES.cpuSustainedLow(), NOW), 0.01);
+        assertEquals(100.0 * 3.5 / 6, promql.scalar(QUERIES.memorySustainedHigh(), NOW), 0.01);
         assertEquals(100.0 * 3.5 / 6, promql.scalar(QUERIES.memorySustainedLow(), NOW), 0.01);
     }
 

@@ -40,6 +40,11 @@ public final class MetricsHistory {
         return fold(now, window, scrape -> scrape.cpuPercent() == null ? 100 : scrape.cpuPercent(), 100, false);
     }
 
+    /** Lowest memory % at every step of the window; missing points count 0. */
+    public double memorySustainedHigh(Duration now, Duration window) {
+        return fold(now, window, scrape -> scrape.memoryPercent() == null ? 0 : scrape.memoryPercent(), 0, true);
+    }
+
     /** Highest memory % over the window; missing points count 100. */
     public double memorySustainedLow(Duration now, Duration window) {
         return fold(now, window, scrape -> scrape.memoryPercent() == null ? 100 : scrape.memoryPercent(), 100, false);

@@ -86,6 +86,7 @@ public final class VirtualPrometheus implements AutoCloseable {
                     history.cpuSustainedHigh(now, config.cpuUpSustain()),
                     history.cpuSustainedLow(now, config.idleDown()),
                     orZero(observation.workerMemoryPercent()),
+                    history.memorySustainedHigh(now, config.memoryUpSustain()),
                     history.memorySustainedLow(now, config.idleDown()),
                     unschedulable,
                     Math.max(history.unschedulableMax(now, config.idleDown()), observation.unschedulable().size()),

@@ -50,7 +50,8 @@ public final class FakePrometheusApi implements AutoCloseable {
      * what the windowed subqueries would return (min over the up window, max over the idle window).
      */
     public record Snapshot(List<Worker> workers, double cpuPercent, double cpuSustainedHigh, double cpuSustainedLow,
-                           double memoryPercent, double memorySustainedLow, List<PendingPod> unschedulable,
+                           double memoryPercent, double memorySustainedHigh, double memorySustainedLow,
+                           List<PendingPod> unschedulable,
                            int unschedulableMaxOverIdleWindow, double requestedCpuCores, double requestedMemoryBytes) {
         public Snapshot {
             workers = List.copyOf(workers);
@@ -59,18 +60,18 @@ public final class FakePrometheusApi implements AutoCloseable {
 
         /** A calm cluster: moderate load all along, nothing pending. */
         public static Snapshot steady(List<Worker> workers) {
-            return new Snapshot(workers, 45, 45, 50, 50, 55, List.of(), 0, 0.5 * workers.size(),
+            return new Snapshot(workers, 45, 45, 50, 50, 50, 55, List.of(), 0, 0.5 * workers.size(),
                     512.0 * 1024 * 1024 * workers.size());
         }
 
         /** Idle for the whole idle window: the scale-down candidate picture. */
         public Snapshot idle() {
-            return new Snapshot(workers, 5, 5, 8, 20, 22, List.of(), 0, 0.1, 128.0 * 1024 * 1024);
+            return new Snapshot(workers, 5, 5, 8, 20, 20, 22, List.of(), 0, 0.1, 128.0 * 1024 * 1024);
         }
 
         public Snapshot withUnschedulable(List<PendingPod> pods) {
             return new Snapshot(workers, cpuPercent, cpuSustainedHigh, cpuSustainedLow, memoryPercent,
-                    memorySustainedLow, pods, Math.max(unschedulableMaxOverIdleWindow, pods.size()),
+                    memorySustainedHigh, memorySustainedLow, pods, Math.max(unschedulableMaxOverIdleWindow, pods.size()),
                     requestedCpuCores, requestedMemoryBytes);
         }
     }
@@ -162,6 +163,7 @@ public final class FakePrometheusApi implements AutoCloseable {
             case "CPU_SUSTAINED_HIGH" -> series.add(Map.entry(Map.of(), s.cpuSustainedHigh()));
             case "CPU_SUSTAINED_LOW" -> series.add(Map.entry(Map.of(), s.cpuSustainedLow()));
             case "MEMORY_PERCENT" -> series.add(Map.entry(Map.of(), s.memoryPercent()));
+            case "MEMORY_SUSTAINED_HIGH" -> series.add(Map.entry(Map.of(), s.memorySustainedHigh()));
             case "MEMORY_SUSTAINED_LOW" -> series.add(Map.entry(Map.of(), s.memorySustainedLow()));
             case "UNSCHEDULABLE_PODS" -> s.unschedulable().forEach(p -> series.add(Map.entry(
                     Map.of("namespace", p.namespace(), "pod", p.name(), "uid", "uid-" + p.name()), 1.0)));

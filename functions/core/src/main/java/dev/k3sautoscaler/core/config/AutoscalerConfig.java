@@ -16,6 +16,7 @@ public record AutoscalerConfig(
         double memoryUpPercent,
         double memoryDownPercent,
         Duration cpuUpSustain,
+        Duration memoryUpSustain,
         Duration pendingUp,
         Duration idleDown,
         int minWorkers,
@@ -56,6 +57,7 @@ public record AutoscalerConfig(
                 MEM_UP.readPercent(reader),
                 MEM_DOWN.readPercent(reader),
                 seconds(CPU_UP_SUSTAIN_SEC.readWhole(reader)),
+                seconds(MEM_UP_SUSTAIN_SEC.readWhole(reader)),
                 seconds(PENDING_UP_SEC.readWhole(reader)),
                 seconds(IDLE_DOWN_SEC.readWhole(reader)),
                 MIN_WORKERS.readWhole(reader),
@@ -131,6 +133,7 @@ public record AutoscalerConfig(
         env.put(MEM_UP.name(), EnvironmentReader.format(memoryUpPercent));
         env.put(MEM_DOWN.name(), EnvironmentReader.format(memoryDownPercent));
         env.put(CPU_UP_SUSTAIN_SEC.name(), Long.toString(cpuUpSustain.toSeconds()));
+        env.put(MEM_UP_SUSTAIN_SEC.name(), Long.toString(memoryUpSustain.toSeconds()));
         env.put(PENDING_UP_SEC.name(), Long.toString(pendingUp.toSeconds()));
         env.put(IDLE_DOWN_SEC.name(), Long.toString(idleDown.toSeconds()));
         env.put(MIN_WORKERS.name(), Integer.toString(minWorkers));

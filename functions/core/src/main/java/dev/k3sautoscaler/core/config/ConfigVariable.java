@@ -18,11 +18,14 @@ public record ConfigVariable(String name, Kind kind, String defaultValue, double
     public static final ConfigVariable CPU_DOWN = percent("CPU_DOWN", 30,
             "Scale down only when workers' CPU stayed below this % for IDLE_DOWN_SEC; must be below CPU_UP");
     public static final ConfigVariable MEM_UP = percent("MEM_UP", 75,
-            "Scale up when workers' memory use is above this %");
+            "Scale up when workers' memory use stayed above this % for MEM_UP_SUSTAIN_SEC");
     public static final ConfigVariable MEM_DOWN = percent("MEM_DOWN", 50,
             "Scale down only when workers' memory stayed below this % for IDLE_DOWN_SEC; must be below MEM_UP");
     public static final ConfigVariable CPU_UP_SUSTAIN_SEC = whole("CPU_UP_SUSTAIN_SEC", 180, 30, 3600,
             "How long CPU must stay above CPU_UP before it triggers a scale-up");
+    /** Memory ends in OOM kills rather than slowness, so its window is shorter than CPU's; one jittery sample never scales. */
+    public static final ConfigVariable MEM_UP_SUSTAIN_SEC = whole("MEM_UP_SUSTAIN_SEC", 120, 30, 3600,
+            "How long memory must stay above MEM_UP before it triggers a scale-up");
     public static final ConfigVariable PENDING_UP_SEC = whole("PENDING_UP_SEC", 30, 0, 3600,
             "How long a pod must be unschedulable before it counts (filters pods the scheduler places on its next pass)");
     public static final ConfigVariable IDLE_DOWN_SEC = whole("IDLE_DOWN_SEC", 600, 60, 86400,
@@ -62,7 +65,7 @@ public record ConfigVariable(String name, Kind kind, String defaultValue, double
                     + " scale-down once it is Ready; or retire it by scale-down now (drain); or ignore it");
 
     public static final List<ConfigVariable> ALL = List.of(
-            CPU_UP, CPU_DOWN, MEM_UP, MEM_DOWN, CPU_UP_SUSTAIN_SEC, PENDING_UP_SEC, IDLE_DOWN_SEC,
+            CPU_UP, CPU_DOWN, MEM_UP, MEM_DOWN, CPU_UP_SUSTAIN_SEC, MEM_UP_SUSTAIN_SEC, PENDING_UP_SEC, IDLE_DOWN_SEC,
             MIN_WORKERS, MAX_WORKERS, MAX_SCALE_UP_STEP, COOLDOWN_UP_SEC, COOLDOWN_DOWN_SEC,
             JOIN_TIMEOUT_SEC, DRAIN_TIMEOUT_SEC, SPOT_DRAIN_BUDGET_SEC, WORKER_CPU_MILLIS, WORKER_MEMORY_MIB,
             FAILURE_BACKOFF_SEC, FAILURE_BACKOFF_MAX_SEC, OFFERING_UNAVAILABLE_SEC, LOCK_TTL_SEC,

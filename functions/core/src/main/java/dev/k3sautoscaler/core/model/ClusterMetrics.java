@@ -12,6 +12,7 @@ import java.util.List;
  * @param cpuSustainedHighPercent    lowest CPU over the CPU_UP_SUSTAIN_SEC window: above CPU_UP means high all along
  * @param cpuSustainedLowPercent     highest CPU over the IDLE_DOWN_SEC window: below CPU_DOWN means low all along
  * @param memoryPercent              workers' memory in use now
+ * @param memorySustainedHighPercent lowest memory over the MEM_UP_SUSTAIN_SEC window: above MEM_UP means high all along
  * @param memorySustainedLowPercent  highest memory over the IDLE_DOWN_SEC window
  * @param unschedulablePods          pods unschedulable for at least PENDING_UP_SEC
  * @param unschedulablePodRequests   those pods' requests (for bin packing); may be shorter than the count if truncated
@@ -28,6 +29,7 @@ public record ClusterMetrics(
         Double cpuSustainedHighPercent,
         Double cpuSustainedLowPercent,
         Double memoryPercent,
+        Double memorySustainedHighPercent,
         Double memorySustainedLowPercent,
         Integer unschedulablePods,
         List<PodRequest> unschedulablePodRequests,
@@ -44,6 +46,7 @@ public record ClusterMetrics(
             requireValue(cpuSustainedHighPercent, "cpuSustainedHighPercent");
             requireValue(cpuSustainedLowPercent, "cpuSustainedLowPercent");
             requireValue(memoryPercent, "memoryPercent");
+            requireValue(memorySustainedHighPercent, "memorySustainedHighPercent");
             requireValue(memorySustainedLowPercent, "memorySustainedLowPercent");
             requireValue(unschedulablePods, "unschedulablePods");
             requireValue(unschedulablePodsMaxOverIdleWindow, "unschedulablePodsMaxOverIdleWindow");
@@ -64,7 +67,7 @@ public record ClusterMetrics(
     }
 
     public static ClusterMetrics unavailable(String reason, Instant observedAt) {
-        return new ClusterMetrics(false, reason, observedAt, null, null, null, null, null, null,
+        return new ClusterMetrics(false, reason, observedAt, null, null, null, null, null, null, null,
                 List.of(), null, null, null, List.of());
     }
 

@@ -31,7 +31,8 @@ public sealed interface DecisionReason {
         record Cpu(Compared lowest, Duration sustain) implements Need {
         }
 
-        record Memory(Compared memory) implements Need {
+        /** @param lowest the lowest memory over MEM_UP_SUSTAIN_SEC against MEM_UP */
+        record Memory(Compared lowest, Duration sustain) implements Need {
         }
     }
 

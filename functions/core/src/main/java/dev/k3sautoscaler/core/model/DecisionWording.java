@@ -130,7 +130,8 @@ public final class DecisionWording {
                     + gib(p.memoryBytes());
             case Need.Cpu c -> "CPU " + relation(c.lowest()) + " " + threshold(c.lowest()) + " for "
                     + minutes(c.sustain()) + " (lowest " + value(c.lowest()) + ")";
-            case Need.Memory m -> "memory " + versus(m.memory());
+            case Need.Memory m -> "memory " + relation(m.lowest()) + " " + threshold(m.lowest()) + " for "
+                    + minutes(m.sustain()) + " (lowest " + value(m.lowest()) + ")";
         };
     }
 

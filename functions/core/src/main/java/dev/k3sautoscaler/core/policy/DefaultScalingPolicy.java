@@ -129,7 +129,8 @@ public final class DefaultScalingPolicy implements ScalingPolicy {
     private static UtilizationDemand utilizationDemand(ClusterMetrics metrics, ScalingState state,
             AutoscalerConfig config, WorkerCount workers, Instant now, List<HoldBack> blocked) {
         double cpuRatio = metrics.cpuSustainedHighPercent() / config.cpuUpPercent();
-        double memoryRatio = metrics.memoryPercent() / config.memoryUpPercent();
+        // Memory must stay high for MEM_UP_SUSTAIN_SEC too: one jittery sample never adds a worker.
+        double memoryRatio = metrics.memorySustainedHighPercent() / config.memoryUpPercent();
         boolean highCpu = cpuRatio > 1.0;
         boolean highMemory = memoryRatio > 1.0;
         if (!highCpu && !highMemory) {
@@ -138,7 +139,8 @@ public final class DefaultScalingPolicy implements ScalingPolicy {
         ScaleTrigger trigger = highCpu && cpuRatio >= memoryRatio ? ScaleTrigger.HIGH_CPU : ScaleTrigger.HIGH_MEMORY;
         Need need = trigger == ScaleTrigger.HIGH_CPU
                 ? new Need.Cpu(new Compared(metrics.cpuSustainedHighPercent(), config.cpuUpPercent()), config.cpuUpSustain())
-                : new Need.Memory(new Compared(metrics.memoryPercent(), config.memoryUpPercent()));
+                : new Need.Memory(new Compared(metrics.memorySustainedHighPercent(), config.memoryUpPercent()),
+                        config.memoryUpSustain());
         if (state.lastScaleUpAt() != null && now.isBefore(state.lastScaleUpAt().plus(config.cooldownUp()))) {
             blocked.add(new HoldBack.ScaleUpCooldown(need, state.lastScaleUpAt(),
                     state.lastScaleUpAt().plus(config.cooldownUp())));

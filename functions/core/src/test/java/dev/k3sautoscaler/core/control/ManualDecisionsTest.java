@@ -25,7 +25,7 @@ class ManualDecisionsTest {
     private static ClusterMetrics workers(int count) {
         List<WorkerNode> nodes = IntStream.range(0, count)
                 .mapToObj(i -> new WorkerNode("worker-" + i, "i-" + String.format("%017d", i), true, true)).toList();
-        return new ClusterMetrics(true, null, NOW, 20.0, 20.0, 20.0, 30.0, 30.0, 0, List.of(), 0, 0L, 0L, nodes);
+        return new ClusterMetrics(true, null, NOW, 20.0, 20.0, 20.0, 30.0, 30.0, 30.0, 0, List.of(), 0, 0L, 0L, nodes);
     }
 
     private static ControlRequest request(Map<String, Object> input) {
@@ -102,7 +102,7 @@ class ManualDecisionsTest {
     void forcedRequests_neverActOnMissingMetrics() {
         // GIVEN Prometheus unreachable WHEN forced THEN NOOP: the worker count is unknown, so the bounds cannot be checked
         ClusterMetrics missing = new ClusterMetrics(false, "prometheus: connection refused", NOW, null, null, null, null,
-                null, null, List.of(), null, null, null, List.of());
+                null, null, null, List.of(), null, null, null, List.of());
 
         Decision decision = ManualDecisions.decide(scaleUp(1), missing, ScalingState.initial(), CONFIG, NOW);
 

@@ -28,7 +28,7 @@ class RebalanceDecisionsTest {
     private static ClusterMetrics workers(int count) {
         List<WorkerNode> nodes = IntStream.range(0, count)
                 .mapToObj(i -> new WorkerNode("worker-" + i, id(i), true, true)).toList();
-        return new ClusterMetrics(true, null, NOW, 20.0, 20.0, 20.0, 30.0, 30.0, 0, List.of(), 0, 0L, 0L, nodes);
+        return new ClusterMetrics(true, null, NOW, 20.0, 20.0, 20.0, 30.0, 30.0, 30.0, 0, List.of(), 0, 0L, 0L, nodes);
     }
 
     private static FleetView fleet(int count) {

@@ -24,7 +24,7 @@ class DecisionWordingTest {
     private static final long GIB = 1024L * 1024 * 1024;
     private static final Need PODS = new Need.Pods(7, 3500, 2 * GIB);
     private static final Need CPU = new Need.Cpu(new Compared(70.3, 70), Duration.ofMinutes(3));
-    private static final Need MEMORY = new Need.Memory(new Compared(75.4, 75));
+    private static final Need MEMORY = new Need.Memory(new Compared(75.4, 75), Duration.ofMinutes(2));
 
     static Stream<Arguments> reasons() {
         return Stream.of(
@@ -47,7 +47,7 @@ class DecisionWordingTest {
                         "scale-up +5: CPU above 70% for 3 min (lowest 70.3%); capacity in flight 0; 4 → 9 workers"
                                 + " (wanted +8, capped by MAX_SCALE_UP_STEP=5)"),
                 row(new DecisionReason.ScaleUp(1, MEMORY, 0, 4, null),
-                        "scale-up +1: memory 75.4% above 75%; capacity in flight 0; 4 → 5 workers"),
+                        "scale-up +1: memory above 75% for 2 min (lowest 75.4%); capacity in flight 0; 4 → 5 workers"),
                 row(new DecisionReason.AtMaxWorkers(10, 10, PODS),
                         "no action: at MAX_WORKERS=10 (10 workers); 7 unschedulable pods need 3.5 vCPU / 2.0 GiB"),
                 row(new DecisionReason.Idle(Duration.ofMinutes(10), new Compared(29.99, 30), new Compared(22, 50), 4),
@@ -103,7 +103,7 @@ class DecisionWordingTest {
         return Stream.of(
                 row(new HoldBack.ScaleUpCooldown(CPU, T, LATER), "scale-up for CPU above 70% for 3 min (lowest 70.3%):"
                         + " cooldown after the scale-up at 2026-11-23T12:00:00Z until 2026-11-23T12:10:00Z"),
-                row(new HoldBack.ScaleUpLaunching(MEMORY, 1), "scale-up for memory 75.4% above 75%: 1 worker already launching"),
+                row(new HoldBack.ScaleUpLaunching(MEMORY, 1), "scale-up for memory above 75% for 2 min (lowest 75.4%): 1 worker already launching"),
                 row(new HoldBack.PodsMayFitLaunching(1, 2), "1 unschedulable pod may fit on the 2 workers already launching"),
                 row(new HoldBack.PodsFitLaunching(1, 1), "1 unschedulable pod fits on the 1 worker already launching"),
                 row(new HoldBack.PodsFitLaunching(5, 2), "5 unschedulable pods fit on the 2 workers already launching"),

@@ -351,7 +351,18 @@ class DefaultScalingPolicyTest {
             // THEN it scaled up, and the line does not read "75% above 75%"
             assertEquals(ScaleTrigger.HIGH_MEMORY, decision.trigger());
             assertFalse(decision.reason().contains("75% above 75%"), decision.reason());
-            assertTrue(decision.reason().contains("memory 75.4% above 75%"), decision.reason());
+            assertTrue(decision.reason().contains("memory above 75% for 2 min (lowest 75.4%)"), decision.reason());
+        }
+
+        @Test
+        void memoryHighForOneSample_addsNoWorker_untilItStaysHighForItsWindow() {
+            // GIVEN memory at 80% now, but it dipped to 70% within MEM_UP_SUSTAIN_SEC (a jittery sample)
+            Decision jitter = decide(metrics().memory(80, 70, 70).build(), ScalingState.initial());
+
+            // THEN no scale-up; once it stayed above 75% for the whole window, one
+            assertEquals(ScalingAction.NOOP, jitter.action(), jitter.reason());
+            Decision sustained = decide(metrics().memory(80, 76, 70).build(), ScalingState.initial());
+            assertEquals(ScaleTrigger.HIGH_MEMORY, sustained.trigger(), sustained.reason());
         }
 
         @Test

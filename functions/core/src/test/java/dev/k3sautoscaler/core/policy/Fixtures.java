@@ -43,6 +43,7 @@ final class Fixtures {
         double cpuHigh = 50;
         double cpuLow = 50;
         double memory = 50;
+        double memoryHigh = 50;
         double memoryLow = 60;
         int unschedulable = 0;
         List<PodRequest> unschedulableRequests = new ArrayList<>();
@@ -58,8 +59,15 @@ final class Fixtures {
             return this;
         }
 
+        /** Memory now, steady over the MEM_UP_SUSTAIN_SEC window. */
         Metrics memory(double now, double sustainedLow) {
+            return memory(now, now, sustainedLow);
+        }
+
+        /** @param sustainedHigh the lowest memory over MEM_UP_SUSTAIN_SEC */
+        Metrics memory(double now, double sustainedHigh, double sustainedLow) {
             memory = now;
+            memoryHigh = sustainedHigh;
             memoryLow = sustainedLow;
             return this;
         }
@@ -96,7 +104,7 @@ final class Fixtures {
         }
 
         ClusterMetrics build() {
-            return new ClusterMetrics(true, null, NOW, cpu, cpuHigh, cpuLow, memory, memoryLow, unschedulable,
+            return new ClusterMetrics(true, null, NOW, cpu, cpuHigh, cpuLow, memory, memoryHigh, memoryLow, unschedulable,
                     unschedulableRequests, unschedulableMaxOverIdle, requestedCpu, requestedMemory, workers);
         }
     }
