@@ -35,11 +35,12 @@ public final class LocalState {
         return "cluster-" + CLUSTERS.incrementAndGet();
     }
 
-    static StateStore store(Clock clock) {
-        return store(newClusterId(), clock, LOCK_TTL);
+    /** A new cluster's state item. */
+    static StateAccess access(Clock clock) {
+        return access(newClusterId(), clock, LOCK_TTL);
     }
 
-    static StateStore store(String clusterId, Clock clock, Duration lockTtl) {
-        return new StateStore(dynamo(), new StateSettings(clusterId, STATE_TABLE, EVENT_LOG_TABLE, RETENTION, lockTtl), clock);
+    static StateAccess access(String clusterId, Clock clock, Duration lockTtl) {
+        return new StateAccess(dynamo(), new StateSettings(clusterId, STATE_TABLE, EVENT_LOG_TABLE, RETENTION, lockTtl), clock);
     }
 }
