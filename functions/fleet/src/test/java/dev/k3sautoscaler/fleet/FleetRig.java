@@ -5,6 +5,8 @@ import static dev.k3sautoscaler.testkit.TestWorld.AZ_B;
 import static dev.k3sautoscaler.testkit.TestWorld.AZ_C;
 import static dev.k3sautoscaler.testkit.TestWorld.T0;
 
+import dev.k3sautoscaler.idempotency.IdempotencySettings;
+import dev.k3sautoscaler.idempotency.IdempotencyStore;
 import dev.k3sautoscaler.runtime.AwsClients;
 import dev.k3sautoscaler.runtime.JsonStepHandler;
 import dev.k3sautoscaler.runtime.LocalLambdaContext;
@@ -15,8 +17,6 @@ import dev.k3sautoscaler.state.ScalingLease;
 import dev.k3sautoscaler.state.StateAccess;
 import dev.k3sautoscaler.state.StateSettings;
 import dev.k3sautoscaler.state.StateTables;
-import dev.k3sautoscaler.state.idempotency.IdempotencySettings;
-import dev.k3sautoscaler.state.idempotency.IdempotencyStore;
 import dev.k3sautoscaler.testkit.dynamodb.LocalDynamoDb;
 import dev.k3sautoscaler.testkit.ec2.Ec2Fake;
 import dev.k3sautoscaler.workflow.VirtualClock;

@@ -4,9 +4,9 @@ import static dev.k3sautoscaler.state.StateItemCodec.number;
 
 import dev.k3sautoscaler.core.state.Outcome;
 import dev.k3sautoscaler.errors.StateStoreUnavailable;
+import dev.k3sautoscaler.runtime.PayloadHash;
 import dev.k3sautoscaler.state.StateTableSchema.EventLog;
 import dev.k3sautoscaler.state.StateTableSchema.State;
-import dev.k3sautoscaler.state.idempotency.PayloadHash;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
