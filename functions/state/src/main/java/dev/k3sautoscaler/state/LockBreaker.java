@@ -7,11 +7,9 @@ import dev.k3sautoscaler.core.state.Outcome;
 import dev.k3sautoscaler.core.state.OutcomeAction;
 import dev.k3sautoscaler.core.state.OutcomeResult;
 import dev.k3sautoscaler.state.StateTableSchema.State;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -21,22 +19,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * written like an outcome (the item's update and a LOCK_BROKEN event in one transaction, ordered by
  * the state version), so the audit trail has every request.
  */
-public final class LockBreaker {
+public final class LockBreaker extends StateProtocol {
     private static final Logger LOG = LoggerFactory.getLogger(LockBreaker.class);
 
-    private final StateAccess state;
-
     public LockBreaker(StateAccess state) {
-        this.state = Objects.requireNonNull(state, "state");
-    }
-
-    public String clusterId() {
-        return state.clusterId();
-    }
-
-    /** The clock the break is stamped with (the notice's duration is measured against it). */
-    public Clock clock() {
-        return state.clock();
+        super(state);
     }
 
     /**

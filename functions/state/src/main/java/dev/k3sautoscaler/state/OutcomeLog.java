@@ -9,11 +9,9 @@ import dev.k3sautoscaler.core.state.OutcomeAction;
 import dev.k3sautoscaler.core.state.OutcomeRules;
 import dev.k3sautoscaler.errors.LockLost;
 import dev.k3sautoscaler.state.StateTableSchema.State;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -25,22 +23,11 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * blocked nodes) and appended to the event log, in one transaction, under the lease or — for the
  * lockless actions — ordered by the state version alone.
  */
-public final class OutcomeLog {
+public final class OutcomeLog extends StateProtocol {
     private static final Logger LOG = LoggerFactory.getLogger(OutcomeLog.class);
 
-    private final StateAccess state;
-
     public OutcomeLog(StateAccess state) {
-        this.state = Objects.requireNonNull(state, "state");
-    }
-
-    public String clusterId() {
-        return state.clusterId();
-    }
-
-    /** The clock outcomes are stamped with (a notice's duration is measured against it). */
-    public Clock clock() {
-        return state.clock();
+        super(state);
     }
 
     /**

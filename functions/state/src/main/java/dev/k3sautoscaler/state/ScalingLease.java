@@ -9,7 +9,6 @@ import dev.k3sautoscaler.state.StateTableSchema.State;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -27,19 +26,13 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * (and removes the owner) instead of deleting it, so "the next lease starts no earlier than the
  * previous one ended" holds by the acquire condition alone.
  */
-public final class ScalingLease {
+public final class ScalingLease extends StateProtocol {
     private static final Logger LOG = LoggerFactory.getLogger(ScalingLease.class);
     /** Only the current owner with the current fencing token matches; any acquisition since changed the token. */
     static final String LEASE_IS_CURRENT = "#owner = :owner AND #token = :token";
 
-    private final StateAccess state;
-
     public ScalingLease(StateAccess state) {
-        this.state = Objects.requireNonNull(state, "state");
-    }
-
-    public String clusterId() {
-        return state.clusterId();
+        super(state);
     }
 
     /**

@@ -11,19 +11,12 @@ import dev.k3sautoscaler.state.StateTableSchema.State;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Reads without taking the lock: the snapshot LoadState and Decide start from, and the event log. */
-public final class StateReader {
-    private final StateAccess state;
-
+public final class StateReader extends StateProtocol {
     public StateReader(StateAccess state) {
-        this.state = Objects.requireNonNull(state, "state");
-    }
-
-    public String clusterId() {
-        return state.clusterId();
+        super(state);
     }
 
     /** The state and who holds the lock, without taking it. */
