@@ -15,9 +15,12 @@ import dev.k3sautoscaler.fleet.FleetSettings;
 import dev.k3sautoscaler.metrics.ClusterQueries;
 import dev.k3sautoscaler.runtime.StepJson;
 import dev.k3sautoscaler.state.EventRecord;
+import dev.k3sautoscaler.state.LockBreaker;
+import dev.k3sautoscaler.state.ScalingLease;
+import dev.k3sautoscaler.state.StateAccess;
+import dev.k3sautoscaler.state.StateReader;
 import dev.k3sautoscaler.state.StateSettings;
 import dev.k3sautoscaler.state.StateSnapshot;
-import dev.k3sautoscaler.state.StateStore;
 import dev.k3sautoscaler.state.StateTableSchema;
 import dev.k3sautoscaler.state.StateTables;
 import dev.k3sautoscaler.testkit.dynamodb.LocalDynamoDb;
@@ -85,7 +88,9 @@ final class AutoscalerRig implements AutoCloseable {
     final KubernetesClient admin;
     final FakePrometheusApi prometheus;
     final DynamoDbClient dynamo = LocalDynamoDb.shared().client();
-    final StateStore store;
+    final ScalingLease lock;
+    final LockBreaker breaker;
+    private final StateReader reader;
     final LocalExecutor executor;
     final StateMachine actuation;
     final StateMachine tick;
@@ -151,7 +156,10 @@ final class AutoscalerRig implements AutoCloseable {
                 .collect(Collectors.toMap(entry -> entry.getKey().name(), Map.Entry::getValue));
         prometheus = FakePrometheusApi.start(queries, this::snapshot);
 
-        store = new StateStore(dynamo, StateSettings.fromEnvironment(environment), clock);
+        StateAccess state = new StateAccess(dynamo, StateSettings.fromEnvironment(environment), clock);
+        lock = new ScalingLease(state);
+        breaker = new LockBreaker(state);
+        reader = new StateReader(state);
         // The same wiring as the simulator's: every real handler, pointed at this rig's services.
         functions = new AutoscalerFunctions(environment, clock, new AutoscalerFunctions.Endpoints(
                 ec2.endpoint(), kube.url(), TOKEN, prometheus.baseUrl(), dynamo));
@@ -435,11 +443,11 @@ final class AutoscalerRig implements AutoCloseable {
     }
 
     StateSnapshot state() {
-        return store.load();
+        return reader.load();
     }
 
     List<EventRecord> events() {
-        return store.recentEvents(50);
+        return reader.recentEvents(50);
     }
 
     List<FakeInstance> aliveInstances() {

@@ -135,7 +135,7 @@ class LifecycleIT {
         rig.interceptor = (task, call) -> {
             if ("CheckWorkersJoined".equals(task.stateName()) && !broken[0]) {
                 broken[0] = true;
-                rig.store.breakLock("break-1", "alice", "looks stuck");
+                rig.breaker.breakLock("break-1", "alice", "looks stuck");
             }
             return call.call();
         };
@@ -218,7 +218,7 @@ class LifecycleIT {
         rig.interceptor = (task, call) -> {
             if ("DrainNode".equals(task.stateName()) && task.attempt() == 0 && ++passes[0] == 2) {
                 rig.clock.advance(LOCK_TTL.plusSeconds(30));
-                assertTrue(rig.store.acquire("new-owner").acquired(), "the expired lock is free to take");
+                assertTrue(rig.lock.acquire("new-owner").acquired(), "the expired lock is free to take");
             }
             return call.call();
         };

@@ -181,7 +181,7 @@ class ManualControlsIT {
     @Test
     void breakLock_removesAStuckLease_andRecordsWhoAndTheHolder() {
         // GIVEN a lease held by an actuation that crashed (its lease would live LOCK_TTL_SEC more)
-        Lease stuck = rig.store.acquire("scale-up-20261123-0958").lease();
+        Lease stuck = rig.lock.acquire("scale-up-20261123-0958").lease();
 
         // WHEN alice breaks it
         Execution execution = rig.actuate("break-1",
@@ -197,7 +197,7 @@ class ManualControlsIT {
         assertEquals("lock-broken", rig.published.getFirst().path("MessageAttributes").path("event").path("StringValue").asText());
 
         // AND the old holder can no longer release or record; a new actuation acquires at once
-        assertFalse(rig.store.release(stuck).released());
+        assertFalse(rig.lock.release(stuck).released());
         runningWorkers(2);
         Checks.succeeded(rig.actuate("after-break", "{\"trigger\":\"scale\"}"));
     }

@@ -91,7 +91,7 @@ class MetricsIT {
         String instanceId = rig.runningWorker();
         rig.pod("shop", "web-0", AutoscalerRig.nodeName(instanceId));
         rig.evictionAnswers("shop", "web-0", 201, 1);
-        rig.store.acquire("stuck-actuation");
+        rig.lock.acquire("stuck-actuation");
 
         // WHEN a Spot interruption arrives and a scale actuation tries the lock
         Checks.succeeded(rig.actuate("metrics-spot", "{\"trigger\":\"spot-interruption\",\"instanceId\":\"" + instanceId + "\"}"));

@@ -1,8 +1,8 @@
 package dev.k3sautoscaler.fleet;
 
 import dev.k3sautoscaler.contract.Step;
-import dev.k3sautoscaler.state.idempotency.IdempotencyStore;
-import dev.k3sautoscaler.state.idempotency.IdempotentStep;
+import dev.k3sautoscaler.idempotency.IdempotencyStore;
+import dev.k3sautoscaler.idempotency.IdempotentStep;
 import java.time.Duration;
 import java.util.List;
 

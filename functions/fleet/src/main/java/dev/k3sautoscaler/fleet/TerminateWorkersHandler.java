@@ -1,11 +1,11 @@
 package dev.k3sautoscaler.fleet;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import dev.k3sautoscaler.idempotency.IdempotencyStore;
+import dev.k3sautoscaler.idempotency.IdempotentResult;
+import dev.k3sautoscaler.idempotency.IdempotentStep;
 import dev.k3sautoscaler.runtime.JsonStepHandler;
 import dev.k3sautoscaler.state.LeaseFence;
-import dev.k3sautoscaler.state.idempotency.IdempotencyStore;
-import dev.k3sautoscaler.state.idempotency.IdempotentResult;
-import dev.k3sautoscaler.state.idempotency.IdempotentStep;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -5,17 +5,18 @@ import static dev.k3sautoscaler.testkit.TestWorld.AZ_B;
 import static dev.k3sautoscaler.testkit.TestWorld.AZ_C;
 import static dev.k3sautoscaler.testkit.TestWorld.T0;
 
+import dev.k3sautoscaler.idempotency.IdempotencySettings;
+import dev.k3sautoscaler.idempotency.IdempotencyStore;
 import dev.k3sautoscaler.runtime.AwsClients;
 import dev.k3sautoscaler.runtime.JsonStepHandler;
 import dev.k3sautoscaler.runtime.LocalLambdaContext;
 import dev.k3sautoscaler.runtime.StepJson;
 import dev.k3sautoscaler.state.Lease;
 import dev.k3sautoscaler.state.LeaseFence;
+import dev.k3sautoscaler.state.ScalingLease;
+import dev.k3sautoscaler.state.StateAccess;
 import dev.k3sautoscaler.state.StateSettings;
-import dev.k3sautoscaler.state.StateStore;
 import dev.k3sautoscaler.state.StateTables;
-import dev.k3sautoscaler.state.idempotency.IdempotencySettings;
-import dev.k3sautoscaler.state.idempotency.IdempotencyStore;
 import dev.k3sautoscaler.testkit.dynamodb.LocalDynamoDb;
 import dev.k3sautoscaler.testkit.ec2.Ec2Fake;
 import dev.k3sautoscaler.workflow.VirtualClock;
@@ -54,8 +55,9 @@ final class FleetRig implements AutoCloseable {
     private final String suffix = UUID.randomUUID().toString().substring(0, 8);
     final IdempotencyStore idempotency = idempotencyStore();
     /** The scaling lock's table: the fleet steps check their lease there before calling EC2. */
-    final StateStore state = new StateStore(LocalDynamoDb.shared().client(), new StateSettings(CLUSTER,
+    final StateAccess state = new StateAccess(LocalDynamoDb.shared().client(), new StateSettings(CLUSTER,
             "fleet-state-" + suffix, "fleet-events-" + suffix, Duration.ofDays(30), Duration.ofSeconds(300)), clock);
+    final ScalingLease lock = new ScalingLease(state);
     private Lease lease;
     private Ec2Client client;
 
@@ -69,7 +71,7 @@ final class FleetRig implements AutoCloseable {
     /** The lease the tests act under: acquired once per rig, as AcquireLock would. */
     Lease lease() {
         if (lease == null) {
-            lease = state.acquire("fleet-test").lease();
+            lease = lock.acquire("fleet-test").lease();
         }
         return lease;
     }
@@ -100,11 +102,11 @@ final class FleetRig implements AutoCloseable {
     }
 
     LaunchWorkersHandler launchHandler() {
-        return new LaunchWorkersHandler(context(), idempotency, new LeaseFence(state));
+        return new LaunchWorkersHandler(context(), idempotency, new LeaseFence(lock));
     }
 
     TerminateWorkersHandler terminateHandler() {
-        return new TerminateWorkersHandler(context(), idempotency, new LeaseFence(state));
+        return new TerminateWorkersHandler(context(), idempotency, new LeaseFence(lock));
     }
 
     InstanceInventory inventory() {

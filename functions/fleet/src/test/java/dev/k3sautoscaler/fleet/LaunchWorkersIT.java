@@ -16,6 +16,7 @@ import dev.k3sautoscaler.errors.IdempotencyInProgress;
 import dev.k3sautoscaler.errors.InsufficientCapacity;
 import dev.k3sautoscaler.errors.InvalidStepInput;
 import dev.k3sautoscaler.errors.LockLost;
+import dev.k3sautoscaler.state.StateReader;
 import dev.k3sautoscaler.testkit.ec2.Ec2Error;
 import dev.k3sautoscaler.testkit.ec2.FakeInstance;
 import dev.k3sautoscaler.testkit.ec2.QueryRequest;
@@ -379,7 +380,7 @@ class LaunchWorkersIT {
         // GIVEN our lease expired while the step was delayed, and another execution acquired the lock
         rig.lease();
         rig.clock.advance(Duration.ofSeconds(301));
-        rig.state.acquire("the-next-actuation");
+        rig.lock.acquire("the-next-actuation");
 
         // WHEN the launch runs under the old lease
         LockLost error = assertThrows(LockLost.class, () -> rig.launch("exec-stale", 1));
@@ -401,6 +402,6 @@ class LaunchWorkersIT {
         // THEN it launched, and the lease runs again for LOCK_TTL_SEC from now
         assertEquals(1, output.launched().size());
         assertEquals(rig.clock.instant().plusSeconds(300).getEpochSecond(),
-                rig.state.load().lockExpiresAt().getEpochSecond());
+                new StateReader(rig.state).load().lockExpiresAt().getEpochSecond());
     }
 }

@@ -160,7 +160,7 @@ class TerminateWorkersIT {
         String worker = rig.existingWorker("subnet-a");
         rig.lease();
         rig.clock.advance(Duration.ofSeconds(301));
-        rig.state.acquire("the-next-actuation");
+        rig.lock.acquire("the-next-actuation");
 
         // WHEN the terminate runs under the old lease
         assertThrows(LockLost.class, () -> rig.terminate("exec-stale", worker));

@@ -2,6 +2,7 @@ package dev.k3sautoscaler.state;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.k3sautoscaler.runtime.InputCheck;
+import dev.k3sautoscaler.runtime.JsonStepHandler;
 import dev.k3sautoscaler.runtime.StepMetrics;
 import dev.k3sautoscaler.runtime.Validatable;
 import java.util.List;
@@ -19,7 +20,8 @@ import java.util.List;
  * {@code dev.k3sautoscaler.errors.StateStoreUnavailable} (retryable: throttling, 5xx),
  * {@code dev.k3sautoscaler.errors.StateStoreRejected} (table missing, access denied).
  */
-public final class AcquireLockHandler extends StateStepHandler<AcquireLockHandler.Input, AcquireResult> {
+public final class AcquireLockHandler extends JsonStepHandler<AcquireLockHandler.Input, AcquireResult> {
+    private final ScalingLease lease;
     private final StepMetrics metrics;
 
     /** @param execution the Step Functions execution name; it becomes the lock owner */
@@ -31,18 +33,19 @@ public final class AcquireLockHandler extends StateStepHandler<AcquireLockHandle
     }
 
     public AcquireLockHandler() {
-        this(StateStore.fromEnvironment(System.getenv()));
+        this(new ScalingLease(StateAccess.fromEnvironment(System.getenv())));
     }
 
-    /** Tests and the simulator (another package) pass a store on DynamoDB Local with their clock. */
-    public AcquireLockHandler(StateStore store) {
-        super(Input.class, "acquire-lock", store);
-        this.metrics = StepMetrics.forCluster(store.clusterId());
+    /** Tests and the simulator (another package) pass a lease on DynamoDB Local with their clock. */
+    public AcquireLockHandler(ScalingLease lease) {
+        super(Input.class, "acquire-lock", lease.clusterId());
+        this.lease = lease;
+        this.metrics = StepMetrics.forCluster(lease.clusterId());
     }
 
     @Override
     protected AcquireResult handle(Input input, Context context) {
-        AcquireResult result = store.acquire(input.execution());
+        AcquireResult result = lease.acquire(input.execution());
         if (!result.acquired()) {
             metrics.count(StepMetrics.LOCK_BUSY, 1);
         }

@@ -6,6 +6,7 @@ import dev.k3sautoscaler.core.state.Outcome;
 import dev.k3sautoscaler.core.state.OutcomeAction;
 import dev.k3sautoscaler.core.state.OutcomeResult;
 import dev.k3sautoscaler.runtime.InputCheck;
+import dev.k3sautoscaler.runtime.JsonStepHandler;
 import dev.k3sautoscaler.runtime.Validatable;
 import java.util.List;
 
@@ -22,7 +23,8 @@ import java.util.List;
  * {@code dev.k3sautoscaler.errors.StateStoreUnavailable} (retryable),
  * {@code dev.k3sautoscaler.errors.StateStoreRejected}.
  */
-public final class BreakLockHandler extends StateStepHandler<BreakLockHandler.Input, RecordResult> {
+public final class BreakLockHandler extends JsonStepHandler<BreakLockHandler.Input, RecordResult> {
+    private final LockBreaker breaker;
 
     public record Input(String execution, ControlRequest request, java.time.Instant startedAt) implements Validatable {
         @Override
@@ -37,20 +39,21 @@ public final class BreakLockHandler extends StateStepHandler<BreakLockHandler.In
     }
 
     public BreakLockHandler() {
-        this(StateStore.fromEnvironment(System.getenv()));
+        this(new LockBreaker(StateAccess.fromEnvironment(System.getenv())));
     }
 
-    /** Tests and the simulator (another package) pass a store on DynamoDB Local with their clock. */
-    public BreakLockHandler(StateStore store) {
-        super(Input.class, "break-lock", store);
+    /** Tests and the simulator (another package) pass a breaker on DynamoDB Local with their clock. */
+    public BreakLockHandler(LockBreaker breaker) {
+        super(Input.class, "break-lock", breaker.clusterId());
+        this.breaker = breaker;
     }
 
     @Override
     protected RecordResult handle(Input input, Context context) {
-        RecordResult result = store.breakLock(input.execution(), input.request().requestedBy(), input.request().reason());
+        RecordResult result = breaker.breakLock(input.execution(), input.request().requestedBy(), input.request().reason());
         Outcome recorded = Outcome.of(OutcomeAction.LOCK_BROKEN, OutcomeResult.SUCCEEDED, 0,
                 result.reason().substring(result.reason().indexOf(": ") + 2));
-        return result.withNotification(Notices.render(store.clusterId(), input.execution(), recorded, input.request(),
-                null, input.startedAt(), store.clock().instant()));
+        return result.withNotification(Notices.render(breaker.clusterId(), input.execution(), recorded, input.request(),
+                null, input.startedAt(), breaker.clock().instant()));
     }
 }

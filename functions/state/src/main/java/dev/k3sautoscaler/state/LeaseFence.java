@@ -17,14 +17,14 @@ import java.util.Objects;
  * else acquired in between.
  */
 public final class LeaseFence {
-    private final StateStore store;
+    private final ScalingLease lease;
 
-    public LeaseFence(StateStore store) {
-        this.store = Objects.requireNonNull(store, "store");
+    public LeaseFence(ScalingLease lease) {
+        this.lease = Objects.requireNonNull(lease, "lease");
     }
 
     private LeaseFence() {
-        this.store = null;
+        this.lease = null;
     }
 
     /**
@@ -37,21 +37,21 @@ public final class LeaseFence {
 
     /** For Lambda: the state table from the environment (STATE_TABLE, EVENT_LOG_TABLE, LOCK_TTL_SEC). */
     public static LeaseFence fromEnvironment(Map<String, String> environment) {
-        return new LeaseFence(StateStore.fromEnvironment(environment));
+        return new LeaseFence(new ScalingLease(StateAccess.fromEnvironment(environment)));
     }
 
     /**
-     * @param lease the caller's lease; null on the paths that run without the lock by design
-     *              (Spot interruption drains): nothing to check there
+     * @param held the caller's lease; null on the paths that run without the lock by design
+     *             (Spot interruption drains): nothing to check there
      * @throws dev.k3sautoscaler.errors.LockLost when another execution acquired the lock since
      */
-    public void confirm(Lease lease) {
-        if (lease == null) {
+    public void confirm(Lease held) {
+        if (held == null) {
             return;
         }
-        if (store == null) {
+        if (lease == null) {
             throw new IllegalStateException("a lease was given to a step built without the state table: it cannot be checked");
         }
-        store.renew(lease);
+        lease.renew(held);
     }
 }

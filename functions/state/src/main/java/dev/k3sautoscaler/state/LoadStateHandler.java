@@ -2,6 +2,7 @@ package dev.k3sautoscaler.state;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.k3sautoscaler.runtime.InputCheck;
+import dev.k3sautoscaler.runtime.JsonStepHandler;
 import dev.k3sautoscaler.runtime.Validatable;
 import java.util.List;
 
@@ -16,7 +17,8 @@ import java.util.List;
  * {@code dev.k3sautoscaler.errors.StateStoreUnavailable} (retryable),
  * {@code dev.k3sautoscaler.errors.StateStoreRejected}.
  */
-public final class LoadStateHandler extends StateStepHandler<LoadStateHandler.Input, StateSnapshot> {
+public final class LoadStateHandler extends JsonStepHandler<LoadStateHandler.Input, StateSnapshot> {
+    private final StateReader reader;
 
     public record Input(String execution) implements Validatable {
         @Override
@@ -26,16 +28,17 @@ public final class LoadStateHandler extends StateStepHandler<LoadStateHandler.In
     }
 
     public LoadStateHandler() {
-        this(StateStore.fromEnvironment(System.getenv()));
+        this(new StateReader(StateAccess.fromEnvironment(System.getenv())));
     }
 
-    /** Tests and the simulator (another package) pass a store on DynamoDB Local with their clock. */
-    public LoadStateHandler(StateStore store) {
-        super(Input.class, "load-state", store);
+    /** Tests and the simulator (another package) pass a reader on DynamoDB Local with their clock. */
+    public LoadStateHandler(StateReader reader) {
+        super(Input.class, "load-state", reader.clusterId());
+        this.reader = reader;
     }
 
     @Override
     protected StateSnapshot handle(Input input, Context context) {
-        return store.load();
+        return reader.load();
     }
 }

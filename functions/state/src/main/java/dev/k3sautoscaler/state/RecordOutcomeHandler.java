@@ -5,6 +5,7 @@ import dev.k3sautoscaler.core.control.ControlRequest;
 import dev.k3sautoscaler.core.model.PendingLaunch;
 import dev.k3sautoscaler.core.state.Outcome;
 import dev.k3sautoscaler.runtime.InputCheck;
+import dev.k3sautoscaler.runtime.JsonStepHandler;
 import dev.k3sautoscaler.runtime.StepMetrics;
 import dev.k3sautoscaler.runtime.Validatable;
 import java.time.Instant;
@@ -30,7 +31,9 @@ import java.util.List;
  * {@code dev.k3sautoscaler.errors.InvalidStepInput}, {@code dev.k3sautoscaler.errors.StateStoreUnavailable}
  * (retryable), {@code dev.k3sautoscaler.errors.StateStoreRejected}.
  */
-public final class RecordOutcomeHandler extends StateStepHandler<RecordOutcomeHandler.Input, RecordResult> {
+public final class RecordOutcomeHandler extends JsonStepHandler<RecordOutcomeHandler.Input, RecordResult> {
+    private final OutcomeLog log;
+    private final StateReader reader;
     private final OutcomeMetrics metrics;
 
     /**
@@ -62,25 +65,34 @@ public final class RecordOutcomeHandler extends StateStepHandler<RecordOutcomeHa
     }
 
     public RecordOutcomeHandler() {
-        this(StateStore.fromEnvironment(System.getenv()));
+        this(StateAccess.fromEnvironment(System.getenv()));
     }
 
-    /** Tests and the simulator (another package) pass a store on DynamoDB Local with their clock. */
-    public RecordOutcomeHandler(StateStore store) {
-        super(Input.class, "record-outcome", store);
-        this.metrics = new OutcomeMetrics(StepMetrics.forCluster(store.clusterId()));
+    private RecordOutcomeHandler(StateAccess state) {
+        this(new OutcomeLog(state), new StateReader(state));
+    }
+
+    /**
+     * Tests and the simulator (another package) pass the log and a reader on DynamoDB Local with their
+     * clock. The reader gives the launches in flight before a join is recorded: their launch times are the join latency.
+     */
+    public RecordOutcomeHandler(OutcomeLog log, StateReader reader) {
+        super(Input.class, "record-outcome", log.clusterId());
+        this.log = log;
+        this.reader = reader;
+        this.metrics = new OutcomeMetrics(StepMetrics.forCluster(log.clusterId()));
     }
 
     @Override
     protected RecordResult handle(Input input, Context context) {
         List<PendingLaunch> pendingBefore = OutcomeMetrics.needsPendingLaunches(input.outcome())
-                ? store.load().state().pendingLaunches() : List.of();
-        RecordResult result = store.record(input.execution(), input.lease(), input.outcome());
-        Instant now = store.clock().instant();
+                ? reader.load().state().pendingLaunches() : List.of();
+        RecordResult result = log.record(input.execution(), input.lease(), input.outcome());
+        Instant now = log.clock().instant();
         if (result.applied()) {
             metrics.emit(input.outcome(), pendingBefore, input.trigger(), input.startedAt(), now);
         }
-        return result.withNotification(Notices.render(store.clusterId(), input.execution(), input.outcome(),
+        return result.withNotification(Notices.render(log.clusterId(), input.execution(), input.outcome(),
                 input.request(), input.decision(), input.startedAt(), now));
     }
 }

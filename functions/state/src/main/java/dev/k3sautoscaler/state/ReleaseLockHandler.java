@@ -1,6 +1,7 @@
 package dev.k3sautoscaler.state;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import dev.k3sautoscaler.runtime.JsonStepHandler;
 import dev.k3sautoscaler.runtime.StepMetrics;
 
 /**
@@ -19,23 +20,25 @@ import dev.k3sautoscaler.runtime.StepMetrics;
  *
  * <p>Metrics: LockHoldTime (ms) when this call released the lock.
  */
-public final class ReleaseLockHandler extends StateStepHandler<LeaseInput, ReleaseResult> {
+public final class ReleaseLockHandler extends JsonStepHandler<LeaseInput, ReleaseResult> {
+    private final ScalingLease lease;
     private final StepMetrics metrics;
 
     public ReleaseLockHandler() {
-        this(StateStore.fromEnvironment(System.getenv()));
+        this(new ScalingLease(StateAccess.fromEnvironment(System.getenv())));
     }
 
-    /** Tests and the simulator (another package) pass a store on DynamoDB Local with their clock. */
-    public ReleaseLockHandler(StateStore store) {
-        super(LeaseInput.class, "release-lock", store);
-        this.metrics = StepMetrics.forCluster(store.clusterId());
+    /** Tests and the simulator (another package) pass a lease on DynamoDB Local with their clock. */
+    public ReleaseLockHandler(ScalingLease lease) {
+        super(LeaseInput.class, "release-lock", lease.clusterId());
+        this.lease = lease;
+        this.metrics = StepMetrics.forCluster(lease.clusterId());
     }
 
     @Override
     protected ReleaseResult handle(LeaseInput input, Context context) {
-        ReleaseResult result = input.releaseWhateverItsToken() ? store.releaseHeldBy(input.execution())
-                : store.release(input.lease());
+        ReleaseResult result = input.releaseWhateverItsToken() ? lease.releaseHeldBy(input.execution())
+                : lease.release(input.lease());
         if (result.released() && result.heldForSeconds() != null) {
             metrics.milliseconds(StepMetrics.LOCK_HOLD_TIME, result.heldForSeconds() * 1000);
         }

@@ -20,31 +20,34 @@ import org.junit.jupiter.api.Test;
 /** An operator's break-lock, pause and resume on DynamoDB Local. */
 class BreakLockIT {
     private final VirtualClock clock = new VirtualClock(Instant.parse("2026-11-23T12:00:00Z"));
-    private final StateStore store = LocalState.store(clock);
+    private final StateAccess state = LocalState.access(clock);
+    private final ScalingLease lock = new ScalingLease(state);
+    private final OutcomeLog outcomes = new OutcomeLog(state);
+    private final StateReader reader = new StateReader(state);
 
     private JsonNode breakLock(String requestedBy, String reason) throws Exception {
         String input = """
                 {"execution": "break-1", "startedAt": "2026-11-23T12:00:00Z",
                  "request": {"trigger": "break-lock", "requestedBy": "%s", "reason": "%s",
                              "summary": "break-lock requested by %s: %s"}}""".formatted(requestedBy, reason, requestedBy, reason);
-        return StepJson.MAPPER.readTree(new BreakLockHandler(store).invoke(input, LocalLambdaContext.forFunction("break-lock")));
+        return StepJson.MAPPER.readTree(new BreakLockHandler(new LockBreaker(state)).invoke(input, LocalLambdaContext.forFunction("break-lock")));
     }
 
     @Test
     void breakLock_freesALiveLease_recordsWhoAndTheHolder_andFencesTheHolderOut() throws Exception {
         // GIVEN a lease held by an actuation that hangs
-        Lease held = store.acquire("scale-up-20261123-1158").lease();
+        Lease held = lock.acquire("scale-up-20261123-1158").lease();
         clock.advance(Duration.ofSeconds(30));
 
         // WHEN alice breaks it
         JsonNode output = breakLock("alice", "hung since 11:58");
 
         // THEN the lock is free, the event names her, the previous holder and its token
-        assertFalse(store.load().locked());
+        assertFalse(reader.load().locked());
         String expected = "lease of scale-up-20261123-1158 (token " + held.fencingToken() + ", until "
                 + held.expiresAt() + ") removed; by alice: hung since 11:58";
         assertEquals("recorded LOCK_BROKEN: " + expected, output.get("reason").asText());
-        EventRecord event = store.recentEvents(1).getFirst();
+        EventRecord event = reader.recentEvents(1).getFirst();
         assertEquals(OutcomeAction.LOCK_BROKEN, event.action());
         assertEquals(expected, event.reason());
         assertEquals("break-1", event.execution());
@@ -52,10 +55,10 @@ class BreakLockIT {
         assertEquals("lock-broken", output.at("/notification/attributes/event/StringValue").asText());
 
         // AND the former holder can no longer write; a new actuation acquires at once
-        assertThrows(LockLost.class, () -> store.record(held.owner(), held,
+        assertThrows(LockLost.class, () -> outcomes.record(held.owner(), held,
                 Outcome.of(OutcomeAction.NOOP, OutcomeResult.SUCCEEDED, 0, "too late")));
-        assertFalse(store.release(held).released());
-        assertTrue(store.acquire("scale-up-20261123-1201").acquired());
+        assertFalse(lock.release(held).released());
+        assertTrue(lock.acquire("scale-up-20261123-1201").acquired());
     }
 
     @Test
@@ -64,15 +67,15 @@ class BreakLockIT {
         JsonNode output = breakLock("bob", "checking");
 
         assertTrue(output.get("reason").asText().startsWith("recorded LOCK_BROKEN: nothing to break: the lock was free (token 0)"));
-        assertEquals(OutcomeAction.LOCK_BROKEN, store.recentEvents(1).getFirst().action());
-        assertFalse(store.load().locked());
+        assertEquals(OutcomeAction.LOCK_BROKEN, reader.recentEvents(1).getFirst().action());
+        assertFalse(reader.load().locked());
     }
 
     @Test
     void pauseAndResume_areRecordedWithoutALease_evenWhileAnActuationHoldsTheLock() throws Exception {
         // GIVEN an actuation holding the lock
-        Lease held = store.acquire("scale-up-1").lease();
-        RecordOutcomeHandler record = new RecordOutcomeHandler(store);
+        Lease held = lock.acquire("scale-up-1").lease();
+        RecordOutcomeHandler record = new RecordOutcomeHandler(outcomes, reader);
 
         // WHEN alice pauses, without a lease
         JsonNode paused = StepJson.MAPPER.readTree(record.invoke("""
@@ -85,12 +88,12 @@ class BreakLockIT {
         assertTrue(paused.at("/state/paused").asBoolean());
         assertEquals("Autoscaling paused by alice: INC-123; every tick does nothing until resume",
                 paused.at("/notification/text").asText());
-        assertTrue(store.load().locked());
-        store.record(held.owner(), held, Outcome.of(OutcomeAction.NOOP, OutcomeResult.SUCCEEDED, 0, "no action: paused"));
-        assertTrue(store.load().state().paused(), "the holder's record keeps the pause");
+        assertTrue(reader.load().locked());
+        outcomes.record(held.owner(), held, Outcome.of(OutcomeAction.NOOP, OutcomeResult.SUCCEEDED, 0, "no action: paused"));
+        assertTrue(reader.load().state().paused(), "the holder's record keeps the pause");
 
         // AND a lockless record of anything else is still refused
-        assertThrows(IllegalArgumentException.class, () -> store.record("x", null,
+        assertThrows(IllegalArgumentException.class, () -> outcomes.record("x", null,
                 Outcome.of(OutcomeAction.SCALE_UP, OutcomeResult.SUCCEEDED, 1, "sneaky")));
     }
 }

@@ -10,10 +10,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * The tables on the JVM's shared DynamoDB Local; each test takes its own cluster id, so tests never
  * see each other's items.
  */
-public final class LocalState {
+final class LocalState {
     static final String STATE_TABLE = "k3s-autoscaler-state";
     static final String EVENT_LOG_TABLE = "k3s-autoscaler-events";
-    public static final String IDEMPOTENCY_TABLE = "k3s-autoscaler-idempotency";
+    static final String IDEMPOTENCY_TABLE = "k3s-autoscaler-idempotency";
     static final Duration LOCK_TTL = Duration.ofSeconds(300);
     static final Duration RETENTION = Duration.ofDays(30);
 
@@ -23,7 +23,7 @@ public final class LocalState {
     private LocalState() {
     }
 
-    public static synchronized DynamoDbClient dynamo() {
+    static synchronized DynamoDbClient dynamo() {
         if (dynamo == null) {
             dynamo = LocalDynamoDb.shared().client();
             StateTables.createIfMissing(dynamo, STATE_TABLE, EVENT_LOG_TABLE, IDEMPOTENCY_TABLE);
@@ -35,11 +35,12 @@ public final class LocalState {
         return "cluster-" + CLUSTERS.incrementAndGet();
     }
 
-    static StateStore store(Clock clock) {
-        return store(newClusterId(), clock, LOCK_TTL);
+    /** A new cluster's state item. */
+    static StateAccess access(Clock clock) {
+        return access(newClusterId(), clock, LOCK_TTL);
     }
 
-    static StateStore store(String clusterId, Clock clock, Duration lockTtl) {
-        return new StateStore(dynamo(), new StateSettings(clusterId, STATE_TABLE, EVENT_LOG_TABLE, RETENTION, lockTtl), clock);
+    static StateAccess access(String clusterId, Clock clock, Duration lockTtl) {
+        return new StateAccess(dynamo(), new StateSettings(clusterId, STATE_TABLE, EVENT_LOG_TABLE, RETENTION, lockTtl), clock);
     }
 }

@@ -63,19 +63,20 @@ class LockContentionIT {
     @BeforeEach
     void quietLockLog() {
         // 10,000 "lock busy" lines say nothing the counts below do not.
-        Configurator.setLevel(StateStore.class.getName(), Level.ERROR);
+        Configurator.setLevel(ScalingLease.class.getName(), Level.ERROR);
     }
 
     @AfterEach
     void restoreLockLog() {
-        Configurator.setLevel(StateStore.class.getName(), Level.INFO);
+        Configurator.setLevel(ScalingLease.class.getName(), Level.INFO);
     }
 
     @Test
     void sixteenThreads_tenThousandAcquisitions_neverTwoLiveLeasesAtOnce() throws Exception {
         // GIVEN one cluster's lock and 16 executions hammering it
         VirtualClock clock = new VirtualClock(Instant.parse("2026-03-01T00:00:00Z"));
-        StateStore store = LocalState.store(LocalState.newClusterId(), clock, TTL);
+        StateAccess state = LocalState.access(LocalState.newClusterId(), clock, TTL);
+        ScalingLease lock = new ScalingLease(state);
         AtomicInteger attemptsLeft = new AtomicInteger(ACQUISITIONS);
         Tally tally = new Tally();
         ConcurrentLinkedQueue<Grant> grants = new ConcurrentLinkedQueue<>();
@@ -91,13 +92,13 @@ class LockContentionIT {
                     ThreadLocalRandom random = ThreadLocalRandom.current();
                     int attempt;
                     while ((attempt = attemptsLeft.getAndDecrement()) > 0) {
-                        AcquireResult result = store.acquire("exec-" + threadId + "-" + attempt);
+                        AcquireResult result = lock.acquire("exec-" + threadId + "-" + attempt);
                         if (!result.acquired()) {
                             tally.denials.incrementAndGet();
                         } else {
                             Grant grant = new Grant(result.lease());
                             grants.add(grant);
-                            hold(store, clock, result.lease(), grant, random, tally);
+                            hold(lock, clock, result.lease(), grant, random, tally);
                         }
                         clock.advance(Duration.ofSeconds(random.nextInt(2)));
                     }
@@ -133,7 +134,7 @@ class LockContentionIT {
         }
         assertTrue(tally.abandoned.get() > 0 && tally.releases.get() > 0 && tally.renewals.get() > 0,
                 "the run exercised releases, renewals and expiries");
-        assertEquals(all.size(), store.load().fencingToken());
+        assertEquals(all.size(), new StateReader(state).load().fencingToken());
     }
 
     /** How the attempts ended, for the printed summary. */
@@ -145,7 +146,7 @@ class LockContentionIT {
         final AtomicInteger lostLeases = new AtomicInteger();
     }
 
-    private static void hold(StateStore store, VirtualClock clock, Lease lease, Grant grant, ThreadLocalRandom random,
+    private static void hold(ScalingLease lock, VirtualClock clock, Lease lease, Grant grant, ThreadLocalRandom random,
                              Tally tally) {
         clock.advance(Duration.ofSeconds(random.nextInt(3)));
         int choice = random.nextInt(100);
@@ -156,7 +157,7 @@ class LockContentionIT {
         Lease current = lease;
         if (choice < 20) {
             try {
-                current = store.renew(lease).lease();
+                current = lock.renew(lease).lease();
                 grant.end = current.expiresAt().getEpochSecond();
                 tally.renewals.incrementAndGet();
                 clock.advance(Duration.ofSeconds(random.nextInt(3)));
@@ -166,7 +167,7 @@ class LockContentionIT {
                 return;
             }
         }
-        ReleaseResult released = store.release(current);
+        ReleaseResult released = lock.release(current);
         if (released.released()) {
             grant.end = released.releasedAt().getEpochSecond();
             grant.ending = "released";

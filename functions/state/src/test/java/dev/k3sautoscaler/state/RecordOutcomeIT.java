@@ -30,7 +30,10 @@ class RecordOutcomeIT {
     private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
 
     private final VirtualClock clock = new VirtualClock(T0);
-    private final StateStore store = LocalState.store(clock);
+    private final StateAccess state = LocalState.access(clock);
+    private final ScalingLease lock = new ScalingLease(state);
+    private final OutcomeLog outcomes = new OutcomeLog(state);
+    private final StateReader reader = new StateReader(state);
 
     private static Outcome scaleUp(String... instanceIds) {
         List<PendingLaunch> launches = java.util.Arrays.stream(instanceIds)
@@ -44,13 +47,13 @@ class RecordOutcomeIT {
     @Test
     void record_storesTheNewState_andTheNextAcquisitionReturnsIt() {
         // GIVEN exec-a holds the lock
-        Lease lease = store.acquire("exec-a").lease();
+        Lease lease = lock.acquire("exec-a").lease();
 
         // WHEN it records a scale-up of two instances (one offering was unavailable) and releases
-        RecordResult recorded = store.record("exec-a", lease, scaleUp("i-1", "i-2"));
-        store.release(lease);
+        RecordResult recorded = outcomes.record("exec-a", lease, scaleUp("i-1", "i-2"));
+        lock.release(lease);
         clock.advance(Duration.ofSeconds(60));
-        AcquireResult next = store.acquire("exec-b");
+        AcquireResult next = lock.acquire("exec-b");
 
         // THEN the next execution sees exactly that state, every field through the item and back
         assertTrue(recorded.applied(), recorded.reason());
@@ -64,16 +67,16 @@ class RecordOutcomeIT {
 
     @Test
     void record_ofAFailure_countsIt_blocksTheNode_andPauseIsKeptWithItsReason() {
-        Lease lease = store.acquire("exec-a").lease();
+        Lease lease = lock.acquire("exec-a").lease();
 
-        store.record("exec-a", lease, new Outcome(OutcomeAction.SCALE_DOWN, OutcomeResult.FAILED, 0, List.of("i-9"),
+        outcomes.record("exec-a", lease, new Outcome(OutcomeAction.SCALE_DOWN, OutcomeResult.FAILED, 0, List.of("i-9"),
                 "TerminateInstances failed after the drain of node-9", "dev.k3sautoscaler.errors.Ec2Unavailable",
                 List.of(), List.of(), List.of()));
         clock.advance(Duration.ofSeconds(1));
-        RecordResult paused = store.record("exec-a", lease,
+        RecordResult paused = outcomes.record("exec-a", lease,
                 Outcome.of(OutcomeAction.PAUSE, OutcomeResult.SUCCEEDED, 0, "maintenance window"));
 
-        ScalingState stored = store.load().state();
+        ScalingState stored = reader.load().state();
         assertEquals(1, paused.state().consecutiveFailures());
         assertEquals(T0, paused.state().lastFailureAt());
         assertTrue(paused.state().paused());
@@ -88,16 +91,16 @@ class RecordOutcomeIT {
     @Test
     void eventLog_isReadNewestFirst_withEveryField() {
         // GIVEN three outcomes recorded a minute apart
-        Lease lease = store.acquire("exec-a").lease();
-        store.record("exec-a", lease, scaleUp("i-1"));
+        Lease lease = lock.acquire("exec-a").lease();
+        outcomes.record("exec-a", lease, scaleUp("i-1"));
         clock.advance(Duration.ofMinutes(1));
-        store.record("exec-a", lease, new Outcome(OutcomeAction.JOIN_CHECK, OutcomeResult.FAILED, 1, List.of("i-1"),
+        outcomes.record("exec-a", lease, new Outcome(OutcomeAction.JOIN_CHECK, OutcomeResult.FAILED, 1, List.of("i-1"),
                 "i-1 not Ready after 600 s; terminated", "JoinTimeout", List.of(), List.of("i-1"), List.of()));
         clock.advance(Duration.ofMinutes(1));
-        store.record("exec-a", lease, Outcome.of(OutcomeAction.NOOP, OutcomeResult.SUCCEEDED, 0, "nothing to do"));
+        outcomes.record("exec-a", lease, Outcome.of(OutcomeAction.NOOP, OutcomeResult.SUCCEEDED, 0, "nothing to do"));
 
         // WHEN the newest two are read
-        List<EventRecord> events = store.recentEvents(2);
+        List<EventRecord> events = reader.recentEvents(2);
 
         // THEN they come newest first, with what the operator needs
         assertEquals(List.of(OutcomeAction.NOOP, OutcomeAction.JOIN_CHECK), events.stream().map(EventRecord::action).toList());
@@ -111,16 +114,16 @@ class RecordOutcomeIT {
         assertEquals("i-1 not Ready after 600 s; terminated", join.reason());
         assertEquals(lease.fencingToken(), join.fencingToken());
         assertTrue(join.eventKey().startsWith("2026-03-01T12:01:00.000Z#exec-a#"), join.eventKey());
-        assertEquals(3, store.recentEvents(10).size());
+        assertEquals(3, reader.recentEvents(10).size());
     }
 
     @Test
     void eventLog_itemsCarryTheTtlAttribute_retentionAfterTheirTime() {
-        Lease lease = store.acquire("exec-a").lease();
-        RecordResult recorded = store.record("exec-a", lease, scaleUp("i-1"));
+        Lease lease = lock.acquire("exec-a").lease();
+        RecordResult recorded = outcomes.record("exec-a", lease, scaleUp("i-1"));
 
         Map<String, AttributeValue> item = LocalState.dynamo().getItem(r -> r.tableName(LocalState.EVENT_LOG_TABLE)
-                .key(Map.of(EventLog.CLUSTER_ID, AttributeValue.fromS(store.clusterId()),
+                .key(Map.of(EventLog.CLUSTER_ID, AttributeValue.fromS(state.clusterId()),
                         EventLog.EVENT_KEY, AttributeValue.fromS(recorded.eventKey())))).item();
 
         assertEquals(Long.toString(T0.plus(LocalState.RETENTION).getEpochSecond()), item.get(EventLog.EXPIRES_AT).n());
@@ -129,43 +132,43 @@ class RecordOutcomeIT {
     @Test
     void record_retriedWithTheSameOutcome_isAppliedOnce() {
         // GIVEN a failure was recorded, and the step is retried because its answer was lost
-        Lease lease = store.acquire("exec-a").lease();
+        Lease lease = lock.acquire("exec-a").lease();
         Outcome failure = new Outcome(OutcomeAction.SCALE_UP, OutcomeResult.FAILED, 0, List.of(), "RunInstances failed",
                 "InsufficientCapacity", List.of(), List.of(), List.of());
-        RecordResult first = store.record("exec-a", lease, failure);
+        RecordResult first = outcomes.record("exec-a", lease, failure);
         clock.advance(Duration.ofSeconds(2));
 
         // WHEN the same outcome arrives again
-        RecordResult retry = store.record("exec-a", lease, failure);
+        RecordResult retry = outcomes.record("exec-a", lease, failure);
 
         // THEN it is not applied twice: one failure counted, one event
         assertTrue(first.applied());
         assertFalse(retry.applied());
         assertNull(retry.eventKey());
         assertEquals(1, retry.state().consecutiveFailures());
-        assertEquals(1, store.recentEvents(10).size());
+        assertEquals(1, reader.recentEvents(10).size());
     }
 
     @Test
     void spotDrain_isRecordedWithoutTheLock_andTheHoldersLaterRecordKeepsIt() {
         // GIVEN exec-a holds the lock for a scale-up
-        Lease lease = store.acquire("exec-a").lease();
+        Lease lease = lock.acquire("exec-a").lease();
 
         // WHEN a Spot drain (which never waits for the lock) records that its offering is being reclaimed
         UnavailableOffering reclaimed = new UnavailableOffering("t3.small", "eu-west-1c", "spot", T0.plusSeconds(600),
                 "Spot interruption warning");
-        RecordResult spot = store.record("spot-exec", null, new Outcome(OutcomeAction.SPOT_DRAIN, OutcomeResult.SUCCEEDED,
+        RecordResult spot = outcomes.record("spot-exec", null, new Outcome(OutcomeAction.SPOT_DRAIN, OutcomeResult.SUCCEEDED,
                 1, List.of("i-7"), "spot interruption: node-7 drained", null, List.of(), List.of(), List.of(reclaimed)));
         clock.advance(Duration.ofSeconds(5));
-        RecordResult holder = store.record("exec-a", lease, scaleUp("i-1"));
+        RecordResult holder = outcomes.record("exec-a", lease, scaleUp("i-1"));
 
         // THEN both are in the state (neither write lost the other), the lock is untouched, both are logged
         assertTrue(spot.applied(), spot.reason());
         assertTrue(holder.state().unavailableOfferings().contains(reclaimed), holder.state().toString());
-        assertEquals("exec-a", store.load().lockOwner());
+        assertEquals("exec-a", reader.load().lockOwner());
         assertEquals(List.of(OutcomeAction.SCALE_UP, OutcomeAction.SPOT_DRAIN),
-                store.recentEvents(10).stream().map(EventRecord::action).toList());
-        assertNull(store.recentEvents(10).get(1).fencingToken());
+                reader.recentEvents(10).stream().map(EventRecord::action).toList());
+        assertNull(reader.recentEvents(10).get(1).fencingToken());
     }
 
     @Test
@@ -184,7 +187,7 @@ class RecordOutcomeIT {
                 results.add(pool.submit(() -> {
                     while (true) {
                         try {
-                            return store.record(execution, null, outcome);
+                            return outcomes.record(execution, null, outcome);
                         } catch (StateStoreUnavailable contended) {
                             // every attempt lost the optimistic race; the workflow retries the step
                         }
@@ -197,22 +200,22 @@ class RecordOutcomeIT {
         }
 
         // THEN every offering and every event is there: the state version ordered the writes
-        assertEquals(drains, store.load().state().unavailableOfferings().size());
-        assertEquals(drains, store.recentEvents(20).size());
+        assertEquals(drains, reader.load().state().unavailableOfferings().size());
+        assertEquals(drains, reader.recentEvents(20).size());
     }
 
     @Test
     void aLocklessWrite_betweenTheHoldersReadAndWrite_isNotOverwritten() {
         // GIVEN exec-a holds the lock, and a Spot drain will record exactly between exec-a's read of the
-        // state and its write (the store reads the clock in between; this clock lets the drain in then)
-        Lease lease = store.acquire("exec-a").lease();
-        StateStore spotSide = LocalState.store(store.clusterId(), new VirtualClock(T0), LocalState.LOCK_TTL);
+        // state and its write (the log reads the clock in between; this clock lets the drain in then)
+        Lease lease = lock.acquire("exec-a").lease();
+        OutcomeLog spotSide = new OutcomeLog(LocalState.access(state.clusterId(), new VirtualClock(T0), LocalState.LOCK_TTL));
         UnavailableOffering reclaimed = new UnavailableOffering("t3.small", "eu-west-1c", "spot", T0.plusSeconds(600),
                 "Spot interruption warning");
         Runnable spotDrain = () -> spotSide.record("spot-exec", null, new Outcome(OutcomeAction.SPOT_DRAIN,
                 OutcomeResult.SUCCEEDED, 1, List.of("i-7"), "spot interruption", null, List.of(), List.of(), List.of(reclaimed)));
-        StateStore holderSide = LocalState.store(store.clusterId(), new InterleavingClock(T0.plusSeconds(1), spotDrain),
-                LocalState.LOCK_TTL);
+        OutcomeLog holderSide = new OutcomeLog(LocalState.access(state.clusterId(),
+                new InterleavingClock(T0.plusSeconds(1), spotDrain), LocalState.LOCK_TTL));
 
         // WHEN exec-a records its scale-up
         RecordResult recorded = holderSide.record("exec-a", lease, scaleUp("i-1"));
@@ -222,7 +225,7 @@ class RecordOutcomeIT {
         assertEquals(List.of("eu-west-1b", "eu-west-1c"),
                 recorded.state().unavailableOfferings().stream().map(UnavailableOffering::availabilityZone).sorted().toList());
         assertEquals(List.of("i-1"), recorded.state().pendingLaunches().stream().map(PendingLaunch::instanceId).toList());
-        assertEquals(store.load().state(), recorded.state());
+        assertEquals(reader.load().state(), recorded.state());
     }
 
     /** A fixed clock that runs {@code interloper} the first time it is read. */

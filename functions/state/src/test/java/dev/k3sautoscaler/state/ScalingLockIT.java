@@ -22,12 +22,15 @@ class ScalingLockIT {
     private static final Duration TTL = LocalState.LOCK_TTL;
 
     private final VirtualClock clock = new VirtualClock(T0);
-    private final StateStore store = LocalState.store(clock);
+    private final StateAccess state = LocalState.access(clock);
+    private final ScalingLease lock = new ScalingLease(state);
+    private final OutcomeLog outcomes = new OutcomeLog(state);
+    private final StateReader reader = new StateReader(state);
 
     @Test
     void acquire_onANewCluster_grantsTokenOne_andTheInitialState() {
         // WHEN the first execution ever acquires
-        AcquireResult result = store.acquire("exec-a");
+        AcquireResult result = lock.acquire("exec-a");
 
         // THEN it gets token 1, a lease of LOCK_TTL, and an empty state
         assertTrue(result.acquired(), result.reason());
@@ -39,11 +42,11 @@ class ScalingLockIT {
     @Test
     void acquire_whileALeaseIsLive_answersBusy_withHolderAndExpiry() {
         // GIVEN exec-a holds the lock
-        store.acquire("exec-a");
+        lock.acquire("exec-a");
         clock.advance(TTL.minusSeconds(1));
 
         // WHEN exec-b tries one second before the lease ends
-        AcquireResult busy = store.acquire("exec-b");
+        AcquireResult busy = lock.acquire("exec-b");
 
         // THEN it is told who holds it and until when, without an error
         assertFalse(busy.acquired());
@@ -56,11 +59,11 @@ class ScalingLockIT {
     @Test
     void acquire_afterTheLeaseExpired_takesOver_withAHigherToken() {
         // GIVEN exec-a acquired and crashed (never released)
-        Lease crashed = store.acquire("exec-a").lease();
+        Lease crashed = lock.acquire("exec-a").lease();
 
         // WHEN the lease's expiry is reached and exec-b tries
         clock.advance(TTL);
-        AcquireResult takeover = store.acquire("exec-b");
+        AcquireResult takeover = lock.acquire("exec-b");
 
         // THEN exec-b holds it, with a higher fencing token
         assertTrue(takeover.acquired(), takeover.reason());
@@ -70,29 +73,29 @@ class ScalingLockIT {
     @Test
     void releaseHeldBy_releasesTheExecutionsOwnLease_whateverItsToken_andNoOneElses() {
         // GIVEN exec-a acquired twice (a retried AcquireLock whose answers were lost: token 2 now)
-        store.acquire("exec-a");
-        store.acquire("exec-a");
+        lock.acquire("exec-a");
+        lock.acquire("exec-a");
 
         // WHEN another execution asks first, then exec-a
-        ReleaseResult other = store.releaseHeldBy("exec-b");
-        boolean stillHeld = store.load().locked();
-        ReleaseResult own = store.releaseHeldBy("exec-a");
+        ReleaseResult other = lock.releaseHeldBy("exec-b");
+        boolean stillHeld = reader.load().locked();
+        ReleaseResult own = lock.releaseHeldBy("exec-a");
 
         // THEN only exec-a's own release released, and the lock is free at once
         assertEquals(ReleaseResult.Status.NOT_HELD, other.status());
         assertTrue(stillHeld, "exec-b released nothing");
         assertEquals(ReleaseResult.Status.RELEASED, own.status());
         assertTrue(own.reason().contains("token 2"), own.reason());
-        assertTrue(store.acquire("exec-c").acquired());
+        assertTrue(lock.acquire("exec-c").acquired());
     }
 
     @Test
     void acquire_afterRelease_succeedsAtOnce() {
         // GIVEN exec-a acquired and released
-        store.release(store.acquire("exec-a").lease());
+        lock.release(lock.acquire("exec-a").lease());
 
         // WHEN exec-b acquires at the same instant
-        AcquireResult next = store.acquire("exec-b");
+        AcquireResult next = lock.acquire("exec-b");
 
         // THEN it is granted without waiting for the old expiry
         assertTrue(next.acquired(), next.reason());
@@ -102,30 +105,30 @@ class ScalingLockIT {
     @Test
     void acquire_repeatedByTheHolder_grantsAgain_soARetryAfterALostAnswerDoesNotBlockItself() {
         // GIVEN exec-a acquired (and its answer was lost on the way back)
-        store.acquire("exec-a");
+        lock.acquire("exec-a");
 
         // WHEN the step is retried by the same execution
-        AcquireResult retried = store.acquire("exec-a");
+        AcquireResult retried = lock.acquire("exec-a");
 
         // THEN it holds the lock under a new token, and other executions are still kept out
         assertTrue(retried.acquired(), retried.reason());
         assertEquals(2L, retried.lease().fencingToken());
-        assertFalse(store.acquire("exec-b").acquired());
+        assertFalse(lock.acquire("exec-b").acquired());
     }
 
     @Test
     void renew_byTheOwner_extendsTheLease_andKeepsOthersOut() {
         // GIVEN exec-a's lease, 200 s in
-        Lease lease = store.acquire("exec-a").lease();
+        Lease lease = lock.acquire("exec-a").lease();
         clock.advance(Duration.ofSeconds(200));
 
         // WHEN it renews
-        RenewResult renewed = store.renew(lease);
+        RenewResult renewed = lock.renew(lease);
 
         // THEN the lease runs LOCK_TTL from now, same token; exec-b is still busy past the old expiry
         assertEquals(new Lease("exec-a", lease.fencingToken(), T0.plusSeconds(200).plus(TTL)), renewed.lease());
         clock.advance(Duration.ofSeconds(150));
-        AcquireResult other = store.acquire("exec-b");
+        AcquireResult other = lock.acquire("exec-b");
         assertFalse(other.acquired());
         assertEquals(renewed.lease().expiresAt(), other.heldUntil());
     }
@@ -133,47 +136,47 @@ class ScalingLockIT {
     @Test
     void renew_byAStaleOwner_afterATakeover_isRejected_andDoesNotExtendTheNewLease() {
         // GIVEN exec-a's lease expired and exec-b took over
-        Lease stale = store.acquire("exec-a").lease();
+        Lease stale = lock.acquire("exec-a").lease();
         clock.advance(TTL);
-        Lease current = store.acquire("exec-b").lease();
+        Lease current = lock.acquire("exec-b").lease();
 
         // WHEN exec-a tries to renew
-        LockLost lost = assertThrows(LockLost.class, () -> store.renew(stale));
+        LockLost lost = assertThrows(LockLost.class, () -> lock.renew(stale));
 
         // THEN it is told the lock moved on, and exec-b's lease is unchanged
         assertTrue(lost.getMessage().contains("held by exec-b"), lost.getMessage());
-        assertEquals(current.expiresAt(), store.load().lockExpiresAt());
-        assertEquals("exec-b", store.load().lockOwner());
+        assertEquals(current.expiresAt(), reader.load().lockExpiresAt());
+        assertEquals("exec-b", reader.load().lockOwner());
     }
 
     @Test
     void renew_afterRelease_isRejected() {
-        Lease lease = store.acquire("exec-a").lease();
-        store.release(lease);
+        Lease lease = lock.acquire("exec-a").lease();
+        lock.release(lease);
 
-        assertThrows(LockLost.class, () -> store.renew(lease));
+        assertThrows(LockLost.class, () -> lock.renew(lease));
     }
 
     @Test
     void renew_ofAnExpiredLeaseNobodyTook_succeeds_becauseTheTokenProvesNoOneHeldItSince() {
         // GIVEN exec-a's lease expired but nobody acquired
-        Lease lease = store.acquire("exec-a").lease();
+        Lease lease = lock.acquire("exec-a").lease();
         clock.advance(TTL.plusSeconds(30));
 
         // WHEN exec-a renews
-        RenewResult renewed = store.renew(lease);
+        RenewResult renewed = lock.renew(lease);
 
         // THEN it holds the lock again from now
         assertEquals(clock.instant().plus(TTL), renewed.lease().expiresAt());
-        assertFalse(store.acquire("exec-b").acquired());
+        assertFalse(lock.acquire("exec-b").acquired());
     }
 
     @Test
     void release_twice_releasesOnce_andSaysSoTheSecondTime() {
-        Lease lease = store.acquire("exec-a").lease();
+        Lease lease = lock.acquire("exec-a").lease();
 
-        ReleaseResult first = store.release(lease);
-        ReleaseResult second = store.release(lease);
+        ReleaseResult first = lock.release(lease);
+        ReleaseResult second = lock.release(lease);
 
         assertEquals(ReleaseResult.Status.RELEASED, first.status());
         assertTrue(first.released());
@@ -186,55 +189,55 @@ class ScalingLockIT {
     @Test
     void release_byAStaleOwner_neverReleasesTheNewHoldersLock() {
         // GIVEN exec-a's lease expired and exec-b took over
-        Lease stale = store.acquire("exec-a").lease();
+        Lease stale = lock.acquire("exec-a").lease();
         clock.advance(TTL);
-        store.acquire("exec-b");
+        lock.acquire("exec-b");
 
         // WHEN exec-a's failure path releases its old lease
-        ReleaseResult result = store.release(stale);
+        ReleaseResult result = lock.release(stale);
 
         // THEN nothing is released: exec-b still holds the lock
         assertEquals(ReleaseResult.Status.SUPERSEDED, result.status());
         assertFalse(result.released());
         assertTrue(result.reason().contains("held by exec-b"), result.reason());
-        assertEquals("exec-b", store.load().lockOwner());
-        assertFalse(store.acquire("exec-c").acquired());
+        assertEquals("exec-b", reader.load().lockOwner());
+        assertFalse(lock.acquire("exec-c").acquired());
     }
 
     @Test
     void release_ofALeaseWithTheWrongOwner_releasesNothing() {
-        Lease real = store.acquire("exec-a").lease();
+        Lease real = lock.acquire("exec-a").lease();
 
-        ReleaseResult result = store.release(new Lease("exec-x", real.fencingToken(), real.expiresAt()));
+        ReleaseResult result = lock.release(new Lease("exec-x", real.fencingToken(), real.expiresAt()));
 
         assertEquals(ReleaseResult.Status.NOT_HELD, result.status());
-        assertEquals("exec-a", store.load().lockOwner());
+        assertEquals("exec-a", reader.load().lockOwner());
     }
 
     @Test
     void record_byAStaleOwner_isRejected_andNothingIsWritten() {
         // GIVEN exec-a's lease expired and exec-b took over
-        Lease stale = store.acquire("exec-a").lease();
+        Lease stale = lock.acquire("exec-a").lease();
         clock.advance(TTL);
-        store.acquire("exec-b");
-        int eventsBefore = store.recentEvents(10).size();
+        lock.acquire("exec-b");
+        int eventsBefore = reader.recentEvents(10).size();
 
         // WHEN exec-a records a scale-up it believes it did
         Outcome outcome = Outcome.of(OutcomeAction.SCALE_UP, OutcomeResult.SUCCEEDED, 2, "scale-up +2");
-        assertThrows(LockLost.class, () -> store.record("exec-a", stale, outcome));
+        assertThrows(LockLost.class, () -> outcomes.record("exec-a", stale, outcome));
 
         // THEN neither the state nor the event log changed
-        assertEquals(ScalingState.initial(), store.load().state());
-        assertEquals(eventsBefore, store.recentEvents(10).size());
+        assertEquals(ScalingState.initial(), reader.load().state());
+        assertEquals(eventsBefore, reader.recentEvents(10).size());
     }
 
     @Test
     void load_reportsTheHolder_withoutTakingTheLock() {
-        Lease lease = store.acquire("exec-a").lease();
+        Lease lease = lock.acquire("exec-a").lease();
 
-        StateSnapshot locked = store.load();
+        StateSnapshot locked = reader.load();
         clock.advance(TTL);
-        StateSnapshot expired = store.load();
+        StateSnapshot expired = reader.load();
 
         assertTrue(locked.locked());
         assertEquals("exec-a", locked.lockOwner());

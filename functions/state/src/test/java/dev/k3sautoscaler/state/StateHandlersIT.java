@@ -35,12 +35,14 @@ class StateHandlersIT {
     private static final String EXECUTION = "actuation-20260301T1200Z";
 
     private final VirtualClock clock = new VirtualClock(T0);
-    private final StateStore store = LocalState.store(clock);
-    private final AcquireLockHandler acquire = new AcquireLockHandler(store);
-    private final LeaseFence fence = new LeaseFence(store);
-    private final ReleaseLockHandler release = new ReleaseLockHandler(store);
-    private final RecordOutcomeHandler record = new RecordOutcomeHandler(store);
-    private final LoadStateHandler load = new LoadStateHandler(store);
+    private final StateAccess state = LocalState.access(clock);
+    private final ScalingLease lock = new ScalingLease(state);
+    private final StateReader reader = new StateReader(state);
+    private final AcquireLockHandler acquire = new AcquireLockHandler(lock);
+    private final LeaseFence fence = new LeaseFence(lock);
+    private final ReleaseLockHandler release = new ReleaseLockHandler(lock);
+    private final RecordOutcomeHandler record = new RecordOutcomeHandler(new OutcomeLog(state), reader);
+    private final LoadStateHandler load = new LoadStateHandler(reader);
 
     /** The lease every fixture carries (the one acquire-lock.json's execution is granted first). */
     private static Lease fixtureLease() {
@@ -98,7 +100,7 @@ class StateHandlersIT {
         assertEquals("2026-03-01T12:00:00Z", scaleUp.at("/state/lastScaleUpAt").asText());
         assertEquals("eu-west-1b", scaleUp.at("/state/unavailableOfferings/0/availabilityZone").asText());
         assertTrue(scaleUp.get("eventKey").asText().startsWith("2026-03-01T12:00:00.000Z#" + EXECUTION + "#"));
-        assertEquals("2026-03-01T12:09:00Z", store.load().lockExpiresAt().toString(), "the fence extended the lease");
+        assertEquals("2026-03-01T12:09:00Z", reader.load().lockExpiresAt().toString(), "the fence extended the lease");
         assertEquals(0, joined.at("/state/pendingLaunches").size());
         assertEquals(0, joined.at("/state/consecutiveFailures").asInt());
         assertEquals(0, joined.at("/state/unavailableOfferings").size(), "the offering expired at 12:03");
@@ -117,7 +119,7 @@ class StateHandlersIT {
 
     @Test
     void acquire_whenBusy_answersWithTheHolder_notAnError() {
-        store.acquire("other-execution");
+        lock.acquire("other-execution");
 
         JsonNode busy = call(acquire, fixture("acquire-lock.json"));
 
@@ -131,9 +133,9 @@ class StateHandlersIT {
     @Test
     void recordAndRenew_withAStaleLease_endInLockLost() {
         // GIVEN the fixture's lease (token 1) expired and another execution holds token 2
-        store.acquire(EXECUTION);
+        lock.acquire(EXECUTION);
         clock.advance(LocalState.LOCK_TTL);
-        store.acquire("next-execution");
+        lock.acquire("next-execution");
 
         // WHEN / THEN the record and the fence of a leased step are refused by name
         assertThrows(LockLost.class, () -> call(record, fixture("record-outcome-failure.json")));
@@ -152,7 +154,7 @@ class StateHandlersIT {
 
     @Test
     void loadState_reportsStateAndHolder_withoutLocking() {
-        store.acquire("other-execution");
+        lock.acquire("other-execution");
 
         JsonNode snapshot = call(load, fixture("load-state.json"));
 
@@ -206,7 +208,7 @@ class StateHandlersIT {
         for (String problem : named) {
             assertTrue(error.getMessage().contains(problem), error.getMessage() + " should name: " + problem);
         }
-        assertEquals(0, store.load().fencingToken(), "bad input never touches the store");
+        assertEquals(0, reader.load().fencingToken(), "bad input never touches the store");
     }
 
     private static JsonNode read(String json) {

@@ -25,11 +25,11 @@ import org.junit.jupiter.api.Test;
  */
 class StateStoreFaultsIT {
 
-    private static StateStore storeAgainst(DynamoDbFaultServer faults) {
+    private static StateAccess stateAgainst(DynamoDbFaultServer faults) {
         // The production client (StateClients' retry policy), pointed at the fault server.
         DynamoDbClient client = AwsClients.build(StateClients.builder(), Region.US_EAST_1,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")), faults.endpoint());
-        return new StateStore(client,
+        return new StateAccess(client,
                 new StateSettings("cluster-faults", "state", "events", Duration.ofDays(30), Duration.ofSeconds(300)),
                 Clock.systemUTC());
     }
@@ -37,7 +37,7 @@ class StateStoreFaultsIT {
     @Test
     void throttling_endsInStateStoreUnavailable_whichIsRetryable() {
         try (DynamoDbFaultServer faults = DynamoDbFaultServer.answering(DynamoDbFaultServer.THROTTLED)) {
-            AcquireLockHandler handler = new AcquireLockHandler(storeAgainst(faults));
+            AcquireLockHandler handler = new AcquireLockHandler(new ScalingLease(stateAgainst(faults)));
 
             StateStoreUnavailable error = assertThrows(StateStoreUnavailable.class,
                     () -> handler.invoke("{\"execution\": \"exec-a\"}", LocalLambdaContext.forFunction("acquire-lock")));
@@ -51,9 +51,9 @@ class StateStoreFaultsIT {
     @Test
     void serverError_endsInStateStoreUnavailable() {
         try (DynamoDbFaultServer faults = DynamoDbFaultServer.answering(DynamoDbFaultServer.INTERNAL_ERROR)) {
-            StateStore store = storeAgainst(faults);
+            StateReader reader = new StateReader(stateAgainst(faults));
 
-            StepError error = assertThrows(StateStoreUnavailable.class, store::load);
+            StepError error = assertThrows(StateStoreUnavailable.class, reader::load);
 
             assertTrue(error.retryable());
         }
@@ -62,9 +62,9 @@ class StateStoreFaultsIT {
     @Test
     void missingTable_endsInStateStoreRejected_whichIsNotRetried() {
         try (DynamoDbFaultServer faults = DynamoDbFaultServer.answering(DynamoDbFaultServer.TABLE_MISSING)) {
-            StateStore store = storeAgainst(faults);
+            ScalingLease lock = new ScalingLease(stateAgainst(faults));
 
-            StepError error = assertThrows(StateStoreRejected.class, () -> store.release(new Lease("e", 1L, null)));
+            StepError error = assertThrows(StateStoreRejected.class, () -> lock.release(new Lease("e", 1L, null)));
 
             assertFalse(error.retryable());
             assertTrue(error.getMessage().contains("ResourceNotFoundException"), error.getMessage());

@@ -13,6 +13,8 @@ import dev.k3sautoscaler.fleet.FleetSettings;
 import dev.k3sautoscaler.fleet.InstanceInventory;
 import dev.k3sautoscaler.fleet.LaunchWorkersHandler;
 import dev.k3sautoscaler.fleet.TerminateWorkersHandler;
+import dev.k3sautoscaler.idempotency.IdempotencySettings;
+import dev.k3sautoscaler.idempotency.IdempotencyStore;
 import dev.k3sautoscaler.kube.CheckWorkersJoinedHandler;
 import dev.k3sautoscaler.kube.CordonNodeHandler;
 import dev.k3sautoscaler.kube.DeleteNodeHandler;
@@ -37,12 +39,14 @@ import dev.k3sautoscaler.state.AcquireLockHandler;
 import dev.k3sautoscaler.state.BreakLockHandler;
 import dev.k3sautoscaler.state.LeaseFence;
 import dev.k3sautoscaler.state.LoadStateHandler;
+import dev.k3sautoscaler.state.LockBreaker;
+import dev.k3sautoscaler.state.OutcomeLog;
 import dev.k3sautoscaler.state.RecordOutcomeHandler;
 import dev.k3sautoscaler.state.ReleaseLockHandler;
+import dev.k3sautoscaler.state.ScalingLease;
+import dev.k3sautoscaler.state.StateAccess;
+import dev.k3sautoscaler.state.StateReader;
 import dev.k3sautoscaler.state.StateSettings;
-import dev.k3sautoscaler.state.StateStore;
-import dev.k3sautoscaler.state.idempotency.IdempotencySettings;
-import dev.k3sautoscaler.state.idempotency.IdempotencyStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -114,7 +118,9 @@ public final class AutoscalerFunctions implements AutoCloseable {
     public AutoscalerFunctions(Map<String, String> environment, Clock clock, Endpoints endpoints) {
         AutoscalerConfig config = AutoscalerConfig.fromEnvironment(environment);
         String clusterId = environment.get(FleetSettings.CLUSTER_ID);
-        StateStore store = new StateStore(endpoints.dynamo(), StateSettings.fromEnvironment(environment), clock);
+        StateAccess state = new StateAccess(endpoints.dynamo(), StateSettings.fromEnvironment(environment), clock);
+        ScalingLease lock = new ScalingLease(state);
+        StateReader reader = new StateReader(state);
         IdempotencyStore idempotency = new IdempotencyStore(endpoints.dynamo(),
                 IdempotencySettings.fromEnvironment(environment), clock);
         Ec2Client ec2 = AwsClients.build(Ec2Client.builder(), Region.of(REGION), CREDENTIALS, endpoints.ec2());
@@ -126,14 +132,14 @@ public final class AutoscalerFunctions implements AutoCloseable {
         PrometheusClient prometheus = PrometheusClient.unauthenticated(PrometheusEndpoint.direct(endpoints.prometheus()));
 
         handlers.put(Step.VALIDATE_INPUT, new ValidateInputHandler(environment));
-        handlers.put(Step.BREAK_LOCK, new BreakLockHandler(store));
+        handlers.put(Step.BREAK_LOCK, new BreakLockHandler(new LockBreaker(state)));
         handlers.put(Step.COLLECT_METRICS, new CollectMetricsHandler(clusterId, prometheus, config, clock));
-        handlers.put(Step.LOAD_STATE, new LoadStateHandler(store));
+        handlers.put(Step.LOAD_STATE, new LoadStateHandler(reader));
         handlers.put(Step.DECIDE, new DecideHandler(environment, clock));
-        handlers.put(Step.ACQUIRE_LOCK, new AcquireLockHandler(store));
-        handlers.put(Step.RELEASE_LOCK, new ReleaseLockHandler(store));
-        handlers.put(Step.RECORD_OUTCOME, new RecordOutcomeHandler(store));
-        LeaseFence fence = new LeaseFence(store);
+        handlers.put(Step.ACQUIRE_LOCK, new AcquireLockHandler(lock));
+        handlers.put(Step.RELEASE_LOCK, new ReleaseLockHandler(lock));
+        handlers.put(Step.RECORD_OUTCOME, new RecordOutcomeHandler(new OutcomeLog(state), reader));
+        LeaseFence fence = new LeaseFence(lock);
         handlers.put(Step.LAUNCH_WORKERS, new LaunchWorkersHandler(fleet, idempotency, fence));
         handlers.put(Step.TERMINATE_WORKERS, new TerminateWorkersHandler(fleet, idempotency, fence));
         handlers.put(Step.CHECK_WORKERS_JOINED, new CheckWorkersJoinedHandler(kube));

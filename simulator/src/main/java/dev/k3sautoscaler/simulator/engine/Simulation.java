@@ -22,8 +22,9 @@ import dev.k3sautoscaler.simulator.virtual.QuietLogs;
 import dev.k3sautoscaler.simulator.virtual.VirtualEc2;
 import dev.k3sautoscaler.simulator.virtual.VirtualKubeApi;
 import dev.k3sautoscaler.simulator.virtual.VirtualPrometheus;
+import dev.k3sautoscaler.state.StateAccess;
+import dev.k3sautoscaler.state.StateReader;
 import dev.k3sautoscaler.state.StateSettings;
-import dev.k3sautoscaler.state.StateStore;
 import dev.k3sautoscaler.state.StateTableSchema;
 import dev.k3sautoscaler.state.StateTables;
 import dev.k3sautoscaler.testkit.dynamodb.LocalDynamoDb;
@@ -106,7 +107,7 @@ public final class Simulation implements AutoCloseable {
     private final StateMachine actuation;
     private final LocalExecutor executor;
     /** Reads the state item and event log for the result, as an operator's query would. */
-    private final StateStore store;
+    private final StateReader reader;
     private final TimelineRecorder recorder = new TimelineRecorder();
     private final Map<String, RunExecution> executions = new LinkedHashMap<>();
     private final Map<String, Integer> lambdaCalls = new HashMap<>();
@@ -166,7 +167,7 @@ public final class Simulation implements AutoCloseable {
         this.environment = environment(scenario, policy, ec2, kube);
         StateTables.createIfMissing(dynamo, environment.get(StateTableSchema.Env.STATE_TABLE),
                 environment.get(StateTableSchema.Env.EVENT_LOG_TABLE), environment.get(StateTableSchema.Env.IDEMPOTENCY_TABLE));
-        this.store = new StateStore(dynamo, StateSettings.fromEnvironment(environment), clock);
+        this.reader = new StateReader(new StateAccess(dynamo, StateSettings.fromEnvironment(environment), clock));
         this.functions = new AutoscalerFunctions(environment, clock,
                 endpoints(ClusterCredentials.fromEnvironment(environment, ssmClient), dynamo));
         // A fault at a step that does not exist would never fire: a silent no-op is worse than an error.
@@ -601,7 +602,7 @@ public final class Simulation implements AutoCloseable {
         }
         return new SimulationResult(scenario, policy, recorder.timeline(end, timelineExecutions), finished,
                 List.copyOf(notifications), instances, ec2.instances(), prometheus.unrecognisedQueries(),
-                store.load(), budgetViolations, List.copyOf(injected), java.util.stream.Stream.concat(watch.violations().stream(),
+                reader.load(), budgetViolations, List.copyOf(injected), java.util.stream.Stream.concat(watch.violations().stream(),
                         functions.undeclaredErrors().stream()).toList(), leaseLedger.entries(), secrets);
     }
 

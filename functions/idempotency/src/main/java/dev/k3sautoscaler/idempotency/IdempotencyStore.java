@@ -1,4 +1,4 @@
-package dev.k3sautoscaler.state.idempotency;
+package dev.k3sautoscaler.idempotency;
 
 import static dev.k3sautoscaler.state.StateTableSchema.Idempotency.*;
 

@@ -1,4 +1,4 @@
-package dev.k3sautoscaler.state.idempotency;
+package dev.k3sautoscaler.idempotency;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.k3sautoscaler.runtime.InputCheck;

@@ -1,4 +1,4 @@
-package dev.k3sautoscaler.state.idempotency;
+package dev.k3sautoscaler.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

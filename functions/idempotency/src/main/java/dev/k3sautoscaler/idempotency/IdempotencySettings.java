@@ -1,4 +1,4 @@
-package dev.k3sautoscaler.state.idempotency;
+package dev.k3sautoscaler.idempotency;
 
 import dev.k3sautoscaler.core.config.EnvironmentReader;
 import dev.k3sautoscaler.state.StateSettings;

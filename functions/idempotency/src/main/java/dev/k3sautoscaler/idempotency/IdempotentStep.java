@@ -1,10 +1,11 @@
-package dev.k3sautoscaler.state.idempotency;
+package dev.k3sautoscaler.idempotency;
 
 import static dev.k3sautoscaler.state.StateTableSchema.Idempotency.STATUS_COMPLETED;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.k3sautoscaler.errors.IdempotencyInProgress;
 import dev.k3sautoscaler.errors.IdempotencyPayloadMismatch;
+import dev.k3sautoscaler.runtime.PayloadHash;
 import dev.k3sautoscaler.runtime.StepJson;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,5 @@
-package dev.k3sautoscaler.state.idempotency;
+package dev.k3sautoscaler.idempotency;
 
-import dev.k3sautoscaler.workflow.VirtualClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,9 +10,12 @@ import dev.k3sautoscaler.core.config.InvalidConfigurationException;
 import dev.k3sautoscaler.errors.IdempotencyInProgress;
 import dev.k3sautoscaler.errors.IdempotencyPayloadMismatch;
 import dev.k3sautoscaler.runtime.LocalLambdaContext;
+import dev.k3sautoscaler.runtime.PayloadHash;
 import dev.k3sautoscaler.runtime.StepJson;
 import dev.k3sautoscaler.state.StateTableSchema.Idempotency;
-import dev.k3sautoscaler.state.LocalState;
+import dev.k3sautoscaler.state.StateTables;
+import dev.k3sautoscaler.testkit.dynamodb.LocalDynamoDb;
+import dev.k3sautoscaler.workflow.VirtualClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -28,8 +30,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The idempotency store on DynamoDB Local, driven through a step whose side effect is a counter. */
 class IdempotentStepIT {
-    private static final String TABLE = LocalState.IDEMPOTENCY_TABLE;
-    private static final DynamoDbClient DYNAMO = LocalState.dynamo();
+    private static final String TABLE = "k3s-autoscaler-idempotency";
+    private static final DynamoDbClient DYNAMO = localTables();
     private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
 
     /** Each test its own execution names, so records never collide across tests. */
@@ -39,6 +41,13 @@ class IdempotentStepIT {
     private final VirtualClock clock = new VirtualClock(T0);
     private final IdempotencyStore store = new IdempotencyStore(DYNAMO, new IdempotencySettings(TABLE), clock);
     private final CountingLaunchHandler handler = new CountingLaunchHandler(store);
+
+    /** The JVM's shared DynamoDB Local with the autoscaler's tables, the idempotency table among them. */
+    private static DynamoDbClient localTables() {
+        DynamoDbClient dynamo = LocalDynamoDb.shared().client();
+        StateTables.createIfMissing(dynamo, "k3s-autoscaler-state", "k3s-autoscaler-events", TABLE);
+        return dynamo;
+    }
 
     private JsonNode launch(String availabilityZone, int count) {
         String input = "{\"execution\": \"" + execution + "\", \"availabilityZone\": \"" + availabilityZone

@@ -1,0 +1,199 @@
+package dev.k3sautoscaler.state;
+
+import static dev.k3sautoscaler.state.StateItemCodec.number;
+import static dev.k3sautoscaler.state.StateItemCodec.string;
+
+import dev.k3sautoscaler.core.model.ScalingState;
+import dev.k3sautoscaler.errors.LockLost;
+import dev.k3sautoscaler.state.StateTableSchema.State;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+
+/**
+ * The scaling lock as the holder sees it: acquire, renew (also the {@link LeaseFence}) and release,
+ * each one conditional write on the cluster's state item; the conditions and why each exists are in
+ * docs/state.md. An operator's override is {@link LockBreaker}.
+ *
+ * <p>Lease times are whole epoch seconds. A release sets {@code lock_until} to the release time
+ * (and removes the owner) instead of deleting it, so "the next lease starts no earlier than the
+ * previous one ended" holds by the acquire condition alone.
+ */
+public final class ScalingLease extends StateProtocol {
+    private static final Logger LOG = LoggerFactory.getLogger(ScalingLease.class);
+    /** Only the current owner with the current fencing token matches; any acquisition since changed the token. */
+    static final String LEASE_IS_CURRENT = "#owner = :owner AND #token = :token";
+
+    public ScalingLease(StateAccess state) {
+        super(state);
+    }
+
+    /**
+     * Takes the lock for {@code owner} if no live lease exists (never held, released, or expired),
+     * or if {@code owner} already holds it (a retried AcquireLock whose first answer was lost).
+     * Returns the new lease and the state, or who holds the lock and until when.
+     */
+    public AcquireResult acquire(String owner) {
+        long now = state.nowSeconds();
+        long until = now + state.settings().lockTtl().toSeconds();
+        Map<String, String> names = Map.of("#owner", State.LOCK_OWNER, "#until", State.LOCK_UNTIL,
+                "#acquired", State.LOCK_ACQUIRED_AT, "#token", State.FENCING_TOKEN);
+        Map<String, AttributeValue> values = Map.of(":owner", AttributeValue.fromS(owner), ":now", number(now),
+                ":until", number(until), ":zero", number(0), ":one", number(1));
+        try {
+            UpdateItemResponse response = DynamoErrors.call("acquire lock", () -> state.dynamo().updateItem(r -> r
+                    .tableName(state.settings().stateTable())
+                    .key(state.stateKey())
+                    .updateExpression("SET #owner = :owner, #until = :until, #acquired = :now, "
+                            + "#token = if_not_exists(#token, :zero) + :one")
+                    .conditionExpression("attribute_not_exists(#until) OR #until <= :now OR #owner = :owner")
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .returnValues(ReturnValue.ALL_NEW)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)));
+            Map<String, AttributeValue> item = response.attributes();
+            Lease lease = new Lease(owner, number(item.get(State.FENCING_TOKEN), 0), Instant.ofEpochSecond(until));
+            ScalingState scaling = StateItemCodec.read(item);
+            LOG.info("lock acquired: token {} until {}", lease.fencingToken(), lease.expiresAt());
+            return AcquireResult.acquired(lease, scaling, "lock acquired (token " + lease.fencingToken()
+                    + ", until " + lease.expiresAt() + ")");
+        } catch (ConditionalCheckFailedException e) {
+            Map<String, AttributeValue> item = e.hasItem() ? e.item() : state.readItem();
+            String holder = string(item.get(State.LOCK_OWNER));
+            Instant heldUntil = Instant.ofEpochSecond(number(item.get(State.LOCK_UNTIL), now));
+            String reason = holder == null
+                    // Released at a time this call's clock has not reached: clocks of two Lambdas differ by a fraction of a second.
+                    ? "lock busy: released at " + heldUntil + ", later than this call's clock " + Instant.ofEpochSecond(now)
+                    : "lock busy: held by " + holder + " until " + heldUntil
+                            + " (token " + number(item.get(State.FENCING_TOKEN), 0) + ")";
+            LOG.info(reason);
+            return AcquireResult.busy(holder, heldUntil, reason);
+        }
+    }
+
+    /**
+     * Extends the lease to now + LOCK_TTL_SEC, only for its owner with the current fencing token.
+     *
+     * @throws LockLost when the lease was released or another execution acquired the lock since
+     */
+    public RenewResult renew(Lease lease) {
+        long until = state.nowSeconds() + state.settings().lockTtl().toSeconds();
+        try {
+            DynamoErrors.call("renew lock", () -> state.dynamo().updateItem(r -> r
+                    .tableName(state.settings().stateTable())
+                    .key(state.stateKey())
+                    .updateExpression("SET #until = :until")
+                    .conditionExpression(LEASE_IS_CURRENT)
+                    .expressionAttributeNames(Map.of("#owner", State.LOCK_OWNER, "#token", State.FENCING_TOKEN,
+                            "#until", State.LOCK_UNTIL))
+                    .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(lease.owner()),
+                            ":token", number(lease.fencingToken()), ":until", number(until)))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)));
+        } catch (ConditionalCheckFailedException e) {
+            throw lockLost("renew", lease, e.hasItem() ? e.item() : state.readItem());
+        }
+        Lease renewed = new Lease(lease.owner(), lease.fencingToken(), Instant.ofEpochSecond(until));
+        LOG.info("lock renewed: token {} until {}", renewed.fencingToken(), renewed.expiresAt());
+        return new RenewResult(renewed, "lock renewed until " + renewed.expiresAt() + " (token " + renewed.fencingToken() + ")");
+    }
+
+    /**
+     * Releases the lease if it is still the current one. Idempotent: an already released or
+     * superseded lease is reported, and never releases another execution's lock.
+     */
+    public ReleaseResult release(Lease lease) {
+        long now = state.nowSeconds();
+        try {
+            Map<String, AttributeValue> released = releaseIf(LEASE_IS_CURRENT, now, Map.of("#token", State.FENCING_TOKEN),
+                    Map.of(":owner", AttributeValue.fromS(lease.owner()), ":token", number(lease.fencingToken())));
+            return released(released, now, "");
+        } catch (ConditionalCheckFailedException e) {
+            ReleaseResult result = notReleased(lease, e.hasItem() ? e.item() : state.readItem());
+            LOG.info(result.reason());
+            return result;
+        }
+    }
+
+    /**
+     * Releases whatever lease {@code owner} holds, whatever its token: for an execution whose
+     * AcquireLock answers were all lost (the lock may be its own, it cannot know the token). Safe
+     * because the owner is the execution's name, unique per execution: no one else's lock matches.
+     */
+    public ReleaseResult releaseHeldBy(String owner) {
+        long now = state.nowSeconds();
+        try {
+            Map<String, AttributeValue> released = releaseIf("#owner = :owner", now, Map.of(),
+                    Map.of(":owner", AttributeValue.fromS(owner)));
+            return released(released, now, ", its acquisition's answer lost");
+        } catch (ConditionalCheckFailedException e) {
+            return new ReleaseResult(false, ReleaseResult.Status.NOT_HELD, null, null,
+                    "nothing released: " + owner + " holds no lease");
+        }
+    }
+
+    /** Frees the lock when {@code condition} holds: the owner removed, {@code until = now}. Returns the item as it was. */
+    private Map<String, AttributeValue> releaseIf(String condition, long now, Map<String, String> names,
+                                                  Map<String, AttributeValue> values) {
+        Map<String, String> allNames = new HashMap<>(names);
+        allNames.putAll(Map.of("#owner", State.LOCK_OWNER, "#until", State.LOCK_UNTIL));
+        Map<String, AttributeValue> allValues = new HashMap<>(values);
+        allValues.put(":now", number(now));
+        return DynamoErrors.call("release lock", () -> state.dynamo().updateItem(r -> r
+                .tableName(state.settings().stateTable())
+                .key(state.stateKey())
+                .updateExpression("SET #until = :now REMOVE #owner")
+                .conditionExpression(condition)
+                .expressionAttributeNames(allNames)
+                .expressionAttributeValues(allValues)
+                .returnValues(ReturnValue.ALL_OLD)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD))).attributes();
+    }
+
+    private static ReleaseResult released(Map<String, AttributeValue> before, long now, String note) {
+        // How long this lease held the lock (acquired_at is written by every acquisition).
+        long token = number(before.get(State.FENCING_TOKEN), 0);
+        long heldFor = Math.max(0, now - number(before.get(State.LOCK_ACQUIRED_AT), now));
+        LOG.info("lock released: token {} after {} s{}", token, heldFor, note);
+        return new ReleaseResult(true, ReleaseResult.Status.RELEASED, Instant.ofEpochSecond(now), heldFor,
+                "lock released (token " + token + ", held " + heldFor + " s" + note + ")");
+    }
+
+    private static ReleaseResult notReleased(Lease lease, Map<String, AttributeValue> item) {
+        long current = number(item.get(State.FENCING_TOKEN), 0);
+        String holder = string(item.get(State.LOCK_OWNER));
+        if (current > lease.fencingToken()) {
+            return new ReleaseResult(false, ReleaseResult.Status.SUPERSEDED, null, null, "nothing released: token "
+                    + lease.fencingToken() + " was superseded by token " + current
+                    + (holder == null ? " (since released)" : " held by " + holder));
+        }
+        if (current == lease.fencingToken() && holder == null) {
+            return new ReleaseResult(false, ReleaseResult.Status.ALREADY_RELEASED, null, null,
+                    "already released (token " + lease.fencingToken() + "); nothing to do");
+        }
+        return new ReleaseResult(false, ReleaseResult.Status.NOT_HELD, null, null, "nothing released: no lease token "
+                + lease.fencingToken() + " for " + lease.owner() + " (current token " + current + ")");
+    }
+
+    /** The item as read still carries this lease: same owner, same fencing token. */
+    static boolean isCurrent(Lease lease, Map<String, AttributeValue> item) {
+        return lease.owner().equals(string(item.get(State.LOCK_OWNER)))
+                && lease.fencingToken() == number(item.get(State.FENCING_TOKEN), 0);
+    }
+
+    static LockLost lockLost(String operation, Lease lease, Map<String, AttributeValue> item) {
+        long current = number(item.get(State.FENCING_TOKEN), 0);
+        String holder = string(item.get(State.LOCK_OWNER));
+        String now = holder == null ? "the lock is free" : "the lock is held by " + holder;
+        LockLost lost = new LockLost("cannot " + operation + ": lease token " + lease.fencingToken() + " of "
+                + lease.owner() + " is no longer current (" + now + ", token " + current + "); nothing written");
+        LOG.warn(lost.getMessage());
+        return lost;
+    }
+}
