@@ -20,7 +20,7 @@ import dev.k3sautoscaler.state.ScalingLease;
 import dev.k3sautoscaler.state.StateAccess;
 import dev.k3sautoscaler.state.StateReader;
 import dev.k3sautoscaler.state.StateSettings;
-import dev.k3sautoscaler.state.StateSnapshot;
+import dev.k3sautoscaler.state.LoadStateOutput;
 import dev.k3sautoscaler.state.StateTableSchema;
 import dev.k3sautoscaler.state.StateTables;
 import dev.k3sautoscaler.testkit.dynamodb.LocalDynamoDb;
@@ -442,7 +442,7 @@ final class AutoscalerRig implements AutoCloseable {
         return executor.run(tick, name, read(eventJson));
     }
 
-    StateSnapshot state() {
+    LoadStateOutput state() {
         return reader.load();
     }
 

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.k3sautoscaler.core.state.OutcomeAction;
 import dev.k3sautoscaler.runtime.StepJson;
 import dev.k3sautoscaler.state.EventRecord;
-import dev.k3sautoscaler.state.StateSnapshot;
+import dev.k3sautoscaler.state.LoadStateOutput;
 import dev.k3sautoscaler.workflow.Execution;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,7 +25,7 @@ final class Checks {
     }
 
     static void lockReleased(AutoscalerRig rig) {
-        StateSnapshot state = rig.state();
+        LoadStateOutput state = rig.state();
         assertFalse(state.locked(), "the lock should be free, held by " + state.lockOwner());
     }
 

@@ -1,18 +1,15 @@
 package dev.k3sautoscaler.state;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import dev.k3sautoscaler.runtime.InputCheck;
 import dev.k3sautoscaler.runtime.JsonStepHandler;
 import dev.k3sautoscaler.runtime.StepMetrics;
-import dev.k3sautoscaler.runtime.Validatable;
-import java.util.List;
 
 /**
  * Step AcquireLock (Lambda {@code acquire-lock}): takes the cluster's scaling lock for this execution
  * and returns the lease and the current scaling state in one read, so Decide stays pure. A busy lock
  * is an answer ({@code acquired=false}, who holds it and until when), not an error.
  *
- * <p>Input: {@code {"execution": "<$$.Execution.Name>"}}. Output: {@link AcquireResult}.
+ * <p>Input: {@code {"execution": "<$$.Execution.Name>"}}. Output: {@link AcquireLockOutput}.
  *
  * <p>Metrics: LockBusy when the lock is held by another execution.
  *
@@ -20,32 +17,25 @@ import java.util.List;
  * {@code dev.k3sautoscaler.errors.StateStoreUnavailable} (retryable: throttling, 5xx),
  * {@code dev.k3sautoscaler.errors.StateStoreRejected} (table missing, access denied).
  */
-public final class AcquireLockHandler extends JsonStepHandler<AcquireLockHandler.Input, AcquireResult> {
+public final class AcquireLockHandler extends JsonStepHandler<ExecutionInput, AcquireLockOutput> {
     private final ScalingLease lease;
     private final StepMetrics metrics;
 
     /** @param execution the Step Functions execution name; it becomes the lock owner */
-    public record Input(String execution) implements Validatable {
-        @Override
-        public List<String> validationProblems() {
-            return InputCheck.start().required("execution", execution).problems();
-        }
-    }
-
     public AcquireLockHandler() {
         this(new ScalingLease(StateAccess.fromEnvironment(System.getenv())));
     }
 
     /** Tests and the simulator (another package) pass a lease on DynamoDB Local with their clock. */
     public AcquireLockHandler(ScalingLease lease) {
-        super(Input.class, "acquire-lock", lease.clusterId());
+        super(ExecutionInput.class, "acquire-lock", lease.clusterId());
         this.lease = lease;
         this.metrics = StepMetrics.forCluster(lease.clusterId());
     }
 
     @Override
-    protected AcquireResult handle(Input input, Context context) {
-        AcquireResult result = lease.acquire(input.execution());
+    protected AcquireLockOutput handle(ExecutionInput input, Context context) {
+        AcquireLockOutput result = lease.acquire(input.execution());
         if (!result.acquired()) {
             metrics.count(StepMetrics.LOCK_BUSY, 1);
         }

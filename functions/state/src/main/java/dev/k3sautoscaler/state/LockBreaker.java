@@ -32,7 +32,7 @@ public final class LockBreaker extends StateProtocol {
      * holder's next renew or record fails with LockLost and writes nothing. Breaking a free lock is
      * recorded too: the audit trail shows every request.
      */
-    public RecordResult breakLock(String execution, String requestedBy, String why) {
+    public RecordOutcomeOutput breakLock(String execution, String requestedBy, String why) {
         for (int attempt = 1; attempt <= StateAccess.MAX_WRITE_ATTEMPTS; attempt++) {
             Map<String, AttributeValue> item = state.readItem();
             long nowSeconds = state.nowSeconds();
@@ -70,7 +70,7 @@ public final class LockBreaker extends StateProtocol {
                     names, values);
             if (state.writeWithEvent("break lock", attempt, update, state.eventPut(eventKey, now, execution, null, outcome))) {
                 LOG.warn("lock broken by {}: {}", requestedBy, reason);
-                return new RecordResult(true, eventKey, StateItemCodec.read(item), "recorded LOCK_BROKEN: " + reason);
+                return new RecordOutcomeOutput(true, eventKey, StateItemCodec.read(item), "recorded LOCK_BROKEN: " + reason);
             }
         }
         throw StateAccess.changedEveryAttempt("break lock");

@@ -39,7 +39,7 @@ public final class OutcomeLog extends StateProtocol {
      *
      * @throws LockLost when the lease is no longer current
      */
-    public RecordResult record(String execution, Lease lease, Outcome outcome) {
+    public RecordOutcomeOutput record(String execution, Lease lease, Outcome outcome) {
         if (lease == null && !outcome.action().lockless()) {
             throw new IllegalArgumentException(outcome.action() + " is recorded under a lease; only SPOT_DRAIN, PAUSE "
                     + "and RESUME may omit it");
@@ -52,7 +52,7 @@ public final class OutcomeLog extends StateProtocol {
             }
             ScalingState before = StateItemCodec.read(item);
             if (outcomeId.equals(string(item.get(State.LAST_OUTCOME_ID)))) {
-                return new RecordResult(false, null, before,
+                return new RecordOutcomeOutput(false, null, before,
                         "already recorded: " + outcome.action() + " " + outcome.result() + " (a retried step); not applied twice");
             }
             Instant now = state.nowMillis();
@@ -62,7 +62,7 @@ public final class OutcomeLog extends StateProtocol {
             if (state.writeWithEvent("record outcome", attempt, stateUpdate(item, lease, after, outcomeId, execution, now),
                     state.eventPut(eventKey, now, execution, lease, outcome))) {
                 LOG.info("recorded {} {} as {}", outcome.action(), outcome.result(), eventKey);
-                return new RecordResult(true, eventKey, after,
+                return new RecordOutcomeOutput(true, eventKey, after,
                         "recorded " + outcome.action() + " " + outcome.result() + ": " + outcome.reason());
             }
         }

@@ -1,15 +1,10 @@
 package dev.k3sautoscaler.state;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import dev.k3sautoscaler.core.control.ControlRequest;
 import dev.k3sautoscaler.core.model.PendingLaunch;
-import dev.k3sautoscaler.core.state.Outcome;
-import dev.k3sautoscaler.runtime.InputCheck;
 import dev.k3sautoscaler.runtime.JsonStepHandler;
 import dev.k3sautoscaler.runtime.StepMetrics;
-import dev.k3sautoscaler.runtime.Validatable;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,7 +16,7 @@ import java.util.List;
  * {@code SPOT_DRAIN}, {@code PAUSE} and {@code RESUME} without a lease.
  *
  * <p>Input: {@code {"execution": "...", "lease": {...} (omit only for those), "outcome": {...},
- * "request": {...}, "decision": {...}, "startedAt": "..."}}. Output: {@link RecordResult} with the
+ * "request": {...}, "decision": {...}, "startedAt": "..."}}. Output: {@link RecordOutcomeOutput} with the
  * rendered {@code notification} the workflow publishes (docs/notifications.md).
  *
  * <p>Metrics (docs/metrics-reference.md): ScaleUpEvents, ScaleDownEvents, ScalingFailures, NodeJoinLatency,
@@ -31,38 +26,10 @@ import java.util.List;
  * {@code dev.k3sautoscaler.errors.InvalidStepInput}, {@code dev.k3sautoscaler.errors.StateStoreUnavailable}
  * (retryable), {@code dev.k3sautoscaler.errors.StateStoreRejected}.
  */
-public final class RecordOutcomeHandler extends JsonStepHandler<RecordOutcomeHandler.Input, RecordResult> {
+public final class RecordOutcomeHandler extends JsonStepHandler<RecordOutcomeInput, RecordOutcomeOutput> {
     private final OutcomeLog log;
     private final StateReader reader;
     private final OutcomeMetrics metrics;
-
-    /**
-     * @param trigger   optional: why the action was decided (the Decide step's trigger), the Trigger
-     *                  dimension of ScaleUpEvents / ScaleDownEvents
-     * @param startedAt optional: when the actuation started; a scale-down's DrainDuration and a notice's
-     *                  duration are measured from it
-     * @param request   optional: the validated execution input (ValidateInput's {@code request}), for the notice
-     * @param decision  optional: the decision ({@code $.decision}), for the notice's worker counts
-     */
-    public record Input(String execution, Lease lease, Outcome outcome, String trigger, java.time.Instant startedAt,
-                        ControlRequest request, DecisionSummary decision)
-            implements Validatable {
-        @Override
-        public List<String> validationProblems() {
-            List<String> problems = new ArrayList<>(InputCheck.start()
-                    .required("execution", execution)
-                    .required("outcome", outcome)
-                    .problems());
-            if (outcome != null) {
-                problems.addAll(outcome.problems());
-            }
-            boolean lockless = outcome != null && outcome.action() != null && outcome.action().lockless() && lease == null;
-            if (!lockless) {
-                problems.addAll(Lease.problems("lease", lease));
-            }
-            return problems;
-        }
-    }
 
     public RecordOutcomeHandler() {
         this(StateAccess.fromEnvironment(System.getenv()));
@@ -77,17 +44,17 @@ public final class RecordOutcomeHandler extends JsonStepHandler<RecordOutcomeHan
      * clock. The reader gives the launches in flight before a join is recorded: their launch times are the join latency.
      */
     public RecordOutcomeHandler(OutcomeLog log, StateReader reader) {
-        super(Input.class, "record-outcome", log.clusterId());
+        super(RecordOutcomeInput.class, "record-outcome", log.clusterId());
         this.log = log;
         this.reader = reader;
         this.metrics = new OutcomeMetrics(StepMetrics.forCluster(log.clusterId()));
     }
 
     @Override
-    protected RecordResult handle(Input input, Context context) {
+    protected RecordOutcomeOutput handle(RecordOutcomeInput input, Context context) {
         List<PendingLaunch> pendingBefore = OutcomeMetrics.needsPendingLaunches(input.outcome())
                 ? reader.load().state().pendingLaunches() : List.of();
-        RecordResult result = log.record(input.execution(), input.lease(), input.outcome());
+        RecordOutcomeOutput result = log.record(input.execution(), input.lease(), input.outcome());
         Instant now = log.clock().instant();
         if (result.applied()) {
             metrics.emit(input.outcome(), pendingBefore, input.trigger(), input.startedAt(), now);

@@ -12,7 +12,7 @@ import dev.k3sautoscaler.runtime.StepMetrics;
  * <p>Input: {@code {"execution": "...", "lease": {"owner", "fencingToken", "expiresAt"}}}, or
  * {@code {"execution": "...", "whateverItsToken": true}} after an AcquireLock whose answers were all
  * lost (it may have acquired; the execution's own lease is released, whatever its token).
- * Output: {@link ReleaseResult}.
+ * Output: {@link ReleaseLockOutput}.
  *
  * <p>Errors: {@code dev.k3sautoscaler.errors.InvalidStepInput},
  * {@code dev.k3sautoscaler.errors.StateStoreUnavailable} (retryable),
@@ -20,7 +20,7 @@ import dev.k3sautoscaler.runtime.StepMetrics;
  *
  * <p>Metrics: LockHoldTime (ms) when this call released the lock.
  */
-public final class ReleaseLockHandler extends JsonStepHandler<LeaseInput, ReleaseResult> {
+public final class ReleaseLockHandler extends JsonStepHandler<LeaseInput, ReleaseLockOutput> {
     private final ScalingLease lease;
     private final StepMetrics metrics;
 
@@ -36,8 +36,8 @@ public final class ReleaseLockHandler extends JsonStepHandler<LeaseInput, Releas
     }
 
     @Override
-    protected ReleaseResult handle(LeaseInput input, Context context) {
-        ReleaseResult result = input.releaseWhateverItsToken() ? lease.releaseHeldBy(input.execution())
+    protected ReleaseLockOutput handle(LeaseInput input, Context context) {
+        ReleaseLockOutput result = input.releaseWhateverItsToken() ? lease.releaseHeldBy(input.execution())
                 : lease.release(input.lease());
         if (result.released() && result.heldForSeconds() != null) {
             metrics.milliseconds(StepMetrics.LOCK_HOLD_TIME, result.heldForSeconds() * 1000);

@@ -40,7 +40,7 @@ public final class ScalingLease extends StateProtocol {
      * or if {@code owner} already holds it (a retried AcquireLock whose first answer was lost).
      * Returns the new lease and the state, or who holds the lock and until when.
      */
-    public AcquireResult acquire(String owner) {
+    public AcquireLockOutput acquire(String owner) {
         long now = state.nowSeconds();
         long until = now + state.settings().lockTtl().toSeconds();
         Map<String, String> names = Map.of("#owner", State.LOCK_OWNER, "#until", State.LOCK_UNTIL,
@@ -62,7 +62,7 @@ public final class ScalingLease extends StateProtocol {
             Lease lease = new Lease(owner, number(item.get(State.FENCING_TOKEN), 0), Instant.ofEpochSecond(until));
             ScalingState scaling = StateItemCodec.read(item);
             LOG.info("lock acquired: token {} until {}", lease.fencingToken(), lease.expiresAt());
-            return AcquireResult.acquired(lease, scaling, "lock acquired (token " + lease.fencingToken()
+            return AcquireLockOutput.acquired(lease, scaling, "lock acquired (token " + lease.fencingToken()
                     + ", until " + lease.expiresAt() + ")");
         } catch (ConditionalCheckFailedException e) {
             Map<String, AttributeValue> item = e.hasItem() ? e.item() : state.readItem();
@@ -74,7 +74,7 @@ public final class ScalingLease extends StateProtocol {
                     : "lock busy: held by " + holder + " until " + heldUntil
                             + " (token " + number(item.get(State.FENCING_TOKEN), 0) + ")";
             LOG.info(reason);
-            return AcquireResult.busy(holder, heldUntil, reason);
+            return AcquireLockOutput.busy(holder, heldUntil, reason);
         }
     }
 
@@ -108,14 +108,14 @@ public final class ScalingLease extends StateProtocol {
      * Releases the lease if it is still the current one. Idempotent: an already released or
      * superseded lease is reported, and never releases another execution's lock.
      */
-    public ReleaseResult release(Lease lease) {
+    public ReleaseLockOutput release(Lease lease) {
         long now = state.nowSeconds();
         try {
             Map<String, AttributeValue> released = releaseIf(LEASE_IS_CURRENT, now, Map.of("#token", State.FENCING_TOKEN),
                     Map.of(":owner", AttributeValue.fromS(lease.owner()), ":token", number(lease.fencingToken())));
             return released(released, now, "");
         } catch (ConditionalCheckFailedException e) {
-            ReleaseResult result = notReleased(lease, e.hasItem() ? e.item() : state.readItem());
+            ReleaseLockOutput result = notReleased(lease, e.hasItem() ? e.item() : state.readItem());
             LOG.info(result.reason());
             return result;
         }
@@ -126,14 +126,14 @@ public final class ScalingLease extends StateProtocol {
      * AcquireLock answers were all lost (the lock may be its own, it cannot know the token). Safe
      * because the owner is the execution's name, unique per execution: no one else's lock matches.
      */
-    public ReleaseResult releaseHeldBy(String owner) {
+    public ReleaseLockOutput releaseHeldBy(String owner) {
         long now = state.nowSeconds();
         try {
             Map<String, AttributeValue> released = releaseIf("#owner = :owner", now, Map.of(),
                     Map.of(":owner", AttributeValue.fromS(owner)));
             return released(released, now, ", its acquisition's answer lost");
         } catch (ConditionalCheckFailedException e) {
-            return new ReleaseResult(false, ReleaseResult.Status.NOT_HELD, null, null,
+            return new ReleaseLockOutput(false, ReleaseLockOutput.Status.NOT_HELD, null, null,
                     "nothing released: " + owner + " holds no lease");
         }
     }
@@ -156,28 +156,28 @@ public final class ScalingLease extends StateProtocol {
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD))).attributes();
     }
 
-    private static ReleaseResult released(Map<String, AttributeValue> before, long now, String note) {
+    private static ReleaseLockOutput released(Map<String, AttributeValue> before, long now, String note) {
         // How long this lease held the lock (acquired_at is written by every acquisition).
         long token = number(before.get(State.FENCING_TOKEN), 0);
         long heldFor = Math.max(0, now - number(before.get(State.LOCK_ACQUIRED_AT), now));
         LOG.info("lock released: token {} after {} s{}", token, heldFor, note);
-        return new ReleaseResult(true, ReleaseResult.Status.RELEASED, Instant.ofEpochSecond(now), heldFor,
+        return new ReleaseLockOutput(true, ReleaseLockOutput.Status.RELEASED, Instant.ofEpochSecond(now), heldFor,
                 "lock released (token " + token + ", held " + heldFor + " s" + note + ")");
     }
 
-    private static ReleaseResult notReleased(Lease lease, Map<String, AttributeValue> item) {
+    private static ReleaseLockOutput notReleased(Lease lease, Map<String, AttributeValue> item) {
         long current = number(item.get(State.FENCING_TOKEN), 0);
         String holder = string(item.get(State.LOCK_OWNER));
         if (current > lease.fencingToken()) {
-            return new ReleaseResult(false, ReleaseResult.Status.SUPERSEDED, null, null, "nothing released: token "
+            return new ReleaseLockOutput(false, ReleaseLockOutput.Status.SUPERSEDED, null, null, "nothing released: token "
                     + lease.fencingToken() + " was superseded by token " + current
                     + (holder == null ? " (since released)" : " held by " + holder));
         }
         if (current == lease.fencingToken() && holder == null) {
-            return new ReleaseResult(false, ReleaseResult.Status.ALREADY_RELEASED, null, null,
+            return new ReleaseLockOutput(false, ReleaseLockOutput.Status.ALREADY_RELEASED, null, null,
                     "already released (token " + lease.fencingToken() + "); nothing to do");
         }
-        return new ReleaseResult(false, ReleaseResult.Status.NOT_HELD, null, null, "nothing released: no lease token "
+        return new ReleaseLockOutput(false, ReleaseLockOutput.Status.NOT_HELD, null, null, "nothing released: no lease token "
                 + lease.fencingToken() + " for " + lease.owner() + " (current token " + current + ")");
     }
 

@@ -20,7 +20,7 @@ public final class StateReader extends StateProtocol {
     }
 
     /** The state and who holds the lock, without taking it. */
-    public StateSnapshot load() {
+    public LoadStateOutput load() {
         Map<String, AttributeValue> item = state.readItem();
         long now = state.nowSeconds();
         String owner = string(item.get(State.LOCK_OWNER));
@@ -31,7 +31,7 @@ public final class StateReader extends StateProtocol {
         String reason = (locked ? "locked by " + owner + " until " + Instant.ofEpochSecond(until) : "unlocked")
                 + "; " + scaling.pendingLaunches().size() + " launches in flight, "
                 + scaling.consecutiveFailures() + " consecutive failures" + (scaling.paused() ? ", PAUSED: " + scaling.pausedReason() : "");
-        return new StateSnapshot(scaling, locked, locked ? owner : null, locked ? Instant.ofEpochSecond(until) : null,
+        return new LoadStateOutput(scaling, locked, locked ? owner : null, locked ? Instant.ofEpochSecond(until) : null,
                 token, reason);
     }
 

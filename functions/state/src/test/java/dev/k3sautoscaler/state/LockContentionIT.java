@@ -92,7 +92,7 @@ class LockContentionIT {
                     ThreadLocalRandom random = ThreadLocalRandom.current();
                     int attempt;
                     while ((attempt = attemptsLeft.getAndDecrement()) > 0) {
-                        AcquireResult result = lock.acquire("exec-" + threadId + "-" + attempt);
+                        AcquireLockOutput result = lock.acquire("exec-" + threadId + "-" + attempt);
                         if (!result.acquired()) {
                             tally.denials.incrementAndGet();
                         } else {
@@ -167,7 +167,7 @@ class LockContentionIT {
                 return;
             }
         }
-        ReleaseResult released = lock.release(current);
+        ReleaseLockOutput released = lock.release(current);
         if (released.released()) {
             grant.end = released.releasedAt().getEpochSecond();
             grant.ending = "released";

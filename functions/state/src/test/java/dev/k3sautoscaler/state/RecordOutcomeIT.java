@@ -50,10 +50,10 @@ class RecordOutcomeIT {
         Lease lease = lock.acquire("exec-a").lease();
 
         // WHEN it records a scale-up of two instances (one offering was unavailable) and releases
-        RecordResult recorded = outcomes.record("exec-a", lease, scaleUp("i-1", "i-2"));
+        RecordOutcomeOutput recorded = outcomes.record("exec-a", lease, scaleUp("i-1", "i-2"));
         lock.release(lease);
         clock.advance(Duration.ofSeconds(60));
-        AcquireResult next = lock.acquire("exec-b");
+        AcquireLockOutput next = lock.acquire("exec-b");
 
         // THEN the next execution sees exactly that state, every field through the item and back
         assertTrue(recorded.applied(), recorded.reason());
@@ -73,7 +73,7 @@ class RecordOutcomeIT {
                 "TerminateInstances failed after the drain of node-9", "dev.k3sautoscaler.errors.Ec2Unavailable",
                 List.of(), List.of(), List.of()));
         clock.advance(Duration.ofSeconds(1));
-        RecordResult paused = outcomes.record("exec-a", lease,
+        RecordOutcomeOutput paused = outcomes.record("exec-a", lease,
                 Outcome.of(OutcomeAction.PAUSE, OutcomeResult.SUCCEEDED, 0, "maintenance window"));
 
         ScalingState stored = reader.load().state();
@@ -120,7 +120,7 @@ class RecordOutcomeIT {
     @Test
     void eventLog_itemsCarryTheTtlAttribute_retentionAfterTheirTime() {
         Lease lease = lock.acquire("exec-a").lease();
-        RecordResult recorded = outcomes.record("exec-a", lease, scaleUp("i-1"));
+        RecordOutcomeOutput recorded = outcomes.record("exec-a", lease, scaleUp("i-1"));
 
         Map<String, AttributeValue> item = LocalState.dynamo().getItem(r -> r.tableName(LocalState.EVENT_LOG_TABLE)
                 .key(Map.of(EventLog.CLUSTER_ID, AttributeValue.fromS(state.clusterId()),
@@ -135,11 +135,11 @@ class RecordOutcomeIT {
         Lease lease = lock.acquire("exec-a").lease();
         Outcome failure = new Outcome(OutcomeAction.SCALE_UP, OutcomeResult.FAILED, 0, List.of(), "RunInstances failed",
                 "InsufficientCapacity", List.of(), List.of(), List.of());
-        RecordResult first = outcomes.record("exec-a", lease, failure);
+        RecordOutcomeOutput first = outcomes.record("exec-a", lease, failure);
         clock.advance(Duration.ofSeconds(2));
 
         // WHEN the same outcome arrives again
-        RecordResult retry = outcomes.record("exec-a", lease, failure);
+        RecordOutcomeOutput retry = outcomes.record("exec-a", lease, failure);
 
         // THEN it is not applied twice: one failure counted, one event
         assertTrue(first.applied());
@@ -157,10 +157,10 @@ class RecordOutcomeIT {
         // WHEN a Spot drain (which never waits for the lock) records that its offering is being reclaimed
         UnavailableOffering reclaimed = new UnavailableOffering("t3.small", "eu-west-1c", "spot", T0.plusSeconds(600),
                 "Spot interruption warning");
-        RecordResult spot = outcomes.record("spot-exec", null, new Outcome(OutcomeAction.SPOT_DRAIN, OutcomeResult.SUCCEEDED,
+        RecordOutcomeOutput spot = outcomes.record("spot-exec", null, new Outcome(OutcomeAction.SPOT_DRAIN, OutcomeResult.SUCCEEDED,
                 1, List.of("i-7"), "spot interruption: node-7 drained", null, List.of(), List.of(), List.of(reclaimed)));
         clock.advance(Duration.ofSeconds(5));
-        RecordResult holder = outcomes.record("exec-a", lease, scaleUp("i-1"));
+        RecordOutcomeOutput holder = outcomes.record("exec-a", lease, scaleUp("i-1"));
 
         // THEN both are in the state (neither write lost the other), the lock is untouched, both are logged
         assertTrue(spot.applied(), spot.reason());
@@ -176,7 +176,7 @@ class RecordOutcomeIT {
         // GIVEN eight Spot drains recording at once, each remembering a different reclaimed offering
         int drains = 8;
         try (ExecutorService pool = Executors.newFixedThreadPool(drains)) {
-            List<Future<RecordResult>> results = new java.util.ArrayList<>();
+            List<Future<RecordOutcomeOutput>> results = new java.util.ArrayList<>();
             for (int i = 0; i < drains; i++) {
                 UnavailableOffering offering = new UnavailableOffering("t3.small", "zone-" + i, "spot",
                         T0.plusSeconds(600), "Spot interruption warning");
@@ -194,7 +194,7 @@ class RecordOutcomeIT {
                     }
                 }));
             }
-            for (Future<RecordResult> result : results) {
+            for (Future<RecordOutcomeOutput> result : results) {
                 assertTrue(result.get().applied());
             }
         }
@@ -218,7 +218,7 @@ class RecordOutcomeIT {
                 new InterleavingClock(T0.plusSeconds(1), spotDrain), LocalState.LOCK_TTL));
 
         // WHEN exec-a records its scale-up
-        RecordResult recorded = holderSide.record("exec-a", lease, scaleUp("i-1"));
+        RecordOutcomeOutput recorded = holderSide.record("exec-a", lease, scaleUp("i-1"));
 
         // THEN its first write failed on the state version, it re-read, and both changes are kept
         assertTrue(recorded.applied());

@@ -30,7 +30,7 @@ class ScalingLockIT {
     @Test
     void acquire_onANewCluster_grantsTokenOne_andTheInitialState() {
         // WHEN the first execution ever acquires
-        AcquireResult result = lock.acquire("exec-a");
+        AcquireLockOutput result = lock.acquire("exec-a");
 
         // THEN it gets token 1, a lease of LOCK_TTL, and an empty state
         assertTrue(result.acquired(), result.reason());
@@ -46,7 +46,7 @@ class ScalingLockIT {
         clock.advance(TTL.minusSeconds(1));
 
         // WHEN exec-b tries one second before the lease ends
-        AcquireResult busy = lock.acquire("exec-b");
+        AcquireLockOutput busy = lock.acquire("exec-b");
 
         // THEN it is told who holds it and until when, without an error
         assertFalse(busy.acquired());
@@ -63,7 +63,7 @@ class ScalingLockIT {
 
         // WHEN the lease's expiry is reached and exec-b tries
         clock.advance(TTL);
-        AcquireResult takeover = lock.acquire("exec-b");
+        AcquireLockOutput takeover = lock.acquire("exec-b");
 
         // THEN exec-b holds it, with a higher fencing token
         assertTrue(takeover.acquired(), takeover.reason());
@@ -77,14 +77,14 @@ class ScalingLockIT {
         lock.acquire("exec-a");
 
         // WHEN another execution asks first, then exec-a
-        ReleaseResult other = lock.releaseHeldBy("exec-b");
+        ReleaseLockOutput other = lock.releaseHeldBy("exec-b");
         boolean stillHeld = reader.load().locked();
-        ReleaseResult own = lock.releaseHeldBy("exec-a");
+        ReleaseLockOutput own = lock.releaseHeldBy("exec-a");
 
         // THEN only exec-a's own release released, and the lock is free at once
-        assertEquals(ReleaseResult.Status.NOT_HELD, other.status());
+        assertEquals(ReleaseLockOutput.Status.NOT_HELD, other.status());
         assertTrue(stillHeld, "exec-b released nothing");
-        assertEquals(ReleaseResult.Status.RELEASED, own.status());
+        assertEquals(ReleaseLockOutput.Status.RELEASED, own.status());
         assertTrue(own.reason().contains("token 2"), own.reason());
         assertTrue(lock.acquire("exec-c").acquired());
     }
@@ -95,7 +95,7 @@ class ScalingLockIT {
         lock.release(lock.acquire("exec-a").lease());
 
         // WHEN exec-b acquires at the same instant
-        AcquireResult next = lock.acquire("exec-b");
+        AcquireLockOutput next = lock.acquire("exec-b");
 
         // THEN it is granted without waiting for the old expiry
         assertTrue(next.acquired(), next.reason());
@@ -108,7 +108,7 @@ class ScalingLockIT {
         lock.acquire("exec-a");
 
         // WHEN the step is retried by the same execution
-        AcquireResult retried = lock.acquire("exec-a");
+        AcquireLockOutput retried = lock.acquire("exec-a");
 
         // THEN it holds the lock under a new token, and other executions are still kept out
         assertTrue(retried.acquired(), retried.reason());
@@ -128,7 +128,7 @@ class ScalingLockIT {
         // THEN the lease runs LOCK_TTL from now, same token; exec-b is still busy past the old expiry
         assertEquals(new Lease("exec-a", lease.fencingToken(), T0.plusSeconds(200).plus(TTL)), renewed.lease());
         clock.advance(Duration.ofSeconds(150));
-        AcquireResult other = lock.acquire("exec-b");
+        AcquireLockOutput other = lock.acquire("exec-b");
         assertFalse(other.acquired());
         assertEquals(renewed.lease().expiresAt(), other.heldUntil());
     }
@@ -175,13 +175,13 @@ class ScalingLockIT {
     void release_twice_releasesOnce_andSaysSoTheSecondTime() {
         Lease lease = lock.acquire("exec-a").lease();
 
-        ReleaseResult first = lock.release(lease);
-        ReleaseResult second = lock.release(lease);
+        ReleaseLockOutput first = lock.release(lease);
+        ReleaseLockOutput second = lock.release(lease);
 
-        assertEquals(ReleaseResult.Status.RELEASED, first.status());
+        assertEquals(ReleaseLockOutput.Status.RELEASED, first.status());
         assertTrue(first.released());
         assertEquals(T0, first.releasedAt());
-        assertEquals(ReleaseResult.Status.ALREADY_RELEASED, second.status());
+        assertEquals(ReleaseLockOutput.Status.ALREADY_RELEASED, second.status());
         assertFalse(second.released());
         assertTrue(second.reason().contains("already released"), second.reason());
     }
@@ -194,10 +194,10 @@ class ScalingLockIT {
         lock.acquire("exec-b");
 
         // WHEN exec-a's failure path releases its old lease
-        ReleaseResult result = lock.release(stale);
+        ReleaseLockOutput result = lock.release(stale);
 
         // THEN nothing is released: exec-b still holds the lock
-        assertEquals(ReleaseResult.Status.SUPERSEDED, result.status());
+        assertEquals(ReleaseLockOutput.Status.SUPERSEDED, result.status());
         assertFalse(result.released());
         assertTrue(result.reason().contains("held by exec-b"), result.reason());
         assertEquals("exec-b", reader.load().lockOwner());
@@ -208,9 +208,9 @@ class ScalingLockIT {
     void release_ofALeaseWithTheWrongOwner_releasesNothing() {
         Lease real = lock.acquire("exec-a").lease();
 
-        ReleaseResult result = lock.release(new Lease("exec-x", real.fencingToken(), real.expiresAt()));
+        ReleaseLockOutput result = lock.release(new Lease("exec-x", real.fencingToken(), real.expiresAt()));
 
-        assertEquals(ReleaseResult.Status.NOT_HELD, result.status());
+        assertEquals(ReleaseLockOutput.Status.NOT_HELD, result.status());
         assertEquals("exec-a", reader.load().lockOwner());
     }
 
@@ -235,9 +235,9 @@ class ScalingLockIT {
     void load_reportsTheHolder_withoutTakingTheLock() {
         Lease lease = lock.acquire("exec-a").lease();
 
-        StateSnapshot locked = reader.load();
+        LoadStateOutput locked = reader.load();
         clock.advance(TTL);
-        StateSnapshot expired = reader.load();
+        LoadStateOutput expired = reader.load();
 
         assertTrue(locked.locked());
         assertEquals("exec-a", locked.lockOwner());

@@ -23,7 +23,7 @@ class SnsNotificationTest {
     @Test
     void recordInput_rendersTheSnsPublishParameters() throws Exception {
         // GIVEN RecordWorkersJoined's input as the ASL builds it
-        RecordOutcomeHandler.Input input = StepJson.MAPPER.readValue(RECORD_INPUT, RecordOutcomeHandler.Input.class);
+        RecordOutcomeInput input = StepJson.MAPPER.readValue(RECORD_INPUT, RecordOutcomeInput.class);
 
         // WHEN the notice is rendered 95 s after the start
         SnsNotification notice = Notices.render("k3s-main", input.execution(), input.outcome(), input.request(),
@@ -48,11 +48,11 @@ class SnsNotificationTest {
     @Test
     void spotDrainWithoutDecision_stillRenders() throws Exception {
         // GIVEN RecordSpotDrain's input: no lease, no decision
-        RecordOutcomeHandler.Input input = StepJson.MAPPER.readValue("""
+        RecordOutcomeInput input = StepJson.MAPPER.readValue("""
                 {"execution": "spot-1", "outcome": {"action": "SPOT_DRAIN", "result": "SUCCEEDED", "count": 1,
                  "instanceIds": ["i-0ddd0001"], "reason": "drained: 2 pods evicted"},
                  "request": {"trigger": "spot-interruption", "instanceId": "i-0ddd0001",
-                             "summary": "Spot interruption warning for i-0ddd0001"}}""", RecordOutcomeHandler.Input.class);
+                             "summary": "Spot interruption warning for i-0ddd0001"}}""", RecordOutcomeInput.class);
 
         // WHEN rendered THEN a spot-drain notice, valid input without a lease
         SnsNotification notice = Notices.render("k3s-main", input.execution(), input.outcome(), input.request(),

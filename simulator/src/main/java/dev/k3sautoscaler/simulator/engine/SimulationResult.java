@@ -8,7 +8,7 @@ import dev.k3sautoscaler.simulator.oracle.CostOracle;
 import dev.k3sautoscaler.simulator.report.RunSummary;
 import dev.k3sautoscaler.simulator.report.RunTimeline;
 import dev.k3sautoscaler.simulator.scenario.Scenario;
-import dev.k3sautoscaler.state.StateSnapshot;
+import dev.k3sautoscaler.state.LoadStateOutput;
 import dev.k3sautoscaler.testkit.ec2.FakeInstance;
 import java.util.List;
 
@@ -35,7 +35,7 @@ public record SimulationResult(
         List<InstanceState> clusterInstances,
         List<FakeInstance> ec2Instances,
         List<String> unrecognisedQueries,
-        StateSnapshot finalState,
+        LoadStateOutput finalState,
         List<String> budgetViolations,
         List<String> faultsInjected,
         List<Invariants.Violation> instantViolations,

@@ -11,14 +11,14 @@ import dev.k3sautoscaler.core.model.ScalingState;
  * @param reason       one line for the operator
  * @param notification the notice the workflow publishes to SNS (docs/notifications.md); null from the store itself
  */
-public record RecordResult(boolean applied, String eventKey, ScalingState state, String reason,
+public record RecordOutcomeOutput(boolean applied, String eventKey, ScalingState state, String reason,
                            SnsNotification notification) {
 
-    public RecordResult(boolean applied, String eventKey, ScalingState state, String reason) {
+    public RecordOutcomeOutput(boolean applied, String eventKey, ScalingState state, String reason) {
         this(applied, eventKey, state, reason, null);
     }
 
-    public RecordResult withNotification(SnsNotification notice) {
-        return new RecordResult(applied, eventKey, state, reason, notice);
+    public RecordOutcomeOutput withNotification(SnsNotification notice) {
+        return new RecordOutcomeOutput(applied, eventKey, state, reason, notice);
     }
 }

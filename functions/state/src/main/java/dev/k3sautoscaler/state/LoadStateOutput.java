@@ -14,6 +14,6 @@ import java.time.Instant;
  * @param fencingToken  the number of acquisitions so far
  * @param reason        one line for the operator
  */
-public record StateSnapshot(ScalingState state, boolean locked, String lockOwner, Instant lockExpiresAt,
+public record LoadStateOutput(ScalingState state, boolean locked, String lockOwner, Instant lockExpiresAt,
                             long fencingToken, String reason) {
 }

@@ -12,7 +12,7 @@ import java.time.Instant;
  * @param heldForSeconds how long the released lease held the lock, else null
  * @param reason     one line for the operator
  */
-public record ReleaseResult(boolean released, Status status, Instant releasedAt, Long heldForSeconds, String reason) {
+public record ReleaseLockOutput(boolean released, Status status, Instant releasedAt, Long heldForSeconds, String reason) {
 
     public enum Status {
         /** This call released the lease. */

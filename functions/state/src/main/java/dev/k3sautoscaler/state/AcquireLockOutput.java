@@ -14,14 +14,14 @@ import java.time.Instant;
  * @param heldUntil when that lease expires unless renewed (only when busy)
  * @param reason    one line for the operator
  */
-public record AcquireResult(boolean acquired, Lease lease, ScalingState state, String heldBy, Instant heldUntil,
+public record AcquireLockOutput(boolean acquired, Lease lease, ScalingState state, String heldBy, Instant heldUntil,
                             String reason) {
 
-    static AcquireResult acquired(Lease lease, ScalingState state, String reason) {
-        return new AcquireResult(true, lease, state, null, null, reason);
+    static AcquireLockOutput acquired(Lease lease, ScalingState state, String reason) {
+        return new AcquireLockOutput(true, lease, state, null, null, reason);
     }
 
-    static AcquireResult busy(String heldBy, Instant heldUntil, String reason) {
-        return new AcquireResult(false, null, null, heldBy, heldUntil, reason);
+    static AcquireLockOutput busy(String heldBy, Instant heldUntil, String reason) {
+        return new AcquireLockOutput(false, null, null, heldBy, heldUntil, reason);
     }
 }
