@@ -67,7 +67,7 @@ public final class DefaultScalingPolicy implements ScalingPolicy {
         }
         blocked.addAll(pods.notes());
 
-        List<HoldBack> downBlockers = scaleDownBlockers(metrics, state, config, workers, now);
+        List<HoldBack> downBlockers = scaleDownBlockers(metrics, state, config, workers, now, pods.tooLarge().size());
         if (backingOff) {
             downBlockers.add(new HoldBack.ScaleDownBackingOff(state.consecutiveFailures(), backoffUntil));
         }
@@ -179,10 +179,16 @@ public final class DefaultScalingPolicy implements ScalingPolicy {
                 workers.total(), workers.total() + count, blocked, pods.tooLarge(), count < wanted && count == room);
     }
 
+    /**
+     * @param tooLarge unschedulable pods no worker could hold: reported with the decision, but no sign the
+     *                 cluster is tight, so they never hold a scale-down back. The window's count is taken to
+     *                 include them (they wait for good); the idle CPU/memory window and the requests check
+     *                 still guard a removal
+     */
     private static List<HoldBack> scaleDownBlockers(ClusterMetrics metrics, ScalingState state, AutoscalerConfig config,
-            WorkerCount workers, Instant now) {
+            WorkerCount workers, Instant now, int tooLarge) {
         List<HoldBack> blockers = new ArrayList<>();
-        if (metrics.unschedulablePods() > 0 || metrics.unschedulablePodsMaxOverIdleWindow() > 0) {
+        if (metrics.unschedulablePods() - tooLarge > 0 || metrics.unschedulablePodsMaxOverIdleWindow() - tooLarge > 0) {
             blockers.add(new HoldBack.RecentlyUnschedulable(config.idleDown()));
         }
         Compared cpu = new Compared(metrics.cpuSustainedLowPercent(), config.cpuDownPercent());

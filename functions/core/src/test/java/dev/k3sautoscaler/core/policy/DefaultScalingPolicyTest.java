@@ -418,6 +418,21 @@ class DefaultScalingPolicyTest {
                     decision.why());
         }
 
+        @Test
+        void aPodNoWorkerCouldHold_isReported_butHoldsNoScaleDownBack() {
+            // GIVEN an idle cluster and one pod that asks more than a worker's allocatable, waiting all window long
+            Decision decision = decide(metrics().idle().unschedulable(pods(1, 4000, 512)).build(), ScalingState.initial());
+
+            // THEN the spare worker still goes, and the pod is named with the decision
+            assertEquals(ScalingAction.SCALE_DOWN, decision.action(), decision.reason());
+            assertEquals(1, decision.tooLargeForWorker().size());
+            // AND an ordinary pod that waited beside it earlier in the window still holds the scale-down back
+            Decision withAnother = decide(metrics().idle().unschedulable(pods(1, 4000, 512)).unschedulableWithin(2).build(),
+                    ScalingState.initial());
+            assertEquals(ScalingAction.NOOP, withAnother.action(), withAnother.reason());
+            assertTrue(withAnother.blockedCodes().contains(HoldBack.Code.RECENTLY_UNSCHEDULABLE), withAnother.blocked().toString());
+        }
+
         static Stream<Arguments> blockers() {
             return Stream.of(
                     blocker("CPU exactly at CPU_DOWN", m -> m.cpu(10, 10, 30), ScalingState.initial(),
