@@ -1,5 +1,6 @@
 package dev.k3sautoscaler.fleet;
 
+import dev.k3sautoscaler.core.fleet.LaunchOutcome;
 import java.time.Instant;
 
 /**
@@ -14,8 +15,13 @@ public record FailedOffering(String instanceType, String availabilityZone, Strin
                 errorCode, until);
     }
 
+    /** The refusal as the launch outcome's facts carry it. */
+    LaunchOutcome.Refusal refusal() {
+        return new LaunchOutcome.Refusal(instanceType + "@" + availabilityZone + "/" + capacityType, errorCode);
+    }
+
     @Override
     public String toString() {
-        return instanceType + "@" + availabilityZone + "/" + capacityType + " " + errorCode;
+        return refusal().offering() + " " + errorCode;
     }
 }

@@ -28,9 +28,6 @@ final class FleetIdempotency {
         }
     }
 
-    /** Appended to a replayed result's reason, so the console says nothing was done this time. */
-    static final String REPLAYED = " (stored result of this step's earlier attempt; EC2 not called again)";
-
     private FleetIdempotency() {
     }
 

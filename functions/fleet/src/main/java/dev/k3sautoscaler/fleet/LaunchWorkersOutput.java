@@ -1,5 +1,7 @@
 package dev.k3sautoscaler.fleet;
 
+import dev.k3sautoscaler.core.fleet.FleetWording;
+import dev.k3sautoscaler.core.fleet.LaunchOutcome;
 import java.util.List;
 
 /**
@@ -8,12 +10,18 @@ import java.util.List;
  * @param failedOfferings offerings EC2 refused in this call, to remember until {@code until}
  * @param outcome         LAUNCHED (all) or PARTIAL (fewer than asked; the rest had no capacity).
  *                        None at all ends the step with {@code dev.k3sautoscaler.errors.InsufficientCapacity}.
+ * @param reason          the same in words ({@code FleetWording})
  */
 public record LaunchWorkersOutput(int requested, List<LaunchedWorker> launched, List<FailedOffering> failedOfferings,
-                                  Outcome outcome, String reason) {
-    public enum Outcome { LAUNCHED, PARTIAL }
+                                  LaunchOutcome.Code outcome, String reason) {
+
+    static LaunchWorkersOutput of(List<LaunchedWorker> launched, List<FailedOffering> failedOfferings,
+                                  LaunchOutcome outcome) {
+        return new LaunchWorkersOutput(outcome.requested(), List.copyOf(launched), List.copyOf(failedOfferings),
+                outcome.code(), FleetWording.launch(outcome));
+    }
 
     LaunchWorkersOutput replayed() {
-        return new LaunchWorkersOutput(requested, launched, failedOfferings, outcome, reason + FleetIdempotency.REPLAYED);
+        return new LaunchWorkersOutput(requested, launched, failedOfferings, outcome, FleetWording.replayed(reason));
     }
 }

@@ -1,6 +1,7 @@
 package dev.k3sautoscaler.fleet;
 
 import dev.k3sautoscaler.contract.CapacityMode;
+import dev.k3sautoscaler.core.fleet.LaunchOutcome;
 import dev.k3sautoscaler.errors.InsufficientCapacity;
 import java.time.Clock;
 import java.time.Instant;
@@ -94,9 +95,12 @@ final class WorkerLauncher {
                     + describe(failed, skipped));
         }
         boolean complete = launched.size() >= input.count();
-        return new LaunchWorkersOutput(input.count(), List.copyOf(launched), List.copyOf(failed),
-                complete ? LaunchWorkersOutput.Outcome.LAUNCHED : LaunchWorkersOutput.Outcome.PARTIAL,
-                reason(input, launched, alreadyLaunched, failed, complete));
+        List<LaunchOutcome.Placement> placements = placements(launched);
+        List<LaunchOutcome.Refusal> refused = failed.stream().map(FailedOffering::refusal).toList();
+        LaunchOutcome outcome = complete
+                ? new LaunchOutcome.Launched(input.count(), launched.size(), placements, alreadyLaunched, refused)
+                : new LaunchOutcome.Partial(input.count(), launched.size(), placements, alreadyLaunched, refused);
+        return LaunchWorkersOutput.of(launched, failed, outcome);
     }
 
     private Map<String, String> tags(String execution) {
@@ -119,20 +123,11 @@ final class WorkerLauncher {
         return parts.isEmpty() ? "no offering configured" : String.join("; ", parts);
     }
 
-    private static String reason(LaunchWorkersInput input, List<LaunchedWorker> launched, int alreadyLaunched,
-                                 List<FailedOffering> failed, boolean complete) {
-        String where = launched.stream()
+    /** How many of the launched workers run on each offering, in launch order. */
+    private static List<LaunchOutcome.Placement> placements(List<LaunchedWorker> launched) {
+        return launched.stream()
                 .collect(Collectors.groupingBy(w -> w.instanceType() + "@" + w.availabilityZone() + "/" + w.capacityType(),
                         LinkedHashMap::new, Collectors.counting()))
-                .entrySet().stream().map(e -> e.getValue() + "× " + e.getKey()).collect(Collectors.joining(", "));
-        StringBuilder reason = new StringBuilder(complete ? "launched " : "launched only ")
-                .append(launched.size()).append(" of ").append(input.count()).append(" workers: ").append(where);
-        if (alreadyLaunched > 0) {
-            reason.append(" (").append(alreadyLaunched).append(" already started by this execution)");
-        }
-        if (!failed.isEmpty()) {
-            reason.append("; no capacity: ").append(failed.stream().map(FailedOffering::toString).collect(Collectors.joining(", ")));
-        }
-        return reason.toString();
+                .entrySet().stream().map(e -> new LaunchOutcome.Placement(e.getValue(), e.getKey())).toList();
     }
 }

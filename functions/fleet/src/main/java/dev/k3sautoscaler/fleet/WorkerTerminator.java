@@ -48,7 +48,7 @@ final class WorkerTerminator {
         if (!terminate.isEmpty()) {
             fleet.terminate(terminate);
         }
-        return new TerminateWorkersOutput(List.copyOf(terminate), List.copyOf(gone), reason(terminate, gone));
+        return TerminateWorkersOutput.of(terminate, gone);
     }
 
     private String refusal(Ec2Instance instance) {
@@ -62,10 +62,5 @@ final class WorkerTerminator {
             return "belongs to cluster " + instance.tag(FleetTags.CLUSTER);
         }
         return null;
-    }
-
-    private static String reason(List<String> terminated, List<String> gone) {
-        String text = terminated.isEmpty() ? "nothing to terminate" : "terminating " + String.join(", ", terminated);
-        return gone.isEmpty() ? text : text + "; already gone: " + String.join(", ", gone);
     }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.k3sautoscaler.core.fleet.FleetWording;
+import dev.k3sautoscaler.core.fleet.TerminateOutcome;
 import dev.k3sautoscaler.errors.Ec2Unavailable;
 import dev.k3sautoscaler.errors.InvalidStepInput;
 import dev.k3sautoscaler.errors.LockLost;
@@ -36,6 +38,7 @@ class TerminateWorkersIT {
         // THEN EC2 is shutting it down and the output says so
         assertEquals(List.of(worker), output.terminated());
         assertEquals(List.of(), output.alreadyGone());
+        assertEquals(TerminateOutcome.Code.TERMINATING, output.outcome(), output.reason());
         assertEquals("shutting-down", rig.ec2.instance(worker).state());
         rig.clock.advance(Duration.ofMinutes(2));
         assertEquals("terminated", rig.ec2.instance(worker).state());
@@ -93,6 +96,7 @@ class TerminateWorkersIT {
         assertEquals(List.of(worker), whileShuttingDown.alreadyGone());
         assertEquals(List.of(worker), afterTerminated.alreadyGone());
         assertEquals(List.of(), afterTerminated.terminated());
+        assertEquals(TerminateOutcome.Code.NOTHING_TO_TERMINATE, afterTerminated.outcome(), afterTerminated.reason());
         assertEquals(1, rig.ec2.requests("TerminateInstances").size());
     }
 
@@ -109,7 +113,8 @@ class TerminateWorkersIT {
         // THEN the first answer is replayed, EC2 is not called
         assertEquals(first.terminated(), retry.terminated());
         assertEquals(calls, rig.ec2.requests().size());
-        assertTrue(retry.reason().endsWith(FleetIdempotency.REPLAYED), retry.reason());
+        assertEquals(first.outcome(), retry.outcome());
+        assertTrue(retry.reason().endsWith(FleetWording.REPLAYED), retry.reason());
     }
 
     @Test

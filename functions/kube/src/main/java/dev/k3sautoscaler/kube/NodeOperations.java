@@ -2,6 +2,8 @@ package dev.k3sautoscaler.kube;
 
 import dev.k3sautoscaler.core.lifecycle.NodeReadiness;
 import dev.k3sautoscaler.core.scaledown.CapacityCheck;
+import dev.k3sautoscaler.core.scaledown.CordonOutcome;
+import dev.k3sautoscaler.core.scaledown.DeleteOutcome;
 import dev.k3sautoscaler.core.scaledown.DrainOutcome;
 import dev.k3sautoscaler.core.scaledown.DrainPurpose;
 import dev.k3sautoscaler.core.scaledown.EvictionRules;
@@ -12,6 +14,7 @@ import dev.k3sautoscaler.core.scaledown.PodView;
 import dev.k3sautoscaler.core.scaledown.ScaleDownChoice;
 import dev.k3sautoscaler.core.scaledown.ScaleDownSelector;
 import dev.k3sautoscaler.core.scaledown.ScaleDownWording;
+import dev.k3sautoscaler.core.scaledown.UncordonOutcome;
 import dev.k3sautoscaler.errors.NodeNotFound;
 import dev.k3sautoscaler.errors.NodeNotManaged;
 import dev.k3sautoscaler.kube.CheckWorkersJoinedOutput;
@@ -157,10 +160,10 @@ public final class NodeOperations {
             if (claim != null && (claim == purpose || purpose.yieldsTo(claim))) {
                 Instant since = view.drainClaimedAt() != null ? view.drainClaimedAt() : clock.instant();
                 return claim == purpose
-                        ? new CordonNodeOutput(name, Views.instanceId(node), true, name + " was already cordoned for "
-                                + purpose.value() + ": nothing to do", since)
-                        : new CordonNodeOutput(name, Views.instanceId(node), true, name + " is claimed by a "
-                                + claim.value() + " drain, which outranks " + purpose.value() + ": left to it", null);
+                        ? CordonNodeOutput.of(name, Views.instanceId(node), true,
+                                new CordonOutcome.AlreadyCordoned(name, purpose), since)
+                        : CordonNodeOutput.of(name, Views.instanceId(node), true,
+                                new CordonOutcome.LeftToHigherClaim(name, claim, purpose), null);
             }
             Instant now = clock.instant();
             NodePatch patch = NodePatch.expecting(node)
@@ -182,13 +185,11 @@ public final class NodeOperations {
             }
             LOG.info("Cordoned node {} ({}) for {}", name, Views.instanceId(node), purpose.value());
             if (claim != null) {
-                return new CordonNodeOutput(name, Views.instanceId(node), true, "took " + name + " over from its "
-                        + claim.value() + " drain for " + purpose.value() + "; that drain stops as preempted", now);
+                return CordonNodeOutput.of(name, Views.instanceId(node), true,
+                        new CordonOutcome.TookOver(name, claim, purpose), now);
             }
-            return new CordonNodeOutput(name, Views.instanceId(node), false, "cordoned " + name + " for "
-                    + purpose.value() + " (spec.unschedulable=true, taint " + NodeLabels.DRAINING_TAINT + ":NoSchedule)"
-                    + (unschedulable ? "; it was already unschedulable, so UncordonNode will leave it cordoned" : ""),
-                    now);
+            return CordonNodeOutput.of(name, Views.instanceId(node), false,
+                    new CordonOutcome.Cordoned(name, purpose, unschedulable), now);
         }
     }
 
@@ -335,23 +336,20 @@ public final class NodeOperations {
     public UncordonNodeOutput uncordon(NodeRef ref, DrainPurpose purpose) {
         Node node = find(ref);
         if (node == null) {
-            return new UncordonNodeOutput(ref.nodeName(), false, false, ref + " no longer exists: nothing to uncordon");
+            return UncordonNodeOutput.of(ref.nodeName(), new UncordonOutcome.NodeGone(ref.toString()));
         }
         String name = node.getMetadata().getName();
         DrainPurpose claim = Views.node(node).drainClaim().orElse(null);
         if (claim == null && !ourCordon(node)) {
-            return new UncordonNodeOutput(name, true, false, name + " carries no cordon of ours: left as it is");
+            return UncordonNodeOutput.of(name, new UncordonOutcome.NotOurs(name));
         }
         if (claim != null && claim != purpose) {
-            return new UncordonNodeOutput(name, true, false, name + " is claimed by a " + claim.value()
-                    + " drain now: left cordoned for it");
+            return UncordonNodeOutput.of(name, new UncordonOutcome.ClaimedByOther(name, claim));
         }
         Node patched = patchFresh(name, fresh -> NodePatch.releasingClaim(fresh, CORDONED_BY_US), "uncordon node " + name);
         boolean wasOurCordon = ourCordon(node);
         LOG.info("Uncordoned node {}", patched == null ? name : patched.getMetadata().getName());
-        return new UncordonNodeOutput(name, true, true, "uncordoned " + name + ": removed taint "
-                + NodeLabels.DRAINING_TAINT + (wasOurCordon ? " and set spec.unschedulable=false"
-                : "; spec.unschedulable left true (it was cordoned before us)"));
+        return UncordonNodeOutput.of(name, new UncordonOutcome.Uncordoned(name, wasOurCordon));
     }
 
     private static boolean ourCordon(Node node) {
@@ -364,16 +362,14 @@ public final class NodeOperations {
     public DeleteNodeOutput delete(NodeRef ref) {
         Node node = find(ref);
         if (node == null) {
-            return new DeleteNodeOutput(ref.nodeName(), false, true, ref + " is already gone");
+            return DeleteNodeOutput.of(ref.nodeName(), new DeleteOutcome.AlreadyGone(ref.toString()));
         }
         String name = node.getMetadata().getName();
         requireOurs(Views.node(node), "delete");
         // fabric8 answers a 404 on delete with an empty list rather than an exception: already gone.
         boolean deleted = !KubeCalls.call("delete node " + name, () -> client.nodes().withName(name).delete()).isEmpty();
         LOG.info("Deleted node {}: {}", name, deleted ? "deleted" : "already gone");
-        return deleted
-                ? new DeleteNodeOutput(name, true, false, "deleted Node " + name + " (K3s has no cloud controller to do it)")
-                : new DeleteNodeOutput(name, false, true, name + " was already gone");
+        return DeleteNodeOutput.of(name, deleted ? new DeleteOutcome.Deleted(name) : new DeleteOutcome.GoneWhileDeleting(name));
     }
 
     // ---- shared ---------------------------------------------------------------------------------

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.k3sautoscaler.core.scaledown.CordonOutcome;
 import dev.k3sautoscaler.core.scaledown.DrainPurpose;
 import dev.k3sautoscaler.core.scaledown.NodeLabels;
+import dev.k3sautoscaler.core.scaledown.UncordonOutcome;
 import dev.k3sautoscaler.errors.NodeNotFound;
 import dev.k3sautoscaler.errors.NodeNotManaged;
 import dev.k3sautoscaler.kube.CordonNodeOutput;
@@ -44,7 +46,8 @@ class CordonNodeIT {
         assertFalse(first.alreadyCordoned());
         assertEquals("i-1", first.instanceId());
         assertTrue(second.alreadyCordoned());
-        assertEquals("w1 was already cordoned for scale-down: nothing to do", second.reason());
+        assertEquals(CordonOutcome.Code.CORDONED, first.outcome(), first.reason());
+        assertEquals(CordonOutcome.Code.ALREADY_CORDONED, second.outcome(), second.reason());
     }
 
     @Test
@@ -122,8 +125,7 @@ class CordonNodeIT {
         // THEN our taint is gone but the operator's cordon stays
         assertTrue(cluster.node("w1").getSpec().getUnschedulable());
         assertEquals(List.of(), taintKeys("w1"));
-        assertEquals("uncordoned w1: removed taint k3s-autoscaler/draining; spec.unschedulable left true"
-                + " (it was cordoned before us)", out.reason());
+        assertEquals(UncordonOutcome.Code.UNCORDONED, out.outcome(), out.reason());
     }
 
     @Test
@@ -132,10 +134,12 @@ class CordonNodeIT {
         cluster.worker("w1", "i-1", true);
 
         // WHEN / THEN nothing changes, and a vanished node is an outcome, not an error
-        assertFalse(cluster.operations().uncordon(new NodeRef("w1", null), DrainPurpose.SCALE_DOWN).changed());
+        UncordonNodeOutput untouched = cluster.operations().uncordon(new NodeRef("w1", null), DrainPurpose.SCALE_DOWN);
+        assertFalse(untouched.changed());
+        assertEquals(UncordonOutcome.Code.NOT_OURS, untouched.outcome(), untouched.reason());
         UncordonNodeOutput gone = cluster.operations().uncordon(new NodeRef("w9", null), DrainPurpose.SCALE_DOWN);
         assertFalse(gone.found());
-        assertEquals("w9 no longer exists: nothing to uncordon", gone.reason());
+        assertEquals(UncordonOutcome.Code.NODE_GONE, gone.outcome(), gone.reason());
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.k3sautoscaler.core.scaledown.DeleteOutcome;
 import dev.k3sautoscaler.errors.NodeNotManaged;
 import dev.k3sautoscaler.kube.DeleteNodeOutput;
 import org.junit.jupiter.api.Test;
@@ -28,10 +29,10 @@ class DeleteNodeIT {
         // THEN the Node is gone and the second call is a success that says so
         assertNull(cluster.node("w1"));
         assertTrue(first.deleted());
-        assertEquals("deleted Node w1 (K3s has no cloud controller to do it)", first.reason());
+        assertEquals(DeleteOutcome.Code.DELETED, first.outcome(), first.reason());
         assertFalse(second.deleted());
         assertTrue(second.alreadyGone());
-        assertEquals("w1 (i-1) is already gone", second.reason());
+        assertEquals(DeleteOutcome.Code.ALREADY_GONE, second.outcome(), second.reason());
     }
 
     @Test
@@ -46,6 +47,7 @@ class DeleteNodeIT {
 
         // THEN it is reported already gone, not as an error
         assertTrue(out.alreadyGone());
+        assertEquals(DeleteOutcome.Code.GONE_WHILE_DELETING, out.outcome(), out.reason());
     }
 
     @Test

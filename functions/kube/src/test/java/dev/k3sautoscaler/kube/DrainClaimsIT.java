@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.k3sautoscaler.core.scaledown.CordonOutcome;
 import dev.k3sautoscaler.core.scaledown.DrainOutcome;
 import dev.k3sautoscaler.core.scaledown.DrainPurpose;
 import dev.k3sautoscaler.core.scaledown.NodeLabels;
+import dev.k3sautoscaler.core.scaledown.UncordonOutcome;
 import dev.k3sautoscaler.kube.CordonNodeOutput;
 import dev.k3sautoscaler.kube.DrainNodeOutput;
 import dev.k3sautoscaler.kube.UncordonNodeOutput;
@@ -47,7 +49,7 @@ class DrainClaimsIT {
         CordonNodeOutput spot = cluster.operations().cordon(new NodeRef(null, "i-1"), DrainPurpose.SPOT_INTERRUPTION);
 
         // THEN it owns the node; the scale-down's next pass stops without evicting, and its uncordon leaves it cordoned
-        assertTrue(spot.reason().contains("took w1 over from its scale-down drain"), spot.reason());
+        assertEquals(CordonOutcome.Code.TOOK_OVER, spot.outcome(), spot.reason());
         assertEquals("spot-interruption", cluster.node("w1").getMetadata().getAnnotations().get(NodeLabels.DRAIN_PURPOSE));
         DrainNodeOutput pass = cluster.operations().drainPass(w1, DrainPurpose.SCALE_DOWN, null);
         assertTrue(pass.preempted(), pass.reason());
@@ -55,6 +57,7 @@ class DrainClaimsIT {
         assertEquals(0, evictions());
         UncordonNodeOutput uncordon = cluster.operations().uncordon(w1, DrainPurpose.SCALE_DOWN);
         assertFalse(uncordon.changed(), uncordon.reason());
+        assertEquals(UncordonOutcome.Code.CLAIMED_BY_OTHER, uncordon.outcome(), uncordon.reason());
         assertTrue(cordoned("w1"), "still cordoned for the Spot drain");
     }
 
@@ -68,7 +71,7 @@ class DrainClaimsIT {
         CordonNodeOutput out = cluster.operations().cordon(w1, DrainPurpose.SCALE_DOWN);
 
         // THEN the claim stays the Spot drain's
-        assertTrue(out.reason().contains("claimed by a spot-interruption drain"), out.reason());
+        assertEquals(CordonOutcome.Code.LEFT_TO_HIGHER_CLAIM, out.outcome(), out.reason());
         assertEquals("spot-interruption", cluster.node("w1").getMetadata().getAnnotations().get(NodeLabels.DRAIN_PURPOSE));
     }
 

@@ -82,13 +82,14 @@ class HandlersIT {
                 context("delete-node")));
 
         // THEN each output has its documented fields
-        assertEquals(List.of("nodeName", "instanceId", "alreadyCordoned", "reason", "claimedAt"), fields(cordon));
+        assertEquals(List.of("nodeName", "instanceId", "alreadyCordoned", "reason", "claimedAt", "outcome"), fields(cordon));
         assertEquals(List.of("nodeName", "instanceId", "evicted", "gone", "blockedByPdb", "blockedByRule",
                 "terminating", "failed", "skipped", "remaining", "empty", "deadlinePassed", "preempted", "neededAgain",
                 "reason", "outcome"), fields(drain));
         assertTrue(drain.get("empty").asBoolean());
-        assertEquals(List.of("nodeName", "found", "changed", "reason"), fields(uncordon));
-        assertEquals(List.of("nodeName", "deleted", "alreadyGone", "reason"), fields(delete));
+        assertEquals(List.of("nodeName", "found", "changed", "reason", "outcome"), fields(uncordon));
+        assertEquals(List.of("nodeName", "deleted", "alreadyGone", "reason", "outcome"), fields(delete));
+        assertEquals("DELETED", delete.get("outcome").asText());
         assertTrue(delete.get("deleted").asBoolean());
     }
 

@@ -41,7 +41,8 @@ public final class IdentifyEventInstanceHandler
     protected IdentifyEventInstanceOutput handle(IdentifyEventInstanceInput input, Context context) {
         EventInstanceVerdict verdict = EventInstanceRules.identify(fleet.byIds(List.of(input.instanceId())).getFirst(),
                 fleet.clusterId());
-        LOG.info(verdict.render());
-        return IdentifyEventInstanceOutput.of(verdict);
+        IdentifyEventInstanceOutput output = IdentifyEventInstanceOutput.of(verdict);
+        LOG.info(output.reason());
+        return output;
     }
 }

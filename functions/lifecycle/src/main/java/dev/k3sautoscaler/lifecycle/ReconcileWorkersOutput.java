@@ -1,6 +1,8 @@
 package dev.k3sautoscaler.lifecycle;
 
+import dev.k3sautoscaler.core.lifecycle.LifecycleWording;
 import dev.k3sautoscaler.core.lifecycle.ReconcileAction;
+import dev.k3sautoscaler.core.lifecycle.ReconcileSummary;
 import dev.k3sautoscaler.core.model.FleetView;
 import dev.k3sautoscaler.core.state.Outcome;
 import java.util.List;
@@ -10,10 +12,11 @@ import java.util.List;
  * @param actions      what was done (or, with {@code act=false}, what would have been)
  * @param recordNeeded the outcome must be recorded: pending launches changed, or an instance or Node went
  * @param outcome      a RECONCILE outcome ready for RecordOutcome (no lease); present exactly when {@code recordNeeded}
- * @param reason       one line: "nothing to reconcile: 3 billed, 3 Ready", "reconciled: …"
+ * @param reason       one line: "nothing to reconcile: 3 billed, 3 Ready", "reconciled: …" ({@code LifecycleWording})
+ * @param reasonCode   the same as a code: NOTHING_TO_RECONCILE, RECONCILED or OBSERVED_ONLY
  */
 public record ReconcileWorkersOutput(FleetView fleet, List<Action> actions, boolean recordNeeded, Outcome outcome,
-                                     String reason) {
+                                     String reason, ReconcileSummary.Code reasonCode) {
 
     /**
      * @param kind   TERMINATE_INSTANCE, DELETE_NODE, ADOPT_LAUNCH, CLEAR_LAUNCH
@@ -23,7 +26,7 @@ public record ReconcileWorkersOutput(FleetView fleet, List<Action> actions, bool
      */
     public record Action(String kind, String target, String reason, String text) {
         static Action of(ReconcileAction action) {
-            return new Action(action.kind().name(), action.target(), action.reason().name(), action.render());
+            return new Action(action.kind().name(), action.target(), action.reason().name(), LifecycleWording.action(action));
         }
     }
 }

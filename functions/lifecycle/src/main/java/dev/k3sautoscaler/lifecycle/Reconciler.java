@@ -1,5 +1,6 @@
 package dev.k3sautoscaler.lifecycle;
 
+import dev.k3sautoscaler.core.lifecycle.LifecycleWording;
 import dev.k3sautoscaler.core.lifecycle.ObservedInstance;
 import dev.k3sautoscaler.core.lifecycle.ObservedNode;
 import dev.k3sautoscaler.core.lifecycle.ReconcileAction;
@@ -7,6 +8,7 @@ import dev.k3sautoscaler.core.lifecycle.ReconcileAction.Kind;
 import dev.k3sautoscaler.core.lifecycle.ReconcileObservation;
 import dev.k3sautoscaler.core.lifecycle.ReconcilePlan;
 import dev.k3sautoscaler.core.lifecycle.ReconcileRules;
+import dev.k3sautoscaler.core.lifecycle.ReconcileSummary;
 import dev.k3sautoscaler.core.model.PendingLaunch;
 import dev.k3sautoscaler.core.state.Outcome;
 import dev.k3sautoscaler.core.state.OutcomeAction;
@@ -51,9 +53,10 @@ final class Reconciler {
         ReconcileObservation seen = observe(input.pendingLaunches());
         ReconcilePlan plan = ReconcileRules.plan(seen);
         if (!input.acts()) {
-            plan.actions().forEach(action -> LOG.info("would have {}", action.render()));
+            plan.actions().forEach(action -> LOG.info("would have {}", LifecycleWording.action(action)));
+            ReconcileSummary summary = plan.observedOnlySummary();
             return new ReconcileWorkersOutput(plan.fleetAsObserved(), actions(plan.actions()), false, null,
-                    plan.observedOnlySummary());
+                    LifecycleWording.summary(summary), summary.code());
         }
         Set<String> terminated = terminate(input.execution(), plan);
         Set<String> deletedNodes = deleteGhosts(plan);
@@ -66,13 +69,14 @@ final class Reconciler {
         }).toList();
         ReconcilePlan carriedOut = new ReconcilePlan(done, plan.addPendingLaunches(), plan.clearPendingLaunches(),
                 plan.fleet(), plan.fleetAsObserved(), plan.billed(), plan.readyWorkers());
-        done.forEach(action -> LOG.info(action.render()));
+        done.forEach(action -> LOG.info(LifecycleWording.action(action)));
         int count = terminated.size() + deletedNodes.size() + released.size();
         boolean recordNeeded = carriedOut.stateChanges() || count > 0;
-        String reason = carriedOut.summary();
+        ReconcileSummary summary = carriedOut.summary();
+        String reason = LifecycleWording.summary(summary);
         Outcome outcome = recordNeeded ? new Outcome(OutcomeAction.RECONCILE, OutcomeResult.SUCCEEDED, count,
                 instanceIds(done), reason, null, plan.addPendingLaunches(), plan.clearPendingLaunches(), List.of()) : null;
-        return new ReconcileWorkersOutput(plan.fleet(), actions(done), recordNeeded, outcome, reason);
+        return new ReconcileWorkersOutput(plan.fleet(), actions(done), recordNeeded, outcome, reason, summary.code());
     }
 
     /**

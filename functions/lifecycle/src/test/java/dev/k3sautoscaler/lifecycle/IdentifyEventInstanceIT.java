@@ -39,7 +39,6 @@ class IdentifyEventInstanceIT {
         assertTrue(out.ours());
         assertEquals(id, out.instanceId());
         assertEquals("running", out.state());
-        assertEquals(id + " is a worker of cluster demo (running)", out.reason());
         assertEquals(1, rig.ec2.requests("DescribeInstances").size());
     }
 
@@ -51,7 +50,6 @@ class IdentifyEventInstanceIT {
 
         assertEquals("OTHER_CLUSTER", out.verdict());
         assertFalse(out.ours());
-        assertEquals(id + " belongs to cluster blue (k3s-autoscaler/cluster=blue), not to demo", out.reason());
     }
 
     @Test
@@ -90,7 +88,6 @@ class IdentifyEventInstanceIT {
 
         assertEquals("UNKNOWN_INSTANCE", out.verdict());
         assertEquals("not-found", out.state());
-        assertEquals("EC2 knows no instance i-00000000000dead01 in this account and region", out.reason());
     }
 
     @Test

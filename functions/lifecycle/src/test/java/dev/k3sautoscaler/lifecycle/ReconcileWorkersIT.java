@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.k3sautoscaler.core.config.InvalidConfigurationException;
+import dev.k3sautoscaler.core.lifecycle.ReconcileSummary;
 import dev.k3sautoscaler.core.model.PendingLaunch;
 import dev.k3sautoscaler.core.state.OutcomeAction;
 import dev.k3sautoscaler.core.state.OutcomeResult;
@@ -89,7 +90,7 @@ class ReconcileWorkersIT {
         assertEquals(1, out.outcome().count());
         assertEquals(List.of(id), out.outcome().clearPendingLaunches());
         assertEquals(List.of(), out.fleet().billedInstanceIds());
-        assertEquals("reconciled: terminated " + id + "; cleared " + id + "; 0 billed, 0 Ready", out.reason());
+        assertEquals(ReconcileSummary.Code.RECONCILED, out.reasonCode(), out.reason());
         assertTrue(out.actions().getFirst().text().startsWith("terminated " + id + ": launched 09:59:30, no Ready Node"),
                 out.actions().getFirst().text());
     }
@@ -161,7 +162,7 @@ class ReconcileWorkersIT {
         assertFalse(out.recordNeeded());
         assertNull(out.outcome());
         assertEquals(List.of(stuck), out.fleet().billedInstanceIds(), "as observed: still billed");
-        assertTrue(out.reason().startsWith("observed only, nothing changed; would have terminated " + stuck), out.reason());
+        assertEquals(ReconcileSummary.Code.OBSERVED_ONLY, out.reasonCode(), out.reason());
     }
 
     @Test
@@ -186,7 +187,7 @@ class ReconcileWorkersIT {
         assertNull(second.outcome());
         assertEquals(1, rig.terminateCalls());
         assertEquals(List.of(fresh), second.fleet().billedInstanceIds());
-        assertEquals("nothing to reconcile: 1 billed, 0 Ready", second.reason());
+        assertEquals(ReconcileSummary.Code.NOTHING_TO_RECONCILE, second.reasonCode(), second.reason());
     }
 
     @Test
@@ -205,7 +206,7 @@ class ReconcileWorkersIT {
         assertEquals(List.of(), out.actions());
         assertFalse(out.recordNeeded());
         assertNull(out.outcome());
-        assertEquals("nothing to reconcile: 2 billed, 2 Ready", out.reason());
+        assertEquals(ReconcileSummary.Code.NOTHING_TO_RECONCILE, out.reasonCode(), out.reason());
         assertEquals(List.of(a, b).stream().sorted().toList(), out.fleet().billedInstanceIds());
         assertTrue(out.fleet().observed());
         assertEquals(1, rig.ec2.requests("DescribeInstances").size(), "every Node's instance was in the first list");

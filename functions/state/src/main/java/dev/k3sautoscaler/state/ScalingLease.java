@@ -4,6 +4,7 @@ import static dev.k3sautoscaler.state.StateItemCodec.number;
 import static dev.k3sautoscaler.state.StateItemCodec.string;
 
 import dev.k3sautoscaler.core.model.ScalingState;
+import dev.k3sautoscaler.core.state.LeaseOutcome;
 import dev.k3sautoscaler.errors.LockLost;
 import dev.k3sautoscaler.state.StateTableSchema.State;
 import java.time.Instant;
@@ -62,19 +63,17 @@ public final class ScalingLease extends StateProtocol {
             Lease lease = new Lease(owner, number(item.get(State.FENCING_TOKEN), 0), Instant.ofEpochSecond(until));
             ScalingState scaling = StateItemCodec.read(item);
             LOG.info("lock acquired: token {} until {}", lease.fencingToken(), lease.expiresAt());
-            return AcquireLockOutput.acquired(lease, scaling, "lock acquired (token " + lease.fencingToken()
-                    + ", until " + lease.expiresAt() + ")");
+            return AcquireLockOutput.acquired(lease, scaling);
         } catch (ConditionalCheckFailedException e) {
             Map<String, AttributeValue> item = e.hasItem() ? e.item() : state.readItem();
             String holder = string(item.get(State.LOCK_OWNER));
             Instant heldUntil = Instant.ofEpochSecond(number(item.get(State.LOCK_UNTIL), now));
-            String reason = holder == null
-                    // Released at a time this call's clock has not reached: clocks of two Lambdas differ by a fraction of a second.
-                    ? "lock busy: released at " + heldUntil + ", later than this call's clock " + Instant.ofEpochSecond(now)
-                    : "lock busy: held by " + holder + " until " + heldUntil
-                            + " (token " + number(item.get(State.FENCING_TOKEN), 0) + ")";
-            LOG.info(reason);
-            return AcquireLockOutput.busy(holder, heldUntil, reason);
+            LeaseOutcome busy = holder == null
+                    ? new LeaseOutcome.BusyReleasedLater(heldUntil, Instant.ofEpochSecond(now))
+                    : new LeaseOutcome.Busy(holder, heldUntil, number(item.get(State.FENCING_TOKEN), 0));
+            AcquireLockOutput result = AcquireLockOutput.busy(holder, heldUntil, busy);
+            LOG.info(result.reason());
+            return result;
         }
     }
 
@@ -101,7 +100,7 @@ public final class ScalingLease extends StateProtocol {
         }
         Lease renewed = new Lease(lease.owner(), lease.fencingToken(), Instant.ofEpochSecond(until));
         LOG.info("lock renewed: token {} until {}", renewed.fencingToken(), renewed.expiresAt());
-        return new RenewResult(renewed, "lock renewed until " + renewed.expiresAt() + " (token " + renewed.fencingToken() + ")");
+        return RenewResult.of(renewed);
     }
 
     /**
@@ -113,7 +112,7 @@ public final class ScalingLease extends StateProtocol {
         try {
             Map<String, AttributeValue> released = releaseIf(LEASE_IS_CURRENT, now, Map.of("#token", State.FENCING_TOKEN),
                     Map.of(":owner", AttributeValue.fromS(lease.owner()), ":token", number(lease.fencingToken())));
-            return released(released, now, "");
+            return released(released, now, false);
         } catch (ConditionalCheckFailedException e) {
             ReleaseLockOutput result = notReleased(lease, e.hasItem() ? e.item() : state.readItem());
             LOG.info(result.reason());
@@ -131,10 +130,9 @@ public final class ScalingLease extends StateProtocol {
         try {
             Map<String, AttributeValue> released = releaseIf("#owner = :owner", now, Map.of(),
                     Map.of(":owner", AttributeValue.fromS(owner)));
-            return released(released, now, ", its acquisition's answer lost");
+            return released(released, now, true);
         } catch (ConditionalCheckFailedException e) {
-            return new ReleaseLockOutput(false, ReleaseLockOutput.Status.NOT_HELD, null, null,
-                    "nothing released: " + owner + " holds no lease");
+            return ReleaseLockOutput.notReleased(new LeaseOutcome.OwnerHoldsNone(owner));
         }
     }
 
@@ -156,29 +154,24 @@ public final class ScalingLease extends StateProtocol {
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD))).attributes();
     }
 
-    private static ReleaseLockOutput released(Map<String, AttributeValue> before, long now, String note) {
+    private static ReleaseLockOutput released(Map<String, AttributeValue> before, long now, boolean answerLost) {
         // How long this lease held the lock (acquired_at is written by every acquisition).
         long token = number(before.get(State.FENCING_TOKEN), 0);
         long heldFor = Math.max(0, now - number(before.get(State.LOCK_ACQUIRED_AT), now));
-        LOG.info("lock released: token {} after {} s{}", token, heldFor, note);
-        return new ReleaseLockOutput(true, ReleaseLockOutput.Status.RELEASED, Instant.ofEpochSecond(now), heldFor,
-                "lock released (token " + token + ", held " + heldFor + " s" + note + ")");
+        LOG.info("lock released: token {} after {} s{}", token, heldFor, answerLost ? ", its acquisition's answer lost" : "");
+        return ReleaseLockOutput.released(new LeaseOutcome.Released(token, heldFor, answerLost), Instant.ofEpochSecond(now));
     }
 
     private static ReleaseLockOutput notReleased(Lease lease, Map<String, AttributeValue> item) {
         long current = number(item.get(State.FENCING_TOKEN), 0);
         String holder = string(item.get(State.LOCK_OWNER));
         if (current > lease.fencingToken()) {
-            return new ReleaseLockOutput(false, ReleaseLockOutput.Status.SUPERSEDED, null, null, "nothing released: token "
-                    + lease.fencingToken() + " was superseded by token " + current
-                    + (holder == null ? " (since released)" : " held by " + holder));
+            return ReleaseLockOutput.notReleased(new LeaseOutcome.Superseded(lease.fencingToken(), current, holder));
         }
         if (current == lease.fencingToken() && holder == null) {
-            return new ReleaseLockOutput(false, ReleaseLockOutput.Status.ALREADY_RELEASED, null, null,
-                    "already released (token " + lease.fencingToken() + "); nothing to do");
+            return ReleaseLockOutput.notReleased(new LeaseOutcome.AlreadyReleased(lease.fencingToken()));
         }
-        return new ReleaseLockOutput(false, ReleaseLockOutput.Status.NOT_HELD, null, null, "nothing released: no lease token "
-                + lease.fencingToken() + " for " + lease.owner() + " (current token " + current + ")");
+        return ReleaseLockOutput.notReleased(new LeaseOutcome.NotHeld(lease.fencingToken(), lease.owner(), current));
     }
 
     /** The item as read still carries this lease: same owner, same fencing token. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.k3sautoscaler.core.model.ScalingState;
+import dev.k3sautoscaler.core.state.LeaseOutcome;
 import dev.k3sautoscaler.core.state.Outcome;
 import dev.k3sautoscaler.core.state.OutcomeAction;
 import dev.k3sautoscaler.core.state.OutcomeResult;
@@ -53,7 +54,7 @@ class ScalingLockIT {
         assertEquals("exec-a", busy.heldBy());
         assertEquals(T0.plus(TTL), busy.heldUntil());
         assertNull(busy.lease());
-        assertTrue(busy.reason().contains("held by exec-a"), busy.reason());
+        assertEquals(LeaseOutcome.Code.BUSY, busy.outcome(), busy.reason());
     }
 
     @Test
@@ -83,8 +84,10 @@ class ScalingLockIT {
 
         // THEN only exec-a's own release released, and the lock is free at once
         assertEquals(ReleaseLockOutput.Status.NOT_HELD, other.status());
+        assertEquals(LeaseOutcome.Code.OWNER_HOLDS_NONE, other.outcome(), other.reason());
         assertTrue(stillHeld, "exec-b released nothing");
         assertEquals(ReleaseLockOutput.Status.RELEASED, own.status());
+        assertEquals(LeaseOutcome.Code.RELEASED, own.outcome(), own.reason());
         assertTrue(own.reason().contains("token 2"), own.reason());
         assertTrue(lock.acquire("exec-c").acquired());
     }
@@ -126,6 +129,7 @@ class ScalingLockIT {
         RenewResult renewed = lock.renew(lease);
 
         // THEN the lease runs LOCK_TTL from now, same token; exec-b is still busy past the old expiry
+        assertEquals(LeaseOutcome.Code.RENEWED, renewed.outcome(), renewed.reason());
         assertEquals(new Lease("exec-a", lease.fencingToken(), T0.plusSeconds(200).plus(TTL)), renewed.lease());
         clock.advance(Duration.ofSeconds(150));
         AcquireLockOutput other = lock.acquire("exec-b");
@@ -183,7 +187,7 @@ class ScalingLockIT {
         assertEquals(T0, first.releasedAt());
         assertEquals(ReleaseLockOutput.Status.ALREADY_RELEASED, second.status());
         assertFalse(second.released());
-        assertTrue(second.reason().contains("already released"), second.reason());
+        assertEquals(LeaseOutcome.Code.ALREADY_RELEASED, second.outcome(), second.reason());
     }
 
     @Test
@@ -199,7 +203,7 @@ class ScalingLockIT {
         // THEN nothing is released: exec-b still holds the lock
         assertEquals(ReleaseLockOutput.Status.SUPERSEDED, result.status());
         assertFalse(result.released());
-        assertTrue(result.reason().contains("held by exec-b"), result.reason());
+        assertEquals(LeaseOutcome.Code.SUPERSEDED, result.outcome(), result.reason());
         assertEquals("exec-b", reader.load().lockOwner());
         assertFalse(lock.acquire("exec-c").acquired());
     }
@@ -211,6 +215,7 @@ class ScalingLockIT {
         ReleaseLockOutput result = lock.release(new Lease("exec-x", real.fencingToken(), real.expiresAt()));
 
         assertEquals(ReleaseLockOutput.Status.NOT_HELD, result.status());
+        assertEquals(LeaseOutcome.Code.NOT_HELD, result.outcome(), result.reason());
         assertEquals("exec-a", reader.load().lockOwner());
     }
 

@@ -84,7 +84,7 @@ class StateHandlersIT {
         assertEquals("2026-03-01T12:05:00Z", acquired.at("/lease/expiresAt").asText());
         assertEquals(0, acquired.at("/state/consecutiveFailures").asInt());
         assertFalse(acquired.at("/state/paused").asBoolean());
-        assertTrue(acquired.get("reason").asText().startsWith("lock acquired"));
+        assertEquals("ACQUIRED", acquired.get("outcome").asText(), acquired.get("reason").asText());
 
         // WHEN it records a partial scale-up, then the join check, a leased step renewing in between
         JsonNode scaleUp = call(record, fixture("record-outcome-scale-up.json"));

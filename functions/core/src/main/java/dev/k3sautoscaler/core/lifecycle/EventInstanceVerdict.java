@@ -3,8 +3,8 @@ package dev.k3sautoscaler.core.lifecycle;
 import java.util.Objects;
 
 /**
- * Whose instance an EC2 Spot or rebalance event names, as a value; the words are made once, by
- * {@link #render()}, and tests assert the kind.
+ * Whose instance an EC2 Spot or rebalance event names, as a value; {@link LifecycleWording} words
+ * it, and tests assert the kind.
  *
  * @param instance  the instance as EC2 describes it ({@link InstanceState#NOT_FOUND} when it does not)
  * @param clusterId this cluster, named in the words
@@ -34,20 +34,5 @@ public record EventInstanceVerdict(Kind kind, ObservedInstance instance, String 
     /** Only then does the event start an actuation. */
     public boolean ours() {
         return kind == Kind.OURS;
-    }
-
-    /** One line for the console and the logs, e.g. "i-0abc belongs to cluster blue (k3s-autoscaler/cluster=blue), not to demo". */
-    public String render() {
-        String id = instance.instanceId();
-        return switch (kind) {
-            case OURS -> id + " is a worker of cluster " + clusterId + " (" + instance.state().ec2Name() + ")";
-            case UNKNOWN_INSTANCE -> "EC2 knows no instance " + id + " in this account and region";
-            case OTHER_CLUSTER -> id + " belongs to cluster " + instance.clusterTag() + " (k3s-autoscaler/cluster="
-                    + instance.clusterTag() + "), not to " + clusterId;
-            case MASTER -> id + " is a K3s master (k3s-autoscaler/role=master): the autoscaler never drains it";
-            case NOT_MANAGED -> id + (instance.clusterTag() == null ? " has no k3s-autoscaler/cluster tag"
-                    : " is not tagged k3s-autoscaler/managed=true") + ": not a worker the autoscaler launched";
-            case ALREADY_TERMINATED -> id + " is already terminated: nothing left to drain (the reconcile deletes its Node)";
-        };
     }
 }

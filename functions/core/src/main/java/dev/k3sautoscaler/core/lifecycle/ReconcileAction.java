@@ -2,13 +2,11 @@ package dev.k3sautoscaler.core.lifecycle;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Objects;
 
 /**
- * One thing the reconcile does, as a value: what, to which target, and why. The words are made
- * once, by {@link #render()}; tests assert the kind and the reason.
+ * One thing the reconcile does, as a value: what, to which target, and why. {@link LifecycleWording}
+ * words it; tests assert the kind and the reason.
  *
  * @param target          an instance id, or a Node name for {@link Kind#DELETE_NODE}
  * @param since           the moment the reason counts from: the launch, or the Ready condition's last change
@@ -18,8 +16,6 @@ import java.util.Objects;
  */
 public record ReconcileAction(Kind kind, String target, Reason reason, Instant since, Duration joinTimeout,
                               String counterpart, InstanceState instanceState) {
-
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
     public enum Kind {
         TERMINATE_INSTANCE, DELETE_NODE, ADOPT_LAUNCH, CLEAR_LAUNCH,
@@ -59,43 +55,5 @@ public record ReconcileAction(Kind kind, String target, Reason reason, Instant s
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(reason, "reason");
-    }
-
-    /** One line for the operator, e.g. "terminated i-0abc: launched 10:02:11, no Ready Node after JOIN_TIMEOUT_SEC=600 s". */
-    public String render() {
-        String verb = switch (kind) {
-            case TERMINATE_INSTANCE -> "terminated " + target;
-            case DELETE_NODE -> "deleted Node " + target;
-            case ADOPT_LAUNCH -> "adopted " + target + " as a pending launch";
-            case CLEAR_LAUNCH -> "cleared pending launch " + target;
-            case HOLD_TERMINATION -> "left " + target + " running (too many workers without a Ready Node at once:"
-                    + " a cluster-wide fault, not lost machines)";
-            case RELEASE_CLAIM -> "uncordoned Node " + target;
-        };
-        String timeout = "JOIN_TIMEOUT_SEC=" + joinTimeout.toSeconds() + " s";
-        String why = switch (reason) {
-            case JOINED -> "joined as Node " + counterpart + " (Ready)";
-            case NEVER_JOINED -> "launched " + at(since) + ", no Ready Node after " + timeout
-                    + (instanceState != null && kind == Kind.CLEAR_LAUNCH && !instanceState.alive()
-                    ? " (the instance is " + instanceState.ec2Name() + ")" : "");
-            case LAUNCH_GONE -> instanceState == InstanceState.NOT_FOUND
-                    ? "unknown to EC2 " + timeout + " after its launch at " + at(since)
-                    : "EC2 reports it " + instanceState.ec2Name();
-            case UNTRACKED_LAUNCH -> "launched " + at(since) + " but recorded nowhere (a crash before RecordLaunch)";
-            case NO_NODE -> "launched " + at(since) + ", recorded nowhere and no Node after " + timeout;
-            case NODE_NOT_READY -> "its Node " + counterpart + " NotReady since " + at(since) + ", past " + timeout;
-            case INSTANCE_GONE -> "NotReady and its instance " + counterpart + " is "
-                    + (instanceState == InstanceState.NOT_FOUND ? "unknown to EC2" : instanceState.ec2Name());
-            case STALE_DRAIN_CLAIM -> "cordoned for a drain at " + at(since) + " that no execution owns any more"
-                    + " (its lease was lost mid-drain)";
-            case DRAINED_NOT_TERMINATED -> (kind == Kind.DELETE_NODE ? "its instance " : "its Node ") + counterpart
-                    + " was drained by a scale-down at " + at(since) + " and left cordoned: the termination that"
-                    + " should have followed failed";
-        };
-        return verb + ": " + why;
-    }
-
-    private static String at(Instant instant) {
-        return instant == null ? "(unknown)" : CLOCK.format(instant);
     }
 }

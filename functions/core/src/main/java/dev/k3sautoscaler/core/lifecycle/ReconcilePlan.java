@@ -3,7 +3,6 @@ package dev.k3sautoscaler.core.lifecycle;
 import dev.k3sautoscaler.core.lifecycle.ReconcileAction.Kind;
 import dev.k3sautoscaler.core.model.FleetView;
 import dev.k3sautoscaler.core.model.PendingLaunch;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -43,35 +42,16 @@ public record ReconcilePlan(List<ReconcileAction> actions, List<PendingLaunch> a
         return actions.isEmpty();
     }
 
-    /** "nothing to reconcile: 3 billed, 3 Ready", or "reconciled: terminated i-1; adopted i-2; 3 billed, 2 Ready". */
-    public String summary() {
-        String counts = billed + " billed, " + readyWorkers + " Ready";
-        return nothingToDo() ? "nothing to reconcile: " + counts : "reconciled: " + listed() + "; " + counts;
+    /** What the plan does, once carried out, and the counts after it. */
+    public ReconcileSummary summary() {
+        return nothingToDo() ? new ReconcileSummary.NothingToReconcile(billed, readyWorkers)
+                : new ReconcileSummary.Reconciled(actions, billed, readyWorkers);
     }
 
     /** The same for a run that only observes: what it would have done, and that it did nothing. */
-    public String observedOnlySummary() {
-        String counts = billed + " billed, " + readyWorkers + " Ready";
-        return nothingToDo() ? "nothing to reconcile: " + counts
-                : "observed only, nothing changed; would have " + listed() + "; " + counts;
-    }
-
-    private String listed() {
-        List<String> parts = new ArrayList<>();
-        part(parts, "terminated", Kind.TERMINATE_INSTANCE);
-        part(parts, "deleted Node", Kind.DELETE_NODE);
-        part(parts, "adopted", Kind.ADOPT_LAUNCH);
-        part(parts, "cleared", Kind.CLEAR_LAUNCH);
-        part(parts, "held back the termination of", Kind.HOLD_TERMINATION);
-        part(parts, "uncordoned", Kind.RELEASE_CLAIM);
-        return String.join("; ", parts);
-    }
-
-    private void part(List<String> parts, String label, Kind kind) {
-        List<String> targets = targets(kind);
-        if (!targets.isEmpty()) {
-            parts.add(label + " " + String.join(", ", targets));
-        }
+    public ReconcileSummary observedOnlySummary() {
+        return nothingToDo() ? new ReconcileSummary.NothingToReconcile(billed, readyWorkers)
+                : new ReconcileSummary.ObservedOnly(actions, billed, readyWorkers);
     }
 
     private List<String> targets(Kind kind) {

@@ -71,22 +71,4 @@ class EventInstanceRulesTest {
             assertEquals(expected, EventInstanceRules.identify(instance, CLUSTER).ours(), instance.toString());
         }
     }
-
-    @Test
-    void everyVerdict_isWorded() {
-        assertEquals("i-0abc1234def567890 is a worker of cluster demo (running)",
-                EventInstanceRules.identify(ours(ID, InstanceState.RUNNING, OLD), CLUSTER).render());
-        assertEquals("i-0abc1234def567890 is already terminated: nothing left to drain (the reconcile deletes its Node)",
-                EventInstanceRules.identify(ours(ID, InstanceState.TERMINATED, OLD), CLUSTER).render());
-        assertEquals("EC2 knows no instance i-0abc1234def567890 in this account and region",
-                EventInstanceRules.identify(ObservedInstance.notFound(ID), CLUSTER).render());
-        assertEquals("i-0abc1234def567890 belongs to cluster other (k3s-autoscaler/cluster=other), not to demo",
-                EventInstanceRules.identify(tagged(ID, true, "other", false), CLUSTER).render());
-        assertEquals("i-0abc1234def567890 is a K3s master (k3s-autoscaler/role=master): the autoscaler never drains it",
-                EventInstanceRules.identify(tagged(ID, false, CLUSTER, true), CLUSTER).render());
-        assertEquals("i-0abc1234def567890 has no k3s-autoscaler/cluster tag: not a worker the autoscaler launched",
-                EventInstanceRules.identify(tagged(ID, true, null, false), CLUSTER).render());
-        assertEquals("i-0abc1234def567890 is not tagged k3s-autoscaler/managed=true: not a worker the autoscaler launched",
-                EventInstanceRules.identify(tagged(ID, false, CLUSTER, false), CLUSTER).render());
-    }
 }

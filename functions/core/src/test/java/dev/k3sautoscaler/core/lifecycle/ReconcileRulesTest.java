@@ -389,7 +389,7 @@ class ReconcileRulesTest {
     }
 
     @Test
-    void summary_saysNothingToReconcile_withTheCounts() {
+    void summary_isNothingToReconcile_withTheCounts() {
         ReconcilePlan plan = world()
                 .instance(running("i-1", OLD)).node(ready("w1", "i-1"))
                 .instance(running("i-2", OLD)).node(ready("w2", "i-2"))
@@ -397,12 +397,12 @@ class ReconcileRulesTest {
                 .plan();
 
         assertTrue(plan.nothingToDo());
-        assertEquals("nothing to reconcile: 3 billed, 3 Ready", plan.summary());
-        assertEquals("nothing to reconcile: 3 billed, 3 Ready", plan.observedOnlySummary());
+        assertEquals(new ReconcileSummary.NothingToReconcile(3, 3), plan.summary());
+        assertEquals(new ReconcileSummary.NothingToReconcile(3, 3), plan.observedOnlySummary());
     }
 
     @Test
-    void summary_listsWhatWasDone_byKind() {
+    void summary_carriesWhatWasDone_andTheCounts() {
         ReconcilePlan plan = world()
                 .pending(launch("i-1", YOUNG)).instance(running("i-1", YOUNG)).node(ready("w1", "i-1"))
                 .pending(launch("i-2", OLD)).instance(running("i-2", OLD))
@@ -410,59 +410,10 @@ class ReconcileRulesTest {
                 .instance(running("i-4", YOUNG))
                 .plan();
 
-        assertEquals("reconciled: terminated i-2; deleted Node w3; adopted i-4; cleared i-1, i-2; 2 billed, 1 Ready",
-                plan.summary());
-        assertEquals("observed only, nothing changed; would have terminated i-2; deleted Node w3; adopted i-4; "
-                + "cleared i-1, i-2; 2 billed, 1 Ready", plan.observedOnlySummary());
-    }
-
-    // ---- the words, once ----------------------------------------------------------------------
-
-    @Test
-    void render_wordsEveryReason() {
-        Instant at = Instant.parse("2026-11-23T10:02:11Z");
-        assertEquals("terminated i-0abc: launched 10:02:11, no Ready Node after JOIN_TIMEOUT_SEC=600 s",
-                new ReconcileAction(Kind.TERMINATE_INSTANCE, "i-0abc", Reason.NEVER_JOINED, at, TIMEOUT, null,
-                        InstanceState.RUNNING).render());
-        assertEquals("cleared pending launch i-0abc: launched 10:02:11, no Ready Node after JOIN_TIMEOUT_SEC=600 s"
-                        + " (the instance is stopped)",
-                new ReconcileAction(Kind.CLEAR_LAUNCH, "i-0abc", Reason.NEVER_JOINED, at, TIMEOUT, null,
-                        InstanceState.STOPPED).render());
-        assertEquals("cleared pending launch i-0abc: joined as Node ip-10-0-1-5 (Ready)",
-                new ReconcileAction(Kind.CLEAR_LAUNCH, "i-0abc", Reason.JOINED, at, TIMEOUT, "ip-10-0-1-5", null).render());
-        assertEquals("cleared pending launch i-0abc: EC2 reports it terminated",
-                new ReconcileAction(Kind.CLEAR_LAUNCH, "i-0abc", Reason.LAUNCH_GONE, at, TIMEOUT, null,
-                        InstanceState.TERMINATED).render());
-        assertEquals("cleared pending launch i-0abc: unknown to EC2 JOIN_TIMEOUT_SEC=600 s after its launch at 10:02:11",
-                new ReconcileAction(Kind.CLEAR_LAUNCH, "i-0abc", Reason.LAUNCH_GONE, at, TIMEOUT, null,
-                        InstanceState.NOT_FOUND).render());
-        assertEquals("adopted i-0abc as a pending launch: launched 10:02:11 but recorded nowhere (a crash before RecordLaunch)",
-                new ReconcileAction(Kind.ADOPT_LAUNCH, "i-0abc", Reason.UNTRACKED_LAUNCH, at, TIMEOUT, null,
-                        InstanceState.PENDING).render());
-        assertEquals("terminated i-0abc: launched 10:02:11, recorded nowhere and no Node after JOIN_TIMEOUT_SEC=600 s",
-                new ReconcileAction(Kind.TERMINATE_INSTANCE, "i-0abc", Reason.NO_NODE, at, TIMEOUT, null,
-                        InstanceState.RUNNING).render());
-        assertEquals("terminated i-0abc: its Node ip-10-0-1-5 NotReady since 10:02:11, past JOIN_TIMEOUT_SEC=600 s",
-                new ReconcileAction(Kind.TERMINATE_INSTANCE, "i-0abc", Reason.NODE_NOT_READY, at, TIMEOUT,
-                        "ip-10-0-1-5", InstanceState.RUNNING).render());
-        assertEquals("deleted Node ip-10-0-1-5: NotReady and its instance i-0abc is shutting-down",
-                new ReconcileAction(Kind.DELETE_NODE, "ip-10-0-1-5", Reason.INSTANCE_GONE, at, TIMEOUT, "i-0abc",
-                        InstanceState.SHUTTING_DOWN).render());
-        assertEquals("left i-0abc running (too many workers without a Ready Node at once: a cluster-wide fault, not lost"
-                + " machines): launched 10:02:11, recorded nowhere and no Node after JOIN_TIMEOUT_SEC=600 s",
-                new ReconcileAction(Kind.HOLD_TERMINATION, "i-0abc", Reason.NO_NODE, at, TIMEOUT, null,
-                        InstanceState.RUNNING).render());
-        assertEquals("terminated i-0abc: its Node ip-10-0-1-5 was drained by a scale-down at 10:02:11 and left cordoned:"
-                        + " the termination that should have followed failed",
-                new ReconcileAction(Kind.TERMINATE_INSTANCE, "i-0abc", Reason.DRAINED_NOT_TERMINATED, at, TIMEOUT,
-                        "ip-10-0-1-5", InstanceState.RUNNING).render());
-        assertEquals("uncordoned Node ip-10-0-1-5: cordoned for a drain at 10:02:11 that no execution owns any more"
-                        + " (its lease was lost mid-drain)",
-                new ReconcileAction(Kind.RELEASE_CLAIM, "ip-10-0-1-5", Reason.STALE_DRAIN_CLAIM, at, TIMEOUT, "i-0abc",
-                        null).render());
-        assertEquals("deleted Node ip-10-0-1-5: NotReady and its instance i-0abc is unknown to EC2",
-                new ReconcileAction(Kind.DELETE_NODE, "ip-10-0-1-5", Reason.INSTANCE_GONE, at, TIMEOUT, "i-0abc",
-                        InstanceState.NOT_FOUND).render());
+        assertEquals(new ReconcileSummary.Reconciled(plan.actions(), 2, 1), plan.summary());
+        assertEquals(new ReconcileSummary.ObservedOnly(plan.actions(), 2, 1), plan.observedOnlySummary());
+        assertEquals(List.of("i-2 TERMINATE_INSTANCE", "w3 DELETE_NODE", "i-1 CLEAR_LAUNCH", "i-2 CLEAR_LAUNCH",
+                "i-4 ADOPT_LAUNCH"), plan.actions().stream().map(a -> a.target() + " " + a.kind()).toList());
     }
 
     @Test
