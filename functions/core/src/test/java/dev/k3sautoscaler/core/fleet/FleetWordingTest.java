@@ -1,14 +1,11 @@
 package dev.k3sautoscaler.core.fleet;
 
+import dev.k3sautoscaler.core.words.WordingTables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.k3sautoscaler.core.fleet.LaunchOutcome.Placement;
 import dev.k3sautoscaler.core.fleet.LaunchOutcome.Refusal;
-import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -68,12 +65,7 @@ class FleetWordingTest {
 
     @Test
     void theTables_coverEveryCode() {
-        Set<LaunchOutcome.Code> launches = launches().map(a -> ((LaunchOutcome) a.get()[0]).code())
-                .collect(Collectors.toCollection(() -> EnumSet.noneOf(LaunchOutcome.Code.class)));
-        Set<TerminateOutcome.Code> terminations = terminations().map(a -> ((TerminateOutcome) a.get()[0]).code())
-                .collect(Collectors.toCollection(() -> EnumSet.noneOf(TerminateOutcome.Code.class)));
-        assertEquals(EnumSet.allOf(LaunchOutcome.Code.class), launches, Arrays.toString(LaunchOutcome.Code.values()));
-        assertEquals(EnumSet.allOf(TerminateOutcome.Code.class), terminations,
-                Arrays.toString(TerminateOutcome.Code.values()));
+                        WordingTables.assertCoversEveryCode(launches(), LaunchOutcome.class, LaunchOutcome::code, LaunchOutcome.Code.class);
+        WordingTables.assertCoversEveryCode(terminations(), TerminateOutcome.class, TerminateOutcome::code, TerminateOutcome.Code.class);
     }
 }

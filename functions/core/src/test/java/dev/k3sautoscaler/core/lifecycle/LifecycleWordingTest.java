@@ -1,5 +1,6 @@
 package dev.k3sautoscaler.core.lifecycle;
 
+import dev.k3sautoscaler.core.words.WordingTables;
 import static dev.k3sautoscaler.core.lifecycle.ReconcileRulesTest.CLUSTER;
 import static dev.k3sautoscaler.core.lifecycle.ReconcileRulesTest.OLD;
 import static dev.k3sautoscaler.core.lifecycle.ReconcileRulesTest.TIMEOUT;
@@ -10,11 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.k3sautoscaler.core.lifecycle.ReconcileAction.Kind;
 import dev.k3sautoscaler.core.lifecycle.ReconcileAction.Reason;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -130,19 +127,9 @@ class LifecycleWordingTest {
 
     @Test
     void theTables_coverEveryCode() {
-        Set<EventInstanceVerdict.Kind> verdicts = verdicts().map(a -> ((EventInstanceVerdict) a.get()[0]).kind())
-                .collect(Collectors.toCollection(() -> EnumSet.noneOf(EventInstanceVerdict.Kind.class)));
-        Set<Kind> kinds = actions().map(a -> ((ReconcileAction) a.get()[0]).kind())
-                .collect(Collectors.toCollection(() -> EnumSet.noneOf(Kind.class)));
-        Set<Reason> reasons = actions().map(a -> ((ReconcileAction) a.get()[0]).reason())
-                .collect(Collectors.toCollection(() -> EnumSet.noneOf(Reason.class)));
-        Set<ReconcileSummary.Code> summaries = summaries().map(a -> ((ReconcileSummary) a.get()[0]).code())
-                .collect(Collectors.toCollection(() -> EnumSet.noneOf(ReconcileSummary.Code.class)));
-        assertEquals(EnumSet.allOf(EventInstanceVerdict.Kind.class), verdicts,
-                Arrays.toString(EventInstanceVerdict.Kind.values()));
-        assertEquals(EnumSet.allOf(Kind.class), kinds, Arrays.toString(Kind.values()));
-        assertEquals(EnumSet.allOf(Reason.class), reasons, Arrays.toString(Reason.values()));
-        assertEquals(EnumSet.allOf(ReconcileSummary.Code.class), summaries,
-                Arrays.toString(ReconcileSummary.Code.values()));
+                                        WordingTables.assertCoversEveryCode(verdicts(), EventInstanceVerdict.class, EventInstanceVerdict::kind, EventInstanceVerdict.Kind.class);
+        WordingTables.assertCoversEveryCode(actions(), ReconcileAction.class, ReconcileAction::kind, Kind.class);
+        WordingTables.assertCoversEveryCode(actions(), ReconcileAction.class, ReconcileAction::reason, Reason.class);
+        WordingTables.assertCoversEveryCode(summaries(), ReconcileSummary.class, ReconcileSummary::code, ReconcileSummary.Code.class);
     }
 }

@@ -1,11 +1,9 @@
 package dev.k3sautoscaler.core.metrics;
 
+import dev.k3sautoscaler.core.words.WordingTables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Instant;
-import java.util.EnumSet;
-import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,8 +60,6 @@ class MetricsWordingTest {
 
     @Test
     void theTable_coversEveryCode() {
-        Set<MetricsUnavailable.Code> codes = reasons().map(a -> ((MetricsUnavailable) a.get()[0]).code())
-                .collect(Collectors.toCollection(() -> EnumSet.noneOf(MetricsUnavailable.Code.class)));
-        assertEquals(EnumSet.allOf(MetricsUnavailable.Code.class), codes);
+        WordingTables.assertCoversEveryCode(reasons(), MetricsUnavailable.class, MetricsUnavailable::code, MetricsUnavailable.Code.class);
     }
 }

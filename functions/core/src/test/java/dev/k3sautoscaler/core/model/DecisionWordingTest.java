@@ -1,16 +1,13 @@
 package dev.k3sautoscaler.core.model;
 
+import dev.k3sautoscaler.core.words.WordingTables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.k3sautoscaler.core.model.DecisionReason.Need;
 import dev.k3sautoscaler.core.words.Compared;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -149,11 +146,7 @@ class DecisionWordingTest {
 
     @Test
     void theTables_coverEveryCode() {
-        Set<DecisionReason.Code> reasons = reasons().map(a -> ((DecisionReason) a.get()[0]).code())
-                .collect(Collectors.toCollection(() -> EnumSet.noneOf(DecisionReason.Code.class)));
-        Set<HoldBack.Code> holdBacks = holdBacks().map(a -> ((HoldBack) a.get()[0]).code())
-                .collect(Collectors.toCollection(() -> EnumSet.noneOf(HoldBack.Code.class)));
-        assertEquals(EnumSet.allOf(DecisionReason.Code.class), reasons, Arrays.toString(DecisionReason.Code.values()));
-        assertEquals(EnumSet.allOf(HoldBack.Code.class), holdBacks, Arrays.toString(HoldBack.Code.values()));
+                        WordingTables.assertCoversEveryCode(reasons(), DecisionReason.class, DecisionReason::code, DecisionReason.Code.class);
+        WordingTables.assertCoversEveryCode(holdBacks(), HoldBack.class, HoldBack::code, HoldBack.Code.class);
     }
 }

@@ -1,14 +1,11 @@
 package dev.k3sautoscaler.core.scaledown;
 
+import dev.k3sautoscaler.core.words.WordingTables;
 import static dev.k3sautoscaler.core.scaledown.DrainPurpose.REBALANCE;
 import static dev.k3sautoscaler.core.scaledown.DrainPurpose.SCALE_DOWN;
 import static dev.k3sautoscaler.core.scaledown.DrainPurpose.SPOT_INTERRUPTION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.Arrays;
-import java.util.EnumSet;
-import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -76,14 +73,8 @@ class NodeOperationWordingTest {
 
     @Test
     void theTables_coverEveryCode() {
-        Set<CordonOutcome.Code> cordons = cordons().map(a -> ((CordonOutcome) a.get()[0]).code())
-                .collect(Collectors.toCollection(() -> EnumSet.noneOf(CordonOutcome.Code.class)));
-        Set<UncordonOutcome.Code> uncordons = uncordons().map(a -> ((UncordonOutcome) a.get()[0]).code())
-                .collect(Collectors.toCollection(() -> EnumSet.noneOf(UncordonOutcome.Code.class)));
-        Set<DeleteOutcome.Code> deletes = deletes().map(a -> ((DeleteOutcome) a.get()[0]).code())
-                .collect(Collectors.toCollection(() -> EnumSet.noneOf(DeleteOutcome.Code.class)));
-        assertEquals(EnumSet.allOf(CordonOutcome.Code.class), cordons, Arrays.toString(CordonOutcome.Code.values()));
-        assertEquals(EnumSet.allOf(UncordonOutcome.Code.class), uncordons, Arrays.toString(UncordonOutcome.Code.values()));
-        assertEquals(EnumSet.allOf(DeleteOutcome.Code.class), deletes, Arrays.toString(DeleteOutcome.Code.values()));
+                                WordingTables.assertCoversEveryCode(cordons(), CordonOutcome.class, CordonOutcome::code, CordonOutcome.Code.class);
+        WordingTables.assertCoversEveryCode(uncordons(), UncordonOutcome.class, UncordonOutcome::code, UncordonOutcome.Code.class);
+        WordingTables.assertCoversEveryCode(deletes(), DeleteOutcome.class, DeleteOutcome::code, DeleteOutcome.Code.class);
     }
 }

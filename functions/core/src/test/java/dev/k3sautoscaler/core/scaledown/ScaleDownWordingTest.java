@@ -1,5 +1,6 @@
 package dev.k3sautoscaler.core.scaledown;
 
+import dev.k3sautoscaler.core.words.WordingTables;
 import static dev.k3sautoscaler.core.scaledown.Cluster.MIB;
 import static dev.k3sautoscaler.core.scaledown.Cluster.phase;
 import static dev.k3sautoscaler.core.scaledown.Cluster.pod;
@@ -11,11 +12,8 @@ import dev.k3sautoscaler.core.scaledown.PodVerdict.Action;
 import dev.k3sautoscaler.core.scaledown.PodVerdict.Rule;
 import dev.k3sautoscaler.core.scaledown.RejectionReason.Code;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -159,13 +157,8 @@ class ScaleDownWordingTest {
 
     @Test
     void theTables_coverEveryCode() {
-        Set<Code> rejections = rejections().map(a -> ((RejectionReason) a.get()[0]).code())
-                .collect(Collectors.toCollection(() -> EnumSet.noneOf(Code.class)));
-        Set<Rule> rules = rules().map(a -> (Rule) a.get()[0]).collect(Collectors.toCollection(() -> EnumSet.noneOf(Rule.class)));
-        Set<DrainOutcome.Code> drains = drains().map(a -> ((DrainOutcome) a.get()[0]).code())
-                .collect(Collectors.toCollection(() -> EnumSet.noneOf(DrainOutcome.Code.class)));
-        assertEquals(EnumSet.allOf(Code.class), rejections);
-        assertEquals(EnumSet.allOf(Rule.class), rules);
-        assertEquals(EnumSet.allOf(DrainOutcome.Code.class), drains);
+        WordingTables.assertCoversEveryCode(rejections(), RejectionReason.class, RejectionReason::code, Code.class);
+        WordingTables.assertCoversEveryCode(rules(), Rule.class, rule -> rule, Rule.class);
+        WordingTables.assertCoversEveryCode(drains(), DrainOutcome.class, DrainOutcome::code, DrainOutcome.Code.class);
     }
 }

@@ -1,12 +1,9 @@
 package dev.k3sautoscaler.core.state;
 
+import dev.k3sautoscaler.core.words.WordingTables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.EnumSet;
-import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,8 +44,6 @@ class LeaseWordingTest {
 
     @Test
     void theTable_coversEveryCode() {
-        Set<LeaseOutcome.Code> codes = outcomes().map(a -> ((LeaseOutcome) a.get()[0]).code())
-                .collect(Collectors.toCollection(() -> EnumSet.noneOf(LeaseOutcome.Code.class)));
-        assertEquals(EnumSet.allOf(LeaseOutcome.Code.class), codes, Arrays.toString(LeaseOutcome.Code.values()));
+        WordingTables.assertCoversEveryCode(outcomes(), LeaseOutcome.class, LeaseOutcome::code, LeaseOutcome.Code.class);
     }
 }
