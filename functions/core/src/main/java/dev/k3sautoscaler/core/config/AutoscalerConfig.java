@@ -2,8 +2,10 @@ package dev.k3sautoscaler.core.config;
 
 import static dev.k3sautoscaler.core.config.ConfigVariable.*;
 
+import dev.k3sautoscaler.core.policy.DisruptionWindows;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,6 +26,7 @@ public record AutoscalerConfig(
         int maxScaleUpStep,
         Duration cooldownUp,
         Duration cooldownDown,
+        ScaleDown scaleDown,
         Duration joinTimeout,
         Duration drainTimeout,
         Duration spotDrainBudget,
@@ -41,6 +44,18 @@ public record AutoscalerConfig(
         static RebalanceAction parse(String value) {
             return valueOf(value.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
         }
+    }
+
+    /**
+     * How scale-down removes workers: whether at all, the pauses after a removal and after a failure,
+     * how many at once, and the margin that keeps a removal from causing a scale-up.
+     *
+     * @param utilizationMarginPoints percentage points below CPU_UP / MEM_UP the projected use must stay
+     * @param windows                 when a scale-down may start
+     */
+    public record ScaleDown(boolean enabled, Duration delayAfterDelete, Duration delayAfterFailure, int maxEmpty,
+                            int maxParallel, double maxDisruptedPercent, int utilizationMarginPoints,
+                            DisruptionWindows windows) {
     }
 
     private static final long MIB = 1024L * 1024L;
@@ -65,6 +80,13 @@ public record AutoscalerConfig(
                 MAX_SCALE_UP_STEP.readWhole(reader),
                 seconds(COOLDOWN_UP_SEC.readWhole(reader)),
                 seconds(COOLDOWN_DOWN_SEC.readWhole(reader)),
+                new ScaleDown(Boolean.parseBoolean(SCALE_DOWN_ENABLED.readChoice(reader)),
+                        seconds(SCALE_DOWN_DELAY_AFTER_DELETE_SEC.readWhole(reader)),
+                        seconds(SCALE_DOWN_DELAY_AFTER_FAILURE_SEC.readWhole(reader)),
+                        SCALE_DOWN_MAX_EMPTY.readWhole(reader), SCALE_DOWN_MAX_PARALLEL.readWhole(reader),
+                        SCALE_DOWN_MAX_DISRUPTED_PERCENT.readPercent(reader),
+                        SCALE_DOWN_UTILIZATION_MARGIN.readWhole(reader),
+                        windows(reader)),
                 seconds(JOIN_TIMEOUT_SEC.readWhole(reader)),
                 seconds(DRAIN_TIMEOUT_SEC.readWhole(reader)),
                 seconds(SPOT_DRAIN_BUDGET_SEC.readWhole(reader)),
@@ -80,10 +102,21 @@ public record AutoscalerConfig(
         return config;
     }
 
+    /** SCALE_DOWN_WINDOWS in SCALE_DOWN_TIMEZONE; every problem of either is listed, and "always" stands in meanwhile. */
+    private static DisruptionWindows windows(EnvironmentReader reader) {
+        String spec = SCALE_DOWN_WINDOWS.readText(reader);
+        String zone = SCALE_DOWN_TIMEZONE.readText(reader);
+        List<String> problems = DisruptionWindows.problems(spec, zone);
+        problems.forEach(reader::problem);
+        return problems.isEmpty() ? DisruptionWindows.parse(spec, zone) : DisruptionWindows.always();
+    }
+
     /** Cross-field rules, checked on the raw values so a bad pair is named as the user wrote it. */
     private static void checkRelations(EnvironmentReader reader, Map<String, String> environment) {
         below(reader, environment, CPU_DOWN, CPU_UP);
         below(reader, environment, MEM_DOWN, MEM_UP);
+        below(reader, environment, SCALE_DOWN_UTILIZATION_MARGIN, CPU_UP);
+        below(reader, environment, SCALE_DOWN_UTILIZATION_MARGIN, MEM_UP);
         notAbove(reader, environment, MIN_WORKERS, MAX_WORKERS);
         notAbove(reader, environment, FAILURE_BACKOFF_SEC, FAILURE_BACKOFF_MAX_SEC);
         Double lockTtl = numberOrDefault(environment, LOCK_TTL_SEC);
@@ -141,6 +174,15 @@ public record AutoscalerConfig(
         env.put(MAX_SCALE_UP_STEP.name(), Integer.toString(maxScaleUpStep));
         env.put(COOLDOWN_UP_SEC.name(), Long.toString(cooldownUp.toSeconds()));
         env.put(COOLDOWN_DOWN_SEC.name(), Long.toString(cooldownDown.toSeconds()));
+        env.put(SCALE_DOWN_ENABLED.name(), Boolean.toString(scaleDown.enabled()));
+        env.put(SCALE_DOWN_DELAY_AFTER_DELETE_SEC.name(), Long.toString(scaleDown.delayAfterDelete().toSeconds()));
+        env.put(SCALE_DOWN_DELAY_AFTER_FAILURE_SEC.name(), Long.toString(scaleDown.delayAfterFailure().toSeconds()));
+        env.put(SCALE_DOWN_MAX_EMPTY.name(), Integer.toString(scaleDown.maxEmpty()));
+        env.put(SCALE_DOWN_MAX_PARALLEL.name(), Integer.toString(scaleDown.maxParallel()));
+        env.put(SCALE_DOWN_MAX_DISRUPTED_PERCENT.name(), EnvironmentReader.format(scaleDown.maxDisruptedPercent()));
+        env.put(SCALE_DOWN_UTILIZATION_MARGIN.name(), Integer.toString(scaleDown.utilizationMarginPoints()));
+        env.put(SCALE_DOWN_WINDOWS.name(), scaleDown.windows().spec());
+        env.put(SCALE_DOWN_TIMEZONE.name(), scaleDown.windows().zone().getId());
         env.put(JOIN_TIMEOUT_SEC.name(), Long.toString(joinTimeout.toSeconds()));
         env.put(DRAIN_TIMEOUT_SEC.name(), Long.toString(drainTimeout.toSeconds()));
         env.put(SPOT_DRAIN_BUDGET_SEC.name(), Long.toString(spotDrainBudget.toSeconds()));

@@ -9,18 +9,22 @@ import java.util.Set;
  * so a variable cannot exist in code without being documented.
  */
 public record ConfigVariable(String name, Kind kind, String defaultValue, double min, double max,
-                             Set<String> choices, String meaning) {
+                             Set<String> choices, String meaning, String form) {
 
-    public enum Kind { WHOLE_NUMBER, PERCENT, CHOICE }
+    /** TEXT: a value with its own syntax, checked by its parser; {@code form} says what it looks like. */
+    public enum Kind { WHOLE_NUMBER, PERCENT, CHOICE, TEXT }
 
     public static final ConfigVariable CPU_UP = percent("CPU_UP", 70,
             "Scale up when workers' CPU stayed above this % for CPU_UP_SUSTAIN_SEC");
-    public static final ConfigVariable CPU_DOWN = percent("CPU_DOWN", 30,
-            "Scale down only when workers' CPU stayed below this % for IDLE_DOWN_SEC; must be below CPU_UP");
+    /** Requests, not usage: a node's pods keep their requests wherever they go, so requests say what must fit elsewhere. */
+    public static final ConfigVariable CPU_DOWN = percent("CPU_DOWN", 50,
+            "A worker is underutilized when its pods' CPU requests are below this % of its allocatable CPU (and memory"
+                    + " below MEM_DOWN); must be below CPU_UP");
     public static final ConfigVariable MEM_UP = percent("MEM_UP", 75,
             "Scale up when workers' memory use stayed above this % for MEM_UP_SUSTAIN_SEC");
     public static final ConfigVariable MEM_DOWN = percent("MEM_DOWN", 50,
-            "Scale down only when workers' memory stayed below this % for IDLE_DOWN_SEC; must be below MEM_UP");
+            "A worker is underutilized when its pods' memory requests are below this % of its allocatable memory (and CPU"
+                    + " below CPU_DOWN); must be below MEM_UP");
     public static final ConfigVariable CPU_UP_SUSTAIN_SEC = whole("CPU_UP_SUSTAIN_SEC", 180, 30, 3600,
             "How long CPU must stay above CPU_UP before it triggers a scale-up");
     /** Memory ends in OOM kills rather than slowness, so its window is shorter than CPU's; one jittery sample never scales. */
@@ -29,7 +33,7 @@ public record ConfigVariable(String name, Kind kind, String defaultValue, double
     public static final ConfigVariable PENDING_UP_SEC = whole("PENDING_UP_SEC", 30, 0, 3600,
             "How long a pod must be unschedulable before it counts (filters pods the scheduler places on its next pass)");
     public static final ConfigVariable IDLE_DOWN_SEC = whole("IDLE_DOWN_SEC", 600, 60, 86400,
-            "How long the cluster must be idle (all scale-down conditions true) before a scale-down");
+            "How long a worker must stay unneeded (underutilized, Ready, schedulable) at every tick before it is removed");
     public static final ConfigVariable MIN_WORKERS = whole("MIN_WORKERS", 2, 0, 1000,
             "Fewest workers; below it the autoscaler launches up to it, and never scales down to fewer");
     public static final ConfigVariable MAX_WORKERS = whole("MAX_WORKERS", 10, 1, 1000,
@@ -39,7 +43,28 @@ public record ConfigVariable(String name, Kind kind, String defaultValue, double
     public static final ConfigVariable COOLDOWN_UP_SEC = whole("COOLDOWN_UP_SEC", 300, 0, 86400,
             "After a scale-up, utilization (CPU/memory) alone does not scale up again for this long; unschedulable pods still do");
     public static final ConfigVariable COOLDOWN_DOWN_SEC = whole("COOLDOWN_DOWN_SEC", 600, 0, 86400,
-            "No scale-down for this long after any scale-up or scale-down");
+            "No scale-down for this long after a scale-up (new workers get time to take pods)");
+    public static final ConfigVariable SCALE_DOWN_ENABLED = choice("SCALE_DOWN_ENABLED", "true", Set.of("true", "false"),
+            "false keeps every worker (scale-ups still happen); each worker then reports scale-down disabled");
+    public static final ConfigVariable SCALE_DOWN_DELAY_AFTER_DELETE_SEC = whole("SCALE_DOWN_DELAY_AFTER_DELETE_SEC", 0, 0,
+            86400, "Pause after a scale-down before the next one; 0, as the per-node timers already ran meanwhile");
+    public static final ConfigVariable SCALE_DOWN_DELAY_AFTER_FAILURE_SEC = whole("SCALE_DOWN_DELAY_AFTER_FAILURE_SEC",
+            180, 0, 86400, "Pause after a scale-down that failed or was aborted (at least; the failure backoff may be longer)");
+    public static final ConfigVariable SCALE_DOWN_MAX_EMPTY = whole("SCALE_DOWN_MAX_EMPTY", 10, 0, 1000,
+            "Most empty workers (only DaemonSet and mirror pods) removed by one actuation, side by side");
+    public static final ConfigVariable SCALE_DOWN_MAX_PARALLEL = whole("SCALE_DOWN_MAX_PARALLEL", 1, 0, 100,
+            "Most non-empty workers drained side by side by one actuation");
+    public static final ConfigVariable SCALE_DOWN_MAX_DISRUPTED_PERCENT = percent("SCALE_DOWN_MAX_DISRUPTED_PERCENT", 10,
+            "Most workers being removed at once (cordoned ones included), as a share of the workers; at least one");
+    public static final ConfigVariable SCALE_DOWN_UTILIZATION_MARGIN = whole("SCALE_DOWN_UTILIZATION_MARGIN", 10, 0, 50,
+            "A removal must leave the workers' projected CPU and memory use (the IDLE_DOWN_SEC peak spread over the"
+                    + " workers left) this many points below CPU_UP and MEM_UP, so it cannot cause a scale-up");
+    public static final ConfigVariable SCALE_DOWN_WINDOWS = text("SCALE_DOWN_WINDOWS", "always",
+            "always, or windows `<days> <HH:MM>-<HH:MM>` separated by `;` (days: daily, Mon-Fri, Sat,Sun)",
+            "When scale-down may start, in SCALE_DOWN_TIMEZONE, e.g. `Mon-Fri 19:00-07:00; Sat,Sun 00:00-24:00`;"
+                    + " an end before the start runs past midnight. Scale-ups are never held back");
+    public static final ConfigVariable SCALE_DOWN_TIMEZONE = text("SCALE_DOWN_TIMEZONE", "UTC",
+            "an IANA time zone id, e.g. Europe/Berlin", "The time zone of SCALE_DOWN_WINDOWS (daylight saving included)");
     public static final ConfigVariable JOIN_TIMEOUT_SEC = whole("JOIN_TIMEOUT_SEC", 600, 60, 3600,
             "A launched worker that is not Ready by then is terminated (boot + K3s join takes 1-3 min)");
     public static final ConfigVariable DRAIN_TIMEOUT_SEC = whole("DRAIN_TIMEOUT_SEC", 300, 30, 3600,
@@ -67,20 +92,28 @@ public record ConfigVariable(String name, Kind kind, String defaultValue, double
     public static final List<ConfigVariable> ALL = List.of(
             CPU_UP, CPU_DOWN, MEM_UP, MEM_DOWN, CPU_UP_SUSTAIN_SEC, MEM_UP_SUSTAIN_SEC, PENDING_UP_SEC, IDLE_DOWN_SEC,
             MIN_WORKERS, MAX_WORKERS, MAX_SCALE_UP_STEP, COOLDOWN_UP_SEC, COOLDOWN_DOWN_SEC,
+            SCALE_DOWN_ENABLED, SCALE_DOWN_DELAY_AFTER_DELETE_SEC, SCALE_DOWN_DELAY_AFTER_FAILURE_SEC, SCALE_DOWN_MAX_EMPTY,
+            SCALE_DOWN_MAX_PARALLEL, SCALE_DOWN_MAX_DISRUPTED_PERCENT, SCALE_DOWN_UTILIZATION_MARGIN, SCALE_DOWN_WINDOWS,
+            SCALE_DOWN_TIMEZONE,
             JOIN_TIMEOUT_SEC, DRAIN_TIMEOUT_SEC, SPOT_DRAIN_BUDGET_SEC, WORKER_CPU_MILLIS, WORKER_MEMORY_MIB,
             FAILURE_BACKOFF_SEC, FAILURE_BACKOFF_MAX_SEC, OFFERING_UNAVAILABLE_SEC, LOCK_TTL_SEC,
             REBALANCE_ACTION);
 
     private static ConfigVariable percent(String name, int defaultValue, String meaning) {
-        return new ConfigVariable(name, Kind.PERCENT, Integer.toString(defaultValue), 0, 100, Set.of(), meaning);
+        return new ConfigVariable(name, Kind.PERCENT, Integer.toString(defaultValue), 0, 100, Set.of(), meaning, null);
     }
 
     private static ConfigVariable whole(String name, int defaultValue, int min, int max, String meaning) {
-        return new ConfigVariable(name, Kind.WHOLE_NUMBER, Integer.toString(defaultValue), min, max, Set.of(), meaning);
+        return new ConfigVariable(name, Kind.WHOLE_NUMBER, Integer.toString(defaultValue), min, max, Set.of(), meaning,
+                null);
     }
 
     private static ConfigVariable choice(String name, String defaultValue, Set<String> choices, String meaning) {
-        return new ConfigVariable(name, Kind.CHOICE, defaultValue, 0, 0, Set.copyOf(choices), meaning);
+        return new ConfigVariable(name, Kind.CHOICE, defaultValue, 0, 0, Set.copyOf(choices), meaning, null);
+    }
+
+    private static ConfigVariable text(String name, String defaultValue, String form, String meaning) {
+        return new ConfigVariable(name, Kind.TEXT, defaultValue, 0, 0, Set.of(), meaning, form);
     }
 
     int readWhole(EnvironmentReader reader) {
@@ -89,6 +122,11 @@ public record ConfigVariable(String name, Kind kind, String defaultValue, double
 
     double readPercent(EnvironmentReader reader) {
         return reader.decimal(name, Double.parseDouble(defaultValue), min, max);
+    }
+
+    /** The raw text or the default; its own parser checks it. */
+    String readText(EnvironmentReader reader) {
+        return reader.string(name, defaultValue);
     }
 
     String readChoice(EnvironmentReader reader) {
@@ -101,6 +139,7 @@ public record ConfigVariable(String name, Kind kind, String defaultValue, double
             case PERCENT -> "above " + EnvironmentReader.format(min) + ", at most " + EnvironmentReader.format(max);
             case WHOLE_NUMBER -> EnvironmentReader.format(min) + ".." + EnvironmentReader.format(max);
             case CHOICE -> "one of " + String.join(", ", choices.stream().sorted().toList());
+            case TEXT -> form;
         };
     }
 }

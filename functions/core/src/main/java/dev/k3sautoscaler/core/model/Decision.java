@@ -13,6 +13,8 @@ import java.util.List;
  * @param heldBack       what held back other actions (e.g. pods unschedulable held back a scale-down), may be empty
  * @param tooLargeForWorker unschedulable pods that no worker could ever hold; reported, never scaled for
  * @param atMaxCapacity  more capacity was needed than MAX_WORKERS allows
+ * @param scaleDown      every worker's scale-down verdict and the per-node timers ({@link ScaleDownPlan#NONE}
+ *                       when the policy does not judge workers one by one)
  */
 public record Decision(
         ScalingAction action,
@@ -23,9 +25,11 @@ public record Decision(
         int targetWorkers,
         List<HoldBack> heldBack,
         List<PodRequest> tooLargeForWorker,
-        boolean atMaxCapacity) {
+        boolean atMaxCapacity,
+        ScaleDownPlan scaleDown) {
 
     public Decision {
+        scaleDown = scaleDown == null ? ScaleDownPlan.NONE : scaleDown;
         heldBack = heldBack == null ? List.of() : List.copyOf(heldBack);
         tooLargeForWorker = tooLargeForWorker == null ? List.of() : List.copyOf(tooLargeForWorker);
         if (why == null) {
@@ -34,6 +38,17 @@ public record Decision(
         if ((action == ScalingAction.NOOP) != (count == 0) || count < 0) {
             throw new IllegalArgumentException("count " + count + " does not fit action " + action);
         }
+    }
+
+    public Decision(ScalingAction action, int count, ScaleTrigger trigger, DecisionReason why, int currentWorkers,
+                    int targetWorkers, List<HoldBack> heldBack, List<PodRequest> tooLargeForWorker, boolean atMaxCapacity) {
+        this(action, count, trigger, why, currentWorkers, targetWorkers, heldBack, tooLargeForWorker, atMaxCapacity,
+                ScaleDownPlan.NONE);
+    }
+
+    public Decision withScaleDown(ScaleDownPlan plan) {
+        return new Decision(action, count, trigger, why, currentWorkers, targetWorkers, heldBack, tooLargeForWorker,
+                atMaxCapacity, plan);
     }
 
     public boolean isNoop() {

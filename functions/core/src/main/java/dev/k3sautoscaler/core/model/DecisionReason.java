@@ -3,6 +3,7 @@ package dev.k3sautoscaler.core.model;
 import dev.k3sautoscaler.core.words.Compared;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Why a decision is what it is, as facts: a stable {@link Code} and the numbers and names behind it.
@@ -14,7 +15,7 @@ public sealed interface DecisionReason {
 
     /** The stable names of the reasons, for machines (metrics dimensions, alerts, tests). */
     enum Code {
-        METRICS_UNAVAILABLE, PAUSED, BACKING_OFF, BELOW_MIN, SCALE_UP, AT_MAX_WORKERS, IDLE, STEADY,
+        METRICS_UNAVAILABLE, PAUSED, BACKING_OFF, BELOW_MIN, SCALE_UP, AT_MAX_WORKERS, UNNEEDED_WORKERS, STEADY,
         COOLDOWN, BASELINE_SCALE_UP, BASELINE_SCALE_DOWN, BASELINE_STEADY,
         MANUAL_METRICS_UNAVAILABLE, MANUAL_AT_MAX_WORKERS, MANUAL_AT_MIN_WORKERS, MANUAL_SCALE_UP, MANUAL_SCALE_DOWN,
         REBALANCE_EC2_UNKNOWN, REBALANCE_NOT_OURS, REBALANCE_METRICS_UNAVAILABLE, REBALANCE_PAUSED,
@@ -69,9 +70,18 @@ public sealed interface DecisionReason {
         public Code code() { return Code.AT_MAX_WORKERS; }
     }
 
-    /** @param cpu the highest CPU over the idle window against CPU_DOWN; {@code memory} likewise */
-    record Idle(Duration window, Compared cpu, Compared memory, int workers) implements DecisionReason {
-        public Code code() { return Code.IDLE; }
+    /**
+     * Workers unneeded for IDLE_DOWN_SEC are removed.
+     *
+     * @param nodes the workers removed, empty ones first
+     * @param empty how many of them hold nothing but DaemonSet pods
+     */
+    record UnneededWorkers(List<String> nodes, int empty, Duration idleDown, int workers) implements DecisionReason {
+        public UnneededWorkers {
+            nodes = List.copyOf(nodes);
+        }
+
+        public Code code() { return Code.UNNEEDED_WORKERS; }
     }
 
     /** @param unschedulablePods pods waiting that no new worker would help now (0 when none waits) */

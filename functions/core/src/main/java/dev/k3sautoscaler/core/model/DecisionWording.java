@@ -41,9 +41,9 @@ public final class DecisionWording {
                     + r.cap().limit() + ")");
             case DecisionReason.AtMaxWorkers r -> "no action: at MAX_WORKERS=" + r.maxWorkers() + " ("
                     + plural(r.workers(), "worker") + "); " + need(r.need());
-            case DecisionReason.Idle r -> "scale-down -1: idle for " + minutes(r.window()) + " (CPU at most "
-                    + versus(r.cpu()) + ", memory at most " + versus(r.memory()) + ", no unschedulable pods); "
-                    + change(r.workers(), -1);
+            case DecisionReason.UnneededWorkers r -> "scale-down -" + r.nodes().size() + ": "
+                    + unneededCount(r.nodes().size(), r.empty()) + " unneeded for " + minutes(r.idleDown()) + " ("
+                    + names(r.nodes(), NAMED_PODS) + "); " + change(r.workers(), -r.nodes().size());
             case DecisionReason.Steady r -> "no action: " + plural(r.workers(), "worker") + ", CPU "
                     + percent(r.cpuPercent()) + ", memory " + percent(r.memoryPercent()) + ", "
                     + (r.unschedulablePods() == 0 ? "no unschedulable pods"
@@ -102,12 +102,19 @@ public final class DecisionWording {
                     + " allocatable (" + vcpu(h.workerCpuMillis()) + " / " + gib(h.workerMemoryBytes())
                     + "), no scale-up helps: " + names(h.pods(), NAMED_PODS);
             case HoldBack.ScalingUp h -> "scale-down: scaling up";
-            case HoldBack.RecentlyUnschedulable h ->
-                    "scale-down: pods were unschedulable within the last " + minutes(h.window());
-            case HoldBack.CpuNotIdle h -> "scale-down: CPU reached " + value(h.cpu()) + " within the last "
-                    + minutes(h.window()) + " (needs < " + threshold(h.cpu()) + ")";
-            case HoldBack.MemoryNotIdle h -> "scale-down: memory reached " + value(h.memory()) + " within the last "
-                    + minutes(h.window()) + " (needs < " + threshold(h.memory()) + ")";
+            case HoldBack.PodsUnschedulable h -> "scale-down: " + agree(h.pods(), "pod", "waits") + " for room";
+            case HoldBack.NoWorkerUnneeded h -> h.underutilized() == 0
+                    ? "scale-down: every worker's requests are at or above CPU_DOWN or MEM_DOWN"
+                    : "scale-down: no worker unneeded long enough yet (" + plural(h.underutilized(), "worker")
+                    + " underutilized; the first may go at " + h.firstAt() + ")";
+            case HoldBack.ScaleDownDisabled h -> "scale-down: disabled (SCALE_DOWN_ENABLED=false)";
+            case HoldBack.OutsideDisruptionWindow h -> "scale-down: outside SCALE_DOWN_WINDOWS (" + h.windows()
+                    + "); the next window opens at " + h.opensAt();
+            case HoldBack.DisruptionBudget h -> "scale-down: " + plural(h.disrupted(), "worker")
+                    + " already being removed, SCALE_DOWN_MAX_DISRUPTED_PERCENT allows " + h.allowed() + " at once";
+            case HoldBack.WouldOverload h -> "scale-down: " + plural(h.remainingWorkers(), "worker")
+                    + " left would run CPU at " + versus(h.cpu()) + " and memory at " + versus(h.memory())
+                    + " (CPU_UP / MEM_UP less SCALE_DOWN_UTILIZATION_MARGIN)";
             case HoldBack.AtMinWorkers h -> "scale-down: " + plural(h.schedulable(), "schedulable worker")
                     + ", MIN_WORKERS=" + h.minWorkers();
             case HoldBack.WorkersLaunching h -> "scale-down: " + plural(h.inFlight(), "worker") + " still launching";
@@ -138,6 +145,37 @@ public final class DecisionWording {
     /** "75.4% above 75%": the value, the word of the comparison made, the threshold. */
     private static String versus(Compared compared) {
         return value(compared) + " " + relation(compared) + " " + threshold(compared);
+    }
+
+    /** One worker's reason to stay, as the console's per-worker line says it. */
+    public static String unremovable(Unremovable reason) {
+        return switch (reason) {
+            case Unremovable.NoInstanceId r -> "no EC2 instance id in its providerID";
+            case Unremovable.NotReady r -> "not Ready";
+            case Unremovable.Cordoned r -> "cordoned (on its way out, or held by someone else)";
+            case Unremovable.NotUnderutilized r -> "not underutilized: requests CPU " + percent(r.cpuPercent())
+                    + " (CPU_DOWN " + percent(r.cpuDown()) + "), memory " + percent(r.memoryPercent()) + " (MEM_DOWN "
+                    + percent(r.memoryDown()) + ")";
+            case Unremovable.PassedOver r -> "passed over until " + r.until() + ": " + r.why();
+            case Unremovable.NotUnneededLongEnough r ->
+                    "unneeded since " + r.since() + ", may go at " + r.until();
+            case Unremovable.HeldBack r -> holdBack(r.holdBack());
+            case Unremovable.LimitReached r -> "next in line: " + r.variable() + "=" + r.limit() + " reached this round";
+        };
+    }
+
+    /** "requests CPU 12%, memory 30%" of one worker. */
+    static String requestsShare(WorkerVerdict worker) {
+        return "requests CPU " + percent(worker.cpuRequestsPercent()) + ", memory "
+                + percent(worker.memoryRequestsPercent());
+    }
+
+    private static String unneededCount(int count, int empty) {
+        if (empty == count) {
+            return plural(count, "empty worker");
+        }
+        return empty == 0 ? plural(count, "underutilized worker")
+                : plural(empty, "empty worker") + " and " + plural(count - empty, "underutilized worker");
     }
 
     private static String change(int workers, int delta) {

@@ -16,8 +16,9 @@ public sealed interface HoldBack {
 
     enum Code {
         SCALE_UP_COOLDOWN, SCALE_UP_LAUNCHING, PODS_MAY_FIT_LAUNCHING, PODS_FIT_LAUNCHING, PODS_TOO_LARGE,
-        SCALING_UP, RECENTLY_UNSCHEDULABLE, CPU_NOT_IDLE, MEMORY_NOT_IDLE, AT_MIN_WORKERS, WORKERS_LAUNCHING,
-        AFTER_SCALE_UP, SCALE_DOWN_COOLDOWN, REQUESTS_WOULD_NOT_FIT, SCALE_DOWN_BACKING_OFF
+        SCALING_UP, PODS_UNSCHEDULABLE, NO_WORKER_UNNEEDED, AT_MIN_WORKERS, WORKERS_LAUNCHING,
+        AFTER_SCALE_UP, SCALE_DOWN_COOLDOWN, REQUESTS_WOULD_NOT_FIT, SCALE_DOWN_BACKING_OFF, SCALE_DOWN_DISABLED,
+        OUTSIDE_DISRUPTION_WINDOW, DISRUPTION_BUDGET, WOULD_OVERLOAD
     }
 
     // ---- scale-up ----
@@ -54,17 +55,43 @@ public sealed interface HoldBack {
         public Code code() { return Code.SCALING_UP; }
     }
 
-    record RecentlyUnschedulable(Duration window) implements HoldBack {
-        public Code code() { return Code.RECENTLY_UNSCHEDULABLE; }
+    /** Pods wait for room now (those too large for any worker not counted): the cluster is not oversized. */
+    record PodsUnschedulable(int pods) implements HoldBack {
+        public Code code() { return Code.PODS_UNSCHEDULABLE; }
     }
 
-    /** @param cpu the highest CPU over the idle window against CPU_DOWN */
-    record CpuNotIdle(Compared cpu, Duration window) implements HoldBack {
-        public Code code() { return Code.CPU_NOT_IDLE; }
+    /**
+     * No worker has been unneeded for IDLE_DOWN_SEC yet.
+     *
+     * @param underutilized workers under CPU_DOWN / MEM_DOWN now
+     * @param firstAt       when the earliest of them will have waited IDLE_DOWN_SEC (null when none)
+     */
+    record NoWorkerUnneeded(int underutilized, Instant firstAt) implements HoldBack {
+        public Code code() { return Code.NO_WORKER_UNNEEDED; }
     }
 
-    record MemoryNotIdle(Compared memory, Duration window) implements HoldBack {
-        public Code code() { return Code.MEMORY_NOT_IDLE; }
+    record ScaleDownDisabled() implements HoldBack {
+        public Code code() { return Code.SCALE_DOWN_DISABLED; }
+    }
+
+    /** @param opensAt when the next SCALE_DOWN_WINDOWS window opens */
+    record OutsideDisruptionWindow(String windows, Instant opensAt) implements HoldBack {
+        public Code code() { return Code.OUTSIDE_DISRUPTION_WINDOW; }
+    }
+
+    /** @param disrupted workers already on their way out (cordoned); {@code allowed} the most at once */
+    record DisruptionBudget(int disrupted, int allowed) implements HoldBack {
+        public Code code() { return Code.DISRUPTION_BUDGET; }
+    }
+
+    /**
+     * Removing one more worker would spread the IDLE_DOWN_SEC peak use over too few workers.
+     *
+     * @param cpu    projected CPU against CPU_UP minus the margin
+     * @param memory projected memory against MEM_UP minus the margin
+     */
+    record WouldOverload(Compared cpu, Compared memory, int remainingWorkers) implements HoldBack {
+        public Code code() { return Code.WOULD_OVERLOAD; }
     }
 
     record AtMinWorkers(int schedulable, int minWorkers) implements HoldBack {

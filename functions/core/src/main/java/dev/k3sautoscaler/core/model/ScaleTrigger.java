@@ -10,7 +10,7 @@ public enum ScaleTrigger {
     HIGH_MEMORY,
     /** Fewer workers than MIN_WORKERS. */
     BELOW_MIN,
-    /** All scale-down conditions held for IDLE_DOWN_SEC. */
+    /** Workers unneeded (requests under CPU_DOWN / MEM_DOWN) for IDLE_DOWN_SEC. */
     IDLE,
     /** An EC2 rebalance recommendation: a replacement launched first, or the node drained (REBALANCE_ACTION). */
     REBALANCE,

@@ -11,6 +11,7 @@ import java.util.List;
  * @param failedAction which direction the consecutive failures came from: a scale-down's trouble
  *                     backs off scale-downs only, never a scale-up (null: unknown, backs off both)
  * @param blockedNodes workers not to choose for scale-down again before their {@code until}
+ * @param unneededNodes workers unneeded at every tick since their {@code since} (per-node scale-down timers)
  */
 public record ScalingState(
         Instant lastScaleUpAt,
@@ -22,9 +23,11 @@ public record ScalingState(
         boolean paused,
         String pausedReason,
         ScalingAction failedAction,
-        List<BlockedNode> blockedNodes) {
+        List<BlockedNode> blockedNodes,
+        List<UnneededNode> unneededNodes) {
 
     public ScalingState {
+        unneededNodes = unneededNodes == null ? List.of() : List.copyOf(unneededNodes);
         pendingLaunches = pendingLaunches == null ? List.of() : List.copyOf(pendingLaunches);
         unavailableOfferings = unavailableOfferings == null ? List.of() : List.copyOf(unavailableOfferings);
         blockedNodes = blockedNodes == null ? List.of() : List.copyOf(blockedNodes);
@@ -37,7 +40,14 @@ public record ScalingState(
                         List<PendingLaunch> pendingLaunches, List<UnavailableOffering> unavailableOfferings,
                         boolean paused, String pausedReason) {
         this(lastScaleUpAt, lastScaleDownAt, lastFailureAt, consecutiveFailures, pendingLaunches, unavailableOfferings,
-                paused, pausedReason, null, List.of());
+                paused, pausedReason, null, List.of(), List.of());
+    }
+
+    public ScalingState(Instant lastScaleUpAt, Instant lastScaleDownAt, Instant lastFailureAt, int consecutiveFailures,
+                        List<PendingLaunch> pendingLaunches, List<UnavailableOffering> unavailableOfferings,
+                        boolean paused, String pausedReason, ScalingAction failedAction, List<BlockedNode> blockedNodes) {
+        this(lastScaleUpAt, lastScaleDownAt, lastFailureAt, consecutiveFailures, pendingLaunches, unavailableOfferings,
+                paused, pausedReason, failedAction, blockedNodes, List.of());
     }
 
     /** A cluster the autoscaler has never acted on. */
@@ -57,12 +67,12 @@ public record ScalingState(
 
     public ScalingState withLastScaleUpAt(Instant at) {
         return new ScalingState(at, lastScaleDownAt, lastFailureAt, consecutiveFailures, pendingLaunches,
-                unavailableOfferings, paused, pausedReason, failedAction, blockedNodes);
+                unavailableOfferings, paused, pausedReason, failedAction, blockedNodes, unneededNodes);
     }
 
     public ScalingState withLastScaleDownAt(Instant at) {
         return new ScalingState(lastScaleUpAt, at, lastFailureAt, consecutiveFailures, pendingLaunches,
-                unavailableOfferings, paused, pausedReason, failedAction, blockedNodes);
+                unavailableOfferings, paused, pausedReason, failedAction, blockedNodes, unneededNodes);
     }
 
     public ScalingState withFailures(int count, Instant lastAt) {
@@ -71,21 +81,26 @@ public record ScalingState(
 
     public ScalingState withFailures(int count, Instant lastAt, ScalingAction failed) {
         return new ScalingState(lastScaleUpAt, lastScaleDownAt, lastAt, count, pendingLaunches,
-                unavailableOfferings, paused, pausedReason, failed, blockedNodes);
+                unavailableOfferings, paused, pausedReason, failed, blockedNodes, unneededNodes);
     }
 
     public ScalingState withPendingLaunches(List<PendingLaunch> launches) {
         return new ScalingState(lastScaleUpAt, lastScaleDownAt, lastFailureAt, consecutiveFailures, launches,
-                unavailableOfferings, paused, pausedReason, failedAction, blockedNodes);
+                unavailableOfferings, paused, pausedReason, failedAction, blockedNodes, unneededNodes);
     }
 
     public ScalingState withPaused(boolean isPaused, String reason) {
         return new ScalingState(lastScaleUpAt, lastScaleDownAt, lastFailureAt, consecutiveFailures, pendingLaunches,
-                unavailableOfferings, isPaused, reason, failedAction, blockedNodes);
+                unavailableOfferings, isPaused, reason, failedAction, blockedNodes, unneededNodes);
     }
 
     public ScalingState withBlockedNodes(List<BlockedNode> nodes) {
         return new ScalingState(lastScaleUpAt, lastScaleDownAt, lastFailureAt, consecutiveFailures, pendingLaunches,
-                unavailableOfferings, paused, pausedReason, failedAction, nodes);
+                unavailableOfferings, paused, pausedReason, failedAction, nodes, unneededNodes);
+    }
+
+    public ScalingState withUnneededNodes(List<UnneededNode> nodes) {
+        return new ScalingState(lastScaleUpAt, lastScaleDownAt, lastFailureAt, consecutiveFailures, pendingLaunches,
+                unavailableOfferings, paused, pausedReason, failedAction, blockedNodes, nodes);
     }
 }

@@ -10,8 +10,12 @@ import dev.k3sautoscaler.core.model.HoldBack;
 import dev.k3sautoscaler.core.model.PodRequest;
 import dev.k3sautoscaler.core.model.ScaleTrigger;
 import dev.k3sautoscaler.core.model.ScalingAction;
+import dev.k3sautoscaler.core.model.ScaleDownPlan;
 import dev.k3sautoscaler.core.model.ScalingState;
+import dev.k3sautoscaler.core.model.Unremovable;
+import dev.k3sautoscaler.core.model.WorkerVerdict;
 import dev.k3sautoscaler.core.words.Compared;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +30,8 @@ import java.util.List;
  *       packing onto workers already launching; no cooldown (as Cluster Autoscaler);</li>
  *   <li>CPU high for the whole sustain window, or memory high → grow in proportion to the
  *       overshoot, unless within COOLDOWN_UP_SEC of the last scale-up or capacity is in flight;</li>
- *   <li>otherwise remove one worker when every scale-down condition holds.</li>
+ *   <li>otherwise judge every worker for removal ({@link Consolidation}): those unneeded for IDLE_DOWN_SEC
+ *       go, empty ones in bulk, within the limits and the no-flap guard; each other worker says why it stays.</li>
  * </ol>
  * Scale-ups are capped by MAX_SCALE_UP_STEP and MAX_WORKERS; every decision lists what held back
  * the actions it did not take.
@@ -63,25 +68,25 @@ public final class DefaultScalingPolicy implements ScalingPolicy {
         UtilizationDemand utilization = utilizationDemand(metrics, state, config, workers, now, blocked);
         int wanted = Math.max(pods.newWorkers(), utilization.newWorkers());
         if (wanted > 0) {
-            return scaleUp(wanted, pods, utilization, config, workers, blocked);
+            return scaleUp(wanted, pods, utilization, config, workers, blocked)
+                    .withScaleDown(Consolidation.plan(metrics, fleet, state, config, now, workers,
+                            List.of(new HoldBack.ScalingUp())));
         }
         blocked.addAll(pods.notes());
 
-        List<HoldBack> downBlockers = scaleDownBlockers(metrics, state, config, workers, now, pods.tooLarge().size());
-        if (backingOff) {
-            downBlockers.add(new HoldBack.ScaleDownBackingOff(state.consecutiveFailures(), backoffUntil));
+        List<HoldBack> gates = scaleDownGates(metrics, state, config, workers, now, pods.tooLarge().size());
+        ScaleDownPlan plan = Consolidation.plan(metrics, fleet, state, config, now, workers, gates);
+        List<WorkerVerdict> removed = plan.removed();
+        if (!removed.isEmpty()) {
+            List<String> nodes = removed.stream().map(WorkerVerdict::node).toList();
+            int empty = (int) removed.stream().filter(WorkerVerdict::empty).count();
+            return new Decision(ScalingAction.SCALE_DOWN, removed.size(), ScaleTrigger.IDLE,
+                    new DecisionReason.UnneededWorkers(nodes, empty, config.idleDown(), workers.total()),
+                    workers.total(), workers.total() - removed.size(), blocked, pods.tooLarge(), false, plan);
         }
-        if (downBlockers.isEmpty()) {
-            return new Decision(ScalingAction.SCALE_DOWN, 1, ScaleTrigger.IDLE,
-                    new DecisionReason.Idle(config.idleDown(),
-                            new Compared(metrics.cpuSustainedLowPercent(), config.cpuDownPercent()),
-                            new Compared(metrics.memorySustainedLowPercent(), config.memoryDownPercent()),
-                            workers.total()),
-                    workers.total(), workers.total() - 1, blocked, pods.tooLarge(), false);
-        }
-        blocked.addAll(downBlockers);
+        blocked.addAll(gates.isEmpty() ? whyNoneRemoved(plan) : gates);
         return noop(new DecisionReason.Steady(workers.total(), metrics.cpuPercent(), metrics.memoryPercent(),
-                pods.pods()), workers.total(), blocked, pods.tooLarge());
+                pods.pods()), workers.total(), blocked, pods.tooLarge()).withScaleDown(plan);
     }
 
     /** Pods the scheduler cannot place, turned into workers to launch. */
@@ -180,45 +185,74 @@ public final class DefaultScalingPolicy implements ScalingPolicy {
     }
 
     /**
+     * What holds back every scale-down now, most fundamental first; per-node limits (MIN_WORKERS, the
+     * disruption share, the guard) are {@link Consolidation}'s.
+     *
      * @param tooLarge unschedulable pods no worker could hold: reported with the decision, but no sign the
-     *                 cluster is tight, so they never hold a scale-down back. The window's count is taken to
-     *                 include them (they wait for good); the idle CPU/memory window and the requests check
-     *                 still guard a removal
+     *                 cluster is tight, so they never hold a scale-down back
      */
-    private static List<HoldBack> scaleDownBlockers(ClusterMetrics metrics, ScalingState state, AutoscalerConfig config,
+    private static List<HoldBack> scaleDownGates(ClusterMetrics metrics, ScalingState state, AutoscalerConfig config,
             WorkerCount workers, Instant now, int tooLarge) {
-        List<HoldBack> blockers = new ArrayList<>();
-        if (metrics.unschedulablePods() - tooLarge > 0 || metrics.unschedulablePodsMaxOverIdleWindow() - tooLarge > 0) {
-            blockers.add(new HoldBack.RecentlyUnschedulable(config.idleDown()));
+        List<HoldBack> gates = new ArrayList<>();
+        if (!config.scaleDown().enabled()) {
+            gates.add(new HoldBack.ScaleDownDisabled());
         }
-        Compared cpu = new Compared(metrics.cpuSustainedLowPercent(), config.cpuDownPercent());
-        if (cpu.relation() != Compared.Relation.BELOW) {
-            blockers.add(new HoldBack.CpuNotIdle(cpu, config.idleDown()));
-        }
-        Compared memory = new Compared(metrics.memorySustainedLowPercent(), config.memoryDownPercent());
-        if (memory.relation() != Compared.Relation.BELOW) {
-            blockers.add(new HoldBack.MemoryNotIdle(memory, config.idleDown()));
-        }
-        if (workers.capacity() <= config.minWorkers() || workers.total() <= config.minWorkers()) {
-            blockers.add(new HoldBack.AtMinWorkers(workers.capacity(), config.minWorkers()));
+        if (metrics.unschedulablePods() - tooLarge > 0) {
+            gates.add(new HoldBack.PodsUnschedulable(metrics.unschedulablePods() - tooLarge));
         }
         if (workers.inFlight() > 0) {
-            blockers.add(new HoldBack.WorkersLaunching(workers.inFlight()));
+            gates.add(new HoldBack.WorkersLaunching(workers.inFlight()));
         }
         if (state.lastScaleUpAt() != null && now.isBefore(state.lastScaleUpAt().plus(config.cooldownDown()))) {
-            blockers.add(new HoldBack.AfterScaleUp(state.lastScaleUpAt(), state.lastScaleUpAt().plus(config.cooldownDown())));
+            gates.add(new HoldBack.AfterScaleUp(state.lastScaleUpAt(), state.lastScaleUpAt().plus(config.cooldownDown())));
         }
-        if (state.lastScaleDownAt() != null && now.isBefore(state.lastScaleDownAt().plus(config.cooldownDown()))) {
-            blockers.add(new HoldBack.ScaleDownCooldown(state.lastScaleDownAt(),
-                    state.lastScaleDownAt().plus(config.cooldownDown())));
+        Duration afterDelete = config.scaleDown().delayAfterDelete();
+        if (state.lastScaleDownAt() != null && now.isBefore(state.lastScaleDownAt().plus(afterDelete))) {
+            gates.add(new HoldBack.ScaleDownCooldown(state.lastScaleDownAt(), state.lastScaleDownAt().plus(afterDelete)));
         }
-        long remaining = Math.max(workers.capacity() - 1, 0);
-        if (metrics.requestedCpuMillisOnWorkers() > remaining * config.workerCpuMillis()
-                || metrics.requestedMemoryBytesOnWorkers() > remaining * config.workerMemoryBytes()) {
-            blockers.add(new HoldBack.RequestsWouldNotFit(metrics.requestedCpuMillisOnWorkers(),
-                    metrics.requestedMemoryBytesOnWorkers(), (int) remaining));
+        DisruptionWindows windows = config.scaleDown().windows();
+        if (!windows.isOpen(now)) {
+            gates.add(new HoldBack.OutsideDisruptionWindow(windows.spec() + " " + windows.zone().getId(),
+                    windows.nextOpening(now).orElse(null)));
         }
-        return blockers;
+        Instant failurePause = scaleDownFailurePause(state, config);
+        if (failurePause != null && now.isBefore(failurePause)) {
+            gates.add(new HoldBack.ScaleDownBackingOff(state.consecutiveFailures(), failurePause));
+        }
+        return gates;
+    }
+
+    /**
+     * After failures, scale-down waits the failure backoff, and at least SCALE_DOWN_DELAY_AFTER_FAILURE_SEC
+     * (a drain a PodDisruptionBudget refused should not restart a minute later).
+     */
+    private static Instant scaleDownFailurePause(ScalingState state, AutoscalerConfig config) {
+        Instant backoff = backoffUntil(state, config);
+        if (backoff == null) {
+            return null;
+        }
+        if (state.failedAction() != ScalingAction.SCALE_DOWN) {
+            return backoff;
+        }
+        Instant delay = state.lastFailureAt().plus(config.scaleDown().delayAfterFailure());
+        return delay.isAfter(backoff) ? delay : backoff;
+    }
+
+    /** Why no worker goes although nothing holds back scale-down as a whole: the first candidate's reason, or none is unneeded long enough. */
+    private static List<HoldBack> whyNoneRemoved(ScaleDownPlan plan) {
+        for (WorkerVerdict worker : plan.workers()) {
+            if (worker.unremovable() instanceof Unremovable.HeldBack held) {
+                return List.of(held.holdBack());
+            }
+        }
+        long underutilized = plan.unneeded().size();
+        Instant first = plan.workers().stream()
+                .map(WorkerVerdict::unremovable)
+                .filter(Unremovable.NotUnneededLongEnough.class::isInstance)
+                .map(r -> ((Unremovable.NotUnneededLongEnough) r).until())
+                .min(Instant::compareTo).orElse(null);
+        boolean limited = plan.workers().stream().anyMatch(w -> w.unremovable() instanceof Unremovable.LimitReached);
+        return limited ? List.of() : List.of(new HoldBack.NoWorkerUnneeded((int) underutilized, first));
     }
 
     private static Instant backoffUntil(ScalingState state, AutoscalerConfig config) {

@@ -27,6 +27,11 @@ import java.util.List;
 public final class SeedBaselinePolicy implements ScalingPolicy {
     /** The design's single cooldown: "Duration: 5 minutes". */
     public static final Duration COOLDOWN = Duration.ofMinutes(5);
+    /**
+     * The design's "CPU &lt; 30%", of usage. Fixed here: CPU_DOWN now means a node's requests share,
+     * and the baseline must stay what the design said.
+     */
+    public static final double CPU_DOWN_PERCENT = 30;
 
     @Override
     public Decision decide(ClusterMetrics metrics, FleetView fleet, ScalingState state, AutoscalerConfig config, Instant now) {
@@ -46,7 +51,7 @@ public final class SeedBaselinePolicy implements ScalingPolicy {
             return new Decision(ScalingAction.SCALE_UP, 1, trigger, new DecisionReason.BaselineScaleUp(pending, cpu),
                     nodes, nodes + 1, List.of(), List.of(), false);
         }
-        if (cpu < config.cpuDownPercent() && pending == 0 && nodes > config.minWorkers()) {
+        if (cpu < CPU_DOWN_PERCENT && pending == 0 && nodes > config.minWorkers()) {
             return new Decision(ScalingAction.SCALE_DOWN, 1, ScaleTrigger.IDLE,
                     new DecisionReason.BaselineScaleDown(cpu), nodes, nodes - 1, List.of(), List.of(), false);
         }

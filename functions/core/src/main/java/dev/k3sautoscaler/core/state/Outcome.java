@@ -1,6 +1,8 @@
 package dev.k3sautoscaler.core.state;
 
+import dev.k3sautoscaler.core.model.BlockedNode;
 import dev.k3sautoscaler.core.model.PendingLaunch;
+import dev.k3sautoscaler.core.model.UnneededNode;
 import dev.k3sautoscaler.core.model.UnavailableOffering;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +20,8 @@ import java.util.List;
  * @param addPendingLaunches      instances just launched that are not Ready yet (capacity in flight)
  * @param clearPendingLaunches    instance ids no longer in flight: joined, terminated, or never joined
  * @param addUnavailableOfferings offerings that reported insufficient capacity, skipped until their {@code until}
+ * @param unneededNodes           UNNEEDED only: the per-node scale-down timers as the tick now sees them
+ * @param addBlockedNodes         workers to pass over until their {@code until} (e.g. whose pods had no place to go)
  */
 public record Outcome(
         OutcomeAction action,
@@ -28,9 +32,13 @@ public record Outcome(
         String error,
         List<PendingLaunch> addPendingLaunches,
         List<String> clearPendingLaunches,
-        List<UnavailableOffering> addUnavailableOfferings) {
+        List<UnavailableOffering> addUnavailableOfferings,
+        List<UnneededNode> unneededNodes,
+        List<BlockedNode> addBlockedNodes) {
 
     public Outcome {
+        unneededNodes = copy(unneededNodes);
+        addBlockedNodes = copy(addBlockedNodes);
         count = count == null ? 0 : count;
         instanceIds = copy(instanceIds);
         addPendingLaunches = copy(addPendingLaunches);
@@ -38,9 +46,23 @@ public record Outcome(
         addUnavailableOfferings = copy(addUnavailableOfferings);
     }
 
+    public Outcome(OutcomeAction action, OutcomeResult result, Integer count, List<String> instanceIds, String reason,
+                   String error, List<PendingLaunch> addPendingLaunches, List<String> clearPendingLaunches,
+                   List<UnavailableOffering> addUnavailableOfferings) {
+        this(action, result, count, instanceIds, reason, error, addPendingLaunches, clearPendingLaunches,
+                addUnavailableOfferings, List.of(), List.of());
+    }
+
+    /** The tick's new per-node timers. */
+    public static Outcome unneeded(List<UnneededNode> timers, String reason) {
+        return new Outcome(OutcomeAction.UNNEEDED, OutcomeResult.SUCCEEDED, 0, List.of(), reason, null, List.of(),
+                List.of(), List.of(), timers, List.of());
+    }
+
     /** A plain outcome without state side-lists (NOOP, SCALE_DOWN, PAUSE...). */
     public static Outcome of(OutcomeAction action, OutcomeResult result, int count, String reason) {
-        return new Outcome(action, result, count, List.of(), reason, null, List.of(), List.of(), List.of());
+        return new Outcome(action, result, count, List.of(), reason, null, List.of(), List.of(), List.of(), List.of(),
+                List.of());
     }
 
     /** Every problem at once, so a bad Record input names all of them; empty when valid. */
@@ -80,6 +102,15 @@ public record Outcome(
                     || offering.until() == null) {
                 problems.add("outcome.addUnavailableOfferings[" + i + "] needs instanceType, availabilityZone and until");
             }
+        }
+        for (int i = 0; i < addBlockedNodes.size(); i++) {
+            BlockedNode node = addBlockedNodes.get(i);
+            if (node == null || blank(node.instanceId()) || blank(node.reason()) || node.until() == null) {
+                problems.add("outcome.addBlockedNodes[" + i + "] needs instanceId, reason and until");
+            }
+        }
+        if (action == OutcomeAction.UNNEEDED && unneededNodes.contains(null)) {
+            problems.add("outcome.unneededNodes has an empty entry");
         }
         return problems;
     }

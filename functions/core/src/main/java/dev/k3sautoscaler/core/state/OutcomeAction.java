@@ -30,7 +30,12 @@ public enum OutcomeAction {
      * An execution found its lease taken by another (it was paused or slow past LOCK_TTL_SEC): it
      * stopped before any further side effect. Written to the event log only; the state is the new holder's.
      */
-    LEASE_LOST;
+    LEASE_LOST,
+    /**
+     * The tick's per-node scale-down timers changed (a worker became unneeded, or stopped being so):
+     * only the timers are written, and only on such a change, so a quiet tick writes nothing.
+     */
+    UNNEEDED;
 
     /**
      * Recorded without the scaling lock, ordered by the state version: they must work while an
@@ -40,7 +45,7 @@ public enum OutcomeAction {
      */
     public boolean lockless() {
         return switch (this) {
-            case SPOT_DRAIN, PAUSE, RESUME, JOIN_CHECK, RECONCILE, LEASE_LOST -> true;
+            case SPOT_DRAIN, PAUSE, RESUME, JOIN_CHECK, RECONCILE, LEASE_LOST, UNNEEDED -> true;
             case SCALE_UP, SCALE_DOWN, NOOP, LOCK_BROKEN -> false;
         };
     }

@@ -27,13 +27,15 @@ import java.util.Set;
  *   <tr><td>RECONCILE</td><td colspan="3">only the pending launches (adopted, cleared); no cooldown or failure change</td></tr>
  *   <tr><td>LEASE_LOST</td><td colspan="3">nothing at all: the state belongs to the lease's new holder</td></tr>
  *   <tr><td>PAUSE / RESUME</td><td colspan="3">paused=true with the reason / paused=false and failures reset</td></tr>
+ *   <tr><td>UNNEEDED</td><td colspan="3">only the per-node scale-down timers, replaced by the tick's</td></tr>
  * </table>
  *
  * <p>For every action: pending launches in {@code clearPendingLaunches} are removed and those in
  * {@code addPendingLaunches} added (by instance id, the newer entry wins); unavailable offerings
  * that expired by {@code now} are pruned and the new ones added (one entry per type x AZ x capacity type);
- * blocked nodes likewise expire, and a scale-down that ended FAILED or ABORTED blocks its instances for
- * {@link #BLOCKED_NODE_MEMORY}. A failure is counted with its direction: a scale-down's failures back off
+ * blocked nodes likewise expire, a scale-down that ended FAILED or ABORTED blocks its instances for
+ * {@link #BLOCKED_NODE_MEMORY}, and {@code addBlockedNodes} are added as given (workers whose pods had
+ * no place to go, passed over for {@link #UNREMOVABLE_RECHECK}). A failure is counted with its direction: a scale-down's failures back off
  * scale-downs only.
  */
 public final class OutcomeRules {
@@ -43,6 +45,13 @@ public final class OutcomeRules {
      * should not start again minutes later on the same node.
      */
     public static final java.time.Duration BLOCKED_NODE_MEMORY = java.time.Duration.ofMinutes(30);
+
+    /**
+     * How long a worker SelectScaleDownTarget found unremovable (a blocking pod, pods with no place to
+     * go) is passed over before it is judged again: long enough that an unneeded but unmovable node does
+     * not start an actuation every tick, short enough to notice when its pods move.
+     */
+    public static final java.time.Duration UNREMOVABLE_RECHECK = java.time.Duration.ofMinutes(5);
 
     private OutcomeRules() {
     }
@@ -57,7 +66,7 @@ public final class OutcomeRules {
         ScalingState state = new ScalingState(before.lastScaleUpAt(), before.lastScaleDownAt(), before.lastFailureAt(),
                 before.consecutiveFailures(), pendingAfter(before, outcome),
                 offeringsAfter(before, outcome, now), before.paused(), before.pausedReason(), before.failedAction(),
-                blockedAfter(before, outcome, now));
+                blockedAfter(before, outcome, now), before.unneededNodes());
         return switch (outcome.action()) {
             case SCALE_UP -> countResult(capacityChanged(outcome) ? state.withLastScaleUpAt(now) : state, outcome, now,
                     ScalingAction.SCALE_UP);
@@ -66,6 +75,7 @@ public final class OutcomeRules {
             case JOIN_CHECK -> countResult(state, outcome, now, ScalingAction.SCALE_UP);
             case SPOT_DRAIN, NOOP, LOCK_BROKEN, RECONCILE -> state;
             case LEASE_LOST -> before;
+            case UNNEEDED -> state.withUnneededNodes(outcome.unneededNodes());
             case PAUSE -> state.withPaused(true, outcome.reason());
             case RESUME -> state.withPaused(false, null).withFailures(0, state.lastFailureAt());
         };
@@ -103,6 +113,11 @@ public final class OutcomeRules {
         }
         boolean unfinishedScaleDown = outcome.action() == OutcomeAction.SCALE_DOWN
                 && (outcome.result() == OutcomeResult.ABORTED || outcome.result() == OutcomeResult.FAILED);
+        for (BlockedNode node : outcome.addBlockedNodes()) {
+            if (node.isActive(now)) {
+                byInstance.put(node.instanceId(), node);
+            }
+        }
         if (unfinishedScaleDown) {
             for (String instanceId : outcome.instanceIds()) {
                 byInstance.put(instanceId, new BlockedNode(instanceId, outcome.reason(), now.plus(BLOCKED_NODE_MEMORY)));

@@ -21,7 +21,8 @@ class AutoscalerConfigTest {
         AutoscalerConfig config = AutoscalerConfig.defaults();
 
         assertEquals(70, config.cpuUpPercent());
-        assertEquals(30, config.cpuDownPercent());
+        // Requests, as Cluster Autoscaler's 0.5 utilization threshold, no longer usage
+        assertEquals(50, config.cpuDownPercent());
         assertEquals(75, config.memoryUpPercent());
         assertEquals(50, config.memoryDownPercent());
         assertEquals(Duration.ofMinutes(3), config.cpuUpSustain());
@@ -31,6 +32,9 @@ class AutoscalerConfigTest {
         assertEquals(Duration.ofSeconds(300), config.cooldownUp());
         assertEquals(Duration.ofSeconds(600), config.cooldownDown());
         assertEquals(Duration.ofSeconds(300), config.drainTimeout());
+        // As Cluster Autoscaler: no pause after a removal, 3 min after a failure, 10 empty at once, one drain
+        assertEquals(new AutoscalerConfig.ScaleDown(true, Duration.ZERO, Duration.ofMinutes(3), 10, 1, 10, 10,
+                dev.k3sautoscaler.core.policy.DisruptionWindows.always()), config.scaleDown());
         // A rebalance recommendation is not an interruption: replace first, then scale the old node down.
         assertEquals(AutoscalerConfig.RebalanceAction.LAUNCH_REPLACEMENT, config.rebalanceAction());
     }
@@ -49,6 +53,8 @@ class AutoscalerConfigTest {
                     Arguments.of(variable.name(), Long.toString((long) variable.min() - 1), "is out of range"),
                     Arguments.of(variable.name(), Long.toString((long) variable.max() + 1), "is out of range"));
             case CHOICE -> Stream.of(Arguments.of(variable.name(), "sometimes", "is not one of"));
+            // Text values are checked by their own parser, which quotes the part it rejects.
+            case TEXT -> Stream.of(Arguments.of(variable.name(), "sometimes", null));
         });
     }
 
@@ -58,8 +64,8 @@ class AutoscalerConfigTest {
         InvalidConfigurationException error = assertThrows(InvalidConfigurationException.class,
                 () -> AutoscalerConfig.fromEnvironment(Map.of(name, value)));
 
-        assertTrue(error.problems().stream().anyMatch(p -> p.startsWith(name + "=" + value + " " + expected)),
-                error.getMessage());
+        String start = expected == null ? name + ": \"" + value + "\"" : name + "=" + value + " " + expected;
+        assertTrue(error.problems().stream().anyMatch(p -> p.startsWith(start)), error.getMessage());
     }
 
     @Test

@@ -47,9 +47,13 @@ class DecisionWordingTest {
                         "scale-up +1: memory above 75% for 2 min (lowest 75.4%); capacity in flight 0; 4 → 5 workers"),
                 row(new DecisionReason.AtMaxWorkers(10, 10, PODS),
                         "no action: at MAX_WORKERS=10 (10 workers); 7 unschedulable pods need 3.5 vCPU / 2.0 GiB"),
-                row(new DecisionReason.Idle(Duration.ofMinutes(10), new Compared(29.99, 30), new Compared(22, 50), 4),
-                        "scale-down -1: idle for 10 min (CPU at most 29.99% below 30%, memory at most 22% below 50%,"
-                                + " no unschedulable pods); 4 → 3 workers"),
+                row(new DecisionReason.UnneededWorkers(List.of("w-1"), 0, Duration.ofMinutes(10), 4),
+                        "scale-down -1: 1 underutilized worker unneeded for 10 min (w-1); 4 → 3 workers"),
+                row(new DecisionReason.UnneededWorkers(List.of("w-1", "w-2", "w-3"), 2, Duration.ofMinutes(10), 9),
+                        "scale-down -3: 2 empty workers and 1 underutilized worker unneeded for 10 min (w-1, w-2, w-3);"
+                                + " 9 → 6 workers"),
+                row(new DecisionReason.UnneededWorkers(List.of("w-1", "w-2"), 2, Duration.ofMinutes(10), 5),
+                        "scale-down -2: 2 empty workers unneeded for 10 min (w-1, w-2); 5 → 3 workers"),
                 row(new DecisionReason.Steady(4, 50, 50.4, 0),
                         "no action: 4 workers, CPU 50%, memory 50%, no unschedulable pods"),
                 row(new DecisionReason.Steady(1, 50, 50, 1),
@@ -110,12 +114,20 @@ class DecisionWordingTest {
                 row(new HoldBack.PodsTooLarge(List.of("a/1"), 1900, GIB),
                         "1 pod requests more than one worker's allocatable (1.9 vCPU / 1.0 GiB), no scale-up helps: a/1"),
                 row(new HoldBack.ScalingUp(), "scale-down: scaling up"),
-                row(new HoldBack.RecentlyUnschedulable(Duration.ofMinutes(10)),
-                        "scale-down: pods were unschedulable within the last 10 min"),
-                row(new HoldBack.CpuNotIdle(new Compared(30, 30), Duration.ofSeconds(90)),
-                        "scale-down: CPU reached 30% within the last 90 s (needs < 30%)"),
-                row(new HoldBack.MemoryNotIdle(new Compared(50.2, 50), Duration.ofMinutes(10)),
-                        "scale-down: memory reached 50.2% within the last 10 min (needs < 50%)"),
+                row(new HoldBack.PodsUnschedulable(3), "scale-down: 3 pods wait for room"),
+                row(new HoldBack.NoWorkerUnneeded(0, null),
+                        "scale-down: every worker's requests are at or above CPU_DOWN or MEM_DOWN"),
+                row(new HoldBack.NoWorkerUnneeded(2, LATER), "scale-down: no worker unneeded long enough yet (2 workers"
+                        + " underutilized; the first may go at 2026-11-23T12:10:00Z)"),
+                row(new HoldBack.ScaleDownDisabled(), "scale-down: disabled (SCALE_DOWN_ENABLED=false)"),
+                row(new HoldBack.OutsideDisruptionWindow("Mon-Fri 19:00-07:00 Europe/Berlin", LATER),
+                        "scale-down: outside SCALE_DOWN_WINDOWS (Mon-Fri 19:00-07:00 Europe/Berlin); the next window"
+                                + " opens at 2026-11-23T12:10:00Z"),
+                row(new HoldBack.DisruptionBudget(1, 1), "scale-down: 1 worker already being removed,"
+                        + " SCALE_DOWN_MAX_DISRUPTED_PERCENT allows 1 at once"),
+                row(new HoldBack.WouldOverload(new Compared(62.5, 60), new Compared(40, 65), 3),
+                        "scale-down: 3 workers left would run CPU at 63% above 60% and memory at 40% below 65%"
+                                + " (CPU_UP / MEM_UP less SCALE_DOWN_UTILIZATION_MARGIN)"),
                 row(new HoldBack.AtMinWorkers(2, 2), "scale-down: 2 schedulable workers, MIN_WORKERS=2"),
                 row(new HoldBack.WorkersLaunching(1), "scale-down: 1 worker still launching"),
                 row(new HoldBack.AfterScaleUp(T, LATER), "scale-down: the scale-up at 2026-11-23T12:00:00Z postpones"
@@ -130,6 +142,29 @@ class DecisionWordingTest {
 
     private static Arguments row(Object reason, String expected) {
         return Arguments.of(reason, expected);
+    }
+
+    static Stream<Arguments> unremovables() {
+        return Stream.of(
+                row(new Unremovable.NoInstanceId(), "no EC2 instance id in its providerID"),
+                row(new Unremovable.NotReady(), "not Ready"),
+                row(new Unremovable.Cordoned(), "cordoned (on its way out, or held by someone else)"),
+                row(new Unremovable.NotUnderutilized(62.5, 12, 50, 50),
+                        "not underutilized: requests CPU 63% (CPU_DOWN 50%), memory 12% (MEM_DOWN 50%)"),
+                row(new Unremovable.PassedOver("no place for pod shop/cart-1", LATER),
+                        "passed over until 2026-11-23T12:10:00Z: no place for pod shop/cart-1"),
+                row(new Unremovable.NotUnneededLongEnough(T, LATER),
+                        "unneeded since 2026-11-23T12:00:00Z, may go at 2026-11-23T12:10:00Z"),
+                row(new Unremovable.HeldBack(new HoldBack.AtMinWorkers(2, 2)),
+                        "scale-down: 2 schedulable workers, MIN_WORKERS=2"),
+                row(new Unremovable.LimitReached("SCALE_DOWN_MAX_PARALLEL", 1),
+                        "next in line: SCALE_DOWN_MAX_PARALLEL=1 reached this round"));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("unremovables")
+    void everyUnremovableReason_readsAsPinned(Unremovable reason, String expected) {
+        assertEquals(expected, DecisionWording.unremovable(reason));
     }
 
     @ParameterizedTest(name = "{1}")
@@ -148,5 +183,6 @@ class DecisionWordingTest {
     void theTables_coverEveryCode() {
                         WordingTables.assertCoversEveryCode(reasons(), DecisionReason.class, DecisionReason::code, DecisionReason.Code.class);
         WordingTables.assertCoversEveryCode(holdBacks(), HoldBack.class, HoldBack::code, HoldBack.Code.class);
+        WordingTables.assertCoversEveryCode(unremovables(), Unremovable.class, Unremovable::code, Unremovable.Code.class);
     }
 }

@@ -98,11 +98,13 @@ class DefaultScalingPolicyTest {
             Decision surge = decide(metrics().unschedulable(pods(3, 500, 256)).build(), downFailed);
             Decision idle = decide(metrics().idle().build(), downFailed);
 
-            // THEN the scale-up goes ahead, and the scale-down waits for the backoff, saying so
+            // THEN the scale-up goes ahead, and the scale-down waits, saying until when: the longer of the
+            // backoff (120 s) and SCALE_DOWN_DELAY_AFTER_FAILURE_SEC (180 s)
             assertEquals(ScalingAction.SCALE_UP, surge.action(), surge.reason());
             assertEquals(ScalingAction.NOOP, idle.action(), idle.reason());
+            assertTrue(CONFIG.backoffAfter(2).compareTo(CONFIG.scaleDown().delayAfterFailure()) < 0);
             assertTrue(idle.heldBack().contains(new HoldBack.ScaleDownBackingOff(2,
-                    NOW.minusSeconds(10).plus(CONFIG.backoffAfter(2)))), idle.blocked().toString());
+                    NOW.minusSeconds(10).plus(CONFIG.scaleDown().delayAfterFailure()))), idle.blocked().toString());
         }
 
         @Test
@@ -401,96 +403,6 @@ class DefaultScalingPolicyTest {
 
             assertEquals(2, decision.count());
             assertEquals(ScaleTrigger.HIGH_CPU, decision.trigger());
-        }
-    }
-
-    @Nested
-    class ScaleDown {
-        @Test
-        void scaleDown_oneWorker_whenIdleLongEnough() {
-            Decision decision = decide(metrics().idle().build(), ScalingState.initial());
-
-            assertEquals(ScalingAction.SCALE_DOWN, decision.action());
-            assertEquals(1, decision.count());
-            assertEquals(ScaleTrigger.IDLE, decision.trigger());
-            assertEquals(3, decision.targetWorkers());
-            assertEquals(new DecisionReason.Idle(Duration.ofMinutes(10), new Compared(12, 30), new Compared(22, 50), 4),
-                    decision.why());
-        }
-
-        @Test
-        void aPodNoWorkerCouldHold_isReported_butHoldsNoScaleDownBack() {
-            // GIVEN an idle cluster and one pod that asks more than a worker's allocatable, waiting all window long
-            Decision decision = decide(metrics().idle().unschedulable(pods(1, 4000, 512)).build(), ScalingState.initial());
-
-            // THEN the spare worker still goes, and the pod is named with the decision
-            assertEquals(ScalingAction.SCALE_DOWN, decision.action(), decision.reason());
-            assertEquals(1, decision.tooLargeForWorker().size());
-            // AND an ordinary pod that waited beside it earlier in the window still holds the scale-down back
-            Decision withAnother = decide(metrics().idle().unschedulable(pods(1, 4000, 512)).unschedulableWithin(2).build(),
-                    ScalingState.initial());
-            assertEquals(ScalingAction.NOOP, withAnother.action(), withAnother.reason());
-            assertTrue(withAnother.blockedCodes().contains(HoldBack.Code.RECENTLY_UNSCHEDULABLE), withAnother.blocked().toString());
-        }
-
-        static Stream<Arguments> blockers() {
-            return Stream.of(
-                    blocker("CPU exactly at CPU_DOWN", m -> m.cpu(10, 10, 30), ScalingState.initial(),
-                            new HoldBack.CpuNotIdle(new Compared(30, 30), Duration.ofMinutes(10))),
-                    blocker("memory exactly at MEM_DOWN", m -> m.memory(20, 50), ScalingState.initial(),
-                            new HoldBack.MemoryNotIdle(new Compared(50, 50), Duration.ofMinutes(10))),
-                    blocker("pods unschedulable earlier in the window", m -> m.unschedulableWithin(1), ScalingState.initial(),
-                            new HoldBack.RecentlyUnschedulable(Duration.ofMinutes(10))),
-                    blocker("already at MIN_WORKERS", m -> m.workers(2).requested(100, 100), ScalingState.initial(),
-                            new HoldBack.AtMinWorkers(2, 2)),
-                    blocker("scale-up 599 s ago postpones scale-down", m -> m, scaledUpAgo(Duration.ofSeconds(599)),
-                            new HoldBack.AfterScaleUp(NOW.minusSeconds(599), NOW.plusSeconds(1))),
-                    blocker("scale-down 599 s ago", m -> m,
-                            ScalingState.initial().withLastScaleDownAt(NOW.minusSeconds(599)),
-                            new HoldBack.ScaleDownCooldown(NOW.minusSeconds(599), NOW.plusSeconds(1))),
-                    blocker("requests would not fit on one worker fewer", m -> m.requested(6000, 1000), ScalingState.initial(),
-                            new HoldBack.RequestsWouldNotFit(6000, 1000 * Fixtures.MIB, 3)),
-                    blocker("a launch is in flight", m -> m,
-                            ScalingState.initial().withPendingLaunches(List.of(launch("i-new", NOW.minusSeconds(30)))),
-                            new HoldBack.WorkersLaunching(1)));
-        }
-
-        private static Arguments blocker(String name, UnaryOperator<Fixtures.Metrics> change, ScalingState state,
-                                         HoldBack expectedBlocker) {
-            return Arguments.of(name, change, state, expectedBlocker);
-        }
-
-        @ParameterizedTest(name = "{0}")
-        @MethodSource("blockers")
-        void noScaleDown_whenAnyConditionFails_andTheBlockerIsNamed(String name, UnaryOperator<Fixtures.Metrics> change,
-                ScalingState state, HoldBack expectedBlocker) {
-            Decision decision = decide(change.apply(metrics().idle()).build(), state);
-
-            assertEquals(ScalingAction.NOOP, decision.action(), decision.reason());
-            assertTrue(decision.heldBack().contains(expectedBlocker), decision.blocked().toString());
-        }
-
-        @ParameterizedTest(name = "{0} s after the last scale → scale down: {1}")
-        @CsvSource({"599, false", "600, true"})
-        void cooldownDown_edge(long secondsAgo, boolean scalesDown) {
-            Instant last = NOW.minusSeconds(secondsAgo);
-
-            Decision afterUp = decide(metrics().idle().build(), ScalingState.initial().withLastScaleUpAt(last));
-            Decision afterDown = decide(metrics().idle().build(), ScalingState.initial().withLastScaleDownAt(last));
-
-            assertEquals(scalesDown, afterUp.action() == ScalingAction.SCALE_DOWN, afterUp.reason());
-            assertEquals(scalesDown, afterDown.action() == ScalingAction.SCALE_DOWN, afterDown.reason());
-        }
-
-        @Test
-        void cordonedWorkers_doNotCountTowardsMinimum() {
-            // 3 workers, one cordoned → only 2 schedulable = MIN
-            List<WorkerNode> nodes = new ArrayList<>(Fixtures.readyWorkers(2));
-            nodes.add(new WorkerNode("leaving", "i-leaving", true, false));
-
-            Decision decision = decide(metrics().idle().workers(nodes).requested(100, 100).build(), ScalingState.initial());
-
-            assertEquals(ScalingAction.NOOP, decision.action());
         }
     }
 }

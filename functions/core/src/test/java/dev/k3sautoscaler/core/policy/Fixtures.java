@@ -23,6 +23,11 @@ final class Fixtures {
                 .toList();
     }
 
+    /** A Ready, schedulable worker whose pods request this much. */
+    static WorkerNode worker(String name, long cpuMillis, long memoryMib) {
+        return new WorkerNode(name, "i-" + name, true, true, cpuMillis, memoryMib * MIB);
+    }
+
     static List<PodRequest> pods(int count, long cpuMillis, long memoryMib) {
         return IntStream.range(0, count)
                 .mapToObj(i -> new PodRequest("default", "pod-" + cpuMillis + "-" + memoryMib + "-" + i, cpuMillis, memoryMib * MIB))
@@ -96,6 +101,14 @@ final class Fixtures {
 
         Metrics workers(List<WorkerNode> nodes) {
             workers = nodes;
+            return this;
+        }
+
+        /** These workers, and the cluster's requests as the sum of theirs (as CollectMetrics computes it). */
+        Metrics nodes(List<WorkerNode> nodes) {
+            workers = nodes;
+            requestedCpu = nodes.stream().mapToLong(WorkerNode::requestedCpuMillis).sum();
+            requestedMemory = nodes.stream().mapToLong(WorkerNode::requestedMemoryBytes).sum();
             return this;
         }
 

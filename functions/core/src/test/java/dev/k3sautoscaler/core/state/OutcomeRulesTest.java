@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.k3sautoscaler.core.model.BlockedNode;
 import dev.k3sautoscaler.core.model.PendingLaunch;
 import dev.k3sautoscaler.core.model.ScalingState;
 import dev.k3sautoscaler.core.model.UnavailableOffering;
+import dev.k3sautoscaler.core.model.UnneededNode;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -225,6 +227,35 @@ class OutcomeRulesTest {
         assertFalse(resumed.paused());
         assertNull(resumed.pausedReason());
         assertEquals(0, resumed.consecutiveFailures());
+    }
+
+    @Test
+    void unneeded_replacesOnlyTheTimers_andEveryOtherOutcomeKeepsThem() {
+        ScalingState before = ScalingState.initial().withLastScaleDownAt(EARLIER)
+                .withUnneededNodes(List.of(new UnneededNode("w-1", "i-1", EARLIER)));
+        List<UnneededNode> timers = List.of(new UnneededNode("w-2", "i-2", NOW));
+
+        ScalingState after = OutcomeRules.apply(before, Outcome.unneeded(timers, "per-node scale-down timers"), NOW);
+        ScalingState afterNoop = OutcomeRules.apply(before, Outcome.of(OutcomeAction.NOOP, OutcomeResult.SUCCEEDED, 0, "x"), NOW);
+
+        assertEquals(before.withUnneededNodes(timers), after);
+        assertEquals(before.unneededNodes(), afterNoop.unneededNodes());
+        assertTrue(OutcomeAction.UNNEEDED.lockless());
+    }
+
+    @Test
+    void addedBlockedNodes_arePassedOverUntilTheirEnd_andExpiredOnesAreNotKept() {
+        BlockedNode unmovable = new BlockedNode("i-1", "no place for pod shop/cart-1", NOW.plus(OutcomeRules.UNREMOVABLE_RECHECK));
+        BlockedNode stale = new BlockedNode("i-2", "old", EARLIER);
+        Outcome outcome = new Outcome(OutcomeAction.NOOP, OutcomeResult.SUCCEEDED, 0, List.of(), "no safe target", null,
+                List.of(), List.of(), List.of(), List.of(), List.of(unmovable, stale));
+
+        ScalingState after = OutcomeRules.apply(ScalingState.initial(), outcome, NOW);
+
+        assertEquals(List.of(unmovable), after.blockedNodes());
+        Outcome bad = new Outcome(OutcomeAction.NOOP, OutcomeResult.SUCCEEDED, 0, List.of(), "x", null,
+                List.of(), List.of(), List.of(), List.of(), List.of(new BlockedNode("i-3", null, NOW)));
+        assertEquals(List.of("outcome.addBlockedNodes[0] needs instanceId, reason and until"), bad.problems());
     }
 
     @Test

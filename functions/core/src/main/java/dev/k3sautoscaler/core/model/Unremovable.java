@@ -1,0 +1,59 @@
+package dev.k3sautoscaler.core.model;
+
+import java.time.Instant;
+
+/**
+ * Why one worker is not removed by this decision, as facts with a stable {@link Code}: the node's own
+ * reasons first (the operator's "why isn't this node removed?"), then what holds back scale-down for
+ * every node, then the per-actuation limits. {@link DecisionWording#unremovable} words it.
+ */
+public sealed interface Unremovable {
+
+    Code code();
+
+    enum Code {
+        NO_INSTANCE_ID, NOT_READY, CORDONED, NOT_UNDERUTILIZED, PASSED_OVER, NOT_UNNEEDED_LONG_ENOUGH, HELD_BACK,
+        LIMIT_REACHED
+    }
+
+    record NoInstanceId() implements Unremovable {
+        public Code code() { return Code.NO_INSTANCE_ID; }
+    }
+
+    record NotReady() implements Unremovable {
+        public Code code() { return Code.NOT_READY; }
+    }
+
+    /** Cordoned: already on its way out, or held by someone else. */
+    record Cordoned() implements Unremovable {
+        public Code code() { return Code.CORDONED; }
+    }
+
+    /** Its pods' requests, in % of its allocatable, against CPU_DOWN / MEM_DOWN. */
+    record NotUnderutilized(double cpuPercent, double memoryPercent, double cpuDown, double memoryDown)
+            implements Unremovable {
+        public Code code() { return Code.NOT_UNDERUTILIZED; }
+    }
+
+    /** Its last scale-down could not finish, or SelectScaleDownTarget found its pods could not move. */
+    record PassedOver(String why, Instant until) implements Unremovable {
+        public Code code() { return Code.PASSED_OVER; }
+    }
+
+    record NotUnneededLongEnough(Instant since, Instant until) implements Unremovable {
+        public Code code() { return Code.NOT_UNNEEDED_LONG_ENOUGH; }
+    }
+
+    /** Unneeded long enough, but something holds back every scale-down now. */
+    record HeldBack(HoldBack holdBack) implements Unremovable {
+        public Code code() { return Code.HELD_BACK; }
+    }
+
+    /**
+     * Unneeded long enough, but this actuation already takes as many as {@code variable} allows;
+     * it is next in line.
+     */
+    record LimitReached(String variable, int limit) implements Unremovable {
+        public Code code() { return Code.LIMIT_REACHED; }
+    }
+}
