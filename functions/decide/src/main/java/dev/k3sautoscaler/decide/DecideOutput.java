@@ -5,6 +5,10 @@ import dev.k3sautoscaler.core.model.HoldBack;
 import dev.k3sautoscaler.core.model.PodRequest;
 import dev.k3sautoscaler.core.model.ScaleTrigger;
 import dev.k3sautoscaler.core.model.ScalingAction;
+import dev.k3sautoscaler.core.model.ScaleDownPlan;
+import dev.k3sautoscaler.core.model.UnneededNode;
+import dev.k3sautoscaler.core.model.WorkerVerdict;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -16,6 +20,11 @@ import java.util.List;
  *                      ({@code scale-up-20261123-1200}): a repeated tick in the same minute gets
  *                      ExecutionAlreadyExists instead of a second actuation
  * @param policy        which policy decided ({@code default} or {@code seed-baseline})
+ * @param scaleDownNodes  the workers a SCALE_DOWN removes (SelectScaleDownTarget considers only these), empty ones first
+ * @param workers         every worker's scale-down verdict, one line each ({@code "w-3: unneeded since …"})
+ * @param workerCodes     the code of each line, in the same order ({@code REMOVED} or an unremovable reason)
+ * @param unneeded        the per-node scale-down timers after this tick
+ * @param unneededChanged they differ from the state's: the tick records them (a quiet tick writes nothing)
  */
 public record DecideOutput(
         ScalingAction action,
@@ -31,12 +40,24 @@ public record DecideOutput(
         boolean atMaxCapacity,
         boolean noop,
         String actuationName,
-        String policy) {
+        String policy,
+        List<String> scaleDownNodes,
+        List<String> workers,
+        List<String> workerCodes,
+        List<UnneededNode> unneeded,
+        boolean unneededChanged) {
 
     static DecideOutput of(Decision decision, String actuationName, String policy) {
+        ScaleDownPlan plan = decision.scaleDown();
+        List<WorkerVerdict> removed = plan.removed().stream()
+                .sorted(Comparator.comparing((WorkerVerdict w) -> !w.empty())).toList();
         return new DecideOutput(decision.action(), decision.count(), decision.trigger(), decision.reason(),
                 decision.reasonCode().name(), decision.currentWorkers(), decision.targetWorkers(), decision.blocked(),
                 decision.blockedCodes().stream().map(HoldBack.Code::name).toList(), decision.tooLargeForWorker(),
-                decision.atMaxCapacity(), decision.isNoop(), actuationName, policy);
+                decision.atMaxCapacity(), decision.isNoop(), actuationName, policy,
+                removed.stream().map(WorkerVerdict::node).toList(),
+                plan.workers().stream().map(WorkerVerdict::line).toList(),
+                plan.workers().stream().map(WorkerVerdict::code).toList(),
+                plan.unneeded(), plan.unneededChanged());
     }
 }

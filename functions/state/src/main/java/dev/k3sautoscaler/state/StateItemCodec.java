@@ -7,6 +7,7 @@ import dev.k3sautoscaler.core.model.PendingLaunch;
 import dev.k3sautoscaler.core.model.ScalingAction;
 import dev.k3sautoscaler.core.model.ScalingState;
 import dev.k3sautoscaler.core.model.UnavailableOffering;
+import dev.k3sautoscaler.core.model.UnneededNode;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,7 +38,8 @@ final class StateItemCodec {
                 item.containsKey(PAUSED) && Boolean.TRUE.equals(item.get(PAUSED).bool()),
                 string(item.get(PAUSED_REASON)),
                 failedAction(string(item.get(FAILED_ACTION))),
-                list(item.get(BLOCKED_NODES)).stream().map(StateItemCodec::blockedNode).toList());
+                list(item.get(BLOCKED_NODES)).stream().map(StateItemCodec::blockedNode).toList(),
+                list(item.get(UNNEEDED_NODES)).stream().map(StateItemCodec::unneededNode).toList());
     }
 
     /**
@@ -56,6 +58,7 @@ final class StateItemCodec {
         attributes.put(PAUSED_REASON, string(state.pausedReason()));
         attributes.put(FAILED_ACTION, state.failedAction() == null ? null : string(state.failedAction().name()));
         attributes.put(BLOCKED_NODES, AttributeValue.fromL(state.blockedNodes().stream().map(StateItemCodec::blockedNode).toList()));
+        attributes.put(UNNEEDED_NODES, AttributeValue.fromL(state.unneededNodes().stream().map(StateItemCodec::unneededNode).toList()));
         StringBuilder set = new StringBuilder();
         StringBuilder remove = new StringBuilder();
         int index = 0;
@@ -125,6 +128,19 @@ final class StateItemCodec {
     private static BlockedNode blockedNode(AttributeValue value) {
         Map<String, AttributeValue> map = value.m();
         return new BlockedNode(string(map.get(INSTANCE_ID)), string(map.get(REASON)), instant(map.get(UNTIL)));
+    }
+
+    private static AttributeValue unneededNode(UnneededNode node) {
+        Map<String, AttributeValue> map = new HashMap<>();
+        putIfPresent(map, NODE, string(node.node()));
+        putIfPresent(map, INSTANCE_ID, string(node.instanceId()));
+        putIfPresent(map, SINCE, instant(node.since()));
+        return AttributeValue.fromM(map);
+    }
+
+    private static UnneededNode unneededNode(AttributeValue value) {
+        Map<String, AttributeValue> map = value.m();
+        return new UnneededNode(string(map.get(NODE)), string(map.get(INSTANCE_ID)), instant(map.get(SINCE)));
     }
 
     private static void putIfPresent(Map<String, AttributeValue> map, String key, AttributeValue value) {

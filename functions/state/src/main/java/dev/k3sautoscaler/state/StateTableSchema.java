@@ -55,6 +55,11 @@ public final class StateTableSchema {
         /** Nodes whose scale-down could not finish, passed over until their {@code until}. */
         public static final String BLOCKED_NODES = "blocked_nodes";
         public static final String PAUSED_REASON = "paused_reason";
+        /** L of M: node, instance_id, since — the per-node scale-down timers (written by the tick on change). */
+        public static final String UNNEEDED_NODES = "unneeded_nodes";
+        /** Keys inside the maps of UNNEEDED_NODES. */
+        public static final String NODE = "node";
+        public static final String SINCE = "since";
         /** Hash of the last applied outcome (S): a retried RecordOutcome is not applied twice. */
         public static final String LAST_OUTCOME_ID = "last_outcome_id";
         /** Who last wrote the state, and when (S, S). */

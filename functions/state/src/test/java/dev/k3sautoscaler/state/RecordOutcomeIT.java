@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.k3sautoscaler.core.model.PendingLaunch;
 import dev.k3sautoscaler.core.model.ScalingState;
 import dev.k3sautoscaler.core.model.UnavailableOffering;
+import dev.k3sautoscaler.core.model.UnneededNode;
 import dev.k3sautoscaler.core.state.Outcome;
 import dev.k3sautoscaler.core.state.OutcomeAction;
 import dev.k3sautoscaler.core.state.OutcomeResult;
@@ -169,6 +170,27 @@ class RecordOutcomeIT {
         assertEquals(List.of(OutcomeAction.SCALE_UP, OutcomeAction.SPOT_DRAIN),
                 reader.recentEvents(10).stream().map(EventRecord::action).toList());
         assertNull(reader.recentEvents(10).get(1).fencingToken());
+    }
+
+    @Test
+    void theTicksTimers_areWrittenWithoutTheLock_whileAnActuationHoldsIt_andSurviveItsRecord() {
+        // GIVEN an actuation holding the lock
+        Lease lease = lock.acquire("exec-a").lease();
+        List<UnneededNode> timers = List.of(new UnneededNode("w-1", "i-1", T0.minusSeconds(300)),
+                new UnneededNode("w-2", "i-2", T0));
+
+        // WHEN a tick records the per-node timers without a lease, then the holder records its scale-down
+        RecordOutcomeOutput tick = outcomes.record("tick-1", null, Outcome.unneeded(timers, "per-node scale-down timers"));
+        clock.advance(Duration.ofSeconds(1));
+        RecordOutcomeOutput holder = outcomes.record("exec-a", lease,
+                Outcome.of(OutcomeAction.SCALE_DOWN, OutcomeResult.SUCCEEDED, 1, "scale-down -1"));
+
+        // THEN both are applied, and the timers are still there for the next decision
+        assertTrue(tick.applied(), tick.reason());
+        assertTrue(holder.applied(), holder.reason());
+        assertEquals(timers, reader.load().state().unneededNodes());
+        assertEquals(List.of(OutcomeAction.SCALE_DOWN, OutcomeAction.UNNEEDED),
+                reader.recentEvents(2).stream().map(EventRecord::action).toList());
     }
 
     @Test

@@ -153,6 +153,7 @@ public final class DecisionWording {
             case Unremovable.NoInstanceId r -> "no EC2 instance id in its providerID";
             case Unremovable.NotReady r -> "not Ready";
             case Unremovable.Cordoned r -> "cordoned (on its way out, or held by someone else)";
+            case Unremovable.RequestsUnknown r -> "its pods' requests are unknown (no data from kube-state-metrics)";
             case Unremovable.NotUnderutilized r -> "not underutilized: requests CPU " + percent(r.cpuPercent())
                     + " (CPU_DOWN " + percent(r.cpuDown()) + "), memory " + percent(r.memoryPercent()) + " (MEM_DOWN "
                     + percent(r.memoryDown()) + ")";

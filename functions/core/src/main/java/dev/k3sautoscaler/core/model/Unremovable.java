@@ -12,7 +12,7 @@ public sealed interface Unremovable {
     Code code();
 
     enum Code {
-        NO_INSTANCE_ID, NOT_READY, CORDONED, NOT_UNDERUTILIZED, PASSED_OVER, NOT_UNNEEDED_LONG_ENOUGH, HELD_BACK,
+        NO_INSTANCE_ID, NOT_READY, CORDONED, REQUESTS_UNKNOWN, NOT_UNDERUTILIZED, PASSED_OVER, NOT_UNNEEDED_LONG_ENOUGH, HELD_BACK,
         LIMIT_REACHED
     }
 
@@ -27,6 +27,11 @@ public sealed interface Unremovable {
     /** Cordoned: already on its way out, or held by someone else. */
     record Cordoned() implements Unremovable {
         public Code code() { return Code.CORDONED; }
+    }
+
+    /** CollectMetrics gave no requests for it: missing data is never read as an empty node. */
+    record RequestsUnknown() implements Unremovable {
+        public Code code() { return Code.REQUESTS_UNKNOWN; }
     }
 
     /** Its pods' requests, in % of its allocatable, against CPU_DOWN / MEM_DOWN. */

@@ -6,21 +6,27 @@ package dev.k3sautoscaler.core.model;
  * @param instanceId           EC2 instance id from {@code spec.providerID} ({@code aws:///<az>/<id>}), null if the node has none
  * @param ready                the Ready condition is True
  * @param schedulable          not cordoned; a cordoned node is on its way out and does not count as capacity
- * @param requestedCpuMillis   summed CPU requests of the pods scheduled on it, DaemonSet pods and finished pods excluded
+ * @param requestedCpuMillis   summed CPU requests of the pods scheduled on it, DaemonSet pods and finished pods
+ *                             excluded; null when unknown (then the worker is never judged underutilized)
  * @param requestedMemoryBytes the same for memory
  */
 public record WorkerNode(String name, String instanceId, boolean ready, boolean schedulable,
-                         long requestedCpuMillis, long requestedMemoryBytes) {
+                         Long requestedCpuMillis, Long requestedMemoryBytes) {
 
     public WorkerNode {
-        if (requestedCpuMillis < 0 || requestedMemoryBytes < 0) {
+        if ((requestedCpuMillis != null && requestedCpuMillis < 0)
+                || (requestedMemoryBytes != null && requestedMemoryBytes < 0)) {
             throw new IllegalArgumentException("requests cannot be negative on " + name);
         }
     }
 
-    /** A worker with nothing but DaemonSet pods on it (or whose requests are not of interest). */
+    /** A worker whose requests are not known (or not of interest). */
     public WorkerNode(String name, String instanceId, boolean ready, boolean schedulable) {
-        this(name, instanceId, ready, schedulable, 0, 0);
+        this(name, instanceId, ready, schedulable, null, null);
+    }
+
+    public boolean requestsKnown() {
+        return requestedCpuMillis != null && requestedMemoryBytes != null;
     }
 
     public boolean isCapacity() {
@@ -29,6 +35,6 @@ public record WorkerNode(String name, String instanceId, boolean ready, boolean 
 
     /** Nothing but DaemonSet and mirror pods: removing it moves no workload. */
     public boolean empty() {
-        return requestedCpuMillis == 0 && requestedMemoryBytes == 0;
+        return requestsKnown() && requestedCpuMillis == 0 && requestedMemoryBytes == 0;
     }
 }

@@ -55,8 +55,8 @@ final class Consolidation {
         for (WorkerNode worker : metrics.workers().stream()
                 .filter(w -> w.instanceId() == null || !gone.contains(w.instanceId()))
                 .sorted(Comparator.comparing(WorkerNode::name)).toList()) {
-            double cpu = PERCENT * worker.requestedCpuMillis() / config.workerCpuMillis();
-            double memory = PERCENT * worker.requestedMemoryBytes() / config.workerMemoryBytes();
+            double cpu = worker.requestsKnown() ? PERCENT * worker.requestedCpuMillis() / config.workerCpuMillis() : 0;
+            double memory = worker.requestsKnown() ? PERCENT * worker.requestedMemoryBytes() / config.workerMemoryBytes() : 0;
             Unremovable own = ownReason(worker, cpu, memory, config);
             if (own != null) {
                 judged.add(verdict(worker, cpu, memory, null, own));
@@ -100,6 +100,9 @@ final class Consolidation {
         }
         if (!worker.schedulable()) {
             return new Unremovable.Cordoned();
+        }
+        if (!worker.requestsKnown()) {
+            return new Unremovable.RequestsUnknown();
         }
         if (cpu >= config.cpuDownPercent() || memory >= config.memoryDownPercent()) {
             return new Unremovable.NotUnderutilized(cpu, memory, config.cpuDownPercent(), config.memoryDownPercent());

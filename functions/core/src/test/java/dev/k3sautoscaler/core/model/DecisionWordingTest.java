@@ -149,6 +149,7 @@ class DecisionWordingTest {
                 row(new Unremovable.NoInstanceId(), "no EC2 instance id in its providerID"),
                 row(new Unremovable.NotReady(), "not Ready"),
                 row(new Unremovable.Cordoned(), "cordoned (on its way out, or held by someone else)"),
+                row(new Unremovable.RequestsUnknown(), "its pods' requests are unknown (no data from kube-state-metrics)"),
                 row(new Unremovable.NotUnderutilized(62.5, 12, 50, 50),
                         "not underutilized: requests CPU 63% (CPU_DOWN 50%), memory 12% (MEM_DOWN 50%)"),
                 row(new Unremovable.PassedOver("no place for pod shop/cart-1", LATER),

@@ -289,6 +289,18 @@ class ConsolidationTest {
     }
 
     @Test
+    void aWorkerWithoutRequestData_isNeverTakenForEmpty() {
+        List<WorkerNode> nodes = List.of(worker("a", 100, 64), worker("b", 100, 64),
+                new WorkerNode("unknown", "i-unknown", true, true));
+
+        Decision decision = decide(metrics().idle().nodes(nodes), unneededFor(IDLE, "a", "b", "unknown"),
+                config("MIN_WORKERS", "1", "SCALE_DOWN_MAX_DISRUPTED_PERCENT", "100"));
+
+        assertEquals(new Unremovable.RequestsUnknown(), byNode(decision).get("unknown").unremovable());
+        assertFalse(decision.scaleDown().unneeded().stream().anyMatch(u -> u.node().equals("unknown")));
+    }
+
+    @Test
     void aPodNoWorkerCouldHold_isReported_butHoldsNoScaleDownBack() {
         Decision decision = decide(metrics().idle().nodes(MIXED).unschedulable(pods(1, 4000, 512)),
                 unneededFor(IDLE, "c"));

@@ -107,8 +107,9 @@ final class Fixtures {
         /** These workers, and the cluster's requests as the sum of theirs (as CollectMetrics computes it). */
         Metrics nodes(List<WorkerNode> nodes) {
             workers = nodes;
-            requestedCpu = nodes.stream().mapToLong(WorkerNode::requestedCpuMillis).sum();
-            requestedMemory = nodes.stream().mapToLong(WorkerNode::requestedMemoryBytes).sum();
+            requestedCpu = nodes.stream().filter(WorkerNode::requestsKnown).mapToLong(WorkerNode::requestedCpuMillis).sum();
+            requestedMemory = nodes.stream().filter(WorkerNode::requestsKnown)
+                    .mapToLong(WorkerNode::requestedMemoryBytes).sum();
             return this;
         }
 
