@@ -1,6 +1,11 @@
 package dev.k3sautoscaler.kube;
 
 import dev.k3sautoscaler.core.lifecycle.NodeReadiness;
+import dev.k3sautoscaler.core.model.BlockedNode;
+import dev.k3sautoscaler.core.scaledown.Candidacy;
+import dev.k3sautoscaler.core.scaledown.Rejection;
+import dev.k3sautoscaler.core.scaledown.RejectionReason;
+import dev.k3sautoscaler.core.state.OutcomeRules;
 import dev.k3sautoscaler.core.scaledown.CapacityCheck;
 import dev.k3sautoscaler.core.scaledown.CordonOutcome;
 import dev.k3sautoscaler.core.scaledown.DeleteOutcome;
@@ -37,6 +42,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -128,18 +134,46 @@ public final class NodeOperations {
         if (onlyInstance != null && nodes.stream().noneMatch(n -> onlyInstance.equals(n.instanceId()))) {
             return SelectScaleDownTargetOutput.none(List.of(), ScaleDownWording.noNodeOn(onlyInstance));
         }
-        ScaleDownChoice choice = new ScaleDownSelector(rules).choose(nodes, pods, input.candidacy(clock.instant()));
+        boolean single = named || onlyInstance != null;
+        ScaleDownSelector selector = new ScaleDownSelector(rules);
+        Candidacy candidacy = input.candidacy(clock.instant());
+        ScaleDownChoice choice = single || input.candidates().isEmpty()
+                ? selector.choose(nodes, pods, candidacy)
+                : selector.chooseEach(nodes, pods, candidacy, input.candidates());
         var rejected = choice.rejected();
         String purpose = input.purpose().value();
-        boolean single = named || onlyInstance != null;
+        List<BlockedNode> unremovable = single ? List.of() : unremovable(rejected, nodes);
         return switch (choice) {
-            case ScaleDownChoice.Chosen chosen -> new SelectScaleDownTargetOutput(true,
-                    new ChosenNode(chosen.node().name(), chosen.node().instanceId(), chosen.evictable().size(), purpose),
-                    RejectedNode.of(rejected),
-                    ScaleDownWording.chosen(chosen, single ? named ? "requested by name" : purpose : null));
+            case ScaleDownChoice.Chosen chosen -> {
+                ChosenNode node = new ChosenNode(chosen.node().name(), chosen.node().instanceId(),
+                        chosen.evictable().size(), purpose);
+                yield new SelectScaleDownTargetOutput(true, node, List.of(node), RejectedNode.of(rejected), unremovable,
+                        ScaleDownWording.chosen(chosen, single ? named ? "requested by name" : purpose : null));
+            }
+            case ScaleDownChoice.Several several -> {
+                List<ChosenNode> taken = several.removals().stream().map(r -> new ChosenNode(r.node().name(),
+                        r.node().instanceId(), r.evictable().size(), purpose)).toList();
+                yield new SelectScaleDownTargetOutput(true, taken.getFirst(), taken, RejectedNode.of(rejected),
+                        unremovable, ScaleDownWording.chosenSeveral(several));
+            }
             case ScaleDownChoice.NoCandidate none ->
-                    SelectScaleDownTargetOutput.none(rejected, ScaleDownWording.noCandidate(none));
+                    SelectScaleDownTargetOutput.none(rejected, unremovable, ScaleDownWording.noCandidate(none));
         };
+    }
+
+    /**
+     * Candidates the rules turned down for a reason of their own (not EC2 unreadable, not merely another
+     * preferred): passed over for a while, each with the words of its reason.
+     */
+    private List<BlockedNode> unremovable(List<Rejection> rejected, List<NodeView> nodes) {
+        Map<String, String> instanceOf = new HashMap<>();
+        nodes.forEach(n -> instanceOf.put(n.name(), n.instanceId()));
+        Instant until = clock.instant().plus(OutcomeRules.UNREMOVABLE_RECHECK);
+        return rejected.stream()
+                .filter(r -> r.code() != RejectionReason.Code.OWNERSHIP_UNKNOWN
+                        && r.code() != RejectionReason.Code.NOT_PREFERRED && instanceOf.get(r.node()) != null)
+                .map(r -> new BlockedNode(instanceOf.get(r.node()), r.rejectedBecause(), until))
+                .toList();
     }
 
     // ---- CordonNode -----------------------------------------------------------------------------

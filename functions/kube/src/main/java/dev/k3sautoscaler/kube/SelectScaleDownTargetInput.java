@@ -21,12 +21,25 @@ import java.util.List;
  * @param fleet    what EC2 reports (ObserveFleet): only its managed workers are ours to remove; absent
  *                 or unobserved, no node is a candidate
  * @param state    the scaling state read under the lock: its blocked nodes are passed over
+ * @param candidates optional: the workers the policy's decision removes ({@code $.decision.scaleDownNodes}),
+ *                 empty ones first; each is checked and those whose pods fit are all taken. Absent or empty,
+ *                 the one best node is chosen (a force-scale-down, a rebalance, a policy without per-node
+ *                 verdicts)
  */
 public record SelectScaleDownTargetInput(String execution, String nodeName, ControlRequest request, FleetView fleet,
-                                         ScalingState state) implements Validatable {
+                                         ScalingState state, List<String> candidates) implements Validatable {
+
+    public SelectScaleDownTargetInput {
+        candidates = candidates == null ? List.of() : List.copyOf(candidates);
+    }
 
     public SelectScaleDownTargetInput(String execution, String nodeName) {
-        this(execution, nodeName, null, null, null);
+        this(execution, nodeName, null, null, null, List.of());
+    }
+
+    public SelectScaleDownTargetInput(String execution, String nodeName, ControlRequest request, FleetView fleet,
+                                      ScalingState state) {
+        this(execution, nodeName, request, fleet, state, List.of());
     }
 
     /** The instance a rebalance retirement removes, or null. */

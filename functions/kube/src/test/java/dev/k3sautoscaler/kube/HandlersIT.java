@@ -63,7 +63,7 @@ class HandlersIT {
                 Events.read("select-scale-down-target.json"), context("select-scale-down-target")));
 
         // THEN the fields are there and the chosen node names its instance
-        assertEquals(List.of("found", "chosen", "rejected", "reason"), fields(out));
+        assertEquals(List.of("found", "chosen", "nodes", "rejected", "unremovable", "reason"), fields(out));
         assertEquals(List.of("name", "instanceId", "evictablePods", "purpose"), fields(out.get("chosen")));
         assertEquals(List.of("node", "rejectedBecause", "code"), fields(out.get("rejected").get(0)));
         assertEquals("i-0aaa1111", out.get("chosen").get("instanceId").asText());

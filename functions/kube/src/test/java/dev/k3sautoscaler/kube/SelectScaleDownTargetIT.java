@@ -186,6 +186,39 @@ class SelectScaleDownTargetIT {
     }
 
     @Test
+    void select_withThePolicysCandidates_takesEachWhosePodsFit_andPassesOverTheRestForAWhile() {
+        // GIVEN two empty workers, w3 and w4 each running a 1500m pod, and w5 with room for one of them
+        cluster.master("master", "i-master");
+        cluster.worker("e1", "i-e1", true);
+        cluster.worker("e2", "i-e2", true);
+        cluster.worker("w3", "i-3", true);
+        cluster.worker("w4", "i-4", true);
+        cluster.worker("w5", "i-5", true);
+        for (String node : List.of("w3", "w4")) {
+            cluster.createPod(cluster.podBuilder("default", "big-" + node, node, "ReplicaSet").editSpec()
+                    .editFirstContainer().editResources().addToRequests("cpu", new Quantity("1500m")).endResources()
+                    .endContainer().endSpec().build());
+        }
+        cluster.pod("kube-system", "svclb-e1", "e1", "DaemonSet");
+
+        // WHEN the decision's candidates are e1, e2, w3 and w4
+        SelectScaleDownTargetInput ours = cluster.everyWorkerOurs(null);
+        SelectScaleDownTargetOutput out = cluster.operations().selectScaleDownTarget(new SelectScaleDownTargetInput(
+                "test", null, null, ours.fleet(), null, List.of("e1", "e2", "w3", "w4")));
+
+        // THEN e1, e2 and w3 go side by side; w4's pod would have no place once w3's took w5's room
+        assertTrue(out.found());
+        assertEquals(List.of(new ChosenNode("e1", "i-e1", 0, "scale-down"), new ChosenNode("e2", "i-e2", 0, "scale-down"),
+                new ChosenNode("w3", "i-3", 1, "scale-down")), out.nodes());
+        assertEquals(out.nodes().getFirst(), out.chosen());
+        assertEquals(Code.PODS_WOULD_NOT_FIT, reasonFor(out, "w4"));
+        assertEquals(List.of("i-4"), out.unremovable().stream().map(b -> b.instanceId()).toList());
+        assertEquals(cluster.clock.instant().plus(dev.k3sautoscaler.core.state.OutcomeRules.UNREMOVABLE_RECHECK),
+                out.unremovable().getFirst().until());
+        assertTrue(out.reason().startsWith("remove e1 (empty), e2 (empty), w3 (1 pod to evict)"), out.reason());
+    }
+
+    @Test
     void select_considersOnlyTheRequestedNode_butStillAppliesTheRules() {
         // GIVEN w1 (busy) and w2 (empty); an operator asks for w1, then for the master, then for a typo
         cluster.master("master", "i-master");

@@ -3,8 +3,10 @@ package dev.k3sautoscaler.core.scaledown;
 import dev.k3sautoscaler.core.scaledown.PodVerdict.Action;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -38,35 +40,12 @@ public final class ScaleDownSelector {
         List<Candidate> candidates = new ArrayList<>();
         for (NodeView node : nodes.stream().sorted(Comparator.comparing(NodeView::name))
                 .filter(candidacy::considers).toList()) {
-            RejectionReason staticReason = nodeRule(node, candidacy);
-            if (staticReason != null) {
-                rejected.add(new Rejection(node.name(), staticReason));
-                continue;
+            Judged judged = judge(node, nodes, pods, podsByNode, candidacy, Set.of(), List.of());
+            if (judged.reason() != null) {
+                rejected.add(new Rejection(node.name(), judged.reason()));
+            } else {
+                candidates.add(new Candidate(node, judged.evictable()));
             }
-            List<PodVerdict> verdicts = podsByNode.getOrDefault(node.name(), List.of()).stream()
-                    .map(rules::judge).toList();
-            List<PodVerdict> blocking = verdicts.stream().filter(v -> v.action() == Action.BLOCK).toList();
-            if (!blocking.isEmpty()) {
-                rejected.add(new Rejection(node.name(), new RejectionReason.BlockingPods(blocking)));
-                continue;
-            }
-            List<PodView> evictable = verdicts.stream()
-                    .filter(v -> v.action() == Action.EVICT && !v.pod().terminating())
-                    .map(PodVerdict::pod).toList();
-            List<NodeView> targets = nodes.stream()
-                    .filter(other -> !other.name().equals(node.name()) && other.targetForMovedPods())
-                    .toList();
-            RejectionReason unfit = switch (FitSimulation.place(evictable, targets, pods)) {
-                case FitSimulation.Outcome.AllPlaced placed -> null;
-                case FitSimulation.Outcome.NoPlace(PodView pod) -> new RejectionReason.PodsWouldNotFit(pod);
-                case FitSimulation.Outcome.CannotModel(PodView pod, String constraint) ->
-                        new RejectionReason.ConstraintNotModelled(pod, constraint);
-            };
-            if (unfit != null) {
-                rejected.add(new Rejection(node.name(), unfit));
-                continue;
-            }
-            candidates.add(new Candidate(node, evictable));
         }
         if (candidates.isEmpty()) {
             return new ScaleDownChoice.NoCandidate(rejected);
@@ -82,6 +61,81 @@ public final class ScaleDownSelector {
                     other.evictable().size(), best.evictable().size())));
         }
         return new ScaleDownChoice.Chosen(best.node(), best.evictable(), rejected);
+    }
+
+    /**
+     * Several workers at once: the policy's candidates, in its order (empty ones first), each checked
+     * by every rule of {@link #choose}; the pods of each must fit on the workers that stay, beside the
+     * pods of those already taken. A candidate that fails is rejected with its reason, and the next is
+     * tried.
+     *
+     * @param inOrder the names of the workers the decision removes
+     */
+    public ScaleDownChoice chooseEach(List<NodeView> nodes, List<PodView> pods, Candidacy candidacy,
+                                      List<String> inOrder) {
+        Map<String, List<PodView>> podsByNode = pods.stream()
+                .filter(pod -> pod.nodeName() != null)
+                .collect(Collectors.groupingBy(PodView::nodeName));
+        Map<String, NodeView> byName = nodes.stream().collect(Collectors.toMap(NodeView::name, n -> n, (a, b) -> a));
+        List<Rejection> rejected = new ArrayList<>();
+        List<ScaleDownChoice.Removal> taken = new ArrayList<>();
+        Set<String> leaving = new HashSet<>();
+        List<PodView> moving = new ArrayList<>();
+        for (String name : inOrder) {
+            NodeView node = byName.get(name);
+            if (node == null || !candidacy.considers(node)) {
+                continue;
+            }
+            Judged judged = judge(node, nodes, pods, podsByNode, candidacy, leaving, moving);
+            if (judged.reason() != null) {
+                rejected.add(new Rejection(name, judged.reason()));
+                continue;
+            }
+            taken.add(new ScaleDownChoice.Removal(node, judged.evictable()));
+            leaving.add(name);
+            moving.addAll(judged.evictable());
+        }
+        return taken.isEmpty() ? new ScaleDownChoice.NoCandidate(rejected)
+                : new ScaleDownChoice.Several(taken, rejected);
+    }
+
+    /** Why this node may not go, or its evictable pods when it may. */
+    private record Judged(RejectionReason reason, List<PodView> evictable) {
+    }
+
+    /**
+     * @param leaving nodes already taken this round: not a place for pods
+     * @param moving  the pods of those nodes, which need a place too
+     */
+    private Judged judge(NodeView node, List<NodeView> nodes, List<PodView> pods,
+                         Map<String, List<PodView>> podsByNode, Candidacy candidacy, Set<String> leaving,
+                         List<PodView> moving) {
+        RejectionReason staticReason = nodeRule(node, candidacy);
+        if (staticReason != null) {
+            return new Judged(staticReason, null);
+        }
+        List<PodVerdict> verdicts = podsByNode.getOrDefault(node.name(), List.of()).stream()
+                .map(rules::judge).toList();
+        List<PodVerdict> blocking = verdicts.stream().filter(v -> v.action() == Action.BLOCK).toList();
+        if (!blocking.isEmpty()) {
+            return new Judged(new RejectionReason.BlockingPods(blocking), null);
+        }
+        List<PodView> evictable = verdicts.stream()
+                .filter(v -> v.action() == Action.EVICT && !v.pod().terminating())
+                .map(PodVerdict::pod).toList();
+        List<NodeView> targets = nodes.stream()
+                .filter(other -> !other.name().equals(node.name()) && !leaving.contains(other.name())
+                        && other.targetForMovedPods())
+                .toList();
+        List<PodView> allMoving = new ArrayList<>(moving);
+        allMoving.addAll(evictable);
+        RejectionReason unfit = switch (FitSimulation.place(allMoving, targets, pods)) {
+            case FitSimulation.Outcome.AllPlaced placed -> null;
+            case FitSimulation.Outcome.NoPlace(PodView pod) -> new RejectionReason.PodsWouldNotFit(pod);
+            case FitSimulation.Outcome.CannotModel(PodView pod, String constraint) ->
+                    new RejectionReason.ConstraintNotModelled(pod, constraint);
+        };
+        return unfit != null ? new Judged(unfit, null) : new Judged(null, evictable);
     }
 
     /** The node-level rules, in the order an operator would ask about them; null when none applies. */

@@ -83,6 +83,17 @@ public final class ScaleDownWording {
                 + (asked != null ? " (" + asked + ")" : "; " + plural(others, "other worker") + " not chosen");
     }
 
+    /** "remove w-3, w-7 (empty) and w-2 (4 pods to evict); w-5: …" */
+    public static String chosenSeveral(ScaleDownChoice.Several several) {
+        String removed = several.removals().stream()
+                .map(r -> r.node().name() + " (" + (r.empty() ? "empty" : plural(r.evictable().size(), "pod") + " to evict")
+                        + ")")
+                .collect(Collectors.joining(", "));
+        return "remove " + removed + ": every pod fits on the workers that stay"
+                + (several.rejected().isEmpty() ? "" : "; not removed: " + several.rejected().stream()
+                .map(r -> r.node() + ": " + r.rejectedBecause()).collect(Collectors.joining("; ")));
+    }
+
     public static String noCandidate(ScaleDownChoice.NoCandidate none) {
         return "no node can be removed safely: " + none.rejected().stream()
                 .map(r -> r.node() + ": " + r.rejectedBecause()).collect(Collectors.joining("; "));

@@ -313,4 +313,49 @@ class ScaleDownSelectorTest {
         assertEquals("w2", assertInstanceOf(ScaleDownChoice.Chosen.class, choice).node().name());
         assertEquals(List.of(), choice.rejected());
     }
+
+    @Test
+    void chooseEach_takesEveryCandidateWhosePodsFit_withThePodsOfThoseAlreadyTaken() {
+        // GIVEN two empty workers, two holding an 800m pod each, and one worker with 1000m free
+        List<NodeView> nodes = List.of(worker("e1", 0), worker("e2", 1), worker("p1", 2), worker("p2", 3),
+                worker("stay", 4));
+        List<PodView> pods = List.of(sized("a", "p1", 800, 64), sized("b", "p2", 800, 64),
+                sized("resident", "stay", 930, 64));
+
+        // WHEN the policy asks for both empty ones and both with a pod
+        ScaleDownChoice choice = selector.chooseEach(nodes, pods, ownedAll(nodes), List.of("e1", "e2", "p1", "p2"));
+
+        // THEN the empty ones go, p1's pod fits on the one that stays, and p2's pod, beside it, no longer does
+        ScaleDownChoice.Several several = assertInstanceOf(ScaleDownChoice.Several.class, choice);
+        assertEquals(List.of("e1", "e2", "p1"), several.removals().stream().map(r -> r.node().name()).toList());
+        assertEquals(List.of(true, true, false), several.removals().stream().map(ScaleDownChoice.Removal::empty).toList());
+        assertEquals("default/b", ((RejectionReason.PodsWouldNotFit) reasons(choice).get("p2")).unplaced().qualifiedName());
+        assertEquals("remove e1 (empty), e2 (empty), p1 (1 pod to evict): every pod fits on the workers that stay;"
+                + " not removed: p2: " + ScaleDownWording.rejection(reasons(choice).get("p2")),
+                ScaleDownWording.chosenSeveral(several));
+    }
+
+    @Test
+    void chooseEach_appliesEveryNodeRule_andConsidersOnlyTheCandidates() {
+        List<NodeView> nodes = List.of(worker("w1", 0), withAnnotation(worker("w2", 1), NodeLabels.SCALE_DOWN_DISABLED, "true"),
+                worker("w3", 2));
+
+        ScaleDownChoice choice = selector.chooseEach(nodes, List.of(), ownedAll(nodes), List.of("w2", "w3", "gone"));
+
+        ScaleDownChoice.Several several = assertInstanceOf(ScaleDownChoice.Several.class, choice);
+        assertEquals(List.of("w3"), several.removals().stream().map(r -> r.node().name()).toList());
+        assertEquals(Code.SCALE_DOWN_DISABLED, reasons(choice).get("w2").code());
+        assertEquals(1, choice.rejected().size());
+    }
+
+    @Test
+    void chooseEach_withNoCandidateLeft_saysWhyForEach() {
+        List<NodeView> nodes = List.of(worker("w1", 0), worker("w2", 1));
+        List<PodView> pods = List.of(sized("big", "w1", 1800, 64), sized("big2", "w2", 1800, 64));
+
+        ScaleDownChoice choice = selector.chooseEach(nodes, pods, ownedAll(nodes), List.of("w1"));
+
+        assertInstanceOf(ScaleDownChoice.NoCandidate.class, choice);
+        assertEquals(Code.PODS_WOULD_NOT_FIT, reasons(choice).get("w1").code());
+    }
 }
