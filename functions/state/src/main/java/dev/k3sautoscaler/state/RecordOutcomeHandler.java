@@ -59,7 +59,7 @@ public final class RecordOutcomeHandler extends JsonStepHandler<RecordOutcomeInp
         if (result.applied()) {
             metrics.emit(input.outcome(), pendingBefore, input.trigger(), input.startedAt(), now);
         }
-        return result.withNotification(Notices.render(log.clusterId(), input.execution(), input.outcome(),
-                input.request(), input.decision(), input.startedAt(), now));
+        return result.withFailureOf(input.outcome()).withNotification(Notices.render(log.clusterId(), input.execution(),
+                input.outcome(), input.request(), input.decision(), input.startedAt(), now));
     }
 }

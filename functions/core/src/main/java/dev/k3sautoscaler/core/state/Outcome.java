@@ -22,6 +22,8 @@ import java.util.List;
  * @param addUnavailableOfferings offerings that reported insufficient capacity, skipped until their {@code until}
  * @param unneededNodes           UNNEEDED only: the per-node scale-down timers as the tick now sees them
  * @param addBlockedNodes         workers to pass over until their {@code until} (e.g. whose pods had no place to go)
+ * @param removals                SCALE_DOWN of several workers side by side: each one's ending. The result, the
+ *                                count, the instances and the end of the reason are derived from them
  */
 public record Outcome(
         OutcomeAction action,
@@ -34,11 +36,19 @@ public record Outcome(
         List<String> clearPendingLaunches,
         List<UnavailableOffering> addUnavailableOfferings,
         List<UnneededNode> unneededNodes,
-        List<BlockedNode> addBlockedNodes) {
+        List<BlockedNode> addBlockedNodes,
+        List<NodeRemoval> removals) {
 
     public Outcome {
         unneededNodes = copy(unneededNodes);
         addBlockedNodes = copy(addBlockedNodes);
+        removals = copy(removals);
+        if (!removals.isEmpty() && !removals.contains(null)) {
+            result = result != null ? result : NodeRemoval.resultOf(removals);
+            count = NodeRemoval.removedCount(removals);
+            instanceIds = instanceIds.isEmpty() ? removals.stream().map(NodeRemoval::instanceId).toList() : instanceIds;
+            reason = reason == null ? null : reason + NodeRemoval.notRemoved(removals);
+        }
         count = count == null ? 0 : count;
         instanceIds = copy(instanceIds);
         addPendingLaunches = copy(addPendingLaunches);
@@ -50,19 +60,24 @@ public record Outcome(
                    String error, List<PendingLaunch> addPendingLaunches, List<String> clearPendingLaunches,
                    List<UnavailableOffering> addUnavailableOfferings) {
         this(action, result, count, instanceIds, reason, error, addPendingLaunches, clearPendingLaunches,
-                addUnavailableOfferings, List.of(), List.of());
+                addUnavailableOfferings, List.of(), List.of(), List.of());
+    }
+
+    /** The first worker whose removal an error ended, if any: the actuation then ends with its error. */
+    public java.util.Optional<NodeRemoval> firstFailedRemoval() {
+        return removals.stream().filter(NodeRemoval::failed).findFirst();
     }
 
     /** The tick's new per-node timers. */
     public static Outcome unneeded(List<UnneededNode> timers, String reason) {
         return new Outcome(OutcomeAction.UNNEEDED, OutcomeResult.SUCCEEDED, 0, List.of(), reason, null, List.of(),
-                List.of(), List.of(), timers, List.of());
+                List.of(), List.of(), timers, List.of(), List.of());
     }
 
     /** A plain outcome without state side-lists (NOOP, SCALE_DOWN, PAUSE...). */
     public static Outcome of(OutcomeAction action, OutcomeResult result, int count, String reason) {
         return new Outcome(action, result, count, List.of(), reason, null, List.of(), List.of(), List.of(), List.of(),
-                List.of());
+                List.of(), List.of());
     }
 
     /** Every problem at once, so a bad Record input names all of them; empty when valid. */
@@ -108,6 +123,15 @@ public record Outcome(
             if (node == null || blank(node.instanceId()) || blank(node.reason()) || node.until() == null) {
                 problems.add("outcome.addBlockedNodes[" + i + "] needs instanceId, reason and until");
             }
+        }
+        for (int i = 0; i < removals.size(); i++) {
+            NodeRemoval removal = removals.get(i);
+            if (removal == null || blank(removal.node()) || blank(removal.instanceId()) || removal.result() == null) {
+                problems.add("outcome.removals[" + i + "] needs node, instanceId and result");
+            }
+        }
+        if (!removals.isEmpty() && action != OutcomeAction.SCALE_DOWN) {
+            problems.add("outcome.removals belong to SCALE_DOWN only");
         }
         if (action == OutcomeAction.UNNEEDED && unneededNodes.contains(null)) {
             problems.add("outcome.unneededNodes has an empty entry");

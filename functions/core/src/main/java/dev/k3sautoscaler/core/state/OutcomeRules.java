@@ -27,6 +27,8 @@ import java.util.Set;
  *   <tr><td>RECONCILE</td><td colspan="3">only the pending launches (adopted, cleared); no cooldown or failure change</td></tr>
  *   <tr><td>LEASE_LOST</td><td colspan="3">nothing at all: the state belongs to the lease's new holder</td></tr>
  *   <tr><td>PAUSE / RESUME</td><td colspan="3">paused=true with the reason / paused=false and failures reset</td></tr>
+ *   <tr><td>SCALE_DOWN with removals</td><td colspan="3">any removed: lastScaleDownAt=now; an element's error counts
+ *   one failure; aborted and failed elements block their instances; otherwise failures reset</td></tr>
  *   <tr><td>UNNEEDED</td><td colspan="3">only the per-node scale-down timers, replaced by the tick's</td></tr>
  * </table>
  *
@@ -70,8 +72,10 @@ public final class OutcomeRules {
         return switch (outcome.action()) {
             case SCALE_UP -> countResult(capacityChanged(outcome) ? state.withLastScaleUpAt(now) : state, outcome, now,
                     ScalingAction.SCALE_UP);
-            case SCALE_DOWN -> countResult(capacityChanged(outcome) ? state.withLastScaleDownAt(now) : state, outcome,
-                    now, ScalingAction.SCALE_DOWN);
+            case SCALE_DOWN -> outcome.removals().isEmpty()
+                    ? countResult(capacityChanged(outcome) ? state.withLastScaleDownAt(now) : state, outcome, now,
+                            ScalingAction.SCALE_DOWN)
+                    : severalRemoved(state, outcome, now);
             case JOIN_CHECK -> countResult(state, outcome, now, ScalingAction.SCALE_UP);
             case SPOT_DRAIN, NOOP, LOCK_BROKEN, RECONCILE -> state;
             case LEASE_LOST -> before;
@@ -90,6 +94,21 @@ public final class OutcomeRules {
             case SUCCEEDED, PARTIAL -> true;
             case FAILED, ABORTED, PREEMPTED -> false;
         };
+    }
+
+    /**
+     * A scale-down of several workers: any removal starts the delay after a scale-down; only an error
+     * counts a failure (an aborted drain is an answer about its node, which stays blocked); workers all
+     * preempted change nothing.
+     */
+    private static ScalingState severalRemoved(ScalingState state, Outcome outcome, Instant now) {
+        boolean removed = outcome.count() > 0;
+        ScalingState after = removed ? state.withLastScaleDownAt(now) : state;
+        if (outcome.firstFailedRemoval().isPresent()) {
+            boolean sameDirection = after.consecutiveFailures() == 0 || after.failedAction() == ScalingAction.SCALE_DOWN;
+            return after.withFailures(after.consecutiveFailures() + 1, now, sameDirection ? ScalingAction.SCALE_DOWN : null);
+        }
+        return outcome.result() == OutcomeResult.PREEMPTED ? after : after.withFailures(0, after.lastFailureAt());
     }
 
     private static ScalingState countResult(ScalingState state, Outcome outcome, Instant now, ScalingAction direction) {
@@ -118,7 +137,13 @@ public final class OutcomeRules {
                 byInstance.put(node.instanceId(), node);
             }
         }
-        if (unfinishedScaleDown) {
+        for (NodeRemoval removal : outcome.removals()) {
+            if (removal.result() == NodeRemoval.Result.ABORTED || removal.result() == NodeRemoval.Result.FAILED) {
+                byInstance.put(removal.instanceId(), new BlockedNode(removal.instanceId(), removal.reason(),
+                        now.plus(BLOCKED_NODE_MEMORY)));
+            }
+        }
+        if (unfinishedScaleDown && outcome.removals().isEmpty()) {
             for (String instanceId : outcome.instanceIds()) {
                 byInstance.put(instanceId, new BlockedNode(instanceId, outcome.reason(), now.plus(BLOCKED_NODE_MEMORY)));
             }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.k3sautoscaler.core.model.BlockedNode;
 import dev.k3sautoscaler.core.model.PendingLaunch;
+import dev.k3sautoscaler.core.model.ScalingAction;
 import dev.k3sautoscaler.core.model.ScalingState;
 import dev.k3sautoscaler.core.model.UnavailableOffering;
 import dev.k3sautoscaler.core.model.UnneededNode;
@@ -248,14 +249,69 @@ class OutcomeRulesTest {
         BlockedNode unmovable = new BlockedNode("i-1", "no place for pod shop/cart-1", NOW.plus(OutcomeRules.UNREMOVABLE_RECHECK));
         BlockedNode stale = new BlockedNode("i-2", "old", EARLIER);
         Outcome outcome = new Outcome(OutcomeAction.NOOP, OutcomeResult.SUCCEEDED, 0, List.of(), "no safe target", null,
-                List.of(), List.of(), List.of(), List.of(), List.of(unmovable, stale));
+                List.of(), List.of(), List.of(), List.of(), List.of(unmovable, stale), List.of());
 
         ScalingState after = OutcomeRules.apply(ScalingState.initial(), outcome, NOW);
 
         assertEquals(List.of(unmovable), after.blockedNodes());
         Outcome bad = new Outcome(OutcomeAction.NOOP, OutcomeResult.SUCCEEDED, 0, List.of(), "x", null,
-                List.of(), List.of(), List.of(), List.of(), List.of(new BlockedNode("i-3", null, NOW)));
+                List.of(), List.of(), List.of(), List.of(), List.of(new BlockedNode("i-3", null, NOW)), List.of());
         assertEquals(List.of("outcome.addBlockedNodes[0] needs instanceId, reason and until"), bad.problems());
+    }
+
+    private static Outcome removals(NodeRemoval... removals) {
+        return new Outcome(OutcomeAction.SCALE_DOWN, null, null, List.of(), "scale-down -3: unneeded", null, List.of(),
+                List.of(), List.of(), List.of(), List.of(), List.of(removals));
+    }
+
+    private static NodeRemoval removal(String node, NodeRemoval.Result result, String reason) {
+        return new NodeRemoval(node, "i-" + node, result, reason,
+                result == NodeRemoval.Result.FAILED ? "dev.k3sautoscaler.errors.KubernetesApiUnavailable" : null);
+    }
+
+    @Test
+    void severalRemovals_deriveTheResultCountAndReason_andBlockOnlyTheWorkersThatStayed() {
+        Outcome outcome = removals(removal("w1", NodeRemoval.Result.REMOVED, "w1 is empty"),
+                removal("w2", NodeRemoval.Result.ABORTED, "PDB shop/cart allows no eviction"),
+                removal("w3", NodeRemoval.Result.REMOVED, "w3 is empty"));
+
+        ScalingState after = OutcomeRules.apply(ScalingState.initial(), outcome, NOW);
+
+        assertEquals(OutcomeResult.PARTIAL, outcome.result());
+        assertEquals(2, outcome.count());
+        assertEquals(List.of("i-w1", "i-w2", "i-w3"), outcome.instanceIds());
+        assertEquals("scale-down -3: unneeded; not removed: w2 (aborted: PDB shop/cart allows no eviction)", outcome.reason());
+        assertEquals(NOW, after.lastScaleDownAt());
+        // An aborted drain is an answer about its node, not a failure of the autoscaler.
+        assertEquals(0, after.consecutiveFailures());
+        assertEquals(List.of("i-w2"), after.blockedNodes().stream().map(BlockedNode::instanceId).toList());
+        assertTrue(outcome.firstFailedRemoval().isEmpty());
+    }
+
+    @Test
+    void aFailedRemovalAmongSeveral_countsOneScaleDownFailure_andIsTheOneTheExecutionEndsWith() {
+        Outcome outcome = removals(removal("w1", NodeRemoval.Result.REMOVED, "w1 is empty"),
+                removal("w2", NodeRemoval.Result.FAILED, "API unavailable"),
+                removal("w3", NodeRemoval.Result.PREEMPTED, "Spot interruption"));
+
+        ScalingState after = OutcomeRules.apply(ScalingState.initial(), outcome, NOW);
+
+        assertEquals(1, after.consecutiveFailures());
+        assertEquals(ScalingAction.SCALE_DOWN, after.failedAction());
+        assertEquals("w2", outcome.firstFailedRemoval().orElseThrow().node());
+        assertEquals(List.of("i-w2"), after.blockedNodes().stream().map(BlockedNode::instanceId).toList());
+    }
+
+    @Test
+    void removalsAllPreempted_changeNothing_andRemovalsOutsideAScaleDownAreRefused() {
+        Outcome preempted = removals(removal("w1", NodeRemoval.Result.PREEMPTED, "Spot interruption"));
+        ScalingState before = ScalingState.initial().withFailures(2, EARLIER, ScalingAction.SCALE_DOWN);
+
+        assertEquals(OutcomeResult.PREEMPTED, preempted.result());
+        assertEquals(before, OutcomeRules.apply(before, preempted, NOW));
+        Outcome misplaced = new Outcome(OutcomeAction.NOOP, OutcomeResult.SUCCEEDED, 0, List.of(), "x", null, List.of(),
+                List.of(), List.of(), List.of(), List.of(), List.of(removal("w1", NodeRemoval.Result.REMOVED, "gone")));
+        assertEquals(List.of("outcome.removals belong to SCALE_DOWN only"), misplaced.problems());
     }
 
     @Test
