@@ -28,8 +28,10 @@ class DecideHandlerTest {
                "unschedulablePods": 7, "unschedulablePodsMaxOverIdleWindow": 7,
                "unschedulablePodRequests": [%s],
                "requestedCpuMillisOnWorkers": 5000, "requestedMemoryBytesOnWorkers": 4000000000,
-               "workers": [{"name": "w1", "instanceId": "i-1", "ready": true, "schedulable": true},
-                           {"name": "w2", "instanceId": "i-2", "ready": true, "schedulable": true}]},
+               "workers": [{"name": "w1", "instanceId": "i-1", "ready": true, "schedulable": true,
+                            "requestedCpuMillis": 2500, "requestedMemoryBytes": 2000000000},
+                           {"name": "w2", "instanceId": "i-2", "ready": true, "schedulable": true,
+                            "requestedCpuMillis": 2500, "requestedMemoryBytes": 2000000000}]},
              "state": {"consecutiveFailures": 0, "pendingLaunches": [], "unavailableOfferings": [], "paused": false}}
             """.formatted(String.join(",", java.util.Collections.nCopies(7,
             "{\"namespace\": \"shop\", \"name\": \"web\", \"cpuMillis\": 500, \"memoryBytes\": 268435456}")));

@@ -70,8 +70,10 @@ class ValidateInputHandlerTest {
                    "cpuSustainedHighPercent": 10.0, "cpuSustainedLowPercent": 10.0, "memoryPercent": 10.0,
                    "memorySustainedHighPercent": 10.0, "memorySustainedLowPercent": 10.0, "unschedulablePods": 0, "unschedulablePodsMaxOverIdleWindow": 0,
                    "requestedCpuMillisOnWorkers": 400, "requestedMemoryBytesOnWorkers": 400000000,
-                   "workers": [{"name": "w1", "instanceId": "i-1", "ready": true, "schedulable": true},
-                               {"name": "w2", "instanceId": "i-2", "ready": true, "schedulable": true}]},
+                   "workers": [{"name": "w1", "instanceId": "i-1", "ready": true, "schedulable": true,
+                                "requestedCpuMillis": 200, "requestedMemoryBytes": 200000000},
+                               {"name": "w2", "instanceId": "i-2", "ready": true, "schedulable": true,
+                                "requestedCpuMillis": 200, "requestedMemoryBytes": 200000000}]},
                  "state": {"consecutiveFailures": 0, "paused": true, "pausedReason": "INC-1"}}""".formatted(request);
 
         // WHEN Decide runs

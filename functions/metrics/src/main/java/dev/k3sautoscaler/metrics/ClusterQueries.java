@@ -92,13 +92,15 @@ public final class ClusterQueries {
             + " unless on(namespace, pod) kube_pod_owner{owner_kind=\"DaemonSet\"})";
 
     /**
-     * CPU and memory requests of pods scheduled on workers, by {@code resource} (cores, bytes):
-     * what scale-down must fit on the remaining workers. Finished pods (Succeeded/Failed) hold no
-     * resources; DaemonSet pods are excluded because WORKER_CPU_MILLIS / WORKER_MEMORY_MIB are
-     * already net of DaemonSets. No series for a resource means no such requests (KSM freshness is
-     * checked separately).
+     * CPU and memory requests of the pods scheduled on each worker, one series per worker and
+     * {@code resource} (labels {@code node}, {@code resource}; cores, bytes): each worker's requests
+     * utilization for scale-down, and, summed over the series, the cluster totals scale-down must
+     * fit on the remaining workers. Finished pods (Succeeded/Failed) hold no resources; DaemonSet
+     * pods are excluded because WORKER_CPU_MILLIS / WORKER_MEMORY_MIB are already net of DaemonSets.
+     * No series for a worker (or a resource) means no such requests there: a worker with nothing
+     * but DaemonSet pods has none (KSM freshness is checked separately).
      */
-    public static final String REQUESTED_ON_WORKERS = "sum by (resource) ("
+    public static final String REQUESTED_ON_WORKERS = "sum by (node, resource) ("
             + "(kube_pod_container_resource_requests{resource=~\"cpu|memory\"} and on(node) " + WORKERS + ")"
             + " unless on(namespace, pod) (kube_pod_status_phase{phase=~\"Succeeded|Failed\"} == 1)"
             + " unless on(namespace, pod) kube_pod_owner{owner_kind=\"DaemonSet\"})";

@@ -142,16 +142,60 @@ public final class MetricsCollector {
             double podsOverIdleWindow = required(Query.UNSCHEDULABLE_MAX_OVER_IDLE_WINDOW);
             int maxOverIdleWindow = (int) Math.max(unschedulableCount, Math.round(
                     within(Query.UNSCHEDULABLE_MAX_OVER_IDLE_WINDOW, podsOverIdleWindow, 0, MAX_POD_COUNT, "0.." + MAX_POD_COUNT)));
-            Map<String, Double> requested = byResource(Query.REQUESTED_ON_WORKERS);
+            Requested requested = requestedOnWorkers();
 
             ClusterMetrics metrics = new ClusterMetrics(true, null, at,
                     utilization.cpu, utilization.cpuSustainedHigh, utilization.cpuSustainedLow,
                     utilization.memory, utilization.memorySustainedHigh, utilization.memorySustainedLow,
                     unschedulableCount, unschedulable, maxOverIdleWindow,
-                    Math.round(requested.getOrDefault("cpu", 0.0) * MILLIS_PER_CORE),
-                    Math.round(requested.getOrDefault("memory", 0.0)),
-                    workers);
+                    Math.round(requested.total.cpuCores * MILLIS_PER_CORE),
+                    Math.round(requested.total.memoryBytes),
+                    workers.stream().map(requested::onto).toList());
             return new Collected(metrics, notes, null);
+        }
+
+        /** Summed requests of one worker, or of all of them (cores, bytes). */
+        private static final class Amounts {
+            double cpuCores;
+            double memoryBytes;
+
+            void add(String resource, double amount) {
+                if ("cpu".equals(resource)) {
+                    cpuCores += amount;
+                } else if ("memory".equals(resource)) {
+                    memoryBytes += amount;
+                }
+            }
+        }
+
+        /**
+         * REQUESTED_ON_WORKERS per worker and in total. The total is every series' sum: a series for
+         * a node missing from the worker list (it joined or left between the two queries) still
+         * counts there, as the query said, but belongs to no worker.
+         */
+        private record Requested(Map<String, Amounts> byNode, Amounts total) {
+
+            /** The worker with its requests; none (0 / 0) when the query had no series for it. */
+            WorkerNode onto(WorkerNode worker) {
+                Amounts amounts = byNode.getOrDefault(worker.name(), new Amounts());
+                return new WorkerNode(worker.name(), worker.instanceId(), worker.ready(), worker.schedulable(),
+                        Math.round(amounts.cpuCores * MILLIS_PER_CORE), Math.round(amounts.memoryBytes));
+            }
+        }
+
+        private Requested requestedOnWorkers() throws Unusable {
+            Map<String, Amounts> byNode = new HashMap<>();
+            Amounts total = new Amounts();
+            for (Sample sample : samples(Query.REQUESTED_ON_WORKERS)) {
+                double amount = amount(Query.REQUESTED_ON_WORKERS, sample.value());
+                String resource = sample.label("resource");
+                total.add(resource, amount);
+                String node = sample.label("node");
+                if (node != null) {
+                    byNode.computeIfAbsent(node, name -> new Amounts()).add(resource, amount);
+                }
+            }
+            return new Requested(byNode, total);
         }
 
         /**
@@ -232,14 +276,6 @@ public final class MetricsCollector {
 
         private static String podKey(Sample sample) {
             return sample.label("namespace") + "/" + sample.label("pod");
-        }
-
-        private Map<String, Double> byResource(Query query) throws Unusable {
-            Map<String, Double> values = new HashMap<>();
-            for (Sample sample : samples(query)) {
-                values.put(sample.label("resource"), amount(query, sample.value()));
-            }
-            return values;
         }
 
         private Map<String, Double> byLabel(Query query, String labelName) {

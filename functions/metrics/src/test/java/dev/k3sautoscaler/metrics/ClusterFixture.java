@@ -256,6 +256,12 @@ final class ClusterFixture {
             return this;
         }
 
+        Pod failedOn(Node host) {
+            this.node = host.name;
+            this.phase = "Failed";
+            return this;
+        }
+
         /** Created at {@code since} and unschedulable ever after. */
         Pod unschedulableSince(Instant since) {
             this.node = null;

@@ -45,11 +45,44 @@ class MetricsCollectorIT {
             assertEquals(300L, metrics.requestedCpuMillisOnWorkers());
             assertEquals(256 * MIB, metrics.requestedMemoryBytesOnWorkers());
             assertEquals(List.of(
-                    new WorkerNode("w1", "i-00000000000abc001", true, true),
+                    new WorkerNode("w1", "i-00000000000abc001", true, true, 300, 256 * MIB),
                     new WorkerNode("w2", "i-00000000000abc002", true, true),
                     new WorkerNode("w3", null, false, false)), metrics.workers());
             assertEquals(List.of("CPU and memory measured on 2 of 3 workers (no node-exporter data from w3)"),
                     collected.notes());
+        }
+    }
+
+    @Test
+    void collect_fillsEachWorkersRequests_andTheClusterTotalIsTheirSum() {
+        // GIVEN two workers running different pods, a third with nothing but a DaemonSet pod, and the master's own pod
+        ClusterFixture cluster = ClusterFixture.between(NOW.minus(Duration.ofMinutes(20)), NOW);
+        ClusterFixture.Node master = cluster.master("server-1");
+        ClusterFixture.Node w1 = cluster.worker("w1");
+        ClusterFixture.Node w2 = cluster.worker("w2");
+        ClusterFixture.Node w3 = cluster.worker("w3");
+        cluster.pod("shop", "api-1").runningOn(w1).container("app", 300, 256 * MIB);
+        cluster.pod("batch", "report-1").succeededOn(w1).ownedBy("Job").container("job", 1000, GIB);
+        cluster.pod("shop", "cart-1").runningOn(w2).container("app", 250, 512 * MIB).container("proxy", 50, 32 * MIB);
+        cluster.pod("shop", "web-2").runningOn(w2).container("app", 700, 128 * MIB);
+        List<ClusterFixture.Node> nodes = List.of(master, w1, w2, w3);
+        for (int i = 0; i < nodes.size(); i++) {
+            cluster.pod("kube-system", "node-exporter-" + i).runningOn(nodes.get(i)).ownedBy("DaemonSet")
+                    .container("exporter", 100, 50 * MIB);
+        }
+        cluster.pod("kube-system", "coredns-1").runningOn(master).container("coredns", 500, 70 * MIB);
+        try (PrometheusServer prometheus = PrometheusServer.backfilledWith(cluster.openMetrics())) {
+            // WHEN
+            ClusterMetrics metrics = collector(prometheus).collect(NOW).metrics();
+
+            // THEN
+            assertTrue(metrics.available(), metrics::unavailableReason);
+            assertEquals(List.of(
+                    new WorkerNode("w1", "i-00000000000abc001", true, true, 300, 256 * MIB),
+                    new WorkerNode("w2", "i-00000000000abc002", true, true, 1000, 672 * MIB),
+                    new WorkerNode("w3", "i-00000000000abc003", true, true, 0, 0)), metrics.workers());
+            assertEquals(1300L, metrics.requestedCpuMillisOnWorkers());
+            assertEquals(928 * MIB, metrics.requestedMemoryBytesOnWorkers());
         }
     }
 

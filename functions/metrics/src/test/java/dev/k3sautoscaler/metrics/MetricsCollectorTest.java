@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Turning query answers into ClusterMetrics, on hand-made answers (the queries are checked in the *IT tests). */
 class MetricsCollectorTest {
     private static final Instant AT = Instant.parse("2026-03-02T12:00:00Z");
+    private static final long MIB = 1024L * 1024;
     private static final List<Query> PERCENTAGES = List.of(Query.CPU_PERCENT, Query.CPU_SUSTAINED_HIGH,
             Query.CPU_SUSTAINED_LOW, Query.MEMORY_PERCENT, Query.MEMORY_SUSTAINED_HIGH, Query.MEMORY_SUSTAINED_LOW);
 
@@ -45,8 +46,52 @@ class MetricsCollectorTest {
         // THEN
         assertTrue(metrics.available(), metrics::unavailableReason);
         assertEquals(42.13, metrics.cpuPercent());
-        assertEquals(List.of(new WorkerNode("w1", "i-0123456789abcdef0", true, true)), metrics.workers());
+        assertEquals(List.of(new WorkerNode("w1", "i-0123456789abcdef0", true, true, 1500, 1_000_000_000)),
+                metrics.workers());
         assertEquals(1500L, metrics.requestedCpuMillisOnWorkers());
+        assertEquals(1_000_000_000L, metrics.requestedMemoryBytesOnWorkers());
+    }
+
+    @Test
+    void requestsPerWorker_fillEachWorker_andTheirSumIsTheClusterTotal() {
+        // GIVEN three workers; w3 runs nothing but DaemonSet pods, so the query has no series for it
+        Map<Query, QueryResult> answers = threeWorkers();
+        answers.put(Query.REQUESTED_ON_WORKERS, new Samples(List.of(
+                requested("w1", "cpu", 0.5), requested("w1", "memory", 256.0 * MIB),
+                requested("w2", "cpu", 1.25), requested("w2", "memory", 1024.0 * MIB))));
+
+        // WHEN
+        ClusterMetrics metrics = MetricsCollector.assemble(answers, AT).metrics();
+
+        // THEN cores become millis, bytes stay bytes; the worker without a series holds 0 / 0
+        assertTrue(metrics.available(), metrics::unavailableReason);
+        assertEquals(List.of(new WorkerNode("w1", null, true, true, 500, 256 * MIB),
+                new WorkerNode("w2", null, true, true, 1250, 1024 * MIB),
+                new WorkerNode("w3", null, true, true, 0, 0)), metrics.workers());
+        assertTrue(metrics.workers().get(2).empty());
+        assertEquals(1750L, metrics.requestedCpuMillisOnWorkers());
+        assertEquals(1280 * MIB, metrics.requestedMemoryBytesOnWorkers());
+        assertEquals(metrics.requestedCpuMillisOnWorkers(),
+                metrics.workers().stream().mapToLong(WorkerNode::requestedCpuMillis).sum());
+    }
+
+    @Test
+    void requestsOfANodeNotInTheWorkerList_countInTheTotal_butOnNoWorker() {
+        // GIVEN a series for w9, which the worker list (a separate query) does not have
+        Map<Query, QueryResult> answers = threeWorkers();
+        answers.put(Query.REQUESTED_ON_WORKERS, new Samples(List.of(
+                requested("w1", "cpu", 0.5), requested("w9", "cpu", 0.2), requested("w9", "memory", 64.0 * MIB))));
+
+        // WHEN
+        ClusterMetrics metrics = MetricsCollector.assemble(answers, AT).metrics();
+
+        // THEN
+        assertTrue(metrics.available(), metrics::unavailableReason);
+        assertEquals(700L, metrics.requestedCpuMillisOnWorkers());
+        assertEquals(64 * MIB, metrics.requestedMemoryBytesOnWorkers());
+        assertEquals(List.of("w1", "w2", "w3"), metrics.workers().stream().map(WorkerNode::name).toList());
+        assertEquals(List.of(500L, 0L, 0L), metrics.workers().stream().map(WorkerNode::requestedCpuMillis).toList());
+        assertEquals(List.of(0L, 0L, 0L), metrics.workers().stream().map(WorkerNode::requestedMemoryBytes).toList());
     }
 
     @Test
@@ -170,18 +215,33 @@ class MetricsCollectorTest {
                         java.time.Instant.ofEpochSecond(1_000_000_000_000L), AT)));
     }
 
-    @Test
-    void negativeRequest_isUnavailable() {
-        // GIVEN
-        Map<Query, QueryResult> answers = healthy();
+    @ParameterizedTest(name = "{0} {1} = {2}")
+    @MethodSource("impossibleRequests")
+    void impossibleRequestOnAWorker_isUnavailable_namingTheQueryAndTheValue(String node, String resource, double value,
+                                                                            MetricsUnavailable reason) {
+        // GIVEN one worker's requests are fine, one series is no amount at all
+        Map<Query, QueryResult> answers = threeWorkers();
         answers.put(Query.REQUESTED_ON_WORKERS, new Samples(List.of(
-                new Sample(Map.of("resource", "cpu"), -1.5), new Sample(Map.of("resource", "memory"), 1e9))));
+                requested("w1", "cpu", 0.5), requested("w1", "memory", 1e9), requested(node, resource, value))));
 
         // WHEN
         ClusterMetrics metrics = MetricsCollector.assemble(answers, AT).metrics();
 
-        // THEN
-        assertEquals(new MetricsUnavailable.OutOfRange("requested_on_workers", -1.5, "0 or more"), unavailable(answers));
+        // THEN no worker reads as empty, and no total is made up
+        assertFalse(metrics.available());
+        assertEquals(reason, unavailable(answers));
+        assertNull(metrics.requestedCpuMillisOnWorkers());
+        assertEquals(List.of(), metrics.workers());
+    }
+
+    static Stream<Arguments> impossibleRequests() {
+        return Stream.of(
+                Arguments.of("w2", "cpu", -1.5, new MetricsUnavailable.OutOfRange("requested_on_workers", -1.5, "0 or more")),
+                Arguments.of("w2", "memory", Double.NaN, new MetricsUnavailable.NotANumber("requested_on_workers", Double.NaN)),
+                Arguments.of("w3", "memory", Double.POSITIVE_INFINITY,
+                        new MetricsUnavailable.NotANumber("requested_on_workers", Double.POSITIVE_INFINITY)),
+                // Not in the worker list, but it would still count in the total.
+                Arguments.of("w9", "cpu", -0.001, new MetricsUnavailable.OutOfRange("requested_on_workers", -0.001, "0 or more")));
     }
 
     @Test
@@ -250,7 +310,7 @@ class MetricsCollectorTest {
         ClusterMetrics metrics = MetricsCollector.assemble(answers, AT).metrics();
 
         // THEN
-        assertEquals(List.of(new WorkerNode("w1", "i-0123456789abcdef0", true, false),
+        assertEquals(List.of(new WorkerNode("w1", "i-0123456789abcdef0", true, false, 1500, 1_000_000_000),
                 new WorkerNode("w2", null, false, true)), metrics.workers());
     }
 
@@ -282,8 +342,24 @@ class MetricsCollectorTest {
         answers.put(Query.UNSCHEDULABLE_POD_REQUESTS, new Samples(List.of()));
         answers.put(Query.UNSCHEDULABLE_MAX_OVER_IDLE_WINDOW, scalar(0));
         answers.put(Query.REQUESTED_ON_WORKERS, new Samples(List.of(
-                new Sample(Map.of("resource", "cpu"), 1.5), new Sample(Map.of("resource", "memory"), 1e9))));
+                requested("w1", "cpu", 1.5), requested("w1", "memory", 1e9))));
         return answers;
+    }
+
+    /** Three Ready, schedulable workers w1..w3 (no provider id), measured; requests as in {@link #healthy()}. */
+    private static Map<Query, QueryResult> threeWorkers() {
+        Map<Query, QueryResult> answers = healthy();
+        List<String> names = List.of("w1", "w2", "w3");
+        answers.put(Query.WORKER_NODES, new Samples(names.stream().map(name -> new Sample(Map.of("node", name), 1)).toList()));
+        answers.put(Query.WORKER_READY, new Samples(names.stream().map(name -> new Sample(Map.of("node", name), 1)).toList()));
+        answers.put(Query.WORKER_CORDONED, new Samples(names.stream().map(name -> new Sample(Map.of("node", name), 0)).toList()));
+        answers.put(Query.NODE_EXPORTER_SAMPLES, new Samples(names.stream().map(name -> node(name, AT.getEpochSecond() - 5)).toList()));
+        return answers;
+    }
+
+    /** One REQUESTED_ON_WORKERS series: a worker's summed requests of one resource (cores or bytes). */
+    private static Sample requested(String node, String resource, double value) {
+        return new Sample(Map.of("node", node, "resource", resource), value);
     }
 
     private static Samples scalar(double value) {

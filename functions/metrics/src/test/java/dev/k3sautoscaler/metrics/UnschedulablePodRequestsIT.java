@@ -31,6 +31,8 @@ class UnschedulablePodRequestsIT {
         ClusterFixture cluster = ClusterFixture.between(NOW.minus(Duration.ofMinutes(20)), NOW);
         ClusterFixture.Node master = cluster.master("server-1");
         ClusterFixture.Node w1 = cluster.worker("w1");
+        ClusterFixture.Node w2 = cluster.worker("w2");
+        ClusterFixture.Node w3 = cluster.worker("w3");
         // Unschedulable for 5 minutes: a two-container pod, a memory-heavy pod, a pod without requests.
         cluster.pod("shop", "web-1").unschedulableSince(FIVE_MINUTES_AGO)
                 .container("app", 500, 512 * MIB).container("sidecar", 100, 64 * MIB);
@@ -47,6 +49,12 @@ class UnschedulablePodRequestsIT {
         cluster.pod("kube-system", "node-exporter-w1").runningOn(w1).ownedBy("DaemonSet").container("exporter", 100, 50 * MIB);
         cluster.pod("batch", "report-1").succeededOn(w1).ownedBy("Job").container("job", 1000, GIB);
         cluster.pod("kube-system", "coredns-1").runningOn(master).container("coredns", 500, 70 * MIB);
+        // On w2: a two-container pod, its DaemonSet pod and a failed Job pod; on w3 only its DaemonSet pod.
+        cluster.pod("shop", "cart-1").runningOn(w2).ownedBy("StatefulSet")
+                .container("app", 250, 512 * MIB).container("proxy", 50, 32 * MIB);
+        cluster.pod("kube-system", "node-exporter-w2").runningOn(w2).ownedBy("DaemonSet").container("exporter", 100, 50 * MIB);
+        cluster.pod("batch", "report-2").failedOn(w2).ownedBy("Job").container("job", 1000, GIB);
+        cluster.pod("kube-system", "node-exporter-w3").runningOn(w3).ownedBy("DaemonSet").container("exporter", 100, 50 * MIB);
         prometheus = PrometheusServer.backfilledWith(cluster.openMetrics());
         promql = new Promql(prometheus);
     }
@@ -94,12 +102,26 @@ class UnschedulablePodRequestsIT {
     }
 
     @Test
-    void requestedOnWorkers_countsPlacedPods_notDaemonSetsFinishedPodsOrTheMaster() {
+    void requestedOnWorkers_isOneSeriesPerWorkerAndResource_ofPlacedPodsOnly() {
         // WHEN
-        Map<String, Double> requested = promql.byLabel(ClusterQueries.REQUESTED_ON_WORKERS, NOW, "resource");
+        Map<String, Double> requested = new TreeMap<>();
+        promql.vector(ClusterQueries.REQUESTED_ON_WORKERS, NOW).forEach(sample ->
+                requested.put(sample.label("node") + " " + sample.label("resource"), sample.value()));
 
-        // THEN api-1 + pulling-1 (scheduled, holds its requests while pulling)
-        assertEquals(0.5, requested.get("cpu"), 1e-9);
-        assertEquals(384.0 * MIB, requested.get("memory"), 1e-3);
+        // THEN w1: api-1 + pulling-1 (scheduled, holds its requests while pulling), not its DaemonSet pod
+        // nor the succeeded report-1; w2: cart-1's two containers summed, not its DaemonSet pod nor the
+        // failed report-2; w3 (nothing but a DaemonSet pod) and the master (coredns-1): no series
+        assertEquals(Set.of("w1 cpu", "w1 memory", "w2 cpu", "w2 memory"), requested.keySet());
+        assertEquals(0.5, requested.get("w1 cpu"), 1e-9);
+        assertEquals(384.0 * MIB, requested.get("w1 memory"), 1e-3);
+        assertEquals(0.3, requested.get("w2 cpu"), 1e-9);
+        assertEquals(544.0 * MIB, requested.get("w2 memory"), 1e-3);
+    }
+
+    @Test
+    void requestedOnWorkers_carriesNoOtherLabel() {
+        // WHEN / THEN the series are keyed by node and resource alone (no pod, container or unit left over)
+        promql.vector(ClusterQueries.REQUESTED_ON_WORKERS, NOW).forEach(sample ->
+                assertEquals(Set.of("node", "resource"), sample.labels().keySet(), sample::toString));
     }
 }

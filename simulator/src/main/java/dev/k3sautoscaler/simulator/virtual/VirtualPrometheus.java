@@ -4,7 +4,10 @@ import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.metrics.ClusterQueries;
 import dev.k3sautoscaler.simulator.cluster.ClusterObservation;
 import dev.k3sautoscaler.simulator.cluster.NodeState;
+import dev.k3sautoscaler.simulator.cluster.PodPhase;
+import dev.k3sautoscaler.simulator.cluster.PodState;
 import dev.k3sautoscaler.simulator.cluster.SimulatedCluster;
+import dev.k3sautoscaler.simulator.scenario.Scenario.Kind;
 import dev.k3sautoscaler.simulator.scenario.Scenario.OutageKind;
 import dev.k3sautoscaler.testkit.prometheus.FakePrometheusApi;
 import dev.k3sautoscaler.testkit.prometheus.FakePrometheusApi.PendingPod;
@@ -12,6 +15,7 @@ import dev.k3sautoscaler.testkit.prometheus.FakePrometheusApi.Snapshot;
 import dev.k3sautoscaler.testkit.prometheus.FakePrometheusApi.Worker;
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -73,8 +77,9 @@ public final class VirtualPrometheus implements AutoCloseable {
         synchronized (cluster) {
             Duration now = cluster.now();
             ClusterObservation observation = cluster.observe();
+            Map<String, long[]> requested = requestedByNode(cluster.pods());
             List<Worker> workers = cluster.nodes().stream().filter(node -> !node.master())
-                    .map(VirtualPrometheus::worker).toList();
+                    .map(node -> worker(node, requested.getOrDefault(node.name(), new long[2]))).toList();
             // kube_pod_status_unschedulable now and PENDING_UP_SEC ago: only pods pending all along.
             Duration pendingSince = now.minus(config.pendingUp());
             List<PendingPod> unschedulable = observation.unschedulable().stream()
@@ -89,14 +94,30 @@ public final class VirtualPrometheus implements AutoCloseable {
                     history.memorySustainedHigh(now, config.memoryUpSustain()),
                     history.memorySustainedLow(now, config.idleDown()),
                     unschedulable,
-                    Math.max(history.unschedulableMax(now, config.idleDown()), observation.unschedulable().size()),
-                    observation.requestedCpuMillisOnWorkers() / 1000.0,
-                    observation.requestedMemoryBytesOnWorkers());
+                    Math.max(history.unschedulableMax(now, config.idleDown()), observation.unschedulable().size()));
         }
     }
 
-    private static Worker worker(NodeState node) {
-        return new Worker(node.name(), node.zone(), node.instanceId(), node.ready(), node.cordoned());
+    /**
+     * Summed requests (CPU millis, memory bytes) of the pods holding resources on each node: bound
+     * and not pending, terminating ones included, as the cluster's own requests-on-workers sum
+     * counts them; DaemonSet pods left out, as REQUESTED_ON_WORKERS leaves them out.
+     */
+    private static Map<String, long[]> requestedByNode(List<PodState> pods) {
+        Map<String, long[]> byNode = new HashMap<>();
+        for (PodState pod : pods) {
+            if (pod.nodeName() != null && pod.phase() != PodPhase.PENDING && pod.ownerKind() != Kind.DAEMON_SET) {
+                long[] sums = byNode.computeIfAbsent(pod.nodeName(), name -> new long[2]);
+                sums[0] += pod.cpuMillis();
+                sums[1] += pod.memoryBytes();
+            }
+        }
+        return byNode;
+    }
+
+    private static Worker worker(NodeState node, long[] requested) {
+        return new Worker(node.name(), node.zone(), node.instanceId(), node.ready(), node.cordoned(),
+                requested[0] / 1000.0, requested[1]);
     }
 
     /** No Ready worker: the real query returns no series; the fake's answer format needs a number. */

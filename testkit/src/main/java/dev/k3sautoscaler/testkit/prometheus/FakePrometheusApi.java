@@ -34,8 +34,24 @@ import java.util.function.Supplier;
 public final class FakePrometheusApi implements AutoCloseable {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-    /** A worker as kube-state-metrics and node-exporter would report it. */
-    public record Worker(String node, String availabilityZone, String instanceId, boolean ready, boolean cordoned) {
+    /**
+     * A worker as kube-state-metrics and node-exporter would report it.
+     *
+     * @param requestedCpuCores    summed CPU requests of the pods scheduled on it (DaemonSet and finished pods excluded)
+     * @param requestedMemoryBytes the same for memory
+     */
+    public record Worker(String node, String availabilityZone, String instanceId, boolean ready, boolean cordoned,
+                         double requestedCpuCores, long requestedMemoryBytes) {
+
+        /** A worker with no requests on it (nothing but DaemonSet pods). */
+        public Worker(String node, String availabilityZone, String instanceId, boolean ready, boolean cordoned) {
+            this(node, availabilityZone, instanceId, ready, cordoned, 0, 0);
+        }
+
+        public Worker withRequests(double cpuCores, long memoryBytes) {
+            return new Worker(node, availabilityZone, instanceId, ready, cordoned, cpuCores, memoryBytes);
+        }
+
         String providerId() {
             return "aws:///" + availabilityZone + "/" + instanceId;
         }
@@ -48,31 +64,39 @@ public final class FakePrometheusApi implements AutoCloseable {
     /**
      * What the cluster looks like at query time. Percentages are 0-100; the "sustained" values are
      * what the windowed subqueries would return (min over the up window, max over the idle window).
+     * The requests on workers are the workers' own ({@link Worker#requestedCpuCores()}, …); the
+     * cluster totals are their sums, as the collector computes them.
      */
     public record Snapshot(List<Worker> workers, double cpuPercent, double cpuSustainedHigh, double cpuSustainedLow,
                            double memoryPercent, double memorySustainedHigh, double memorySustainedLow,
-                           List<PendingPod> unschedulable,
-                           int unschedulableMaxOverIdleWindow, double requestedCpuCores, double requestedMemoryBytes) {
+                           List<PendingPod> unschedulable, int unschedulableMaxOverIdleWindow) {
+        private static final long MIB = 1024L * 1024;
+
         public Snapshot {
             workers = List.copyOf(workers);
             unschedulable = List.copyOf(unschedulable);
         }
 
-        /** A calm cluster: moderate load all along, nothing pending. */
+        /** A calm cluster: moderate load all along, nothing pending, 0.5 vCPU / 512 MiB requested on every worker. */
         public static Snapshot steady(List<Worker> workers) {
-            return new Snapshot(workers, 45, 45, 50, 50, 50, 55, List.of(), 0, 0.5 * workers.size(),
-                    512.0 * 1024 * 1024 * workers.size());
+            return new Snapshot(withRequests(workers, 0.5, 512 * MIB), 45, 45, 50, 50, 50, 55, List.of(), 0);
         }
 
-        /** Idle for the whole idle window: the scale-down candidate picture. */
+        /**
+         * Idle for the whole idle window: the scale-down candidate picture, 0.1 vCPU / 128 MiB requested on
+         * every worker.
+         */
         public Snapshot idle() {
-            return new Snapshot(workers, 5, 5, 8, 20, 20, 22, List.of(), 0, 0.1, 128.0 * 1024 * 1024);
+            return new Snapshot(withRequests(workers, 0.1, 128 * MIB), 5, 5, 8, 20, 20, 22, List.of(), 0);
         }
 
         public Snapshot withUnschedulable(List<PendingPod> pods) {
             return new Snapshot(workers, cpuPercent, cpuSustainedHigh, cpuSustainedLow, memoryPercent,
-                    memorySustainedHigh, memorySustainedLow, pods, Math.max(unschedulableMaxOverIdleWindow, pods.size()),
-                    requestedCpuCores, requestedMemoryBytes);
+                    memorySustainedHigh, memorySustainedLow, pods, Math.max(unschedulableMaxOverIdleWindow, pods.size()));
+        }
+
+        private static List<Worker> withRequests(List<Worker> workers, double cpuCores, long memoryBytes) {
+            return workers.stream().map(worker -> worker.withRequests(cpuCores, memoryBytes)).toList();
         }
     }
 
@@ -175,10 +199,16 @@ public final class FakePrometheusApi implements AutoCloseable {
             });
             case "UNSCHEDULABLE_MAX_OVER_IDLE_WINDOW" ->
                     series.add(Map.entry(Map.of(), (double) s.unschedulableMaxOverIdleWindow()));
-            case "REQUESTED_ON_WORKERS" -> {
-                series.add(Map.entry(Map.of("resource", "cpu"), s.requestedCpuCores()));
-                series.add(Map.entry(Map.of("resource", "memory"), s.requestedMemoryBytes()));
-            }
+            // sum by (node, resource): no pod with requests on a worker, no series for it.
+            case "REQUESTED_ON_WORKERS" -> s.workers().forEach(w -> {
+                if (w.requestedCpuCores() != 0) {
+                    series.add(Map.entry(Map.of("node", w.node(), "resource", "cpu"), w.requestedCpuCores()));
+                }
+                if (w.requestedMemoryBytes() != 0) {
+                    series.add(Map.entry(Map.of("node", w.node(), "resource", "memory"),
+                            (double) w.requestedMemoryBytes()));
+                }
+            });
             default -> throw new IllegalArgumentException("no answer for the query named " + name
                     + " (a new ClusterQueries.Query? teach FakePrometheusApi its answer)");
         }
