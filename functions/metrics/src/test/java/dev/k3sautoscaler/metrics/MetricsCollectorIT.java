@@ -45,9 +45,9 @@ class MetricsCollectorIT {
             assertEquals(300L, metrics.requestedCpuMillisOnWorkers());
             assertEquals(256 * MIB, metrics.requestedMemoryBytesOnWorkers());
             assertEquals(List.of(
-                    new WorkerNode("w1", "i-00000000000abc001", true, true, 300, 256 * MIB),
-                    new WorkerNode("w2", "i-00000000000abc002", true, true),
-                    new WorkerNode("w3", null, false, false)), metrics.workers());
+                    new WorkerNode("w1", "i-00000000000abc001", true, true, 300L, (long) (256 * MIB)),
+                    new WorkerNode("w2", "i-00000000000abc002", true, true, 0L, 0L),
+                    new WorkerNode("w3", null, false, false, 0L, 0L)), metrics.workers());
             assertEquals(List.of("CPU and memory measured on 2 of 3 workers (no node-exporter data from w3)"),
                     collected.notes());
         }
@@ -78,9 +78,9 @@ class MetricsCollectorIT {
             // THEN
             assertTrue(metrics.available(), metrics::unavailableReason);
             assertEquals(List.of(
-                    new WorkerNode("w1", "i-00000000000abc001", true, true, 300, 256 * MIB),
-                    new WorkerNode("w2", "i-00000000000abc002", true, true, 1000, 672 * MIB),
-                    new WorkerNode("w3", "i-00000000000abc003", true, true, 0, 0)), metrics.workers());
+                    new WorkerNode("w1", "i-00000000000abc001", true, true, 300L, (long) (256 * MIB)),
+                    new WorkerNode("w2", "i-00000000000abc002", true, true, 1000L, (long) (672 * MIB)),
+                    new WorkerNode("w3", "i-00000000000abc003", true, true, 0L, 0L)), metrics.workers());
             assertEquals(1300L, metrics.requestedCpuMillisOnWorkers());
             assertEquals(928 * MIB, metrics.requestedMemoryBytesOnWorkers());
         }

@@ -46,7 +46,7 @@ class MetricsCollectorTest {
         // THEN
         assertTrue(metrics.available(), metrics::unavailableReason);
         assertEquals(42.13, metrics.cpuPercent());
-        assertEquals(List.of(new WorkerNode("w1", "i-0123456789abcdef0", true, true, 1500, 1_000_000_000)),
+        assertEquals(List.of(new WorkerNode("w1", "i-0123456789abcdef0", true, true, 1500L, 1_000_000_000L)),
                 metrics.workers());
         assertEquals(1500L, metrics.requestedCpuMillisOnWorkers());
         assertEquals(1_000_000_000L, metrics.requestedMemoryBytesOnWorkers());
@@ -65,9 +65,9 @@ class MetricsCollectorTest {
 
         // THEN cores become millis, bytes stay bytes; the worker without a series holds 0 / 0
         assertTrue(metrics.available(), metrics::unavailableReason);
-        assertEquals(List.of(new WorkerNode("w1", null, true, true, 500, 256 * MIB),
-                new WorkerNode("w2", null, true, true, 1250, 1024 * MIB),
-                new WorkerNode("w3", null, true, true, 0, 0)), metrics.workers());
+        assertEquals(List.of(new WorkerNode("w1", null, true, true, 500L, (long) (256 * MIB)),
+                new WorkerNode("w2", null, true, true, 1250L, (long) (1024 * MIB)),
+                new WorkerNode("w3", null, true, true, 0L, 0L)), metrics.workers());
         assertTrue(metrics.workers().get(2).empty());
         assertEquals(1750L, metrics.requestedCpuMillisOnWorkers());
         assertEquals(1280 * MIB, metrics.requestedMemoryBytesOnWorkers());
@@ -310,8 +310,8 @@ class MetricsCollectorTest {
         ClusterMetrics metrics = MetricsCollector.assemble(answers, AT).metrics();
 
         // THEN
-        assertEquals(List.of(new WorkerNode("w1", "i-0123456789abcdef0", true, false, 1500, 1_000_000_000),
-                new WorkerNode("w2", null, false, true)), metrics.workers());
+        assertEquals(List.of(new WorkerNode("w1", "i-0123456789abcdef0", true, false, 1500L, 1_000_000_000L),
+                new WorkerNode("w2", null, false, true, 0L, 0L)), metrics.workers());
     }
 
     @Test

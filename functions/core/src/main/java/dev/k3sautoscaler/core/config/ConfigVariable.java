@@ -16,15 +16,20 @@ public record ConfigVariable(String name, Kind kind, String defaultValue, double
 
     public static final ConfigVariable CPU_UP = percent("CPU_UP", 70,
             "Scale up when workers' CPU stayed above this % for CPU_UP_SUSTAIN_SEC");
-    /** Requests, not usage: a node's pods keep their requests wherever they go, so requests say what must fit elsewhere. */
-    public static final ConfigVariable CPU_DOWN = percent("CPU_DOWN", 50,
-            "A worker is underutilized when its pods' CPU requests are below this % of its allocatable CPU (and memory"
-                    + " below MEM_DOWN); must be below CPU_UP");
+    /**
+     * Requests, not usage: a node's pods keep their requests wherever they go, so requests say what must
+     * fit elsewhere. Above Cluster Autoscaler's 50: whether the pods fit on the workers left is checked
+     * on its own (per node here, per pod by the fit simulation), so this only spares well-packed nodes
+     * the churn of moving their pods.
+     */
+    public static final ConfigVariable CPU_DOWN = percent("CPU_DOWN", 65,
+            "A worker may be removed only while its pods' CPU requests are below this % of its allocatable CPU (and"
+                    + " memory below MEM_DOWN) and fit on the other workers; must be below CPU_UP");
     public static final ConfigVariable MEM_UP = percent("MEM_UP", 75,
             "Scale up when workers' memory use stayed above this % for MEM_UP_SUSTAIN_SEC");
-    public static final ConfigVariable MEM_DOWN = percent("MEM_DOWN", 50,
-            "A worker is underutilized when its pods' memory requests are below this % of its allocatable memory (and CPU"
-                    + " below CPU_DOWN); must be below MEM_UP");
+    public static final ConfigVariable MEM_DOWN = percent("MEM_DOWN", 70,
+            "A worker may be removed only while its pods' memory requests are below this % of its allocatable memory"
+                    + " (and CPU below CPU_DOWN) and fit on the other workers; must be below MEM_UP");
     public static final ConfigVariable CPU_UP_SUSTAIN_SEC = whole("CPU_UP_SUSTAIN_SEC", 180, 30, 3600,
             "How long CPU must stay above CPU_UP before it triggers a scale-up");
     /** Memory ends in OOM kills rather than slowness, so its window is shorter than CPU's; one jittery sample never scales. */
@@ -56,9 +61,14 @@ public record ConfigVariable(String name, Kind kind, String defaultValue, double
             "Most non-empty workers drained side by side by one actuation");
     public static final ConfigVariable SCALE_DOWN_MAX_DISRUPTED_PERCENT = percent("SCALE_DOWN_MAX_DISRUPTED_PERCENT", 10,
             "Most workers being removed at once (cordoned ones included), as a share of the workers; at least one");
-    public static final ConfigVariable SCALE_DOWN_UTILIZATION_MARGIN = whole("SCALE_DOWN_UTILIZATION_MARGIN", 10, 0, 50,
-            "A removal must leave the workers' projected CPU and memory use (the IDLE_DOWN_SEC peak spread over the"
-                    + " workers left) this many points below CPU_UP and MEM_UP, so it cannot cause a scale-up");
+    /**
+     * 0 by default because the guard is already one-sided: it spreads the window's highest sample over
+     * fewer workers, while a utilization scale-up needs the lowest sample of its sustain window above
+     * the threshold. Only load above that peak can then cause a scale-up: new load, not a flap.
+     */
+    public static final ConfigVariable SCALE_DOWN_UTILIZATION_MARGIN = whole("SCALE_DOWN_UTILIZATION_MARGIN", 0, 0, 50,
+            "Points below CPU_UP and MEM_UP that the workers' projected use (the IDLE_DOWN_SEC peak spread over the"
+                    + " workers left) must stay after a removal, so it cannot cause a scale-up");
     public static final ConfigVariable SCALE_DOWN_WINDOWS = text("SCALE_DOWN_WINDOWS", "always",
             "always, or windows `<days> <HH:MM>-<HH:MM>` separated by `;` (days: daily, Mon-Fri, Sat,Sun)",
             "When scale-down may start, in SCALE_DOWN_TIMEZONE, e.g. `Mon-Fri 19:00-07:00; Sat,Sun 00:00-24:00`;"

@@ -157,6 +157,9 @@ public final class DecisionWording {
             case Unremovable.NotUnderutilized r -> "not underutilized: requests CPU " + percent(r.cpuPercent())
                     + " (CPU_DOWN " + percent(r.cpuDown()) + "), memory " + percent(r.memoryPercent()) + " (MEM_DOWN "
                     + percent(r.memoryDown()) + ")";
+            case Unremovable.NoRoomElsewhere r -> "its pods' requests (" + vcpu(r.cpuMillis()) + " / "
+                    + gib(r.memoryBytes()) + ") would not fit in what the other workers have free ("
+                    + vcpu(r.freeCpuMillis()) + " / " + gib(r.freeMemoryBytes()) + ")";
             case Unremovable.PassedOver r -> "passed over until " + r.until() + ": " + r.why();
             case Unremovable.NotUnneededLongEnough r ->
                     "unneeded since " + r.since() + ", may go at " + r.until();

@@ -12,7 +12,7 @@ public sealed interface Unremovable {
     Code code();
 
     enum Code {
-        NO_INSTANCE_ID, NOT_READY, CORDONED, REQUESTS_UNKNOWN, NOT_UNDERUTILIZED, PASSED_OVER, NOT_UNNEEDED_LONG_ENOUGH, HELD_BACK,
+        NO_INSTANCE_ID, NOT_READY, CORDONED, REQUESTS_UNKNOWN, NOT_UNDERUTILIZED, NO_ROOM_ELSEWHERE, PASSED_OVER, NOT_UNNEEDED_LONG_ENOUGH, HELD_BACK,
         LIMIT_REACHED
     }
 
@@ -38,6 +38,17 @@ public sealed interface Unremovable {
     record NotUnderutilized(double cpuPercent, double memoryPercent, double cpuDown, double memoryDown)
             implements Unremovable {
         public Code code() { return Code.NOT_UNDERUTILIZED; }
+    }
+
+    /**
+     * Its pods' requests exceed what the other Ready, schedulable workers have free: they would not fit.
+     *
+     * @param cpuMillis    its pods' CPU requests; {@code freeCpuMillis} what the others have free
+     * @param memoryBytes  its pods' memory requests; {@code freeMemoryBytes} likewise
+     */
+    record NoRoomElsewhere(long cpuMillis, long freeCpuMillis, long memoryBytes, long freeMemoryBytes)
+            implements Unremovable {
+        public Code code() { return Code.NO_ROOM_ELSEWHERE; }
     }
 
     /** Its last scale-down could not finish, or SelectScaleDownTarget found its pods could not move. */

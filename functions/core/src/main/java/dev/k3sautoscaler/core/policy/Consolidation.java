@@ -25,8 +25,8 @@ import java.util.stream.Collectors;
 
 /**
  * Judges every worker for scale-down, one by one, as Cluster Autoscaler does: a worker is
- * <em>unneeded</em> while it is Ready, schedulable and its pods' requests stay below CPU_DOWN and
- * MEM_DOWN of its allocatable; it may go once it has been unneeded at every tick for IDLE_DOWN_SEC
+ * <em>unneeded</em> while it is Ready, schedulable, its pods' requests stay below CPU_DOWN and
+ * MEM_DOWN of its allocatable, and they fit in what the other workers have free; it may go once it has been unneeded at every tick for IDLE_DOWN_SEC
  * (timers kept in the state item). Then, if nothing holds back scale-down for every node, the
  * unneeded workers are taken — empty ones first, then the least requested — within the limits:
  * SCALE_DOWN_MAX_EMPTY empty and SCALE_DOWN_MAX_PARALLEL non-empty ones per actuation, the share of
@@ -52,12 +52,14 @@ final class Consolidation {
         List<UnneededNode> unneeded = new ArrayList<>();
         List<WorkerVerdict> judged = new ArrayList<>();
         List<WorkerVerdict> candidates = new ArrayList<>();
-        for (WorkerNode worker : metrics.workers().stream()
+        List<WorkerNode> present = metrics.workers().stream()
                 .filter(w -> w.instanceId() == null || !gone.contains(w.instanceId()))
-                .sorted(Comparator.comparing(WorkerNode::name)).toList()) {
+                .sorted(Comparator.comparing(WorkerNode::name)).toList();
+        Room room = Room.of(present, config);
+        for (WorkerNode worker : present) {
             double cpu = worker.requestsKnown() ? PERCENT * worker.requestedCpuMillis() / config.workerCpuMillis() : 0;
             double memory = worker.requestsKnown() ? PERCENT * worker.requestedMemoryBytes() / config.workerMemoryBytes() : 0;
-            Unremovable own = ownReason(worker, cpu, memory, config);
+            Unremovable own = ownReason(worker, cpu, memory, config, room);
             if (own != null) {
                 judged.add(verdict(worker, cpu, memory, null, own));
                 continue;
@@ -90,8 +92,33 @@ final class Consolidation {
         return new ScaleDownPlan(judged, unneeded, !sameTimers(state.unneededNodes(), unneeded));
     }
 
+    /** What the Ready, schedulable workers with known requests have free, in total. */
+    private record Room(long freeCpuMillis, long freeMemoryBytes) {
+        static Room of(List<WorkerNode> workers, AutoscalerConfig config) {
+            long cpu = 0;
+            long memory = 0;
+            for (WorkerNode worker : workers) {
+                if (worker.isCapacity() && worker.requestsKnown()) {
+                    cpu += Math.max(0, config.workerCpuMillis() - worker.requestedCpuMillis());
+                    memory += Math.max(0, config.workerMemoryBytes() - worker.requestedMemoryBytes());
+                }
+            }
+            return new Room(cpu, memory);
+        }
+
+        /** Free room on the workers other than {@code worker} (itself a capacity worker). */
+        Unremovable.NoRoomElsewhere lacking(WorkerNode worker, AutoscalerConfig config) {
+            long otherCpu = freeCpuMillis - Math.max(0, config.workerCpuMillis() - worker.requestedCpuMillis());
+            long otherMemory = freeMemoryBytes - Math.max(0, config.workerMemoryBytes() - worker.requestedMemoryBytes());
+            boolean fits = worker.requestedCpuMillis() <= otherCpu && worker.requestedMemoryBytes() <= otherMemory;
+            return fits ? null : new Unremovable.NoRoomElsewhere(worker.requestedCpuMillis(), otherCpu,
+                    worker.requestedMemoryBytes(), otherMemory);
+        }
+    }
+
     /** The node's own reason to stay, before any timer: null when it is unneeded now. */
-    private static Unremovable ownReason(WorkerNode worker, double cpu, double memory, AutoscalerConfig config) {
+    private static Unremovable ownReason(WorkerNode worker, double cpu, double memory, AutoscalerConfig config,
+                                         Room room) {
         if (worker.instanceId() == null) {
             return new Unremovable.NoInstanceId();
         }
@@ -107,7 +134,7 @@ final class Consolidation {
         if (cpu >= config.cpuDownPercent() || memory >= config.memoryDownPercent()) {
             return new Unremovable.NotUnderutilized(cpu, memory, config.cpuDownPercent(), config.memoryDownPercent());
         }
-        return null;
+        return room.lacking(worker, config);
     }
 
     /** Takes candidates in order while every limit and the guard allow one more. */

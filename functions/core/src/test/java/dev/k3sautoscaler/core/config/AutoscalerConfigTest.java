@@ -21,10 +21,10 @@ class AutoscalerConfigTest {
         AutoscalerConfig config = AutoscalerConfig.defaults();
 
         assertEquals(70, config.cpuUpPercent());
-        // Requests, as Cluster Autoscaler's 0.5 utilization threshold, no longer usage
-        assertEquals(50, config.cpuDownPercent());
+        // Requests, no longer usage; above Cluster Autoscaler's 50 because the fit is checked on its own
+        assertEquals(65, config.cpuDownPercent());
         assertEquals(75, config.memoryUpPercent());
-        assertEquals(50, config.memoryDownPercent());
+        assertEquals(70, config.memoryDownPercent());
         assertEquals(Duration.ofMinutes(3), config.cpuUpSustain());
         assertEquals(Duration.ofSeconds(600), config.idleDown());
         assertEquals(2, config.minWorkers());
@@ -33,7 +33,7 @@ class AutoscalerConfigTest {
         assertEquals(Duration.ofSeconds(600), config.cooldownDown());
         assertEquals(Duration.ofSeconds(300), config.drainTimeout());
         // As Cluster Autoscaler: no pause after a removal, 3 min after a failure, 10 empty at once, one drain
-        assertEquals(new AutoscalerConfig.ScaleDown(true, Duration.ZERO, Duration.ofMinutes(3), 10, 1, 10, 10,
+        assertEquals(new AutoscalerConfig.ScaleDown(true, Duration.ZERO, Duration.ofMinutes(3), 10, 1, 10, 0,
                 dev.k3sautoscaler.core.policy.DisruptionWindows.always()), config.scaleDown());
         // A rebalance recommendation is not an interruption: replace first, then scale the old node down.
         assertEquals(AutoscalerConfig.RebalanceAction.LAUNCH_REPLACEMENT, config.rebalanceAction());

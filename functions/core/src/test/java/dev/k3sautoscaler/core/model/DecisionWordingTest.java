@@ -152,6 +152,9 @@ class DecisionWordingTest {
                 row(new Unremovable.RequestsUnknown(), "its pods' requests are unknown (no data from kube-state-metrics)"),
                 row(new Unremovable.NotUnderutilized(62.5, 12, 50, 50),
                         "not underutilized: requests CPU 63% (CPU_DOWN 50%), memory 12% (MEM_DOWN 50%)"),
+                row(new Unremovable.NoRoomElsewhere(900, 200, GIB, 2 * GIB),
+                        "its pods' requests (0.9 vCPU / 1.0 GiB) would not fit in what the other workers have free"
+                                + " (0.2 vCPU / 2.0 GiB)"),
                 row(new Unremovable.PassedOver("no place for pod shop/cart-1", LATER),
                         "passed over until 2026-11-23T12:10:00Z: no place for pod shop/cart-1"),
                 row(new Unremovable.NotUnneededLongEnough(T, LATER),

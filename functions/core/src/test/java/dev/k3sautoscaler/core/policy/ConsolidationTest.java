@@ -181,9 +181,9 @@ class ConsolidationTest {
     }
 
     @Test
-    void theGuard_keepsAWorkerWhoseRemovalWouldPushThePeakOverCpuUpLessTheMargin() {
-        // Peak 45% on 4 workers is 60% on 3: not below CPU_UP 70 less the 10-point margin.
-        Decision decision = decide(metrics().cpu(40, 40, 45).memory(20, 22).nodes(MIXED), unneededFor(IDLE, "c", "d"));
+    void theGuard_keepsAWorkerWhoseRemovalWouldPushThePeakOverCpuUp() {
+        // Peak 53% on 4 workers is 70.7% on 3: not below CPU_UP 70.
+        Decision decision = decide(metrics().cpu(40, 40, 53).memory(20, 22).nodes(MIXED), unneededFor(IDLE, "c", "d"));
 
         assertEquals(ScalingAction.NOOP, decision.action(), decision.reason());
         HoldBack overload = ((Unremovable.HeldBack) byNode(decision).get("c").unremovable()).holdBack();
@@ -192,13 +192,40 @@ class ConsolidationTest {
     }
 
     @Test
-    void theRequestsOfEveryWorker_mustFitOnTheWorkersLeft() {
+    void theMargin_keepsTheProjectedPeakThatManyPointsBelowTheThreshold() {
+        // Peak 45% on 4 workers is 60% on 3: below CPU_UP 70, not below 70 less a 10-point margin.
+        Fixtures.Metrics metrics = metrics().cpu(40, 40, 45).memory(20, 22).nodes(MIXED);
+
+        Decision plain = decide(metrics, unneededFor(IDLE, "c", "d"));
+        Decision withMargin = decide(metrics, unneededFor(IDLE, "c", "d"), config("SCALE_DOWN_UTILIZATION_MARGIN", "10"));
+
+        assertEquals(ScalingAction.SCALE_DOWN, plain.action(), plain.reason());
+        assertEquals(HoldBack.Code.WOULD_OVERLOAD,
+                ((Unremovable.HeldBack) byNode(withMargin).get("c").unremovable()).holdBack().code());
+    }
+
+    @Test
+    void aWorkerWhosePodsWouldNotFitInTheOthersFreeRoom_isNotUnneeded() {
         List<WorkerNode> nodes = List.of(worker("a", 1800, 1500), worker("b", 1800, 1500), worker("c", 900, 700));
 
         Decision decision = decide(metrics().idle().nodes(nodes), unneededFor(IDLE, "c"), config("MIN_WORKERS", "1"));
 
-        assertEquals(new Unremovable.HeldBack(new HoldBack.RequestsWouldNotFit(4500, 3700 * Fixtures.MIB, 2)),
+        assertEquals(new Unremovable.NoRoomElsewhere(900, 200, 700 * Fixtures.MIB, 200 * Fixtures.MIB),
                 byNode(decision).get("c").unremovable());
+        assertTrue(decision.scaleDown().unneeded().isEmpty());
+    }
+
+    @Test
+    void severalAtOnce_theRequestsOfEveryWorker_mustFitOnTheWorkersLeft() {
+        List<WorkerNode> nodes = IntStream.range(0, 4).mapToObj(i -> worker("w" + i, 900, 700)).toList();
+
+        Decision decision = decide(metrics().idle().nodes(nodes), unneededFor(IDLE, "w0", "w1", "w2", "w3"),
+                config("MIN_WORKERS", "1", "SCALE_DOWN_MAX_PARALLEL", "3", "SCALE_DOWN_MAX_DISRUPTED_PERCENT", "100"));
+
+        // Two go (3,600m on two workers fits); a third would leave all requests on one worker.
+        assertEquals(2, decision.count(), decision.reason());
+        assertEquals(new Unremovable.HeldBack(new HoldBack.RequestsWouldNotFit(3600, 2800 * Fixtures.MIB, 1)),
+                byNode(decision).get("w2").unremovable());
     }
 
     static Stream<Arguments> gates() {
