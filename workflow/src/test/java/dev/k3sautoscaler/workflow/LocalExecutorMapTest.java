@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -175,28 +174,35 @@ class LocalExecutorMapTest {
     }
 
     @Test
-    void aWaitingMap_reportsTheEarliestWakeUpOfItsIterations_andRunsNothingEarly() {
-        // GIVEN a Map whose iterations wait 30, 10, 20 and 5 s, started beside another execution
+    void aWaitingMap_reportsTheEarliestWakeUpOfItsIterations_andInterleavesWithAnotherExecution() {
+        // GIVEN a Map whose iterations wait 30, 10, 20 and 5 s, and beside it an execution that waits 15 s
         LocalExecutor executor = new LocalExecutor(work(), clock);
-        StateMachine machine = mapOf("", WAIT_THEN_WORK);
-        Execution execution = executor.start(machine, "map", json("""
+        Execution map = executor.start(mapOf("", WAIT_THEN_WORK), "map", json("""
                 [{"name": "a", "seconds": 30}, {"name": "b", "seconds": 10}, {"name": "c", "seconds": 20}, {"name": "d", "seconds": 5}]"""));
+        Execution other = executor.start(machine(WAIT_THEN_WORK), "other", json("{\"name\": \"other\", \"seconds\": 15}"));
+        assertEquals(START.plusSeconds(5), map.waitingUntil());
 
-        // WHEN the clock is moved only to each wake-up the execution reports, as the simulator does
+        // WHEN the clock moves only to the earliest wake-up either reports, as the simulator does
         List<Instant> wakeUps = new ArrayList<>();
-        while (!execution.isDone()) {
-            assertEquals(Execution.Status.WAITING, execution.status());
-            wakeUps.add(execution.waitingUntil());
-            clock.advance(Duration.between(clock.instant(), execution.waitingUntil()).minusMillis(1));
-            assertEquals(Execution.Status.WAITING, execution.advance(), "nothing is due a millisecond early");
-            clock.advanceTo(execution.waitingUntil());
-            execution.advance();
+        List<Execution> both = List.of(map, other);
+        while (!map.isDone() || !other.isDone()) {
+            Instant next = both.stream().map(Execution::waitingUntil).filter(java.util.Objects::nonNull)
+                    .min(Instant::compareTo).orElseThrow();
+            wakeUps.add(next);
+            clock.advanceTo(next.minusMillis(1));
+            both.stream().filter(e -> !e.isDone())
+                    .forEach(e -> assertEquals(Execution.Status.WAITING, e.advance(), "nothing is due a millisecond early"));
+            clock.advanceTo(next);
+            both.forEach(Execution::advance);
         }
 
-        // THEN it woke at each iteration's end, earliest first, and each task ran then
-        assertEquals(List.of(START.plusSeconds(5), START.plusSeconds(10), START.plusSeconds(20), START.plusSeconds(30)), wakeUps);
+        // THEN the Map woke at each of its iterations' ends, the other execution in between, and each task ran then
+        assertEquals(List.of(START.plusSeconds(5), START.plusSeconds(10), START.plusSeconds(15), START.plusSeconds(20),
+                START.plusSeconds(30)), wakeUps);
         assertEquals(wakeUps, taskTimes);
-        assertEquals(Execution.Status.SUCCEEDED, execution.status());
+        assertEquals(List.of("d", "b", "other", "c", "a"), taskInputs.stream().map(input -> input.get("name").asText()).toList());
+        assertEquals(Execution.Status.SUCCEEDED, map.status());
+        assertEquals(Execution.Status.SUCCEEDED, other.status());
     }
 
     /** Items wait their {@code seconds}, then fail with their {@code error} (if they have one) or succeed. */
