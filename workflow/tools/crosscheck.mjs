@@ -26,10 +26,17 @@ const text = readFileSync(definitionFile, 'utf8').replace(/\$\{([A-Za-z0-9_]+)\}
 const definition = JSON.parse(text);
 const scenario = JSON.parse(readFileSync(scenarioFile, 'utf8'));
 
+// Every state, the ones inside Map states (ItemProcessor or the legacy Iterator) too: the overrides
+// below are by state name, at any depth, as the local run's stubs are.
+const allStates = (states) => Object.entries(states).flatMap(([name, state]) => {
+  const processor = state.Type === 'Map' ? (state.ItemProcessor ?? state.Iterator) : undefined;
+  return [[name, state], ...(processor ? allStates(processor.States) : [])];
+});
+
 const handlers = {};
 const waits = {};
 const retries = {};
-for (const [stateName, state] of Object.entries(definition.States)) {
+for (const [stateName, state] of allStates(definition.States)) {
   if (state.Type === 'Wait') waits[stateName] = 0;
   if (state.Retry) retries[stateName] = 0;
   if (state.Type !== 'Task') continue;

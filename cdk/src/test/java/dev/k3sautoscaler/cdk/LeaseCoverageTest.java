@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.k3sautoscaler.core.config.LeaseBudget;
+import dev.k3sautoscaler.workflow.StateMachine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -111,18 +112,18 @@ class LeaseCoverageTest {
     @Test
     void everyLambdaTask_retriesALostAnswer_andATimeout() throws IOException {
         for (String machine : List.of("tick", "actuation")) {
-            JsonNode states = states(machine);
-            states.fields().forEachRemaining(entry -> {
-                JsonNode state = entry.getValue();
+            // every Task, the ones inside Map states too
+            for (StateMachine.StateEntry entry : StateMachine.allStates(JSON.readTree(ASL.resolve(machine + ".asl.json").toFile()))) {
+                JsonNode state = entry.state();
                 if (!state.path("Resource").asText().endsWith("Arn}") || state.path("Resource").asText().contains("StateMachine")) {
-                    return;
+                    continue;
                 }
                 Set<String> retried = new HashSet<>();
                 state.path("Retry").forEach(r -> r.get("ErrorEquals").forEach(e -> retried.add(e.asText())));
                 for (String error : List.of("Lambda.Unknown", "Sandbox.Timedout", "States.Timeout")) {
-                    assertTrue(retried.contains(error), machine + "/" + entry.getKey() + " does not retry " + error);
+                    assertTrue(retried.contains(error), machine + "/" + entry.path() + " does not retry " + error);
                 }
-            });
+            }
         }
     }
 

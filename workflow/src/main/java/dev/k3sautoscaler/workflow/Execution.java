@@ -1,6 +1,7 @@
 package dev.k3sautoscaler.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
@@ -9,31 +10,45 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * One execution of a {@link StateMachine}, run in steps on a (virtual) clock: {@link #advance()}
  * runs states until the execution ends or has to wait (a Wait state, a Retry interval); the caller
  * moves the clock and calls it again. This is what lets the simulator interleave many executions
  * on one timeline. The history is recorded like GetExecutionHistory's.
+ *
+ * <p>A Map state (inline mode) runs each item as an iteration: an {@code Execution} of the item
+ * processor's states that shares this one's clock, task invoker, history and transition count.
+ * Iterations run side by side in virtual time (at most MaxConcurrency at once, and never more than
+ * {@value #INLINE_MAP_CONCURRENCY}): a Wait in one does not hold up another, and while any of them
+ * waits, so does the Map, until the earliest of them.
  */
 public final class Execution {
     /** Step Functions fails an execution whose history passes 25,000 events; so do we (it also stops runaway loops). */
     public static final int MAX_HISTORY_EVENTS = 25_000;
+    /** An inline Map state runs at most 40 iterations at once in Step Functions, whatever its MaxConcurrency; so do we. */
+    public static final int INLINE_MAP_CONCURRENCY = 40;
 
     public enum Status { RUNNING, WAITING, SUCCEEDED, FAILED }
 
-    private enum Phase { ENTER, WAIT_DONE, RETRY_TASK, TASK_DUE }
+    private enum Phase { ENTER, WAIT_DONE, RETRY, TASK_DUE, MAP_RUNNING }
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final StateMachine machine;
+    /** The states this run goes through: the machine's, or (in a Map iteration) the Map's item processor. */
+    private final StateMachine scope;
+    /** The execution itself; for a Map iteration, the execution it is part of (its history, input, counts). */
+    private final Execution root;
     private final String name;
     private final JsonNode input;
     private final Clock clock;
     private final TaskInvoker invoker;
     private final Random jitter;
     private final Instant startTime;
-    private final List<HistoryEvent> history = new ArrayList<>();
+    /** The execution's history; a Map iteration adds to its execution's list. */
+    private final List<HistoryEvent> history;
 
     private Status status = Status.RUNNING;
     private String current;
@@ -49,21 +64,47 @@ public final class Execution {
     private JsonNode output;
     private String error;
     private String cause;
+    /** The iterations of the Map state being run; null otherwise. */
+    private MapRun mapRun;
+    /** The id of this run's latest event: the previousEventId of its next one. */
+    private long lastEventId;
+    /** Failed by a data-flow failure ({@link RuntimeFailure}) or the history limit, which no enclosing Catch takes. */
+    private boolean fatal;
 
     /**
      * @param jitter randomness for {@code JitterStrategy: FULL}; null turns jitter off (deterministic tests)
      */
     Execution(StateMachine machine, String name, JsonNode input, Clock clock, TaskInvoker invoker, Random jitter) {
         this.machine = machine;
+        this.scope = machine;
+        this.root = this;
         this.name = name;
         this.input = input == null ? NODES.objectNode() : input;
         this.clock = clock;
         this.invoker = invoker;
         this.jitter = jitter;
         this.startTime = clock.instant();
+        this.history = new ArrayList<>();
         this.current = machine.startAt();
         this.stateInput = this.input;
         record("ExecutionStarted", null, null, this.input, null, null, null);
+    }
+
+    /** One iteration of a Map state of {@code parent}: the item processor's states on {@code itemInput}. */
+    private Execution(Execution parent, StateMachine processor, JsonNode itemInput, long startedEventId) {
+        this.machine = parent.machine;
+        this.scope = processor;
+        this.root = parent.root;
+        this.name = parent.name;
+        this.input = itemInput;
+        this.clock = parent.clock;
+        this.invoker = parent.invoker;
+        this.jitter = parent.jitter;
+        this.startTime = clock.instant();
+        this.history = parent.history;
+        this.current = processor.startAt();
+        this.stateInput = itemInput;
+        this.lastEventId = startedEventId;
     }
 
     /** Runs until the execution ends or waits; returns the status. Safe to call at any time. */
@@ -78,28 +119,34 @@ public final class Execution {
             try {
                 step(now);
             } catch (RuntimeFailure e) {
-                failExecution(e.error(), "An error occurred while executing the state '" + current + "'. " + e.getMessage());
+                stopIterations();
+                failFatally(e.error(), "An error occurred while executing the state '" + current + "'. " + e.getMessage());
             }
-            if (history.size() > MAX_HISTORY_EVENTS) {
-                failExecution("States.Runtime", "history exceeded " + MAX_HISTORY_EVENTS + " events");
+            if (history.size() > MAX_HISTORY_EVENTS && !isDone()) {
+                stopIterations();
+                failFatally("States.Runtime", "history exceeded " + MAX_HISTORY_EVENTS + " events");
             }
         }
         return status;
     }
 
     private void step(Instant now) {
-        JsonNode state = machine.state(current);
+        JsonNode state = scope.state(current);
         String type = state.get("Type").asText();
         switch (phase) {
             case WAIT_DONE -> {
                 waitingUntil = null;
                 exitState(state, type, applyOutputPath(state, inputPath(state, stateInput)));
             }
-            case RETRY_TASK -> {
+            case RETRY -> {
                 waitingUntil = null;
-                stateTransitions++;
+                root.stateTransitions++;
                 attempt++;
-                runTask(state);
+                if ("Map".equals(type)) {
+                    startMap(state);
+                } else {
+                    runTask(state);
+                }
             }
             case TASK_DUE -> {
                 waitingUntil = null;
@@ -107,12 +154,16 @@ public final class Execution {
                 pendingTask = null;
                 completeTask(state, work);
             }
+            case MAP_RUNNING -> {
+                waitingUntil = null;
+                advanceMap(state);
+            }
             case ENTER -> enter(state, type, now);
         }
     }
 
     private void enter(JsonNode state, String type, Instant now) {
-        stateTransitions++;
+        root.stateTransitions++;
         enteredTime = now;
         attempt = 0;
         retryCounts = new int[state.path("Retry").size()];
@@ -127,6 +178,7 @@ public final class Execution {
             case "Task" -> runTask(state);
             case "Choice" -> choose(state);
             case "Wait" -> startWait(state, now);
+            case "Map" -> startMap(state);
             case "Succeed" -> {
                 JsonNode out = applyOutputPath(state, inputPath(state, stateInput));
                 record("SucceedStateExited", current, null, null, out, null, null);
@@ -218,7 +270,7 @@ public final class Execution {
                 }
                 retryCounts[i]++;
                 waitingUntil = clock.instant().plus(Duration.ofMillis(Math.round(delay * 1000)));
-                phase = Phase.RETRY_TASK;
+                phase = Phase.RETRY;
                 return;
             }
             break; // the first matching retrier decides; exhausted → catchers
@@ -230,7 +282,7 @@ public final class Execution {
                 String path = catcher.has("ResultPath") ? catcher.get("ResultPath").asText() : "$";
                 JsonNode out = catcher.hasNonNull("ResultPath") || !catcher.has("ResultPath")
                         ? Paths.write(stateInput, path, errorOutput) : stateInput;
-                record("TaskStateExited", current, null, null, out, null, null);
+                record(state.get("Type").asText() + "StateExited", current, null, null, out, null, null);
                 transition(catcher.get("Next").asText(), out);
                 return;
             }
@@ -281,6 +333,138 @@ public final class Execution {
         waitingUntil = wakeAt;
     }
 
+    /** The iterations of a running Map state: one per item, at most {@code maxConcurrency} at once. */
+    private static final class MapRun {
+        final JsonNode effectiveInput;
+        final JsonNode items;
+        final int maxConcurrency;
+        final JsonNode[] results;
+        /** Started and not yet ended, in item order. */
+        final List<Iteration> running = new ArrayList<>();
+        int nextItem;
+
+        MapRun(JsonNode effectiveInput, JsonNode items, int maxConcurrency) {
+            this.effectiveInput = effectiveInput;
+            this.items = items;
+            this.maxConcurrency = maxConcurrency;
+            this.results = new JsonNode[items.size()];
+        }
+    }
+
+    /** One item's run through the item processor. */
+    private record Iteration(int index, Execution run) {
+    }
+
+    /** Selects the items (ItemsPath, after InputPath) and starts the iterations; on a retry, from the start again. */
+    private void startMap(JsonNode state) {
+        JsonNode effective = inputPath(state, stateInput);
+        String itemsPath = state.path("ItemsPath").asText("$");
+        JsonNode items = Paths.read(itemsPath, effective, context());
+        if (!items.isArray()) {
+            throw new RuntimeFailure("the ItemsPath " + itemsPath + " must select a JSON array, got " + Paths.abbreviate(items));
+        }
+        lastEventId = recordMapEvent("MapStateStarted", null, items.size(), lastEventId);
+        int maxConcurrency = state.path("MaxConcurrency").asInt(0); // 0: no limit of its own
+        mapRun = new MapRun(effective, items, maxConcurrency == 0 ? INLINE_MAP_CONCURRENCY : Math.min(maxConcurrency, INLINE_MAP_CONCURRENCY));
+        phase = Phase.MAP_RUNNING;
+        advanceMap(state);
+    }
+
+    /**
+     * Runs the Map's iterations at the clock's now: starts as many as MaxConcurrency lets, advances
+     * each (in item order) until it ends or waits, starts the next when one ends. Then the Map ends
+     * (all succeeded, or one failed) or waits until the earliest instant one of them waits for.
+     */
+    private void advanceMap(JsonNode state) {
+        MapRun run = mapRun;
+        StateMachine processor = scope.processor(current);
+        boolean anEnd = true;
+        while (anEnd) {
+            while (run.nextItem < run.items.size() && run.running.size() < run.maxConcurrency) {
+                startIteration(state, run, processor, run.nextItem++);
+            }
+            anEnd = false;
+            for (Iteration iteration : List.copyOf(run.running)) {
+                Execution item = iteration.run();
+                item.advance();
+                if (item.status == Status.FAILED) {
+                    run.running.remove(iteration);
+                    iterationFailed(state, iteration);
+                    return;
+                }
+                if (item.status == Status.SUCCEEDED) {
+                    run.running.remove(iteration);
+                    lastEventId = recordMapEvent("MapIterationSucceeded", iteration.index(), null, item.lastEventId);
+                    run.results[iteration.index()] = item.output;
+                    anEnd = true;
+                }
+            }
+        }
+        if (!run.running.isEmpty()) {
+            waitingUntil = run.running.stream().map(i -> i.run().waitingUntil).min(Instant::compareTo).orElseThrow();
+            return;
+        }
+        mapRun = null;
+        ArrayNode results = NODES.arrayNode();
+        for (JsonNode result : run.results) {
+            results.add(result);
+        }
+        lastEventId = recordMapEvent("MapStateSucceeded", null, null, lastEventId);
+        JsonNode selected = state.has("ResultSelector") ? PayloadTemplate.apply(state.get("ResultSelector"), results, context()) : results;
+        exitState(state, "Map", applyOutputPath(state, resultPath(state, stateInput, selected)));
+    }
+
+    private void startIteration(JsonNode state, MapRun run, StateMachine processor, int index) {
+        JsonNode item = run.items.get(index);
+        JsonNode selector = state.has("ItemSelector") ? state.get("ItemSelector") : state.get("Parameters");
+        JsonNode itemInput = selector == null ? item : PayloadTemplate.apply(selector, run.effectiveInput, mapContext(index, item));
+        long started = recordMapEvent("MapIterationStarted", index, null, lastEventId);
+        lastEventId = started;
+        run.running.add(new Iteration(index, new Execution(this, processor, itemInput, started)));
+    }
+
+    /** An iteration failed: the others are stopped, and the Map state fails with its error (its Retry and Catch apply). */
+    private void iterationFailed(JsonNode state, Iteration iteration) {
+        Execution failed = iteration.run();
+        lastEventId = recordMapEvent("MapIterationFailed", iteration.index(), null, failed.lastEventId);
+        stopIterations();
+        lastEventId = recordMapEvent("MapStateFailed", null, null, lastEventId);
+        if (failed.fatal) {
+            failFatally(failed.error, failed.cause);
+        } else {
+            handleError(state, failed.error, failed.cause);
+        }
+    }
+
+    /** Stops the running iterations of the current Map state, if any (each records that it was aborted). */
+    private void stopIterations() {
+        MapRun run = mapRun;
+        if (run == null) {
+            return;
+        }
+        mapRun = null;
+        for (Iteration iteration : run.running) {
+            iteration.run().abort();
+            lastEventId = recordMapEvent("MapIterationAborted", iteration.index(), null, iteration.run().lastEventId);
+        }
+    }
+
+    /** Ends this iteration where it is: the state it waits in is aborted (and a Map's own iterations with it). */
+    private void abort() {
+        if (isDone()) {
+            return;
+        }
+        boolean inAState = status == Status.WAITING || mapRun != null;
+        stopIterations();
+        String type = scope.state(current).get("Type").asText();
+        if (inAState && Set.of("Task", "Wait", "Map").contains(type)) {
+            record(type + "StateAborted", current, null, null, null, null, null);
+        }
+        pendingTask = null;
+        waitingUntil = null;
+        status = Status.FAILED;
+    }
+
     private void exitState(JsonNode state, String type, JsonNode out) {
         record(type + "StateExited", current, null, null, out, null, null);
         if (state.path("End").asBoolean(false)) {
@@ -297,17 +481,29 @@ public final class Execution {
         waitingUntil = null;
     }
 
+    /** This run succeeded: the execution, or (for an iteration) the iteration, whose Map records it. */
     private void succeed(JsonNode out) {
         output = out;
         status = Status.SUCCEEDED;
-        record("ExecutionSucceeded", null, null, null, out, null, null);
+        if (root == this) {
+            record("ExecutionSucceeded", null, null, null, out, null, null);
+        }
     }
 
+    /** This run failed: the execution, or (for an iteration) the iteration, whose Map then fails. */
     private void failExecution(String failError, String failCause) {
         error = failError;
         cause = failCause;
         status = Status.FAILED;
-        record("ExecutionFailed", null, null, null, null, failError, failCause);
+        if (root == this) {
+            record("ExecutionFailed", null, null, null, null, failError, failCause);
+        }
+    }
+
+    /** A failure no Catch takes, in a Map iteration either: it ends the whole execution. */
+    private void failFatally(String failError, String failCause) {
+        fatal = true;
+        failExecution(failError, failCause);
     }
 
     private JsonNode inputPath(JsonNode state, JsonNode raw) {
@@ -332,13 +528,13 @@ public final class Execution {
     }
 
     /** The context object ($$) as Step Functions provides it. */
-    private JsonNode context() {
+    private ObjectNode context() {
         ObjectNode context = NODES.objectNode();
         context.putObject("Execution")
                 .put("Id", "arn:aws:states:local:000000000000:execution:" + machine.name() + ":" + name)
                 .put("Name", name)
-                .put("StartTime", startTime.toString())
-                .set("Input", input);
+                .put("StartTime", root.startTime.toString())
+                .set("Input", root.input);
         context.putObject("StateMachine")
                 .put("Id", "arn:aws:states:local:000000000000:stateMachine:" + machine.name())
                 .put("Name", machine.name());
@@ -349,10 +545,28 @@ public final class Execution {
         return context;
     }
 
+    /** The context object a Map state's ItemSelector sees: {@code $$.Map.Item.Index} and {@code .Value} added. */
+    private JsonNode mapContext(int index, JsonNode item) {
+        ObjectNode context = context();
+        context.putObject("Map").putObject("Item").put("Index", index).set("Value", item);
+        return context;
+    }
+
     private void record(String type, String stateName, String resource, JsonNode in, JsonNode out, String err, String errCause) {
+        lastEventId = recordEvent(type, stateName, resource, in, out, err, errCause, null, null, lastEventId);
+    }
+
+    /** An event of the current Map state about its items: {@code MapStateStarted} (length), {@code MapIteration*} (index). */
+    private long recordMapEvent(String type, Integer index, Integer length, long previousEventId) {
+        return recordEvent(type, current, null, null, null, null, null, index, length, previousEventId);
+    }
+
+    private long recordEvent(String type, String stateName, String resource, JsonNode in, JsonNode out, String err, String errCause,
+                             Integer index, Integer length, long previousEventId) {
         long id = history.size() + 1L;
-        history.add(new HistoryEvent(id, id - 1, clock.instant(), type, stateName, resource,
-                in == null ? null : in.toString(), out == null ? null : out.toString(), err, errCause));
+        history.add(new HistoryEvent(id, previousEventId, clock.instant(), type, stateName, resource,
+                in == null ? null : in.toString(), out == null ? null : out.toString(), err, errCause, index, length));
+        return id;
     }
 
     public String name() {
@@ -396,7 +610,7 @@ public final class Execution {
         return startTime;
     }
 
-    /** Billable state transitions so far (states entered plus retries), as Standard workflows are priced. */
+    /** Billable state transitions so far (states entered plus retries, in Map iterations too), as Standard workflows are priced. */
     public long stateTransitions() {
         return stateTransitions;
     }

@@ -311,7 +311,7 @@ class LocalExecutorTest {
     void unsupportedDefinitions_failAtLoad_listingEveryProblem() {
         String definition = """
                 {"StartAt": "A", "Extra": 1, "States": {
-                  "A": {"Type": "Map", "Next": "B"},
+                  "A": {"Type": "Parallel", "Next": "B"},
                   "B": {"Type": "Task", "Resource": "${Missing}", "Next": "Nowhere", "Credentials": {}},
                   "C": {"Type": "Pass", "Parameters": {"x.$": "States.Base64Encode($.a)"}, "End": true},
                   "D": {"Type": "Choice", "Choices": [{"Variable": "$.a", "StringSounds": "x", "Next": "C"}]},
@@ -324,7 +324,7 @@ class LocalExecutorTest {
         List<String> problems = error.problems();
         assertTrue(problems.contains("no substitution for ${Missing}"), problems.toString());
         assertTrue(problems.contains("top-level field Extra is not supported"), problems.toString());
-        assertTrue(problems.contains("state 'A': type Map is not supported"), problems.toString());
+        assertTrue(problems.contains("state 'A': type Parallel is not supported"), problems.toString());
         assertTrue(problems.contains("state 'B': field Credentials is not supported on a Task state"), problems.toString());
         assertTrue(problems.contains("state 'B'.Next → 'Nowhere' is not a state"), problems.toString());
         assertTrue(problems.stream().anyMatch(p -> p.contains("States.Base64Encode is not supported")), problems.toString());

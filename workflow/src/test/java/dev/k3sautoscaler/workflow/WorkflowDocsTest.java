@@ -63,6 +63,19 @@ class WorkflowDocsTest {
                 + " with -Dworkflow.docs.write=true (see this test's javadoc)");
     }
 
+    @org.junit.jupiter.api.Test
+    void aMapsOwnStates_getRowsAfterIt_namedByTheirPath() {
+        JsonNode definition = JSON.createObjectNode().set("States", JSON.valueToTree(Map.of(
+                "DrainEach", Map.of("Type", "Map", "End", true, "ItemProcessor", Map.of("StartAt", "DrainNode", "States", Map.of(
+                        "DrainNode", Map.of("Type", "Task", "Resource", "${DrainNodeArn}", "TimeoutSeconds", 60, "End", true)))))));
+
+        String table = render(definition);
+
+        assertTrue(table.contains("| `DrainEach` | Map |"), table);
+        assertTrue(table.contains("| `DrainEach/DrainNode` | Task | DrainNode | `"), table);
+        assertTrue(table.indexOf("`DrainEach/DrainNode`") > table.indexOf("`DrainEach`"), table);
+    }
+
     /**
      * A part of a machine: a title and the states it starts at. Each state belongs to the first part
      * (in this order) that reaches it without passing another part's entry.
@@ -178,13 +191,20 @@ class WorkflowDocsTest {
                 .append(" — ").append(elsewhere.get(target)).append("\"]]\n"));
         out.append(edges);
         out.append("```\n\n| State | Type | Lambda / service | Handler (module) | What it does | Errors |\n|---|---|---|---|---|---|\n");
+        // A Map state's own states follow its row, named by their path (Map/State).
+        List<StateMachine.StateEntry> nested = StateMachine.allStates(JSON.createObjectNode().set("States", states)).stream()
+                .filter(entry -> !entry.maps().isEmpty()).toList();
         for (String name : names) {
-            JsonNode state = states.get(name);
-            out.append("| `").append(name).append("` | ").append(state.get("Type").asText()).append(" | ")
-                    .append(service(state)).append(" | ").append(handler(state)).append(" | ").append(does(state))
-                    .append(" | ").append(handling(state)).append(" |\n");
+            row(out, name, states.get(name));
+            nested.stream().filter(entry -> entry.maps().getFirst().equals(name)).forEach(entry -> row(out, entry.path(), entry.state()));
         }
         return out.toString();
+    }
+
+    private static void row(StringBuilder out, String name, JsonNode state) {
+        out.append("| `").append(name).append("` | ").append(state.get("Type").asText()).append(" | ")
+                .append(service(state)).append(" | ").append(handler(state)).append(" | ").append(does(state))
+                .append(" | ").append(handling(state)).append(" |\n");
     }
 
     private static String shape(String name, JsonNode state) {
