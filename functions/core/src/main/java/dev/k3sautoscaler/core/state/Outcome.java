@@ -43,17 +43,17 @@ public record Outcome(
         unneededNodes = copy(unneededNodes);
         addBlockedNodes = copy(addBlockedNodes);
         removals = copy(removals);
+        count = count == null ? 0 : count;
+        instanceIds = copy(instanceIds);
+        addPendingLaunches = copy(addPendingLaunches);
+        clearPendingLaunches = copy(clearPendingLaunches);
+        addUnavailableOfferings = copy(addUnavailableOfferings);
         if (!removals.isEmpty() && !removals.contains(null)) {
             result = result != null ? result : NodeRemoval.resultOf(removals);
             count = NodeRemoval.removedCount(removals);
             instanceIds = instanceIds.isEmpty() ? removals.stream().map(NodeRemoval::instanceId).toList() : instanceIds;
             reason = reason == null ? null : reason + NodeRemoval.notRemoved(removals);
         }
-        count = count == null ? 0 : count;
-        instanceIds = copy(instanceIds);
-        addPendingLaunches = copy(addPendingLaunches);
-        clearPendingLaunches = copy(clearPendingLaunches);
-        addUnavailableOfferings = copy(addUnavailableOfferings);
     }
 
     public Outcome(OutcomeAction action, OutcomeResult result, Integer count, List<String> instanceIds, String reason,
