@@ -3,6 +3,7 @@ package dev.k3sautoscaler.state;
 import dev.k3sautoscaler.core.model.PendingLaunch;
 import dev.k3sautoscaler.core.state.Outcome;
 import dev.k3sautoscaler.core.state.OutcomeAction;
+import dev.k3sautoscaler.core.state.NodeRemoval;
 import dev.k3sautoscaler.core.state.OutcomeResult;
 import dev.k3sautoscaler.runtime.StepMetrics;
 import java.time.Duration;
@@ -33,6 +34,10 @@ final class OutcomeMetrics {
     void emit(Outcome outcome, List<PendingLaunch> pendingBefore, String trigger, Instant startedAt, Instant now) {
         String why = trigger == null || trigger.isBlank() ? "UNSPECIFIED" : trigger;
         int count = outcome.count() == null ? 0 : outcome.count();
+        if (!outcome.removals().isEmpty()) {
+            removals(outcome, why, startedAt, now);
+            return;
+        }
         if (outcome.result() == OutcomeResult.FAILED) {
             metrics.count(StepMetrics.SCALING_FAILURES, 1, "ErrorType", errorType(outcome.error()));
             return;
@@ -53,6 +58,23 @@ final class OutcomeMetrics {
             case SPOT_DRAIN -> metrics.count(StepMetrics.SPOT_DRAINS, 1);
             default -> {
                 // NOOP and PAUSE are not events worth a metric; the decision gauges cover them.
+            }
+        }
+    }
+
+    /** Several workers removed side by side: each removal, aborted drain and failure counts once. */
+    private void removals(Outcome outcome, String why, Instant startedAt, Instant now) {
+        long aborted = outcome.removals().stream().filter(r -> r.result() == NodeRemoval.Result.ABORTED).count();
+        if (aborted > 0) {
+            metrics.count(StepMetrics.DRAINS_ABORTED, aborted);
+        }
+        outcome.removals().stream()
+                .filter(r -> r.result() == NodeRemoval.Result.FAILED || r.result() == NodeRemoval.Result.LEASE_LOST)
+                .forEach(r -> metrics.count(StepMetrics.SCALING_FAILURES, 1, "ErrorType", errorType(r.error())));
+        if (outcome.count() > 0) {
+            metrics.count(StepMetrics.SCALE_DOWN_EVENTS, outcome.count(), "Trigger", why);
+            if (startedAt != null) {
+                metrics.milliseconds(StepMetrics.DRAIN_DURATION, Duration.between(startedAt, now).toMillis());
             }
         }
     }

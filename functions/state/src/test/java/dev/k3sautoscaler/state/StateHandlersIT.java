@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.k3sautoscaler.core.state.OutcomeResult;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k3sautoscaler.errors.InvalidStepInput;
@@ -115,6 +116,30 @@ class StateHandlersIT {
         assertEquals("2026-03-01T12:04:00Z", released.get("releasedAt").asText());
         assertFalse(again.get("released").asBoolean());
         assertEquals("ALREADY_RELEASED", again.get("status").asText());
+    }
+
+    @Test
+    void aScaleDownOfSeveral_isRecordedAsTheMapEndedIt_andNamesTheErrorTheExecutionEndsWith() {
+        call(acquire, fixture("acquire-lock.json"));
+
+        JsonNode recorded = call(record, fixture("record-outcome-scale-down-several.json"));
+
+        // THEN one removal, one failure counted, the failed and the aborted worker passed over
+        assertTrue(recorded.get("applied").asBoolean(), recorded.toString());
+        assertEquals("2026-03-01T12:00:00Z", recorded.at("/state/lastScaleDownAt").asText());
+        assertEquals(1, recorded.at("/state/consecutiveFailures").asInt());
+        assertEquals("SCALE_DOWN", recorded.at("/state/failedAction").asText());
+        assertEquals(List.of("i-0b2", "i-0c3"), java.util.stream.StreamSupport.stream(
+                recorded.at("/state/blockedNodes").spliterator(), false).map(n -> n.get("instanceId").asText()).toList());
+        assertEquals("dev.k3sautoscaler.errors.KubernetesApiUnavailable", recorded.at("/failure/Error").asText());
+        assertEquals("w-2: the Kubernetes API did not answer", recorded.at("/failure/Cause").asText());
+        EventRecord event = reader.recentEvents(1).getFirst();
+        assertEquals(OutcomeResult.PARTIAL, event.result());
+        assertEquals(1, event.count());
+        assertTrue(event.reason().endsWith("; not removed: w-2 (failed: the Kubernetes API did not answer);"
+                + " w-3 (aborted: PodDisruptionBudget shop/cart allows no eviction)"), event.reason());
+        // AND a plain record carries no failure field at all
+        assertFalse(call(record, fixture("record-outcome-join-check.json")).has("failure"));
     }
 
     @Test
