@@ -60,19 +60,53 @@ class LeaseCoverageTest {
         return seen;
     }
 
+    /**
+     * A reachable state, top level or inside a Map's item processor (every state of a reachable Map
+     * runs under the same lock), with the path its item processor gives the lease.
+     *
+     * @param lease the lease's JSONPath for this state's input: {@code $.lock.lease} at the top level, the
+     *              ItemSelector's name for it inside a Map (null when the Map passes none)
+     * @param scope the states this one's Next and Catch refer to
+     */
+    private record Reached(String path, JsonNode state, String lease, JsonNode scope) {
+    }
+
+    private static List<Reached> reachableWithMaps(JsonNode states, String start, Set<String> stops) {
+        List<Reached> out = new ArrayList<>();
+        for (String name : reachable(states, start, stops)) {
+            out.add(new Reached(name, states.get(name), "$.lock.lease", states));
+            JsonNode state = states.get(name);
+            if ("Map".equals(state.path("Type").asText())) {
+                String lease = null;
+                var selector = state.path("ItemSelector").properties().iterator();
+                while (selector.hasNext()) {
+                    var field = selector.next();
+                    if (field.getValue().asText().equals("$.lock.lease")) {
+                        lease = "$." + field.getKey().replace(".$", "");
+                    }
+                }
+                JsonNode inner = state.at("/ItemProcessor/States");
+                for (String innerName : reachable(inner, state.at("/ItemProcessor/StartAt").asText(), Set.of())) {
+                    out.add(new Reached(name + "/" + innerName, inner.get(innerName), lease, inner));
+                }
+            }
+        }
+        return out;
+    }
+
     @Test
     void everyStepThatActsUnderTheLock_getsTheLease() throws IOException {
         JsonNode states = states("actuation");
-        Set<String> underTheLock = reachable(states, "AcquireLock", LEASE_ENDS);
         List<String> leased = new ArrayList<>();
-        for (String name : underTheLock) {
-            JsonNode state = states.get(name);
-            if (LEASED_RESOURCES.contains(state.path("Resource").asText())) {
-                assertEquals("$.lock.lease", state.at("/Parameters/lease.$").asText(), name + " acts under the lock without its lease");
-                leased.add(name);
+        for (Reached reached : reachableWithMaps(states, "AcquireLock", LEASE_ENDS)) {
+            if (LEASED_RESOURCES.contains(reached.state().path("Resource").asText())) {
+                assertEquals(reached.lease(), reached.state().at("/Parameters/lease.$").asText(),
+                        reached.path() + " acts under the lock without its lease");
+                leased.add(reached.path());
             }
         }
-        assertEquals(Set.of("LaunchWorkers", "CordonNode", "DrainNode", "TerminateDrainedWorker", "DeleteNode"), Set.copyOf(leased));
+        assertEquals(Set.of("LaunchWorkers", "RemoveEach/CordonNode", "RemoveEach/DrainNode",
+                "RemoveEach/TerminateDrainedWorker", "RemoveEach/DeleteNode"), Set.copyOf(leased));
     }
 
     @Test
@@ -97,10 +131,19 @@ class LeaseCoverageTest {
     void aLostLease_neverUncordons_andIsRecordedWithoutALease() throws IOException {
         JsonNode states = states("actuation");
         int catches = 0;
-        for (String name : reachable(states, "AcquireLock", LEASE_ENDS)) {
-            JsonNode first = states.get(name).path("Catch").path(0);
+        for (Reached reached : reachableWithMaps(states, "AcquireLock", LEASE_ENDS)) {
+            JsonNode first = reached.state().path("Catch").path(0);
             if (!first.isMissingNode() && first.get("ErrorEquals").toString().contains("LockLost")) {
-                assertEquals("RecordLeaseLost", first.get("Next").asText(), name);
+                String next = first.get("Next").asText();
+                if (reached.scope() == states) {
+                    assertEquals("RecordLeaseLost", next, reached.path());
+                } else {
+                    // Inside the Map: the iteration ends there, touching nothing; the record after the Map,
+                    // made with the lost lease, ends in LockLost and RecordLeaseLost.
+                    JsonNode ending = reached.scope().get(next);
+                    assertTrue(ending.path("End").asBoolean() && "Pass".equals(ending.path("Type").asText()),
+                            reached.path() + " → " + next);
+                }
                 catches++;
             }
         }
@@ -130,8 +173,10 @@ class LeaseCoverageTest {
     @Test
     void fleetSteps_waitOutAKilledInvocationsClaim() throws IOException {
         JsonNode states = states("actuation");
-        for (String name : List.of("LaunchWorkers", "TerminateDrainedWorker")) {
-            JsonNode retrier = Stream.of(states.get(name).get("Retry")).flatMap(r -> java.util.stream.StreamSupport.stream(r.spliterator(), false))
+        for (String path : List.of("LaunchWorkers", "RemoveEach/ItemProcessor/States/TerminateDrainedWorker")) {
+            JsonNode state = states.at("/" + path);
+            String name = path;
+            JsonNode retrier = Stream.of(state.get("Retry")).flatMap(r -> java.util.stream.StreamSupport.stream(r.spliterator(), false))
                     .filter(r -> r.get("ErrorEquals").toString().contains("IdempotencyInProgress")).findFirst().orElseThrow();
             assertTrue(retrier.path("JitterStrategy").asText("NONE").equals("NONE"), "a jittered wait may be too short");
             double total = 0;
