@@ -44,7 +44,12 @@ public final class Invariants {
         /** Checked on the {@link LeaseLedger}: every actuating side effect under the lock happened while its lease was current. */
         NO_SIDE_EFFECT_UNDER_LOST_LEASE,
         /** Checked at every invocation: a function ends only with step errors its catalogue entry declares. */
-        EVERY_STEP_ERROR_DECLARED
+        EVERY_STEP_ERROR_DECLARED,
+        /**
+         * Every worker a scale-down terminated is in a SCALE_DOWN outcome its execution recorded, unless the
+         * state store could not be reached, the answer was lost, or the lease was taken meanwhile.
+         */
+        EVERY_REMOVAL_RECORDED
     }
 
     /** One broken invariant, with the evidence. */
@@ -70,7 +75,60 @@ public final class Invariants {
         violations.addAll(secretsLeaked(result.executions(), result.notifications(), result.secrets()));
         violations.addAll(result.instantViolations());
         violations.addAll(sideEffectsUnderLease(result.leaseLedger(), config.lockTtl()));
+        violations.addAll(removalsRecorded(result.executions()));
         return violations;
+    }
+
+    /** Errors after which an unrecorded removal is expected: the store or the answer was lost, or the lease. */
+    private static final List<String> RECORD_MAY_BE_LOST = List.of(LOCK_LOST, "dev.k3sautoscaler.errors.StateStoreUnavailable",
+            "Lambda.", "Sandbox.", "States.Timeout");
+
+    /**
+     * Read from each finished actuation's history: the instances TerminateWorkers answered as
+     * terminated, against the instances of the SCALE_DOWN outcomes RecordOutcome accepted. A gap is a
+     * bug (a record the handler refuses, a path that skips it) unless the execution ended with an error
+     * that loses records by nature.
+     */
+    static List<Violation> removalsRecorded(List<RunExecution> executions) {
+        List<Violation> found = new ArrayList<>();
+        for (RunExecution run : executions) {
+            Execution execution = run.execution();
+            if (run.machine() != RunTimeline.Machine.STANDARD_ACTUATION || !execution.isDone()
+                    || (execution.error() != null && RECORD_MAY_BE_LOST.stream().anyMatch(execution.error()::startsWith))) {
+                continue;
+            }
+            Set<String> terminated = new java.util.TreeSet<>();
+            Set<String> recorded = new java.util.HashSet<>();
+            com.fasterxml.jackson.databind.JsonNode scheduledRecord = null;
+            for (HistoryEvent event : execution.history()) {
+                String resource = String.valueOf(event.resource());
+                if ("LambdaFunctionSucceeded".equals(event.type()) && resource.endsWith(":function:terminate-workers")) {
+                    json(event.output()).path("terminated").forEach(id -> terminated.add(id.asText()));
+                } else if ("LambdaFunctionScheduled".equals(event.type()) && resource.endsWith(":function:record-outcome")) {
+                    scheduledRecord = json(event.input()).path("outcome");
+                } else if ("LambdaFunctionSucceeded".equals(event.type()) && resource.endsWith(":function:record-outcome")
+                        && scheduledRecord != null && "SCALE_DOWN".equals(scheduledRecord.path("action").asText())) {
+                    scheduledRecord.path("instanceIds").forEach(id -> recorded.add(id.asText()));
+                    scheduledRecord.path("removals").forEach(r -> recorded.add(r.path("instanceId").asText()));
+                }
+            }
+            terminated.removeAll(recorded);
+            if (!terminated.isEmpty()) {
+                found.add(new Violation(Name.EVERY_REMOVAL_RECORDED, execution.name() + " terminated " + terminated
+                        + " but recorded no SCALE_DOWN with them (ended " + execution.status()
+                        + (execution.error() == null ? "" : " with " + execution.error()) + ")"));
+            }
+        }
+        return firstFew(found);
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode json(String text) {
+        try {
+            return text == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance()
+                    : dev.k3sautoscaler.runtime.StepJson.MAPPER.readTree(text);
+        } catch (java.io.IOException e) {
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
     }
 
     /** Launched, never joined, never terminated: an instance nobody is paying attention to. */

@@ -53,7 +53,7 @@ public final class ScenarioLoader {
     /** The scenarios under {@code src/main/resources/scenarios/}, runnable by name. */
     public static final List<String> BUNDLED = List.of(
             "steady", "noisy-steady", "diurnal-day", "flash-sale", "spot-storm", "capacity-shortage", "prometheus-outage",
-            "rebalance");
+            "rebalance", "diurnal-large");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();
