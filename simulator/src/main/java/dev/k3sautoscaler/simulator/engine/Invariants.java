@@ -203,7 +203,10 @@ public final class Invariants {
 
     /**
      * Never more than MAX_WORKERS billed workers; never fewer than MIN_WORKERS except while a Spot
-     * loss is being replaced (the warning, the reclaim, then up to a join timeout and two ticks).
+     * loss is being replaced (the warning, the reclaim, then up to a join timeout and two ticks),
+     * that span lengthened by any time EC2 had no capacity for an offering within it, each window
+     * plus the time its offerings are then skipped (OFFERING_UNAVAILABLE_SEC): no policy can launch
+     * into a capacity error.
      */
     private static void bounds(SimulationResult result, AutoscalerConfig config, List<Violation> out) {
         Duration replacing = Duration.ofMinutes(2).plus(config.joinTimeout()).plus(result.scenario().tick().multipliedBy(2));
@@ -215,13 +218,29 @@ public final class Invariants {
                         + Simulation.at(sample.at()) + " > MAX_WORKERS=" + config.maxWorkers()));
             }
             boolean afterSpotLoss = spotWarnings.stream().anyMatch(warned -> !sample.at().isNegative()
-                    && sample.at().compareTo(warned) >= 0 && sample.at().compareTo(warned.plus(replacing)) <= 0);
+                    && sample.at().compareTo(warned) >= 0
+                    && sample.at().compareTo(warned.plus(replacing).plus(capacityLost(result, config, warned,
+                            sample.at()))) <= 0);
             boolean startedBelow = startWorkers < config.minWorkers() && sample.at().compareTo(replacing) <= 0;
             if (sample.totalWorkers() < config.minWorkers() && !afterSpotLoss && !startedBelow) {
                 out.add(new Violation(Name.WORKERS_WITHIN_BOUNDS, sample.totalWorkers() + " workers at "
                         + Simulation.at(sample.at()) + " < MIN_WORKERS=" + config.minWorkers()));
             }
         }
+    }
+
+    /** How long, between {@code from} and {@code to}, some capacity-error window (and its offering skip) lasted. */
+    private static Duration capacityLost(SimulationResult result, AutoscalerConfig config, Duration from, Duration to) {
+        Duration lost = Duration.ZERO;
+        for (var window : result.capacityErrors()) {
+            Duration start = window.from().compareTo(from) > 0 ? window.from() : from;
+            Duration endWithSkip = window.to().plus(config.offeringUnavailable());
+            Duration end = endWithSkip.compareTo(to) < 0 ? endWithSkip : to;
+            if (end.compareTo(start) > 0) {
+                lost = lost.plus(end.minus(start));
+            }
+        }
+        return lost;
     }
 
     /**

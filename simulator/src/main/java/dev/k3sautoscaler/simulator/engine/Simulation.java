@@ -603,7 +603,8 @@ public final class Simulation implements AutoCloseable {
         return new SimulationResult(scenario, policy, recorder.timeline(end, timelineExecutions), finished,
                 List.copyOf(notifications), instances, ec2.instances(), prometheus.unrecognisedQueries(),
                 reader.load(), budgetViolations, List.copyOf(injected), java.util.stream.Stream.concat(watch.violations().stream(),
-                        functions.undeclaredErrors().stream()).toList(), leaseLedger.entries(), secrets);
+                        functions.undeclaredErrors().stream()).toList(), leaseLedger.entries(), secrets,
+                cluster.capacityErrors());
     }
 
     private String progressLine(Duration now) {

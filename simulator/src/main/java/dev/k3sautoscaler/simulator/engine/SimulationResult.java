@@ -25,6 +25,7 @@ import java.util.List;
  * @param instantViolations what {@link WorldWatch} saw broken at some instant of the run
  * @param leaseLedger      lease operations and actuating side effects at the instants their handlers ran
  * @param secrets          the join token and API token the run's world held, to look for in its records
+ * @param capacityErrors   every window in which EC2 had no capacity for an offering: the scenario's and injected ones
  */
 public record SimulationResult(
         Scenario scenario,
@@ -40,7 +41,8 @@ public record SimulationResult(
         List<String> faultsInjected,
         List<Invariants.Violation> instantViolations,
         List<LeaseLedger.Entry> leaseLedger,
-        ClusterSecrets secrets) {
+        ClusterSecrets secrets,
+        List<Scenario.CapacityError> capacityErrors) {
 
     /** The summary of this run against the scenario's oracle floor. */
     public RunSummary summary() {

@@ -147,7 +147,8 @@ class SecretsInvariantTest {
                 StepJson.MAPPER.createObjectNode().put("Message", "Authorization: Bearer " + clean.secrets().apiToken())));
         SimulationResult leaky = new SimulationResult(clean.scenario(), clean.policy(), clean.timeline(), clean.executions(),
                 notifications, clean.clusterInstances(), clean.ec2Instances(), clean.unrecognisedQueries(), clean.finalState(),
-                clean.budgetViolations(), clean.faultsInjected(), clean.instantViolations(), clean.leaseLedger(), clean.secrets());
+                clean.budgetViolations(), clean.faultsInjected(), clean.instantViolations(), clean.leaseLedger(), clean.secrets(),
+                clean.capacityErrors());
 
         // THEN the invariant breaks, naming the notification
         assertTrue(Invariants.check(leaky).stream().map(Violation::toString).anyMatch(v -> v.equals(

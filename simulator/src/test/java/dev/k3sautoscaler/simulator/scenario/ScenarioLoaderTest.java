@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class ScenarioLoaderTest {
     static final List<String> BUNDLED = ScenarioLoader.BUNDLED;
+    /** The small-cluster scenarios: t3.small, MIN 2 / MAX 10 (diurnal-large has its own worker type and bounds). */
+    static final List<String> SMALL = BUNDLED.stream().filter(name -> !name.equals("diurnal-large")).toList();
 
     private static final String VALID = """
             name: tiny
@@ -33,7 +35,7 @@ class ScenarioLoaderTest {
             """;
 
     @ParameterizedTest
-    @FieldSource("BUNDLED")
+    @FieldSource("SMALL")
     void bundledScenario_loads_withTheT3SmallPriceAndDefaultBounds(String name) {
         // GIVEN / WHEN
         Scenario scenario = ScenarioLoader.bundled(name);
@@ -46,6 +48,23 @@ class ScenarioLoaderTest {
         assertEquals(10, scenario.config().maxWorkers());
         assertEquals(1900, scenario.config().workerCpuMillis());
         assertTrue(scenario.workloads().stream().anyMatch(w -> w.kind() == Kind.DAEMON_SET));
+    }
+
+    @Test
+    void diurnalLarge_isLarge_aDayOfOverAHundredWorkersAndTwoThousandPods() {
+        Scenario scenario = ScenarioLoader.bundled("diurnal-large");
+
+        assertEquals(Duration.ofHours(24), scenario.duration());
+        assertEquals("m5.large", scenario.workerType().name());
+        assertEquals(7000L * 1024 * 1024, scenario.config().workerMemoryBytes());
+        assertEquals(150, scenario.config().maxWorkers());
+        int peakPods = scenario.workloads().stream().filter(w -> w.kind() != Kind.DAEMON_SET)
+                .mapToInt(w -> w.replicas().stream().mapToInt(step -> step.count()).max().orElse(0)).sum();
+        assertTrue(peakPods >= 2000, "peak pods " + peakPods);
+        long peakCpuMillis = scenario.workloads().stream().filter(w -> w.kind() != Kind.DAEMON_SET)
+                .mapToLong(w -> w.cpuMillis() * w.replicas().stream().mapToInt(step -> step.count()).max().orElse(0))
+                .sum();
+        assertTrue(peakCpuMillis / scenario.workerType().cpuMillis() >= 100, "peak workers' worth " + peakCpuMillis);
     }
 
     @Test
