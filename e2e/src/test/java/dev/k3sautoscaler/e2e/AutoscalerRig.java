@@ -17,6 +17,9 @@ import dev.k3sautoscaler.runtime.StepJson;
 import dev.k3sautoscaler.state.EventRecord;
 import dev.k3sautoscaler.state.LockBreaker;
 import dev.k3sautoscaler.state.ScalingLease;
+import dev.k3sautoscaler.core.model.UnneededNode;
+import dev.k3sautoscaler.core.state.Outcome;
+import dev.k3sautoscaler.state.OutcomeLog;
 import dev.k3sautoscaler.state.StateAccess;
 import dev.k3sautoscaler.state.StateReader;
 import dev.k3sautoscaler.state.StateSettings;
@@ -99,6 +102,10 @@ final class AutoscalerRig implements AutoCloseable {
     Duration bootAndJoin = Duration.ofSeconds(70);
     /** Extra unschedulable pods the fake Prometheus reports (the pods themselves are not in the API). */
     volatile List<FakePrometheusApi.PendingPod> unschedulable = List.of();
+    /**
+     * The cluster has been idle for long: Prometheus reports little load and few requests, and every
+     * worker has been unneeded for an hour (its per-node timer is recorded, as the ticks would have).
+     */
     volatile boolean idle;
     final FakeSnsTopic sns = new FakeSnsTopic("e2e-message-");
     /** Every sns:publish the workflows made, as their resolved Parameters, in order. */
@@ -108,6 +115,7 @@ final class AutoscalerRig implements AutoCloseable {
     /** Lets a test wrap one state's invocation (a crash after the real work, a retry). */
     TaskInterceptor interceptor = (task, call) -> call.call();
     private final AutoscalerFunctions functions;
+    private final OutcomeLog outcomes;
     private final FakeStartExecution startExecution;
     private final Map<String, Integer> invocations = new ConcurrentHashMap<>();
     /** Instances whose kubelet registered once; a deleted Node stays deleted (the instance is on its way out). */
@@ -158,6 +166,7 @@ final class AutoscalerRig implements AutoCloseable {
 
         StateAccess state = new StateAccess(dynamo, StateSettings.fromEnvironment(environment), clock);
         lock = new ScalingLease(state);
+        outcomes = new OutcomeLog(state);
         breaker = new LockBreaker(state);
         reader = new StateReader(state);
         // The same wiring as the simulator's: every real handler, pointed at this rig's services.
@@ -429,12 +438,27 @@ final class AutoscalerRig implements AutoCloseable {
     }
 
     Execution actuate(String name, String triggerJson) {
+        idleForLong();
         return executor.run(actuation, name, read(triggerJson));
     }
 
     /** The tick as the schedule starts it. */
     Execution runTick(String name) {
+        idleForLong();
         return executor.run(tick, name, StepJson.MAPPER.valueToTree(TickInput.SCHEDULE));
+    }
+
+    /** In an idle cluster, the per-node timers an hour of ticks would have recorded, through the real record. */
+    private void idleForLong() {
+        if (!idle || !reader.load().state().unneededNodes().isEmpty()) {
+            return;
+        }
+        List<UnneededNode> timers = admin.nodes().list().getItems().stream()
+                .filter(node -> node.getSpec().getProviderID() != null)
+                .map(node -> new UnneededNode(node.getMetadata().getName(),
+                        ProviderId.instanceId(node.getSpec().getProviderID()), clock.instant().minus(Duration.ofHours(1))))
+                .toList();
+        outcomes.record("e2e-idle-hour", null, Outcome.unneeded(timers, "an hour of idle ticks"));
     }
 
     /** The tick as an EventBridge rule starts it, with the rule's input (a Spot or rebalance event). */
