@@ -369,7 +369,37 @@ final class AutoscalerRig implements AutoCloseable {
                         Boolean.TRUE.equals(node.getSpec().getUnschedulable())))
                 .toList();
         Snapshot steady = Snapshot.steady(workers);
-        return (idle ? steady.idle() : steady).withUnschedulable(unschedulable);
+        // Idle is the scale-down picture: each worker's requests are those of the pods really on it, as
+        // kube-state-metrics would report them, so the policy ranks the workers the kube step will see.
+        Snapshot picture = idle ? steady.idle().withWorkers(withRequestsOfTheirPods(steady.idle().workers())) : steady;
+        return picture.withUnschedulable(unschedulable);
+    }
+
+    /** Summed container requests of each worker's pods, DaemonSet and finished pods left out (the query's rules). */
+    private List<Worker> withRequestsOfTheirPods(List<Worker> workers) {
+        Map<String, double[]> byNode = new java.util.HashMap<>();
+        for (var pod : admin.pods().inAnyNamespace().list().getItems()) {
+            String node = pod.getSpec().getNodeName();
+            String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+            boolean daemonSet = pod.getMetadata().getOwnerReferences().stream().anyMatch(o -> "DaemonSet".equals(o.getKind()));
+            if (node == null || daemonSet || "Succeeded".equals(phase) || "Failed".equals(phase)) {
+                continue;
+            }
+            double[] sum = byNode.computeIfAbsent(node, n -> new double[2]);
+            for (var container : pod.getSpec().getContainers()) {
+                var requests = container.getResources() == null ? null : container.getResources().getRequests();
+                if (requests != null && requests.get("cpu") != null) {
+                    sum[0] += io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(requests.get("cpu")).doubleValue();
+                }
+                if (requests != null && requests.get("memory") != null) {
+                    sum[1] += io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(requests.get("memory")).doubleValue();
+                }
+            }
+        }
+        return workers.stream().map(w -> {
+            double[] sum = byNode.getOrDefault(w.node(), new double[2]);
+            return w.withRequests(sum[0], (long) sum[1]);
+        }).toList();
     }
 
     private static String zoneFromProviderId(String providerId) {
@@ -432,6 +462,7 @@ final class AutoscalerRig implements AutoCloseable {
     }
 
     Execution startActuation(String name, String triggerJson) {
+        idleForLong();
         Execution execution = executor.start(actuation, name, read(triggerJson));
         started.put(name, execution);
         return execution;

@@ -75,11 +75,12 @@ class FailureIT {
         // WHEN the actuation runs
         Execution execution = rig.actuate("crash-1", "{\"trigger\":\"scale\"}");
 
-        // THEN it fails with the crash's name, after undoing the cordon, recording and releasing the lock
+        // THEN it fails with the crash's name, after undoing the cordon, recording that worker's ending and
+        // releasing the lock
         assertEquals(Execution.Status.FAILED, execution.status());
         assertEquals("java.lang.IllegalStateException", execution.error());
-        assertTrue(execution.statePath().containsAll(List.of("UncordonAfterFailure", "RecordFailure",
-                "ReleaseLockAfterFailure")), execution.statePath().toString());
+        assertTrue(execution.statePath().containsAll(List.of("UncordonAfterFailure", "Failed", "RecordScaleDown",
+                "RemovalFailed?", "ReleaseLockAfterFailure")), execution.statePath().toString());
         for (Node node : rig.admin.nodes().list().getItems()) {
             assertNotEquals(Boolean.TRUE, node.getSpec().getUnschedulable(), node.getMetadata().getName() + " cordoned");
         }

@@ -90,6 +90,12 @@ public final class FakePrometheusApi implements AutoCloseable {
             return new Snapshot(withRequests(workers, 0.1, 128 * MIB), 5, 5, 8, 20, 20, 22, List.of(), 0);
         }
 
+        /** The same picture with these workers (e.g. each with the requests of the pods really on it). */
+        public Snapshot withWorkers(List<Worker> replaced) {
+            return new Snapshot(replaced, cpuPercent, cpuSustainedHigh, cpuSustainedLow, memoryPercent,
+                    memorySustainedHigh, memorySustainedLow, unschedulable, unschedulableMaxOverIdleWindow);
+        }
+
         public Snapshot withUnschedulable(List<PendingPod> pods) {
             return new Snapshot(workers, cpuPercent, cpuSustainedHigh, cpuSustainedLow, memoryPercent,
                     memorySustainedHigh, memorySustainedLow, pods, Math.max(unschedulableMaxOverIdleWindow, pods.size()));

@@ -53,6 +53,8 @@ public record Outcome(
             count = NodeRemoval.removedCount(removals);
             instanceIds = instanceIds.isEmpty() ? removals.stream().map(NodeRemoval::instanceId).toList() : instanceIds;
             reason = reason == null ? null : reason + NodeRemoval.notRemoved(removals);
+            error = error != null ? error : removals.stream().filter(NodeRemoval::failed).map(NodeRemoval::error)
+                    .filter(java.util.Objects::nonNull).findFirst().orElse(null);
         }
     }
 
