@@ -139,7 +139,8 @@ public final class ClusterQueries {
     }
 
     /**
-     * Highest CPU % over IDLE_DOWN_SEC: below CPU_DOWN means idle all along. A point without data
+     * Highest CPU % over IDLE_DOWN_SEC: the peak scale-down's guard spreads over the workers that would be
+     * left, so a removal cannot push use past CPU_UP. A point without data
      * counts as 100 %, so missing history blocks a scale-down instead of allowing one.
      */
     public String cpuSustainedLow() {

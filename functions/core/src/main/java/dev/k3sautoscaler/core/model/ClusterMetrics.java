@@ -10,7 +10,7 @@ import java.util.List;
  *
  * @param cpuPercent                 workers' CPU busy now
  * @param cpuSustainedHighPercent    lowest CPU over the CPU_UP_SUSTAIN_SEC window: above CPU_UP means high all along
- * @param cpuSustainedLowPercent     highest CPU over the IDLE_DOWN_SEC window: below CPU_DOWN means low all along
+ * @param cpuSustainedLowPercent     highest CPU over the IDLE_DOWN_SEC window: the peak the scale-down guard projects
  * @param memoryPercent              workers' memory in use now
  * @param memorySustainedHighPercent lowest memory over the MEM_UP_SUSTAIN_SEC window: above MEM_UP means high all along
  * @param memorySustainedLowPercent  highest memory over the IDLE_DOWN_SEC window
