@@ -148,6 +148,11 @@ class MetricsIT {
         assertEquals("Milliseconds", drain.unit());
         assertTrue(drain.value() >= 0 && drain.value() <= 300_000.0, () -> "drain took " + drain.value() + " ms");
         assertEquals(1, emf.named(StepMetrics.LOCK_HOLD_TIME).size());
+        // AND the decision's view of the three unneeded workers: one goes, two wait for the disruption budget
+        assertEquals(3.0, only(StepMetrics.UNNEEDED_WORKERS).value());
+        Metric kept = only(StepMetrics.UNNEEDED_WORKERS_KEPT);
+        assertEquals(2.0, kept.value());
+        assertEquals(Map.of("ClusterId", "e2e", "Reason", "DISRUPTION_BUDGET"), kept.dimensions());
     }
 
     /** Three idle workers with one pod each, whose evictions answer {@code status} {@code times} times. */

@@ -10,6 +10,9 @@ import dev.k3sautoscaler.core.model.UnneededNode;
 import dev.k3sautoscaler.core.model.WorkerVerdict;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Output of the Decide step: the decision's fields, its reason and hold-backs worded for the console
@@ -25,6 +28,8 @@ import java.util.List;
  * @param workerCodes     the code of each line, in the same order ({@code REMOVED} or an unremovable reason)
  * @param unneeded        the per-node scale-down timers after this tick
  * @param unneededChanged they differ from the state's: the tick records them (a quiet tick writes nothing)
+ * @param keptUnneeded    the workers unneeded now but kept, counted by their code (what stands between the
+ *                        cluster and its floor: the timer, a limit, a window, a pod that blocks)
  */
 public record DecideOutput(
         ScalingAction action,
@@ -45,7 +50,8 @@ public record DecideOutput(
         List<String> workers,
         List<String> workerCodes,
         List<UnneededNode> unneeded,
-        boolean unneededChanged) {
+        boolean unneededChanged,
+        Map<String, Integer> keptUnneeded) {
 
     static DecideOutput of(Decision decision, String actuationName, String policy) {
         ScaleDownPlan plan = decision.scaleDown();
@@ -58,6 +64,8 @@ public record DecideOutput(
                 removed.stream().map(WorkerVerdict::node).toList(),
                 plan.workers().stream().map(WorkerVerdict::line).toList(),
                 plan.workers().stream().map(WorkerVerdict::code).toList(),
-                plan.unneeded(), plan.unneededChanged());
+                plan.unneeded(), plan.unneededChanged(),
+                plan.workers().stream().filter(WorkerVerdict::keptWhileUnneeded).collect(Collectors.toMap(
+                        WorkerVerdict::code, w -> 1, Integer::sum, TreeMap::new)));
     }
 }

@@ -32,6 +32,8 @@ public final class StepMetrics {
     public static final String WORKER_COUNT = "WorkerCount";
     public static final String UNSCHEDULABLE_PODS = "UnschedulablePods";
     public static final String AT_MAX_CAPACITY = "AtMaxCapacity";
+    public static final String UNNEEDED_WORKERS = "UnneededWorkers";
+    public static final String UNNEEDED_WORKERS_KEPT = "UnneededWorkersKept";
     public static final String LOCK_BUSY = "LockBusy";
     public static final String LOCK_HOLD_TIME = "LockHoldTime";
     public static final String DRAIN_DURATION = "DrainDuration";

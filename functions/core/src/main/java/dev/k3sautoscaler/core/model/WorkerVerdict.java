@@ -24,7 +24,20 @@ public record WorkerVerdict(String node, String instanceId, double cpuRequestsPe
                 : DecisionWording.unremovable(unremovable));
     }
 
+    /**
+     * The machine name of the verdict: {@code REMOVED}, the unremovable reason's code, or — when
+     * something holds back every scale-down — that hold-back's own code ({@code OUTSIDE_DISRUPTION_WINDOW}).
+     */
     public String code() {
-        return removed() ? "REMOVED" : unremovable.code().name();
+        if (removed()) {
+            return "REMOVED";
+        }
+        return unremovable instanceof Unremovable.HeldBack held ? held.holdBack().code().name()
+                : unremovable.code().name();
+    }
+
+    /** Unneeded, but kept: the workers whose reasons say what stands between the cluster and its floor. */
+    public boolean keptWhileUnneeded() {
+        return !removed() && unneededSince != null;
     }
 }
