@@ -68,9 +68,11 @@ public final class DefaultScalingPolicy implements ScalingPolicy {
         UtilizationDemand utilization = utilizationDemand(metrics, state, config, workers, now, blocked);
         int wanted = Math.max(pods.newWorkers(), utilization.newWorkers());
         if (wanted > 0) {
-            return scaleUp(wanted, pods, utilization, config, workers, blocked)
-                    .withScaleDown(Consolidation.plan(metrics, fleet, state, config, now, workers,
-                            List.of(new HoldBack.ScalingUp())));
+            Decision up = scaleUp(wanted, pods, utilization, config, workers, blocked);
+            // At MAX_WORKERS nothing is launched: the workers stay because pods wait, not for a scale-up.
+            HoldBack why = up.action() == ScalingAction.SCALE_UP ? new HoldBack.ScalingUp()
+                    : new HoldBack.PodsUnschedulable(Math.max(pods.pods() - pods.tooLarge().size(), 0));
+            return up.withScaleDown(Consolidation.plan(metrics, fleet, state, config, now, workers, List.of(why)));
         }
         blocked.addAll(pods.notes());
 

@@ -347,6 +347,15 @@ class ConsolidationTest {
     }
 
     @Test
+    void atMaxWorkers_theWorkersStayBecausePodsWait_notForAScaleUp() {
+        Decision decision = decide(metrics().idle().nodes(MIXED).unschedulable(pods(3, 1000, 512)),
+                unneededFor(IDLE, "c", "d"), config("MAX_WORKERS", "4"));
+
+        assertEquals(ScalingAction.NOOP, decision.action(), decision.reason());
+        assertEquals(new Unremovable.HeldBack(new HoldBack.PodsUnschedulable(3)), byNode(decision).get("c").unremovable());
+    }
+
+    @Test
     void aGhostNode_isNotJudged() {
         Decision decision = policy.decide(metrics().idle().nodes(MIXED).build(),
                 dev.k3sautoscaler.core.model.FleetView.observed(List.of("i-a", "i-b", "i-d"), List.of("i-c")),
