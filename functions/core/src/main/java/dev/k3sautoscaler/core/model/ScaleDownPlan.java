@@ -21,11 +21,4 @@ public record ScaleDownPlan(List<WorkerVerdict> workers, List<UnneededNode> unne
     public List<WorkerVerdict> removed() {
         return workers.stream().filter(WorkerVerdict::removed).toList();
     }
-
-    /** The same timers, without any removal: what a decision that does not scale down keeps. */
-    public ScaleDownPlan keepingEveryWorker(Unremovable why) {
-        return new ScaleDownPlan(workers.stream().map(w -> w.removed()
-                ? new WorkerVerdict(w.node(), w.instanceId(), w.cpuRequestsPercent(), w.memoryRequestsPercent(),
-                        w.empty(), w.unneededSince(), why) : w).toList(), unneeded, unneededChanged);
-    }
 }
