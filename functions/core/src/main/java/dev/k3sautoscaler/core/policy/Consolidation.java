@@ -99,17 +99,25 @@ final class Consolidation {
             long memory = 0;
             for (WorkerNode worker : workers) {
                 if (worker.isCapacity() && worker.requestsKnown()) {
-                    cpu += Math.max(0, config.workerCpuMillis() - worker.requestedCpuMillis());
-                    memory += Math.max(0, config.workerMemoryBytes() - worker.requestedMemoryBytes());
+                    Room own = freeOn(worker, config);
+                    cpu += own.freeCpuMillis();
+                    memory += own.freeMemoryBytes();
                 }
             }
             return new Room(cpu, memory);
         }
 
+        /** What one worker has free: a worker's allocatable less its pods' requests (none when overcommitted). */
+        private static Room freeOn(WorkerNode worker, AutoscalerConfig config) {
+            return new Room(Math.max(0, config.workerCpuMillis() - worker.requestedCpuMillis()),
+                    Math.max(0, config.workerMemoryBytes() - worker.requestedMemoryBytes()));
+        }
+
         /** Free room on the workers other than {@code worker} (itself a capacity worker). */
         Unremovable.NoRoomElsewhere lacking(WorkerNode worker, AutoscalerConfig config) {
-            long otherCpu = freeCpuMillis - Math.max(0, config.workerCpuMillis() - worker.requestedCpuMillis());
-            long otherMemory = freeMemoryBytes - Math.max(0, config.workerMemoryBytes() - worker.requestedMemoryBytes());
+            Room own = freeOn(worker, config);
+            long otherCpu = freeCpuMillis - own.freeCpuMillis();
+            long otherMemory = freeMemoryBytes - own.freeMemoryBytes();
             boolean fits = worker.requestedCpuMillis() <= otherCpu && worker.requestedMemoryBytes() <= otherMemory;
             return fits ? null : new Unremovable.NoRoomElsewhere(worker.requestedCpuMillis(), otherCpu,
                     worker.requestedMemoryBytes(), otherMemory);
