@@ -26,6 +26,12 @@ public record NodeRemoval(String node, String instanceId, Result result, String 
         LEASE_LOST
     }
 
+    /** Null-safe: a removal as the JSON may bring it, missing fields and all. */
+    static boolean complete(NodeRemoval removal) {
+        return removal != null && removal.node() != null && !removal.node().isBlank() && removal.instanceId() != null
+                && !removal.instanceId().isBlank() && removal.result() != null;
+    }
+
     boolean failed() {
         return result == Result.FAILED || result == Result.LEASE_LOST;
     }

@@ -48,7 +48,8 @@ public record Outcome(
         addPendingLaunches = copy(addPendingLaunches);
         clearPendingLaunches = copy(clearPendingLaunches);
         addUnavailableOfferings = copy(addUnavailableOfferings);
-        if (!removals.isEmpty() && !removals.contains(null)) {
+        // Derived only from well-formed elements; a malformed one is named by problems(), never a crash here.
+        if (!removals.isEmpty() && removals.stream().allMatch(NodeRemoval::complete)) {
             result = result != null ? result : NodeRemoval.resultOf(removals);
             count = NodeRemoval.removedCount(removals);
             instanceIds = instanceIds.isEmpty() ? removals.stream().map(NodeRemoval::instanceId).toList() : instanceIds;
@@ -127,8 +128,7 @@ public record Outcome(
             }
         }
         for (int i = 0; i < removals.size(); i++) {
-            NodeRemoval removal = removals.get(i);
-            if (removal == null || blank(removal.node()) || blank(removal.instanceId()) || removal.result() == null) {
+            if (!NodeRemoval.complete(removals.get(i))) {
                 problems.add("outcome.removals[" + i + "] needs node, instanceId and result");
             }
         }

@@ -303,6 +303,15 @@ class OutcomeRulesTest {
     }
 
     @Test
+    void aRemovalMissingItsResult_isNamedAsAProblem_notACrash() {
+        Outcome malformed = removals(removal("w1", NodeRemoval.Result.REMOVED, "gone"),
+                new NodeRemoval("w2", "i-w2", null, "?", null));
+
+        assertEquals(List.of("outcome.result is required (one of " + List.of(OutcomeResult.values()) + ")",
+                "outcome.removals[1] needs node, instanceId and result"), malformed.problems());
+    }
+
+    @Test
     void removalsAllPreempted_changeNothing_andRemovalsOutsideAScaleDownAreRefused() {
         Outcome preempted = removals(removal("w1", NodeRemoval.Result.PREEMPTED, "Spot interruption"));
         ScalingState before = ScalingState.initial().withFailures(2, EARLIER, ScalingAction.SCALE_DOWN);
