@@ -7,10 +7,11 @@ import java.time.Duration;
  * An EC2 instance as the EC2 API would describe it (and as it is billed).
  *
  * @param goneAt when it stopped running, or will (a Spot interruption); null while it runs
+ * @param registersAt when its Node registers if the instance lives that long (the boot delay drawn at launch)
  * @param readyAt when its Node turns Ready if the instance lives that long (the boot and join delays drawn at launch)
  */
 public record InstanceState(String instanceId, String zone, boolean master, CapacityType capacityType,
-        Duration launchedAt, Duration goneAt, Duration readyAt) {
+        Duration launchedAt, Duration goneAt, Duration registersAt, Duration readyAt) {
 
     /** Its Node was Ready at some time before {@code t} (and before the instance stopped). */
     public boolean joinedBy(Duration t) {

@@ -1,6 +1,7 @@
 package dev.k3sautoscaler.simulator.cluster;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,21 +23,22 @@ final class Scheduler {
      * @param nodes    every node, in registration order
      * @param pods     every pod, to count what is already on each node
      * @param podStartup from binding to the pod's Ready condition
-     * @return how many pods were bound
+     * @return the pods bound, in binding order
      */
-    static int schedule(List<SimPod> pending, Collection<SimNode> nodes, Collection<SimPod> pods, Duration now, Duration podStartup) {
+    static List<SimPod> schedule(List<SimPod> pending, Collection<SimNode> nodes, Collection<SimPod> pods, Duration now, Duration podStartup) {
         Map<String, long[]> free = new LinkedHashMap<>();
         for (SimNode node : nodes) {
             if (node.acceptsWorkloads(now)) {
                 free.put(node.name(), freeOn(node, pods));
             }
         }
-        int bound = 0;
+        List<SimPod> bound = new ArrayList<>();
         for (SimPod pod : pending) {
             String target = firstFit(free, pod);
             if (target == null) {
                 if (pod.unschedulableSince == null) {
                     pod.unschedulableSince = now;
+                    pod.waitingSince = now;
                 }
                 continue;
             }
@@ -44,7 +46,7 @@ final class Scheduler {
             room[0] -= pod.owner.cpuMillis();
             room[1] -= pod.owner.memoryBytes();
             pod.bind(target, now, podStartup);
-            bound++;
+            bound.add(pod);
         }
         return bound;
     }

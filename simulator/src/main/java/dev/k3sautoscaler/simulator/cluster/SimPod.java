@@ -13,6 +13,8 @@ final class SimPod {
     String nodeName;
     PodPhase phase = PodPhase.PENDING;
     Duration unschedulableSince;
+    /** When the scheduler first failed to place it; kept after binding, for the run's wait records. */
+    Duration waitingSince;
     /** Bound and past the pod start-up time: counts as healthy for a PodDisruptionBudget. */
     Duration readyAt;
     Duration goneAt;

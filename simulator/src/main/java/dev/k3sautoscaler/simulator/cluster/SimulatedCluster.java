@@ -40,6 +40,8 @@ public final class SimulatedCluster {
     private final Map<String, SimNode> nodes = new LinkedHashMap<>();
     private final Map<String, SimPod> pods = new LinkedHashMap<>();
     private final List<String> budgetViolations = new ArrayList<>();
+    /** Waits that ended: pods bound after a failed try, or deleted while pending. */
+    private final List<PodWait> endedWaits = new ArrayList<>();
     private final List<Scenario.Outage> injectedOutages = new ArrayList<>();
     private final List<Scenario.CapacityError> injectedCapacityErrors = new ArrayList<>();
     private long sequence;
@@ -179,7 +181,7 @@ public final class SimulatedCluster {
     public List<InstanceState> instances() {
         return nodes.values().stream()
                 .map(node -> new InstanceState(node.instanceId, node.zone, node.master, node.capacityType, node.launchedAt,
-                        node.instanceGoneAt, node.readyAt))
+                        node.instanceGoneAt, node.registersAt, node.readyAt))
                 .toList();
     }
 
@@ -348,7 +350,25 @@ public final class SimulatedCluster {
             }
         }
         List<SimPod> pending = pods.values().stream().filter(pod -> pod.phase == PodPhase.PENDING).toList();
-        Scheduler.schedule(pending, nodes.values(), pods.values(), now, scenario.podStartup());
+        for (SimPod bound : Scheduler.schedule(pending, nodes.values(), pods.values(), now, scenario.podStartup())) {
+            if (bound.waitingSince != null) {
+                endedWaits.add(waitOf(bound, now, bound.nodeName));
+            }
+        }
+    }
+
+    /** Every pod's wait for a place so far: the ended ones, then those still waiting (end null). */
+    public List<PodWait> podWaits() {
+        List<PodWait> waits = new ArrayList<>(endedWaits);
+        pods.values().stream().filter(pod -> pod.phase == PodPhase.PENDING && pod.waitingSince != null)
+                .forEach(pod -> waits.add(waitOf(pod, null, null)));
+        return waits;
+    }
+
+    private PodWait waitOf(SimPod pod, Duration end, String instanceId) {
+        Scenario.WorkerType type = scenario.workerType();
+        return new PodWait(pod.key(), pod.waitingSince, end, instanceId,
+                pod.owner.cpuMillis() <= type.cpuMillis() && pod.owner.memoryBytes() <= type.memoryBytes());
     }
 
     /** Terminated pods past their grace, and pods whose node or instance is gone (nothing runs them any more). */
@@ -419,6 +439,9 @@ public final class SimulatedCluster {
     private void delete(SimPod pod) {
         if (pod.phase == PodPhase.PENDING) {
             pods.remove(pod.key());
+            if (pod.waitingSince != null) {
+                endedWaits.add(waitOf(pod, now, null));
+            }
             return;
         }
         pod.phase = PodPhase.TERMINATING;

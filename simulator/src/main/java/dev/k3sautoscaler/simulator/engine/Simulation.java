@@ -77,6 +77,10 @@ public final class Simulation implements AutoCloseable {
     public static final Duration SAMPLE_INTERVAL = Duration.ofMinutes(1);
     public static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(30);
     static final String CLUSTER_ID = "sim";
+    /** Tick execution names say what started them, as the deployed schedule, rules and alert path do. */
+    static final String SCHEDULE_TICK_PREFIX = "tick-";
+    static final String EVENT_TICK_PREFIX = "event-";
+    static final String ALERT_TICK_PREFIX = "alert-";
     /** A bound past any run. */
     private static final Duration FOREVER = Duration.ofDays(365_000);
     private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -335,7 +339,7 @@ public final class Simulation implements AutoCloseable {
     }
 
     private void startTick(Duration now) {
-        String name = "tick-" + NAME_TIME.format(START.plus(now));
+        String name = SCHEDULE_TICK_PREFIX + NAME_TIME.format(START.plus(now));
         // The schedule's input, as deployed (the tick rejects an empty one).
         track(RunTimeline.Machine.EXPRESS_TICK, executor.start(tick, name, StepJson.MAPPER.valueToTree(TickInput.SCHEDULE)), now);
     }
@@ -397,7 +401,7 @@ public final class Simulation implements AutoCloseable {
     private void eventToTick(String trigger, String instanceId) {
         Duration now = cluster.now();
         ObjectNode input = StepJson.MAPPER.createObjectNode().put("trigger", trigger).put("instanceId", instanceId);
-        String name = "event-" + trigger + "-" + instanceId + "-" + NAME_TIME.format(START.plus(now));
+        String name = EVENT_TICK_PREFIX + trigger + "-" + instanceId + "-" + NAME_TIME.format(START.plus(now));
         track(RunTimeline.Machine.EXPRESS_TICK, executor.start(tick, name, input), now);
     }
 
@@ -502,7 +506,7 @@ public final class Simulation implements AutoCloseable {
     /** Runs the real handler now; a completed run is a lease operation or side effect at this instant, whatever happens to its result. */
     private JsonNode runFunction(String function, JsonNode input, String execution) {
         JsonNode output = functions.invoke(function, input);
-        recorder.stepCompleted(cluster.now(), function, input, output);
+        recorder.stepCompleted(cluster.now(), execution, function, input, output);
         leaseLedger.completed(cluster.now(), execution, function, output);
         return output;
     }
@@ -600,11 +604,49 @@ public final class Simulation implements AutoCloseable {
             instances = cluster.instances();
             budgetViolations = cluster.budgetViolations();
         }
-        return new SimulationResult(scenario, policy, recorder.timeline(end, timelineExecutions), finished,
+        List<RunTimeline.Wait> waits;
+        synchronized (cluster) {
+            waits = cluster.podWaits().stream().map(wait -> new RunTimeline.Wait(wait.since(), prometheus.visibleAt(wait.since()),
+                    wait.end(), wait.instanceId(), wait.fitsAWorker())).toList();
+        }
+        return new SimulationResult(scenario, policy, recorder.timeline(end, timelineExecutions, waits, launches(instances)), finished,
                 List.copyOf(notifications), instances, ec2.instances(), prometheus.unrecognisedQueries(),
                 reader.load(), budgetViolations, List.copyOf(injected), java.util.stream.Stream.concat(watch.violations().stream(),
                         functions.undeclaredErrors().stream()).toList(), leaseLedger.entries(), secrets,
                 cluster.capacityErrors());
+    }
+
+    /** Every worker the autoscaler launched, with the actuation and the tick behind it. */
+    private List<RunTimeline.Launch> launches(List<InstanceState> instances) {
+        Map<String, InstanceState> byId = new HashMap<>();
+        instances.forEach(instance -> byId.put(instance.instanceId(), instance));
+        List<RunTimeline.Launch> launches = new ArrayList<>();
+        recorder.launchedBy().forEach((instanceId, actuationName) -> {
+            InstanceState instance = byId.get(instanceId);
+            RunExecution actuation = executions.get(actuationName);
+            RunExecution tick = actuation == null ? null : startedBy(actuation);
+            launches.add(new RunTimeline.Launch(instanceId, tick == null ? RunTimeline.Trigger.OPERATOR : trigger(tick),
+                    tick == null ? null : tick.startedAt(), actuation == null ? null : actuation.startedAt(),
+                    instance == null ? null : instance.launchedAt(), instance == null ? null : instance.registersAt(),
+                    instance == null ? null : instance.readyAt()));
+        });
+        return launches;
+    }
+
+    /** The tick that started this actuation (Step Functions' started-by link in its input), if any. */
+    private RunExecution startedBy(RunExecution actuation) {
+        String startedBy = actuation.execution().input().path("AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID").asText("");
+        String name = startedBy.substring(startedBy.lastIndexOf(':') + 1);
+        RunExecution tick = executions.get(name);
+        return tick != null && tick.machine() == RunTimeline.Machine.EXPRESS_TICK ? tick : null;
+    }
+
+    private static RunTimeline.Trigger trigger(RunExecution tick) {
+        String name = tick.execution().name();
+        if (name.startsWith(ALERT_TICK_PREFIX)) {
+            return RunTimeline.Trigger.ALERT;
+        }
+        return name.startsWith(EVENT_TICK_PREFIX) ? RunTimeline.Trigger.EC2_EVENT : RunTimeline.Trigger.SCHEDULE;
     }
 
     private String progressLine(Duration now) {

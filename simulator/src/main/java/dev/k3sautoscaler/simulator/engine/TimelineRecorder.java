@@ -25,6 +25,8 @@ final class TimelineRecorder {
     private final List<ScaleEvent> scaleEvents = new ArrayList<>();
     private final Map<String, Duration> spotWarnings = new LinkedHashMap<>();
     private final Map<String, Duration> spotDrained = new LinkedHashMap<>();
+    /** Each launched instance and the execution whose launch step started it. */
+    private final Map<String, String> launchedBy = new LinkedHashMap<>();
 
     void sample(SimulatedCluster cluster) {
         ClusterObservation observation = cluster.observe();
@@ -47,9 +49,10 @@ final class TimelineRecorder {
     }
 
     /** Reads a fleet step's result: launched or terminated instances are the autoscaler's scale events. */
-    void stepCompleted(Duration now, String function, JsonNode input, JsonNode output) {
+    void stepCompleted(Duration now, String execution, String function, JsonNode input, JsonNode output) {
         switch (function) {
             case "launch-workers" -> {
+                output.path("launched").forEach(worker -> launchedBy.putIfAbsent(worker.path("instanceId").asText(), execution));
                 int launched = output.path("launched").size();
                 if (launched > 0) {
                     scaleEvents.add(new ScaleEvent(now, Direction.UP, launched, input.path("reason").asText("")));
@@ -73,11 +76,17 @@ final class TimelineRecorder {
         }
     }
 
+    /** Instance → the execution that launched it, in launch order. */
+    Map<String, String> launchedBy() {
+        return Map.copyOf(launchedBy);
+    }
+
     void spotWarning(Duration at, String instanceId) {
         spotWarnings.putIfAbsent(instanceId, at);
     }
 
-    RunTimeline timeline(Duration duration, List<RunTimeline.Execution> executions) {
+    RunTimeline timeline(Duration duration, List<RunTimeline.Execution> executions, List<RunTimeline.Wait> waits,
+            List<RunTimeline.Launch> launches) {
         List<SpotDrain> drains = spotWarnings.entrySet().stream()
                 .map(warning -> {
                     Duration drainedAt = spotDrained.get(warning.getKey());
@@ -85,6 +94,6 @@ final class TimelineRecorder {
                             drainedAt == null ? null : drainedAt.minus(warning.getValue()));
                 })
                 .toList();
-        return new RunTimeline(duration, Simulation.SAMPLE_INTERVAL, samples, scaleEvents, drains, executions);
+        return new RunTimeline(duration, Simulation.SAMPLE_INTERVAL, samples, scaleEvents, drains, executions, waits, launches);
     }
 }

@@ -6,8 +6,8 @@ import dev.k3sautoscaler.simulator.report.RunTimeline.Machine;
 import dev.k3sautoscaler.simulator.report.RunTimeline.Sample;
 import dev.k3sautoscaler.simulator.report.RunTimeline.ScaleEvent;
 import dev.k3sautoscaler.simulator.report.RunTimeline.SpotDrain;
+import dev.k3sautoscaler.simulator.report.RunTimeline.Wait;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,8 +15,9 @@ import java.util.List;
  * workers cost against the oracle's floor, how often the autoscaler acted and changed its mind,
  * and what the control plane would cost per month.
  *
- * @param spikes                 periods with unschedulable pods, in time order
- * @param unschedulablePodMinutes pods × minutes spent unschedulable
+ * @param spikes                 periods with pods waiting for a place, in time order, each with where its wait went
+ * @param unschedulablePodMinutes pods × minutes spent unschedulable (to the second, pods no worker could hold included)
+ * @param podsLargerThanAWorker  pods that waited although no empty worker could hold them (left out of the spikes)
  * @param nodeHours              billed worker instance-hours (booting and Ready alike)
  * @param costUsd                those hours at the scenario's prices
  * @param oracleNodeHours        the floor's instance-hours
@@ -27,6 +28,7 @@ import java.util.List;
 public record RunSummary(
         List<Spike> spikes,
         double unschedulablePodMinutes,
+        int podsLargerThanAWorker,
         double nodeHours,
         double costUsd,
         double oracleNodeHours,
@@ -47,9 +49,34 @@ public record RunSummary(
     public static final Duration FLAP_WINDOW = Duration.ofMinutes(10);
 
     /**
-     * @param resolvedAfter time from the first sample with unschedulable pods to the first without; null if the run ended first
+     * A period in which at least one pod waited for a place (a pod no worker could hold is not counted).
+     *
+     * @param start         the scheduler's first failed try
+     * @param resolvedAfter from the start until the last of its pods was bound (or deleted); null if the run ended first
+     * @param peakPods      most pods waiting at once
+     * @param podMinutes    its pods' waits, summed
+     * @param latency       where the wait of its last pod went; null when none of its pods was bound
      */
-    public record Spike(Duration start, Duration resolvedAfter, int peakPods) {
+    public record Spike(Duration start, Duration resolvedAfter, int peakPods, double podMinutes, Latency latency) {
+    }
+
+    /**
+     * The wait of a spike's last-bound pod, step by step along the chain that brought its worker
+     * (the parts add up to the spike's {@code resolvedAfter}; a part the chain lacks is zero — a pod
+     * bound to a worker that was already there waits only in {@code detect} and {@code bind}).
+     *
+     * @param trigger          what started the tick behind its worker; null when the worker was not launched for it
+     * @param detect           until the autoscaler's metrics could show the spike (scrape, PENDING_UP_SEC)
+     * @param tick             until the tick that decided the launch started
+     * @param decide           the tick's steps until the actuation started
+     * @param launch           the actuation's steps until RunInstances answered (the lock included)
+     * @param boot             until the Node registered
+     * @param join             until the Node was Ready
+     * @param bind             until the pod was bound
+     * @param firstLaunchAfter from the spike's start to the first RunInstances in it; null when nothing was launched
+     */
+    public record Latency(RunTimeline.Trigger trigger, Duration detect, Duration tick, Duration decide, Duration launch,
+            Duration boot, Duration join, Duration bind, Duration firstLaunchAfter) {
     }
 
     /** Instance prices of the run's workers. */
@@ -64,11 +91,9 @@ public record RunSummary(
     public static RunSummary of(RunTimeline timeline, Prices prices, double oracleNodeHours, double oracleCostUsd,
             Duration spotDrainBudget) {
         double intervalMinutes = timeline.sampleInterval().toMillis() / 60_000.0;
-        double podMinutes = 0;
         double onDemandHours = 0;
         double spotHours = 0;
         for (Sample sample : timeline.samples()) {
-            podMinutes += sample.unschedulablePods() * intervalMinutes;
             onDemandHours += sample.onDemandWorkers() * intervalMinutes / 60;
             spotHours += sample.spotWorkers() * intervalMinutes / 60;
         }
@@ -90,9 +115,11 @@ public record RunSummary(
                 .filter(d -> d != null && d.compareTo(spotDrainBudget) <= 0)
                 .count();
         List<Execution> executions = timeline.executions();
+        List<Wait> waits = timeline.waits();
         return new RunSummary(
-                spikes(timeline.samples()),
-                podMinutes,
+                SpikeLatencies.spikes(waits, timeline.launches(), timeline.duration()),
+                waits.stream().mapToDouble(wait -> minutes(wait, timeline.duration())).sum(),
+                (int) waits.stream().filter(wait -> !wait.fitsAWorker()).count(),
                 onDemandHours + spotHours,
                 onDemandHours * prices.onDemandHourlyUsd() + spotHours * prices.spotHourlyUsd(),
                 oracleNodeHours,
@@ -107,26 +134,16 @@ public record RunSummary(
                 ControlPlanePricing.project(executions, timeline.duration()));
     }
 
-    static List<Spike> spikes(List<Sample> samples) {
-        List<Spike> spikes = new ArrayList<>();
-        Duration start = null;
-        int peak = 0;
-        for (Sample sample : samples) {
-            if (sample.unschedulablePods() > 0) {
-                if (start == null) {
-                    start = sample.at();
-                    peak = 0;
-                }
-                peak = Math.max(peak, sample.unschedulablePods());
-            } else if (start != null) {
-                spikes.add(new Spike(start, sample.at().minus(start), peak));
-                start = null;
-            }
-        }
-        if (start != null) {
-            spikes.add(new Spike(start, null, peak));
-        }
-        return List.copyOf(spikes);
+    /** A wait in minutes; one still open at the run's end counts until then. */
+    static double minutes(Wait wait, Duration runEnd) {
+        return (wait.end() == null ? runEnd : wait.end()).minus(wait.since()).toMillis() / 60_000.0;
+    }
+
+    /** The median of the spikes' time from their start to the first RunInstances; null when no spike launched anything. */
+    public Duration medianDetection() {
+        List<Duration> detections = spikes.stream().map(Spike::latency).filter(java.util.Objects::nonNull)
+                .map(Latency::firstLaunchAfter).filter(java.util.Objects::nonNull).sorted().toList();
+        return detections.isEmpty() ? null : detections.get((detections.size() - 1) / 2);
     }
 
     static int flaps(List<ScaleEvent> events) {

@@ -8,6 +8,8 @@ import java.util.List;
  *
  * @param sampleInterval the spacing of {@code samples} (one minute in a normal run)
  * @param samples        one per interval from the start, in time order
+ * @param waits          every pod's wait for a place, to the second
+ * @param launches       every worker the autoscaler launched, with the chain of steps that led to it
  */
 public record RunTimeline(
         Duration duration,
@@ -15,13 +17,17 @@ public record RunTimeline(
         List<Sample> samples,
         List<ScaleEvent> scaleEvents,
         List<SpotDrain> spotDrains,
-        List<Execution> executions) {
+        List<Execution> executions,
+        List<Wait> waits,
+        List<Launch> launches) {
 
     public RunTimeline {
         samples = List.copyOf(samples);
         scaleEvents = List.copyOf(scaleEvents);
         spotDrains = List.copyOf(spotDrains);
         executions = List.copyOf(executions);
+        waits = List.copyOf(waits);
+        launches = List.copyOf(launches);
         if (sampleInterval.isZero() || sampleInterval.isNegative()) {
             throw new IllegalArgumentException("sampleInterval must be positive");
         }
@@ -40,6 +46,40 @@ public record RunTimeline(
         public int totalWorkers() {
             return onDemandWorkers + spotWorkers;
         }
+    }
+
+    /** A timeline without per-pod waits or launch chains (a run recorded by samples only). */
+    public RunTimeline(Duration duration, Duration sampleInterval, List<Sample> samples, List<ScaleEvent> scaleEvents,
+            List<SpotDrain> spotDrains, List<Execution> executions) {
+        this(duration, sampleInterval, samples, scaleEvents, spotDrains, executions, List.of(), List.of());
+    }
+
+    /**
+     * One pod's wait for a place.
+     *
+     * @param visibleAt   when the autoscaler's metrics could first show it waiting (scrape, and the PENDING_UP_SEC filter)
+     * @param end         when it was bound or deleted; null if the run ended first
+     * @param instanceId  the worker it was bound to; null when deleted unbound or still waiting
+     * @param fitsAWorker an empty worker could hold it (else no scale-up helps, and it is left out of the spikes)
+     */
+    public record Wait(Duration since, Duration visibleAt, Duration end, String instanceId, boolean fitsAWorker) {
+    }
+
+    /** What started the tick behind a launch. */
+    public enum Trigger { SCHEDULE, ALERT, EC2_EVENT, OPERATOR }
+
+    /**
+     * A worker the autoscaler launched and the chain that led to it. Times are null where the chain
+     * has no such step (an operator's actuation has no tick; an instance that never joined).
+     *
+     * @param tickStartedAt      the tick that decided it
+     * @param actuationStartedAt the actuation that launched it
+     * @param launchedAt         RunInstances answered
+     * @param registeredAt       its Node registered
+     * @param readyAt            its Node turned Ready
+     */
+    public record Launch(String instanceId, Trigger trigger, Duration tickStartedAt, Duration actuationStartedAt,
+            Duration launchedAt, Duration registeredAt, Duration readyAt) {
     }
 
     public enum Direction { UP, DOWN }

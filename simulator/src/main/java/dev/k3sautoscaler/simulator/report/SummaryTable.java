@@ -2,6 +2,7 @@ package dev.k3sautoscaler.simulator.report;
 
 import dev.k3sautoscaler.simulator.report.RunSummary.Spike;
 import dev.k3sautoscaler.simulator.scenario.Durations;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -9,6 +10,7 @@ import java.util.Locale;
 /** Renders a {@link RunSummary} as the plain-text table the simulator prints on stdout. */
 public final class SummaryTable {
     private static final int LABEL_WIDTH = 38;
+    private static final int MAX_SPIKES_SHOWN = 5;
 
     private SummaryTable() {
     }
@@ -20,13 +22,25 @@ public final class SummaryTable {
             rows.add(row("Spikes (unschedulable pods > 0)", "none"));
         } else {
             rows.add(row("Spikes (unschedulable pods > 0)", summary.spikes().size() + "  (start, all scheduled after, peak pods)"));
-            for (Spike spike : summary.spikes()) {
+            List<Spike> shown = largest(summary.spikes());
+            for (Spike spike : shown) {
                 rows.add(row("  at " + Durations.format(spike.start()),
                         (spike.resolvedAfter() == null ? "NOT RESOLVED by the end" : Durations.format(spike.resolvedAfter()))
                                 + ", peak " + spike.peakPods()));
+                if (spike.latency() != null) {
+                    rows.add(row("    where the wait went", waitParts(spike.latency())));
+                }
             }
+            if (shown.size() < summary.spikes().size()) {
+                rows.add(row("  …", (summary.spikes().size() - shown.size()) + " smaller spikes (summary.json lists all)"));
+            }
+            Duration detection = summary.medianDetection();
+            rows.add(row("Unschedulable → RunInstances (p50)", detection == null ? "no launch in a spike" : Durations.format(detection)));
         }
         rows.add(row("Unschedulable pod-minutes", number("%.0f", summary.unschedulablePodMinutes())));
+        if (summary.podsLargerThanAWorker() > 0) {
+            rows.add(row("Pods larger than a worker", summary.podsLargerThanAWorker() + " (no scale-up can place them)"));
+        }
         rows.add(row("Worker node-hours (cost)", number("%.2f", summary.nodeHours()) + "  ($" + number("%.4f", summary.costUsd()) + ")"));
         rows.add(row("Oracle floor node-hours (cost)", number("%.2f", summary.oracleNodeHours()) + "  ($" + number("%.4f", summary.oracleCostUsd()) + ")"));
         rows.add(row("Cost / oracle", Double.isNaN(summary.costRatio()) ? "n/a" : number("%.2f", summary.costRatio())));
@@ -47,6 +61,25 @@ public final class SummaryTable {
             out.append(String.format(Locale.ROOT, "%-" + LABEL_WIDTH + "s %s\n", row[0], row[1]));
         }
         return out.toString();
+    }
+
+    /** The spikes with the most pod-minutes, in time order: a day has dozens, a reader wants the ones that cost. */
+    private static List<Spike> largest(List<Spike> spikes) {
+        if (spikes.size() <= MAX_SPIKES_SHOWN) {
+            return spikes;
+        }
+        List<Spike> largest = spikes.stream().sorted(java.util.Comparator.comparingDouble(Spike::podMinutes).reversed())
+                .limit(MAX_SPIKES_SHOWN).toList();
+        return spikes.stream().filter(largest::contains).toList();
+    }
+
+    /** {@code detect 15s · tick 30s · decide 0s · launch 0s · boot 1m10s · join 30s · bind 0s (schedule)} */
+    static String waitParts(RunSummary.Latency latency) {
+        return "detect " + Durations.format(latency.detect()) + " · tick " + Durations.format(latency.tick())
+                + " · decide " + Durations.format(latency.decide()) + " · launch " + Durations.format(latency.launch())
+                + " · boot " + Durations.format(latency.boot()) + " · join " + Durations.format(latency.join())
+                + " · bind " + Durations.format(latency.bind())
+                + (latency.trigger() == null ? " (no worker launched for it)" : " (" + latency.trigger().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")");
     }
 
     private static String[] row(String label, String value) {

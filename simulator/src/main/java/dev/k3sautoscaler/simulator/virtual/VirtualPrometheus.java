@@ -63,6 +63,14 @@ public final class VirtualPrometheus implements AutoCloseable {
         }
     }
 
+    /**
+     * When CollectMetrics could first see a pod that started waiting at {@code since}: its queries
+     * count a pod only once it has been unschedulable for PENDING_UP_SEC.
+     */
+    public Duration visibleAt(Duration since) {
+        return since.plus(config.pendingUp());
+    }
+
     /** Queries the API could not recognise: a new ClusterQueries query the simulator must learn. */
     public List<String> unrecognisedQueries() {
         return api.unrecognised();

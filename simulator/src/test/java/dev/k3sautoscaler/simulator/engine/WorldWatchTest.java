@@ -36,7 +36,7 @@ class WorldWatchTest {
                 type == CapacityType.SPOT ? "spot" : "on-demand", START.plus(launchedAt), state, null, null,
                 Map.of(FleetTags.MANAGED, "true", FleetTags.CLUSTER, "sim"), Map.of()));
         boolean alive = state.equals("pending") || state.equals("running");
-        cluster.add(new InstanceState(id, "us-east-1a", false, type, launchedAt, alive ? null : launchedAt, launchedAt.plusSeconds(90)));
+        cluster.add(new InstanceState(id, "us-east-1a", false, type, launchedAt, alive ? null : launchedAt, launchedAt.plusSeconds(60), launchedAt.plusSeconds(90)));
     }
 
     private void node(String instanceId, boolean ready) {
@@ -59,7 +59,7 @@ class WorldWatchTest {
                 "ami-0sim", "t3.small", "us-east-1a", "subnet-1", instance.marketType(), instance.launchTime(), state, null, null,
                 instance.tags(), Map.of()));
         cluster.replaceAll(instance -> !instance.instanceId().equals(instanceId) ? instance : new InstanceState(instanceId,
-                instance.zone(), false, instance.capacityType(), instance.launchedAt(), at, instance.readyAt()));
+                instance.zone(), false, instance.capacityType(), instance.launchedAt(), at, instance.registersAt(), instance.readyAt()));
     }
 
     private void observe(Duration at) {
@@ -155,7 +155,7 @@ class WorldWatchTest {
         node("i-unknown", false);
         ec2.set(0, new FakeInstance("i-gone", "r-1", "ami-0sim", "t3.small", "us-east-1a", "subnet-1", "on-demand",
                 START, "terminated", null, null, Map.of(FleetTags.MANAGED, "true", FleetTags.CLUSTER, "sim"), Map.of()));
-        cluster.set(0, new InstanceState("i-gone", "us-east-1a", false, CapacityType.ON_DEMAND, minutes(0), minutes(2), minutes(1)));
+        cluster.set(0, new InstanceState("i-gone", "us-east-1a", false, CapacityType.ON_DEMAND, minutes(0), minutes(2), minutes(1), minutes(1)));
 
         // WHEN
         observe(minutes(3));
@@ -177,7 +177,7 @@ class WorldWatchTest {
     void noGhostNode_holds_whenTheNodeIsDeletedWithinATick() {
         // GIVEN a Node whose instance was terminated at 2 min
         worker("i-gone", minutes(0), "terminated", CapacityType.ON_DEMAND);
-        cluster.set(0, new InstanceState("i-gone", "us-east-1a", false, CapacityType.ON_DEMAND, minutes(0), minutes(2), minutes(1)));
+        cluster.set(0, new InstanceState("i-gone", "us-east-1a", false, CapacityType.ON_DEMAND, minutes(0), minutes(2), minutes(1), minutes(1)));
         node("i-gone", false);
         observe(minutes(2).plusSeconds(30));
 
@@ -194,7 +194,7 @@ class WorldWatchTest {
     void nodeClocks_startAgain_afterAK3sApiOutage_duringWhichNoNodeCanBeDeleted() {
         // GIVEN a Node whose instance was terminated at 2 min, while the K3s API is down until 6 min
         worker("i-gone", minutes(0), "terminated", CapacityType.ON_DEMAND);
-        cluster.set(0, new InstanceState("i-gone", "us-east-1a", false, CapacityType.ON_DEMAND, minutes(0), minutes(2), minutes(1)));
+        cluster.set(0, new InstanceState("i-gone", "us-east-1a", false, CapacityType.ON_DEMAND, minutes(0), minutes(2), minutes(1), minutes(1)));
         node("i-gone", false);
         for (int minute = 2; minute <= 6; minute++) {
             watch.observe(minutes(minute), List.copyOf(ec2), List.copyOf(cluster), List.copyOf(nodes), Map.of(), true);
@@ -285,7 +285,7 @@ class WorldWatchTest {
         worker("i-spot", minutes(0), "running", CapacityType.SPOT);
         ec2.add(new FakeInstance("i-theirs", "r-1", "ami-0sim", "t3.small", "us-east-1a", "subnet-1", "on-demand",
                 START, "running", null, null, Map.of(), Map.of()));
-        cluster.add(new InstanceState("i-theirs", "us-east-1a", false, CapacityType.ON_DEMAND, minutes(0), null, minutes(1)));
+        cluster.add(new InstanceState("i-theirs", "us-east-1a", false, CapacityType.ON_DEMAND, minutes(0), null, minutes(1), minutes(1)));
         List.of("i-before", "i-after", "i-spot", "i-theirs").forEach(id -> node(id, true));
         Map<String, Duration> warned = Map.of("i-spot", minutes(3));
         observe(minutes(0).plusSeconds(50), warned);

@@ -7,6 +7,7 @@ import dev.k3sautoscaler.simulator.report.RunTimeline.Machine;
 import dev.k3sautoscaler.simulator.report.RunTimeline.Sample;
 import dev.k3sautoscaler.simulator.report.RunTimeline.ScaleEvent;
 import dev.k3sautoscaler.simulator.report.RunTimeline.SpotDrain;
+import dev.k3sautoscaler.simulator.report.RunTimeline.Wait;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,6 +90,31 @@ public final class ReportFixtures {
             executions.add(new Execution(Machine.STANDARD_ACTUATION, event.at(), Duration.ofMinutes(3), 14, 7));
         }
         return new RunTimeline(Duration.ofMinutes(LENGTH_MINUTES), Duration.ofMinutes(1), samples, events,
-                List.of(new SpotDrain(Duration.ofMinutes(40), "i-0a1b2c3d4e5f60718", Duration.ofSeconds(48))), executions);
+                List.of(new SpotDrain(Duration.ofMinutes(40), "i-0a1b2c3d4e5f60718", Duration.ofSeconds(48))), executions,
+                waitsOf(samples), List.of());
+    }
+
+    /**
+     * Pod waits that match the samples' unschedulable counts: the k-th pod waits through every
+     * minute in which more than k pods are unschedulable, bound (to no recorded launch) when the count drops.
+     */
+    public static List<Wait> waitsOf(List<Sample> samples) {
+        List<Wait> waits = new ArrayList<>();
+        int most = samples.stream().mapToInt(Sample::unschedulablePods).max().orElse(0);
+        for (int k = 0; k < most; k++) {
+            Duration since = null;
+            for (Sample sample : samples) {
+                if (sample.unschedulablePods() > k && since == null) {
+                    since = sample.at();
+                } else if (sample.unschedulablePods() <= k && since != null) {
+                    waits.add(new Wait(since, since, sample.at(), "i-fixture", true));
+                    since = null;
+                }
+            }
+            if (since != null) {
+                waits.add(new Wait(since, since, null, null, true));
+            }
+        }
+        return waits;
     }
 }

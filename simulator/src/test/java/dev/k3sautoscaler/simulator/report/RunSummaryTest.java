@@ -4,13 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.k3sautoscaler.simulator.report.RunSummary.Prices;
+import dev.k3sautoscaler.simulator.report.RunSummary.Latency;
 import dev.k3sautoscaler.simulator.report.RunSummary.Spike;
 import dev.k3sautoscaler.simulator.report.RunTimeline.Direction;
 import dev.k3sautoscaler.simulator.report.RunTimeline.Execution;
+import dev.k3sautoscaler.simulator.report.RunTimeline.Launch;
 import dev.k3sautoscaler.simulator.report.RunTimeline.Machine;
 import dev.k3sautoscaler.simulator.report.RunTimeline.Sample;
 import dev.k3sautoscaler.simulator.report.RunTimeline.ScaleEvent;
 import dev.k3sautoscaler.simulator.report.RunTimeline.SpotDrain;
+import dev.k3sautoscaler.simulator.report.RunTimeline.Wait;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,23 +33,79 @@ class RunSummaryTest {
     }
 
     private static RunTimeline timeline(List<Sample> samples, List<ScaleEvent> events, List<SpotDrain> drains, List<Execution> executions) {
-        return new RunTimeline(Duration.ofMinutes(samples.size()), Duration.ofMinutes(1), samples, events, drains, executions);
+        return new RunTimeline(Duration.ofMinutes(samples.size()), Duration.ofMinutes(1), samples, events, drains, executions,
+                ReportFixtures.waitsOf(samples), List.of());
+    }
+
+    private static Duration seconds(long seconds) {
+        return Duration.ofSeconds(seconds);
+    }
+
+    private static Wait bound(long since, long end, String instanceId) {
+        return new Wait(seconds(since), seconds(since + 15), seconds(end), instanceId, true);
     }
 
     @Test
-    void spikes_areMeasuredFromFirstUnschedulableMinuteToFirstClearMinute() {
-        // GIVEN pods wait at minutes 2-4 (peak 5) and from minute 8 to the end
-        int[] unschedulable = {0, 0, 3, 5, 1, 0, 0, 0, 2, 2};
-        int[] workers = {2, 2, 2, 2, 3, 4, 4, 4, 4, 4};
+    void spikes_runFromTheFirstFailedTryToTheLastPodBound_toTheSecond() {
+        // GIVEN pods wait 100-190 s and 130-250 s (one spike, peak 2), one from 400 s to the run's end,
+        // one larger than any worker, and one deleted while waiting
+        List<Wait> waits = List.of(bound(100, 190, "i-a"), bound(130, 250, "i-a"),
+                new Wait(seconds(400), seconds(415), null, null, true),
+                new Wait(seconds(10), seconds(25), null, null, false),
+                new Wait(seconds(300), seconds(315), seconds(330), null, true));
+        RunTimeline timeline = new RunTimeline(Duration.ofMinutes(10), Duration.ofMinutes(1), samples(new int[10], new int[10]),
+                List.of(), List.of(), List.of(), waits, List.of());
 
         // WHEN
-        RunSummary summary = RunSummary.of(timeline(samples(workers, unschedulable), List.of(), List.of(), List.of()),
-                T3_SMALL, 0, 0, BUDGET);
+        RunSummary summary = RunSummary.of(timeline, T3_SMALL, 0, 0, BUDGET);
+
+        // THEN three spikes; the oversized pod is reported apart but its wait is counted
+        assertEquals(List.of(seconds(100), seconds(300), seconds(400)), summary.spikes().stream().map(Spike::start).toList());
+        assertEquals(seconds(150), summary.spikes().getFirst().resolvedAfter());
+        assertEquals(2, summary.spikes().getFirst().peakPods());
+        assertEquals(3.5, summary.spikes().getFirst().podMinutes(), 1e-9);
+        assertEquals(null, summary.spikes().getLast().resolvedAfter());
+        assertEquals(1, summary.podsLargerThanAWorker());
+        // 90 + 120 + 200 (open until 600) + 590 (oversized) + 30 seconds
+        assertEquals((90 + 120 + 200 + 590 + 30) / 60.0, summary.unschedulablePodMinutes(), 1e-9);
+    }
+
+    @Test
+    void latency_followsTheLastPodsWorkerBackToTheTick_andAddsUpToTheWait() {
+        // GIVEN a spike at 60 s seen at 75 s; the 90 s tick started the actuation at 91 s, RunInstances at 92 s,
+        // the Node registered at 162 s, Ready at 192 s; the last pod bound at 193 s
+        List<Wait> waits = List.of(new Wait(seconds(60), seconds(75), seconds(193), "i-new", true),
+                new Wait(seconds(70), seconds(85), seconds(120), "i-old", true));
+        List<Launch> launches = List.of(new Launch("i-new", RunTimeline.Trigger.SCHEDULE, seconds(90), seconds(91), seconds(92),
+                seconds(162), seconds(192)));
+        RunTimeline timeline = new RunTimeline(Duration.ofMinutes(5), Duration.ofMinutes(1), samples(new int[5], new int[5]),
+                List.of(), List.of(), List.of(), waits, launches);
+
+        // WHEN
+        Latency latency = RunSummary.of(timeline, T3_SMALL, 0, 0, BUDGET).spikes().getFirst().latency();
 
         // THEN
-        assertEquals(List.of(new Spike(Duration.ofMinutes(2), Duration.ofMinutes(3), 5), new Spike(Duration.ofMinutes(8), null, 2)),
-                summary.spikes());
-        assertEquals(13.0, summary.unschedulablePodMinutes(), 1e-9);
+        assertEquals(new Latency(RunTimeline.Trigger.SCHEDULE, seconds(15), seconds(15), seconds(1), seconds(1), seconds(70),
+                seconds(30), seconds(1), seconds(32)), latency);
+    }
+
+    @Test
+    void latency_ofAPodBoundToAWorkerAlreadyThere_isDetectAndBindOnly() {
+        // GIVEN the last pod bound to a worker launched before the spike (room freed by a pod that ended)
+        List<Wait> waits = List.of(new Wait(seconds(600), seconds(615), seconds(640), "i-old", true));
+        List<Launch> launches = List.of(new Launch("i-old", RunTimeline.Trigger.SCHEDULE, seconds(10), seconds(11), seconds(12),
+                seconds(80), seconds(110)));
+        RunTimeline timeline = new RunTimeline(Duration.ofMinutes(15), Duration.ofMinutes(1), samples(new int[15], new int[15]),
+                List.of(), List.of(), List.of(), waits, launches);
+
+        // WHEN
+        RunSummary summary = RunSummary.of(timeline, T3_SMALL, 0, 0, BUDGET);
+
+        // THEN nothing was launched for it, and the median detection has no launch to report
+        Latency latency = summary.spikes().getFirst().latency();
+        assertEquals(new Latency(null, seconds(15), Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO,
+                seconds(25), null), latency);
+        assertEquals(null, summary.medianDetection());
     }
 
     @Test
