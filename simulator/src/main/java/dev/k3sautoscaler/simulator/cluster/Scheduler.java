@@ -34,18 +34,21 @@ final class Scheduler {
         }
         List<SimPod> bound = new ArrayList<>();
         for (SimPod pod : pending) {
+            // A pod never tried was created since the last pass: the scheduler tried it then. The
+            // room it sees is the room of that moment, as nothing else changes between passes.
+            Duration triedAt = pod.unschedulableSince == null && pod.createdAt.compareTo(now) < 0 ? pod.createdAt : now;
             String target = firstFit(free, pod);
             if (target == null) {
                 if (pod.unschedulableSince == null) {
-                    pod.unschedulableSince = now;
-                    pod.waitingSince = now;
+                    pod.unschedulableSince = triedAt;
+                    pod.waitingSince = triedAt;
                 }
                 continue;
             }
             long[] room = free.get(target);
             room[0] -= pod.owner.cpuMillis();
             room[1] -= pod.owner.memoryBytes();
-            pod.bind(target, now, podStartup);
+            pod.bind(target, triedAt, podStartup);
             bound.add(pod);
         }
         return bound;

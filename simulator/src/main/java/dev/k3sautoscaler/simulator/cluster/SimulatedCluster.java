@@ -46,6 +46,8 @@ public final class SimulatedCluster {
     private final List<Scenario.CapacityError> injectedCapacityErrors = new ArrayList<>();
     private long sequence;
     private Duration now = Duration.ZERO;
+    /** The instant before {@link #now} the cluster was brought to: replica changes in between happened at their own times. */
+    private Duration previous = Duration.ZERO;
 
     /** The cluster at the scenario's start: the master and the initial workers Ready, the workload scheduled. */
     public SimulatedCluster(Scenario scenario) {
@@ -75,15 +77,20 @@ public final class SimulatedCluster {
         if (time.compareTo(now) < 0) {
             throw new IllegalArgumentException("time goes forward only: at " + now + ", asked for " + time);
         }
+        previous = now;
         now = time;
         reconcile();
     }
 
-    /** The next time something changes by itself (a node registers or turns Ready, a pod turns Ready or finishes terminating, an instance is reclaimed). */
+    /**
+     * The next time something changes by itself that the scheduler reacts to: a node registers or
+     * turns Ready, an instance is reclaimed, a terminating pod is gone and frees its room. The run
+     * stops at each, so pods bind when the room appears, not at the next sample.
+     */
     public Optional<Duration> nextInternalEvent() {
         Stream<Duration> nodeTimes = nodes.values().stream()
                 .flatMap(node -> Stream.of(node.registersAt, node.readyAt, node.instanceGoneAt));
-        Stream<Duration> podTimes = pods.values().stream().flatMap(pod -> Stream.of(pod.readyAt, pod.goneAt));
+        Stream<Duration> podTimes = pods.values().stream().filter(pod -> pod.phase == PodPhase.TERMINATING).map(pod -> pod.goneAt);
         return Stream.concat(nodeTimes, podTimes)
                 .filter(t -> t != null && t.compareTo(now) > 0)
                 .min(Comparator.naturalOrder());
@@ -391,7 +398,7 @@ public final class SimulatedCluster {
         int desired = workload.replicasAt(now);
         for (int i = active.size(); i < desired; i++) {
             long seq = sequence++;
-            create(workload, workload.name() + "-" + Long.toString(36 * 36 * 36 * 36 + seq, 36), -1, seq);
+            create(workload, workload.name() + "-" + Long.toString(36 * 36 * 36 * 36 + seq, 36), -1, seq, dueTime(workload, i + 1));
         }
         active.stream()
                 .sorted(Comparator.comparing((SimPod pod) -> pod.phase != PodPhase.PENDING)
@@ -408,7 +415,7 @@ public final class SimulatedCluster {
         for (int ordinal = 0; ordinal < desired; ordinal++) {
             int wanted = ordinal;
             if (owned.stream().noneMatch(pod -> pod.ordinal == wanted)) {
-                create(workload, workload.name() + "-" + ordinal, ordinal, sequence++);
+                create(workload, workload.name() + "-" + ordinal, ordinal, sequence++, dueTime(workload, ordinal + 1));
             }
         }
         owned.stream().filter(pod -> pod.ordinal >= desired && pod.phase != PodPhase.TERMINATING).forEach(this::delete);
@@ -423,14 +430,36 @@ public final class SimulatedCluster {
             boolean present = owned(workload).anyMatch(pod -> node.name().equals(pod.nodeName) && pod.phase != PodPhase.TERMINATING);
             if (!present) {
                 long seq = sequence++;
-                SimPod pod = create(workload, workload.name() + "-" + Long.toString(36 * 36 * 36 * 36 + seq, 36), -1, seq);
+                SimPod pod = create(workload, workload.name() + "-" + Long.toString(36 * 36 * 36 * 36 + seq, 36), -1, seq, now);
                 pod.bind(node.name(), now, scenario.podStartup());
             }
         }
     }
 
-    private SimPod create(Workload workload, String name, int ordinal, long seq) {
-        SimPod pod = new SimPod(workload, name, ordinal, seq, now);
+    /**
+     * When, since the previous instant, the workload first wanted {@code replicas}: its controller
+     * creates the pod then (within milliseconds), not when the run next looks. A replacement for a
+     * pod that went away is due now.
+     */
+    private Duration dueTime(Workload workload, int replicas) {
+        if (workload.replicasAt(previous) >= replicas) {
+            return now;
+        }
+        long low = previous.toMillis();
+        long high = now.toMillis();
+        while (high - low > 1) {
+            long middle = low + (high - low) / 2;
+            if (workload.replicasAt(Duration.ofMillis(middle)) >= replicas) {
+                high = middle;
+            } else {
+                low = middle;
+            }
+        }
+        return Duration.ofMillis(high);
+    }
+
+    private SimPod create(Workload workload, String name, int ordinal, long seq, Duration createdAt) {
+        SimPod pod = new SimPod(workload, name, ordinal, seq, createdAt);
         pods.put(pod.key(), pod);
         return pod;
     }

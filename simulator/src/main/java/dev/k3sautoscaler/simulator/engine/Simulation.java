@@ -21,6 +21,7 @@ import dev.k3sautoscaler.simulator.scenario.Scenario.SpotInterruption;
 import dev.k3sautoscaler.simulator.virtual.QuietLogs;
 import dev.k3sautoscaler.simulator.virtual.VirtualEc2;
 import dev.k3sautoscaler.simulator.virtual.VirtualKubeApi;
+import dev.k3sautoscaler.simulator.virtual.MonitoringTimings;
 import dev.k3sautoscaler.simulator.virtual.VirtualPrometheus;
 import dev.k3sautoscaler.state.StateAccess;
 import dev.k3sautoscaler.state.StateReader;
@@ -63,9 +64,10 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 /**
  * One run of a scenario: the real state machines on the local executor and the real handlers,
  * against the virtual AWS + K3s, on one virtual clock. A discrete-event loop: at each instant
- * something is due — a Prometheus scrape (30 s), a summary sample (1 min), the EventBridge schedule
- * (the scenario's tick), a Spot warning, or an execution whose Wait or retry ends — the cluster is
- * brought to that instant, then what is due runs. Executions interleave as in Step Functions: a
+ * something is due — a Prometheus scrape (at cluster-bootstrap's interval, 15 s), a summary sample
+ * (1 min), the EventBridge schedule (the scenario's tick), a Spot warning, an execution whose Wait
+ * or retry ends, or a change in the cluster the scheduler reacts to (a node turns Ready, a
+ * terminating pod is gone) — the cluster is brought to that instant, then what is due runs. Executions interleave as in Step Functions: a
  * long actuation sits in its Wait while later ticks run and find the lock busy.
  *
  * <p>Deterministic for a scenario and seed: every random draw is the cluster's seeded generator,
@@ -75,7 +77,6 @@ public final class Simulation implements AutoCloseable {
     /** A Monday, midnight UTC: the diurnal scenario's night is the run's start. */
     public static final Instant START = Instant.parse("2026-01-05T00:00:00Z");
     public static final Duration SAMPLE_INTERVAL = Duration.ofMinutes(1);
-    public static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(30);
     static final String CLUSTER_ID = "sim";
     /** Tick execution names say what started them, as the deployed schedule, rules and alert path do. */
     static final String SCHEDULE_TICK_PREFIX = "tick-";
@@ -106,6 +107,7 @@ public final class Simulation implements AutoCloseable {
     private final VirtualEc2 ec2;
     private final VirtualKubeApi kube;
     private final VirtualPrometheus prometheus;
+    private final MonitoringTimings monitoring = MonitoringTimings.deployed();
     private final AutoscalerFunctions functions;
     private final StateMachine tick;
     private final StateMachine actuation;
@@ -250,18 +252,18 @@ public final class Simulation implements AutoCloseable {
 
     public SimulationResult run() {
         Duration end = scenario.duration();
-        Duration nextScrape = Duration.ZERO;
+        Duration nextScrape = scrapeOffset();
         Duration nextSample = Duration.ZERO;
         Duration nextTick = Duration.ZERO;
         scenario.spotInterruptions().forEach(this::schedule);
         scenario.rebalanceRecommendations().forEach(this::schedule);
         while (true) {
             Duration now = min(nextScrape, nextSample, nextTick,
-                    ec2Events.isEmpty() ? end : ec2Events.peek().event().at(), nextWakeUp(), end);
+                    ec2Events.isEmpty() ? end : ec2Events.peek().event().at(), nextWakeUp(), nextClusterEvent(), end);
             moveTo(now);
             if (now.equals(nextScrape)) {
                 prometheus.scrape();
-                nextScrape = nextScrape.plus(SCRAPE_INTERVAL);
+                nextScrape = nextScrape.plus(monitoring.scrapeInterval());
             }
             while (!ec2Events.isEmpty() && ec2Events.peek().event().at().equals(now)) {
                 switch (ec2Events.poll().event()) {
@@ -313,6 +315,21 @@ public final class Simulation implements AutoCloseable {
             }
         }
         return min;
+    }
+
+    /**
+     * Prometheus spreads its targets' scrapes over the interval by a hash of the target; the run
+     * takes its phase from the seed, so a tick does not always find a scrape of the same second.
+     */
+    private Duration scrapeOffset() {
+        long intervalMillis = monitoring.scrapeInterval().toMillis();
+        return Duration.ofMillis(Math.floorMod(scenario.seed() * 7_919_000L, intervalMillis) / 1000 * 1000);
+    }
+
+    private Duration nextClusterEvent() {
+        synchronized (cluster) {
+            return cluster.nextInternalEvent().orElse(FOREVER);
+        }
     }
 
     private Duration nextWakeUp() {

@@ -22,15 +22,28 @@ import java.util.stream.Collectors;
 
 /**
  * The Prometheus HTTP API of the virtual cluster: CollectMetrics' own queries (by their exact
- * text) answered from the simulated cluster, the windowed ones from a {@link MetricsHistory} of
- * 30-second scrapes. During a {@code prometheus} outage of the scenario every query answers 503 and
- * no scrape is stored, so the windows see the gap as the real subqueries would.
+ * text) answered from what the last scrape of kube-state-metrics and node-exporter saw — never
+ * from the live cluster, so a pod that has just become unschedulable is seen only at the next
+ * scrape, as on a real cluster — and the windowed ones from a {@link MetricsHistory} of the scrapes.
+ * During a {@code prometheus} outage of the scenario every query answers 503 and no scrape is
+ * stored, so the windows see the gap as the real subqueries would.
  */
 public final class VirtualPrometheus implements AutoCloseable {
     private final SimulatedCluster cluster;
     private final AutoscalerConfig config;
     private final MetricsHistory history = new MetricsHistory();
     private final FakePrometheusApi api;
+    /** When each stored scrape was taken (the offset in the PENDING_UP_SEC filter reads an older one); a day is 5,760 at 15 s. */
+    private final java.util.TreeSet<Duration> scrapeTimes = new java.util.TreeSet<>();
+    private Scraped latest;
+
+    /** What one scrape saw: the series CollectMetrics' instant queries read. */
+    private record Scraped(Duration at, List<Worker> workers, Double cpuPercent, Double memoryPercent,
+            List<ClusterObservation.UnschedulablePod> unschedulable) {
+    }
+
+    /** Prometheus' lookback: an instant query finds no sample older than this. */
+    private static final Duration LOOKBACK = Duration.ofMinutes(5);
 
     public VirtualPrometheus(SimulatedCluster cluster, AutoscalerConfig config) {
         this.cluster = cluster;
@@ -40,6 +53,8 @@ public final class VirtualPrometheus implements AutoCloseable {
         for (Duration t = Duration.ofHours(-1); t.isNegative(); t = t.plus(MetricsHistory.STEP)) {
             history.record(t, settled);
         }
+        latest = capture();
+        scrapeTimes.add(latest.at());
         Map<String, String> queries = ClusterQueries.forConfig(config).all().entrySet().stream()
                 .collect(Collectors.toMap(entry -> entry.getKey().name(), Map.Entry::getValue));
         api = FakePrometheusApi.start(queries, this::snapshot);
@@ -59,16 +74,30 @@ public final class VirtualPrometheus implements AutoCloseable {
         synchronized (cluster) {
             if (!cluster.outageActive(OutageKind.PROMETHEUS)) {
                 history.record(cluster.now(), scrapeOf(cluster.observe()));
+                latest = capture();
+                scrapeTimes.add(latest.at());
             }
         }
     }
 
+    /** The series of kube-state-metrics and node-exporter as a scrape now finds them. */
+    private Scraped capture() {
+        ClusterObservation observation = cluster.observe();
+        Map<String, long[]> requested = requestedByNode(cluster.pods());
+        List<Worker> workers = cluster.nodes().stream().filter(node -> !node.master())
+                .map(node -> worker(node, requested.getOrDefault(node.name(), new long[2]))).toList();
+        return new Scraped(cluster.now(), workers, observation.workerCpuPercent(), observation.workerMemoryPercent(),
+                observation.unschedulable());
+    }
+
     /**
-     * When CollectMetrics could first see a pod that started waiting at {@code since}: its queries
-     * count a pod only once it has been unschedulable for PENDING_UP_SEC.
+     * When CollectMetrics could first see a pod that started waiting at {@code since}: the first
+     * scrape after it, plus PENDING_UP_SEC (the query wants the pod in a scrape that old too);
+     * null when no scrape has seen it yet.
      */
     public Duration visibleAt(Duration since) {
-        return since.plus(config.pendingUp());
+        Duration firstScrape = scrapeTimes.ceiling(since);
+        return firstScrape == null ? null : firstScrape.plus(config.pendingUp());
     }
 
     /** Queries the API could not recognise: a new ClusterQueries query the simulator must learn. */
@@ -84,25 +113,24 @@ public final class VirtualPrometheus implements AutoCloseable {
     private Snapshot snapshot() {
         synchronized (cluster) {
             Duration now = cluster.now();
-            ClusterObservation observation = cluster.observe();
-            Map<String, long[]> requested = requestedByNode(cluster.pods());
-            List<Worker> workers = cluster.nodes().stream().filter(node -> !node.master())
-                    .map(node -> worker(node, requested.getOrDefault(node.name(), new long[2]))).toList();
-            // kube_pod_status_unschedulable now and PENDING_UP_SEC ago: only pods pending all along.
-            Duration pendingSince = now.minus(config.pendingUp());
-            List<PendingPod> unschedulable = observation.unschedulable().stream()
-                    .filter(pod -> pod.since().compareTo(pendingSince) <= 0)
+            // Past the lookback the last scrape is gone too; the run then answers from a fresh one
+            // (only after a long outage, when Prometheus scrapes again within seconds of restarting).
+            Scraped seen = now.minus(latest.at()).compareTo(LOOKBACK) > 0 ? capture() : latest;
+            // kube_pod_status_unschedulable now and PENDING_UP_SEC ago: pods already in the scrape then.
+            Duration then = scrapeTimes.floor(now.minus(config.pendingUp()));
+            List<PendingPod> unschedulable = seen.unschedulable().stream()
+                    .filter(pod -> config.pendingUp().isZero() || then != null && pod.since().compareTo(then) <= 0)
                     .map(pod -> new PendingPod(pod.namespace(), pod.name(), pod.cpuMillis() / 1000.0, pod.memoryBytes()))
                     .toList();
-            return new Snapshot(workers,
-                    orZero(observation.workerCpuPercent()),
+            return new Snapshot(seen.workers(),
+                    orZero(seen.cpuPercent()),
                     history.cpuSustainedHigh(now, config.cpuUpSustain()),
                     history.cpuSustainedLow(now, config.idleDown()),
-                    orZero(observation.workerMemoryPercent()),
+                    orZero(seen.memoryPercent()),
                     history.memorySustainedHigh(now, config.memoryUpSustain()),
                     history.memorySustainedLow(now, config.idleDown()),
                     unschedulable,
-                    Math.max(history.unschedulableMax(now, config.idleDown()), observation.unschedulable().size()));
+                    Math.max(history.unschedulableMax(now, config.idleDown()), seen.unschedulable().size()));
         }
     }
 

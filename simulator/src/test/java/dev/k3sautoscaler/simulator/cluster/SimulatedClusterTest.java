@@ -120,6 +120,44 @@ class SimulatedClusterTest {
     }
 
     @Test
+    void podsOfARamp_areCreatedAndTriedAtTheirOwnTime_notWhenTheRunNextLooks() {
+        // GIVEN one worker and a ramp from 0 to 4 pods of 900m over 40 s: a pod is due every 10 s
+        SimulatedCluster cluster = new SimulatedCluster(TestScenarios.of("workers: 1", """
+                  - name: web
+                    replicas: [{at: 0s, count: 0}, {at: 10s, count: 4, ramp: 40s}]
+                    requests: {cpuMillis: 900, memoryMiB: 256}
+                """));
+
+        // WHEN the run next looks at 60 s
+        cluster.advanceTo(Duration.ofSeconds(60));
+
+        // THEN the pods exist from 20, 30, 40 and 50 s; two were bound then, two have waited since then
+        List<PodState> web = cluster.pods().stream().filter(pod -> pod.ownerName().equals("web")).toList();
+        assertEquals(List.of(20L, 30L, 40L, 50L), web.stream().map(pod -> pod.createdAt().toSeconds()).sorted().toList());
+        assertEquals(List.of(40L, 50L), cluster.podWaits().stream().map(wait -> wait.since().toSeconds()).sorted().toList());
+        assertEquals(List.of(Duration.ofSeconds(20).plus(cluster.scenario().podStartup()),
+                Duration.ofSeconds(30).plus(cluster.scenario().podStartup())),
+                web.stream().filter(pod -> pod.nodeName() != null).map(PodState::readyAt).sorted().toList());
+    }
+
+    @Test
+    void waits_endWhenTheRoomAppears_andNameTheWorker() {
+        // GIVEN one worker, five pods of 900m: three wait from 0 s
+        SimulatedCluster cluster = new SimulatedCluster(TestScenarios.of("workers: 1", BIG));
+
+        // WHEN a worker launched at 0 s turns Ready at 80 s
+        String instanceId = cluster.launchWorker("us-east-1b", CapacityType.ON_DEMAND);
+        cluster.advanceTo(Duration.ofSeconds(60));
+        cluster.advanceTo(Duration.ofSeconds(80));
+
+        // THEN two waits ended at 80 s on it; one goes on
+        List<PodWait> waits = cluster.podWaits();
+        assertEquals(2, waits.stream().filter(wait -> Duration.ofSeconds(80).equals(wait.end()) && instanceId.equals(wait.instanceId())).count());
+        assertEquals(1, waits.stream().filter(wait -> wait.end() == null).count());
+        assertTrue(waits.stream().allMatch(PodWait::fitsAWorker));
+    }
+
+    @Test
     void node_carriesTheBootstrapsIdentity() {
         // GIVEN / WHEN
         SimulatedCluster cluster = new SimulatedCluster(TestScenarios.of("workers: 1", BIG));
