@@ -35,16 +35,18 @@ public record ConfigVariable(String name, Kind kind, String defaultValue, double
     /** Memory ends in OOM kills rather than slowness, so its window is shorter than CPU's; one jittery sample never scales. */
     public static final ConfigVariable MEM_UP_SUSTAIN_SEC = whole("MEM_UP_SUSTAIN_SEC", 120, 30, 3600,
             "How long memory must stay above MEM_UP before it triggers a scale-up");
-    public static final ConfigVariable PENDING_UP_SEC = whole("PENDING_UP_SEC", 30, 0, 3600,
-            "How long a pod must be unschedulable before it counts (filters pods the scheduler places on its next pass)");
+    /** 0, as Cluster Autoscaler's new-pod delay: a pod bound on the scheduler's next pass was placed by capacity in flight, which Decide counts. */
+    public static final ConfigVariable PENDING_UP_SEC = whole("PENDING_UP_SEC", 0, 0, 3600,
+            "How long a pod must be unschedulable before it counts (raise it where preemption often makes room within seconds)");
     public static final ConfigVariable IDLE_DOWN_SEC = whole("IDLE_DOWN_SEC", 600, 60, 86400,
             "How long a worker must stay unneeded (underutilized, Ready, schedulable) at every tick before it is removed");
     public static final ConfigVariable MIN_WORKERS = whole("MIN_WORKERS", 2, 0, 1000,
             "Fewest workers; below it the autoscaler launches up to it, and never scales down to fewer");
     public static final ConfigVariable MAX_WORKERS = whole("MAX_WORKERS", 10, 1, 1000,
             "Most workers, counting launches in flight; must be at least MIN_WORKERS");
-    public static final ConfigVariable MAX_SCALE_UP_STEP = whole("MAX_SCALE_UP_STEP", 5, 1, 100,
-            "Most workers launched by one scale-up");
+    /** The scale-up is bin-packed already; the cap only guards against a runaway, and a 1,000-pod burst needs one or two actuations. */
+    public static final ConfigVariable MAX_SCALE_UP_STEP = whole("MAX_SCALE_UP_STEP", 100, 1, 1000,
+            "Most workers launched by one scale-up (MAX_WORKERS still bounds the total)");
     public static final ConfigVariable COOLDOWN_UP_SEC = whole("COOLDOWN_UP_SEC", 300, 0, 86400,
             "After a scale-up, utilization (CPU/memory) alone does not scale up again for this long; unschedulable pods still do");
     public static final ConfigVariable COOLDOWN_DOWN_SEC = whole("COOLDOWN_DOWN_SEC", 600, 0, 86400,

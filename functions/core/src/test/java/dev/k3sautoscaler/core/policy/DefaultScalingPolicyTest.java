@@ -131,6 +131,18 @@ class DefaultScalingPolicyTest {
         }
 
         @Test
+        void burstOfAThousandPods_needsAtMostTwoActuationsAtTheDefaults() {
+            // 1,000 pods of 250m on workers of 1900m: 7 per worker → 143 workers; 100 now, the rest on the next tick
+            AutoscalerConfig config = AutoscalerConfig.fromEnvironment(Map.of("MAX_WORKERS", "1000"));
+
+            Decision decision = policy.decide(metrics().workers(2).unschedulable(pods(1000, 250, 100)).build(),
+                    ScalingState.initial(), config, NOW);
+
+            assertEquals(100, decision.count());
+            assertEquals(new DecisionReason.Cap(143, "MAX_SCALE_UP_STEP", 100), ((DecisionReason.ScaleUp) decision.why()).cap());
+        }
+
+        @Test
         void belowMinimum_isCappedByMaxStep() {
             AutoscalerConfig config = AutoscalerConfig.fromEnvironment(Map.of("MIN_WORKERS", "8", "MAX_SCALE_UP_STEP", "3"));
 
@@ -162,7 +174,9 @@ class DefaultScalingPolicyTest {
 
         @Test
         void scaleUp_isCappedByMaxStep_withoutAtMaxFlag() {
-            Decision decision = decide(metrics().workers(2).unschedulable(pods(8, 1500, 100)).build(), ScalingState.initial());
+            AutoscalerConfig config = AutoscalerConfig.fromEnvironment(Map.of("MAX_SCALE_UP_STEP", "5"));
+            Decision decision = policy.decide(metrics().workers(2).unschedulable(pods(8, 1500, 100)).build(), ScalingState.initial(),
+                    config, NOW);
 
             assertEquals(5, decision.count());
             assertFalse(decision.atMaxCapacity());
