@@ -90,6 +90,14 @@ public final class SimulateCommand implements Callable<Integer> {
                     + " runs, then Lambda.Unknown); e.g. crash:launch-workers@1")
     List<Fault> faults = new ArrayList<>();
 
+    @Option(names = "--fast-path", defaultValue = "on", paramLabel = "on|off",
+            description = "the unschedulable-pods alert starts a tick within seconds, as the CDK stack deploys by default;"
+                    + " off: the 1-minute schedule alone (default: ${DEFAULT-VALUE})")
+    Toggle fastPath;
+
+    /** An option that is {@code on} or {@code off}, as the README writes it. */
+    enum Toggle { on, off }
+
     @Option(names = "--check", description = "validate the scenario, print the plan and exit 0")
     boolean check;
 
@@ -258,7 +266,10 @@ public final class SimulateCommand implements Callable<Integer> {
         violations.addAll(Invariants.secretsInLog(LAMBDA_LOGS, Files.readAllLines(dir.resolve(LAMBDA_LOGS)), result.secrets()));
         out.println();
         out.print(SummaryTable.render(loaded.name() + " — policy " + one.value(), summary));
-        out.printf(Locale.ROOT, "%nExecution histories (%d): %s%n", histories.size(), dir.resolve(HistoryWriter.DIRECTORY));
+        out.printf(Locale.ROOT, "%nFast path: %s%n", fastPath == Toggle.on ? result.executions().stream()
+                .filter(run -> run.execution().name().startsWith(Simulation.ALERT_TICK_PREFIX)).count()
+                + " ticks started by the unschedulable-pods alert" : "off (the 1-minute schedule alone)");
+        out.printf(Locale.ROOT, "Execution histories (%d): %s%n", histories.size(), dir.resolve(HistoryWriter.DIRECTORY));
         result.faultsInjected().forEach(fault -> out.println("Fault injected: " + fault));
         if (violations.isEmpty()) {
             out.printf(Locale.ROOT, "Invariants: all %d held.%n", Invariants.Name.values().length);
@@ -289,7 +300,7 @@ public final class SimulateCommand implements Callable<Integer> {
         long started = System.nanoTime();
         try (PrintStream logs = new PrintStream(Files.newOutputStream(dir.resolve(LAMBDA_LOGS)), true, StandardCharsets.UTF_8)) {
             System.setOut(logs);
-            try (Simulation simulation = new Simulation(loaded, one, faults).onProgress(line -> {
+            try (Simulation simulation = new Simulation(loaded, one, faults).alertPath(fastPath == Toggle.on).onProgress(line -> {
                 progress.println(line);
                 progress.flush();
             })) {

@@ -81,7 +81,7 @@ public final class Simulation implements AutoCloseable {
     /** Tick execution names say what started them, as the deployed schedule, rules and alert path do. */
     static final String SCHEDULE_TICK_PREFIX = "tick-";
     static final String EVENT_TICK_PREFIX = "event-";
-    static final String ALERT_TICK_PREFIX = "alert-";
+    public static final String ALERT_TICK_PREFIX = "alert-";
     /** A bound past any run. */
     private static final Duration FOREVER = Duration.ofDays(365_000);
     private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -149,6 +149,10 @@ public final class Simulation implements AutoCloseable {
     private long ec2EventsScheduled;
     private final Map<String, String> environment;
     private Consumer<String> progress = line -> { };
+    /** The unschedulable-pods alert path (on by default, as the CDK stack deploys it); null when off. */
+    private AlertPath alertPath;
+    /** Ticks the alert path has asked for, by when they start. */
+    private final PriorityQueue<Duration> alertTicks = new PriorityQueue<>();
 
     public Simulation(Scenario scenario, PolicyName policy) {
         this(scenario, policy, List.of());
@@ -191,6 +195,7 @@ public final class Simulation implements AutoCloseable {
         this.tick = StateMachine.load("tick", definitions.get("tick.asl.json"), substitutions);
         this.actuation = StateMachine.load("actuation", definitions.get("actuation.asl.json"), substitutions);
         this.executor = new LocalExecutor(new Tasks(), clock);
+        this.alertPath = deployedAlertPath();
         this.watch = new WorldWatch(new WorldWatch.Limits(CLUSTER_ID, scenario.config().maxWorkers(),
                 scenario.config().joinTimeout(), scenario.tick()), START);
     }
@@ -198,6 +203,25 @@ public final class Simulation implements AutoCloseable {
     /** The functions a fault can be injected into. */
     public List<String> functionNames() {
         return functions.names();
+    }
+
+    /** Whether the fast path from the unschedulable-pods alert to the tick is deployed (the CDK stack's default: on). */
+    public Simulation alertPath(boolean deployed) {
+        if (!deployed) {
+            alertPath = null;
+        } else if (alertPath == null) {
+            alertPath = deployedAlertPath();
+        }
+        return this;
+    }
+
+    private AlertPath deployedAlertPath() {
+        return new AlertPath(AlertPath.Timings.deployed(monitoring), phase(monitoring.evaluationInterval(), 104_729));
+    }
+
+    /** Alert notices the fast path sent in the run (0 when it is off). */
+    public int alertNotices() {
+        return alertPath == null ? 0 : alertPath.notices();
     }
 
     /** Where progress lines go (one per simulated hour and per scale event); silent by default. */
@@ -252,14 +276,15 @@ public final class Simulation implements AutoCloseable {
 
     public SimulationResult run() {
         Duration end = scenario.duration();
-        Duration nextScrape = scrapeOffset();
+        Duration nextScrape = phase(monitoring.scrapeInterval(), 7_919);
         Duration nextSample = Duration.ZERO;
         Duration nextTick = Duration.ZERO;
         scenario.spotInterruptions().forEach(this::schedule);
         scenario.rebalanceRecommendations().forEach(this::schedule);
         while (true) {
             Duration now = min(nextScrape, nextSample, nextTick,
-                    ec2Events.isEmpty() ? end : ec2Events.peek().event().at(), nextWakeUp(), nextClusterEvent(), end);
+                    ec2Events.isEmpty() ? end : ec2Events.peek().event().at(), nextWakeUp(), nextClusterEvent(),
+                    alertPath == null ? end : alertPath.nextInstant(), alertTicks.isEmpty() ? end : alertTicks.peek(), end);
             moveTo(now);
             if (now.equals(nextScrape)) {
                 prometheus.scrape();
@@ -271,7 +296,16 @@ public final class Simulation implements AutoCloseable {
                     case RebalanceRecommendation recommendation -> rebalanceRecommendation(recommendation);
                 }
             }
+            if (alertPath != null) {
+                alertPath.advance(now, prometheus.unschedulableInLastScrape()).ifPresent(alertTicks::add);
+            }
             resumeWaiting(now);
+            while (!alertTicks.isEmpty() && alertTicks.peek().equals(now)) {
+                alertTicks.poll();
+                if (now.compareTo(end) < 0) {
+                    startAlertTick(now);
+                }
+            }
             if (now.equals(nextTick) && now.compareTo(end) < 0) {
                 startTick(now);
                 nextTick = nextTick.plus(scenario.tick());
@@ -318,12 +352,12 @@ public final class Simulation implements AutoCloseable {
     }
 
     /**
-     * Prometheus spreads its targets' scrapes over the interval by a hash of the target; the run
-     * takes its phase from the seed, so a tick does not always find a scrape of the same second.
+     * Prometheus spreads its scrapes and rule groups over their interval by a hash; the run takes
+     * each phase (whole seconds) from the seed and a salt, so a tick does not always find a scrape
+     * or an evaluation of the same second.
      */
-    private Duration scrapeOffset() {
-        long intervalMillis = monitoring.scrapeInterval().toMillis();
-        return Duration.ofMillis(Math.floorMod(scenario.seed() * 7_919_000L, intervalMillis) / 1000 * 1000);
+    private Duration phase(Duration interval, long salt) {
+        return Duration.ofSeconds(Math.floorMod(scenario.seed() * salt, Math.max(1, interval.toSeconds())));
     }
 
     private Duration nextClusterEvent() {
@@ -358,6 +392,13 @@ public final class Simulation implements AutoCloseable {
     private void startTick(Duration now) {
         String name = SCHEDULE_TICK_PREFIX + NAME_TIME.format(START.plus(now));
         // The schedule's input, as deployed (the tick rejects an empty one).
+        track(RunTimeline.Machine.EXPRESS_TICK, executor.start(tick, name, StepJson.MAPPER.valueToTree(TickInput.SCHEDULE)), now);
+    }
+
+    /** The Pipe starts the tick with the schedule's input: an alert-started tick decides exactly like a scheduled one. */
+    private void startAlertTick(Duration now) {
+        String name = ALERT_TICK_PREFIX + NAME_TIME.format(START.plus(now));
+        progress.accept(at(now) + " unschedulable-pods alert starts tick " + name);
         track(RunTimeline.Machine.EXPRESS_TICK, executor.start(tick, name, StepJson.MAPPER.valueToTree(TickInput.SCHEDULE)), now);
     }
 

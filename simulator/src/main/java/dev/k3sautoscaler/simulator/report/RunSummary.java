@@ -24,6 +24,7 @@ import java.util.List;
  * @param oracleCostUsd          the floor's cost
  * @param flaps                  scale-downs followed by a scale-up within {@link #FLAP_WINDOW}
  * @param spotDrainsWithinBudget drains that finished inside the budget
+ * @param detectionMedian        over pods that waited for a launch: first failed try → the next RunInstances (p50); null when none
  */
 public record RunSummary(
         List<Spike> spikes,
@@ -43,7 +44,18 @@ public record RunSummary(
         int expressExecutions,
         int standardExecutions,
         int stateTransitions,
-        ControlPlanePricing.Monthly controlPlane) {
+        ControlPlanePricing.Monthly controlPlane,
+        Duration detectionMedian) {
+
+    /** A summary with no pod that waited for a launch. */
+    public RunSummary(List<Spike> spikes, double unschedulablePodMinutes, int podsLargerThanAWorker, double nodeHours,
+            double costUsd, double oracleNodeHours, double oracleCostUsd, int scaleUpEvents, int nodesAdded, int scaleDownEvents,
+            int nodesRemoved, int flaps, int spotDrainsWithinBudget, int spotDrains, int expressExecutions, int standardExecutions,
+            int stateTransitions, ControlPlanePricing.Monthly controlPlane) {
+        this(spikes, unschedulablePodMinutes, podsLargerThanAWorker, nodeHours, costUsd, oracleNodeHours, oracleCostUsd,
+                scaleUpEvents, nodesAdded, scaleDownEvents, nodesRemoved, flaps, spotDrainsWithinBudget, spotDrains,
+                expressExecutions, standardExecutions, stateTransitions, controlPlane, null);
+    }
 
     /** A scale-down this soon before a scale-up was a mistake the workload paid for. */
     public static final Duration FLAP_WINDOW = Duration.ofMinutes(10);
@@ -61,22 +73,22 @@ public record RunSummary(
     }
 
     /**
-     * The wait of a spike's last-bound pod, step by step along the chain that brought its worker
+     * The spike's time to resolve, along its last-bound pod and the chain that brought its worker
      * (the parts add up to the spike's {@code resolvedAfter}; a part the chain lacks is zero — a pod
      * bound to a worker that was already there waits only in {@code detect} and {@code bind}).
      *
      * @param trigger          what started the tick behind its worker; null when the worker was not launched for it
-     * @param detect           until the autoscaler's metrics could show the spike (scrape, PENDING_UP_SEC)
+     * @param arrival          from the spike's start until that pod arrived (the workload still growing)
+     * @param detect           until the autoscaler's metrics could show the pod (scrape, PENDING_UP_SEC)
      * @param tick             until the tick that decided the launch started
      * @param decide           the tick's steps until the actuation started
      * @param launch           the actuation's steps until RunInstances answered (the lock included)
      * @param boot             until the Node registered
      * @param join             until the Node was Ready
      * @param bind             until the pod was bound
-     * @param firstLaunchAfter from the spike's start to the first RunInstances in it; null when nothing was launched
      */
-    public record Latency(RunTimeline.Trigger trigger, Duration detect, Duration tick, Duration decide, Duration launch,
-            Duration boot, Duration join, Duration bind, Duration firstLaunchAfter) {
+    public record Latency(RunTimeline.Trigger trigger, Duration arrival, Duration detect, Duration tick, Duration decide,
+            Duration launch, Duration boot, Duration join, Duration bind) {
     }
 
     /** Instance prices of the run's workers. */
@@ -131,7 +143,13 @@ public record RunSummary(
                 (int) executions.stream().filter(e -> e.machine() == Machine.EXPRESS_TICK).count(),
                 (int) executions.stream().filter(e -> e.machine() == Machine.STANDARD_ACTUATION).count(),
                 executions.stream().mapToInt(Execution::stateTransitions).sum(),
-                ControlPlanePricing.project(executions, timeline.duration()));
+                ControlPlanePricing.project(executions, timeline.duration()),
+                median(SpikeLatencies.detections(waits, timeline.launches())));
+    }
+
+    private static Duration median(List<Duration> values) {
+        List<Duration> sorted = values.stream().sorted().toList();
+        return sorted.isEmpty() ? null : sorted.get((sorted.size() - 1) / 2);
     }
 
     /** A wait in minutes; one still open at the run's end counts until then. */
@@ -139,11 +157,9 @@ public record RunSummary(
         return (wait.end() == null ? runEnd : wait.end()).minus(wait.since()).toMillis() / 60_000.0;
     }
 
-    /** The median of the spikes' time from their start to the first RunInstances; null when no spike launched anything. */
+    /** The median over waiting pods of the time from their first failed try to the next RunInstances; null when none. */
     public Duration medianDetection() {
-        List<Duration> detections = spikes.stream().map(Spike::latency).filter(java.util.Objects::nonNull)
-                .map(Latency::firstLaunchAfter).filter(java.util.Objects::nonNull).sorted().toList();
-        return detections.isEmpty() ? null : detections.get((detections.size() - 1) / 2);
+        return detectionMedian;
     }
 
     static int flaps(List<ScaleEvent> events) {

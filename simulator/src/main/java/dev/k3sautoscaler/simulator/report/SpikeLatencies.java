@@ -33,7 +33,7 @@ final class SpikeLatencies {
         Duration currentEnd = null; // null while one of the current spike's pods waits until the run's end
         for (Wait wait : helpable) {
             if (!current.isEmpty() && currentEnd != null && wait.since().compareTo(currentEnd) >= 0) {
-                spikes.add(spike(current, byInstance, launches, runEnd));
+                spikes.add(spike(current, byInstance, runEnd));
                 current.clear();
             }
             if (current.isEmpty()) {
@@ -44,31 +44,29 @@ final class SpikeLatencies {
             current.add(wait);
         }
         if (!current.isEmpty()) {
-            spikes.add(spike(current, byInstance, launches, runEnd));
+            spikes.add(spike(current, byInstance, runEnd));
         }
         return List.copyOf(spikes);
     }
 
-    private static Spike spike(List<Wait> waits, Map<String, Launch> byInstance, List<Launch> launches, Duration runEnd) {
+    private static Spike spike(List<Wait> waits, Map<String, Launch> byInstance, Duration runEnd) {
         Duration start = waits.getFirst().since();
         boolean resolved = waits.stream().allMatch(wait -> wait.end() != null);
         Duration end = resolved ? waits.stream().map(Wait::end).max(Comparator.naturalOrder()).orElseThrow() : null;
         double podMinutes = waits.stream().mapToDouble(wait -> RunSummary.minutes(wait, runEnd)).sum();
         Latency latency = waits.stream().filter(wait -> wait.instanceId() != null && wait.end() != null)
                 .max(Comparator.comparing(Wait::end))
-                .map(last -> latency(start, waits, last, byInstance.get(last.instanceId()), launches, end))
+                .map(last -> latency(start, last, byInstance.get(last.instanceId())))
                 .orElse(null);
         return new Spike(start, resolved ? end.minus(start) : null, peak(waits), podMinutes, latency);
     }
 
     /** The chain behind {@code last}; its times clamped into order between the spike's start and the pod's binding. */
-    private static Latency latency(Duration start, List<Wait> waits, Wait last, Launch launch, List<Launch> launches,
-            Duration end) {
-        Duration visible = waits.stream().map(Wait::visibleAt).filter(java.util.Objects::nonNull)
-                .min(Comparator.naturalOrder()).orElse(last.end());
+    private static Latency latency(Duration start, Wait last, Launch launch) {
         Duration bound = last.end();
-        boolean launchedForIt = launch != null && launch.launchedAt() != null && launch.launchedAt().compareTo(start) >= 0;
-        Duration[] chain = {visible,
+        Duration visible = last.visibleAt() == null ? bound : last.visibleAt();
+        boolean launchedForIt = launch != null && launch.launchedAt() != null && launch.launchedAt().compareTo(last.since()) >= 0;
+        Duration[] chain = {last.since(), visible,
                 launchedForIt ? launch.tickStartedAt() : null,
                 launchedForIt ? launch.actuationStartedAt() : null,
                 launchedForIt ? launch.launchedAt() : null,
@@ -82,12 +80,25 @@ final class SpikeLatencies {
             parts[i] = at.minus(previous);
             previous = at;
         }
-        Duration limit = end == null ? bound : end;
-        Duration firstLaunch = launches.stream().map(Launch::launchedAt)
-                .filter(at -> at != null && at.compareTo(start) >= 0 && at.compareTo(limit) <= 0)
-                .min(Comparator.naturalOrder()).map(at -> at.minus(start)).orElse(null);
         return new Latency(launchedForIt ? launch.trigger() : null, parts[0], parts[1], parts[2], parts[3], parts[4],
-                parts[5], parts[6], firstLaunch);
+                parts[5], parts[6], parts[7]);
+    }
+
+    /**
+     * For each pod that waited and was bound, the time from its first failed try to the first
+     * RunInstances at or after it (before its binding): how fast the autoscaler reacted to it.
+     */
+    static List<Duration> detections(List<Wait> waits, List<Launch> launches) {
+        List<Duration> launchTimes = launches.stream().map(Launch::launchedAt).filter(java.util.Objects::nonNull).sorted().toList();
+        List<Duration> detections = new ArrayList<>();
+        for (Wait wait : waits) {
+            if (!wait.fitsAWorker() || wait.end() == null || wait.instanceId() == null) {
+                continue;
+            }
+            launchTimes.stream().filter(at -> at.compareTo(wait.since()) >= 0 && at.compareTo(wait.end()) <= 0).findFirst()
+                    .ifPresent(at -> detections.add(at.minus(wait.since())));
+        }
+        return detections;
     }
 
     /** Most waits open at once: +1 at each start, -1 at each end (an end before a start at the same instant). */

@@ -35,7 +35,8 @@ public final class SummaryTable {
                 rows.add(row("  …", (summary.spikes().size() - shown.size()) + " smaller spikes (summary.json lists all)"));
             }
             Duration detection = summary.medianDetection();
-            rows.add(row("Unschedulable → RunInstances (p50)", detection == null ? "no launch in a spike" : Durations.format(detection)));
+            rows.add(row("Unschedulable → RunInstances (p50)", detection == null ? "no pod waited for a launch"
+                    : Durations.format(detection) + "  (over the pods that waited for one)"));
         }
         rows.add(row("Unschedulable pod-minutes", number("%.0f", summary.unschedulablePodMinutes())));
         if (summary.podsLargerThanAWorker() > 0) {
@@ -73,9 +74,9 @@ public final class SummaryTable {
         return spikes.stream().filter(largest::contains).toList();
     }
 
-    /** {@code detect 15s · tick 30s · decide 0s · launch 0s · boot 1m10s · join 30s · bind 0s (schedule)} */
+    /** {@code arrival 0s · detect 15s · tick 30s · decide 0s · launch 0s · boot 1m10s · join 30s · bind 0s (schedule)} */
     static String waitParts(RunSummary.Latency latency) {
-        return "detect " + Durations.format(latency.detect()) + " · tick " + Durations.format(latency.tick())
+        return "arrival " + Durations.format(latency.arrival()) + " · detect " + Durations.format(latency.detect()) + " · tick " + Durations.format(latency.tick())
                 + " · decide " + Durations.format(latency.decide()) + " · launch " + Durations.format(latency.launch())
                 + " · boot " + Durations.format(latency.boot()) + " · join " + Durations.format(latency.join())
                 + " · bind " + Durations.format(latency.bind())

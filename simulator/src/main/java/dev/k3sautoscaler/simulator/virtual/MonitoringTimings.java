@@ -33,7 +33,7 @@ public record MonitoringTimings(Duration scrapeInterval, Duration evaluationInte
         return new MonitoringTimings(duration(global, "scrape_interval"), duration(global, "evaluation_interval"));
     }
 
-    static JsonNode yaml(String resource) {
+    public static JsonNode yaml(String resource) {
         try (InputStream in = MonitoringTimings.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException(resource + " is missing from the simulator's classpath (built from cluster-bootstrap/prometheus)");
@@ -45,7 +45,7 @@ public record MonitoringTimings(Duration scrapeInterval, Duration evaluationInte
     }
 
     /** A Prometheus duration field ({@code 15s}, {@code 1m}, …) of {@code node}. */
-    static Duration duration(JsonNode node, String field) {
+    public static Duration duration(JsonNode node, String field) {
         String text = node.path(field).asText("");
         Matcher matcher = PROMETHEUS_DURATION.matcher(text);
         if (!matcher.matches()) {

@@ -100,6 +100,14 @@ public final class VirtualPrometheus implements AutoCloseable {
         return firstScrape == null ? null : firstScrape.plus(config.pendingUp());
     }
 
+    /** The pods the last scrape saw unschedulable (namespace/name): what an alerting rule evaluated now reads. */
+    public java.util.Set<String> unschedulableInLastScrape() {
+        synchronized (cluster) {
+            return latest.unschedulable().stream().map(pod -> pod.namespace() + "/" + pod.name())
+                    .collect(Collectors.toUnmodifiableSet());
+        }
+    }
+
     /** Queries the API could not recognise: a new ClusterQueries query the simulator must learn. */
     public List<String> unrecognisedQueries() {
         return api.unrecognised();

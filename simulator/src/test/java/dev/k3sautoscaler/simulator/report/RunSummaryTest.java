@@ -72,21 +72,23 @@ class RunSummaryTest {
 
     @Test
     void latency_followsTheLastPodsWorkerBackToTheTick_andAddsUpToTheWait() {
-        // GIVEN a spike at 60 s seen at 75 s; the 90 s tick started the actuation at 91 s, RunInstances at 92 s,
-        // the Node registered at 162 s, Ready at 192 s; the last pod bound at 193 s
+        // GIVEN a spike from 50 s; its last pod arrived at 60 s, seen at 75 s; the 90 s tick started the actuation
+        // at 91 s, RunInstances at 92 s, the Node registered at 162 s, Ready at 192 s; the pod bound at 193 s
         List<Wait> waits = List.of(new Wait(seconds(60), seconds(75), seconds(193), "i-new", true),
-                new Wait(seconds(70), seconds(85), seconds(120), "i-old", true));
+                new Wait(seconds(50), seconds(65), seconds(120), "i-old", true));
         List<Launch> launches = List.of(new Launch("i-new", RunTimeline.Trigger.SCHEDULE, seconds(90), seconds(91), seconds(92),
                 seconds(162), seconds(192)));
         RunTimeline timeline = new RunTimeline(Duration.ofMinutes(5), Duration.ofMinutes(1), samples(new int[5], new int[5]),
                 List.of(), List.of(), List.of(), waits, launches);
 
         // WHEN
-        Latency latency = RunSummary.of(timeline, T3_SMALL, 0, 0, BUDGET).spikes().getFirst().latency();
+        RunSummary summary = RunSummary.of(timeline, T3_SMALL, 0, 0, BUDGET);
 
-        // THEN
-        assertEquals(new Latency(RunTimeline.Trigger.SCHEDULE, seconds(15), seconds(15), seconds(1), seconds(1), seconds(70),
-                seconds(30), seconds(1), seconds(32)), latency);
+        // THEN the parts add up to the 143 s the spike took; each pod saw RunInstances 32 s and 42 s after it failed
+        assertEquals(new Latency(RunTimeline.Trigger.SCHEDULE, seconds(10), seconds(15), seconds(15), seconds(1), seconds(1),
+                seconds(70), seconds(30), seconds(1)), summary.spikes().getFirst().latency());
+        assertEquals(seconds(143), summary.spikes().getFirst().resolvedAfter());
+        assertEquals(seconds(32), summary.medianDetection());
     }
 
     @Test
@@ -103,8 +105,8 @@ class RunSummaryTest {
 
         // THEN nothing was launched for it, and the median detection has no launch to report
         Latency latency = summary.spikes().getFirst().latency();
-        assertEquals(new Latency(null, seconds(15), Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO,
-                seconds(25), null), latency);
+        assertEquals(new Latency(null, Duration.ZERO, seconds(15), Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO,
+                Duration.ZERO, seconds(25)), latency);
         assertEquals(null, summary.medianDetection());
     }
 
