@@ -139,7 +139,19 @@ public final class DecisionWording {
                     + minutes(c.sustain()) + " (lowest " + value(c.lowest()) + ")";
             case Need.Memory m -> "memory " + relation(m.lowest()) + " " + threshold(m.lowest()) + " for "
                     + minutes(m.sustain()) + " (lowest " + value(m.lowest()) + ")";
+            case Need.Headroom h -> "free room " + room(h.freeCpuMillis(), h.freeMemoryBytes(), h.cpuMillis(),
+                    h.memoryBytes()) + " (launches included) is below the headroom of " + room(h.cpuMillis(),
+                    h.memoryBytes(), h.cpuMillis(), h.memoryBytes());
+            case Need.PodsAndHeadroom both -> need(both.pods()) + ", and after them " + need(both.headroom());
         };
+    }
+
+    /** CPU and memory, each only when the headroom asks for it: "0.4 vCPU / 1.6 GiB", "0.4 vCPU". */
+    private static String room(long cpuMillis, long memoryBytes, long headroomCpuMillis, long headroomMemoryBytes) {
+        if (headroomMemoryBytes == 0) {
+            return vcpu(cpuMillis);
+        }
+        return headroomCpuMillis == 0 ? gib(memoryBytes) : vcpu(cpuMillis) + " / " + gib(memoryBytes);
     }
 
     /** "75.4% above 75%": the value, the word of the comparison made, the threshold. */
@@ -164,6 +176,9 @@ public final class DecisionWording {
             case Unremovable.NotUnneededLongEnough r ->
                     "unneeded since " + r.since() + ", may go at " + r.until();
             case Unremovable.HeldBack r -> holdBack(r.holdBack());
+            case Unremovable.KeepsHeadroom r -> "keeps the headroom: without it free room would be "
+                    + room(r.freeCpuMillis(), r.freeMemoryBytes(), r.cpuMillis(), r.memoryBytes())
+                    + ", below the headroom of " + room(r.cpuMillis(), r.memoryBytes(), r.cpuMillis(), r.memoryBytes());
             case Unremovable.LimitReached r -> "next in line: " + r.variable() + "=" + r.limit() + " reached this round";
         };
     }
