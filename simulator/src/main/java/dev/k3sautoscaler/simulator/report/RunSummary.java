@@ -23,6 +23,7 @@ import java.util.List;
  * @param oracleCostUsd          the floor's cost
  * @param flaps                  scale-downs followed by a scale-up within {@link #FLAP_WINDOW}
  * @param spotDrainsWithinBudget drains that finished inside the budget
+ * @param headroom               what keeping HEADROOM_CPU_MILLIS / HEADROOM_MEMORY_MIB free costs; null when off
  */
 public record RunSummary(
         List<Spike> spikes,
@@ -41,7 +42,8 @@ public record RunSummary(
         int expressExecutions,
         int standardExecutions,
         int stateTransitions,
-        ControlPlanePricing.Monthly controlPlane) {
+        ControlPlanePricing.Monthly controlPlane,
+        HeadroomSpend headroom) {
 
     /** A scale-down this soon before a scale-up was a mistake the workload paid for. */
     public static final Duration FLAP_WINDOW = Duration.ofMinutes(10);
@@ -56,6 +58,29 @@ public record RunSummary(
     public record Prices(double onDemandHourlyUsd, double spotHourlyUsd) {
     }
 
+    /**
+     * The price of the headroom setting: the headroom in worker-equivalents (the larger of its CPU and
+     * memory share of one worker's allocatable) held free for the whole run, at the hourly price of the
+     * workers the autoscaler launches. An upper bound of what it adds: while a spike uses the room, it
+     * serves pods; the measured extra is the node-hours against a run without it.
+     *
+     * @param workers   worker-equivalents kept free
+     * @param nodeHours {@code workers} × the run's hours
+     */
+    public record HeadroomSpend(double workers, double nodeHours, double costUsd) {
+
+        /** Null when the headroom is off (both 0): nothing spent, nothing to show. */
+        public static HeadroomSpend of(long cpuMillis, long memoryBytes, long workerCpuMillis, long workerMemoryBytes,
+                Duration run, double hourlyUsd) {
+            if (cpuMillis == 0 && memoryBytes == 0) {
+                return null;
+            }
+            double workers = Math.max((double) cpuMillis / workerCpuMillis, (double) memoryBytes / workerMemoryBytes);
+            double nodeHours = workers * run.toMillis() / 3_600_000.0;
+            return new HeadroomSpend(workers, nodeHours, nodeHours * hourlyUsd);
+        }
+    }
+
     /** Ours / oracle; 1.0 is perfect, NaN when the floor is zero. */
     public double costRatio() {
         return oracleCostUsd == 0 ? Double.NaN : costUsd / oracleCostUsd;
@@ -63,6 +88,12 @@ public record RunSummary(
 
     public static RunSummary of(RunTimeline timeline, Prices prices, double oracleNodeHours, double oracleCostUsd,
             Duration spotDrainBudget) {
+        return of(timeline, prices, oracleNodeHours, oracleCostUsd, spotDrainBudget, null);
+    }
+
+    /** @param headroom what the run's headroom costs ({@link HeadroomSpend#of}), null when off */
+    public static RunSummary of(RunTimeline timeline, Prices prices, double oracleNodeHours, double oracleCostUsd,
+            Duration spotDrainBudget, HeadroomSpend headroom) {
         double intervalMinutes = timeline.sampleInterval().toMillis() / 60_000.0;
         double podMinutes = 0;
         double onDemandHours = 0;
@@ -104,7 +135,8 @@ public record RunSummary(
                 (int) executions.stream().filter(e -> e.machine() == Machine.EXPRESS_TICK).count(),
                 (int) executions.stream().filter(e -> e.machine() == Machine.STANDARD_ACTUATION).count(),
                 executions.stream().mapToInt(Execution::stateTransitions).sum(),
-                ControlPlanePricing.project(executions, timeline.duration()));
+                ControlPlanePricing.project(executions, timeline.duration()),
+                headroom);
     }
 
     static List<Spike> spikes(List<Sample> samples) {

@@ -5,6 +5,7 @@ import dev.k3sautoscaler.simulator.scenario.Durations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** Renders a {@link RunSummary} as the plain-text table the simulator prints on stdout. */
 public final class SummaryTable {
@@ -30,6 +31,7 @@ public final class SummaryTable {
         rows.add(row("Worker node-hours (cost)", number("%.2f", summary.nodeHours()) + "  ($" + number("%.4f", summary.costUsd()) + ")"));
         rows.add(row("Oracle floor node-hours (cost)", number("%.2f", summary.oracleNodeHours()) + "  ($" + number("%.4f", summary.oracleCostUsd()) + ")"));
         rows.add(row("Cost / oracle", Double.isNaN(summary.costRatio()) ? "n/a" : number("%.2f", summary.costRatio())));
+        headroomRow(summary.headroom()).ifPresent(rows::add);
         rows.add(row("Scale events", "up " + summary.scaleUpEvents() + " (+" + summary.nodesAdded() + " nodes), down "
                 + summary.scaleDownEvents() + " (-" + summary.nodesRemoved() + " nodes)"));
         rows.add(row("Flaps (down, then up within 10 min)", Integer.toString(summary.flaps())));
@@ -47,6 +49,13 @@ public final class SummaryTable {
             out.append(String.format(Locale.ROOT, "%-" + LABEL_WIDTH + "s %s\n", row[0], row[1]));
         }
         return out.toString();
+    }
+
+    /** Only when the run kept a headroom: off, it is no figure at all. */
+    private static Optional<String[]> headroomRow(RunSummary.HeadroomSpend headroom) {
+        return Optional.ofNullable(headroom).map(h -> row("Headroom kept free, at most (cost)", number("%.2f", h.workers())
+                + " workers × " + number("%.2f", h.nodeHours() / h.workers()) + " h = " + number("%.2f", h.nodeHours())
+                + " node-hours  ($" + number("%.4f", h.costUsd()) + ")"));
     }
 
     private static String[] row(String label, String value) {
