@@ -80,7 +80,7 @@ class DecideHandlerTest {
         assertEquals("SCALE_UP", output.get("action").asText(), output.toString());
         assertEquals("HEADROOM", output.get("trigger").asText());
         assertEquals("SCALE_UP", output.get("reasonCode").asText());
-        assertEquals("scale-up +1: free room 1.9 vCPU (launches included) is below the headroom of 3.8 vCPU;"
+        assertEquals("scale-up +1: free CPU (launches included) is 1.9 vCPU, below the headroom of 3.8 vCPU;"
                 + " capacity in flight 0; 2 → 3 workers", output.get("reason").asText());
     }
 
@@ -93,7 +93,7 @@ class DecideHandlerTest {
 
         assertEquals("NOOP", output.get("action").asText(), output.toString());
         assertEquals("KEEPS_HEADROOM", output.get("workerCodes").get(1).asText(), output.toString());
-        assertEquals("w2: keeps the headroom: without it free room would be 0.0 vCPU, below the headroom of 1.9 vCPU",
+        assertEquals("w2: keeps the headroom: without it free CPU would be 0.0 vCPU, below the headroom of 1.9 vCPU",
                 output.get("workers").get(1).asText());
         assertEquals(1, output.get("keptUnneeded").get("KEEPS_HEADROOM").asInt(), output.toString());
     }

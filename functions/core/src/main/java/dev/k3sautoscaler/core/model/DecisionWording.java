@@ -139,19 +139,32 @@ public final class DecisionWording {
                     + minutes(c.sustain()) + " (lowest " + value(c.lowest()) + ")";
             case Need.Memory m -> "memory " + relation(m.lowest()) + " " + threshold(m.lowest()) + " for "
                     + minutes(m.sustain()) + " (lowest " + value(m.lowest()) + ")";
-            case Need.Headroom h -> "free room " + room(h.freeCpuMillis(), h.freeMemoryBytes(), h.cpuMillis(),
-                    h.memoryBytes()) + " (launches included) is below the headroom of " + room(h.cpuMillis(),
-                    h.memoryBytes(), h.cpuMillis(), h.memoryBytes());
+            case Need.Headroom h -> belowHeadroom(h.freeCpuMillis(), h.freeMemoryBytes(), h.cpuMillis(), h.memoryBytes(),
+                    "(launches included) is");
             case Need.PodsAndHeadroom both -> need(both.pods()) + ", and after them " + need(both.headroom());
         };
     }
 
-    /** CPU and memory, each only when the headroom asks for it: "0.4 vCPU / 1.6 GiB", "0.4 vCPU". */
-    private static String room(long cpuMillis, long memoryBytes, long headroomCpuMillis, long headroomMemoryBytes) {
-        if (headroomMemoryBytes == 0) {
-            return vcpu(cpuMillis);
+    /**
+     * "free CPU (launches included) is 1.2 vCPU, below the headroom of 1.9 vCPU": the resources that fall
+     * short of the headroom, both when both do.
+     */
+    private static String belowHeadroom(long freeCpuMillis, long freeMemoryBytes, long cpuMillis, long memoryBytes,
+                                        String verb) {
+        boolean cpuShort = freeCpuMillis < cpuMillis;
+        boolean memoryShort = freeMemoryBytes < memoryBytes;
+        boolean cpu = cpuShort || !memoryShort && cpuMillis > 0;
+        boolean memory = memoryShort || !cpuShort && memoryBytes > 0;
+        String noun = cpu && memory ? "free room" : cpu ? "free CPU" : "free memory";
+        return noun + " " + verb + " " + amounts(freeCpuMillis, freeMemoryBytes, cpu, memory)
+                + ", below the headroom of " + amounts(cpuMillis, memoryBytes, cpu, memory);
+    }
+
+    private static String amounts(long cpuMillis, long memoryBytes, boolean cpu, boolean memory) {
+        if (cpu && memory) {
+            return vcpu(cpuMillis) + " / " + gib(memoryBytes);
         }
-        return headroomCpuMillis == 0 ? gib(memoryBytes) : vcpu(cpuMillis) + " / " + gib(memoryBytes);
+        return cpu ? vcpu(cpuMillis) : gib(memoryBytes);
     }
 
     /** "75.4% above 75%": the value, the word of the comparison made, the threshold. */
@@ -176,9 +189,8 @@ public final class DecisionWording {
             case Unremovable.NotUnneededLongEnough r ->
                     "unneeded since " + r.since() + ", may go at " + r.until();
             case Unremovable.HeldBack r -> holdBack(r.holdBack());
-            case Unremovable.KeepsHeadroom r -> "keeps the headroom: without it free room would be "
-                    + room(r.freeCpuMillis(), r.freeMemoryBytes(), r.cpuMillis(), r.memoryBytes())
-                    + ", below the headroom of " + room(r.cpuMillis(), r.memoryBytes(), r.cpuMillis(), r.memoryBytes());
+            case Unremovable.KeepsHeadroom r -> "keeps the headroom: without it " + belowHeadroom(r.freeCpuMillis(),
+                    r.freeMemoryBytes(), r.cpuMillis(), r.memoryBytes(), "would be");
             case Unremovable.LimitReached r -> "next in line: " + r.variable() + "=" + r.limit() + " reached this round";
         };
     }
