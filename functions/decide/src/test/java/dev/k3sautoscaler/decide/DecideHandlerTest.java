@@ -54,6 +54,50 @@ class DecideHandlerTest {
         assertEquals("default", output.get("policy").asText());
     }
 
+    /** w1 is full, w2 empty and unneeded for an hour: 1900m / 1600 MiB free in all. */
+    private static final String ONE_WORKER_FREE = """
+            {"execution": "tick-1",
+             "metrics": {"available": true, "observedAt": "2026-11-23T12:34:50Z",
+               "cpuPercent": 30.0, "cpuSustainedHighPercent": 30.0, "cpuSustainedLowPercent": 30.0,
+               "memoryPercent": 30.0, "memorySustainedHighPercent": 30.0, "memorySustainedLowPercent": 30.0,
+               "unschedulablePods": 0, "unschedulablePodsMaxOverIdleWindow": 0, "unschedulablePodRequests": [],
+               "requestedCpuMillisOnWorkers": 1900, "requestedMemoryBytesOnWorkers": 1677721600,
+               "workers": [{"name": "w1", "instanceId": "i-1", "ready": true, "schedulable": true,
+                            "requestedCpuMillis": 1900, "requestedMemoryBytes": 1677721600},
+                           {"name": "w2", "instanceId": "i-2", "ready": true, "schedulable": true,
+                            "requestedCpuMillis": 0, "requestedMemoryBytes": 0}]},
+             "state": {"consecutiveFailures": 0, "pendingLaunches": [], "unavailableOfferings": [], "paused": false,
+                       "unneededNodes": [{"node": "w2", "instanceId": "i-2", "since": "2026-11-23T11:30:00Z"}]}}
+            """;
+
+    @Test
+    void headroomShort_scalesUpWithItsOwnTrigger_andReason() throws Exception {
+        DecideHandler handler = new DecideHandler(Map.of("CLUSTER_ID", "k3s-main", "HEADROOM_CPU_MILLIS", "3800"),
+                CLOCK);
+
+        JsonNode output = StepJson.MAPPER.readTree(handler.invoke(ONE_WORKER_FREE, LocalLambdaContext.forFunction("decide")));
+
+        assertEquals("SCALE_UP", output.get("action").asText(), output.toString());
+        assertEquals("HEADROOM", output.get("trigger").asText());
+        assertEquals("SCALE_UP", output.get("reasonCode").asText());
+        assertEquals("scale-up +1: free CPU (launches included) is 1.9 vCPU, below the headroom of 3.8 vCPU;"
+                + " capacity in flight 0; 2 → 3 workers", output.get("reason").asText());
+    }
+
+    @Test
+    void headroomHeld_theWorkerItKeeps_saysSo_andIsCountedAsKeptByItsCode() throws Exception {
+        DecideHandler handler = new DecideHandler(Map.of("CLUSTER_ID", "k3s-main", "HEADROOM_CPU_MILLIS", "1900",
+                "MIN_WORKERS", "1"), CLOCK);
+
+        JsonNode output = StepJson.MAPPER.readTree(handler.invoke(ONE_WORKER_FREE, LocalLambdaContext.forFunction("decide")));
+
+        assertEquals("NOOP", output.get("action").asText(), output.toString());
+        assertEquals("KEEPS_HEADROOM", output.get("workerCodes").get(1).asText(), output.toString());
+        assertEquals("w2: keeps the headroom: without it free CPU would be 0.0 vCPU, below the headroom of 1.9 vCPU",
+                output.get("workers").get(1).asText());
+        assertEquals(1, output.get("keptUnneeded").get("KEEPS_HEADROOM").asInt(), output.toString());
+    }
+
     @Test
     void seedBaselinePolicy_isChosenByEnvironment() throws Exception {
         DecideHandler handler = new DecideHandler(Map.of("CLUSTER_ID", "k3s-main", "SCALING_POLICY", "seed-baseline"), CLOCK);

@@ -1,5 +1,6 @@
 package dev.k3sautoscaler.simulator.engine;
 
+import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.simulator.cluster.InstanceState;
 import dev.k3sautoscaler.simulator.engine.Simulation.Notification;
 import dev.k3sautoscaler.contract.PolicyName;
@@ -50,6 +51,16 @@ public record SimulationResult(
         Scenario.WorkerType type = scenario.workerType();
         RunSummary.Prices prices = new RunSummary.Prices(type.hourlyPriceUsd(),
                 type.spotHourlyPriceUsd() == null ? type.hourlyPriceUsd() : type.spotHourlyPriceUsd());
-        return RunSummary.of(timeline, prices, floor.nodeHours(), floor.costUsd(), scenario.config().spotDrainBudget());
+        return RunSummary.of(timeline, prices, floor.nodeHours(), floor.costUsd(), scenario.config().spotDrainBudget(),
+                headroom(prices));
+    }
+
+    /** The headroom held for the whole run, priced as the workers the autoscaler launches; null when off. */
+    private RunSummary.HeadroomSpend headroom(RunSummary.Prices prices) {
+        AutoscalerConfig config = scenario.config();
+        double hourly = scenario.cluster().launchCapacityType() == Scenario.CapacityType.SPOT
+                ? prices.spotHourlyUsd() : prices.onDemandHourlyUsd();
+        return RunSummary.HeadroomSpend.of(config.headroom().cpuMillis(), config.headroom().memoryBytes(),
+                config.workerCpuMillis(), config.workerMemoryBytes(), timeline.duration(), hourly);
     }
 }

@@ -25,6 +25,7 @@ import java.util.List;
  * @param flaps                  scale-downs followed by a scale-up within {@link #FLAP_WINDOW}
  * @param spotDrainsWithinBudget drains that finished inside the budget
  * @param detectionMedian        over pods that waited for a launch: first failed try → the next RunInstances (p50); null when none
+ * @param headroom               what keeping HEADROOM_CPU_MILLIS / HEADROOM_MEMORY_MIB free costs; null when off
  */
 public record RunSummary(
         List<Spike> spikes,
@@ -45,16 +46,17 @@ public record RunSummary(
         int standardExecutions,
         int stateTransitions,
         ControlPlanePricing.Monthly controlPlane,
-        Duration detectionMedian) {
+        Duration detectionMedian,
+        HeadroomSpend headroom) {
 
-    /** A summary with no pod that waited for a launch. */
+    /** A summary with no pod that waited for a launch and no headroom. */
     public RunSummary(List<Spike> spikes, double unschedulablePodMinutes, int podsLargerThanAWorker, double nodeHours,
             double costUsd, double oracleNodeHours, double oracleCostUsd, int scaleUpEvents, int nodesAdded, int scaleDownEvents,
             int nodesRemoved, int flaps, int spotDrainsWithinBudget, int spotDrains, int expressExecutions, int standardExecutions,
             int stateTransitions, ControlPlanePricing.Monthly controlPlane) {
         this(spikes, unschedulablePodMinutes, podsLargerThanAWorker, nodeHours, costUsd, oracleNodeHours, oracleCostUsd,
                 scaleUpEvents, nodesAdded, scaleDownEvents, nodesRemoved, flaps, spotDrainsWithinBudget, spotDrains,
-                expressExecutions, standardExecutions, stateTransitions, controlPlane, null);
+                expressExecutions, standardExecutions, stateTransitions, controlPlane, null, null);
     }
 
     /** A scale-down this soon before a scale-up was a mistake the workload paid for. */
@@ -95,6 +97,29 @@ public record RunSummary(
     public record Prices(double onDemandHourlyUsd, double spotHourlyUsd) {
     }
 
+    /**
+     * The price of the headroom setting: the headroom in worker-equivalents (the larger of its CPU and
+     * memory share of one worker's allocatable) held free for the whole run, at the hourly price of the
+     * workers the autoscaler launches. An upper bound of what it adds: while a spike uses the room, it
+     * serves pods; the measured extra is the node-hours against a run without it.
+     *
+     * @param workers   worker-equivalents kept free
+     * @param nodeHours {@code workers} × the run's hours
+     */
+    public record HeadroomSpend(double workers, double nodeHours, double costUsd) {
+
+        /** Null when the headroom is off (both 0): nothing spent, nothing to show. */
+        public static HeadroomSpend of(long cpuMillis, long memoryBytes, long workerCpuMillis, long workerMemoryBytes,
+                Duration run, double hourlyUsd) {
+            if (cpuMillis == 0 && memoryBytes == 0) {
+                return null;
+            }
+            double workers = Math.max((double) cpuMillis / workerCpuMillis, (double) memoryBytes / workerMemoryBytes);
+            double nodeHours = workers * run.toMillis() / 3_600_000.0;
+            return new HeadroomSpend(workers, nodeHours, nodeHours * hourlyUsd);
+        }
+    }
+
     /** Ours / oracle; 1.0 is perfect, NaN when the floor is zero. */
     public double costRatio() {
         return oracleCostUsd == 0 ? Double.NaN : costUsd / oracleCostUsd;
@@ -102,6 +127,12 @@ public record RunSummary(
 
     public static RunSummary of(RunTimeline timeline, Prices prices, double oracleNodeHours, double oracleCostUsd,
             Duration spotDrainBudget) {
+        return of(timeline, prices, oracleNodeHours, oracleCostUsd, spotDrainBudget, null);
+    }
+
+    /** @param headroom what the run's headroom costs ({@link HeadroomSpend#of}), null when off */
+    public static RunSummary of(RunTimeline timeline, Prices prices, double oracleNodeHours, double oracleCostUsd,
+            Duration spotDrainBudget, HeadroomSpend headroom) {
         double intervalMinutes = timeline.sampleInterval().toMillis() / 60_000.0;
         double onDemandHours = 0;
         double spotHours = 0;
@@ -144,7 +175,8 @@ public record RunSummary(
                 (int) executions.stream().filter(e -> e.machine() == Machine.STANDARD_ACTUATION).count(),
                 executions.stream().mapToInt(Execution::stateTransitions).sum(),
                 ControlPlanePricing.project(executions, timeline.duration()),
-                median(SpikeLatencies.detections(waits, timeline.launches())));
+                median(SpikeLatencies.detections(waits, timeline.launches())),
+                headroom);
     }
 
     private static Duration median(List<Duration> values) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** Renders a {@link RunSummary} as the plain-text table the simulator prints on stdout. */
 public final class SummaryTable {
@@ -45,6 +46,7 @@ public final class SummaryTable {
         rows.add(row("Worker node-hours (cost)", number("%.2f", summary.nodeHours()) + "  ($" + number("%.4f", summary.costUsd()) + ")"));
         rows.add(row("Oracle floor node-hours (cost)", number("%.2f", summary.oracleNodeHours()) + "  ($" + number("%.4f", summary.oracleCostUsd()) + ")"));
         rows.add(row("Cost / oracle", Double.isNaN(summary.costRatio()) ? "n/a" : number("%.2f", summary.costRatio())));
+        headroomRow(summary.headroom()).ifPresent(rows::add);
         rows.add(row("Scale events", "up " + summary.scaleUpEvents() + " (+" + summary.nodesAdded() + " nodes), down "
                 + summary.scaleDownEvents() + " (-" + summary.nodesRemoved() + " nodes)"));
         rows.add(row("Flaps (down, then up within 10 min)", Integer.toString(summary.flaps())));
@@ -81,6 +83,13 @@ public final class SummaryTable {
                 + " · boot " + Durations.format(latency.boot()) + " · join " + Durations.format(latency.join())
                 + " · bind " + Durations.format(latency.bind())
                 + (latency.trigger() == null ? " (no worker launched for it)" : " (" + latency.trigger().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")");
+    }
+
+    /** Only when the run kept a headroom: off, it is no figure at all. */
+    private static Optional<String[]> headroomRow(RunSummary.HeadroomSpend headroom) {
+        return Optional.ofNullable(headroom).map(h -> row("Headroom kept free, at most (cost)", number("%.2f", h.workers())
+                + " workers × " + number("%.2f", h.nodeHours() / h.workers()) + " h = " + number("%.2f", h.nodeHours())
+                + " node-hours  ($" + number("%.4f", h.costUsd()) + ")"));
     }
 
     private static String[] row(String label, String value) {

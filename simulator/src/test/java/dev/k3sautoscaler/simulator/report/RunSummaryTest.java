@@ -1,6 +1,8 @@
 package dev.k3sautoscaler.simulator.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.k3sautoscaler.simulator.report.RunSummary.Prices;
@@ -227,5 +229,24 @@ class RunSummaryTest {
         assertTrue(table.contains("no interruptions"), table);
         assertTrue(table.contains("Cost / oracle"), table);
         assertTrue(table.contains("Worker node-hours (cost)               0.12  ($0.0024)"), table);
+    }
+    @Test
+    void headroom_isTheLargerShareOfOneWorker_heldAllRun_atTheLaunchPrice_andShownOnlyWhenOn() {
+        // GIVEN a 3-hour run, one worker 1900m / 1600 MiB: a headroom of 950m / 2400 MiB is 1.5 workers (memory)
+        RunTimeline run = timeline(samples(new int[180], new int[180]), List.of(), List.of(), List.of());
+        RunSummary.HeadroomSpend headroom = RunSummary.HeadroomSpend.of(950, 2400L << 20, 1900, 1600L << 20,
+                run.duration(), 0.0208);
+
+        // WHEN
+        RunSummary on = RunSummary.of(run, T3_SMALL, 0, 0, BUDGET, headroom);
+        RunSummary off = RunSummary.of(run, T3_SMALL, 0, 0, BUDGET, RunSummary.HeadroomSpend.of(0, 0, 1900,
+                1600L << 20, run.duration(), 0.0208));
+
+        // THEN 1.5 × 3 h = 4.5 node-hours, $0.0936; off: no figure, no row
+        assertEquals(new RunSummary.HeadroomSpend(1.5, 4.5, 4.5 * 0.0208), on.headroom());
+        assertTrue(SummaryTable.render("t", on).contains("Headroom kept free, at most (cost)     1.50 workers × 3.00 h ="
+                + " 4.50 node-hours  ($0.0936)"), SummaryTable.render("t", on));
+        assertNull(off.headroom());
+        assertFalse(SummaryTable.render("t", off).contains("Headroom"), SummaryTable.render("t", off));
     }
 }

@@ -32,6 +32,7 @@ public record AutoscalerConfig(
         Duration spotDrainBudget,
         long workerCpuMillis,
         long workerMemoryBytes,
+        Headroom headroom,
         Duration failureBackoff,
         Duration failureBackoffMax,
         Duration offeringUnavailable,
@@ -56,6 +57,19 @@ public record AutoscalerConfig(
     public record ScaleDown(boolean enabled, Duration delayAfterDelete, Duration delayAfterFailure, int maxEmpty,
                             int maxParallel, double maxDisruptedPercent, int utilizationMarginPoints,
                             DisruptionWindows windows) {
+    }
+
+    /**
+     * Room kept free for pods that have not arrived yet: what the Ready, schedulable workers (and the
+     * launches joining) have free, allocatable less requests, must stay at least this. 0 for a resource
+     * leaves it unchecked; both 0 is off.
+     */
+    public record Headroom(long cpuMillis, long memoryBytes) {
+        public static final Headroom OFF = new Headroom(0, 0);
+
+        public boolean on() {
+            return cpuMillis > 0 || memoryBytes > 0;
+        }
     }
 
     private static final long MIB = 1024L * 1024L;
@@ -92,6 +106,7 @@ public record AutoscalerConfig(
                 seconds(SPOT_DRAIN_BUDGET_SEC.readWhole(reader)),
                 WORKER_CPU_MILLIS.readWhole(reader),
                 WORKER_MEMORY_MIB.readWhole(reader) * MIB,
+                new Headroom(HEADROOM_CPU_MILLIS.readWhole(reader), HEADROOM_MEMORY_MIB.readWhole(reader) * MIB),
                 seconds(FAILURE_BACKOFF_SEC.readWhole(reader)),
                 seconds(FAILURE_BACKOFF_MAX_SEC.readWhole(reader)),
                 seconds(OFFERING_UNAVAILABLE_SEC.readWhole(reader)),
@@ -119,6 +134,8 @@ public record AutoscalerConfig(
         below(reader, environment, SCALE_DOWN_UTILIZATION_MARGIN, MEM_UP);
         notAbove(reader, environment, MIN_WORKERS, MAX_WORKERS);
         notAbove(reader, environment, FAILURE_BACKOFF_SEC, FAILURE_BACKOFF_MAX_SEC);
+        notAboveWorkers(reader, environment, HEADROOM_CPU_MILLIS, WORKER_CPU_MILLIS);
+        notAboveWorkers(reader, environment, HEADROOM_MEMORY_MIB, WORKER_MEMORY_MIB);
         Double lockTtl = numberOrDefault(environment, LOCK_TTL_SEC);
         if (lockTtl != null) {
             LeaseBudget.problem(Duration.ofSeconds(lockTtl.longValue())).ifPresent(reader::problem);
@@ -138,6 +155,19 @@ public record AutoscalerConfig(
         Double highValue = numberOrDefault(env, high);
         if (lowValue != null && highValue != null && lowValue > highValue) {
             reader.problem(low.name() + "=" + display(env, low) + " must not be above " + high.name() + "=" + display(env, high));
+        }
+    }
+
+    /** A headroom no cluster within MAX_WORKERS could hold, even with every worker empty. */
+    private static void notAboveWorkers(EnvironmentReader reader, Map<String, String> env, ConfigVariable headroom,
+                                        ConfigVariable perWorker) {
+        Double value = numberOrDefault(env, headroom);
+        Double workers = numberOrDefault(env, MAX_WORKERS);
+        Double each = numberOrDefault(env, perWorker);
+        if (value != null && workers != null && each != null && value > workers * each) {
+            reader.problem(headroom.name() + "=" + display(env, headroom) + " must not be above MAX_WORKERS="
+                    + display(env, MAX_WORKERS) + " × " + perWorker.name() + "=" + display(env, perWorker) + " = "
+                    + EnvironmentReader.format(workers * each) + " (what MAX_WORKERS empty workers hold)");
         }
     }
 
@@ -188,6 +218,8 @@ public record AutoscalerConfig(
         env.put(SPOT_DRAIN_BUDGET_SEC.name(), Long.toString(spotDrainBudget.toSeconds()));
         env.put(WORKER_CPU_MILLIS.name(), Long.toString(workerCpuMillis));
         env.put(WORKER_MEMORY_MIB.name(), Long.toString(workerMemoryBytes / MIB));
+        env.put(HEADROOM_CPU_MILLIS.name(), Long.toString(headroom.cpuMillis()));
+        env.put(HEADROOM_MEMORY_MIB.name(), Long.toString(headroom.memoryBytes() / MIB));
         env.put(FAILURE_BACKOFF_SEC.name(), Long.toString(failureBackoff.toSeconds()));
         env.put(FAILURE_BACKOFF_MAX_SEC.name(), Long.toString(failureBackoffMax.toSeconds()));
         env.put(OFFERING_UNAVAILABLE_SEC.name(), Long.toString(offeringUnavailable.toSeconds()));

@@ -87,6 +87,17 @@ public record ConfigVariable(String name, Kind kind, String defaultValue, double
             "Allocatable CPU of one worker in millicores, after DaemonSets (t3.small: 2000m less node-exporter's request)");
     public static final ConfigVariable WORKER_MEMORY_MIB = whole("WORKER_MEMORY_MIB", 1600, 128, 10_000_000,
             "Allocatable memory of one worker in MiB, after the kubelet's eviction reserve and DaemonSets (t3.small: 2 GiB)");
+    /**
+     * Spare room kept free for pods that have not arrived yet (Cluster Autoscaler users get it from
+     * low-priority pause pods): a spike of that size is scheduled at once instead of after a boot. Its
+     * price is that capacity's node-hours; above MAX_WORKERS workers' allocatable it could never be held.
+     */
+    public static final ConfigVariable HEADROOM_CPU_MILLIS = whole("HEADROOM_CPU_MILLIS", 0, 0, 1_000_000_000,
+            "CPU in millicores kept free (allocatable less requests, summed over Ready schedulable workers, launches"
+                    + " included) for pods to come: scale up when less is free, keep a worker whose removal would leave"
+                    + " less; 0 = off; at most MAX_WORKERS × WORKER_CPU_MILLIS");
+    public static final ConfigVariable HEADROOM_MEMORY_MIB = whole("HEADROOM_MEMORY_MIB", 0, 0, 1_000_000_000,
+            "Memory in MiB kept free the same way; 0 = off; at most MAX_WORKERS × WORKER_MEMORY_MIB");
     public static final ConfigVariable FAILURE_BACKOFF_SEC = whole("FAILURE_BACKOFF_SEC", 60, 0, 3600,
             "First pause after a failed actuation; doubles with each further failure");
     public static final ConfigVariable FAILURE_BACKOFF_MAX_SEC = whole("FAILURE_BACKOFF_MAX_SEC", 900, 0, 86400,
@@ -108,7 +119,7 @@ public record ConfigVariable(String name, Kind kind, String defaultValue, double
             SCALE_DOWN_MAX_PARALLEL, SCALE_DOWN_MAX_DISRUPTED_PERCENT, SCALE_DOWN_UTILIZATION_MARGIN, SCALE_DOWN_WINDOWS,
             SCALE_DOWN_TIMEZONE,
             JOIN_TIMEOUT_SEC, DRAIN_TIMEOUT_SEC, SPOT_DRAIN_BUDGET_SEC, WORKER_CPU_MILLIS, WORKER_MEMORY_MIB,
-            FAILURE_BACKOFF_SEC, FAILURE_BACKOFF_MAX_SEC, OFFERING_UNAVAILABLE_SEC, LOCK_TTL_SEC,
+            HEADROOM_CPU_MILLIS, HEADROOM_MEMORY_MIB, FAILURE_BACKOFF_SEC, FAILURE_BACKOFF_MAX_SEC, OFFERING_UNAVAILABLE_SEC, LOCK_TTL_SEC,
             REBALANCE_ACTION);
 
     private static ConfigVariable percent(String name, int defaultValue, String meaning) {

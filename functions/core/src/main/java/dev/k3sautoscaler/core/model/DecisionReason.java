@@ -22,7 +22,7 @@ public sealed interface DecisionReason {
         REBALANCE_BACKING_OFF, REBALANCE_AT_MAX_WORKERS, REBALANCE_COOLDOWN, REBALANCE_DRAIN, REBALANCE_REPLACE
     }
 
-    /** What capacity a scale-up is for: pods that wait, or CPU or memory over its threshold. */
+    /** What capacity a scale-up is for: pods that wait, CPU or memory over its threshold, or the headroom. */
     sealed interface Need {
         /** @param cpuMillis summed requests; 0 with {@code memoryBytes} 0 when the requests are unknown */
         record Pods(int pods, long cpuMillis, long memoryBytes) implements Need {
@@ -34,6 +34,28 @@ public sealed interface DecisionReason {
 
         /** @param lowest the lowest memory over MEM_UP_SUSTAIN_SEC against MEM_UP */
         record Memory(Compared lowest, Duration sustain) implements Need {
+        }
+
+        /**
+         * Less free than HEADROOM_CPU_MILLIS / HEADROOM_MEMORY_MIB ask for.
+         *
+         * @param freeCpuMillis   what the Ready, schedulable workers have free, plus what the launches joining
+         *                        bring, less what the waiting pods will take of it
+         * @param freeMemoryBytes the same for memory
+         * @param cpuMillis       the headroom; {@code memoryBytes} likewise (0: not asked for)
+         */
+        record Headroom(long freeCpuMillis, long freeMemoryBytes, long cpuMillis, long memoryBytes) implements Need {
+            public long shortCpuMillis() {
+                return Math.max(0, cpuMillis - freeCpuMillis);
+            }
+
+            public long shortMemoryBytes() {
+                return Math.max(0, memoryBytes - freeMemoryBytes);
+            }
+        }
+
+        /** Pods that wait, and the headroom short once they are placed: the scale-up covers both. */
+        record PodsAndHeadroom(Pods pods, Headroom headroom) implements Need {
         }
     }
 

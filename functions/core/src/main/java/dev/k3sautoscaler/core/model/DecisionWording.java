@@ -139,7 +139,32 @@ public final class DecisionWording {
                     + minutes(c.sustain()) + " (lowest " + value(c.lowest()) + ")";
             case Need.Memory m -> "memory " + relation(m.lowest()) + " " + threshold(m.lowest()) + " for "
                     + minutes(m.sustain()) + " (lowest " + value(m.lowest()) + ")";
+            case Need.Headroom h -> belowHeadroom(h.freeCpuMillis(), h.freeMemoryBytes(), h.cpuMillis(), h.memoryBytes(),
+                    "(launches included) is");
+            case Need.PodsAndHeadroom both -> need(both.pods()) + ", and after them " + need(both.headroom());
         };
+    }
+
+    /**
+     * "free CPU (launches included) is 1.2 vCPU, below the headroom of 1.9 vCPU": the resources that fall
+     * short of the headroom, both when both do.
+     */
+    private static String belowHeadroom(long freeCpuMillis, long freeMemoryBytes, long cpuMillis, long memoryBytes,
+                                        String verb) {
+        boolean cpuShort = freeCpuMillis < cpuMillis;
+        boolean memoryShort = freeMemoryBytes < memoryBytes;
+        boolean cpu = cpuShort || !memoryShort && cpuMillis > 0;
+        boolean memory = memoryShort || !cpuShort && memoryBytes > 0;
+        String noun = cpu && memory ? "free room" : cpu ? "free CPU" : "free memory";
+        return noun + " " + verb + " " + amounts(freeCpuMillis, freeMemoryBytes, cpu, memory)
+                + ", below the headroom of " + amounts(cpuMillis, memoryBytes, cpu, memory);
+    }
+
+    private static String amounts(long cpuMillis, long memoryBytes, boolean cpu, boolean memory) {
+        if (cpu && memory) {
+            return vcpu(cpuMillis) + " / " + gib(memoryBytes);
+        }
+        return cpu ? vcpu(cpuMillis) : gib(memoryBytes);
     }
 
     /** "75.4% above 75%": the value, the word of the comparison made, the threshold. */
@@ -164,6 +189,8 @@ public final class DecisionWording {
             case Unremovable.NotUnneededLongEnough r ->
                     "unneeded since " + r.since() + ", may go at " + r.until();
             case Unremovable.HeldBack r -> holdBack(r.holdBack());
+            case Unremovable.KeepsHeadroom r -> "keeps the headroom: without it " + belowHeadroom(r.freeCpuMillis(),
+                    r.freeMemoryBytes(), r.cpuMillis(), r.memoryBytes(), "would be");
             case Unremovable.LimitReached r -> "next in line: " + r.variable() + "=" + r.limit() + " reached this round";
         };
     }

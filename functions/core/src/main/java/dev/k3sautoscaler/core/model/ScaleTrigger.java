@@ -8,6 +8,8 @@ public enum ScaleTrigger {
     HIGH_CPU,
     /** Memory above MEM_UP. */
     HIGH_MEMORY,
+    /** Less room free than HEADROOM_CPU_MILLIS / HEADROOM_MEMORY_MIB keep for pods to come. */
+    HEADROOM,
     /** Fewer workers than MIN_WORKERS. */
     BELOW_MIN,
     /** Workers unneeded (requests under CPU_DOWN / MEM_DOWN) for IDLE_DOWN_SEC. */

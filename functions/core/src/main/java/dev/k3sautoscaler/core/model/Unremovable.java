@@ -13,7 +13,7 @@ public sealed interface Unremovable {
 
     enum Code {
         NO_INSTANCE_ID, NOT_READY, CORDONED, REQUESTS_UNKNOWN, NOT_UNDERUTILIZED, NO_ROOM_ELSEWHERE, PASSED_OVER, NOT_UNNEEDED_LONG_ENOUGH, HELD_BACK,
-        LIMIT_REACHED
+        KEEPS_HEADROOM, LIMIT_REACHED
     }
 
     record NoInstanceId() implements Unremovable {
@@ -63,6 +63,18 @@ public sealed interface Unremovable {
     /** Unneeded long enough, but something holds back every scale-down now. */
     record HeldBack(HoldBack holdBack) implements Unremovable {
         public Code code() { return Code.HELD_BACK; }
+    }
+
+    /**
+     * Unneeded long enough, but without it (and the workers this actuation already takes) less would be
+     * free than HEADROOM_CPU_MILLIS / HEADROOM_MEMORY_MIB, once their pods are placed elsewhere.
+     *
+     * @param freeCpuMillis   what would be left free; {@code freeMemoryBytes} likewise
+     * @param cpuMillis       the headroom; {@code memoryBytes} likewise (0: not asked for)
+     */
+    record KeepsHeadroom(long freeCpuMillis, long freeMemoryBytes, long cpuMillis, long memoryBytes)
+            implements Unremovable {
+        public Code code() { return Code.KEEPS_HEADROOM; }
     }
 
     /**

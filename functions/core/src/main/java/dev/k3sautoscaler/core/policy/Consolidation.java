@@ -19,7 +19,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -30,7 +29,9 @@ import java.util.stream.Collectors;
  * (timers kept in the state item). Then, if nothing holds back scale-down for every node, the
  * unneeded workers are taken — empty ones first, then the least requested — within the limits:
  * SCALE_DOWN_MAX_EMPTY empty and SCALE_DOWN_MAX_PARALLEL non-empty ones per actuation, the share of
- * workers disrupted at once, MIN_WORKERS, the requests of the workers left, and the no-flap guard:
+ * workers disrupted at once, MIN_WORKERS, the headroom ({@link HeadroomRule}: at least HEADROOM_CPU_MILLIS /
+ * HEADROOM_MEMORY_MIB stays free once the removed workers' pods sit elsewhere), the requests of the workers
+ * left, and the no-flap guard:
  * the IDLE_DOWN_SEC peak of CPU and memory use, spread over the workers left, must stay
  * SCALE_DOWN_UTILIZATION_MARGIN points below CPU_UP and MEM_UP. Whether each one's pods find a place
  * is then simulated by SelectScaleDownTarget on the live pods, which drops any that do not.
@@ -48,14 +49,12 @@ final class Consolidation {
                               Instant now, WorkerCount count, List<HoldBack> gates) {
         Map<String, UnneededNode> timers = state.unneededNodes().stream()
                 .collect(Collectors.toMap(UnneededNode::node, Function.identity(), (a, b) -> a));
-        Set<String> gone = fleet.observed() ? Set.copyOf(fleet.goneInstanceIds()) : Set.of();
         List<UnneededNode> unneeded = new ArrayList<>();
         List<WorkerVerdict> judged = new ArrayList<>();
         List<WorkerVerdict> candidates = new ArrayList<>();
-        List<WorkerNode> present = metrics.workers().stream()
-                .filter(w -> w.instanceId() == null || !gone.contains(w.instanceId()))
+        List<WorkerNode> present = WorkerCount.present(metrics, fleet).stream()
                 .sorted(Comparator.comparing(WorkerNode::name)).toList();
-        Room room = Room.of(present, config);
+        FreeRoom room = FreeRoom.of(present, config);
         for (WorkerNode worker : present) {
             double cpu = worker.requestsKnown() ? PERCENT * worker.requestedCpuMillis() / config.workerCpuMillis() : 0;
             double memory = worker.requestsKnown() ? PERCENT * worker.requestedMemoryBytes() / config.workerMemoryBytes() : 0;
@@ -86,47 +85,15 @@ final class Consolidation {
             Unremovable held = new Unremovable.HeldBack(gates.getFirst());
             candidates.forEach(c -> judged.add(with(c, held)));
         } else {
-            judged.addAll(new Selection(metrics, config, count).take(candidates));
+            judged.addAll(new Selection(metrics, config, count, present, room).take(candidates));
         }
         judged.sort(Comparator.comparing(WorkerVerdict::node));
         return new ScaleDownPlan(judged, unneeded, !sameTimers(state.unneededNodes(), unneeded));
     }
 
-    /** What the Ready, schedulable workers with known requests have free, in total. */
-    private record Room(long freeCpuMillis, long freeMemoryBytes) {
-        static Room of(List<WorkerNode> workers, AutoscalerConfig config) {
-            long cpu = 0;
-            long memory = 0;
-            for (WorkerNode worker : workers) {
-                if (worker.isCapacity() && worker.requestsKnown()) {
-                    Room own = freeOn(worker, config);
-                    cpu += own.freeCpuMillis();
-                    memory += own.freeMemoryBytes();
-                }
-            }
-            return new Room(cpu, memory);
-        }
-
-        /** What one worker has free: a worker's allocatable less its pods' requests (none when overcommitted). */
-        private static Room freeOn(WorkerNode worker, AutoscalerConfig config) {
-            return new Room(Math.max(0, config.workerCpuMillis() - worker.requestedCpuMillis()),
-                    Math.max(0, config.workerMemoryBytes() - worker.requestedMemoryBytes()));
-        }
-
-        /** Free room on the workers other than {@code worker} (itself a capacity worker). */
-        Unremovable.NoRoomElsewhere lacking(WorkerNode worker, AutoscalerConfig config) {
-            Room own = freeOn(worker, config);
-            long otherCpu = freeCpuMillis - own.freeCpuMillis();
-            long otherMemory = freeMemoryBytes - own.freeMemoryBytes();
-            boolean fits = worker.requestedCpuMillis() <= otherCpu && worker.requestedMemoryBytes() <= otherMemory;
-            return fits ? null : new Unremovable.NoRoomElsewhere(worker.requestedCpuMillis(), otherCpu,
-                    worker.requestedMemoryBytes(), otherMemory);
-        }
-    }
-
     /** The node's own reason to stay, before any timer: null when it is unneeded now. */
     private static Unremovable ownReason(WorkerNode worker, double cpu, double memory, AutoscalerConfig config,
-                                         Room room) {
+                                         FreeRoom room) {
         if (worker.instanceId() == null) {
             return new Unremovable.NoInstanceId();
         }
@@ -152,13 +119,19 @@ final class Consolidation {
         private final int capacity;
         private final int disrupted;
         private final int allowedAtOnce;
+        private final Map<String, WorkerNode> byName;
+        private final FreeRoom free;
+        private FreeRoom takenRoom = FreeRoom.NONE;
         private int empty;
         private int busy;
 
-        Selection(ClusterMetrics metrics, AutoscalerConfig config, WorkerCount count) {
+        Selection(ClusterMetrics metrics, AutoscalerConfig config, WorkerCount count, List<WorkerNode> present,
+                  FreeRoom free) {
             this.metrics = metrics;
             this.config = config;
             this.capacity = count.capacity();
+            this.byName = present.stream().collect(Collectors.toMap(WorkerNode::name, Function.identity(), (a, b) -> a));
+            this.free = free;
             this.disrupted = (int) metrics.workers().stream().filter(w -> w.ready() && !w.schedulable()).count();
             // The share's floor, but never below one: a small cluster can still shed a node at a time.
             this.allowedAtOnce = Math.max(1,
@@ -170,6 +143,7 @@ final class Consolidation {
             for (WorkerVerdict candidate : candidates) {
                 Unremovable why = reasonToKeep(candidate);
                 if (why == null) {
+                    takenRoom = takenRoom.plus(FreeRoom.takenBy(byName.get(candidate.node()), config));
                     if (candidate.empty()) {
                         empty++;
                     } else {
@@ -186,6 +160,12 @@ final class Consolidation {
             int remaining = capacity - taken - 1;
             if (remaining < config.minWorkers()) {
                 return new Unremovable.HeldBack(new HoldBack.AtMinWorkers(capacity, config.minWorkers()));
+            }
+            // Before the per-actuation limits: a worker the headroom keeps is not next in line.
+            Unremovable headroom = HeadroomRule.keeps(config, free,
+                    takenRoom.plus(FreeRoom.takenBy(byName.get(candidate.node()), config)));
+            if (headroom != null) {
+                return headroom;
             }
             if (disrupted + taken >= allowedAtOnce) {
                 return new Unremovable.HeldBack(new HoldBack.DisruptionBudget(disrupted + taken, allowedAtOnce));

@@ -28,6 +28,8 @@ import java.util.List;
  *   <li>fewer workers than MIN_WORKERS → launch up to it;</li>
  *   <li>unschedulable pods → enough workers for their requests by first-fit bin packing, after
  *       packing onto workers already launching; no cooldown (as Cluster Autoscaler);</li>
+ *   <li>less free room than HEADROOM_CPU_MILLIS / HEADROOM_MEMORY_MIB once those pods are placed, launches
+ *       counted → the fewest workers that restore it, on top of the pods' ({@link HeadroomRule});</li>
  *   <li>CPU high for the whole sustain window, or memory high → grow in proportion to the
  *       overshoot, unless within COOLDOWN_UP_SEC of the last scale-up or capacity is in flight;</li>
  *   <li>otherwise judge every worker for removal ({@link Consolidation}): those unneeded for IDLE_DOWN_SEC
@@ -66,9 +68,15 @@ public final class DefaultScalingPolicy implements ScalingPolicy {
         List<HoldBack> blocked = new ArrayList<>();
         PodDemand pods = podDemand(metrics, config, workers);
         UtilizationDemand utilization = utilizationDemand(metrics, state, config, workers, now, blocked);
-        int wanted = Math.max(pods.newWorkers(), utilization.newWorkers());
-        if (wanted > 0) {
-            Decision up = scaleUp(wanted, pods, utilization, config, workers, blocked);
+        HeadroomRule.Demand headroom = HeadroomRule.demand(config, FreeRoom.of(WorkerCount.present(metrics, fleet), config),
+                workers.inFlight(), pods.newWorkers(), pods.requests());
+        int demanded = Math.max(pods.newWorkers(), utilization.newWorkers());
+        int wanted = Math.max(pods.newWorkers() + headroom.newWorkers(), utilization.newWorkers());
+        // Only the headroom asks and MAX_WORKERS leaves no room: nothing waits, so scale-down is judged as ever
+        // (its headroom guard keeps every worker) and the reason says what is short.
+        boolean headroomAtMax = demanded == 0 && workers.total() >= config.maxWorkers();
+        if (wanted > 0 && !headroomAtMax) {
+            Decision up = scaleUp(wanted, demanded, pods, utilization, headroom, config, workers, blocked);
             // At MAX_WORKERS nothing is launched: the workers stay because pods wait, not for a scale-up.
             HoldBack why = up.action() == ScalingAction.SCALE_UP ? new HoldBack.ScalingUp()
                     : new HoldBack.PodsUnschedulable(Math.max(pods.pods() - pods.tooLarge().size(), 0));
@@ -87,15 +95,30 @@ public final class DefaultScalingPolicy implements ScalingPolicy {
                     workers.total(), workers.total() - removed.size(), blocked, pods.tooLarge(), false, plan);
         }
         blocked.addAll(gates.isEmpty() ? whyNoneRemoved(plan) : gates);
-        return noop(new DecisionReason.Steady(workers.total(), metrics.cpuPercent(), metrics.memoryPercent(),
-                pods.pods()), workers.total(), blocked, pods.tooLarge()).withScaleDown(plan);
+        DecisionReason why = headroom.newWorkers() > 0
+                ? new DecisionReason.AtMaxWorkers(config.maxWorkers(), workers.total(), headroom.need())
+                : new DecisionReason.Steady(workers.total(), metrics.cpuPercent(), metrics.memoryPercent(), pods.pods());
+        return noop(why, workers.total(), blocked, pods.tooLarge()).withScaleDown(plan);
     }
 
     /** Pods the scheduler cannot place, turned into workers to launch. */
     private record PodDemand(int newWorkers, int pods, long cpuMillis, long memoryBytes,
                              List<PodRequest> tooLarge, List<HoldBack> notes) {
-        Need need() {
+        Need.Pods need() {
             return new Need.Pods(pods, cpuMillis, memoryBytes);
+        }
+
+        /**
+         * What the pods a worker can hold request, which they take from the launches; null when unknown
+         * (no requests at all, as {@link Need.Pods} reads it).
+         */
+        FreeRoom requests() {
+            if (pods > 0 && cpuMillis == 0 && memoryBytes == 0) {
+                return null;
+            }
+            long cpu = cpuMillis - tooLarge.stream().mapToLong(PodRequest::cpuMillis).sum();
+            long memory = memoryBytes - tooLarge.stream().mapToLong(PodRequest::memoryBytes).sum();
+            return new FreeRoom(cpu, memory);
         }
     }
 
@@ -163,11 +186,24 @@ public final class DefaultScalingPolicy implements ScalingPolicy {
         return new UtilizationDemand(Math.max(1, desired - base), trigger, need);
     }
 
-    private static Decision scaleUp(int wanted, PodDemand pods, UtilizationDemand utilization,
-            AutoscalerConfig config, WorkerCount workers, List<HoldBack> blocked) {
-        boolean forPods = pods.newWorkers() >= utilization.newWorkers();
-        ScaleTrigger trigger = forPods ? ScaleTrigger.UNSCHEDULABLE_PODS : utilization.trigger();
-        Need need = forPods ? pods.need() : utilization.need();
+    /**
+     * @param wanted   workers for the pods and the headroom, or for utilization, whichever is more
+     * @param demanded the same without the headroom: only a shortfall of these raises atMaxCapacity
+     */
+    private static Decision scaleUp(int wanted, int demanded, PodDemand pods, UtilizationDemand utilization,
+            HeadroomRule.Demand headroom, AutoscalerConfig config, WorkerCount workers, List<HoldBack> blocked) {
+        ScaleTrigger trigger;
+        Need need;
+        if (utilization.newWorkers() > pods.newWorkers() + headroom.newWorkers()) {
+            trigger = utilization.trigger();
+            need = utilization.need();
+        } else if (pods.newWorkers() > 0) {
+            trigger = ScaleTrigger.UNSCHEDULABLE_PODS;
+            need = headroom.newWorkers() > 0 ? new Need.PodsAndHeadroom(pods.need(), headroom.need()) : pods.need();
+        } else {
+            trigger = ScaleTrigger.HEADROOM;
+            need = headroom.need();
+        }
         int room = config.maxWorkers() - workers.total();
         if (room <= 0) {
             blocked.addAll(pods.notes());
@@ -183,7 +219,7 @@ public final class DefaultScalingPolicy implements ScalingPolicy {
         blocked.add(new HoldBack.ScalingUp());
         return new Decision(ScalingAction.SCALE_UP, count, trigger,
                 new DecisionReason.ScaleUp(count, need, workers.inFlight(), workers.total(), cap),
-                workers.total(), workers.total() + count, blocked, pods.tooLarge(), count < wanted && count == room);
+                workers.total(), workers.total() + count, blocked, pods.tooLarge(), count < demanded && count == room);
     }
 
     /**
@@ -253,7 +289,9 @@ public final class DefaultScalingPolicy implements ScalingPolicy {
                 .filter(Unremovable.NotUnneededLongEnough.class::isInstance)
                 .map(r -> ((Unremovable.NotUnneededLongEnough) r).until())
                 .min(Instant::compareTo).orElse(null);
-        boolean limited = plan.workers().stream().anyMatch(w -> w.unremovable() instanceof Unremovable.LimitReached);
+        // A worker kept by a limit or by the headroom says so on its own line: "none unneeded long enough" would be false.
+        boolean limited = plan.workers().stream().anyMatch(w -> w.unremovable() instanceof Unremovable.LimitReached
+                || w.unremovable() instanceof Unremovable.KeepsHeadroom);
         return limited ? List.of() : List.of(new HoldBack.NoWorkerUnneeded((int) underutilized, first));
     }
 

@@ -37,10 +37,8 @@ public record WorkerCount(int total, int capacity, int inFlight, int live) {
 
     public static WorkerCount of(ClusterMetrics metrics, FleetView fleet, ScalingState state, Instant now,
                                  Duration joinTimeout) {
-        Set<String> gone = fleet.observed() ? Set.copyOf(fleet.goneInstanceIds()) : Set.of();
-        List<WorkerNode> workers = metrics.workers().stream()
-                .filter(worker -> worker.instanceId() == null || !gone.contains(worker.instanceId()))
-                .toList();
+        Set<String> gone = gone(fleet);
+        List<WorkerNode> workers = present(metrics, fleet);
         Set<String> readyInstances = new HashSet<>();
         Set<String> registeredInstances = new HashSet<>();
         for (WorkerNode worker : workers) {
@@ -69,6 +67,18 @@ public record WorkerCount(int total, int capacity, int inFlight, int live) {
         int ready = (int) workers.stream().filter(WorkerNode::ready).count();
         int total = fleet.observed() ? billedOrRegistered(billed, workers) : workers.size() + unregistered;
         return new WorkerCount(total, capacity, inFlight, ready + inFlight);
+    }
+
+    /** The registered workers, less the Nodes of instances EC2 reports gone (ghosts count for nothing). */
+    static List<WorkerNode> present(ClusterMetrics metrics, FleetView fleet) {
+        Set<String> gone = gone(fleet);
+        return metrics.workers().stream()
+                .filter(worker -> worker.instanceId() == null || !gone.contains(worker.instanceId()))
+                .toList();
+    }
+
+    private static Set<String> gone(FleetView fleet) {
+        return fleet.observed() ? Set.copyOf(fleet.goneInstanceIds()) : Set.of();
     }
 
     /** Every billed instance once, plus the Nodes whose machine is not one of ours (hand-joined, other tags). */

@@ -101,6 +101,35 @@ class AutoscalerConfigTest {
     }
 
     @Test
+    void headroom_isOffByDefault_andReadInItsUnits() {
+        assertEquals(AutoscalerConfig.Headroom.OFF, AutoscalerConfig.defaults().headroom());
+        assertEquals(false, AutoscalerConfig.defaults().headroom().on());
+
+        AutoscalerConfig config = AutoscalerConfig.fromEnvironment(Map.of("HEADROOM_CPU_MILLIS", "1900",
+                "HEADROOM_MEMORY_MIB", "1600"));
+
+        assertEquals(new AutoscalerConfig.Headroom(1900, 1600L * 1024 * 1024), config.headroom());
+        assertEquals(config, AutoscalerConfig.fromEnvironment(config.toEnvironment()));
+    }
+
+    @Test
+    void headroom_largerThanOneWorker_isAllowed_butNotMoreThanMaxWorkersHold_listedWithEveryOtherProblem() {
+        // GIVEN a headroom of three workers' CPU (allowed), and one of more memory than 4 workers hold
+        assertEquals(3 * 1900, AutoscalerConfig.fromEnvironment(Map.of("HEADROOM_CPU_MILLIS", "5700")).headroom()
+                .cpuMillis());
+
+        InvalidConfigurationException error = assertThrows(InvalidConfigurationException.class,
+                () -> AutoscalerConfig.fromEnvironment(Map.of("MAX_WORKERS", "4", "HEADROOM_CPU_MILLIS", "7601",
+                        "HEADROOM_MEMORY_MIB", "-1", "CPU_DOWN", "80")));
+
+        assertEquals(List.of(
+                "HEADROOM_MEMORY_MIB=-1 is out of range (expected a whole number 0..1000000000)",
+                "CPU_DOWN=80 must be below CPU_UP=70",
+                "HEADROOM_CPU_MILLIS=7601 must not be above MAX_WORKERS=4 × WORKER_CPU_MILLIS=1900 = 7600 (what"
+                        + " MAX_WORKERS empty workers hold)"), error.problems());
+    }
+
+    @Test
     void lockTtl_shorterThanTheLongestLeasedStep_isRejected_namingTheStep() {
         InvalidConfigurationException error = assertThrows(InvalidConfigurationException.class,
                 () -> AutoscalerConfig.fromEnvironment(Map.of("LOCK_TTL_SEC", "90")));

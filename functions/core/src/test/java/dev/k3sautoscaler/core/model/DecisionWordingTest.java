@@ -19,6 +19,7 @@ class DecisionWordingTest {
     private static final Instant T = Instant.parse("2026-11-23T12:00:00Z");
     private static final Instant LATER = Instant.parse("2026-11-23T12:10:00Z");
     private static final long GIB = 1024L * 1024 * 1024;
+    private static final long MIB = 1024L * 1024;
     private static final Need PODS = new Need.Pods(7, 3500, 2 * GIB);
     private static final Need CPU = new Need.Cpu(new Compared(70.3, 70), Duration.ofMinutes(3));
     private static final Need MEMORY = new Need.Memory(new Compared(75.4, 75), Duration.ofMinutes(2));
@@ -45,6 +46,26 @@ class DecisionWordingTest {
                                 + " (wanted +8, capped by MAX_SCALE_UP_STEP=5)"),
                 row(new DecisionReason.ScaleUp(1, MEMORY, 0, 4, null),
                         "scale-up +1: memory above 75% for 2 min (lowest 75.4%); capacity in flight 0; 4 → 5 workers"),
+                row(new DecisionReason.ScaleUp(1, new Need.Headroom(400, 832 * MIB, 1900, 1600 * MIB), 0, 3, null),
+                        "scale-up +1: free room (launches included) is 0.4 vCPU / 0.8 GiB, below the headroom of"
+                                + " 1.9 vCPU / 1.6 GiB; capacity in flight 0; 3 → 4 workers"),
+                row(new DecisionReason.ScaleUp(1, new Need.Headroom(1200, 4800 * MIB, 1900, 0), 1, 4, null),
+                        "scale-up +1: free CPU (launches included) is 1.2 vCPU, below the headroom of 1.9 vCPU;"
+                                + " capacity in flight 1; 4 → 5 workers"),
+                row(new DecisionReason.ScaleUp(1, new Need.Headroom(5400, 1200 * MIB, 0, 1600 * MIB), 0, 3, null),
+                        "scale-up +1: free memory (launches included) is 1.2 GiB, below the headroom of 1.6 GiB;"
+                                + " capacity in flight 0; 3 → 4 workers"),
+                row(new DecisionReason.ScaleUp(1, new Need.Headroom(2300, 600 * MIB, 1900, 1600 * MIB), 0, 3, null),
+                        "scale-up +1: free memory (launches included) is 0.6 GiB, below the headroom of 1.6 GiB;"
+                                + " capacity in flight 0; 3 → 4 workers"),
+                row(new DecisionReason.ScaleUp(2, new Need.PodsAndHeadroom(new Need.Pods(3, 1500, 768 * MIB),
+                                new Need.Headroom(400, 832 * MIB, 1900, 1600 * MIB)), 0, 2, null),
+                        "scale-up +2: 3 unschedulable pods need 1.5 vCPU / 0.8 GiB, and after them free room (launches"
+                                + " included) is 0.4 vCPU / 0.8 GiB, below the headroom of 1.9 vCPU / 1.6 GiB; capacity"
+                                + " in flight 0; 2 → 4 workers"),
+                row(new DecisionReason.AtMaxWorkers(3, 3, new Need.Headroom(1900, 1600 * MIB, 3800, 0)),
+                        "no action: at MAX_WORKERS=3 (3 workers); free CPU (launches included) is 1.9 vCPU, below the"
+                                + " headroom of 3.8 vCPU"),
                 row(new DecisionReason.AtMaxWorkers(10, 10, PODS),
                         "no action: at MAX_WORKERS=10 (10 workers); 7 unschedulable pods need 3.5 vCPU / 2.0 GiB"),
                 row(new DecisionReason.UnneededWorkers(List.of("w-1"), 0, Duration.ofMinutes(10), 4),
@@ -161,6 +182,10 @@ class DecisionWordingTest {
                         "unneeded since 2026-11-23T12:00:00Z, may go at 2026-11-23T12:10:00Z"),
                 row(new Unremovable.HeldBack(new HoldBack.AtMinWorkers(2, 2)),
                         "scale-down: 2 schedulable workers, MIN_WORKERS=2"),
+                row(new Unremovable.KeepsHeadroom(600, 700 * MIB, 1900, 0),
+                        "keeps the headroom: without it free CPU would be 0.6 vCPU, below the headroom of 1.9 vCPU"),
+                row(new Unremovable.KeepsHeadroom(0, 0, 1900, 1600 * MIB), "keeps the headroom: without it free room"
+                        + " would be 0.0 vCPU / 0.0 GiB, below the headroom of 1.9 vCPU / 1.6 GiB"),
                 row(new Unremovable.LimitReached("SCALE_DOWN_MAX_PARALLEL", 1),
                         "next in line: SCALE_DOWN_MAX_PARALLEL=1 reached this round"));
     }

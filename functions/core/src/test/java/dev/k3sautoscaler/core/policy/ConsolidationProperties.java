@@ -88,6 +88,24 @@ class ConsolidationProperties {
         long memoryRequests = c.workers().stream().mapToLong(WorkerNode::requestedMemoryBytes).sum();
         assertTrue(cpuRequests <= (long) remaining * config.workerCpuMillis(), "CPU requests would not fit");
         assertTrue(memoryRequests <= (long) remaining * config.workerMemoryBytes(), "memory requests would not fit");
+        // What the workers left have free once the removed workers' pods sit on them stays at least the headroom.
+        long freeCpu = 0;
+        long freeMemory = 0;
+        for (WorkerNode worker : c.workers()) {
+            if (worker.isCapacity()) {
+                freeCpu += config.workerCpuMillis() - worker.requestedCpuMillis();
+                freeMemory += config.workerMemoryBytes() - worker.requestedMemoryBytes();
+            }
+        }
+        for (WorkerNode worker : c.workers()) {
+            if (names.contains(worker.name())) {
+                freeCpu -= config.workerCpuMillis();
+                freeMemory -= config.workerMemoryBytes();
+            }
+        }
+        AutoscalerConfig.Headroom headroom = config.headroom();
+        assertTrue(headroom.cpuMillis() == 0 || freeCpu >= headroom.cpuMillis(), "CPU headroom not kept: " + freeCpu);
+        assertTrue(headroom.memoryBytes() == 0 || freeMemory >= headroom.memoryBytes(), "memory headroom not kept");
         double margin = config.scaleDown().utilizationMarginPoints();
         assertTrue(c.cpuPeak() * capacity / remaining < config.cpuUpPercent() - margin, "CPU would flap up");
         assertTrue(c.memoryPeak() * capacity / remaining < config.memoryUpPercent() - margin, "memory would flap up");
@@ -124,11 +142,13 @@ class ConsolidationProperties {
         Arbitrary<AutoscalerConfig> configs = Combinators.combine(
                 Arbitraries.integers().between(0, 5), Arbitraries.integers().between(0, 12),
                 Arbitraries.integers().between(0, 3), Arbitraries.of("5", "10", "50", "100"),
-                Arbitraries.of("always", "always", "Sat,Sun 00:00-24:00", "daily 11:00-13:00"))
-                .as((min, maxEmpty, maxParallel, share, windows) -> AutoscalerConfig.fromEnvironment(Map.of(
+                Arbitraries.of("always", "always", "Sat,Sun 00:00-24:00", "daily 11:00-13:00"),
+                Arbitraries.of("0:0", "0:0", "0:0", "1900:0", "0:1600", "3800:3200"))
+                .as((min, maxEmpty, maxParallel, share, windows, headroom) -> AutoscalerConfig.fromEnvironment(Map.of(
                         "MIN_WORKERS", min.toString(), "MAX_WORKERS", "40",
                         "SCALE_DOWN_MAX_EMPTY", maxEmpty.toString(), "SCALE_DOWN_MAX_PARALLEL", maxParallel.toString(),
-                        "SCALE_DOWN_MAX_DISRUPTED_PERCENT", share, "SCALE_DOWN_WINDOWS", windows)));
+                        "SCALE_DOWN_MAX_DISRUPTED_PERCENT", share, "SCALE_DOWN_WINDOWS", windows,
+                        "HEADROOM_CPU_MILLIS", headroom.split(":")[0], "HEADROOM_MEMORY_MIB", headroom.split(":")[1])));
         return workers.flatMap(list -> {
             Arbitrary<Map<String, Long>> timers = Arbitraries.maps(
                     Arbitraries.of(list.isEmpty() ? List.of("none") : list.stream().map(WorkerNode::name).toList()),

@@ -69,10 +69,13 @@ class ScalingPolicyProperties {
         Arbitrary<AutoscalerConfig> configs = Combinators.combine(
                 Arbitraries.integers().between(0, 6),
                 Arbitraries.integers().between(0, 14),
-                Arbitraries.integers().between(1, 6)).as((min, extra, step) -> AutoscalerConfig.fromEnvironment(Map.of(
+                Arbitraries.integers().between(1, 6),
+                Arbitraries.of("0", "0", "1900"), Arbitraries.of("0", "0", "1600"))
+                .as((min, extra, step, headroomCpu, headroomMib) -> AutoscalerConfig.fromEnvironment(Map.of(
                         "MIN_WORKERS", Integer.toString(min),
                         "MAX_WORKERS", Integer.toString(Math.max(1, min + extra)),
-                        "MAX_SCALE_UP_STEP", Integer.toString(step))));
+                        "MAX_SCALE_UP_STEP", Integer.toString(step),
+                        "HEADROOM_CPU_MILLIS", headroomCpu, "HEADROOM_MEMORY_MIB", headroomMib)));
         return Combinators.combine(metrics(), states(), configs).as(Case::new);
     }
 
