@@ -69,9 +69,16 @@ public record RunSummary(
      * @param resolvedAfter from the start until the last of its pods was bound (or deleted); null if the run ended first
      * @param peakPods      most pods waiting at once
      * @param podMinutes    its pods' waits, summed
+     * @param longestPodWait the longest any of its pods waited (until the run's end for one still waiting)
      * @param latency       where the wait of its last pod went; null when none of its pods was bound
      */
-    public record Spike(Duration start, Duration resolvedAfter, int peakPods, double podMinutes, Latency latency) {
+    public record Spike(Duration start, Duration resolvedAfter, int peakPods, double podMinutes, Duration longestPodWait,
+            Latency latency) {
+
+        /** A spike without its pods' detail (a run summarised by samples). */
+        public Spike(Duration start, Duration resolvedAfter, int peakPods) {
+            this(start, resolvedAfter, peakPods, 0, Duration.ZERO, null);
+        }
     }
 
     /**

@@ -58,7 +58,9 @@ final class SpikeLatencies {
                 .max(Comparator.comparing(Wait::end))
                 .map(last -> latency(start, last, byInstance.get(last.instanceId())))
                 .orElse(null);
-        return new Spike(start, resolved ? end.minus(start) : null, peak(waits), podMinutes, latency);
+        Duration longest = waits.stream().map(wait -> (wait.end() == null ? runEnd : wait.end()).minus(wait.since()))
+                .max(Comparator.naturalOrder()).orElse(Duration.ZERO);
+        return new Spike(start, resolved ? end.minus(start) : null, peak(waits), podMinutes, longest, latency);
     }
 
     /** The chain behind {@code last}; its times clamped into order between the spike's start and the pod's binding. */

@@ -22,12 +22,13 @@ public final class SummaryTable {
         if (summary.spikes().isEmpty()) {
             rows.add(row("Spikes (unschedulable pods > 0)", "none"));
         } else {
-            rows.add(row("Spikes (unschedulable pods > 0)", summary.spikes().size() + "  (start, all scheduled after, peak pods)"));
+            rows.add(row("Spikes (unschedulable pods > 0)", summary.spikes().size()
+                    + "  (start, all scheduled after, peak pods, longest a pod waited)"));
             List<Spike> shown = largest(summary.spikes());
             for (Spike spike : shown) {
                 rows.add(row("  at " + Durations.format(spike.start()),
                         (spike.resolvedAfter() == null ? "NOT RESOLVED by the end" : Durations.format(spike.resolvedAfter()))
-                                + ", peak " + spike.peakPods()));
+                                + ", peak " + spike.peakPods() + ", longest " + Durations.format(spike.longestPodWait())));
                 if (spike.latency() != null) {
                     rows.add(row("    where the wait went", waitParts(spike.latency())));
                 }

@@ -17,14 +17,14 @@ class ComparisonTableTest {
 
     /** Ours: one spike resolved in 4 min, 12.5 node-hours against a floor of 10, no Spot loss. */
     private static RunSummary ours() {
-        return new RunSummary(List.of(new Spike(Duration.ofMinutes(60), Duration.ofMinutes(4), 22, 0, null)),
+        return new RunSummary(List.of(new Spike(Duration.ofMinutes(60), Duration.ofMinutes(4), 22)),
                 40, 0, 12.5, 0.26, 10, 0.208, 1, 3, 2, 2, 0, 0, 0, 180, 3, 762, CHEAP);
     }
 
     /** The baseline: two spikes, the longest 16 min, 14 node-hours, 5 scale-ups, one flap. */
     private static RunSummary baseline() {
-        return new RunSummary(List.of(new Spike(Duration.ofMinutes(20), Duration.ofMinutes(8), 1, 0, null),
-                new Spike(Duration.ofMinutes(60), Duration.ofMinutes(16), 22, 0, null)),
+        return new RunSummary(List.of(new Spike(Duration.ofMinutes(20), Duration.ofMinutes(8), 1),
+                new Spike(Duration.ofMinutes(60), Duration.ofMinutes(16), 22)),
                 160, 0, 14, 0.2912, 10, 0.208, 5, 5, 3, 3, 1, 0, 0, 180, 8, 832, STANDARD_PER_TICK);
     }
 
@@ -89,7 +89,7 @@ class ComparisonTableTest {
     void unresolvedSpikes_andMissingInterruptions_leaveNoRatio() {
         // GIVEN ours lost two Spot workers and drained one in time; the baseline's last spike never resolved
         RunSummary oursWithSpot = new RunSummary(List.of(), 0, 0, 5, 0.1, 5, 0.1, 0, 0, 0, 0, 0, 1, 2, 60, 0, 240, CHEAP);
-        RunSummary unresolved = new RunSummary(List.of(new Spike(Duration.ofMinutes(50), null, 4, 0, null)),
+        RunSummary unresolved = new RunSummary(List.of(new Spike(Duration.ofMinutes(50), null, 4)),
                 30, 0, 5, 0.1, 5, 0.1, 0, 0, 0, 0, 0, 0, 0, 60, 0, 240, CHEAP);
         RunSummary bothDrained = new RunSummary(List.of(), 0, 0, 5, 0.1, 5, 0.1, 0, 0, 0, 0, 0, 2, 2, 60, 0, 240, CHEAP);
 

@@ -66,6 +66,8 @@ class RunSummaryTest {
         assertEquals(seconds(150), summary.spikes().getFirst().resolvedAfter());
         assertEquals(2, summary.spikes().getFirst().peakPods());
         assertEquals(3.5, summary.spikes().getFirst().podMinutes(), 1e-9);
+        assertEquals(seconds(120), summary.spikes().getFirst().longestPodWait());
+        assertEquals(seconds(200), summary.spikes().getLast().longestPodWait());
         assertEquals(null, summary.spikes().getLast().resolvedAfter());
         assertEquals(1, summary.podsLargerThanAWorker());
         // 90 + 120 + 200 (open until 600) + 590 (oversized) + 30 seconds
