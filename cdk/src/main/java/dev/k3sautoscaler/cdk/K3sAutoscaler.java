@@ -330,6 +330,8 @@ public final class K3sAutoscaler extends Construct {
         values.put("__CA_CERT_PARAM__", parameters.caCert());
         values.put("__BOOTSTRAP_ASSET_URL__", bootstrapAsset.getS3ObjectUrl());
         values.put("__API_SERVER_SAN__", masterAddress.getRef());
+        // No topic yet: Alertmanager drops every alert.
+        values.put("__FAST_PATH_TOPIC_ARN__", "");
         String userData = new UserDataRenderer(bootstrapDir).render(Role.MASTER, values);
 
         Instance instance = Instance.Builder.create(this, "Master")
