@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs the outside programs the tests run for real: Debian's prometheus/promtool (PromQL is
-# evaluated by the real engine), shellcheck (cluster-bootstrap scripts) and chromium (the
+# evaluated by the real engine), prometheus-alertmanager/amtool (the fast path's Alertmanager
+# configuration, and the server it runs), shellcheck (cluster-bootstrap scripts) and chromium (the
 # simulator's HTML report is opened in headless Chromium). Safe to run again:
 # it installs only what is missing, and says exactly what to install when it cannot.
 set -euo pipefail
 
 missing_packages=()
 command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 || missing_packages+=(prometheus)
+# Debian names the server prometheus-alertmanager; upstream and Homebrew call it alertmanager.
+command -v amtool >/dev/null 2>&1 && { command -v alertmanager >/dev/null 2>&1 \
+  || command -v prometheus-alertmanager >/dev/null 2>&1; } || missing_packages+=(prometheus-alertmanager)
 command -v shellcheck >/dev/null 2>&1 || missing_packages+=(shellcheck)
 command -v chromium >/dev/null 2>&1 || missing_packages+=(chromium)
 
@@ -20,12 +24,12 @@ if [ ${#missing_packages[@]} -gt 0 ]; then
       fi
     fi
     echo "Installing ${missing_packages[*]} from Debian's packages ..."
-    # The prometheus package would start a server on :9090 where an init system runs; tests start their own.
+    # The prometheus packages would start servers on :9090 and :9093 where an init system runs; tests start their own.
     "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 \
       apt-get install -y -qq --no-install-recommends "${missing_packages[@]}" >/dev/null
   else
-    echo "Please install: ${missing_packages[*]} (e.g. brew install prometheus shellcheck; brew install --cask chromium)" >&2
+    echo "Please install: ${missing_packages[*]} (e.g. brew install prometheus alertmanager shellcheck; brew install --cask chromium)" >&2
     exit 1
   fi
 fi

@@ -11,6 +11,8 @@ readonly API_TOKEN_PARAM="__API_TOKEN_PARAM__"
 readonly CA_CERT_PARAM="__CA_CERT_PARAM__"
 readonly BOOTSTRAP_ASSET_URL="__BOOTSTRAP_ASSET_URL__"
 readonly API_SERVER_SAN="__API_SERVER_SAN__"
+# Empty when the stack has the fast path off: Alertmanager then drops every alert.
+readonly FAST_PATH_TOPIC_ARN="__FAST_PATH_TOPIC_ARN__"
 
 # The agent-only join token (it cannot join a server); generated once, kept across re-runs.
 readonly AGENT_TOKEN_SECRET=/etc/rancher/k3s/agent-token
@@ -96,18 +98,40 @@ fetch_bootstrap_asset() {
   mv "$BOOTSTRAP_DIR.new" "$BOOTSTRAP_DIR"
 }
 
+# render_alertmanager_config FILE: prometheus/alertmanager.yml with this cluster's topic and region
+# (its boot template variables, placeholders.json), or without a topic one that drops every alert.
+render_alertmanager_config() {
+  if [ -n "$FAST_PATH_TOPIC_ARN" ]; then
+    sed -e "s|\${FAST_PATH_TOPIC_ARN}|$FAST_PATH_TOPIC_ARN|g" -e "s|\${AWS_REGION}|$AWS_REGION|g" \
+      "$BOOTSTRAP_DIR/prometheus/alertmanager.yml" > "$1"
+  else
+    printf '%s\n' '# The fast path is off (unschedulableFastPath=false): no alert leaves the cluster.' \
+      'route:' '  receiver: "null"' 'receivers:' '  - name: "null"' > "$1"
+  fi
+}
+
+# restart_on_change DEPLOYMENT CHECKSUM: a changed configuration restarts the pod; an unchanged one
+# (a re-run) leaves it alone.
+restart_on_change() {
+  kube -n monitoring patch deployment "$1" --type merge \
+    -p "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"k3s-autoscaler/config-sha256\":\"$2\"}}}}}" \
+    >/dev/null
+}
+
 apply_manifests() {
-  local checksum
+  local alertmanager_config="$WORK_DIR/alertmanager.yml"
+  # Prometheus reads its configuration and the rule files; Alertmanager's template is not its own.
+  local prometheus_files=("$BOOTSTRAP_DIR/prometheus/prometheus.yml" "$BOOTSTRAP_DIR"/prometheus/*-rules.yml)
   kube apply -f "$BOOTSTRAP_DIR/manifests/00-namespaces.yaml"
-  # The ConfigMap exists before the Prometheus pod, which would otherwise wait out a mount backoff.
-  kube -n monitoring create configmap prometheus-config --from-file="$BOOTSTRAP_DIR/prometheus/" \
+  # The ConfigMaps exist before the pods, which would otherwise wait out a mount backoff.
+  kube -n monitoring create configmap prometheus-config "${prometheus_files[@]/#/--from-file=}" \
+    --dry-run=client -o yaml | kube apply -f -
+  render_alertmanager_config "$alertmanager_config"
+  kube -n monitoring create configmap alertmanager-config --from-file=alertmanager.yml="$alertmanager_config" \
     --dry-run=client -o yaml | kube apply -f -
   retry "$NETWORK_RETRY_SECONDS" kube apply -f "$BOOTSTRAP_DIR/manifests/" || fail "kubectl apply failed"
-  # A changed configuration restarts Prometheus; an unchanged one (a re-run) leaves it alone.
-  checksum=$(cat "$BOOTSTRAP_DIR"/prometheus/* | sha256sum | cut -c1-16)
-  kube -n monitoring patch deployment prometheus --type merge \
-    -p "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"k3s-autoscaler/config-sha256\":\"$checksum\"}}}}}" \
-    >/dev/null
+  restart_on_change prometheus "$(cat "${prometheus_files[@]}" | sha256sum | cut -c1-16)"
+  restart_on_change alertmanager "$(sha256sum < "$alertmanager_config" | cut -c1-16)"
 }
 
 # issue_api_token FILE: a new bound token (TokenRequest API), without kubectl's trailing newline,

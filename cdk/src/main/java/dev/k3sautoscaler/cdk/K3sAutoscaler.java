@@ -5,6 +5,8 @@ import dev.k3sautoscaler.cdk.UserDataRenderer.Role;
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.core.control.TickInput;
 import dev.k3sautoscaler.state.StateTableSchema;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
@@ -61,10 +63,12 @@ import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.RuleTargetInput;
 import software.amazon.awscdk.services.events.targets.SfnStateMachine;
+import software.amazon.awscdk.services.iam.AnyPrincipal;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.iam.ServicePrincipalOpts;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
@@ -78,8 +82,13 @@ import software.amazon.awscdk.services.scheduler.Schedule;
 import software.amazon.awscdk.services.scheduler.ScheduleExpression;
 import software.amazon.awscdk.services.scheduler.ScheduleTargetInput;
 import software.amazon.awscdk.services.scheduler.targets.StepFunctionsStartExecution;
+import software.amazon.awscdk.services.pipes.CfnPipe;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
+import software.amazon.awscdk.services.sns.subscriptions.SqsSubscription;
+import software.amazon.awscdk.services.sqs.DeadLetterQueue;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
 import software.amazon.awscdk.services.stepfunctions.LogLevel;
 import software.amazon.awscdk.services.stepfunctions.LogOptions;
@@ -127,6 +136,19 @@ public final class K3sAutoscaler extends Construct {
      * cloud-init on the host, one hop away.
      */
     private static final int IMDS_HOP_LIMIT = 1;
+    /**
+     * The fast path's queue hides a message this long after the Pipe receives it: starting an Express
+     * execution (FIRE_AND_FORGET) answers in well under a second, so 10 s is a failed start.
+     */
+    private static final Duration FAST_PATH_VISIBILITY = Duration.seconds(10);
+    /** Failed starts before a message goes to the dead-letter queue: 3 × 10 s, inside its retention. */
+    private static final int FAST_PATH_MAX_RECEIVES = 3;
+    /** Pipes' largest SQS batch without a batching window (a window would hold a message up to 20 s). */
+    private static final int FAST_PATH_BATCH = 10;
+    /** Long enough to read what failed; a dead letter of the fast path is evidence, not work. */
+    private static final Duration FAST_PATH_DEAD_LETTER_RETENTION = Duration.days(14);
+    /** SNS's own KMS key: no monthly key charge, and only publishers of this account use it (no AWS service publishes here). */
+    private static final String SNS_MANAGED_KEY = "alias/aws/sns";
     /** What SNS asks KMS for on a publisher's behalf to encrypt a message on the topic. */
     private static final List<String> NOTIFICATION_KEY_ACTIONS = List.of("kms:GenerateDataKey", "kms:Decrypt");
 
@@ -150,6 +172,10 @@ public final class K3sAutoscaler extends Construct {
     private final StateMachine tick;
     private final Topic notifications;
     private final Key notificationsKey;
+    /** The unschedulable-pods fast path's topic, or null with {@code unschedulableFastPath=false}. */
+    private final Topic fastPathTopic;
+    /** Its dead-letter queue, which the FastPathDeadLetters alarm watches; null without the fast path. */
+    private Queue fastPathDeadLetters;
 
     public K3sAutoscaler(Construct scope, String id, K3sAutoscalerProps props) {
         super(scope, id);
@@ -186,6 +212,7 @@ public final class K3sAutoscaler extends Construct {
                 .exclude(List.of("src", "target", "pom.xml"))
                 .build();
         masterAddress = CfnEIP.Builder.create(this, "MasterAddress").domain("vpc").build();
+        fastPathTopic = props.unschedulableFastPath() ? fastPathTopic() : null;
         masterInstance = master(bootstrapDir, bootstrapAsset);
         workerRole = software.amazon.awscdk.services.iam.Role.Builder.create(this, "WorkerRole")
                 .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
@@ -223,6 +250,9 @@ public final class K3sAutoscaler extends Construct {
         mayPublishNotices(tick);
 
         triggers();
+        if (fastPathTopic != null) {
+            fastPath();
+        }
         alarmsAndDashboard();
         outputs();
         Suppressions.apply(this);
@@ -317,6 +347,11 @@ public final class K3sAutoscaler extends Construct {
                 paramArn(parameters.masterAddress()), paramArn(parameters.apiToken()), paramArn(parameters.caCert()))));
         role.addToPolicy(allow(List.of("s3:GetObject"),
                 List.of(bootstrapAsset.getBucket().arnForObjects(bootstrapAsset.getS3ObjectKey()))));
+        if (fastPathTopic != null) {
+            // Alertmanager on the master publishes the fast-path alert with this role (cluster-bootstrap).
+            role.addToPolicy(PolicyStatement.Builder.create().sid("PublishTheFastPathAlert")
+                    .actions(List.of("sns:Publish")).resources(List.of(fastPathTopic.getTopicArn())).build());
+        }
         if (props.sessionManager()) {
             // The operator's way in (kubeconfig, boot log): no SSH key, no port 22.
             role.addManagedPolicy(ManagedPolicy.fromAwsManagedPolicyName("AmazonSSMManagedInstanceCore"));
@@ -330,6 +365,8 @@ public final class K3sAutoscaler extends Construct {
         values.put("__CA_CERT_PARAM__", parameters.caCert());
         values.put("__BOOTSTRAP_ASSET_URL__", bootstrapAsset.getS3ObjectUrl());
         values.put("__API_SERVER_SAN__", masterAddress.getRef());
+        // Without a topic Alertmanager drops every alert.
+        values.put("__FAST_PATH_TOPIC_ARN__", fastPathTopic != null ? fastPathTopic.getTopicArn() : "");
         String userData = new UserDataRenderer(bootstrapDir).render(Role.MASTER, values);
 
         Instance instance = Instance.Builder.create(this, "Master")
@@ -776,6 +813,106 @@ public final class K3sAutoscaler extends Construct {
         return input;
     }
 
+    // ---------------------------------------------------------------- the unschedulable-pods fast path
+
+    /**
+     * The topic Alertmanager publishes the fast-path alert to (docs/decisions/fast-path-unschedulable-alert.md).
+     * Only the master's role may publish; the statement is added once the role exists.
+     */
+    private Topic fastPathTopic() {
+        return Topic.Builder.create(this, "FastPathTopic")
+                .topicName(props.clusterId() + "-unschedulable-pods")
+                .displayName("k3s-autoscaler " + props.clusterId() + ": unschedulable pods, start the tick")
+                .masterKey(software.amazon.awscdk.services.kms.Alias.fromAliasName(this, "FastPathTopicKey", SNS_MANAGED_KEY))
+                .enforceSsl(true)
+                .build();
+    }
+
+    /**
+     * Topic → queue → EventBridge Pipe → tick. The queue delays each message by PENDING_UP_SEC: the alert
+     * fires at the first evaluation that sees a pod unschedulable, and the tick counts a pod only once it
+     * has been unschedulable that long, so an undelayed tick would decide NOOP. It keeps a message one
+     * tick period past that delay: by then a scheduled tick has done what it would.
+     */
+    private void fastPath() {
+        fastPathTopic.addToResourcePolicy(PolicyStatement.Builder.create().sid("OnlyTheMasterPublishes")
+                .effect(Effect.DENY)
+                .principals(List.of(new AnyPrincipal()))
+                .actions(List.of("sns:Publish"))
+                .resources(List.of(fastPathTopic.getTopicArn()))
+                .conditions(Map.of("ArnNotEquals", Map.of("aws:PrincipalArn", masterInstance.getRole().getRoleArn())))
+                .build());
+        Duration delay = Duration.seconds(props.scaling().pendingUp().toSeconds());
+        long tickSeconds = Math.max(60, props.tickRate().toSeconds());
+        fastPathDeadLetters = Queue.Builder.create(this, "FastPathDeadLetters")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(FAST_PATH_DEAD_LETTER_RETENTION)
+                .build();
+        Queue fastPathQueue = Queue.Builder.create(this, "FastPathQueue")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .deliveryDelay(delay)
+                .retentionPeriod(Duration.seconds(props.scaling().pendingUp().toSeconds() + tickSeconds))
+                .visibilityTimeout(FAST_PATH_VISIBILITY)
+                .deadLetterQueue(DeadLetterQueue.builder().queue(fastPathDeadLetters).maxReceiveCount(FAST_PATH_MAX_RECEIVES).build())
+                .build();
+        // Raw: the queue holds Alertmanager's short text, not SNS's envelope (what a dead letter shows).
+        fastPathTopic.addSubscription(SqsSubscription.Builder.create(fastPathQueue).rawMessageDelivery(true).build());
+
+        String pipeName = props.clusterId() + "-unschedulable-pods";
+        software.amazon.awscdk.services.iam.Role fastPathPipeRole = software.amazon.awscdk.services.iam.Role.Builder
+                .create(this, "FastPathPipeRole")
+                // Only this account's pipe of this name may take the role (no confused deputy).
+                .assumedBy(new ServicePrincipal("pipes.amazonaws.com", ServicePrincipalOpts.builder()
+                        .conditions(Map.of("StringEquals", Map.of(
+                                "aws:SourceAccount", stack.getAccount(),
+                                "aws:SourceArn", stack.formatArn(ArnComponents.builder().service("pipes")
+                                        .resource("pipe").resourceName(pipeName).build()))))
+                        .build()))
+                .description("EventBridge Pipe " + pipeName + ": read the fast path's queue, start the tick")
+                .build();
+        fastPathPipeRole.addToPolicy(PolicyStatement.Builder.create().sid("ReadTheFastPathQueue")
+                .actions(List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"))
+                .resources(List.of(fastPathQueue.getQueueArn())).build());
+        fastPathPipeRole.addToPolicy(PolicyStatement.Builder.create().sid("StartTheTick")
+                .actions(List.of("states:StartExecution"))
+                .resources(List.of(tick.getStateMachineArn())).build());
+        CfnPipe fastPathPipe = CfnPipe.Builder.create(this, "FastPathPipe")
+                .name(pipeName)
+                .description("unschedulable pods (Alertmanager → SNS → SQS) → tick " + props.clusterId() + "-tick")
+                .roleArn(fastPathPipeRole.getRoleArn())
+                .source(fastPathQueue.getQueueArn())
+                .sourceParameters(CfnPipe.PipeSourceParametersProperty.builder()
+                        .sqsQueueParameters(CfnPipe.PipeSourceSqsQueueParametersProperty.builder()
+                                // A backlog (a Pipe that was down) is one tick, not one per message; no window: no wait.
+                                .batchSize(FAST_PATH_BATCH)
+                                .maximumBatchingWindowInSeconds(0)
+                                .build())
+                        .build())
+                .target(tick.getStateMachineArn())
+                .targetParameters(CfnPipe.PipeTargetParametersProperty.builder()
+                        // Applied to each message; the tick gets the batch as an array of these (FromUnschedulablePodsAlert).
+                        .inputTemplate(fastPathTickInput())
+                        .stepFunctionStateMachineParameters(CfnPipe.PipeTargetStateMachineParametersProperty.builder()
+                                // StartExecution, not StartSyncExecution: the Pipe need not wait for the tick's end.
+                                .invocationType("FIRE_AND_FORGET")
+                                .build())
+                        .build())
+                .build();
+        // CloudFormation checks the role's permissions when it creates the Pipe.
+        fastPathPipe.getNode().addDependency(fastPathPipeRole);
+    }
+
+    /** {@link TickInput#ALERT} as the Pipe's template: JSON with its keys in a stable order. */
+    static String fastPathTickInput() {
+        try {
+            return new ObjectMapper().writeValueAsString(TickInput.ALERT);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     // ---------------------------------------------------------------- observability
 
     private Topic createNotifications() {
@@ -833,6 +970,13 @@ public final class K3sAutoscaler extends Construct {
                         + lockLimitMs / 1000 + " s) or timed out: scaling was blocked meanwhile");
         alarm("TickFailed", tickFailed, 3, 3,
                 "The tick failed for 15 minutes: the autoscaler is not observing the cluster");
+        if (fastPathDeadLetters != null) {
+            alarm("FastPathDeadLetters", fastPathDeadLetters.metricApproximateNumberOfMessagesVisible(
+                            MetricOptions.builder().period(Duration.minutes(5)).statistic("Maximum").build()), 1, 1,
+                    "The unschedulable-pods fast path could not start the tick " + FAST_PATH_MAX_RECEIVES
+                            + " times in a row (its dead-letter queue holds the alert): scaling waits for the schedule; "
+                            + "docs/runbook.md, Fast path");
+        }
         alarm("AtMaxCapacity", atMaxCapacity, 1, 3,
                 "More capacity was needed than MAX_WORKERS=" + props.scaling().maxWorkers()
                         + " allows for 3 minutes: pending pods stay pending; raise MAX_WORKERS or check the workload");
@@ -881,6 +1025,10 @@ public final class K3sAutoscaler extends Construct {
         output("TickStateMachineArn", tick.getStateMachineArn(), "Express tick (every " + props.tickRate().toMinutes() + " min)");
         output("ActuationStateMachineArn", actuation.getStateMachineArn(), "Standard actuation: open executions here");
         output("NotificationTopicArn", notifications.getTopicArn(), "SNS topic: alarms and the workflow's scaling notices (docs/notifications.md)");
+        if (fastPathTopic != null) {
+            output("FastPathTopicArn", fastPathTopic.getTopicArn(), "SNS topic Alertmanager publishes unschedulable pods to (the master's role only)");
+            output("FastPathDeadLetterQueueUrl", fastPathDeadLetters.getQueueUrl(), "Fast-path alerts that could not start the tick");
+        }
         output("StateTableName", stateTable.getTableName(), "Scaling state and lock");
         output("EventLogTableName", eventLogTable.getTableName(), "One item per scaling event");
         output("WorkerLaunchTemplateId", workerTemplate.getLaunchTemplateId(), "Worker launch template");

@@ -20,7 +20,8 @@ import java.util.Map;
  * The deployable app: {@code cdk deploy -c clusterId=demo -c MAX_WORKERS=6 …} (docs/deploy.md).
  * Context keys: clusterId, networkingMode, workerInstanceTypes, capacityType, masterInstanceType,
  * k3sVersion, tickMinutes, notificationEmail, slackWorkspaceId + slackChannelId, apiAllowedCidrs,
- * scalingPolicy, sessionManager, vpcFlowLogs, and every scaling variable of the README's configuration table by its name.
+ * scalingPolicy, sessionManager, vpcFlowLogs, unschedulableFastPath, and every scaling variable of the README's
+ * configuration table by its name.
  */
 public final class K3sAutoscalerApp {
     private K3sAutoscalerApp() {
@@ -95,6 +96,9 @@ public final class K3sAutoscalerApp {
         }
         if ((value = context(app, "vpcFlowLogs", null)) != null) {
             builder.vpcFlowLogs(Boolean.parseBoolean(value));
+        }
+        if ((value = context(app, "unschedulableFastPath", null)) != null) {
+            builder.unschedulableFastPath(Boolean.parseBoolean(value));
         }
         String workspace = context(app, "slackWorkspaceId", null);
         String channel = context(app, "slackChannelId", null);

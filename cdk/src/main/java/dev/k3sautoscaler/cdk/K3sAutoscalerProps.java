@@ -42,6 +42,11 @@ public final class K3sAutoscalerProps {
     /** EventBridge Scheduler's finest rate is one minute; past an hour a pending pod waits too long. */
     private static final Duration MIN_TICK = Duration.ofMinutes(1);
     private static final Duration MAX_TICK = Duration.ofMinutes(60);
+    /**
+     * SQS's longest delivery delay: the fast path holds each alert PENDING_UP_SEC in the queue so the
+     * tick it starts sees the pods as unschedulable long enough (K3sAutoscaler.fastPath).
+     */
+    static final Duration MAX_FAST_PATH_DELAY = Duration.ofSeconds(900);
 
     private final String clusterId;
     private final AutoscalerConfig scaling;
@@ -63,6 +68,7 @@ public final class K3sAutoscalerProps {
     private final Path repositoryRoot;
     private final boolean sessionManager;
     private final boolean vpcFlowLogs;
+    private final boolean unschedulableFastPath;
 
     private K3sAutoscalerProps(Builder b, AutoscalerConfig scaling) {
         this.clusterId = b.clusterId;
@@ -85,6 +91,7 @@ public final class K3sAutoscalerProps {
         this.repositoryRoot = b.repositoryRoot.toAbsolutePath().normalize();
         this.sessionManager = b.sessionManager;
         this.vpcFlowLogs = b.vpcFlowLogs;
+        this.unschedulableFastPath = b.unschedulableFastPath;
     }
 
     public static Builder builder() {
@@ -112,6 +119,7 @@ public final class K3sAutoscalerProps {
     public Path repositoryRoot() { return repositoryRoot; }
     public boolean sessionManager() { return sessionManager; }
     public boolean vpcFlowLogs() { return vpcFlowLogs; }
+    public boolean unschedulableFastPath() { return unschedulableFastPath; }
 
     /** Graviton instance families (t4g, m7g, c6gn, …) need the arm64 image. */
     public boolean workersArm64() {
@@ -170,6 +178,7 @@ public final class K3sAutoscalerProps {
         private Path repositoryRoot = Path.of(".");
         private boolean sessionManager = true;
         private boolean vpcFlowLogs = false;
+        private boolean unschedulableFastPath = true;
 
         private Builder() {
         }
@@ -220,6 +229,11 @@ public final class K3sAutoscalerProps {
         public Builder sessionManager(boolean value) { this.sessionManager = value; return this; }
         /** Record the VPC's traffic (accepted and rejected) to a CloudWatch log group kept logRetentionDays. */
         public Builder vpcFlowLogs(boolean value) { this.vpcFlowLogs = value; return this; }
+        /**
+         * Start the tick when Alertmanager reports unschedulable pods (SNS → SQS → EventBridge Pipe), besides
+         * the schedule; on by default (docs/decisions/fast-path-unschedulable-alert.md).
+         */
+        public Builder unschedulableFastPath(boolean value) { this.unschedulableFastPath = value; return this; }
 
         public K3sAutoscalerProps build() {
             List<String> problems = new ArrayList<>();
@@ -272,6 +286,10 @@ public final class K3sAutoscalerProps {
             }
             if (!LogRetention.VALID_DAYS.contains(logRetentionDays)) {
                 problems.add("logRetentionDays=" + logRetentionDays + " must be one of CloudWatch's " + LogRetention.VALID_DAYS);
+            }
+            if (unschedulableFastPath && config != null && config.pendingUp().compareTo(MAX_FAST_PATH_DELAY) > 0) {
+                problems.add("PENDING_UP_SEC=" + config.pendingUp().toSeconds() + " is longer than the fast path can hold an alert "
+                        + "(SQS delays a message " + MAX_FAST_PATH_DELAY.toSeconds() + " s at most): lower it or set unschedulableFastPath=false");
             }
             if (!problems.isEmpty()) {
                 throw new InvalidPropsException(problems);

@@ -64,6 +64,21 @@ class K3sAutoscalerPropsTest {
     }
 
     @Test
+    void fastPath_isOnByDefault_andRefusesAPendingUpSecSqsCannotDelay() {
+        assertTrue(K3sAutoscalerProps.builder().clusterId("demo").build().unschedulableFastPath());
+
+        // WHEN PENDING_UP_SEC is past SQS's longest delivery delay (900 s)
+        InvalidPropsException e = assertThrows(InvalidPropsException.class, () -> K3sAutoscalerProps.builder()
+                .clusterId("demo").setting(ConfigVariable.PENDING_UP_SEC, 901).build());
+
+        // THEN the fast path cannot hold the alert that long: the props say so, and without it they build
+        assertEquals(1, e.problems().size(), e.problems().toString());
+        assertTrue(e.problems().getFirst().startsWith("PENDING_UP_SEC=901 is longer than the fast path can hold an alert"));
+        assertFalse(K3sAutoscalerProps.builder().clusterId("demo").setting(ConfigVariable.PENDING_UP_SEC, 901)
+                .unschedulableFastPath(false).build().unschedulableFastPath());
+    }
+
+    @Test
     void build_refusesAClusterIdTooLongForTheFunctionNames() {
         // GIVEN 40 characters: valid for the functions, but "<id>-select-scale-down-target" exceeds 64
         String id = "a".repeat(40);

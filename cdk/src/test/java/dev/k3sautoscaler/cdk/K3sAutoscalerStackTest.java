@@ -6,6 +6,7 @@ import dev.k3sautoscaler.contract.Step;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.k3sautoscaler.core.config.ConfigVariable;
+import dev.k3sautoscaler.core.control.TickInput;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
@@ -386,7 +387,7 @@ class K3sAutoscalerStackTest {
 
     @Test
     void notifications_areEncryptedWithARotatedKeyOfTheStack() {
-        JsonNode topic = ofType("AWS::SNS::Topic").getFirst().get("Properties");
+        JsonNode topic = resourceOf("AWS::SNS::Topic", "Notifications").get("Properties");
         String keyId = topic.at("/KmsMasterKeyId/Fn::GetAtt/0").asText();
         assertTrue(keyId.contains("Notifications"), topic.toString());
         assertTrue(resources.at("/" + keyId + "/Properties/EnableKeyRotation").asBoolean(), "key rotation");
@@ -395,7 +396,7 @@ class K3sAutoscalerStackTest {
     @Test
     void notificationKey_letsThePublishersEncrypt_theStateMachinesAndTheAlarms() {
         // GIVEN the key the topic is encrypted with
-        String keyId = ofType("AWS::SNS::Topic").getFirst().at("/Properties/KmsMasterKeyId/Fn::GetAtt/0").asText();
+        String keyId = resourceOf("AWS::SNS::Topic", "Notifications").at("/Properties/KmsMasterKeyId/Fn::GetAtt/0").asText();
 
         // THEN both state machines may generate data keys with it (the sns:publish integration)
         for (String machine : List.of("tick", "actuation")) {
@@ -547,7 +548,8 @@ class K3sAutoscalerStackTest {
         List<JsonNode> alarms = ofType("AWS::CloudWatch::Alarm");
         Set<String> names = new HashSet<>();
         alarms.forEach(a -> names.add(a.at("/Properties/AlarmName").asText()));
-        assertEquals(Set.of("demo-ActuationFailed", "demo-LockHeldTooLong", "demo-TickFailed", "demo-AtMaxCapacity"), names);
+        assertEquals(Set.of("demo-ActuationFailed", "demo-LockHeldTooLong", "demo-TickFailed", "demo-AtMaxCapacity",
+                "demo-FastPathDeadLetters"), names);
         for (JsonNode alarm : alarms) {
             assertTrue(alarm.at("/Properties/AlarmActions").toString().contains("Notifications"));
         }
@@ -566,7 +568,136 @@ class K3sAutoscalerStackTest {
         assertEquals(1, ofType("AWS::CloudWatch::Dashboard").size());
     }
 
+    // ---------------------------------------------------------------- the unschedulable-pods fast path (on by default)
+
+    @Test
+    void fastPath_topic_isEncryptedWithSnssOwnKey_takesTls_andOnlyTheMasterMayPublish() {
+        JsonNode topic = resourceOf("AWS::SNS::Topic", "FastPathTopic").get("Properties");
+        assertEquals("demo-unschedulable-pods", topic.get("TopicName").asText());
+        assertTrue(topic.get("KmsMasterKeyId").toString().contains(":alias/aws/sns"), topic.toString());
+
+        JsonNode policy = resourceOf("AWS::SNS::TopicPolicy", "FastPathTopic").at("/Properties/PolicyDocument/Statement");
+        JsonNode onlyMaster = find(policy, s -> "OnlyTheMasterPublishes".equals(s.path("Sid").asText()));
+        assertEquals("Deny", onlyMaster.get("Effect").asText());
+        assertEquals("{\"AWS\":\"*\"}", onlyMaster.get("Principal").toString());
+        assertEquals("sns:Publish", onlyMaster.get("Action").asText());
+        assertTrue(onlyMaster.at("/Condition/ArnNotEquals/aws:PrincipalArn/Fn::GetAtt/0").asText().contains("MasterRole"),
+                onlyMaster.toString());
+        JsonNode tlsOnly = find(policy, s -> s.toString().contains("aws:SecureTransport"));
+        assertEquals("Deny", tlsOnly.get("Effect").asText());
+    }
+
+    @Test
+    void fastPath_master_mayPublishToTheFastPathTopicOnly_andGetsItsArnInTheUserData() {
+        List<JsonNode> publish = asList(policyOfRole("MasterRole")).stream()
+                .filter(s -> s.get("Action").toString().contains("sns:")).toList();
+        assertEquals(1, publish.size(), publish.toString());
+        assertEquals("sns:Publish", publish.getFirst().get("Action").asText());
+        assertTrue(publish.getFirst().at("/Resource/Ref").asText().contains("FastPathTopic"), publish.toString());
+        String userData = ofType("AWS::EC2::Instance").getFirst().at("/Properties/UserData").toString();
+        String assignment = userData.substring(userData.indexOf("readonly FAST_PATH_TOPIC_ARN="));
+        assertTrue(assignment.substring(0, 100).contains("{\"Ref\":\"K3sAutoscalerFastPathTopic"), assignment.substring(0, 100));
+    }
+
+    @Test
+    void fastPath_queue_holdsAnAlertPendingUpSec_keepsItOneTickLonger_andGivesUpAfterThreeStarts() {
+        JsonNode queue = resourceOf("AWS::SQS::Queue", "FastPathQueue").get("Properties");
+        JsonNode deadLetters = resourceOf("AWS::SQS::Queue", "FastPathDeadLetters").get("Properties");
+        // PENDING_UP_SEC (30 s by default): the tick then sees the pods unschedulable that long
+        assertEquals(30, queue.get("DelaySeconds").asInt());
+        // + one tick period (tickRate is 2 minutes in this stack)
+        assertEquals(30 + 120, queue.get("MessageRetentionPeriod").asInt());
+        assertEquals(10, queue.get("VisibilityTimeout").asInt());
+        assertTrue(queue.get("SqsManagedSseEnabled").asBoolean());
+        assertEquals(3, queue.at("/RedrivePolicy/maxReceiveCount").asInt());
+        assertTrue(queue.at("/RedrivePolicy/deadLetterTargetArn/Fn::GetAtt/0").asText().contains("FastPathDeadLetters"));
+        assertTrue(deadLetters.get("SqsManagedSseEnabled").asBoolean());
+        assertEquals(14 * 24 * 3600, deadLetters.get("MessageRetentionPeriod").asInt());
+        for (String id : List.of("FastPathQueue", "FastPathDeadLetters")) {
+            String policy = resourceOf("AWS::SQS::QueuePolicy", id).toString();
+            assertTrue(policy.contains("aws:SecureTransport"), id + " takes TLS only");
+        }
+        // SNS delivers to the queue raw, for this topic only
+        JsonNode subscription = ofType("AWS::SNS::Subscription").getFirst().get("Properties");
+        assertEquals("sqs", subscription.get("Protocol").asText());
+        assertTrue(subscription.get("RawMessageDelivery").asBoolean());
+        JsonNode sendFromTopic = find(resourceOf("AWS::SQS::QueuePolicy", "FastPathQueue").at("/Properties/PolicyDocument/Statement"),
+                s -> s.get("Action").toString().contains("sqs:SendMessage"));
+        assertEquals("sns.amazonaws.com", sendFromTopic.at("/Principal/Service").asText());
+        assertTrue(sendFromTopic.at("/Condition/ArnEquals/aws:SourceArn/Ref").asText().contains("FastPathTopic"));
+    }
+
+    @Test
+    void fastPath_pipe_startsTheTickAsync_withExactlyTheTickInputConstant() throws Exception {
+        JsonNode pipe = ofType("AWS::Pipes::Pipe").getFirst().get("Properties");
+        assertEquals(1, ofType("AWS::Pipes::Pipe").size());
+        assertEquals("demo-unschedulable-pods", pipe.get("Name").asText());
+        assertTrue(pipe.at("/Source/Fn::GetAtt/0").asText().contains("FastPathQueue"));
+        assertTrue(pipe.at("/Target/Ref").asText().contains("Tick"), pipe.get("Target").toString());
+        assertEquals(10, pipe.at("/SourceParameters/SqsQueueParameters/BatchSize").asInt());
+        assertEquals(0, pipe.at("/SourceParameters/SqsQueueParameters/MaximumBatchingWindowInSeconds").asInt());
+        assertEquals("FIRE_AND_FORGET", pipe.at("/TargetParameters/StepFunctionStateMachineParameters/InvocationType").asText());
+        String template = pipe.at("/TargetParameters/InputTemplate").asText();
+        assertEquals("{\"trigger\":\"scale\",\"source\":\"unschedulable-pods-alert\"}", template);
+        assertEquals(TickInput.ALERT, JSON.readValue(template, Map.class));
+    }
+
+    @Test
+    void fastPath_pipeRole_mayReadItsQueueAndStartTheTick_andNothingElse() {
+        // GIVEN the Pipe's role
+        String roleId = ofType("AWS::Pipes::Pipe").getFirst().at("/Properties/RoleArn/Fn::GetAtt/0").asText();
+        List<JsonNode> statements = statementsOfRoleId(roleId);
+
+        // THEN exactly two statements: the queue's three calls, and StartExecution on the tick
+        assertEquals(2, statements.size(), statements.toString());
+        JsonNode read = find(JSON.valueToTree(statements), s -> s.get("Action").toString().contains("sqs:"));
+        assertEquals(List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"),
+                asList(read.get("Action")).stream().map(JsonNode::asText).toList());
+        assertTrue(read.at("/Resource/Fn::GetAtt/0").asText().contains("FastPathQueue"), read.toString());
+        JsonNode start = find(JSON.valueToTree(statements), s -> s.get("Action").toString().contains("states:"));
+        assertEquals("states:StartExecution", start.get("Action").asText());
+        assertTrue(start.at("/Resource/Ref").asText().contains("Tick"), start.toString());
+        // AND only this account's pipe of that name may assume it
+        JsonNode trust = resources.at("/" + roleId + "/Properties/AssumeRolePolicyDocument/Statement/0");
+        assertEquals("pipes.amazonaws.com", trust.at("/Principal/Service").asText());
+        assertEquals("123456789012", trust.at("/Condition/StringEquals/aws:SourceAccount").asText());
+        assertTrue(trust.at("/Condition/StringEquals/aws:SourceArn").toString().contains(":pipe/demo-unschedulable-pods"),
+                trust.toString());
+        // AND the Pipe is created after the policy, which CloudFormation checks it against
+        assertTrue(resourceOf("AWS::Pipes::Pipe", "FastPathPipe").get("DependsOn").toString().contains("FastPathPipeRoleDefaultPolicy"));
+    }
+
+    @Test
+    void fastPath_deadLetters_alarmTheTopic() {
+        JsonNode alarm = ofType("AWS::CloudWatch::Alarm").stream()
+                .filter(a -> a.at("/Properties/AlarmName").asText().equals("demo-FastPathDeadLetters")).findFirst().orElseThrow();
+        assertEquals("ApproximateNumberOfMessagesVisible", alarm.at("/Properties/MetricName").asText());
+        assertTrue(alarm.at("/Properties/Dimensions/0/Value").toString().contains("FastPathDeadLetters"));
+        assertEquals(1, alarm.at("/Properties/Threshold").asInt());
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    /** The one resource of {@code type} whose logical id contains {@code idPart}. */
+    private static JsonNode resourceOf(String type, String idPart) {
+        List<JsonNode> found = new ArrayList<>();
+        resources.properties().forEach(e -> {
+            if (e.getValue().get("Type").asText().equals(type) && e.getKey().contains(idPart)) {
+                found.add(e.getValue());
+            }
+        });
+        assertEquals(1, found.size(), type + " " + idPart);
+        return found.getFirst();
+    }
+
+    private static JsonNode find(JsonNode statements, java.util.function.Predicate<JsonNode> which) {
+        for (JsonNode statement : statements) {
+            if (which.test(statement)) {
+                return statement;
+            }
+        }
+        throw new AssertionError("no such statement in " + statements);
+    }
 
     private static List<JsonNode> ofType(String type) {
         List<JsonNode> found = new ArrayList<>();

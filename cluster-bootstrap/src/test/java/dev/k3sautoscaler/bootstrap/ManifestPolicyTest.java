@@ -35,6 +35,11 @@ class ManifestPolicyTest {
             "ReplicaSet", "Job", "CronJob");
     private static final Set<String> BUILT_IN_NAMESPACES = Set.of("default", "kube-system", "kube-public");
     private static final String CONTROL_PLANE_TAINT = "node-role.kubernetes.io/control-plane";
+    /**
+     * The one workload in the host's network: Alertmanager signs its SNS messages with the master's
+     * instance role, which IMDSv2 answers one hop away only (docs/security.md).
+     */
+    private static final String HOST_NETWORK_EXCEPTION = "Deployment monitoring/alertmanager";
 
     private final List<KubeObject> all = Manifests.all();
     private final List<KubeObject> deployed = Manifests.deployed();
@@ -80,7 +85,7 @@ class ManifestPolicyTest {
                 String type = o.body().path("spec").path("type").asText("ClusterIP");
                 checks.add(() -> assertEquals("ClusterIP", type, o + ": only ClusterIP Services (no NodePort/LoadBalancer)"));
             }
-            if (WORKLOAD_KINDS.contains(o.kind())) {
+            if (WORKLOAD_KINDS.contains(o.kind()) && !workloadId(o).equals(HOST_NETWORK_EXCEPTION)) {
                 checks.add(() -> assertFalse(o.podSpec().path("hostNetwork").asBoolean(false), o + " uses hostNetwork"));
             }
             if (o.kind().equals("Ingress")) {
@@ -90,6 +95,30 @@ class ManifestPolicyTest {
         containers().forEach(c -> c.container().path("ports").forEach(port ->
                 checks.add(() -> assertTrue(port.path("hostPort").isMissingNode(), c + " opens a hostPort"))));
         assertAll(checks);
+    }
+
+    @Test
+    void hostNetworkException_runsOnTheMaster_listensOnThePodAddressOnly_andHoldsNoApiToken() {
+        // GIVEN the one workload allowed in the host's network
+        KubeObject alertmanager = find("Deployment", "monitoring", "alertmanager");
+        JsonNode spec = alertmanager.podSpec();
+        JsonNode container = spec.path("containers").get(0);
+        List<String> args = new ArrayList<>();
+        container.path("args").forEach(a -> args.add(a.asText()));
+
+        // THEN it is bound as narrowly as the host's network allows
+        assertAll(
+                () -> assertTrue(spec.path("hostNetwork").asBoolean(), "the exception is still needed"),
+                () -> assertEquals("true", spec.path("nodeSelector").path(CONTROL_PLANE_TAINT).asText(), "on the master"),
+                () -> assertEquals(1, alertmanager.body().path("spec").path("replicas").asInt(), "one replica"),
+                () -> assertEquals("Recreate", alertmanager.body().path("spec").path("strategy").path("type").asText(),
+                        "two pods cannot listen on one host port"),
+                () -> assertTrue(args.contains("--web.listen-address=$(POD_IP):9093"), "the node's address, not 0.0.0.0: " + args),
+                () -> assertTrue(args.contains("--cluster.listen-address="), "no gossip port: " + args),
+                () -> assertEquals("status.podIP", container.path("env").get(0).path("valueFrom").path("fieldRef")
+                        .path("fieldPath").asText()),
+                () -> assertFalse(spec.path("automountServiceAccountToken").asBoolean(true), "no API token in the host's network"),
+                () -> assertEquals(1, container.path("ports").size(), "the web port only"));
     }
 
     @Test
@@ -137,7 +166,10 @@ class ManifestPolicyTest {
         JsonNode config = new YAMLMapper().readTree(
                 BootstrapFiles.PROMETHEUS.resolve("prometheus.yml").toFile());
         List<Executable> checks = new ArrayList<>();
-        for (JsonNode job : config.path("scrape_configs")) {
+        List<JsonNode> jobs = new ArrayList<>();
+        config.path("scrape_configs").forEach(jobs::add);
+        config.path("alerting").path("alertmanagers").forEach(jobs::add);
+        for (JsonNode job : jobs) {
             for (JsonNode relabel : job.path("relabel_configs")) {
                 if (relabel.path("action").asText().equals("keep") && texts(relabel.path("source_labels")).equals(
                         Set.of("__meta_kubernetes_service_name", "__meta_kubernetes_endpoint_port_name"))) {
@@ -147,12 +179,12 @@ class ManifestPolicyTest {
                         KubeObject service = find("Service", "monitoring", servicePort[0]);
                         assertTrue(StreamSupport.stream(service.body().path("spec").path("ports").spliterator(), false)
                                         .anyMatch(p -> p.path("name").asText().equals(servicePort[1])),
-                                job.path("job_name").asText() + " keeps port '" + servicePort[1] + "' that " + service + " lacks");
+                                job.path("job_name").asText("alerting.alertmanagers") + " keeps port '" + servicePort[1] + "' that " + service + " lacks");
                     });
                 }
             }
         }
-        assertEquals(2, checks.size(), "node-exporter and kube-state-metrics jobs");
+        assertEquals(3, checks.size(), "node-exporter and kube-state-metrics jobs, the alertmanagers");
         assertAll(checks);
     }
 
@@ -162,7 +194,7 @@ class ManifestPolicyTest {
         // exact key, or they land on workers that scale-down drains.
         String master = BootstrapFiles.read(BootstrapFiles.USERDATA.resolve("master.sh.tpl"));
         assertTrue(master.contains("\"" + CONTROL_PLANE_TAINT + "=true:NoSchedule\""), "master taint changed");
-        assertAll(List.of("prometheus", "kube-state-metrics").stream().map(name -> () -> {
+        assertAll(List.of("prometheus", "kube-state-metrics", "alertmanager").stream().map(name -> () -> {
             JsonNode spec = find("Deployment", "monitoring", name).podSpec();
             assertEquals("true", spec.path("nodeSelector").path(CONTROL_PLANE_TAINT).asText(), name + " nodeSelector");
             assertTrue(StreamSupport.stream(spec.path("tolerations").spliterator(), false)
@@ -197,6 +229,10 @@ class ManifestPolicyTest {
         } else {
             assertEquals(Set.of(), grants, "grants to the autoscaler outside autoscaler-rbac.yaml");
         }
+    }
+
+    private static String workloadId(KubeObject o) {
+        return o.kind() + " " + o.namespace() + "/" + o.name();
     }
 
     private static String shellConstant(String script, String name) {

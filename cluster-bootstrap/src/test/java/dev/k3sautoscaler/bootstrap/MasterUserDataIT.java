@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MasterUserDataIT {
     private static final String SA_TOKEN = "eyJhbGciOiJSUzI1NiJ9.service-account-token";
     private static final String CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n";
+    private static final String TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:demo-unschedulable-pods";
     private static final Map<String, String> PLACEHOLDERS = Map.of(
             "__K3S_VERSION__", "v1.33.2+k3s1",
             "__JOIN_TOKEN_PARAM__", "/k3s/join-token",
@@ -35,19 +37,22 @@ class MasterUserDataIT {
             "__API_TOKEN_PARAM__", "/k3s/api-token",
             "__CA_CERT_PARAM__", "/k3s/ca-cert",
             "__BOOTSTRAP_ASSET_URL__", "s3://assets/bootstrap.zip",
-            "__API_SERVER_SAN__", "203.0.113.10");
+            "__API_SERVER_SAN__", "203.0.113.10",
+            "__FAST_PATH_TOPIC_ARN__", TOPIC_ARN);
 
     @TempDir
     Path work;
     private Path calls;
     private Path asset;
     private Path k3s;
+    private Path configMaps;
 
     @BeforeEach
     void prepare() throws IOException {
         calls = work.resolve("calls.log");
         asset = work.resolve("asset.zip");
         zipBootstrapAsset(asset);
+        configMaps = work.resolve("configmaps");
         // kubectl through the stubbed k3s binary: records its calls, answers what the script reads.
         k3s = work.resolve("k3s");
         Files.writeString(k3s, """
@@ -57,11 +62,22 @@ class MasterUserDataIT {
                 echo "kubectl $*" >> "%s"
                 case "$*" in
                   "get --raw=/readyz") echo ok ;;
-                  *"create configmap"*) echo "configmap from: $(ls "${6#--from-file=}" | tr '\\n' ' ')" ;;
+                  *"create configmap"*)
+                    # keeps each file under its key, as the ConfigMap would: configmaps/<name>/<key>
+                    mkdir -p "%3$s/$5"
+                    for arg in "$@"; do
+                      case "$arg" in
+                        --from-file=*=*) key=${arg#--from-file=}; key=${key%%%%=*} ;;
+                        --from-file=*) key=$(basename "${arg#--from-file=}") ;;
+                        *) continue ;;
+                      esac
+                      cp "${arg##*=}" "%3$s/$5/$key"
+                    done
+                    echo "configmap $5 from: $(ls "%3$s/$5" | tr '\\n' ' ')" ;;
                   "apply -f -") cat >> "%1$s" ;;
                   "-n kube-system create token k3s-autoscaler --duration=24h") printf '%%s\\n' '%s' ;;
                 esac
-                """.formatted(calls, SA_TOKEN));
+                """.formatted(calls, SA_TOKEN, configMaps));
         Files.setPosixFilePermissions(k3s, PosixFilePermissions.fromString("rwx------"));
         // K3s writes its server CA at first start; the stub server has "started" already.
         Files.createDirectories(work.resolve("server/tls"));
@@ -95,8 +111,12 @@ class MasterUserDataIT {
     }
 
     private ExternalTool.Result runMaster(String... arguments) throws IOException {
+        return runMaster(PLACEHOLDERS, arguments);
+    }
+
+    private ExternalTool.Result runMaster(Map<String, String> placeholders, String... arguments) throws IOException {
         Path script = work.resolve("master-user-data.sh");
-        Files.writeString(script, UserDataTemplates.load().renderForTest("master", PLACEHOLDERS, stubs(), Map.of(
+        Files.writeString(script, UserDataTemplates.load().renderForTest("master", placeholders, stubs(), Map.of(
                 "/usr/local/bin/k3s", k3s.toString(),
                 "/etc/rancher/k3s", work.resolve("etc").toString(),
                 "/var/lib/rancher/k3s/server", work.resolve("server").toString(),
@@ -127,7 +147,7 @@ class MasterUserDataIT {
     }
 
     @Test
-    void master_appliesTheNamespacesFirst_thenThePrometheusConfigMap_thenEveryManifest() throws IOException {
+    void master_appliesTheNamespacesFirst_thenTheMonitoringConfigMaps_thenEveryManifest() throws IOException {
         ExternalTool.Result result = runMaster();
 
         assertTrue(result.succeeded(), result.output());
@@ -135,14 +155,63 @@ class MasterUserDataIT {
                 && !l.contains("readyz") && !l.contains("create token") && !l.contains("delete secret")).toList();
         Path bootstrap = work.resolve("bootstrap");
         assertEquals("kubectl apply -f " + bootstrap + "/manifests/00-namespaces.yaml", kubectl.get(0));
-        // The two sides of the ConfigMap pipeline run concurrently: either may log first.
+        // The two sides of each ConfigMap pipeline run concurrently: either may log first.
         assertEquals(Set.of("kubectl -n monitoring create configmap prometheus-config --from-file=" + bootstrap
-                        + "/prometheus/ --dry-run=client -o yaml", "kubectl apply -f -"),
+                        + "/prometheus/prometheus.yml --from-file=" + bootstrap + "/prometheus/autoscaler-rules.yml"
+                        + " --dry-run=client -o yaml", "kubectl apply -f -"),
                 Set.copyOf(kubectl.subList(1, 3)));
-        assertEquals("kubectl apply -f " + bootstrap + "/manifests/", kubectl.get(3));
-        assertTrue(kubectl.get(4).startsWith("kubectl -n monitoring patch deployment prometheus --type merge -p "
-                + "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"k3s-autoscaler/config-sha256\":\""), kubectl.get(4));
-        assertTrue(Files.readString(calls).contains("configmap from: autoscaler-rules.yml prometheus.yml"));
+        assertTrue(kubectl.subList(3, 5).contains("kubectl apply -f -"), kubectl.toString());
+        assertTrue(kubectl.subList(3, 5).stream().anyMatch(l -> l.startsWith(
+                "kubectl -n monitoring create configmap alertmanager-config --from-file=alertmanager.yml=")), kubectl.toString());
+        assertEquals("kubectl apply -f " + bootstrap + "/manifests/", kubectl.get(5));
+        for (int i = 6; i < 8; i++) {
+            assertTrue(kubectl.get(i).matches("kubectl -n monitoring patch deployment (prometheus|alertmanager) --type merge -p "
+                    + "\\{\"spec\":\\{\"template\":\\{\"metadata\":\\{\"annotations\":\\{\"k3s-autoscaler/config-sha256\":\"[0-9a-f]{16}\"}}}}}"),
+                    kubectl.get(i));
+        }
+        // Prometheus' ConfigMap holds its own files only: Alertmanager's template is not one of them.
+        String log = Files.readString(calls);
+        assertTrue(log.contains("configmap prometheus-config from: autoscaler-rules.yml prometheus.yml \n"), log);
+        assertTrue(log.contains("configmap alertmanager-config from: alertmanager.yml \n"), log);
+    }
+
+    @Test
+    void master_rendersTheFastPathAlertmanagerConfig_withItsTopicAndRegion_whichAmtoolAccepts() throws IOException {
+        // WHEN the master boots with the fast path's topic
+        ExternalTool.Result result = runMaster();
+
+        // THEN the ConfigMap holds the template with this cluster's values, nothing left to fill
+        assertTrue(result.succeeded(), result.output());
+        Path rendered = configMaps.resolve("alertmanager-config/alertmanager.yml");
+        String config = Files.readString(rendered);
+        assertAll(
+                () -> assertTrue(config.contains("topic_arn: " + TOPIC_ARN + "\n"), config),
+                () -> assertTrue(config.contains("region: eu-west-1\n"), config),
+                () -> assertFalse(config.contains("${"), config));
+        ExternalTool.Result check = ExternalTool.AMTOOL.run(work, "check-config", rendered.toString());
+        assertTrue(check.succeeded(), check.output());
+        assertTrue(check.output().contains("2 receivers"), check.output());
+    }
+
+    @Test
+    void master_withTheFastPathOff_writesAnAlertmanagerConfigThatDropsEveryAlert() throws IOException {
+        // GIVEN a stack with unschedulableFastPath=false: no topic
+        Map<String, String> placeholders = new HashMap<>(PLACEHOLDERS);
+        placeholders.put("__FAST_PATH_TOPIC_ARN__", "");
+
+        // WHEN
+        ExternalTool.Result result = runMaster(placeholders);
+
+        // THEN Alertmanager runs with the null receiver only, and amtool accepts that too
+        assertTrue(result.succeeded(), result.output());
+        Path rendered = configMaps.resolve("alertmanager-config/alertmanager.yml");
+        assertFalse(Files.readString(rendered).contains("sns_configs"), Files.readString(rendered));
+        ExternalTool.Result check = ExternalTool.AMTOOL.run(work, "check-config", rendered.toString());
+        assertTrue(check.succeeded(), check.output());
+        assertTrue(check.output().contains("1 receivers"), check.output());
+        ExternalTool.Result route = ExternalTool.AMTOOL.run(work, "config", "routes", "test",
+                "--config.file=" + rendered, "receiver=k3s-autoscaler-tick", "alertname=K3sAutoscalerPodsUnschedulable");
+        assertTrue(route.output().strip().endsWith("null"), route.output());
     }
 
     @Test

@@ -7,18 +7,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,22 +26,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PrometheusRelabelIT {
-    /** Prometheus 2.42 is ready in about a second; 30 s means it failed to start. */
-    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
     /** The discovery manager hands targets to the scrape manager every 5 s. */
     private static final Duration DISCOVERY_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
-    /** Prometheus flushes its head block on SIGTERM in well under a second. */
-    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration POLL_INTERVAL = RunningServer.POLL_INTERVAL;
 
     private static final String WORKER = "i-0123456789abcdef0";
     private static final String MASTER = "i-0fedcba9876543210";
+    /** Alertmanager runs in the master's network: its endpoint is the node's address. */
+    private static final String MASTER_ADDRESS = "10.0.1.10";
 
     private Path work;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
-    private Process prometheus;
-    private URI base;
+    private RunningServer prometheus;
     private Map<String, JsonNode> activeByJob;
     private JsonNode targets;
 
@@ -69,31 +59,29 @@ class PrometheusRelabelIT {
                   {"targets": ["10.42.0.10:9090"], "labels": {
                      "__meta_kubernetes_service_name": "prometheus",
                      "__meta_kubernetes_endpoint_port_name": "web",
+                     "__meta_kubernetes_pod_node_name": "%s"}},
+                  {"targets": ["%s:9093"], "labels": {
+                     "__meta_kubernetes_service_name": "alertmanager",
+                     "__meta_kubernetes_endpoint_port_name": "web",
                      "__meta_kubernetes_pod_node_name": "%s"}}
-                ]""".formatted(WORKER, MASTER, MASTER));
+                ]""".formatted(WORKER, MASTER, MASTER, MASTER_ADDRESS, MASTER));
         workspace.discovered("node", """
                 [{"targets": ["10.0.1.20:10250"], "labels": {"__meta_kubernetes_node_name": "%s"}}]""".formatted(WORKER));
 
         // WHEN the real server loads the configuration
-        int port = freePort();
-        base = URI.create("http://127.0.0.1:" + port);
-        prometheus = ExternalTool.PROMETHEUS.start(work, work.resolve("prometheus.log"),
+        prometheus = RunningServer.start(ExternalTool.PROMETHEUS, work, "prometheus", Map.of(), port -> new String[] {
                 "--config.file=" + PrometheusWorkspace.CONFIG, "--storage.tsdb.path=data",
-                "--web.listen-address=127.0.0.1:" + port);
-        awaitReady();
+                "--web.listen-address=127.0.0.1:" + port});
         targets = awaitTargets();
         activeByJob = new HashMap<>();
         targets.path("activeTargets").forEach(t -> activeByJob.put(t.path("labels").path("job").asText(), t));
     }
 
     @AfterAll
-    void stopPrometheus() throws InterruptedException {
+    void stopPrometheus() {
+        // The temporary directory is deleted next: the server must have stopped writing into it.
         if (prometheus != null) {
-            prometheus.destroy();
-            // The temporary directory is deleted next: the server must have stopped writing into it.
-            if (!prometheus.waitFor(SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                prometheus.destroyForcibly().waitFor();
-            }
+            prometheus.close();
         }
     }
 
@@ -127,30 +115,31 @@ class PrometheusRelabelIT {
 
     @Test
     void endpointsOfOtherServices_areDropped() {
-        // Each endpoints job keeps one of the three discovered endpoints and drops the other two.
+        // Each endpoints job keeps one of the four discovered endpoints and drops the other three.
         long active = targets.path("activeTargets").size();
         long dropped = targets.path("droppedTargets").size();
 
         assertEquals(5, active, "prometheus, node-exporter, kube-state-metrics, kubelet, cadvisor");
-        assertEquals(4, dropped);
+        assertEquals(6, dropped);
     }
 
-    private void awaitReady() throws Exception {
-        Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
+    @Test
+    void alertmanager_isFoundThroughItsServiceEndpoints_andNothingElseIs() throws Exception {
+        // The notifier's discovery runs apart from the scrape targets': poll until it has reported.
+        Instant deadline = Instant.now().plus(DISCOVERY_TIMEOUT);
+        JsonNode data = null;
         while (Instant.now().isBefore(deadline)) {
-            if (!prometheus.isAlive()) {
-                fail("prometheus exited: " + Files.readString(work.resolve("prometheus.log")));
-            }
-            try {
-                if (get("/-/ready").statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notListeningYet) {
-                // keep polling until the deadline
+            data = json.readTree(get("/api/v1/alertmanagers").body()).path("data");
+            if (data.path("activeAlertmanagers").size() > 0) {
+                break;
             }
             Thread.sleep(POLL_INTERVAL);
         }
-        fail("prometheus not ready within " + STARTUP_TIMEOUT + ": " + Files.readString(work.resolve("prometheus.log")));
+
+        assertEquals(1, data.path("activeAlertmanagers").size(), data.toString());
+        assertEquals("http://" + MASTER_ADDRESS + ":9093/api/v2/alerts",
+                data.path("activeAlertmanagers").get(0).path("url").asText());
+        assertEquals(3, data.path("droppedAlertmanagers").size(), data.toString());
     }
 
     private JsonNode awaitTargets() throws Exception {
@@ -167,13 +156,6 @@ class PrometheusRelabelIT {
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return prometheus.get(path);
     }
 }

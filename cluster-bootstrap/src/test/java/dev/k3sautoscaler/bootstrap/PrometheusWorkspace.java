@@ -17,7 +17,8 @@ import java.util.Set;
 /**
  * A copy of prometheus/ that the local tools can load. Two differences from the pod, both forced by
  * the machine, not by the configuration: Debian's Prometheus build has no Kubernetes service
- * discovery, so each {@code kubernetes_sd_configs} becomes a {@code file_sd_configs} reading
+ * discovery, so each {@code kubernetes_sd_configs} (of a scrape job or of the Alertmanagers) becomes a
+ * {@code file_sd_configs} reading
  * {@code sd/<role>.json} (the test writes the targets Kubernetes discovery would produce, with
  * their {@code __meta_kubernetes_*} labels); and the ServiceAccount files the pod mounts are
  * replaced by test files.
@@ -60,7 +61,10 @@ final class PrometheusWorkspace {
         String text = Files.readString(dir.resolve(CONFIG))
                 .replace(POD_SERVICE_ACCOUNT_DIR, dir.resolve("serviceaccount") + "/");
         ObjectNode config = (ObjectNode) YAML.readTree(text);
-        for (JsonNode job : config.path("scrape_configs")) {
+        List<JsonNode> discovering = new ArrayList<>();
+        config.path("scrape_configs").forEach(discovering::add);
+        config.path("alerting").path("alertmanagers").forEach(discovering::add);
+        for (JsonNode job : discovering) {
             JsonNode kubernetes = job.path("kubernetes_sd_configs");
             if (kubernetes.isMissingNode()) {
                 continue;
@@ -76,6 +80,17 @@ final class PrometheusWorkspace {
             }
             ((ObjectNode) job).remove("kubernetes_sd_configs");
         }
+        YAML.writeValue(dir.resolve(CONFIG).toFile(), config);
+    }
+
+    /**
+     * Scrapes and evaluates every {@code interval} instead of the pod's 15 s, so a test that waits for
+     * an alert takes seconds; PrometheusConfigIT pins the pod's own values.
+     */
+    void intervals(String interval) throws IOException {
+        ObjectNode config = (ObjectNode) YAML.readTree(dir.resolve(CONFIG).toFile());
+        ((ObjectNode) config.path("global")).put("scrape_interval", interval).put("scrape_timeout", interval)
+                .put("evaluation_interval", interval);
         YAML.writeValue(dir.resolve(CONFIG).toFile(), config);
     }
 

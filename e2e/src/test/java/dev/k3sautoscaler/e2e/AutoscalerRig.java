@@ -492,6 +492,12 @@ final class AutoscalerRig implements AutoCloseable {
         outcomes.record("e2e-idle-hour", null, Outcome.unneeded(timers, "an hour of idle ticks"));
     }
 
+    /** The tick as the fast path's EventBridge Pipe starts it: a batch of one queued alert. */
+    Execution runTickFromAlert(String name) {
+        idleForLong();
+        return executor.run(tick, name, StepJson.MAPPER.valueToTree(List.of(TickInput.ALERT)));
+    }
+
     /** The tick as an EventBridge rule starts it, with the rule's input (a Spot or rebalance event). */
     Execution runTick(String name, String eventJson) {
         return executor.run(tick, name, read(eventJson));

@@ -181,4 +181,58 @@ class ScaleUpIT {
         assertEquals(2, rig.aliveInstances().size());
         Checks.lockReleased(rig);
     }
+
+    @Test
+    void alertTick_overtakenByTheScheduleTick_inTheSameMinute_startsTheActuationOnce() {
+        // GIVEN a pod that needs a worker, and the schedule's tick overtaking the fast path's tick just
+        // before it starts the actuation
+        rig.runningWorker();
+        rig.unschedulable = List.of(new PendingPod("shop", "checkout-7d9", 0.5, 256L * 1024 * 1024));
+        Execution[] schedule = new Execution[1];
+        rig.interceptor = (task, call) -> {
+            if ("alert-tick".equals(task.executionName()) && "StartActuation".equals(task.stateName()) && schedule[0] == null) {
+                schedule[0] = rig.runTick("schedule-tick");
+            }
+            return call.call();
+        };
+
+        // WHEN the alert's tick runs
+        Execution alert = rig.runTickFromAlert("alert-tick");
+
+        // THEN it went through FromUnschedulablePodsAlert, and met the schedule tick's actuation by its name
+        Checks.succeeded(alert);
+        assertEquals("FromUnschedulablePodsAlert", alert.statePath().get(1));
+        assertEquals("actuation for this minute already started", alert.output().path("outcome").asText(), alert.output().toString());
+        assertEquals("actuation started", schedule[0].output().path("outcome").asText(), schedule[0].output().toString());
+        assertEquals(1, rig.started.size());
+        rig.executor.runToCompletion(rig.started.values().iterator().next());
+        assertEquals(2, rig.aliveInstances().size(), "one launch");
+    }
+
+    @Test
+    void scheduleTick_afterTheAlertTicksActuationLaunched_launchesNothingMore() {
+        // GIVEN the fast path's tick started an actuation, which launched a worker and waits for its join
+        rig.runningWorker();
+        rig.unschedulable = List.of(new PendingPod("shop", "checkout-7d9", 0.5, 256L * 1024 * 1024));
+        Execution alert = rig.runTickFromAlert("alert-tick");
+        Checks.succeeded(alert);
+        assertEquals("actuation started", alert.output().path("outcome").asText(), alert.output().toString());
+        Execution actuation = rig.started.values().iterator().next();
+        assertEquals(Execution.Status.WAITING, actuation.status(), "joining: " + actuation.statePath());
+
+        // WHEN the schedule's tick sees the same pod still unschedulable
+        Execution schedule = rig.runTick("schedule-tick");
+
+        // THEN it counts the launching worker and starts nothing
+        Checks.succeeded(schedule);
+        assertEquals("no action", schedule.output().path("outcome").asText(), schedule.output().toString());
+        // ("2 workers": the running one and the one launching, which holds the pod)
+        assertTrue(schedule.output().path("reason").asText().startsWith(
+                "no action: 2 workers, CPU 45%, memory 50%, 1 unschedulable pod that no new worker would help now"),
+                schedule.output().toString());
+        assertEquals(1, rig.started.size());
+        rig.executor.runToCompletion(actuation);
+        Checks.succeeded(actuation);
+        assertEquals(2, rig.aliveInstances().size(), "one launch for the one spike");
+    }
 }

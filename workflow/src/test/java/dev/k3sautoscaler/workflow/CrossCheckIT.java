@@ -6,15 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.k3sautoscaler.workflow.ScriptedScenario.LocalRun;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -32,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class CrossCheckIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path SCENARIOS = Path.of("src/test/resources/crosscheck");
+    private static final Path SCENARIOS = ScriptedScenario.DIRECTORY;
     private static int compared;
     private static int equal;
     private static final java.util.Map<String, Long> TRANSITIONS = new java.util.TreeMap<>();
@@ -48,13 +44,12 @@ class CrossCheckIT {
     @MethodSource("scenarios")
     void localExecutor_agreesWithAwsLocalStepFunctions(Path scenarioFile) throws Exception {
         // GIVEN one scenario: a definition, an input and scripted task answers by state name
-        JsonNode scenario = JSON.readTree(scenarioFile.toFile());
+        JsonNode scenario = ScriptedScenario.read(scenarioFile);
         Path definition = Path.of(scenario.get("machine").asText());
-        Map<String, String> substitutions = JSON.convertValue(JSON.readTree(SCENARIOS.resolve("substitutions.json").toFile()),
-                JSON.getTypeFactory().constructMapType(Map.class, String.class, String.class));
 
         // WHEN both interpreters run it
-        LocalRun local = runLocally(definition, substitutions, scenario, scenarioFile.getFileName().toString());
+        LocalRun local = ScriptedScenario.runLocally(scenario);
+        TRANSITIONS.put(scenarioFile.getFileName().toString().replace(".json", ""), local.execution().stateTransitions());
         JsonNode reference = runOnReference(definition, scenarioFile);
 
         // THEN they took the same path to the same end
@@ -63,10 +58,6 @@ class CrossCheckIT {
         equal++;
         // AND it is the end the scenario expects
         assertExpected(scenario.path("expect"), local, scenarioFile.getFileName().toString());
-    }
-
-    /** The local run: the report compared with the reference, the execution, and the last input of each Task state. */
-    private record LocalRun(JsonNode report, Execution execution, Map<String, JsonNode> taskInputs) {
     }
 
     private static void assertExpected(JsonNode expect, LocalRun run, String name) {
@@ -98,39 +89,8 @@ class CrossCheckIT {
         TRANSITIONS.forEach((scenario, count) -> System.out.println("  state transitions  " + count + "  " + scenario));
     }
 
-    private static LocalRun runLocally(Path definition, Map<String, String> substitutions, JsonNode scenario, String name) {
-        StateMachine machine = StateMachine.load(definition, substitutions);
-        Map<String, Integer> calls = new HashMap<>();
-        Map<String, JsonNode> taskInputs = new HashMap<>();
-        TaskInvoker stubs = (resource, input, context) -> {
-            taskInputs.put(context.stateName(), input);
-            JsonNode script = scenario.path("stubs").path(context.stateName());
-            if (script.isMissingNode()) {
-                throw new TaskFailure("CrossCheck.NoStub", "no stub for " + context.stateName());
-            }
-            int call = calls.merge(context.stateName(), 1, Integer::sum) - 1;
-            JsonNode step = script.get(Math.min(call, script.size() - 1));
-            if (step.has("error")) {
-                throw new TaskFailure(step.get("error").asText(), step.path("cause").asText(""));
-            }
-            return step.path("echoInput").asBoolean(false) ? input : step.get("result");
-        };
-        Execution execution = new LocalExecutor(stubs, new VirtualClock(Instant.parse("2026-11-23T12:00:00Z")))
-                .run(machine, scenario.get("executionName").asText(), scenario.get("input"));
-        TRANSITIONS.put(name.replace(".json", ""), execution.stateTransitions());
-        ObjectNode report = JSON.createObjectNode();
-        report.set("statePath", JSON.valueToTree(execution.statePath()));
-        report.put("status", execution.status().name());
-        if (execution.status() == Execution.Status.SUCCEEDED) {
-            report.set("output", execution.output());
-        } else {
-            report.put("error", execution.error());
-        }
-        return new LocalRun(report, execution, taskInputs);
-    }
-
     private static JsonNode runOnReference(Path definition, Path scenarioFile) throws Exception {
-        Path substitutions = SCENARIOS.resolve("substitutions.json");
+        Path substitutions = ScriptedScenario.SUBSTITUTIONS;
         Process process = new ProcessBuilder("bash", "tools/run.sh", "crosscheck",
                 definition.toAbsolutePath().toString(), scenarioFile.toAbsolutePath().toString(),
                 substitutions.toAbsolutePath().toString())
