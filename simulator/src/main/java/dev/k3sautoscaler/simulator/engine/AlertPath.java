@@ -14,8 +14,10 @@ import java.util.Set;
  * evaluates the unschedulable-pods alerting rule on the scraped series at its evaluation interval
  * (an alert per pod, after the rule's {@code for}); Alertmanager holds a new group for
  * {@code group_wait}, then notifies at most every {@code group_interval} when pods not yet notified
- * fire (or after {@code repeat_interval}); the notice goes SNS → SQS → the Pipe, which starts a
- * tick {@link Timings#delivery()} later. The timings are read from the deployed files.
+ * fire (or after {@code repeat_interval}); the notice goes SNS → SQS (which holds it for
+ * PENDING_UP_SEC, as the stack sets the queue's delivery delay, so the tick counts the pods) → the
+ * Pipe, which starts a tick {@link Timings#delivery()} later. The timings are read from the
+ * deployed files.
  */
 final class AlertPath {
     static final String RULES = "monitoring/autoscaler-rules.yml";
@@ -35,13 +37,16 @@ final class AlertPath {
      * @param groupWait          a new group's first notice waits this long for more alerts
      * @param groupInterval      later notices of the group at most this often
      * @param repeatInterval     the same alerts are notified again after this long
-     * @param delivery           from the notice to the tick's start
+     * @param delivery           from the notice to the tick's start: the hops, plus the queue's delay
      */
     record Timings(Duration evaluationInterval, Duration forDuration, Duration groupWait, Duration groupInterval,
             Duration repeatInterval, Duration delivery) {
 
-        /** As deployed: the rule group's interval (else Prometheus' global one), the route of the tick's receiver. */
-        static Timings deployed(MonitoringTimings monitoring) {
+        /**
+         * As deployed: the rule group's interval (else Prometheus' global one), the route of the
+         * tick's receiver, and the queue's delivery delay (the stack sets it to PENDING_UP_SEC).
+         */
+        static Timings deployed(MonitoringTimings monitoring, Duration queueDelay) {
             JsonNode group = find(MonitoringTimings.yaml(RULES).path("groups"), "name", GROUP, RULES);
             JsonNode rule = find(group.path("rules"), "alert", ALERT, RULES + " group " + GROUP);
             Duration evaluation = group.has("interval") ? MonitoringTimings.duration(group, "interval") : monitoring.evaluationInterval();
@@ -49,7 +54,8 @@ final class AlertPath {
             JsonNode route = MonitoringTimings.yaml(ALERTMANAGER).path("route");
             JsonNode tickRoute = find(route.path("routes"), "receiver", RECEIVER, ALERTMANAGER + " route");
             return new Timings(evaluation, forDuration, timing(tickRoute, route, "group_wait"),
-                    timing(tickRoute, route, "group_interval"), timing(tickRoute, route, "repeat_interval"), DELIVERY);
+                    timing(tickRoute, route, "group_interval"), timing(tickRoute, route, "repeat_interval"),
+                    DELIVERY.plus(queueDelay));
         }
 
         /** A child route inherits what it does not set from the root route. */

@@ -216,7 +216,8 @@ public final class Simulation implements AutoCloseable {
     }
 
     private AlertPath deployedAlertPath() {
-        return new AlertPath(AlertPath.Timings.deployed(monitoring), phase(monitoring.evaluationInterval(), 104_729));
+        return new AlertPath(AlertPath.Timings.deployed(monitoring, scenario.config().pendingUp()),
+                phase(monitoring.evaluationInterval(), 104_729));
     }
 
     /** Alert notices the fast path sent in the run (0 when it is off). */
@@ -395,11 +396,12 @@ public final class Simulation implements AutoCloseable {
         track(RunTimeline.Machine.EXPRESS_TICK, executor.start(tick, name, StepJson.MAPPER.valueToTree(TickInput.SCHEDULE)), now);
     }
 
-    /** The Pipe starts the tick with the schedule's input: an alert-started tick decides exactly like a scheduled one. */
+    /** The Pipe starts the tick with its batch, an array of the alert's input, as deployed; the tick decides as a scheduled one. */
     private void startAlertTick(Duration now) {
         String name = ALERT_TICK_PREFIX + NAME_TIME.format(START.plus(now));
         progress.accept(at(now) + " unschedulable-pods alert starts tick " + name);
-        track(RunTimeline.Machine.EXPRESS_TICK, executor.start(tick, name, StepJson.MAPPER.valueToTree(TickInput.SCHEDULE)), now);
+        JsonNode batch = StepJson.MAPPER.createArrayNode().add(StepJson.MAPPER.valueToTree(TickInput.ALERT));
+        track(RunTimeline.Machine.EXPRESS_TICK, executor.start(tick, name, batch), now);
     }
 
     private void schedule(Ec2Event event) {

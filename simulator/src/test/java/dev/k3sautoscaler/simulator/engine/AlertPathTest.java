@@ -82,10 +82,10 @@ class AlertPathTest {
 
     @Test
     void deployedTimings_comeFromClusterBootstrapsFiles() {
-        AlertPath.Timings deployed = AlertPath.Timings.deployed(dev.k3sautoscaler.simulator.virtual.MonitoringTimings.deployed());
+        AlertPath.Timings deployed = AlertPath.Timings.deployed(dev.k3sautoscaler.simulator.virtual.MonitoringTimings.deployed(),
+                seconds(30));
 
-        assertEquals(Duration.ofSeconds(15), deployed.evaluationInterval());
-        assertEquals(Duration.ZERO, deployed.forDuration());
-        assertEquals(AlertPath.DELIVERY, deployed.delivery());
+        assertEquals(new AlertPath.Timings(seconds(15), Duration.ZERO, seconds(1), seconds(30), Duration.ofHours(1),
+                AlertPath.DELIVERY.plus(seconds(30))), deployed);
     }
 }
