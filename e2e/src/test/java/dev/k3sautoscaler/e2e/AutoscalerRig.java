@@ -287,6 +287,15 @@ final class AutoscalerRig implements AutoCloseable {
         return instanceId;
     }
 
+    /** How many more instances each offering of the rig's fleet (t3.small, t3a.small × a, b; on-demand) can start. */
+    void capacityEverywhere(int available) {
+        for (String type : environment.get(FleetSettings.WORKER_INSTANCE_TYPES).split(",")) {
+            for (String az : List.of(AZ_A, AZ_B)) {
+                ec2.capacity(type, az, "on-demand", available);
+            }
+        }
+    }
+
     /** Registered now, stamped by the server's clock: Nodes seeded in a row keep their order as "oldest". */
     Node worker(String name, String zone, String instanceId) {
         registered.add(instanceId);

@@ -300,13 +300,7 @@ class ManualControlsIT {
     void failure_isRecordedReleasedAndPublished_andTheExecutionStillFailsWithTheFirstError() {
         // GIVEN 2 workers and EC2 out of capacity for every offering
         runningWorkers(2);
-        rig.interceptor = (task, call) -> {
-            if ("LaunchWorkers".equals(task.stateName())) {
-                throw new dev.k3sautoscaler.workflow.TaskFailure("dev.k3sautoscaler.errors.InsufficientCapacity",
-                        "no offering had capacity: t3.small, t3a.small in eu-west-1a, eu-west-1b");
-            }
-            return call.call();
-        };
+        rig.capacityEverywhere(0);
 
         // WHEN alice forces +1
         Execution execution = rig.actuate("force-up-4", "{\"trigger\":\"force-scale-up\",\"count\":1,\"requestedBy\":\"alice\"}");
@@ -317,7 +311,7 @@ class ManualControlsIT {
         Checks.lockReleased(rig);
         assertEquals("failure", rig.published.getFirst().path("MessageAttributes").path("event").path("StringValue").asText());
         assertTrue(rig.publishedTexts().getFirst().startsWith("Scaling failed (scale-up) with InsufficientCapacity: "
-                + "no offering had capacity"), rig.publishedTexts().toString());
+                + "launched none of 1 workers: every offering failed; no capacity: "), rig.publishedTexts().toString());
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.k3sautoscaler.core.model.ScalingState;
 import dev.k3sautoscaler.core.state.OutcomeAction;
 import dev.k3sautoscaler.core.state.OutcomeResult;
 import dev.k3sautoscaler.state.EventRecord;
@@ -14,7 +15,13 @@ import dev.k3sautoscaler.testkit.ec2.FakeInstance;
 import dev.k3sautoscaler.testkit.prometheus.FakePrometheusApi.PendingPod;
 import dev.k3sautoscaler.workflow.Execution;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +62,72 @@ class ScaleUpIT {
         assertEquals(1, launch.count());
         Checks.lockReleased(rig);
         assertTrue(rig.state().state().pendingLaunches().isEmpty(), "pending launches cleared after the join");
+    }
+
+    @Test
+    void offeringsEc2Refused_areRememberedWhenNothingLaunched_andNotAskedAgainUntilTheirTimeIsUp() {
+        // GIVEN a pod that needs a worker, and no capacity in any offering (t3.small, t3a.small × a, b; on-demand)
+        rig.runningWorker();
+        rig.unschedulable = List.of(new PendingPod("shop", "checkout-7d9", 0.5, 256L * 1024 * 1024));
+        Map<String, Long> eachAskedOnce = Stream.of("t3.small@subnet-a", "t3.small@subnet-b", "t3a.small@subnet-a",
+                "t3a.small@subnet-b").collect(Collectors.toMap(offering -> offering, offering -> 1L));
+        rig.capacityEverywhere(0);
+        Map<String, Instant> launchedAt = new HashMap<>();
+        rig.interceptor = (task, call) -> {
+            if ("LaunchWorkers".equals(task.stateName())) {
+                launchedAt.putIfAbsent(task.executionName(), rig.clock.instant());
+            }
+            return call.call();
+        };
+
+        // WHEN an actuation tries to launch
+        Execution first = rig.actuate("no-capacity-1", "{\"trigger\":\"scale\"}");
+
+        // THEN it fails with InsufficientCapacity after asking each offering once, the lock released
+        assertEquals(Execution.Status.FAILED, first.status(), first.statePath().toString());
+        assertEquals("dev.k3sautoscaler.errors.InsufficientCapacity", first.error());
+        assertEquals(eachAskedOnce, runInstancesPerOffering());
+        Checks.lockReleased(rig);
+        // AND the state remembers every refused offering until OFFERING_UNAVAILABLE_SEC (180 s) after the refusal,
+        // and counts the failure for the backoff
+        Instant until = launchedAt.get("no-capacity-1").plusSeconds(180);
+        ScalingState state = rig.state().state();
+        assertEquals(Set.of("t3.small@eu-west-1a/on-demand", "t3.small@eu-west-1b/on-demand",
+                        "t3a.small@eu-west-1a/on-demand", "t3a.small@eu-west-1b/on-demand"),
+                state.unavailableOfferings().stream().map(o -> o.instanceType() + "@" + o.availabilityZone() + "/"
+                        + o.capacityType()).collect(Collectors.toSet()));
+        state.unavailableOfferings().forEach(o -> assertEquals(until, o.until(), o.toString()));
+        assertEquals(1, state.consecutiveFailures());
+        EventRecord failure = Checks.event(rig.events(), OutcomeAction.SCALE_UP);
+        assertEquals(OutcomeResult.FAILED, failure.result());
+        assertEquals("dev.k3sautoscaler.errors.InsufficientCapacity", failure.error());
+
+        // WHEN the next actuation comes after the failure backoff (FAILURE_BACKOFF_SEC 60 s), the offerings still marked
+        rig.clock.advanceTo(state.lastFailureAt().plusSeconds(61));
+        Execution second = rig.actuate("no-capacity-2", "{\"trigger\":\"scale\"}");
+
+        // THEN it launched and failed the same way without one RunInstances call
+        assertTrue(second.statePath().contains("LaunchWorkers"), second.statePath().toString());
+        assertEquals("dev.k3sautoscaler.errors.InsufficientCapacity", second.error());
+        assertEquals(eachAskedOnce, runInstancesPerOffering());
+
+        // WHEN capacity returns and an actuation comes after the marks expired (and the doubled backoff, 120 s)
+        rig.capacityEverywhere(10);
+        Instant backedOff = rig.state().state().lastFailureAt().plusSeconds(121);
+        rig.clock.advanceTo(backedOff.isAfter(until) ? backedOff : until.plusSeconds(1));
+        Execution third = rig.actuate("no-capacity-3", "{\"trigger\":\"scale\"}");
+
+        // THEN the launch asks EC2 again and a worker joins
+        Checks.succeeded(third);
+        assertEquals(2, rig.aliveInstances().size());
+        assertEquals(5, rig.ec2.requests("RunInstances").size());
+        Checks.lockReleased(rig);
+    }
+
+    /** RunInstances calls so far, by instance type @ subnet. */
+    private Map<String, Long> runInstancesPerOffering() {
+        return rig.ec2.requests("RunInstances").stream()
+                .collect(Collectors.groupingBy(r -> r.get("InstanceType") + "@" + r.get("SubnetId"), Collectors.counting()));
     }
 
     @Test

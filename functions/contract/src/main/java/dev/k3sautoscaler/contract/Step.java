@@ -6,7 +6,6 @@ import static dev.k3sautoscaler.errors.StepErrorType.EC2_REQUEST_REJECTED;
 import static dev.k3sautoscaler.errors.StepErrorType.EC2_UNAVAILABLE;
 import static dev.k3sautoscaler.errors.StepErrorType.IDEMPOTENCY_IN_PROGRESS;
 import static dev.k3sautoscaler.errors.StepErrorType.IDEMPOTENCY_PAYLOAD_MISMATCH;
-import static dev.k3sautoscaler.errors.StepErrorType.INSUFFICIENT_CAPACITY;
 import static dev.k3sautoscaler.errors.StepErrorType.INVALID_STEP_INPUT;
 import static dev.k3sautoscaler.errors.StepErrorType.KUBERNETES_ACCESS_DENIED;
 import static dev.k3sautoscaler.errors.StepErrorType.KUBERNETES_API_UNAVAILABLE;
@@ -54,11 +53,11 @@ public enum Step {
             Retries.STANDARD, Errors.FENCED_STATE,
             "RecordReconcile", "RecordUnneeded", "RecordPause", "RecordResume", "RecordNoAction", "RecordLaunch",
             "RecordJoinTimeout", "RecordWorkersJoined", "RecordJoinWatchFailure", "RecordNoSafeTarget", "RecordScaleDown",
-            "RecordSpotDrain", "RecordFailure", "RecordLeaseLost"),
+            "RecordSpotDrain", "RecordNoCapacity", "RecordFailure", "RecordLeaseLost"),
     BREAK_LOCK(FunctionModule.STATE, "BreakLockHandler", Reach.STATE, Timeouts.DEFAULT, Leased.NO,
             Retries.STANDARD, Errors.STATE, "BreakLock"),
     LAUNCH_WORKERS(FunctionModule.FLEET, "LaunchWorkersHandler", Reach.EC2, Timeouts.FLEET, Leased.YES,
-            Retries.STANDARD, Errors.of(Errors.FLEET, INSUFFICIENT_CAPACITY), "LaunchWorkers"),
+            Retries.STANDARD, Errors.FLEET, "LaunchWorkers"),
     TERMINATE_WORKERS(FunctionModule.FLEET, "TerminateWorkersHandler", Reach.EC2, Timeouts.FLEET, Leased.YES,
             Retries.STANDARD, Errors.of(Errors.FLEET, REFUSED_TO_TERMINATE), "TerminateDrainedWorker"),
     CHECK_WORKERS_JOINED(FunctionModule.KUBE, "CheckWorkersJoinedHandler", Reach.CLUSTER, Timeouts.DEFAULT, Leased.NO,

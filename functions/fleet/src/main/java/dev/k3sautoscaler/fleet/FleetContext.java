@@ -2,6 +2,7 @@ package dev.k3sautoscaler.fleet;
 
 import java.time.Clock;
 import java.util.Map;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /** What every fleet handler is built from: settings, the EC2 adapter and the clock. Built once, in INIT. */
@@ -10,6 +11,14 @@ public record FleetContext(FleetSettings settings, Ec2Fleet ec2, Clock clock) {
     static FleetContext fromEnvironment(Map<String, String> environment) {
         FleetSettings settings = FleetSettings.fromEnvironment(environment);
         return of(settings, Ec2Fleet.productionClient(settings, environment), Clock.systemUTC(), Ec2Fleet.DEFAULT_PAGE_SIZE);
+    }
+
+    /**
+     * The production client's SDK retry settings, for clients built elsewhere (the simulator, e2e): without
+     * them the SDK's default "retry any 5xx" asks a refused offering again (EC2 sends InsufficientInstanceCapacity as 500).
+     */
+    public static ClientOverrideConfiguration sdkOverrides() {
+        return Ec2Fleet.overrides();
     }
 
     /** For tests and the simulator: any client (an endpoint-overridden one) and clock, the production page size. */

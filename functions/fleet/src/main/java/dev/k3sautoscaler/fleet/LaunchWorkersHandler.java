@@ -14,8 +14,10 @@ import org.slf4j.LoggerFactory;
  * AZs, falling back over offerings on capacity errors ({@link WorkerLauncher}). At most once per
  * execution: a retry after it completed gets the stored result ({@link FleetIdempotency}).
  *
- * <p>Errors: {@code dev.k3sautoscaler.errors.InsufficientCapacity} (no worker started; not retryable),
- * {@code Ec2Unavailable} (retryable; a retry reuses the ClientTokens), {@code IdempotencyInProgress}
+ * <p>No worker started at all is the outcome NONE, not an error: its refused offerings must reach the
+ * state (the workflow records them, then fails with {@code InsufficientCapacity}).
+ *
+ * <p>Errors: {@code Ec2Unavailable} (retryable; a retry reuses the ClientTokens), {@code IdempotencyInProgress}
  * (retryable: an earlier attempt is still running), {@code StateStoreUnavailable} (retryable),
  * {@code Ec2AccessDenied}, {@code Ec2RequestRejected}, {@code IdempotencyPayloadMismatch},
  * {@code InvalidStepInput}, {@code LockLost} (the lease was taken by another execution: nothing launched or

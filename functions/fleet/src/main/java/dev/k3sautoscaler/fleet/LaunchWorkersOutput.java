@@ -8,8 +8,9 @@ import java.util.List;
  * @param requested       the count asked for
  * @param launched        the instances started (pending), with where and when
  * @param failedOfferings offerings EC2 refused in this call, to remember until {@code until}
- * @param outcome         LAUNCHED (all) or PARTIAL (fewer than asked; the rest had no capacity).
- *                        None at all ends the step with {@code dev.k3sautoscaler.errors.InsufficientCapacity}.
+ * @param outcome         LAUNCHED (all), PARTIAL (fewer than asked; the rest had no capacity) or NONE
+ *                        (not one: every offering refused or skipped; the workflow records the refused ones,
+ *                        then fails with {@code dev.k3sautoscaler.errors.InsufficientCapacity})
  * @param reason          the same in words ({@code FleetWording})
  */
 public record LaunchWorkersOutput(int requested, List<LaunchedWorker> launched, List<FailedOffering> failedOfferings,

@@ -2,7 +2,6 @@ package dev.k3sautoscaler.fleet;
 
 import dev.k3sautoscaler.contract.CapacityMode;
 import dev.k3sautoscaler.core.fleet.LaunchOutcome;
-import dev.k3sautoscaler.errors.InsufficientCapacity;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +22,7 @@ import java.util.stream.Collectors;
  *   <li>an offering that answers with a capacity error is dropped for this call and reported, and its
  *       share moves to the next offering; offerings the state still remembers as failing are skipped.</li>
  * </ol>
+ * Not one worker started is the outcome NONE, still carrying the refused offerings for the state.
  * Idempotency: instances this execution already launched (found by the launched-by tag) count
  * toward N, and each RunInstances carries a ClientToken derived from the execution and its place in
  * the plan, so a retried step that cannot see its first launches yet (DescribeInstances is eventually
@@ -90,16 +90,16 @@ final class WorkerLauncher {
                 }
             }
         }
-        if (launched.isEmpty()) {
-            throw new InsufficientCapacity("no worker launched, 0 of " + input.count() + ": every offering failed — "
-                    + describe(failed, skipped));
-        }
-        boolean complete = launched.size() >= input.count();
-        List<LaunchOutcome.Placement> placements = placements(launched);
         List<LaunchOutcome.Refusal> refused = failed.stream().map(FailedOffering::refusal).toList();
-        LaunchOutcome outcome = complete
-                ? new LaunchOutcome.Launched(input.count(), launched.size(), placements, alreadyLaunched, refused)
-                : new LaunchOutcome.Partial(input.count(), launched.size(), placements, alreadyLaunched, refused);
+        LaunchOutcome outcome;
+        if (launched.isEmpty()) {
+            // An answer, not an error: the refused offerings must still reach the state, or the next launch asks them again.
+            outcome = new LaunchOutcome.None(input.count(), refused, skipped.stream().map(Offering::toString).toList());
+        } else if (launched.size() >= input.count()) {
+            outcome = new LaunchOutcome.Launched(input.count(), launched.size(), placements(launched), alreadyLaunched, refused);
+        } else {
+            outcome = new LaunchOutcome.Partial(input.count(), launched.size(), placements(launched), alreadyLaunched, refused);
+        }
         return LaunchWorkersOutput.of(launched, failed, outcome);
     }
 
@@ -110,17 +110,6 @@ final class WorkerLauncher {
         tags.put(FleetTags.LAUNCHED_BY, execution);
         tags.put(FleetTags.NAME, settings.clusterId() + "-worker");
         return tags;
-    }
-
-    private static String describe(List<FailedOffering> failed, List<Offering> skipped) {
-        List<String> parts = new ArrayList<>();
-        if (!failed.isEmpty()) {
-            parts.add("refused now: " + failed.stream().map(FailedOffering::toString).collect(Collectors.joining(", ")));
-        }
-        if (!skipped.isEmpty()) {
-            parts.add("skipped as recently unavailable: " + skipped.stream().map(Offering::toString).collect(Collectors.joining(", ")));
-        }
-        return parts.isEmpty() ? "no offering configured" : String.join("; ", parts);
     }
 
     /** How many of the launched workers run on each offering, in launch order. */

@@ -15,7 +15,6 @@ import dev.k3sautoscaler.errors.Ec2AccessDenied;
 import dev.k3sautoscaler.errors.Ec2RequestRejected;
 import dev.k3sautoscaler.errors.Ec2Unavailable;
 import dev.k3sautoscaler.errors.IdempotencyInProgress;
-import dev.k3sautoscaler.errors.InsufficientCapacity;
 import dev.k3sautoscaler.errors.InvalidStepInput;
 import dev.k3sautoscaler.errors.LockLost;
 import dev.k3sautoscaler.state.StateReader;
@@ -211,7 +210,7 @@ class LaunchWorkersIT {
     }
 
     @Test
-    void launch_failsWithInsufficientCapacityListingEveryOffering_whenAllAreExhausted() {
+    void launch_answersNoneWithEveryRefusedOffering_whenAllAreExhausted() {
         // GIVEN no capacity for either type in any AZ
         for (String type : List.of("t3.small", "t3a.small")) {
             for (String az : List.of(AZ_A, AZ_B, AZ_C)) {
@@ -219,17 +218,43 @@ class LaunchWorkersIT {
             }
         }
 
-        // WHEN a worker is launched
-        InsufficientCapacity error = assertThrows(InsufficientCapacity.class, () -> rig.launch("exec-none", 2));
+        // WHEN two workers are launched
+        LaunchWorkersOutput output = rig.launch("exec-none", 2);
 
-        // THEN the named, non-retryable error lists all six offerings
-        assertFalse(error.retryable());
+        // THEN the step answers NONE (not an error), carrying all six offerings for the state to skip until
+        // OFFERING_UNAVAILABLE_SEC (180 s) from now, each asked once
+        assertEquals(LaunchOutcome.Code.NONE, output.outcome());
+        assertEquals(List.of(), output.launched());
+        assertEquals(2, output.requested());
+        assertEquals(6, output.failedOfferings().size());
         for (String type : List.of("t3.small", "t3a.small")) {
             for (String az : List.of(AZ_A, AZ_B, AZ_C)) {
-                assertTrue(error.getMessage().contains(type + "@" + az + "/on-demand InsufficientInstanceCapacity"), error.getMessage());
+                assertTrue(output.failedOfferings().contains(new FailedOffering(type, az, "on-demand",
+                        "InsufficientInstanceCapacity", T0.plusSeconds(180))), output.failedOfferings().toString());
             }
         }
+        assertEquals(6, rig.ec2.requests("RunInstances").size());
         assertEquals(List.of(), rig.ec2.instances());
+    }
+
+    @Test
+    void launch_answersNoneWithoutCallingEc2_whenTheStateRemembersEveryOffering() {
+        // GIVEN one type in one AZ, remembered as unavailable until later
+        rig.with(FleetSettings.WORKER_INSTANCE_TYPES, "t3.small");
+        rig.with(FleetSettings.WORKER_SUBNET_IDS, "subnet-a:" + AZ_A);
+        String input = """
+                {"execution":"exec-all-skipped","count":1,"reason":"test",%s,"unavailableOfferings":[
+                  {"instanceType":"t3.small","availabilityZone":"eu-west-1a","capacityType":"on-demand","until":"2026-11-23T10:02:00Z","reason":"InsufficientInstanceCapacity"}]}""".formatted(rig.leaseJson());
+
+        // WHEN a worker is launched
+        LaunchWorkersOutput output = FleetRig.run(rig.launchHandler(), LaunchWorkersOutput.class, input);
+
+        // THEN NONE, nothing newly refused, and EC2 not asked
+        assertEquals(LaunchOutcome.Code.NONE, output.outcome());
+        assertEquals(List.of(), output.failedOfferings());
+        assertEquals(List.of(), rig.ec2.requests("RunInstances"));
+        assertEquals(FleetWording.launch(new LaunchOutcome.None(1, List.of(), List.of("t3.small@eu-west-1a/on-demand"))),
+                output.reason());
     }
 
     @Test

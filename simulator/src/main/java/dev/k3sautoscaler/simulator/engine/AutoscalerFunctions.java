@@ -123,7 +123,8 @@ public final class AutoscalerFunctions implements AutoCloseable {
         StateReader reader = new StateReader(state);
         IdempotencyStore idempotency = new IdempotencyStore(endpoints.dynamo(),
                 IdempotencySettings.fromEnvironment(environment), clock);
-        Ec2Client ec2 = AwsClients.build(Ec2Client.builder(), Region.of(REGION), CREDENTIALS, endpoints.ec2());
+        Ec2Client ec2 = AwsClients.build(Ec2Client.builder().overrideConfiguration(FleetContext.sdkOverrides()),
+                Region.of(REGION), CREDENTIALS, endpoints.ec2());
         FleetContext fleet = FleetContext.of(FleetSettings.fromEnvironment(environment), ec2, clock);
         KubeSettings kubeSettings = KubeSettings.fromEnvironment(environment);
         kubeClient = KubeClientFactory.create(ClusterCredentials.of(endpoints.kubeApi(), null, endpoints.kubeToken()));

@@ -15,13 +15,26 @@ public final class FleetWording {
     }
 
     public static String launch(LaunchOutcome outcome) {
+        return switch (outcome) {
+            case LaunchOutcome.None none -> "launched none of " + none.requested() + " workers: every offering failed"
+                    + refused(none.refused())
+                    + (none.skipped().isEmpty() ? "" : "; skipped as recently unavailable: " + String.join(", ", none.skipped()));
+            case LaunchOutcome.Launched launched -> "launched " + started(launched);
+            case LaunchOutcome.Partial partial -> "launched only " + started(partial);
+        };
+    }
+
+    private static String started(LaunchOutcome outcome) {
         String where = outcome.placements().stream().map(p -> p.count() + "× " + p.offering())
                 .collect(Collectors.joining(", "));
-        return (outcome.code() == LaunchOutcome.Code.LAUNCHED ? "launched " : "launched only ")
-                + outcome.launched() + " of " + outcome.requested() + " workers: " + where
+        return outcome.launched() + " of " + outcome.requested() + " workers: " + where
                 + (outcome.alreadyStarted() > 0 ? " (" + outcome.alreadyStarted() + " already started by this execution)" : "")
-                + (outcome.refused().isEmpty() ? "" : "; no capacity: " + outcome.refused().stream()
-                .map(r -> r.offering() + " " + r.errorCode()).collect(Collectors.joining(", ")));
+                + refused(outcome.refused());
+    }
+
+    private static String refused(List<LaunchOutcome.Refusal> refused) {
+        return refused.isEmpty() ? "" : "; no capacity: " + refused.stream()
+                .map(r -> r.offering() + " " + r.errorCode()).collect(Collectors.joining(", "));
     }
 
     public static String terminate(TerminateOutcome outcome) {

@@ -4,13 +4,14 @@ import java.util.List;
 
 /**
  * What LaunchWorkers started, as facts with a stable {@link Code}; {@link FleetWording} words it.
- * Nothing started at all is the error InsufficientCapacity, not an outcome.
+ * Nothing started at all is an outcome too ({@link None}), so the offerings EC2 refused reach the
+ * state like any launch's; the workflow then fails with InsufficientCapacity.
  */
 public sealed interface LaunchOutcome {
 
     Code code();
 
-    enum Code { LAUNCHED, PARTIAL }
+    enum Code { LAUNCHED, PARTIAL, NONE }
 
     int requested();
 
@@ -53,5 +54,26 @@ public sealed interface LaunchOutcome {
         }
 
         public Code code() { return Code.PARTIAL; }
+    }
+
+    /**
+     * Not one worker: every offering was refused now or skipped as still remembered unavailable.
+     *
+     * @param skipped offerings not asked because the state remembers them as unavailable, e.g. "t3.small@eu-west-1a/on-demand"
+     */
+    record None(int requested, List<Refusal> refused, List<String> skipped) implements LaunchOutcome {
+        public None {
+            refused = List.copyOf(refused);
+            skipped = List.copyOf(skipped);
+        }
+
+        public Code code() { return Code.NONE; }
+
+        public int launched() { return 0; }
+
+        public List<Placement> placements() { return List.of(); }
+
+        /** An earlier attempt's workers would count as launched, so there are none. */
+        public int alreadyStarted() { return 0; }
     }
 }

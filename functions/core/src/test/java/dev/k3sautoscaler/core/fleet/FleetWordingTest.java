@@ -29,7 +29,14 @@ class FleetWordingTest {
                 row(new LaunchOutcome.Partial(3, 1, List.of(new Placement(1, "t3.small@eu-west-1a/on-demand")), 0,
                                 List.of(NO_CAPACITY, new Refusal("t3.medium@eu-west-1a/spot", "Unsupported"))),
                         "launched only 1 of 3 workers: 1× t3.small@eu-west-1a/on-demand; no capacity:"
-                                + " t3.small@eu-west-1c/spot InsufficientInstanceCapacity, t3.medium@eu-west-1a/spot Unsupported"));
+                                + " t3.small@eu-west-1c/spot InsufficientInstanceCapacity, t3.medium@eu-west-1a/spot Unsupported"),
+                row(new LaunchOutcome.None(2, List.of(NO_CAPACITY), List.of("t3.small@eu-west-1a/spot", "t3.small@eu-west-1b/spot")),
+                        "launched none of 2 workers: every offering failed; no capacity: t3.small@eu-west-1c/spot"
+                                + " InsufficientInstanceCapacity; skipped as recently unavailable: t3.small@eu-west-1a/spot,"
+                                + " t3.small@eu-west-1b/spot"),
+                row(new LaunchOutcome.None(1, List.of(NO_CAPACITY), List.of()),
+                        "launched none of 1 workers: every offering failed; no capacity: t3.small@eu-west-1c/spot"
+                                + " InsufficientInstanceCapacity"));
     }
 
     static Stream<Arguments> terminations() {
