@@ -64,12 +64,12 @@ class K3sAutoscalerPropsTest {
     }
 
     @Test
-    void fastPath_isOnByDefault_andRefusesAPendingUpSecSqsCannotDelay() {
-        assertTrue(K3sAutoscalerProps.builder().clusterId("demo").build().unschedulableFastPath());
+    void fastPath_isOffByDefault_andRefusesAPendingUpSecSqsCannotDelay() {
+        assertFalse(K3sAutoscalerProps.builder().clusterId("demo").build().unschedulableFastPath());
 
-        // WHEN PENDING_UP_SEC is past SQS's longest delivery delay (900 s)
+        // WHEN the fast path is on and PENDING_UP_SEC is past SQS's longest delivery delay (900 s)
         InvalidPropsException e = assertThrows(InvalidPropsException.class, () -> K3sAutoscalerProps.builder()
-                .clusterId("demo").setting(ConfigVariable.PENDING_UP_SEC, 901).build());
+                .clusterId("demo").unschedulableFastPath(true).setting(ConfigVariable.PENDING_UP_SEC, 901).build());
 
         // THEN the fast path cannot hold the alert that long: the props say so, and without it they build
         assertEquals(1, e.problems().size(), e.problems().toString());

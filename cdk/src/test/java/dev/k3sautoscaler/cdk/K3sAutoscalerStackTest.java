@@ -568,7 +568,7 @@ class K3sAutoscalerStackTest {
         assertEquals(1, ofType("AWS::CloudWatch::Dashboard").size());
     }
 
-    // ---------------------------------------------------------------- the unschedulable-pods fast path (on by default)
+    // ---------------------------------------------------------------- the unschedulable-pods fast path (on in Synth.props())
 
     @Test
     void fastPath_topic_isEncryptedWithSnssOwnKey_takesTls_andOnlyTheMasterMayPublish() {
@@ -603,10 +603,10 @@ class K3sAutoscalerStackTest {
     void fastPath_queue_holdsAnAlertPendingUpSec_keepsItOneTickLonger_andGivesUpAfterThreeStarts() {
         JsonNode queue = resourceOf("AWS::SQS::Queue", "FastPathQueue").get("Properties");
         JsonNode deadLetters = resourceOf("AWS::SQS::Queue", "FastPathDeadLetters").get("Properties");
-        // PENDING_UP_SEC (30 s by default): the tick then sees the pods unschedulable that long
-        assertEquals(30, queue.get("DelaySeconds").asInt());
+        // PENDING_UP_SEC (0 s by default: no delay; FastPathDelayTest raises it)
+        assertEquals(0, queue.get("DelaySeconds").asInt());
         // + one tick period (tickRate is 2 minutes in this stack)
-        assertEquals(30 + 120, queue.get("MessageRetentionPeriod").asInt());
+        assertEquals(0 + 120, queue.get("MessageRetentionPeriod").asInt());
         assertEquals(10, queue.get("VisibilityTimeout").asInt());
         assertTrue(queue.get("SqsManagedSseEnabled").asBoolean());
         assertEquals(3, queue.at("/RedrivePolicy/maxReceiveCount").asInt());

@@ -20,8 +20,9 @@ final class Synth {
     private Synth() {
     }
 
+    /** Every optional part deployed, the fast path included, so each test sees the whole stack (FastPathOffTest: without it). */
     static K3sAutoscalerProps.Builder props() {
-        return K3sAutoscalerProps.builder().clusterId("demo").repositoryRoot(REPOSITORY_ROOT);
+        return K3sAutoscalerProps.builder().clusterId("demo").repositoryRoot(REPOSITORY_ROOT).unschedulableFastPath(true);
     }
 
     /** Neither account nor region: the template carries {@code AWS::Region} and {@code AWS::AccountId}. */

@@ -52,12 +52,15 @@ public record CollectMetricsOutput(@JsonUnwrapped ClusterMetrics metrics, String
 
     private static String unschedulable(ClusterMetrics metrics, Duration pendingUp) {
         int count = metrics.unschedulablePods();
+        // PENDING_UP_SEC 0 (the default) counts every unschedulable pod: "for 0 s" would only puzzle a reader.
+        String forHowLong = pendingUp.isZero() ? "" : " for " + pendingUp.toSeconds() + " s";
         if (count == 0) {
-            return "no pod unschedulable for " + pendingUp.toSeconds() + " s"
+            return "no pod unschedulable" + forHowLong
                     + (metrics.unschedulablePodsMaxOverIdleWindow() > 0
                     ? " (up to " + metrics.unschedulablePodsMaxOverIdleWindow() + " within the idle window)" : "");
         }
-        String line = plural(count, "pod") + " unschedulable for " + pendingUp.toSeconds() + " s+ " + verb(count, "needs") + " "
+        String line = plural(count, "pod") + " unschedulable" + (forHowLong.isEmpty() ? "" : forHowLong + "+") + " "
+                + verb(count, "needs") + " "
                 + vcpu(metrics.unschedulableCpuMillis()) + " / " + gib(metrics.unschedulableMemoryBytes());
         PodRequest largest = metrics.unschedulablePodRequests().isEmpty() ? null : metrics.unschedulablePodRequests().getFirst();
         return largest == null ? line : line + " (largest " + largest.qualifiedName() + " " + vcpu(largest.cpuMillis())

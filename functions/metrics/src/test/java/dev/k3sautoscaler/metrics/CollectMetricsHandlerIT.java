@@ -60,7 +60,7 @@ class CollectMetricsHandlerIT {
         assertEquals("i-00000000000abc001", output.at("/workers/0/instanceId").asText());
         assertFalse(output.has("unavailableReason"));
         assertEquals("3 workers (2 ready, 1 cordoned); CPU 60% (lowest 60% over the sustain window, highest 60% over"
-                + " the idle window), memory 58% (lowest 58% over the sustain window, highest 58% over the idle window); 2 pods unschedulable for 30 s+"
+                + " the idle window), memory 58% (lowest 58% over the sustain window, highest 58% over the idle window); 2 pods unschedulable"
                 + " need 0.9 vCPU / 2.6 GiB (largest shop/web-1 0.6 vCPU / 0.6 GiB); requests on workers"
                 + " 0.3 vCPU / 0.3 GiB; CPU and memory measured on 2 of 3 workers (no node-exporter data from w3)",
                 output.get("reason").asText());

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class UnschedulablePodRequestsIT {
     private static final Instant NOW = Instant.parse("2026-03-02T12:00:00Z");
     private static final Instant FIVE_MINUTES_AGO = NOW.minus(Duration.ofMinutes(5));
-    private static final ClusterQueries QUERIES = ClusterQueries.forConfig(AutoscalerConfig.defaults());
+    private static final ClusterQueries QUERIES = ClusterQueries.forConfig(AutoscalerConfig.fromEnvironment(Map.of("PENDING_UP_SEC", "30")));
     private static PrometheusServer prometheus;
     private static Promql promql;
 

@@ -149,7 +149,7 @@ public final class Simulation implements AutoCloseable {
     private long ec2EventsScheduled;
     private final Map<String, String> environment;
     private Consumer<String> progress = line -> { };
-    /** The unschedulable-pods alert path (on by default, as the CDK stack deploys it); null when off. */
+    /** The unschedulable-pods alert path; null when off (the CDK stack's default: unschedulableFastPath=false). */
     private AlertPath alertPath;
     /** Ticks the alert path has asked for, by when they start. */
     private final PriorityQueue<Duration> alertTicks = new PriorityQueue<>();
@@ -195,7 +195,6 @@ public final class Simulation implements AutoCloseable {
         this.tick = StateMachine.load("tick", definitions.get("tick.asl.json"), substitutions);
         this.actuation = StateMachine.load("actuation", definitions.get("actuation.asl.json"), substitutions);
         this.executor = new LocalExecutor(new Tasks(), clock);
-        this.alertPath = deployedAlertPath();
         this.watch = new WorldWatch(new WorldWatch.Limits(CLUSTER_ID, scenario.config().maxWorkers(),
                 scenario.config().joinTimeout(), scenario.tick()), START);
     }
@@ -205,7 +204,7 @@ public final class Simulation implements AutoCloseable {
         return functions.names();
     }
 
-    /** Whether the fast path from the unschedulable-pods alert to the tick is deployed (the CDK stack's default: on). */
+    /** Whether the fast path from the unschedulable-pods alert to the tick is deployed (the CDK stack's default: off). */
     public Simulation alertPath(boolean deployed) {
         if (!deployed) {
             alertPath = null;
