@@ -40,6 +40,7 @@ import dev.k3sautoscaler.workflow.VirtualClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -169,7 +170,7 @@ public final class Simulation implements AutoCloseable {
                 environment.get(StateTableSchema.Env.EVENT_LOG_TABLE), environment.get(StateTableSchema.Env.IDEMPOTENCY_TABLE));
         this.reader = new StateReader(new StateAccess(dynamo, StateSettings.fromEnvironment(environment), clock));
         this.functions = new AutoscalerFunctions(environment, clock,
-                endpoints(ClusterCredentials.fromEnvironment(environment, ssmClient), dynamo));
+                endpoints(ClusterCredentials.fromEnvironment(environment, ssmClient), LocalDynamoDb.shared().endpoint()));
         // A fault at a step that does not exist would never fire: a silent no-op is worse than an error.
         List<String> unknownSteps = this.faults.stream().map(Fault::step).filter(step -> !functions.knows(step)).distinct().toList();
         if (!unknownSteps.isEmpty()) {
@@ -201,7 +202,7 @@ public final class Simulation implements AutoCloseable {
     }
 
     /** The handlers find the K3s API token as in Lambda: named by their environment, read from SSM. */
-    private AutoscalerFunctions.Endpoints endpoints(ClusterCredentials credentials, DynamoDbClient dynamo) {
+    private AutoscalerFunctions.Endpoints endpoints(ClusterCredentials credentials, URI dynamo) {
         return new AutoscalerFunctions.Endpoints(ec2.endpoint(), credentials.apiServerUrl(), credentials::bearerToken,
                 prometheus.baseUrl(), dynamo);
     }

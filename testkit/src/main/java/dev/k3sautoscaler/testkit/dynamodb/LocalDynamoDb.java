@@ -22,6 +22,14 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * tests separate themselves by table name.
  */
 public final class LocalDynamoDb implements AutoCloseable {
+    /**
+     * What every client of this server signs with: DynamoDB Local keeps one database per access key
+     * and region, so a client signing otherwise would not see the tables this one created.
+     */
+    public static final StaticCredentialsProvider CREDENTIALS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+    public static final Region REGION = Region.US_EAST_1;
+
     private static LocalDynamoDb shared;
 
     private final DynamoDBProxyServer server;
@@ -72,8 +80,7 @@ public final class LocalDynamoDb implements AutoCloseable {
 
     /** A client for any DynamoDB-compatible endpoint, e.g. a {@link DynamoDbFaultServer}. */
     public static DynamoDbClient clientFor(URI endpoint) {
-        return AwsClients.build(DynamoDbClient.builder(), Region.US_EAST_1,
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")), endpoint);
+        return AwsClients.build(DynamoDbClient.builder(), REGION, CREDENTIALS, endpoint);
     }
 
     @Override
