@@ -12,17 +12,23 @@ import dev.k3sautoscaler.simulator.report.RunTimeline.SpotDrain;
 import dev.k3sautoscaler.simulator.scenario.Scenario.CapacityType;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a run leaves for the summary: a sample of the cluster every minute, the scale events read
  * from the fleet steps' results, and each Spot warning with the time its drain emptied the node.
+ * A scale event is instances launched or terminated for the first time: a fleet step retried after
+ * its Lambda crashed answers with the stored result (the same instances), which is not another one.
  */
 final class TimelineRecorder {
     private final List<Sample> samples = new ArrayList<>();
     private final List<ScaleEvent> scaleEvents = new ArrayList<>();
+    private final Set<String> launched = new HashSet<>();
+    private final Set<String> terminated = new HashSet<>();
     private final Map<String, Duration> spotWarnings = new LinkedHashMap<>();
     private final Map<String, Duration> spotDrained = new LinkedHashMap<>();
 
@@ -50,15 +56,15 @@ final class TimelineRecorder {
     void stepCompleted(Duration now, String function, JsonNode input, JsonNode output) {
         switch (function) {
             case "launch-workers" -> {
-                int launched = output.path("launched").size();
-                if (launched > 0) {
-                    scaleEvents.add(new ScaleEvent(now, Direction.UP, launched, input.path("reason").asText("")));
+                int added = firstSeen(output.path("launched"), launched);
+                if (added > 0) {
+                    scaleEvents.add(new ScaleEvent(now, Direction.UP, added, input.path("reason").asText("")));
                 }
             }
             case "terminate-workers" -> {
-                int terminated = output.path("terminated").size();
-                if (terminated > 0) {
-                    scaleEvents.add(new ScaleEvent(now, Direction.DOWN, terminated, output.path("reason").asText("")));
+                int removed = firstSeen(output.path("terminated"), terminated);
+                if (removed > 0) {
+                    scaleEvents.add(new ScaleEvent(now, Direction.DOWN, removed, output.path("reason").asText("")));
                 }
             }
             case "drain-node" -> {
@@ -71,6 +77,18 @@ final class TimelineRecorder {
                 // other steps change nothing the summary counts
             }
         }
+    }
+
+    /** How many of these instances (ids, or objects with an instanceId) were not counted before; counts them. */
+    private static int firstSeen(JsonNode instances, Set<String> counted) {
+        int added = 0;
+        for (JsonNode instance : instances) {
+            String instanceId = instance.isTextual() ? instance.asText() : instance.path("instanceId").asText();
+            if (counted.add(instanceId)) {
+                added++;
+            }
+        }
+        return added;
     }
 
     void spotWarning(Duration at, String instanceId) {
