@@ -387,6 +387,7 @@ public final class Simulation implements AutoCloseable {
         String instanceId = SpotInterruption.RANDOM_SPOT_WORKER.equals(event.target())
                 ? cluster.randomSpotWorker().orElse(null) : event.target();
         if (instanceId == null || !cluster.spotRunning(instanceId)) {
+            recorder.ec2EventSkipped(cluster.now(), event);
             progress.accept(at(cluster.now()) + " " + what + " skipped: "
                     + (instanceId == null ? "no running Spot worker" : instanceId + " is no running Spot worker"));
             return null;

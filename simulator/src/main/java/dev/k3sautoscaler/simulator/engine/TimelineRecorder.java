@@ -10,6 +10,7 @@ import dev.k3sautoscaler.simulator.report.RunTimeline.Sample;
 import dev.k3sautoscaler.simulator.report.RunTimeline.ScaleEvent;
 import dev.k3sautoscaler.simulator.report.RunTimeline.SpotDrain;
 import dev.k3sautoscaler.simulator.scenario.Scenario.CapacityType;
+import dev.k3sautoscaler.simulator.scenario.Scenario.Ec2Event;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,6 +32,7 @@ final class TimelineRecorder {
     private final Set<String> terminated = new HashSet<>();
     private final Map<String, Duration> spotWarnings = new LinkedHashMap<>();
     private final Map<String, Duration> spotDrained = new LinkedHashMap<>();
+    private final List<RunTimeline.SkippedEc2Event> skippedEc2Events = new ArrayList<>();
 
     void sample(SimulatedCluster cluster) {
         ClusterObservation observation = cluster.observe();
@@ -91,6 +93,11 @@ final class TimelineRecorder {
         return added;
     }
 
+    /** A scenario's EC2 event not sent: its target was no running Spot worker at {@code at}. */
+    void ec2EventSkipped(Duration at, Ec2Event event) {
+        skippedEc2Events.add(new RunTimeline.SkippedEc2Event(at, event.kind(), event.target()));
+    }
+
     void spotWarning(Duration at, String instanceId) {
         spotWarnings.putIfAbsent(instanceId, at);
     }
@@ -103,6 +110,6 @@ final class TimelineRecorder {
                             drainedAt == null ? null : drainedAt.minus(warning.getValue()));
                 })
                 .toList();
-        return new RunTimeline(duration, Simulation.SAMPLE_INTERVAL, samples, scaleEvents, drains, executions);
+        return new RunTimeline(duration, Simulation.SAMPLE_INTERVAL, samples, scaleEvents, drains, executions, skippedEc2Events);
     }
 }

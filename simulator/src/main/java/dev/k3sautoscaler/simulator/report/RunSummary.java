@@ -23,6 +23,8 @@ import java.util.List;
  * @param oracleCostUsd          the floor's cost
  * @param flaps                  scale-downs followed by a scale-up within {@link #FLAP_WINDOW}
  * @param spotDrainsWithinBudget drains that finished inside the budget
+ * @param ec2EventsSkipped       the scenario's Spot interruptions and rebalance recommendations not sent:
+ *                               their target was no running Spot worker then
  */
 public record RunSummary(
         List<Spike> spikes,
@@ -38,6 +40,7 @@ public record RunSummary(
         int flaps,
         int spotDrainsWithinBudget,
         int spotDrains,
+        int ec2EventsSkipped,
         int expressExecutions,
         int standardExecutions,
         int stateTransitions,
@@ -101,6 +104,7 @@ public record RunSummary(
                 flaps(timeline.scaleEvents()),
                 withinBudget,
                 timeline.spotDrains().size(),
+                timeline.skippedEc2Events().size(),
                 (int) executions.stream().filter(e -> e.machine() == Machine.EXPRESS_TICK).count(),
                 (int) executions.stream().filter(e -> e.machine() == Machine.STANDARD_ACTUATION).count(),
                 executions.stream().mapToInt(Execution::stateTransitions).sum(),

@@ -18,14 +18,14 @@ class ComparisonTableTest {
     /** Ours: one spike resolved in 4 min, 12.5 node-hours against a floor of 10, no Spot loss. */
     private static RunSummary ours() {
         return new RunSummary(List.of(new Spike(Duration.ofMinutes(60), Duration.ofMinutes(4), 22)),
-                40, 12.5, 0.26, 10, 0.208, 1, 3, 2, 2, 0, 0, 0, 180, 3, 762, CHEAP);
+                40, 12.5, 0.26, 10, 0.208, 1, 3, 2, 2, 0, 0, 0, 0, 180, 3, 762, CHEAP);
     }
 
     /** The baseline: two spikes, the longest 16 min, 14 node-hours, 5 scale-ups, one flap. */
     private static RunSummary baseline() {
         return new RunSummary(List.of(new Spike(Duration.ofMinutes(20), Duration.ofMinutes(8), 1),
                 new Spike(Duration.ofMinutes(60), Duration.ofMinutes(16), 22)),
-                160, 14, 0.2912, 10, 0.208, 5, 5, 3, 3, 1, 0, 0, 180, 8, 832, STANDARD_PER_TICK);
+                160, 14, 0.2912, 10, 0.208, 5, 5, 3, 3, 1, 0, 0, 0, 180, 8, 832, STANDARD_PER_TICK);
     }
 
     private static Row row(ComparisonTable table, String figure) {
@@ -68,8 +68,8 @@ class ComparisonTableTest {
     @Test
     void zeroDivisors_sayWhatWasCompared_neverNaN() {
         // GIVEN neither run flapped, and a floor of zero (a scenario with nothing to run)
-        RunSummary quiet = new RunSummary(List.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 60, 0, 240, CHEAP);
-        RunSummary busy = new RunSummary(List.of(), 12, 2, 0.04, 0, 0, 0, 0, 0, 0, 0, 0, 0, 60, 0, 240, CHEAP);
+        RunSummary quiet = new RunSummary(List.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 60, 0, 240, CHEAP);
+        RunSummary busy = new RunSummary(List.of(), 12, 2, 0.04, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 60, 0, 240, CHEAP);
 
         // WHEN
         ComparisonTable table = ComparisonTable.of("default", busy, "seed-baseline", quiet);
@@ -88,10 +88,10 @@ class ComparisonTableTest {
     @Test
     void unresolvedSpikes_andMissingInterruptions_leaveNoRatio() {
         // GIVEN ours lost two Spot workers and drained one in time; the baseline's last spike never resolved
-        RunSummary oursWithSpot = new RunSummary(List.of(), 0, 5, 0.1, 5, 0.1, 0, 0, 0, 0, 0, 1, 2, 60, 0, 240, CHEAP);
+        RunSummary oursWithSpot = new RunSummary(List.of(), 0, 5, 0.1, 5, 0.1, 0, 0, 0, 0, 0, 1, 2, 0, 60, 0, 240, CHEAP);
         RunSummary unresolved = new RunSummary(List.of(new Spike(Duration.ofMinutes(50), null, 4)),
-                30, 5, 0.1, 5, 0.1, 0, 0, 0, 0, 0, 0, 0, 60, 0, 240, CHEAP);
-        RunSummary bothDrained = new RunSummary(List.of(), 0, 5, 0.1, 5, 0.1, 0, 0, 0, 0, 0, 2, 2, 60, 0, 240, CHEAP);
+                30, 5, 0.1, 5, 0.1, 0, 0, 0, 0, 0, 0, 0, 0, 60, 0, 240, CHEAP);
+        RunSummary bothDrained = new RunSummary(List.of(), 0, 5, 0.1, 5, 0.1, 0, 0, 0, 0, 0, 2, 2, 0, 60, 0, 240, CHEAP);
 
         // WHEN
         ComparisonTable withoutSpot = ComparisonTable.of("default", oursWithSpot, "seed-baseline", unresolved);
@@ -106,7 +106,7 @@ class ComparisonTableTest {
 
     @Test
     void runsOfDifferentScenarios_areRefused() {
-        RunSummary otherFloor = new RunSummary(List.of(), 0, 5, 0.1, 7, 0.14, 0, 0, 0, 0, 0, 0, 0, 60, 0, 240, CHEAP);
+        RunSummary otherFloor = new RunSummary(List.of(), 0, 5, 0.1, 7, 0.14, 0, 0, 0, 0, 0, 0, 0, 0, 60, 0, 240, CHEAP);
 
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
                 () -> ComparisonTable.of("default", ours(), "seed-baseline", otherFloor));
