@@ -329,8 +329,8 @@ public final class SimulateCommand implements Callable<Integer> {
         text.append(String.format(Locale.ROOT, "  invariants (%d): %s; %s also at every instant%n", Invariants.Name.values().length,
                 java.util.Arrays.stream(Invariants.Name.values()).map(Enum::name).collect(java.util.stream.Collectors.joining(", ")),
                 String.join(", ", WorldWatch.WATCHED.stream().map(Enum::name).toList())));
-        text.append(String.format(Locale.ROOT, "  oracle floor: %.2f node-hours, $%.4f at $%.4f/h%n",
-                floor.nodeHours(), floor.costUsd(), floor.hourlyPriceUsd()));
+        text.append(String.format(Locale.ROOT, "  oracle floor: %.2f node-hours (%.2f on-demand, %.2f Spot), $%.4f%n",
+                floor.nodeHours(), floor.onDemandNodeHours(), floor.spotNodeHours(), floor.costUsd()));
         return text.toString();
     }
 }
