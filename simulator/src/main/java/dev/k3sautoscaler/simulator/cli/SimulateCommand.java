@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -165,7 +166,8 @@ public final class SimulateCommand implements Callable<Integer> {
     public static void main(String[] args) {
         int exit = EXIT_RUN_FAILED;
         try {
-            exit = new CommandLine(new SimulateCommand()).execute(args);
+            OptionalInt relaunched = LambdaProcess.relaunchUnlessInPlace(SimulateCommand.class, args);
+            exit = relaunched.isPresent() ? relaunched.getAsInt() : new CommandLine(new SimulateCommand()).execute(args);
         } finally {
             // Always exit: the virtual cloud's servers run non-daemon threads that would keep a failed run alive.
             System.exit(exit);

@@ -18,7 +18,6 @@ import dev.k3sautoscaler.simulator.scenario.Scenario;
 import dev.k3sautoscaler.simulator.scenario.Scenario.Ec2Event;
 import dev.k3sautoscaler.simulator.scenario.Scenario.RebalanceRecommendation;
 import dev.k3sautoscaler.simulator.scenario.Scenario.SpotInterruption;
-import dev.k3sautoscaler.simulator.virtual.QuietLogs;
 import dev.k3sautoscaler.simulator.virtual.VirtualEc2;
 import dev.k3sautoscaler.simulator.virtual.VirtualKubeApi;
 import dev.k3sautoscaler.simulator.virtual.VirtualPrometheus;
@@ -156,7 +155,6 @@ public final class Simulation implements AutoCloseable {
         this.faults = List.copyOf(faults);
         this.cluster = new SimulatedCluster(scenario);
         this.secrets = ClusterSecrets.forSeed(scenario.seed());
-        QuietLogs.quiet("com.almworks.sqlite4java");
         DynamoDbClient dynamo = LocalDynamoDb.shared().client();
         this.ec2 = new VirtualEc2(cluster, CLUSTER_ID, clock);
         this.kube = new VirtualKubeApi(cluster, START, secrets.apiToken());
