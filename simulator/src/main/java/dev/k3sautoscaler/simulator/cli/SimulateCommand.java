@@ -8,6 +8,7 @@ import dev.k3sautoscaler.simulator.scenario.Scenario.Workload;
 import dev.k3sautoscaler.simulator.scenario.ScenarioLoader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k3sautoscaler.runtime.StepJson;
+import dev.k3sautoscaler.simulator.engine.DecisionLog;
 import dev.k3sautoscaler.simulator.engine.Fault;
 import dev.k3sautoscaler.simulator.engine.HistoryWriter;
 import dev.k3sautoscaler.simulator.engine.Invariants;
@@ -43,7 +44,8 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code simulate} command: loads a scenario, runs the real workflow and handlers on the
  * virtual AWS + K3s ({@link Simulation}), prints progress and the summary, and writes under
- * {@code --out}: the execution histories ({@code executions/*.json}), {@code summary.json}, and the
+ * {@code --out}: the execution histories ({@code executions/*.json}), the per-tick decisions
+ * ({@code decisions.jsonl}), {@code summary.json}, and the
  * handlers' own log lines ({@code lambda-logs.jsonl}: their JSON logs and EMF metrics, which would go
  * to CloudWatch).
  */
@@ -253,6 +255,7 @@ public final class SimulateCommand implements Callable<Integer> {
     private PolicyRun runAndReport(Scenario loaded, PolicyName one, Path dir, PrintWriter out) throws IOException {
         SimulationResult result = simulate(loaded, one, dir, out);
         List<HistoryWriter.Written> histories = HistoryWriter.write(dir, result.executions());
+        DecisionLog.write(dir, result.executions());
         writeNotifications(dir, result.notifications());
         RunSummary summary = result.summary();
         StepJson.MAPPER.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(SUMMARY_JSON).toFile(), summary);
