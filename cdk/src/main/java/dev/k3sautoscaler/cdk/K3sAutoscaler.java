@@ -466,7 +466,10 @@ public final class K3sAutoscaler extends Construct {
     private Map<String, String> environment(Step step) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put(StateTableSchema.Env.CLUSTER_ID, props.clusterId());
-        env.putAll(PowertoolsEnvironment.variables());
+        // PowertoolsEnvironment.variables(), one put each (the configuration reference reads these lines).
+        env.put(PowertoolsEnvironment.SERVICE_NAME_VARIABLE, PowertoolsEnvironment.SERVICE_NAME);
+        env.put(PowertoolsEnvironment.LOG_LEVEL_VARIABLE, PowertoolsEnvironment.LOG_LEVEL);
+        env.put(PowertoolsEnvironment.METRICS_NAMESPACE_VARIABLE, PowertoolsEnvironment.METRICS_NAMESPACE);
         Map<String, String> scaling = props.scaling().toEnvironment();
         if (step.leased()) {
             // The lease fence: a conditional renewal of the lock on the state item right before acting.

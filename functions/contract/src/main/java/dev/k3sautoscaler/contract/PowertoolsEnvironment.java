@@ -11,6 +11,9 @@ import java.util.Map;
  * metrics, the log level, the metrics namespace.
  */
 public final class PowertoolsEnvironment {
+    public static final String SERVICE_NAME_VARIABLE = "POWERTOOLS_SERVICE_NAME";
+    public static final String LOG_LEVEL_VARIABLE = "POWERTOOLS_LOG_LEVEL";
+    public static final String METRICS_NAMESPACE_VARIABLE = "POWERTOOLS_METRICS_NAMESPACE";
     public static final String SERVICE_NAME = "k3s-autoscaler";
     public static final String LOG_LEVEL = "INFO";
     /** The CloudWatch namespace of every metric (StepMetrics names it too) and of the alarms that read them. */
@@ -22,9 +25,9 @@ public final class PowertoolsEnvironment {
     /** Variable → value, in the order the stack sets them. */
     public static Map<String, String> variables() {
         Map<String, String> variables = new LinkedHashMap<>();
-        variables.put("POWERTOOLS_SERVICE_NAME", SERVICE_NAME);
-        variables.put("POWERTOOLS_LOG_LEVEL", LOG_LEVEL);
-        variables.put("POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE);
+        variables.put(SERVICE_NAME_VARIABLE, SERVICE_NAME);
+        variables.put(LOG_LEVEL_VARIABLE, LOG_LEVEL);
+        variables.put(METRICS_NAMESPACE_VARIABLE, METRICS_NAMESPACE);
         return Collections.unmodifiableMap(variables);
     }
 }
