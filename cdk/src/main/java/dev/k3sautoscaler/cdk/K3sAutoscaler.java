@@ -1,5 +1,6 @@
 package dev.k3sautoscaler.cdk;
 
+import dev.k3sautoscaler.contract.PowertoolsEnvironment;
 import dev.k3sautoscaler.contract.Step;
 import dev.k3sautoscaler.cdk.UserDataRenderer.Role;
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
@@ -117,7 +118,7 @@ public final class K3sAutoscaler extends Construct {
     public static final String CLUSTER_TAG = "k3s-autoscaler/cluster";
     public static final String ROLE_TAG = "k3s-autoscaler/role";
     /** Namespace of the functions' own CloudWatch metrics (Powertools); the at-max-capacity alarm reads WorkerCount there. */
-    public static final String METRICS_NAMESPACE = "K3sAutoscaler";
+    public static final String METRICS_NAMESPACE = PowertoolsEnvironment.METRICS_NAMESPACE;
     public static final String ALIAS_NAME = "live";
     static final String SPOT_INTERRUPTION = "EC2 Spot Instance Interruption Warning";
     static final String REBALANCE_RECOMMENDATION = "EC2 Instance Rebalance Recommendation";
@@ -502,9 +503,10 @@ public final class K3sAutoscaler extends Construct {
     private Map<String, String> environment(Step step) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put(StateTableSchema.Env.CLUSTER_ID, props.clusterId());
-        env.put("POWERTOOLS_SERVICE_NAME", "k3s-autoscaler");
-        env.put("POWERTOOLS_LOG_LEVEL", "INFO");
-        env.put("POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE);
+        // PowertoolsEnvironment.variables(), one put each (the configuration reference reads these lines).
+        env.put(PowertoolsEnvironment.SERVICE_NAME_VARIABLE, PowertoolsEnvironment.SERVICE_NAME);
+        env.put(PowertoolsEnvironment.LOG_LEVEL_VARIABLE, PowertoolsEnvironment.LOG_LEVEL);
+        env.put(PowertoolsEnvironment.METRICS_NAMESPACE_VARIABLE, PowertoolsEnvironment.METRICS_NAMESPACE);
         Map<String, String> scaling = props.scaling().toEnvironment();
         if (step.leased()) {
             // The lease fence: a conditional renewal of the lock on the state item right before acting.

@@ -128,6 +128,15 @@ class K3sAutoscalerStackTest {
     }
 
     @Test
+    void everyFunction_getsThePowertoolsVariables_theSimulatorGivesItsProcessToo() {
+        for (JsonNode function : ofType("AWS::Lambda::Function")) {
+            JsonNode variables = function.at("/Properties/Environment/Variables");
+            dev.k3sautoscaler.contract.PowertoolsEnvironment.variables().forEach((name, value) ->
+                    assertEquals(value, variables.path(name).asText(), name + " of " + function.at("/Properties/FunctionName")));
+        }
+    }
+
+    @Test
     void reconcile_getsTheFleetAndTheClusterSettings_butNoIdempotencyTable() {
         JsonNode variables = ofType("AWS::Lambda::Function").stream()
                 .filter(f -> f.at("/Properties/FunctionName").asText().equals("demo-reconcile-workers"))

@@ -169,9 +169,9 @@ final class AutoscalerRig implements AutoCloseable {
         outcomes = new OutcomeLog(state);
         breaker = new LockBreaker(state);
         reader = new StateReader(state);
-        // The same wiring as the simulator's: every real handler, pointed at this rig's services.
+        // The same wiring as the simulator's: every real handler, its AWS clients built as in Lambda, pointed at this rig's services.
         functions = new AutoscalerFunctions(environment, clock, new AutoscalerFunctions.Endpoints(
-                ec2.endpoint(), kube.url(), TOKEN, prometheus.baseUrl(), dynamo));
+                ec2.endpoint(), kube.url(), TOKEN, prometheus.baseUrl(), LocalDynamoDb.shared().endpoint()));
         Map<String, String> definitions = new LinkedHashMap<>();
         definitions.put("actuation.asl.json", read(ASL.resolve("actuation.asl.json")));
         definitions.put("tick.asl.json", read(ASL.resolve("tick.asl.json")));

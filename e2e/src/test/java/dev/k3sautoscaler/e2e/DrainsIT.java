@@ -379,4 +379,26 @@ class DrainsIT {
         assertEquals(OutcomeResult.ABORTED, scaleDown.result());
         noFailureCounted();
     }
+
+    @Test
+    void spotEventWhoseActuationCannotBeNamed_whenEc2CannotBeAsked_startsItUnderTheTicksName() {
+        // GIVEN a worker, EC2 answering 500 to every DescribeInstances, and a Spot event whose instance id holds
+        // a '/': spot-interruption-<id> is a name StartExecution refuses
+        rig = new AutoscalerRig();
+        String worker = rig.runningWorker();
+        rig.ec2.failNext("DescribeInstances", FOREVER, Ec2Error.internal());
+
+        // WHEN the tick handles it (the warning is not dropped because EC2 could not be asked)
+        Execution tick = rig.runTick("spot-event-odd", event("spot-interruption", "i-0abc/x"));
+        rig.ec2.recover();
+        rig.runTogether(new TreeMap<>());
+
+        // THEN StartExecution answered InvalidName and the tick's Catch started the actuation under its own name
+        Checks.succeeded(tick);
+        assertTrue(tick.statePath().contains("StartUnnamedEventActuation"), tick.statePath().toString());
+        assertEquals(List.of("spot-event-odd"), List.copyOf(rig.started.keySet()));
+        // AND that actuation changed nothing: the worker runs on, schedulable
+        assertTrue(rig.ec2.instance(worker).isAlive());
+        assertTrue(rig.schedulable(worker));
+    }
 }

@@ -24,8 +24,13 @@ public final class LocalExecutor {
         this.jitter = jitter;
     }
 
-    /** Starts an execution and runs it until it first waits or ends. */
+    /**
+     * Starts an execution and runs it until it first waits or ends.
+     *
+     * @throws InvalidName for a name StartExecution refuses; nothing runs
+     */
     public Execution start(StateMachine machine, String executionName, JsonNode input) {
+        InvalidName.check(executionName);
         Execution execution = new Execution(machine, executionName, input, clock, invoker, jitter);
         execution.advance();
         return execution;

@@ -50,6 +50,34 @@ class LocalExecutorTest {
         };
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"", "scale up", "tick\t1", "a<b", "a>b", "a{b", "a}b", "a[b", "a]b",
+            "a?b", "a*b", "a\"b", "a#b", "a%b", "a\\b", "a^b", "a|b", "a~b", "a`b", "a$b", "a&b", "a,b", "a;b", "a:b", "a/b",
+            "a\u0000b", "a\u001fb", "a\u007fb", "a\u009fb", "a\u00a0b", "a\ufffeb", "a\ud800b",
+            "a12345678901234567890123456789012345678901234567890123456789012345678901234567890"})
+    void aNameStepFunctionsRejects_failsTheStart_withInvalidName_namingIt(String name) throws IOException {
+        // GIVEN / WHEN an execution named as StartExecution refuses (1-80 characters; no whitespace, brackets,
+        // wildcards, special or control characters)
+        LocalExecutor executor = new LocalExecutor(drainStub(0), clock);
+        InvalidName e = assertThrows(InvalidName.class,
+                () -> executor.start(loop(), name, json("{\"node\":\"w1\",\"attempts\":1,\"waitSeconds\":1}")));
+
+        // THEN it is Step Functions' error, saying what is wrong with which name
+        assertEquals("InvalidName", e.errorName());
+        assertTrue(e.getMessage().contains("'" + name + "'"), e.getMessage());
+        assertTrue(pollTimes.isEmpty(), "nothing ran");
+    }
+
+    @Test
+    void namesStepFunctionsAccepts_start() throws IOException {
+        LocalExecutor executor = new LocalExecutor(drainStub(0), clock);
+        for (String name : List.of("tick-20260105-000000", "event-spot-interruption-i-0123456789abcdef0-20260105-000000",
+                "spot_interruption.i-0abc1234", "x", "ü-日本", "a".repeat(80))) {
+            assertEquals(Execution.Status.SUCCEEDED, executor.run(loop(), name,
+                    json("{\"node\":\"w1\",\"attempts\":1,\"waitSeconds\":1}")).status(), name);
+        }
+    }
+
     @Test
     void waitLoop_runsOnTheVirtualClock_untilTheTaskSaysDone() throws IOException {
         // GIVEN a node that is empty on the third poll

@@ -2,7 +2,6 @@ package dev.k3sautoscaler.fleet;
 
 import dev.k3sautoscaler.contract.CapacityMode;
 import dev.k3sautoscaler.errors.Ec2Unavailable;
-import dev.k3sautoscaler.runtime.AwsClients;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -56,12 +55,7 @@ final class Ec2Fleet {
         this.pageSize = pageSize;
     }
 
-    static Ec2Client productionClient(FleetSettings settings, Map<String, String> environment) {
-        return AwsClients.fromEnvironment(Ec2Client.builder().overrideConfiguration(overrides()), environment,
-                settings.endpointOverride());
-    }
-
-    /** The fleet's SDK settings; tests build their client with these too, so they exercise the same retries. */
+    /** The fleet's SDK settings ({@link FleetClients#builder()}); tests build their client with these too, so they exercise the same retries. */
     static ClientOverrideConfiguration overrides() {
         return ClientOverrideConfiguration.builder()
                 .retryStrategy(StandardRetryStrategy.builder()

@@ -10,18 +10,10 @@ public record FleetContext(FleetSettings settings, Ec2Fleet ec2, Clock clock) {
 
     static FleetContext fromEnvironment(Map<String, String> environment) {
         FleetSettings settings = FleetSettings.fromEnvironment(environment);
-        return of(settings, Ec2Fleet.productionClient(settings, environment), Clock.systemUTC(), Ec2Fleet.DEFAULT_PAGE_SIZE);
+        return of(settings, FleetClients.fromEnvironment(settings, environment), Clock.systemUTC(), Ec2Fleet.DEFAULT_PAGE_SIZE);
     }
 
-    /**
-     * The production client's SDK retry settings, for clients built elsewhere (the simulator, e2e): without
-     * them the SDK's default "retry any 5xx" asks a refused offering again (EC2 sends InsufficientInstanceCapacity as 500).
-     */
-    public static ClientOverrideConfiguration sdkOverrides() {
-        return Ec2Fleet.overrides();
-    }
-
-    /** For tests and the simulator: any client (an endpoint-overridden one) and clock, the production page size. */
+    /** For tests and the simulator: a client from {@link FleetClients#builder()} (endpoint overridden) and any clock, the production page size. */
     public static FleetContext of(FleetSettings settings, Ec2Client client, Clock clock) {
         return of(settings, client, clock, Ec2Fleet.DEFAULT_PAGE_SIZE);
     }

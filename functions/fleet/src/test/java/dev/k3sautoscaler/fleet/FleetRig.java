@@ -91,7 +91,7 @@ final class FleetRig implements AutoCloseable {
     /** The production-shaped SDK client (the fleet's retry settings) pointed at the fake. */
     Ec2Client client() {
         if (client == null) {
-            client = AwsClients.build(Ec2Client.builder().overrideConfiguration(Ec2Fleet.overrides()), Region.EU_WEST_1,
+            client = AwsClients.build(FleetClients.builder(), Region.EU_WEST_1,
                     StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDFAKE", "fake-secret")), ec2.endpoint());
         }
         return client;

@@ -1,5 +1,6 @@
 package dev.k3sautoscaler.runtime;
 
+import dev.k3sautoscaler.contract.PowertoolsEnvironment;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.lambda.powertools.metrics.Metrics;
@@ -17,7 +18,7 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  * this class is the one place that talks to it, so the handlers stay thin.
  */
 public final class StepMetrics {
-    public static final String NAMESPACE = "K3sAutoscaler";
+    public static final String NAMESPACE = PowertoolsEnvironment.METRICS_NAMESPACE;
     public static final String CLUSTER_ID = "ClusterId";
 
     // Names (docs/metrics-reference.md).

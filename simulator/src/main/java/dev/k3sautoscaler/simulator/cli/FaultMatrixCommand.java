@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -70,7 +71,8 @@ public final class FaultMatrixCommand implements Callable<Integer> {
     public static void main(String[] args) {
         int exit = SimulateCommand.EXIT_RUN_FAILED;
         try {
-            exit = new CommandLine(new FaultMatrixCommand()).execute(args);
+            OptionalInt relaunched = LambdaProcess.relaunchUnlessInPlace(FaultMatrixCommand.class, args);
+            exit = relaunched.isPresent() ? relaunched.getAsInt() : new CommandLine(new FaultMatrixCommand()).execute(args);
         } finally {
             System.exit(exit);
         }

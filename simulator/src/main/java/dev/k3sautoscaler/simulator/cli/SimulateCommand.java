@@ -8,6 +8,7 @@ import dev.k3sautoscaler.simulator.scenario.Scenario.Workload;
 import dev.k3sautoscaler.simulator.scenario.ScenarioLoader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k3sautoscaler.runtime.StepJson;
+import dev.k3sautoscaler.simulator.engine.DecisionLog;
 import dev.k3sautoscaler.simulator.engine.Fault;
 import dev.k3sautoscaler.simulator.engine.HistoryWriter;
 import dev.k3sautoscaler.simulator.engine.Invariants;
@@ -33,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,7 +44,8 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code simulate} command: loads a scenario, runs the real workflow and handlers on the
  * virtual AWS + K3s ({@link Simulation}), prints progress and the summary, and writes under
- * {@code --out}: the execution histories ({@code executions/*.json}), {@code summary.json}, and the
+ * {@code --out}: the execution histories ({@code executions/*.json}), the per-tick decisions
+ * ({@code decisions.jsonl}), {@code summary.json}, and the
  * handlers' own log lines ({@code lambda-logs.jsonl}: their JSON logs and EMF metrics, which would go
  * to CloudWatch).
  */
@@ -173,7 +176,8 @@ public final class SimulateCommand implements Callable<Integer> {
     public static void main(String[] args) {
         int exit = EXIT_RUN_FAILED;
         try {
-            exit = new CommandLine(new SimulateCommand()).execute(args);
+            OptionalInt relaunched = LambdaProcess.relaunchUnlessInPlace(SimulateCommand.class, args);
+            exit = relaunched.isPresent() ? relaunched.getAsInt() : new CommandLine(new SimulateCommand()).execute(args);
         } finally {
             // Always exit: the virtual cloud's servers run non-daemon threads that would keep a failed run alive.
             System.exit(exit);
@@ -259,6 +263,7 @@ public final class SimulateCommand implements Callable<Integer> {
     private PolicyRun runAndReport(Scenario loaded, PolicyName one, Path dir, PrintWriter out) throws IOException {
         SimulationResult result = simulate(loaded, one, dir, out);
         List<HistoryWriter.Written> histories = HistoryWriter.write(dir, result.executions());
+        DecisionLog.write(dir, result.executions());
         writeNotifications(dir, result.notifications());
         RunSummary summary = result.summary();
         StepJson.MAPPER.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(SUMMARY_JSON).toFile(), summary);
@@ -340,8 +345,8 @@ public final class SimulateCommand implements Callable<Integer> {
         text.append(String.format(Locale.ROOT, "  invariants (%d): %s; %s also at every instant%n", Invariants.Name.values().length,
                 java.util.Arrays.stream(Invariants.Name.values()).map(Enum::name).collect(java.util.stream.Collectors.joining(", ")),
                 String.join(", ", WorldWatch.WATCHED.stream().map(Enum::name).toList())));
-        text.append(String.format(Locale.ROOT, "  oracle floor: %.2f node-hours, $%.4f at $%.4f/h%n",
-                floor.nodeHours(), floor.costUsd(), floor.hourlyPriceUsd()));
+        text.append(String.format(Locale.ROOT, "  oracle floor: %.2f node-hours (%.2f on-demand, %.2f Spot), $%.4f%n",
+                floor.nodeHours(), floor.onDemandNodeHours(), floor.spotNodeHours(), floor.costUsd()));
         return text.toString();
     }
 }

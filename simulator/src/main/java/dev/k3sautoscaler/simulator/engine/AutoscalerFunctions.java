@@ -8,6 +8,7 @@ import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.decide.DecideHandler;
 import dev.k3sautoscaler.errors.StepError;
 import dev.k3sautoscaler.decide.ValidateInputHandler;
+import dev.k3sautoscaler.fleet.FleetClients;
 import dev.k3sautoscaler.fleet.FleetContext;
 import dev.k3sautoscaler.fleet.FleetSettings;
 import dev.k3sautoscaler.fleet.InstanceInventory;
@@ -45,8 +46,10 @@ import dev.k3sautoscaler.state.RecordOutcomeHandler;
 import dev.k3sautoscaler.state.ReleaseLockHandler;
 import dev.k3sautoscaler.state.ScalingLease;
 import dev.k3sautoscaler.state.StateAccess;
+import dev.k3sautoscaler.state.StateClients;
 import dev.k3sautoscaler.state.StateReader;
 import dev.k3sautoscaler.state.StateSettings;
+import dev.k3sautoscaler.testkit.dynamodb.LocalDynamoDb;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,7 +72,9 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
  * Every Lambda of the autoscaler, built in-process exactly as for Lambda but pointed at local
- * endpoints, and the ARNs the state machines name them by. An ASL placeholder names a step of the
+ * endpoints, and the ARNs the state machines name them by. Each AWS client comes from the builder
+ * its module's Lambda uses ({@link FleetClients}, {@link StateClients}), so retries and timeouts are
+ * production's; only the endpoint and the credentials differ. An ASL placeholder names a step of the
  * catalogue ({@code ${DrainNodeArn}}: the function {@code drain-node}, as the CDK stack deploys it),
  * an SNS topic ({@code ${…TopicArn}}) or the actuation machine ({@code ${ActuationStateMachineArn}});
  * any other placeholder must be given, so a new one fails at load instead of running with a hole.
@@ -93,16 +98,17 @@ public final class AutoscalerFunctions implements AutoCloseable {
      * Where the handlers' outside systems are.
      *
      * @param kubeToken asked for at each K3s client request, as {@code ClusterCredentials} reads it from SSM
+     * @param dynamo    DynamoDB Local's endpoint, for the state and idempotency tables (signed with its credentials)
      */
-    public record Endpoints(URI ec2, URI kubeApi, Supplier<String> kubeToken, URI prometheus, DynamoDbClient dynamo) {
+    public record Endpoints(URI ec2, URI kubeApi, Supplier<String> kubeToken, URI prometheus, URI dynamo) {
         /** A fixed K3s API token. */
-        public Endpoints(URI ec2, URI kubeApi, String kubeToken, URI prometheus, DynamoDbClient dynamo) {
+        public Endpoints(URI ec2, URI kubeApi, String kubeToken, URI prometheus, URI dynamo) {
             this(ec2, kubeApi, () -> kubeToken, prometheus, dynamo);
         }
 
         @Override
         public String toString() {
-            return "Endpoints[ec2=" + ec2 + ", kubeApi=" + kubeApi + ", prometheus=" + prometheus + "]";
+            return "Endpoints[ec2=" + ec2 + ", kubeApi=" + kubeApi + ", prometheus=" + prometheus + ", dynamo=" + dynamo + "]";
         }
     }
 
@@ -110,6 +116,8 @@ public final class AutoscalerFunctions implements AutoCloseable {
     /** Step errors a function ended with that the catalogue does not declare for it (the ASL would not expect them). */
     private final List<Invariants.Violation> undeclaredErrors = new ArrayList<>();
     private final KubernetesClient kubeClient;
+    private final Ec2Client ec2;
+    private final DynamoDbClient dynamo;
 
     /**
      * @param environment what the CDK stack would set on the functions (CLUSTER_ID, table names,
@@ -118,13 +126,12 @@ public final class AutoscalerFunctions implements AutoCloseable {
     public AutoscalerFunctions(Map<String, String> environment, Clock clock, Endpoints endpoints) {
         AutoscalerConfig config = AutoscalerConfig.fromEnvironment(environment);
         String clusterId = environment.get(FleetSettings.CLUSTER_ID);
-        StateAccess state = new StateAccess(endpoints.dynamo(), StateSettings.fromEnvironment(environment), clock);
+        dynamo = AwsClients.build(StateClients.builder(), LocalDynamoDb.REGION, LocalDynamoDb.CREDENTIALS, endpoints.dynamo());
+        ec2 = AwsClients.build(FleetClients.builder(), Region.of(REGION), CREDENTIALS, endpoints.ec2());
+        StateAccess state = new StateAccess(dynamo, StateSettings.fromEnvironment(environment), clock);
         ScalingLease lock = new ScalingLease(state);
         StateReader reader = new StateReader(state);
-        IdempotencyStore idempotency = new IdempotencyStore(endpoints.dynamo(),
-                IdempotencySettings.fromEnvironment(environment), clock);
-        Ec2Client ec2 = AwsClients.build(Ec2Client.builder().overrideConfiguration(FleetContext.sdkOverrides()),
-                Region.of(REGION), CREDENTIALS, endpoints.ec2());
+        IdempotencyStore idempotency = new IdempotencyStore(dynamo, IdempotencySettings.fromEnvironment(environment), clock);
         FleetContext fleet = FleetContext.of(FleetSettings.fromEnvironment(environment), ec2, clock);
         KubeSettings kubeSettings = KubeSettings.fromEnvironment(environment);
         kubeClient = KubeClientFactory.create(ClusterCredentials.of(endpoints.kubeApi(), null, endpoints.kubeToken()));
@@ -234,5 +241,7 @@ public final class AutoscalerFunctions implements AutoCloseable {
     @Override
     public void close() {
         kubeClient.close();
+        ec2.close();
+        dynamo.close();
     }
 }

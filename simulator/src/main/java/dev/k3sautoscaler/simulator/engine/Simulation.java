@@ -18,7 +18,6 @@ import dev.k3sautoscaler.simulator.scenario.Scenario;
 import dev.k3sautoscaler.simulator.scenario.Scenario.Ec2Event;
 import dev.k3sautoscaler.simulator.scenario.Scenario.RebalanceRecommendation;
 import dev.k3sautoscaler.simulator.scenario.Scenario.SpotInterruption;
-import dev.k3sautoscaler.simulator.virtual.QuietLogs;
 import dev.k3sautoscaler.simulator.virtual.VirtualEc2;
 import dev.k3sautoscaler.simulator.virtual.VirtualKubeApi;
 import dev.k3sautoscaler.simulator.virtual.MonitoringTimings;
@@ -41,6 +40,7 @@ import dev.k3sautoscaler.workflow.VirtualClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -165,7 +165,6 @@ public final class Simulation implements AutoCloseable {
         this.faults = List.copyOf(faults);
         this.cluster = new SimulatedCluster(scenario);
         this.secrets = ClusterSecrets.forSeed(scenario.seed());
-        QuietLogs.quiet("com.almworks.sqlite4java");
         DynamoDbClient dynamo = LocalDynamoDb.shared().client();
         this.ec2 = new VirtualEc2(cluster, CLUSTER_ID, clock);
         this.kube = new VirtualKubeApi(cluster, START, secrets.apiToken());
@@ -179,7 +178,7 @@ public final class Simulation implements AutoCloseable {
                 environment.get(StateTableSchema.Env.EVENT_LOG_TABLE), environment.get(StateTableSchema.Env.IDEMPOTENCY_TABLE));
         this.reader = new StateReader(new StateAccess(dynamo, StateSettings.fromEnvironment(environment), clock));
         this.functions = new AutoscalerFunctions(environment, clock,
-                endpoints(ClusterCredentials.fromEnvironment(environment, ssmClient), dynamo));
+                endpoints(ClusterCredentials.fromEnvironment(environment, ssmClient), LocalDynamoDb.shared().endpoint()));
         // A fault at a step that does not exist would never fire: a silent no-op is worse than an error.
         List<String> unknownSteps = this.faults.stream().map(Fault::step).filter(step -> !functions.knows(step)).distinct().toList();
         if (!unknownSteps.isEmpty()) {
@@ -231,7 +230,7 @@ public final class Simulation implements AutoCloseable {
     }
 
     /** The handlers find the K3s API token as in Lambda: named by their environment, read from SSM. */
-    private AutoscalerFunctions.Endpoints endpoints(ClusterCredentials credentials, DynamoDbClient dynamo) {
+    private AutoscalerFunctions.Endpoints endpoints(ClusterCredentials credentials, URI dynamo) {
         return new AutoscalerFunctions.Endpoints(ec2.endpoint(), credentials.apiServerUrl(), credentials::bearerToken,
                 prometheus.baseUrl(), dynamo);
     }
@@ -449,6 +448,7 @@ public final class Simulation implements AutoCloseable {
         String instanceId = SpotInterruption.RANDOM_SPOT_WORKER.equals(event.target())
                 ? cluster.randomSpotWorker().orElse(null) : event.target();
         if (instanceId == null || !cluster.spotRunning(instanceId)) {
+            recorder.ec2EventSkipped(cluster.now(), event);
             progress.accept(at(cluster.now()) + " " + what + " skipped: "
                     + (instanceId == null ? "no running Spot worker" : instanceId + " is no running Spot worker"));
             return null;

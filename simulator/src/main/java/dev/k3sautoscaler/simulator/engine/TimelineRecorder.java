@@ -10,23 +10,31 @@ import dev.k3sautoscaler.simulator.report.RunTimeline.Sample;
 import dev.k3sautoscaler.simulator.report.RunTimeline.ScaleEvent;
 import dev.k3sautoscaler.simulator.report.RunTimeline.SpotDrain;
 import dev.k3sautoscaler.simulator.scenario.Scenario.CapacityType;
+import dev.k3sautoscaler.simulator.scenario.Scenario.Ec2Event;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a run leaves for the summary: a sample of the cluster every minute, the scale events read
  * from the fleet steps' results, and each Spot warning with the time its drain emptied the node.
+ * A scale event is instances launched or terminated for the first time: a fleet step retried after
+ * its Lambda crashed answers with the stored result (the same instances), which is not another one.
  */
 final class TimelineRecorder {
     private final List<Sample> samples = new ArrayList<>();
     private final List<ScaleEvent> scaleEvents = new ArrayList<>();
+    private final Set<String> launched = new HashSet<>();
+    private final Set<String> terminated = new HashSet<>();
     private final Map<String, Duration> spotWarnings = new LinkedHashMap<>();
     private final Map<String, Duration> spotDrained = new LinkedHashMap<>();
     /** Each launched instance and the execution whose launch step started it. */
     private final Map<String, String> launchedBy = new LinkedHashMap<>();
+    private final List<RunTimeline.SkippedEc2Event> skippedEc2Events = new ArrayList<>();
 
     void sample(SimulatedCluster cluster) {
         ClusterObservation observation = cluster.observe();
@@ -53,15 +61,15 @@ final class TimelineRecorder {
         switch (function) {
             case "launch-workers" -> {
                 output.path("launched").forEach(worker -> launchedBy.putIfAbsent(worker.path("instanceId").asText(), execution));
-                int launched = output.path("launched").size();
-                if (launched > 0) {
-                    scaleEvents.add(new ScaleEvent(now, Direction.UP, launched, input.path("reason").asText("")));
+                int added = firstSeen(output.path("launched"), launched);
+                if (added > 0) {
+                    scaleEvents.add(new ScaleEvent(now, Direction.UP, added, input.path("reason").asText("")));
                 }
             }
             case "terminate-workers" -> {
-                int terminated = output.path("terminated").size();
-                if (terminated > 0) {
-                    scaleEvents.add(new ScaleEvent(now, Direction.DOWN, terminated, output.path("reason").asText("")));
+                int removed = firstSeen(output.path("terminated"), terminated);
+                if (removed > 0) {
+                    scaleEvents.add(new ScaleEvent(now, Direction.DOWN, removed, output.path("reason").asText("")));
                 }
             }
             case "drain-node" -> {
@@ -81,6 +89,23 @@ final class TimelineRecorder {
         return Map.copyOf(launchedBy);
     }
 
+    /** How many of these instances (ids, or objects with an instanceId) were not counted before; counts them. */
+    private static int firstSeen(JsonNode instances, Set<String> counted) {
+        int added = 0;
+        for (JsonNode instance : instances) {
+            String instanceId = instance.isTextual() ? instance.asText() : instance.path("instanceId").asText();
+            if (counted.add(instanceId)) {
+                added++;
+            }
+        }
+        return added;
+    }
+
+    /** A scenario's EC2 event not sent: its target was no running Spot worker at {@code at}. */
+    void ec2EventSkipped(Duration at, Ec2Event event) {
+        skippedEc2Events.add(new RunTimeline.SkippedEc2Event(at, event.kind(), event.target()));
+    }
+
     void spotWarning(Duration at, String instanceId) {
         spotWarnings.putIfAbsent(instanceId, at);
     }
@@ -94,6 +119,7 @@ final class TimelineRecorder {
                             drainedAt == null ? null : drainedAt.minus(warning.getValue()));
                 })
                 .toList();
-        return new RunTimeline(duration, Simulation.SAMPLE_INTERVAL, samples, scaleEvents, drains, executions, waits, launches);
+        return new RunTimeline(duration, Simulation.SAMPLE_INTERVAL, samples, scaleEvents, drains, executions, waits, launches,
+                skippedEc2Events);
     }
 }

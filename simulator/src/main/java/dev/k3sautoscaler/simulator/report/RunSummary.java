@@ -24,6 +24,8 @@ import java.util.List;
  * @param oracleCostUsd          the floor's cost
  * @param flaps                  scale-downs followed by a scale-up within {@link #FLAP_WINDOW}
  * @param spotDrainsWithinBudget drains that finished inside the budget
+ * @param ec2EventsSkipped       the scenario's Spot interruptions and rebalance recommendations not sent:
+ *                               their target was no running Spot worker then
  * @param detectionMedian        over pods that waited for a launch: first failed try → the next RunInstances (p50); null when none
  * @param headroom               what keeping HEADROOM_CPU_MILLIS / HEADROOM_MEMORY_MIB free costs; null when off
  */
@@ -42,6 +44,7 @@ public record RunSummary(
         int flaps,
         int spotDrainsWithinBudget,
         int spotDrains,
+        int ec2EventsSkipped,
         int expressExecutions,
         int standardExecutions,
         int stateTransitions,
@@ -49,13 +52,13 @@ public record RunSummary(
         Duration detectionMedian,
         HeadroomSpend headroom) {
 
-    /** A summary with no pod that waited for a launch and no headroom. */
+    /** A summary with no pod that waited for a launch, no headroom and no EC2 event skipped. */
     public RunSummary(List<Spike> spikes, double unschedulablePodMinutes, int podsLargerThanAWorker, double nodeHours,
             double costUsd, double oracleNodeHours, double oracleCostUsd, int scaleUpEvents, int nodesAdded, int scaleDownEvents,
             int nodesRemoved, int flaps, int spotDrainsWithinBudget, int spotDrains, int expressExecutions, int standardExecutions,
             int stateTransitions, ControlPlanePricing.Monthly controlPlane) {
         this(spikes, unschedulablePodMinutes, podsLargerThanAWorker, nodeHours, costUsd, oracleNodeHours, oracleCostUsd,
-                scaleUpEvents, nodesAdded, scaleDownEvents, nodesRemoved, flaps, spotDrainsWithinBudget, spotDrains,
+                scaleUpEvents, nodesAdded, scaleDownEvents, nodesRemoved, flaps, spotDrainsWithinBudget, spotDrains, 0,
                 expressExecutions, standardExecutions, stateTransitions, controlPlane, null, null);
     }
 
@@ -178,6 +181,7 @@ public record RunSummary(
                 flaps(timeline.scaleEvents()),
                 withinBudget,
                 timeline.spotDrains().size(),
+                timeline.skippedEc2Events().size(),
                 (int) executions.stream().filter(e -> e.machine() == Machine.EXPRESS_TICK).count(),
                 (int) executions.stream().filter(e -> e.machine() == Machine.STANDARD_ACTUATION).count(),
                 executions.stream().mapToInt(Execution::stateTransitions).sum(),

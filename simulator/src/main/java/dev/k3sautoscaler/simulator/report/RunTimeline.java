@@ -19,7 +19,8 @@ public record RunTimeline(
         List<SpotDrain> spotDrains,
         List<Execution> executions,
         List<Wait> waits,
-        List<Launch> launches) {
+        List<Launch> launches,
+        List<SkippedEc2Event> skippedEc2Events) {
 
     public RunTimeline {
         samples = List.copyOf(samples);
@@ -28,6 +29,7 @@ public record RunTimeline(
         executions = List.copyOf(executions);
         waits = List.copyOf(waits);
         launches = List.copyOf(launches);
+        skippedEc2Events = List.copyOf(skippedEc2Events);
         if (sampleInterval.isZero() || sampleInterval.isNegative()) {
             throw new IllegalArgumentException("sampleInterval must be positive");
         }
@@ -48,10 +50,10 @@ public record RunTimeline(
         }
     }
 
-    /** A timeline without per-pod waits or launch chains (a run recorded by samples only). */
+    /** A timeline without per-pod waits or launch chains (a run recorded by samples only), whose EC2 events all found their instance. */
     public RunTimeline(Duration duration, Duration sampleInterval, List<Sample> samples, List<ScaleEvent> scaleEvents,
             List<SpotDrain> spotDrains, List<Execution> executions) {
-        this(duration, sampleInterval, samples, scaleEvents, spotDrains, executions, List.of(), List.of());
+        this(duration, sampleInterval, samples, scaleEvents, spotDrains, executions, List.of(), List.of(), List.of());
     }
 
     /**
@@ -86,6 +88,16 @@ public record RunTimeline(
 
     /** A change of the worker count the autoscaler made: {@code count} instances launched or terminated. */
     public record ScaleEvent(Duration at, Direction direction, int count, String reason) {
+    }
+
+    /**
+     * A scenario's Spot interruption or rebalance recommendation that was not sent: its target was no
+     * running Spot worker at that instant (EC2 sends nothing about such an instance).
+     *
+     * @param kind   {@code Spot interruption} or {@code rebalance recommendation}
+     * @param target as the scenario wrote it (an instance id or {@code random-spot-worker})
+     */
+    public record SkippedEc2Event(Duration at, String kind, String target) {
     }
 
     /** A Spot warning and how long the drain took until the node was empty (null: never finished). */

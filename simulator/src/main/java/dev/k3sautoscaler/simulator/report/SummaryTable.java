@@ -53,6 +53,9 @@ public final class SummaryTable {
         rows.add(row("Flaps (down, then up within 10 min)", Integer.toString(summary.flaps())));
         rows.add(row("Spot drains within budget", summary.spotDrains() == 0 ? "no interruptions"
                 : summary.spotDrainsWithinBudget() + "/" + summary.spotDrains()));
+        if (summary.ec2EventsSkipped() > 0) {
+            rows.add(row("EC2 events skipped", summary.ec2EventsSkipped() + " (target no running Spot worker)"));
+        }
         rows.add(row("Executions", summary.expressExecutions() + " express ticks, " + summary.standardExecutions()
                 + " standard actuations, " + summary.stateTransitions() + " state transitions"));
         ControlPlanePricing.Monthly month = summary.controlPlane();

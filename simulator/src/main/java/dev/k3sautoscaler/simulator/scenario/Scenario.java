@@ -4,6 +4,7 @@ import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A validated simulation scenario: the cluster at start, the worker type and its price, the
@@ -187,25 +188,52 @@ public record Scenario(
         }
     }
 
-    /** An EC2 event about one Spot instance, sent through an EventBridge rule to the tick. */
+    /**
+     * An EC2 event about one Spot instance, sent through an EventBridge rule to the tick. Its target
+     * is {@link SpotInterruption#RANDOM_SPOT_WORKER} or an instance id (a node is named after its
+     * instance). Which ids a run has is known only as it runs: the first workers' are drawn from the
+     * seed ({@code --seed} changes them), launched workers' are given by EC2. So the loader checks that
+     * a target can name an instance at all, and the run skips an event whose instance is no running
+     * Spot worker then, as EC2 sends nothing about it.
+     */
     public sealed interface Ec2Event permits SpotInterruption, RebalanceRecommendation {
+        /** An EC2 instance id: {@code i-} and 8 or 17 hex digits. */
+        Pattern INSTANCE_ID = Pattern.compile("i-([0-9a-f]{8}|[0-9a-f]{17})");
+
         Duration at();
 
-        /** An instance id / node name, or {@link SpotInterruption#RANDOM_SPOT_WORKER}. */
+        /** An instance id, or {@link SpotInterruption#RANDOM_SPOT_WORKER}. */
         String target();
+
+        /** What the event is called in messages ({@code Spot interruption}). */
+        String kind();
+
+        /** Whether {@code target} could name an instance of some run. */
+        static boolean canNameAnInstance(String target) {
+            return SpotInterruption.RANDOM_SPOT_WORKER.equals(target) || INSTANCE_ID.matcher(target).matches();
+        }
     }
 
-    /** The two-minute Spot warning at {@code at}; {@code target} is a node name/instance id or {@link #RANDOM_SPOT_WORKER}. */
+    /** The two-minute Spot warning at {@code at}; {@code target} is an instance id or {@link #RANDOM_SPOT_WORKER}. */
     public record SpotInterruption(Duration at, String target) implements Ec2Event {
         public static final String RANDOM_SPOT_WORKER = "random-spot-worker";
+
+        @Override
+        public String kind() {
+            return "Spot interruption";
+        }
     }
 
     /**
-     * EC2's rebalance recommendation at {@code at} for {@code target} (an instance id / node name or
+     * EC2's rebalance recommendation at {@code at} for {@code target} (an instance id or
      * {@link SpotInterruption#RANDOM_SPOT_WORKER}); with {@code interruptAfter}, the same instance's Spot
      * interruption warning follows that long after (null: EC2 never interrupts it).
      */
     public record RebalanceRecommendation(Duration at, String target, Duration interruptAfter) implements Ec2Event {
+        @Override
+        public String kind() {
+            return "rebalance recommendation";
+        }
     }
 
     /** Prometheus unreachable, or the K3s API answering 5xx, during [from, to). */

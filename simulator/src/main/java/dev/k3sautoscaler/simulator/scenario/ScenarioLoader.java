@@ -14,6 +14,7 @@ import dev.k3sautoscaler.simulator.scenario.Scenario.CapacityError;
 import dev.k3sautoscaler.simulator.scenario.Scenario.CapacityType;
 import dev.k3sautoscaler.simulator.scenario.Scenario.ClusterSpec;
 import dev.k3sautoscaler.simulator.scenario.Scenario.Delay;
+import dev.k3sautoscaler.simulator.scenario.Scenario.Ec2Event;
 import dev.k3sautoscaler.simulator.scenario.Scenario.Kind;
 import dev.k3sautoscaler.simulator.scenario.Scenario.Outage;
 import dev.k3sautoscaler.simulator.scenario.Scenario.OutageKind;
@@ -361,7 +362,7 @@ public final class ScenarioLoader {
             }
             Duration when = duration(required(node, at, "at"), at.field("at"));
             String target = orDefault(text(node.get("target"), at.field("target")), SpotInterruption.RANDOM_SPOT_WORKER);
-            return when == null ? null : new SpotInterruption(when, target);
+            return when == null ? null : checkTarget(new SpotInterruption(when, target), at);
         }
 
         private RebalanceRecommendation rebalanceRecommendation(JsonNode node, At at) {
@@ -371,7 +372,17 @@ public final class ScenarioLoader {
             Duration when = duration(required(node, at, "at"), at.field("at"));
             String target = orDefault(text(node.get("target"), at.field("target")), SpotInterruption.RANDOM_SPOT_WORKER);
             Duration interruptAfter = duration(node.get("interruptAfter"), at.field("interruptAfter"));
-            return when == null ? null : new RebalanceRecommendation(when, target, interruptAfter);
+            return when == null ? null : checkTarget(new RebalanceRecommendation(when, target, interruptAfter), at);
+        }
+
+        /** A target that can name no instance is refused here, not met (and skipped) at run time. */
+        private <E extends Ec2Event> E checkTarget(E event, At at) {
+            if (!Ec2Event.canNameAnInstance(event.target())) {
+                problem(at.field("target"), "the " + event.kind() + " at " + Durations.format(event.at()) + " targets \""
+                        + event.target() + "\", which can name no instance: write " + SpotInterruption.RANDOM_SPOT_WORKER
+                        + " or an instance id (i- and 8 or 17 hex digits; a node is named after its instance)");
+            }
+            return event;
         }
 
         private Outage outage(JsonNode node, At at) {

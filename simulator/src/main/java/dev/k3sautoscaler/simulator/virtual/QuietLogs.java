@@ -7,7 +7,8 @@ import java.util.logging.Logger;
 
 /**
  * The virtual cloud's servers log through java.util.logging at INFO (the mock API server logs every
- * request, SQLite its version); a run makes thousands of those lines on the terminal. Warnings stay.
+ * request); a run makes thousands of those lines on the terminal. (DynamoDB Local's SQLite is
+ * quieted where DynamoDB Local starts: LocalDynamoDb.)
  */
 public final class QuietLogs {
     /** Held: java.util.logging keeps loggers weakly, and a collected logger forgets its level. */

@@ -7,6 +7,7 @@ import dev.k3sautoscaler.simulator.scenario.Scenario;
 import dev.k3sautoscaler.simulator.scenario.Scenario.CapacityType;
 import dev.k3sautoscaler.testkit.ec2.Ec2Fake;
 import dev.k3sautoscaler.testkit.ec2.FakeInstance;
+import dev.k3sautoscaler.testkit.ec2.QueryRequest;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -101,6 +102,11 @@ public final class VirtualEc2 implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The API calls of one action (e.g. RunInstances) EC2 received, in order: what the fleet's SDK client really sent. */
+    public List<QueryRequest> requests(String action) {
+        return fake.requests(action);
     }
 
     /** Every instance EC2 knows, for the invariants (no orphan, master untouched). */

@@ -103,6 +103,32 @@ class SimulateCommandTest {
     }
 
     @Test
+    void aSpotInterruptionOfAnInstanceTheRunDoesNotHave_isSkipped_saidSo_andCounted(@TempDir Path dir) throws IOException {
+        // GIVEN an instance id no worker of this run has (the seed draws the first workers' ids, EC2 the launched ones')
+        Path file = dir.resolve("absent.yaml");
+        Files.writeString(file, """
+                name: absent
+                duration: 10m
+                cluster: {workers: 2, spotWorkers: 2, launchCapacityType: spot}
+                workerType: {name: t3.small, cpuMillis: 1900, memoryMiB: 1600, hourlyPriceUsd: 0.0208, spotHourlyPriceUsd: 0.0068}
+                workload:
+                  - {name: web, replicas: [{at: 0s, count: 2}], requests: {cpuMillis: 250, memoryMiB: 256}}
+                spotInterruptions:
+                  - {at: 5m, target: i-0123456789abcdef0}
+                """);
+
+        // WHEN
+        int exit = run("--scenario", file.toString(), "--out", dir.resolve("out").toString());
+
+        // THEN the run completes, says what it skipped when, and the summary counts it
+        assertEquals(0, exit, err.toString());
+        String printed = out.toString();
+        assertTrue(printed.contains("[00:05:00] Spot interruption skipped: i-0123456789abcdef0 is no running Spot worker"), printed);
+        assertTrue(printed.contains("EC2 events skipped                     1 (target no running Spot worker)"), printed);
+        assertTrue(Files.readString(dir.resolve("out").resolve(SimulateCommand.SUMMARY_JSON)).contains("\"ec2EventsSkipped\" : 1"));
+    }
+
+    @Test
     void unknownPolicy_isAUsageError() {
         assertEquals(2, run("--scenario", "steady", "--policy", "magic"));
         assertTrue(err.toString().contains("expected default, seed-baseline or both"), err.toString());

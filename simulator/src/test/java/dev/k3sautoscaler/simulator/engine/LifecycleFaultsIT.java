@@ -20,8 +20,12 @@ class LifecycleFaultsIT {
     private static final Duration SURGE = Duration.ofMinutes(15);
 
     private static SimulationResult run(String fault) {
+        return run(List.of(Fault.parse(fault)));
+    }
+
+    private static SimulationResult run(List<Fault> faults) {
         Scenario probe = FaultMatrixCommand.probe().withDuration(SURGE);
-        try (Simulation simulation = new Simulation(probe, PolicyName.DEFAULT, List.of(Fault.parse(fault)))) {
+        try (Simulation simulation = new Simulation(probe, PolicyName.DEFAULT, faults)) {
             return simulation.run();
         }
     }
@@ -76,5 +80,25 @@ class LifecycleFaultsIT {
                 .filter(other -> other.history().stream().anyMatch(e -> "Lambda.Unknown".equals(e.error())))
                 .map(Execution::name).toList();
         assertEquals(List.of(), othersLost);
+    }
+
+    @Test
+    void crashAfterTheLaunch_isReplayedByTheRetry_andCountedAsTheOneScaleUpItWas() {
+        // GIVEN / WHEN the first LaunchWorkers starts its workers, then its Lambda crashes before answering
+        SimulationResult crashed = run("crash:launch-workers@1");
+        SimulationResult clean = run(List.of());
+
+        // THEN Step Functions retried it, and the retry replayed the stored result (no second RunInstances)
+        Execution execution = executionThatRan(crashed, "LaunchWorkers");
+        long attempts = execution.history().stream()
+                .filter(e -> e.type().equals("LambdaFunctionScheduled") && "LaunchWorkers".equals(e.stateName())).count();
+        assertEquals(2, attempts, "the crashed attempt and its retry");
+        assertEquals(clean.ec2Instances().size(), crashed.ec2Instances().size(), "the replay launched nothing");
+        // AND the summary counts that launch once: the same scale-ups and nodes added as without the crash
+        assertEquals(clean.summary().scaleUpEvents(), crashed.summary().scaleUpEvents(),
+                crashed.timeline().scaleEvents().toString());
+        assertEquals(clean.summary().nodesAdded(), crashed.summary().nodesAdded(),
+                crashed.timeline().scaleEvents().toString());
+        assertEquals(List.of(), Invariants.check(crashed));
     }
 }

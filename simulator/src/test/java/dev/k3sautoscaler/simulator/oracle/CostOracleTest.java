@@ -84,13 +84,76 @@ class CostOracleTest {
         assertEquals(2, curve.workersAt(Duration.ZERO));
     }
 
+    /** Pods of 900m: two per 1900m worker, so {@code pods} / 2 workers (rounded up) at least. */
+    private static Scenario needing(String cluster, int pods) {
+        return TestScenarios.of(cluster, """
+                  - name: web
+                    replicas: [{at: 0s, count: %d}]
+                    requests: {cpuMillis: 900, memoryMiB: 100}
+                """.formatted(pods));
+    }
+
     @Test
-    void spotScenario_isPricedAtTheSpotPrice() {
-        // GIVEN the bundled spot-storm launches Spot workers
-        Scenario scenario = ScenarioLoader.bundled("spot-storm");
+    void allSpotCluster_launchingSpot_isPricedAtTheSpotPrice() {
+        // GIVEN two Spot workers, Spot launches, pods for three workers
+        Scenario scenario = needing("workers: 2, spotWorkers: 2, launchCapacityType: spot", 6);
+
+        // WHEN
+        CostOracle.Curve curve = CostOracle.compute(scenario);
+
+        // THEN three Spot workers for two hours
+        assertEquals(6.0, curve.spotNodeHours(), 1e-9);
+        assertEquals(0.0, curve.onDemandNodeHours(), 1e-9);
+        assertEquals(6.0 * 0.0068, curve.costUsd(), 1e-9);
+    }
+
+    @Test
+    void allOnDemandCluster_isPricedOnDemand() {
+        // GIVEN two on-demand workers, on-demand launches (the default), pods for three workers
+        Scenario scenario = needing("workers: 2", 6);
 
         // WHEN / THEN
-        assertEquals(0.0068, CostOracle.compute(scenario).hourlyPriceUsd());
+        CostOracle.Curve curve = CostOracle.compute(scenario);
+        assertEquals(6.0, curve.onDemandNodeHours(), 1e-9);
+        assertEquals(6.0 * 0.0208, curve.costUsd(), 1e-9);
+    }
+
+    @Test
+    void mixedCluster_keepsItsOnDemandBase_andItsSpotShare_thenLaunchesItsLaunchType() {
+        // GIVEN one on-demand and two Spot workers, Spot launches, pods for four workers
+        Scenario scenario = needing("workers: 3, spotWorkers: 2, launchCapacityType: spot", 8);
+
+        // WHEN
+        CostOracle.Curve curve = CostOracle.compute(scenario);
+
+        // THEN the on-demand base stays on-demand; the rest is Spot: 1 + 3 workers for two hours
+        assertEquals(4, curve.workersAt(Duration.ZERO));
+        assertEquals(2.0, curve.onDemandNodeHours(), 1e-9);
+        assertEquals(6.0, curve.spotNodeHours(), 1e-9);
+        assertEquals(2.0 * 0.0208 + 6.0 * 0.0068, curve.costUsd(), 1e-9);
+    }
+
+    @Test
+    void spotCluster_launchingOnDemand_paysOnDemandOnlyForWhatItLaunches() {
+        // GIVEN two Spot workers, on-demand launches, pods for three workers
+        Scenario scenario = needing("workers: 2, spotWorkers: 2", 6);
+
+        // WHEN / THEN its two Spot workers and one on-demand one
+        CostOracle.Curve curve = CostOracle.compute(scenario);
+        assertEquals(4.0, curve.spotNodeHours(), 1e-9);
+        assertEquals(2.0, curve.onDemandNodeHours(), 1e-9);
+        assertEquals(4.0 * 0.0068 + 2.0 * 0.0208, curve.costUsd(), 1e-9);
+    }
+
+    @Test
+    void floorBelowTheStartingCluster_keepsTheOnDemandBaseFirst() {
+        // GIVEN two on-demand and two Spot workers; the pods need three
+        Scenario scenario = needing("workers: 4, spotWorkers: 2, launchCapacityType: spot", 6);
+
+        // WHEN / THEN the base's two on-demand workers and one of the Spot ones
+        CostOracle.Curve curve = CostOracle.compute(scenario);
+        assertEquals(4.0, curve.onDemandNodeHours(), 1e-9);
+        assertEquals(2.0, curve.spotNodeHours(), 1e-9);
     }
 
     @Test

@@ -252,7 +252,7 @@ class ScenarioLoaderTest {
         // GIVEN
         String withRebalance = VALID + """
                 rebalanceRecommendations:
-                  - {at: 10m, target: i-0abc, interruptAfter: 5m}
+                  - {at: 10m, target: i-0123456789abcdef0, interruptAfter: 5m}
                   - {at: 20m}
                 """;
 
@@ -260,7 +260,7 @@ class ScenarioLoaderTest {
         Scenario scenario = ScenarioLoader.parse(withRebalance, "r.yaml");
 
         // THEN
-        assertEquals(List.of(new Scenario.RebalanceRecommendation(Duration.ofMinutes(10), "i-0abc", Duration.ofMinutes(5)),
+        assertEquals(List.of(new Scenario.RebalanceRecommendation(Duration.ofMinutes(10), "i-0123456789abcdef0", Duration.ofMinutes(5)),
                 new Scenario.RebalanceRecommendation(Duration.ofMinutes(20), Scenario.SpotInterruption.RANDOM_SPOT_WORKER, null)),
                 scenario.rebalanceRecommendations());
     }
@@ -270,7 +270,7 @@ class ScenarioLoaderTest {
         // GIVEN: no at, an interruption delay that is no duration, a misspelt field
         String bad = VALID + """
                 rebalanceRecommendations:
-                  - {target: i-0abc}
+                  - {target: i-0123456789abcdef0}
                   - {at: 20m, interruptAfter: soon}
                   - {at: 30m, interuptAfter: 5m}
                 """;
@@ -282,6 +282,43 @@ class ScenarioLoaderTest {
         assertEquals(List.of("rebalanceRecommendations[0].at", "rebalanceRecommendations[1].interruptAfter",
                 "rebalanceRecommendations[2].interuptAfter"), e.problems().stream().map(ScenarioProblem::field).toList());
         assertEquals(List.of(17, 18, 19), e.problems().stream().map(ScenarioProblem::line).toList());
+    }
+
+    @Test
+    void anEc2EventWhoseTargetCanNameNoInstance_isRejected_namingTheEventAndTheTarget() {
+        // GIVEN a node label and a typo where an instance id belongs
+        String bad = VALID + """
+                spotInterruptions:
+                  - {at: 5m, target: worker-3}
+                  - {at: 6m, target: random-spot-worker}
+                rebalanceRecommendations:
+                  - {at: 10m, target: i-0xyz, interruptAfter: 5m}
+                """;
+
+        // WHEN
+        InvalidScenarioException e = assertThrows(InvalidScenarioException.class, () -> ScenarioLoader.parse(bad, "bad.yaml"));
+
+        // THEN each names its event, its time and the target, at the target's line
+        assertEquals(List.of("spotInterruptions[0].target", "rebalanceRecommendations[0].target"),
+                e.problems().stream().map(ScenarioProblem::field).toList(), e.getMessage());
+        assertEquals(List.of(17, 20), e.problems().stream().map(ScenarioProblem::line).toList());
+        assertTrue(e.problems().get(0).message().startsWith("the Spot interruption at 5m targets \"worker-3\""), e.getMessage());
+        assertTrue(e.problems().get(1).message().startsWith("the rebalance recommendation at 10m targets \"i-0xyz\""), e.getMessage());
+        assertTrue(e.problems().get(0).message().contains("random-spot-worker"), e.getMessage());
+    }
+
+    @Test
+    void anEc2EventTargetingAnInstanceId_loads_whetherOrNotTheRunWillHaveIt() {
+        // GIVEN ids of both lengths EC2 uses: which instances a run has is only known as it runs
+        String ids = VALID + """
+                spotInterruptions:
+                  - {at: 5m, target: i-0123456789abcdef0}
+                  - {at: 6m, target: i-0abc1234}
+                """;
+
+        // WHEN / THEN
+        assertEquals(List.of("i-0123456789abcdef0", "i-0abc1234"), ScenarioLoader.parse(ids, "ids.yaml").spotInterruptions()
+                .stream().map(Scenario.SpotInterruption::target).toList());
     }
 
     @Test
