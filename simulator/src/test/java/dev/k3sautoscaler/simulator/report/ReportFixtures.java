@@ -91,7 +91,7 @@ public final class ReportFixtures {
         }
         return new RunTimeline(Duration.ofMinutes(LENGTH_MINUTES), Duration.ofMinutes(1), samples, events,
                 List.of(new SpotDrain(Duration.ofMinutes(40), "i-0a1b2c3d4e5f60718", Duration.ofSeconds(48))), executions,
-                waitsOf(samples), List.of());
+                waitsOf(samples), List.of(), List.of());
     }
 
     /**

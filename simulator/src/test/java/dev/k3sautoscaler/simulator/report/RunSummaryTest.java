@@ -36,7 +36,7 @@ class RunSummaryTest {
 
     private static RunTimeline timeline(List<Sample> samples, List<ScaleEvent> events, List<SpotDrain> drains, List<Execution> executions) {
         return new RunTimeline(Duration.ofMinutes(samples.size()), Duration.ofMinutes(1), samples, events, drains, executions,
-                ReportFixtures.waitsOf(samples), List.of());
+                ReportFixtures.waitsOf(samples), List.of(), List.of());
     }
 
     private static Duration seconds(long seconds) {
@@ -56,7 +56,7 @@ class RunSummaryTest {
                 new Wait(seconds(10), seconds(25), null, null, false),
                 new Wait(seconds(300), seconds(315), seconds(330), null, true));
         RunTimeline timeline = new RunTimeline(Duration.ofMinutes(10), Duration.ofMinutes(1), samples(new int[10], new int[10]),
-                List.of(), List.of(), List.of(), waits, List.of());
+                List.of(), List.of(), List.of(), waits, List.of(), List.of());
 
         // WHEN
         RunSummary summary = RunSummary.of(timeline, T3_SMALL, 0, 0, BUDGET);
@@ -83,7 +83,7 @@ class RunSummaryTest {
         List<Launch> launches = List.of(new Launch("i-new", RunTimeline.Trigger.SCHEDULE, seconds(90), seconds(91), seconds(92),
                 seconds(162), seconds(192)));
         RunTimeline timeline = new RunTimeline(Duration.ofMinutes(5), Duration.ofMinutes(1), samples(new int[5], new int[5]),
-                List.of(), List.of(), List.of(), waits, launches);
+                List.of(), List.of(), List.of(), waits, launches, List.of());
 
         // WHEN
         RunSummary summary = RunSummary.of(timeline, T3_SMALL, 0, 0, BUDGET);
@@ -102,7 +102,7 @@ class RunSummaryTest {
         List<Launch> launches = List.of(new Launch("i-old", RunTimeline.Trigger.SCHEDULE, seconds(10), seconds(11), seconds(12),
                 seconds(80), seconds(110)));
         RunTimeline timeline = new RunTimeline(Duration.ofMinutes(15), Duration.ofMinutes(1), samples(new int[15], new int[15]),
-                List.of(), List.of(), List.of(), waits, launches);
+                List.of(), List.of(), List.of(), waits, launches, List.of());
 
         // WHEN
         RunSummary summary = RunSummary.of(timeline, T3_SMALL, 0, 0, BUDGET);
