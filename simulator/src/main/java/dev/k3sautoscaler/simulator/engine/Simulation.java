@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.k3sautoscaler.contract.PolicyName;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k3sautoscaler.clusterauth.ClusterCredentials;
-import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.core.control.TickInput;
 import dev.k3sautoscaler.decide.DecideHandler;
 import dev.k3sautoscaler.fleet.FleetSettings;
@@ -242,10 +241,18 @@ public final class Simulation implements AutoCloseable {
 
     /** What the CDK stack would set on the functions, for this scenario's virtual cloud. */
     private static Map<String, String> environment(Scenario scenario, PolicyName policy, VirtualEc2 ec2, VirtualKubeApi kube) {
-        AutoscalerConfig config = scenario.config();
-        Map<String, String> env = new LinkedHashMap<>(config.toEnvironment());
-        String tables = "sim-" + Long.toHexString(System.nanoTime());
-        env.put(FleetSettings.CLUSTER_ID, CLUSTER_ID);
+        Map<String, String> env = fleetAndStateEnvironment(scenario, CLUSTER_ID, "sim-" + Long.toHexString(System.nanoTime()), ec2);
+        env.put(FleetSettings.CAPACITY_TYPE, scenario.cluster().launchCapacityType().label());
+        env.put(DecideHandler.POLICY_VARIABLE, policy.value());
+        env.put(ClusterCredentials.API_URL_VARIABLE, kube.url().toString());
+        env.put(ClusterCredentials.TOKEN_PARAMETER_VARIABLE, parameter("api-token"));
+        return env;
+    }
+
+    /** What the CDK stack sets on the fleet and state steps: the scenario's settings, the cluster, fresh table names, the virtual EC2's launch inputs. */
+    static Map<String, String> fleetAndStateEnvironment(Scenario scenario, String clusterId, String tables, VirtualEc2 ec2) {
+        Map<String, String> env = new LinkedHashMap<>(scenario.config().toEnvironment());
+        env.put(FleetSettings.CLUSTER_ID, clusterId);
         env.put("AWS_REGION", AutoscalerFunctions.REGION);
         env.put(StateTableSchema.Env.STATE_TABLE, tables + "-state");
         env.put(StateTableSchema.Env.EVENT_LOG_TABLE, tables + "-events");
@@ -253,10 +260,6 @@ public final class Simulation implements AutoCloseable {
         env.put(FleetSettings.WORKER_LAUNCH_TEMPLATE, VirtualEc2.LAUNCH_TEMPLATE_ID);
         env.put(FleetSettings.WORKER_INSTANCE_TYPES, scenario.workerType().name());
         env.put(FleetSettings.WORKER_SUBNET_IDS, ec2.subnetIds());
-        env.put(FleetSettings.CAPACITY_TYPE, scenario.cluster().launchCapacityType().label());
-        env.put(DecideHandler.POLICY_VARIABLE, policy.value());
-        env.put(ClusterCredentials.API_URL_VARIABLE, kube.url().toString());
-        env.put(ClusterCredentials.TOKEN_PARAMETER_VARIABLE, parameter("api-token"));
         return env;
     }
 

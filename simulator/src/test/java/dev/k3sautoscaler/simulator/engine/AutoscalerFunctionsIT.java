@@ -1,11 +1,8 @@
 package dev.k3sautoscaler.simulator.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.k3sautoscaler.errors.InsufficientCapacity;
-import dev.k3sautoscaler.fleet.FleetSettings;
 import dev.k3sautoscaler.runtime.StepJson;
 import dev.k3sautoscaler.simulator.cluster.SimulatedCluster;
 import dev.k3sautoscaler.simulator.fixtures.TestScenarios;
@@ -48,9 +45,11 @@ class AutoscalerFunctionsIT {
             // WHEN LaunchWorkers asks for one worker
             JsonNode launch = StepJson.MAPPER.createObjectNode().put("execution", "scale-up-it").put("count", 1)
                     .put("reason", "one pod unschedulable").set("lease", lease);
-            assertThrows(InsufficientCapacity.class, () -> functions.invoke("launch-workers", launch));
+            JsonNode launched = functions.invoke("launch-workers", launch);
 
-            // THEN each offering got exactly one RunInstances: the fleet's client does not retry a capacity error
+            // THEN none started, and each offering got exactly one RunInstances: the fleet's client does not retry a capacity error
+            assertEquals("NONE", launched.path("outcome").asText(), launched.toString());
+            assertEquals(2, launched.path("failedOfferings").size(), launched.toString());
             Map<String, Long> perOffering = ec2.requests("RunInstances").stream().collect(Collectors.groupingBy(
                     request -> request.params().get("InstanceType") + " in " + request.params().get("SubnetId"),
                     LinkedHashMap::new, Collectors.counting()));
@@ -62,16 +61,8 @@ class AutoscalerFunctionsIT {
 
     /** What the CDK stack sets on the fleet and state steps, for this virtual cloud; fresh tables. */
     private static Map<String, String> environment(Scenario scenario, VirtualEc2 ec2) {
-        String tables = "functions-it-" + UUID.randomUUID().toString().substring(0, 8);
-        Map<String, String> env = new LinkedHashMap<>(scenario.config().toEnvironment());
-        env.put(FleetSettings.CLUSTER_ID, "it");
-        env.put("AWS_REGION", AutoscalerFunctions.REGION);
-        env.put(StateTableSchema.Env.STATE_TABLE, tables + "-state");
-        env.put(StateTableSchema.Env.EVENT_LOG_TABLE, tables + "-events");
-        env.put(StateTableSchema.Env.IDEMPOTENCY_TABLE, tables + "-idempotency");
-        env.put(FleetSettings.WORKER_LAUNCH_TEMPLATE, VirtualEc2.LAUNCH_TEMPLATE_ID);
-        env.put(FleetSettings.WORKER_INSTANCE_TYPES, scenario.workerType().name());
-        env.put(FleetSettings.WORKER_SUBNET_IDS, ec2.subnetIds());
+        Map<String, String> env = Simulation.fleetAndStateEnvironment(scenario, "it",
+                "functions-it-" + UUID.randomUUID().toString().substring(0, 8), ec2);
         StateTables.createIfMissing(LocalDynamoDb.shared().client(), env.get(StateTableSchema.Env.STATE_TABLE),
                 env.get(StateTableSchema.Env.EVENT_LOG_TABLE), env.get(StateTableSchema.Env.IDEMPOTENCY_TABLE));
         return env;
