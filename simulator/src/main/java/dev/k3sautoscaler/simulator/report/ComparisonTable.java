@@ -41,6 +41,9 @@ public record ComparisonTable(String oursLabel, String baselineLabel, List<Row> 
         List<Row> rows = new ArrayList<>();
         rows.add(count("Spikes (unschedulable pods > 0)", ours.spikes().size(), baseline.spikes().size()));
         rows.add(worstWait(ours, baseline));
+        rows.add(durations("Longest a pod waited", longestPodWait(ours), longestPodWait(baseline), "no spike"));
+        rows.add(durations("Unschedulable → RunInstances (p50)", ours.medianDetection(), baseline.medianDetection(),
+                "no launch"));
         rows.add(measured("Unschedulable pod-minutes", ours.unschedulablePodMinutes(), baseline.unschedulablePodMinutes(),
                 null, value -> number("%.0f", value)));
         rows.add(measured("Worker node-hours", ours.nodeHours(), baseline.nodeHours(), ours.oracleNodeHours(),
@@ -115,6 +118,19 @@ public record ComparisonTable(String oursLabel, String baselineLabel, List<Row> 
                 : ratio(oursWorst.toSeconds(), baselineWorst.toSeconds(), seconds -> Durations.format(Duration.ofSeconds((long) seconds)));
         return new Row("Longest wait until all scheduled", waitText(ours.spikes(), oursWorst), waitText(baseline.spikes(), baselineWorst),
                 ratio, NONE);
+    }
+
+    /** A figure in time; {@code absent} stands for a null (nothing to measure), which leaves nothing to divide. */
+    private static Row durations(String figure, Duration ours, Duration baseline, String absent) {
+        String ratio = ours == null || baseline == null ? NONE
+                : ratio(ours.toMillis() / 1000.0, baseline.toMillis() / 1000.0, seconds -> Durations.format(Duration.ofSeconds((long) seconds)));
+        return new Row(figure, ours == null ? absent : Durations.format(ours), baseline == null ? absent : Durations.format(baseline),
+                ratio, NONE);
+    }
+
+    /** The longest any single pod waited, over every spike; null when no pod waited. */
+    private static Duration longestPodWait(RunSummary summary) {
+        return summary.spikes().stream().map(Spike::longestPodWait).max(Duration::compareTo).orElse(null);
     }
 
     /** Null when a spike was never resolved; zero when there was no spike. */

@@ -51,7 +51,7 @@ class ComparisonTableTest {
         assertEquals(new Row("State transitions", "762", "832", "0.92", "—"), row(table, "State transitions"));
         assertEquals(new Row("Control plane $/month (projected)", "$0.08", "$6.59", "0.01", "—"),
                 row(table, "Control plane $/month (projected)"));
-        assertEquals(16, table.rows().size());
+        assertEquals(18, table.rows().size());
     }
 
     @Test
@@ -105,6 +105,32 @@ class ComparisonTableTest {
     }
 
     @Test
+    void latencyRows_compareTheLongestPodWait_andTheDetectionMedian() {
+        // GIVEN ours: a pod waited at most 2m30s, the median pod saw RunInstances after 16 s; the baseline 9m and 58 s
+        RunSummary.Spike oursSpike = new RunSummary.Spike(Duration.ofMinutes(60), Duration.ofMinutes(4), 22, 40,
+                Duration.ofSeconds(150), null);
+        RunSummary.Spike baselineSpike = new RunSummary.Spike(Duration.ofMinutes(60), Duration.ofMinutes(12), 22, 160,
+                Duration.ofMinutes(9), null);
+        RunSummary fast = new RunSummary(List.of(oursSpike), 40, 0, 12.5, 0.26, 10, 0.208, 1, 3, 2, 2, 0, 0, 0, 0, 180, 3, 762,
+                CHEAP, Duration.ofSeconds(16), null);
+        RunSummary slow = new RunSummary(List.of(baselineSpike), 160, 0, 14, 0.2912, 10, 0.208, 5, 5, 3, 3, 1, 0, 0, 0, 180, 8,
+                832, STANDARD_PER_TICK, Duration.ofSeconds(58), null);
+        RunSummary quiet = new RunSummary(List.of(), 0, 0, 12.5, 0.26, 10, 0.208, 0, 0, 0, 0, 0, 0, 0, 180, 3, 762, CHEAP);
+
+        // WHEN
+        ComparisonTable table = ComparisonTable.of("default", fast, "seed-baseline", slow);
+        ComparisonTable againstQuiet = ComparisonTable.of("default", fast, "seed-baseline", quiet);
+
+        // THEN
+        assertEquals(new Row("Longest a pod waited", "2m30s", "9m", "0.28", "—"), row(table, "Longest a pod waited"));
+        assertEquals(new Row("Unschedulable → RunInstances (p50)", "16s", "58s", "0.28", "—"),
+                row(table, "Unschedulable → RunInstances (p50)"));
+        assertEquals(new Row("Longest a pod waited", "2m30s", "no spike", "—", "—"), row(againstQuiet, "Longest a pod waited"));
+        assertEquals(new Row("Unschedulable → RunInstances (p50)", "16s", "no launch", "—", "—"),
+                row(againstQuiet, "Unschedulable → RunInstances (p50)"));
+    }
+
+    @Test
     void runsOfDifferentScenarios_areRefused() {
         RunSummary otherFloor = new RunSummary(List.of(), 0, 0, 5, 0.1, 7, 0.14, 0, 0, 0, 0, 0, 0, 0, 60, 0, 240, CHEAP);
 
@@ -128,7 +154,7 @@ class ComparisonTableTest {
                 lines.stream().filter(l -> l.startsWith("Worker node-hours")).findFirst().orElseThrow());
         assertEquals("Spot drains within budget             no interruptions  no interruptions                        —                 —",
                 lines.stream().filter(l -> l.startsWith("Spot drains")).findFirst().orElseThrow());
-        assertEquals(3 + 16, lines.size());
+        assertEquals(3 + 18, lines.size());
     }
 
     @Test
