@@ -83,7 +83,6 @@ final class AlertPath {
     private Duration nextEvaluation;
     private Duration nextFlush;
     private Duration lastNotice;
-    private int notices;
 
     AlertPath(Timings timings, Duration firstEvaluation) {
         this.timings = timings;
@@ -116,13 +115,7 @@ final class AlertPath {
         }
         notified.addAll(firing);
         lastNotice = now;
-        notices++;
         return Optional.of(now.plus(timings.delivery()));
-    }
-
-    /** Notices sent to SNS so far. */
-    int notices() {
-        return notices;
     }
 
     private void evaluate(Duration now, Set<String> unschedulable) {

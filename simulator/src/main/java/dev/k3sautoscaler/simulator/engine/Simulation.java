@@ -217,11 +217,6 @@ public final class Simulation implements AutoCloseable {
                 phase(monitoring.evaluationInterval(), 104_729));
     }
 
-    /** Alert notices the fast path sent in the run (0 when it is off). */
-    public int alertNotices() {
-        return alertPath == null ? 0 : alertPath.notices();
-    }
-
     /** Where progress lines go (one per simulated hour and per scale event); silent by default. */
     public Simulation onProgress(Consumer<String> progress) {
         this.progress = Objects.requireNonNull(progress);

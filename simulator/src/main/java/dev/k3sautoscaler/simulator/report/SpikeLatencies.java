@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -91,7 +92,7 @@ final class SpikeLatencies {
      * RunInstances at or after it (before its binding): how fast the autoscaler reacted to it.
      */
     static List<Duration> detections(List<Wait> waits, List<Launch> launches) {
-        List<Duration> launchTimes = launches.stream().map(Launch::launchedAt).filter(java.util.Objects::nonNull).sorted().toList();
+        List<Duration> launchTimes = launches.stream().map(Launch::launchedAt).filter(Objects::nonNull).sorted().toList();
         List<Duration> detections = new ArrayList<>();
         for (Wait wait : waits) {
             if (!wait.fitsAWorker() || wait.end() == null || wait.instanceId() == null) {

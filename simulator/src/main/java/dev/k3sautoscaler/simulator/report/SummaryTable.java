@@ -4,6 +4,7 @@ import dev.k3sautoscaler.simulator.report.RunSummary.Spike;
 import dev.k3sautoscaler.simulator.scenario.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -75,7 +76,7 @@ public final class SummaryTable {
         if (spikes.size() <= MAX_SPIKES_SHOWN) {
             return spikes;
         }
-        List<Spike> largest = spikes.stream().sorted(java.util.Comparator.comparingDouble(Spike::podMinutes).reversed())
+        List<Spike> largest = spikes.stream().sorted(Comparator.comparingDouble(Spike::podMinutes).reversed())
                 .limit(MAX_SPIKES_SHOWN).toList();
         return spikes.stream().filter(largest::contains).toList();
     }

@@ -18,6 +18,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -34,7 +36,7 @@ public final class VirtualPrometheus implements AutoCloseable {
     private final MetricsHistory history = new MetricsHistory();
     private final FakePrometheusApi api;
     /** When each stored scrape was taken (the offset in the PENDING_UP_SEC filter reads an older one); a day is 5,760 at 15 s. */
-    private final java.util.TreeSet<Duration> scrapeTimes = new java.util.TreeSet<>();
+    private final TreeSet<Duration> scrapeTimes = new TreeSet<>();
     private Scraped latest;
 
     /** What one scrape saw: the series CollectMetrics' instant queries read. */
@@ -101,7 +103,7 @@ public final class VirtualPrometheus implements AutoCloseable {
     }
 
     /** The pods the last scrape saw unschedulable (namespace/name): what an alerting rule evaluated now reads. */
-    public java.util.Set<String> unschedulableInLastScrape() {
+    public Set<String> unschedulableInLastScrape() {
         synchronized (cluster) {
             return latest.unschedulable().stream().map(pod -> pod.namespace() + "/" + pod.name())
                     .collect(Collectors.toUnmodifiableSet());
