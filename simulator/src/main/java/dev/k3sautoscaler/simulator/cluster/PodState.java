@@ -7,6 +7,7 @@ import java.util.Map;
 /**
  * A pod as the Kubernetes API would serve it.
  *
+ * @param uid                 the object's uid: one per incarnation of the name
  * @param nodeName            null while pending
  * @param readyAt             when the pod's containers are up (Ready condition), null while pending
  * @param unschedulableSince  when the scheduler first failed to place it (PodScheduled=False); null once bound or before the first try
@@ -19,6 +20,7 @@ public record PodState(
         long cpuMillis,
         long memoryBytes,
         Map<String, String> annotations,
+        String uid,
         String nodeName,
         PodPhase phase,
         Duration createdAt,

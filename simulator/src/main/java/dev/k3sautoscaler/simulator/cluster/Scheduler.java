@@ -21,15 +21,16 @@ final class Scheduler {
     /**
      * @param pending  pods without a node, oldest first (DaemonSet pods are bound by their controller, not here)
      * @param nodes    every node, in registration order
-     * @param pods     every pod, to count what is already on each node
+     * @param occupants the pods already holding resources on each node
      * @param podStartup from binding to the pod's Ready condition
      * @return the pods bound, in binding order
      */
-    static List<SimPod> schedule(List<SimPod> pending, Collection<SimNode> nodes, Collection<SimPod> pods, Duration now, Duration podStartup) {
+    static List<SimPod> schedule(List<SimPod> pending, Collection<SimNode> nodes, Map<String, List<SimPod>> occupants,
+            Duration now, Duration podStartup) {
         Map<String, long[]> free = new LinkedHashMap<>();
         for (SimNode node : nodes) {
             if (node.acceptsWorkloads(now)) {
-                free.put(node.name(), freeOn(node, pods));
+                free.put(node.name(), freeOn(node, occupants.getOrDefault(node.name(), List.of())));
             }
         }
         List<SimPod> bound = new ArrayList<>();
@@ -54,15 +55,13 @@ final class Scheduler {
         return bound;
     }
 
-    /** {cpu, memory} not yet requested on the node. */
-    static long[] freeOn(SimNode node, Collection<SimPod> pods) {
+    /** {cpu, memory} not yet requested on the node, given the pods holding resources there. */
+    static long[] freeOn(SimNode node, List<SimPod> occupants) {
         long cpu = node.cpuMillis;
         long memory = node.memoryBytes;
-        for (SimPod pod : pods) {
-            if (pod.occupies(node.name())) {
-                cpu -= pod.owner.cpuMillis();
-                memory -= pod.owner.memoryBytes();
-            }
+        for (SimPod pod : occupants) {
+            cpu -= pod.owner.cpuMillis();
+            memory -= pod.owner.memoryBytes();
         }
         return new long[] {cpu, memory};
     }

@@ -1,7 +1,9 @@
 package dev.k3sautoscaler.simulator.cluster;
 
 import dev.k3sautoscaler.simulator.scenario.Scenario.Workload;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.UUID;
 
 /** One pod of a workload (mutable; the cluster hands out {@link PodState} snapshots). */
 final class SimPod {
@@ -10,6 +12,8 @@ final class SimPod {
     final long sequence;
     final Duration createdAt;
     final int ordinal;
+    /** Stable per incarnation: a StatefulSet pod recreated under the same name gets a new uid. */
+    final String uid;
     String nodeName;
     PodPhase phase = PodPhase.PENDING;
     Duration unschedulableSince;
@@ -25,6 +29,7 @@ final class SimPod {
         this.ordinal = ordinal;
         this.sequence = sequence;
         this.createdAt = createdAt;
+        this.uid = UUID.nameUUIDFromBytes((key() + "@" + createdAt.toMillis()).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     String key() {
@@ -38,13 +43,13 @@ final class SimPod {
         unschedulableSince = null;
     }
 
-    /** Holds resources on a node: running, or terminating there. */
-    boolean occupies(String node) {
-        return node.equals(nodeName) && phase != PodPhase.PENDING;
+    /** Holds resources on its node: running, or terminating there. */
+    boolean holdsResources() {
+        return nodeName != null && phase != PodPhase.PENDING;
     }
 
     PodState snapshot() {
         return new PodState(owner.namespace(), name, owner.kind(), owner.name(), owner.cpuMillis(), owner.memoryBytes(),
-                owner.annotations(), nodeName, phase, createdAt, unschedulableSince, readyAt);
+                owner.annotations(), uid, nodeName, phase, createdAt, unschedulableSince, readyAt);
     }
 }

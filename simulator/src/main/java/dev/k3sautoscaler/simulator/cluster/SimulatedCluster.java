@@ -12,11 +12,13 @@ import dev.k3sautoscaler.testkit.kube.EvictionAnswer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
 import java.util.stream.Stream;
@@ -45,6 +47,10 @@ public final class SimulatedCluster {
     private final List<Scenario.Outage> injectedOutages = new ArrayList<>();
     private final List<Scenario.CapacityError> injectedCapacityErrors = new ArrayList<>();
     private long sequence;
+    /** Counts the changes to nodes and pods, so an observation is reused only while nothing changed. */
+    private long changes;
+    private ClusterObservation observed;
+    private long observedAtChange;
     private Duration now = Duration.ZERO;
     /** The instant before {@link #now} the cluster was brought to: replica changes in between happened at their own times. */
     private Duration previous = Duration.ZERO;
@@ -117,6 +123,7 @@ public final class SimulatedCluster {
                 throw new InsufficientCapacityException(window);
             }
         }
+        changes++;
         Duration registers = now.plus(draw(scenario.boot()));
         SimNode node = addNode(instanceId, zone, false, capacityType, registers, registers.plus(draw(scenario.join())));
         return node.instanceId;
@@ -139,6 +146,7 @@ public final class SimulatedCluster {
             throw new IllegalArgumentException("no running Spot instance " + instanceId);
         }
         SimNode node = nodes.get(instanceId);
+        changes++;
         Duration reclaimedAt = now.plus(SPOT_WARNING);
         if (node.instanceGoneAt == null || node.instanceGoneAt.compareTo(reclaimedAt) > 0) {
             node.instanceGoneAt = reclaimedAt;
@@ -266,7 +274,14 @@ public final class SimulatedCluster {
 
     // ---- observation --------------------------------------------------------------------------
 
+    /**
+     * What the metrics pipeline sees now. The same instant with no change in between gives the same
+     * observation (a scrape, the timeline's sample and the progress line share one).
+     */
     public ClusterObservation observe() {
+        if (observed != null && observed.at().equals(now) && observedAtChange == changes) {
+            return observed;
+        }
         long cpuUsed = 0;
         long memoryUsed = 0;
         long cpuAllocatable = 0;
@@ -274,6 +289,7 @@ public final class SimulatedCluster {
         long cpuRequested = 0;
         long memoryRequested = 0;
         List<WorkerNode> workers = new ArrayList<>();
+        Map<String, List<SimPod>> occupants = occupantsByNode();
         for (SimNode node : nodes.values()) {
             if (node.master || !node.registered(now)) {
                 continue;
@@ -282,14 +298,12 @@ public final class SimulatedCluster {
             workers.add(new WorkerNode(node.name(), node.instanceId, ready, !node.cordoned));
             long nodeCpu = 0;
             long nodeMemory = 0;
-            for (SimPod pod : pods.values()) {
-                if (pod.occupies(node.name())) {
-                    cpuRequested += pod.owner.cpuMillis();
-                    memoryRequested += pod.owner.memoryBytes();
-                    double factor = jitter(pod);
-                    nodeCpu += Math.round(pod.owner.cpuMillis() * pod.owner.cpuUsage() * factor);
-                    nodeMemory += Math.round(pod.owner.memoryBytes() * pod.owner.memoryUsage() * factor);
-                }
+            for (SimPod pod : occupants.getOrDefault(node.name(), List.of())) {
+                cpuRequested += pod.owner.cpuMillis();
+                memoryRequested += pod.owner.memoryBytes();
+                double factor = jitter(pod);
+                nodeCpu += Math.round(pod.owner.cpuMillis() * pod.owner.cpuUsage() * factor);
+                nodeMemory += Math.round(pod.owner.memoryBytes() * pod.owner.memoryUsage() * factor);
             }
             if (ready) {
                 // A node cannot be busier than its allocatable: usage beyond it is throttled (CPU) or OOM-killed (memory).
@@ -303,10 +317,23 @@ public final class SimulatedCluster {
                 .filter(pod -> pod.phase == PodPhase.PENDING && pod.unschedulableSince != null)
                 .map(pod -> new UnschedulablePod(pod.owner.namespace(), pod.name, pod.owner.cpuMillis(), pod.owner.memoryBytes(), pod.unschedulableSince))
                 .toList();
-        return new ClusterObservation(now,
+        observed = new ClusterObservation(now,
                 cpuAllocatable == 0 ? null : 100.0 * cpuUsed / cpuAllocatable,
                 memoryAllocatable == 0 ? null : 100.0 * memoryUsed / memoryAllocatable,
-                unschedulable, cpuRequested, memoryRequested, workers);
+                unschedulable, cpuRequested, memoryRequested, List.copyOf(workers));
+        observedAtChange = changes;
+        return observed;
+    }
+
+    /** The pods holding resources on each node (running, or terminating there), in creation order: one pass over the pods. */
+    private Map<String, List<SimPod>> occupantsByNode() {
+        Map<String, List<SimPod>> byNode = new HashMap<>();
+        for (SimPod pod : pods.values()) {
+            if (pod.holdsResources()) {
+                byNode.computeIfAbsent(pod.nodeName, name -> new ArrayList<>()).add(pod);
+            }
+        }
+        return byNode;
     }
 
     // ---- internals ----------------------------------------------------------------------------
@@ -343,11 +370,12 @@ public final class SimulatedCluster {
         }
         long minute = now.toMinutes();
         // Derived per (pod, minute), so observing twice in a minute agrees and observing never shifts other draws.
-        double u = new SplittableRandom(scenario.seed() * 0x9E3779B97F4A7C15L + pod.sequence * 1_000_003L + minute).nextDouble();
+        double u = UnitDraw.of(scenario.seed() * 0x9E3779B97F4A7C15L + pod.sequence * 1_000_003L + minute);
         return 1 + jitter * (2 * u - 1);
     }
 
     private void reconcile() {
+        changes++;
         removeFinishedAndLostPods();
         for (Workload workload : scenario.workloads()) {
             switch (workload.kind()) {
@@ -357,7 +385,7 @@ public final class SimulatedCluster {
             }
         }
         List<SimPod> pending = pods.values().stream().filter(pod -> pod.phase == PodPhase.PENDING).toList();
-        for (SimPod bound : Scheduler.schedule(pending, nodes.values(), pods.values(), now, scenario.podStartup())) {
+        for (SimPod bound : Scheduler.schedule(pending, nodes.values(), occupantsByNode(), now, scenario.podStartup())) {
             if (bound.waitingSince != null) {
                 endedWaits.add(waitOf(bound, now, bound.nodeName));
             }
@@ -423,16 +451,16 @@ public final class SimulatedCluster {
 
     /** One pod per Ready node, bound by the controller itself; DaemonSet pods tolerate the cordon and the master's taint. */
     private void reconcileDaemonSet(Workload workload) {
+        Set<String> covered = new HashSet<>();
+        owned(workload).filter(pod -> pod.nodeName != null && pod.phase != PodPhase.TERMINATING)
+                .forEach(pod -> covered.add(pod.nodeName));
         for (SimNode node : nodes.values()) {
-            if (!node.ready(now)) {
+            if (!node.ready(now) || covered.contains(node.name())) {
                 continue;
             }
-            boolean present = owned(workload).anyMatch(pod -> node.name().equals(pod.nodeName) && pod.phase != PodPhase.TERMINATING);
-            if (!present) {
-                long seq = sequence++;
-                SimPod pod = create(workload, workload.name() + "-" + Long.toString(36 * 36 * 36 * 36 + seq, 36), -1, seq, now);
-                pod.bind(node.name(), now, scenario.podStartup());
-            }
+            long seq = sequence++;
+            SimPod pod = create(workload, workload.name() + "-" + Long.toString(36 * 36 * 36 * 36 + seq, 36), -1, seq, now);
+            pod.bind(node.name(), now, scenario.podStartup());
         }
     }
 

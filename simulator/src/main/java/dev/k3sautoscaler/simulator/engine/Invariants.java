@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -318,25 +319,27 @@ public final class Invariants {
      */
     static List<Violation> secretsLeaked(List<RunExecution> executions, List<Notification> notifications,
             ClusterSecrets secrets) {
+        List<ClusterSecrets.Fragment> fragments = secrets.fragments();
         List<Violation> found = new ArrayList<>();
         for (RunExecution run : executions) {
             Execution execution = run.execution();
             String name = execution.name();
-            scan(secrets, name + " input", String.valueOf(execution.input()), found);
-            scan(secrets, name + " output", String.valueOf(execution.output()), found);
-            scan(secrets, name + " error", execution.error(), found);
-            scan(secrets, name + " cause", execution.cause(), found);
+            scan(fragments, () -> name + " input", String.valueOf(execution.input()), found);
+            scan(fragments, () -> name + " output", String.valueOf(execution.output()), found);
+            scan(fragments, () -> name + " error", execution.error(), found);
+            scan(fragments, () -> name + " cause", execution.cause(), found);
             for (HistoryEvent event : execution.history()) {
-                String where = name + " event " + event.id() + " " + event.type()
+                // Named only when something is found: a day's histories hold tens of thousands of events.
+                Supplier<String> where = () -> name + " event " + event.id() + " " + event.type()
                         + (event.stateName() == null ? "" : " (" + event.stateName() + ")");
-                scan(secrets, where + " input", event.input(), found);
-                scan(secrets, where + " output", event.output(), found);
-                scan(secrets, where + " error", event.error(), found);
-                scan(secrets, where + " cause", event.cause(), found);
+                scan(fragments, () -> where.get() + " input", event.input(), found);
+                scan(fragments, () -> where.get() + " output", event.output(), found);
+                scan(fragments, () -> where.get() + " error", event.error(), found);
+                scan(fragments, () -> where.get() + " cause", event.cause(), found);
             }
         }
         for (Notification notification : notifications) {
-            scan(secrets, "the notification " + notification.execution() + " published at "
+            scan(fragments, () -> "the notification " + notification.execution() + " published at "
                     + Simulation.at(notification.at()), String.valueOf(notification.parameters()), found);
         }
         return firstFew(found);
@@ -347,21 +350,23 @@ public final class Invariants {
      * command's {@code lambda-logs.jsonl}): what would reach CloudWatch must not hold a secret either.
      */
     public static List<Violation> secretsInLog(String source, List<String> lines, ClusterSecrets secrets) {
+        List<ClusterSecrets.Fragment> fragments = secrets.fragments();
         List<Violation> found = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
-            scan(secrets, source + " line " + (i + 1), lines.get(i), found);
+            int line = i + 1;
+            scan(fragments, () -> source + " line " + line, lines.get(i), found);
         }
         return firstFew(found);
     }
 
-    private static void scan(ClusterSecrets secrets, String where, String text, List<Violation> out) {
+    private static void scan(List<ClusterSecrets.Fragment> fragments, Supplier<String> where, String text, List<Violation> out) {
         if (text == null) {
             return;
         }
-        secrets.fragments().stream().filter(fragment -> text.contains(fragment.value())).findFirst()
+        fragments.stream().filter(fragment -> text.contains(fragment.value())).findFirst()
                 .map(ClusterSecrets.Fragment::what)
                 .or(() -> JOIN_TOKEN.matcher(text).find() ? Optional.of("something shaped like a K3s join token") : Optional.empty())
-                .ifPresent(what -> out.add(new Violation(Name.NO_SECRET_IN_EXECUTION_DATA, where + " carries " + what)));
+                .ifPresent(what -> out.add(new Violation(Name.NO_SECRET_IN_EXECUTION_DATA, where.get() + " carries " + what)));
     }
 
 }

@@ -1,7 +1,10 @@
 package dev.k3sautoscaler.simulator.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.k3sautoscaler.contract.FunctionModule;
 import dev.k3sautoscaler.contract.PolicyName;
+import dev.k3sautoscaler.contract.Reach;
+import dev.k3sautoscaler.contract.Step;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k3sautoscaler.clusterauth.ClusterCredentials;
 import dev.k3sautoscaler.core.control.TickInput;
@@ -475,12 +478,12 @@ public final class Simulation implements AutoCloseable {
     private final class Tasks implements TaskInvoker {
         @Override
         public JsonNode invoke(String resource, JsonNode input, TaskContext context) throws TaskFailure {
-            return inTheWorld(() -> invokeNow(resource, input, context));
+            return inTheWorld(resource, () -> invokeNow(resource, input, context));
         }
 
         @Override
         public Started start(String resource, JsonNode input, TaskContext context) throws TaskFailure {
-            return inTheWorld(() -> startNow(resource, input, context));
+            return inTheWorld(resource, () -> startNow(resource, input, context));
         }
     }
 
@@ -490,15 +493,43 @@ public final class Simulation implements AutoCloseable {
         T run() throws TaskFailure;
     }
 
-    /** A task runs at the clock's now: the world is brought there first, and sees what the task wrote after. */
-    private <T> T inTheWorld(WorldWork<T> work) throws TaskFailure {
-        ec2.syncFromCluster();
-        kube.push();
+    /**
+     * A task runs at the clock's now: the virtual systems it calls are brought there first, and the
+     * cluster sees what it wrote after. Only those: mirroring a large cluster into the K3s API around
+     * every DynamoDB or Prometheus step would cost more than the steps.
+     */
+    private <T> T inTheWorld(String resource, WorldWork<T> work) throws TaskFailure {
+        Reached reached = Reached.by(resource);
+        if (reached.ec2()) {
+            ec2.syncFromCluster();
+        }
+        if (reached.kubeApi()) {
+            kube.push();
+        }
         try {
             return work.run();
         } finally {
-            ec2.syncToCluster();
-            kube.pull();
+            if (reached.ec2()) {
+                ec2.syncToCluster();
+            }
+            if (reached.kubeApi()) {
+                kube.pull();
+            }
+        }
+    }
+
+    /** Which of the virtual cloud's mirrored systems a task resource calls. */
+    record Reached(boolean ec2, boolean kubeApi) {
+        static Reached by(String resource) {
+            Step step = AutoscalerFunctions.functionOf(resource).flatMap(Step::ofFunction).orElse(null);
+            if (step == null) {
+                return new Reached(false, false); // SNS, Step Functions: neither EC2 nor the cluster
+            }
+            Reach reach = step.reach();
+            boolean ec2 = reach == Reach.EC2 || reach == Reach.EC2_READ || reach == Reach.EC2_AND_CLUSTER;
+            // The metrics step reaches into the cluster for Prometheus only, which answers from its own scrapes.
+            boolean kubeApi = reach.reachesCluster() && step.module() != FunctionModule.METRICS;
+            return new Reached(ec2, kubeApi);
         }
     }
 
@@ -519,7 +550,7 @@ public final class Simulation implements AutoCloseable {
         if (fault != null && fault.kind() == Fault.Kind.SLOW) {
             // The request reaches EC2/K3s only at the end, past the lease and any Lambda timeout; then the runtime gives up.
             Instant landsAt = clock.instant().plus(slowDelay());
-            return new TaskInvoker.Started.Later(landsAt, () -> inTheWorld(() -> {
+            return new TaskInvoker.Started.Later(landsAt, () -> inTheWorld(resource, () -> {
                 runFunction(function, input, context.executionName());
                 throw new TaskFailure(Fault.TIMED_OUT_ERROR, "injected hang " + fault + ": the handler ran at "
                         + at(cluster.now()) + ", past the function's timeout");

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The EC2 Query API of the virtual cloud: the testkit's EC2 fake (what the real SDK client talks to)
@@ -93,12 +95,11 @@ public final class VirtualEc2 implements AutoCloseable {
     public void syncToCluster() {
         synchronized (cluster) {
             Duration now = cluster.now();
+            Set<String> running = cluster.instances().stream().filter(state -> state.runningAt(now))
+                    .map(InstanceState::instanceId).collect(Collectors.toSet());
             for (FakeInstance instance : fake.instances()) {
-                if (!instance.isAlive()) {
-                    cluster.instances().stream()
-                            .filter(state -> state.instanceId().equals(instance.instanceId()) && state.runningAt(now))
-                            .findFirst()
-                            .ifPresent(state -> cluster.terminateInstance(state.instanceId()));
+                if (!instance.isAlive() && running.contains(instance.instanceId())) {
+                    cluster.terminateInstance(instance.instanceId());
                 }
             }
         }

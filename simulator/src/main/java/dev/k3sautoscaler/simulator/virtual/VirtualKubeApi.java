@@ -19,7 +19,6 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -27,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -50,7 +48,7 @@ public final class VirtualKubeApi implements AutoCloseable {
     private final FakeKubeApi api;
     private final KubernetesClient world;
     private final Map<String, Boolean> nodeReady = new LinkedHashMap<>();
-    private final Map<String, String> podSignature = new HashMap<>();
+    private final Map<String, PodSignature> podSignature = new HashMap<>();
 
     /**
      * @param start           the instant the cluster's time zero stands for
@@ -106,11 +104,11 @@ public final class VirtualKubeApi implements AutoCloseable {
             Map<String, PodState> pods = cluster.pods().stream()
                     .collect(Collectors.toMap(PodState::qualifiedName, Function.identity()));
             for (PodState pod : pods.values()) {
-                String signature = signature(pod, cluster.now());
-                String previous = podSignature.get(pod.qualifiedName());
+                PodSignature signature = PodSignature.of(pod, cluster.now());
+                PodSignature previous = podSignature.get(pod.qualifiedName());
                 if (!signature.equals(previous)) {
                     Pod served = pod(pod, now);
-                    if (previous == null || !incarnation(previous).equals(uid(pod))) {
+                    if (previous == null || !previous.uid().equals(pod.uid())) {
                         if (previous != null) {
                             api.podGone(pod.namespace(), pod.name()); // a StatefulSet pod recreated under its old name is a new object
                         }
@@ -165,15 +163,12 @@ public final class VirtualKubeApi implements AutoCloseable {
         return Boolean.TRUE.equals(node.getSpec().getUnschedulable()) || tainted;
     }
 
-    private static String incarnation(String signature) {
-        return signature.substring(0, signature.indexOf('|'));
-    }
-
     /** What changes a pod's object: its incarnation, binding, phase and readiness. */
-    private static String signature(PodState pod, Duration now) {
-        boolean ready = pod.readyAt() != null && pod.readyAt().compareTo(now) <= 0;
-        return uid(pod) + "|" + pod.nodeName() + "|" + pod.phase() + "|" + ready + "|"
-                + (pod.unschedulableSince() != null);
+    private record PodSignature(String uid, String nodeName, PodPhase phase, boolean ready, boolean unschedulable) {
+        static PodSignature of(PodState pod, Duration now) {
+            boolean ready = pod.readyAt() != null && pod.readyAt().compareTo(now) <= 0;
+            return new PodSignature(pod.uid(), pod.nodeName(), pod.phase(), ready, pod.unschedulableSince() != null);
+        }
     }
 
     private boolean outage() {
@@ -212,7 +207,7 @@ public final class VirtualKubeApi implements AutoCloseable {
         PodBuilder builder = KubeObjects.ownedBy(KubeObjects.pod(state.namespace(), state.name(), state.nodeName(),
                         state.ownerName() + ":sim", state.cpuMillis(), new Quantity(Long.toString(state.memoryBytes()))),
                         ownerKind, ownerName, "uid-" + state.namespace() + "-" + ownerName)
-                .editMetadata().withUid(uid(state)).withCreationTimestamp(at(state.createdAt()))
+                .editMetadata().withUid(state.uid()).withCreationTimestamp(at(state.createdAt()))
                 .addToLabels("app", state.ownerName()).withAnnotations(state.annotations()).endMetadata()
                 .editStatus().withPhase(state.phase() == PodPhase.PENDING ? "Pending" : "Running").endStatus();
         if (state.unschedulableSince() != null && state.nodeName() == null) {
@@ -221,12 +216,6 @@ public final class VirtualKubeApi implements AutoCloseable {
         }
         Pod pod = builder.build();
         return state.phase() == PodPhase.TERMINATING ? KubeObjects.terminating(pod, now, KubeObjects.DEFAULT_GRACE_SECONDS) : pod;
-    }
-
-    /** Stable per pod incarnation: a StatefulSet pod recreated under the same name gets a new uid. */
-    private static String uid(PodState state) {
-        return UUID.nameUUIDFromBytes((state.qualifiedName() + "@" + state.createdAt().toMillis())
-                .getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     private String at(Duration offset) {
