@@ -18,6 +18,8 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +51,8 @@ public final class VirtualKubeApi implements AutoCloseable {
     private final KubernetesClient world;
     private final Map<String, Boolean> nodeReady = new LinkedHashMap<>();
     private final Map<String, PodSignature> podSignature = new HashMap<>();
+    /** The resourceVersion the server gave each pod at this mirror's last write. */
+    private final Map<String, String> podVersion = new HashMap<>();
 
     /**
      * @param start           the instant the cluster's time zero stands for
@@ -75,6 +79,11 @@ public final class VirtualKubeApi implements AutoCloseable {
     /** Eviction requests answered so far (accepted or not). */
     public int evictionRequests() {
         return api.evictionRequests();
+    }
+
+    /** Requests the server has answered so far, the mirror's own included: what a run costs the API. */
+    public int requestsServed() {
+        return api.server().getRequestCount();
     }
 
     /** Mirrors the cluster's current Nodes and Pods into the server. */
@@ -108,15 +117,17 @@ public final class VirtualKubeApi implements AutoCloseable {
                 PodSignature previous = podSignature.get(pod.qualifiedName());
                 if (!signature.equals(previous)) {
                     Pod served = pod(pod, now);
+                    Pod written;
                     if (previous == null || !previous.uid().equals(pod.uid())) {
                         if (previous != null) {
                             api.podGone(pod.namespace(), pod.name()); // a StatefulSet pod recreated under its old name is a new object
                         }
-                        api.create(served);
+                        written = api.create(served);
                     } else {
-                        world.pods().inNamespace(pod.namespace()).resource(served).update();
+                        written = update(served, podVersion.get(pod.qualifiedName()));
                     }
                     podSignature.put(pod.qualifiedName(), signature);
+                    podVersion.put(pod.qualifiedName(), written.getMetadata().getResourceVersion());
                 }
             }
             podSignature.keySet().removeIf(key -> {
@@ -125,9 +136,30 @@ public final class VirtualKubeApi implements AutoCloseable {
                 }
                 String[] qualified = key.split("/", 2);
                 api.podGone(qualified[0], qualified[1]);
+                podVersion.remove(key);
                 return true;
             });
         }
+    }
+
+    /**
+     * A pod update naming the version this mirror last wrote, so the client need not read the pod
+     * first (half the mirror's requests); read afresh only if another writer changed it since.
+     */
+    private Pod update(Pod served, String version) {
+        var pods = world.pods().inNamespace(served.getMetadata().getNamespace());
+        if (version != null) {
+            served.getMetadata().setResourceVersion(version);
+            try {
+                return pods.resource(served).update();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                    throw e;
+                }
+                served.getMetadata().setResourceVersion(null);
+            }
+        }
+        return pods.resource(served).update();
     }
 
     /** Carries the autoscaler's writes back: cordons (unschedulable or a NoSchedule taint) and deleted Nodes. */

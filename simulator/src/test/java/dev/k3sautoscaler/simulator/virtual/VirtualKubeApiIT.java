@@ -61,6 +61,33 @@ class VirtualKubeApiIT {
     }
 
     @Test
+    void push_sendsOneWritePerChangedPod_andNothingWhenNothingChanged() {
+        // GIVEN a mirrored cluster whose only pod has just been bound and turns Ready later
+        SimulatedCluster cluster = start(new SimulatedCluster(TestScenarios.of("workers: 1",
+                "  - {name: web, replicas: [{at: 0s, count: 1}, {at: 1m, count: 2}], requests: {cpuMillis: 500, memoryMiB: 256}}")));
+        int atStart = api.requestsServed();
+
+        // WHEN nothing changed
+        api.push();
+
+        // THEN nothing is sent
+        assertEquals(atStart, api.requestsServed(), "an unchanged cluster costs no request");
+
+        // WHEN a second pod is created and bound, then turns Ready
+        cluster.advanceTo(Duration.ofMinutes(1));
+        api.push();
+        int afterCreate = api.requestsServed();
+        cluster.advanceTo(Duration.ofMinutes(2));
+        api.push();
+
+        // THEN its creation is a create and the update naming its time (no read in between), its readiness one update
+        assertEquals(atStart + 2, afterCreate);
+        assertEquals(afterCreate + 1, api.requestsServed());
+        assertTrue(client.pods().inNamespace("default").list().getItems().stream()
+                .allMatch(pod -> pod.getSpec().getNodeName() != null), "both served bound");
+    }
+
+    @Test
     void eviction_isAccepted_andThePodTerminatesInTheCluster() {
         // GIVEN a pod without a disruption budget
         SimulatedCluster cluster = start(new SimulatedCluster(TestScenarios.of("workers: 1",
