@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * One execution of a {@link StateMachine}, run in steps on a (virtual) clock: {@link #advance()}
@@ -617,6 +618,20 @@ public final class Execution {
 
     public List<HistoryEvent> history() {
         return List.copyOf(history);
+    }
+
+    /**
+     * Drops the input and output of every history event {@code keep} does not accept, keeping the
+     * events themselves (types, states, times, errors). Express executions have no stored history in
+     * Step Functions; a long local run of them need not hold every state's data once it has been read.
+     */
+    public void dropEventData(Predicate<HistoryEvent> keep) {
+        if (!isDone()) {
+            throw new IllegalStateException(name + " is still running: its history is still being written");
+        }
+        history.replaceAll(event -> keep.test(event) ? event : new HistoryEvent(event.id(), event.previousEventId(),
+                event.timestamp(), event.type(), event.stateName(), event.resource(), null, null, event.error(),
+                event.cause(), event.index(), event.length()));
     }
 
     /** The states entered, in order (retries not repeated): what the cross-check compares. */

@@ -69,6 +69,42 @@ class LocalExecutorTest {
     }
 
     @Test
+    void dropEventData_keepsTheEventsAndWhatKeepAccepts_andRefusesARunningExecution() throws IOException {
+        // GIVEN a finished execution whose history carries each state's data
+        LocalExecutor executor = new LocalExecutor(drainStub(1), clock);
+        Execution done = executor.run(loop(), "done", json("{\"node\":\"w1\",\"attempts\":1,\"waitSeconds\":1}"));
+        List<HistoryEvent> before = done.history();
+        assertTrue(before.stream().anyMatch(event -> event.output() != null && event.type().equals("LambdaFunctionSucceeded")));
+
+        // WHEN its data is dropped except the Lambda results
+        done.dropEventData(event -> event.type().equals("LambdaFunctionSucceeded"));
+
+        // THEN every event is still there, in order, with its type, state and time; only the kept ones hold data
+        List<HistoryEvent> after = done.history();
+        assertEquals(before.size(), after.size());
+        for (int i = 0; i < before.size(); i++) {
+            HistoryEvent was = before.get(i);
+            HistoryEvent is = after.get(i);
+            assertEquals(List.of(was.id(), was.type(), String.valueOf(was.stateName()), was.timestamp()),
+                    List.of(is.id(), is.type(), String.valueOf(is.stateName()), is.timestamp()));
+            if (was.type().equals("LambdaFunctionSucceeded")) {
+                assertEquals(was, is);
+            } else {
+                assertNull(is.input());
+                assertNull(is.output());
+            }
+        }
+        assertEquals(done.statePath(), after.stream().filter(e -> e.type().endsWith("StateEntered"))
+                .map(HistoryEvent::stateName).toList());
+
+        // AND an execution still waiting keeps writing its history: dropping its data is refused
+        Execution waiting = new LocalExecutor(drainStub(5), clock).start(loop(), "waiting",
+                json("{\"node\":\"w1\",\"attempts\":3,\"waitSeconds\":60}"));
+        assertTrue(!waiting.isDone(), "the loop waits between polls");
+        assertThrows(IllegalStateException.class, () -> waiting.dropEventData(event -> false));
+    }
+
+    @Test
     void namesStepFunctionsAccepts_start() throws IOException {
         LocalExecutor executor = new LocalExecutor(drainStub(0), clock);
         for (String name : List.of("tick-20260105-000000", "event-spot-interruption-i-0123456789abcdef0-20260105-000000",

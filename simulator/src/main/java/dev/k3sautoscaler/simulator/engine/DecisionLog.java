@@ -76,10 +76,14 @@ public final class DecisionLog {
 
     /** The result of the tick's last successful Decide, as its history recorded it. */
     private static Optional<JsonNode> decision(Execution tick) {
-        String state = Step.DECIDE.stateName();
         return tick.history().reversed().stream()
-                .filter(event -> DECIDE_SUCCEEDED.equals(event.type()) && state.equals(event.stateName()) && event.output() != null)
+                .filter(event -> reads(event) && event.output() != null)
                 .findFirst().map(HistoryEvent::output).map(DecisionLog::json);
+    }
+
+    /** The events this log reads: a tick's successful Decide results. */
+    static boolean reads(HistoryEvent event) {
+        return DECIDE_SUCCEEDED.equals(event.type()) && Step.DECIDE.stateName().equals(event.stateName());
     }
 
     private static JsonNode json(String text) {

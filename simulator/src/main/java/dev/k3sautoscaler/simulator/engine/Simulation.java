@@ -103,6 +103,8 @@ public final class Simulation implements AutoCloseable {
     private final SimulatedCluster cluster;
     /** The master's join token and the handlers' API token, as the world holds them. */
     private final ClusterSecrets secrets;
+    /** Secrets found in a tick's data before it was dropped ({@link #retire}). */
+    private final List<Invariants.Violation> retiredViolations = new ArrayList<>();
     /** SSM as the master leaves it at boot: the join token for workers, the API token for the autoscaler. */
     private final FakeSsm ssm;
     private final SsmClient ssmClient;
@@ -386,7 +388,13 @@ public final class Simulation implements AutoCloseable {
                 execution.advance();
             }
         }
-        active.removeIf(Execution::isDone);
+        active.removeIf(execution -> {
+            if (execution.isDone()) {
+                retire(execution);
+                return true;
+            }
+            return false;
+        });
     }
 
     private void startTick(Duration now) {
@@ -467,9 +475,27 @@ public final class Simulation implements AutoCloseable {
 
     private void track(RunTimeline.Machine machine, Execution execution, Duration startedAt) {
         executions.put(execution.name(), new RunExecution(machine, execution, startedAt, 0, false));
-        if (!execution.isDone()) {
+        if (execution.isDone()) {
+            retire(execution);
+        } else {
             active.add(execution);
         }
+    }
+
+    /**
+     * A finished tick that started no actuation is counted, not kept ({@link HistoryWriter}): its
+     * data is checked for secrets now, then dropped, all but the Decide result the decision log reads.
+     * A day of a large cluster's ticks would otherwise hold gigabytes of state data to the end.
+     */
+    private void retire(Execution execution) {
+        RunExecution tracked = executions.get(execution.name());
+        RunExecution run = new RunExecution(tracked.machine(), execution, tracked.startedAt(), 0,
+                startedActuation.getOrDefault(execution.name(), false));
+        if (HistoryWriter.worthKeeping(run)) {
+            return;
+        }
+        retiredViolations.addAll(Invariants.secretsLeaked(List.of(run), List.of(), secrets));
+        execution.dropEventData(DecisionLog::reads);
     }
 
     // ---- the task invoker: every Task of both machines -------------------------------------------
@@ -699,8 +725,8 @@ public final class Simulation implements AutoCloseable {
         }
         return new SimulationResult(scenario, policy, recorder.timeline(end, timelineExecutions, waits, launches(instances)), finished,
                 List.copyOf(notifications), instances, ec2.instances(), prometheus.unrecognisedQueries(),
-                reader.load(), budgetViolations, List.copyOf(injected), java.util.stream.Stream.concat(watch.violations().stream(),
-                        functions.undeclaredErrors().stream()).toList(), leaseLedger.entries(), secrets,
+                reader.load(), budgetViolations, List.copyOf(injected), java.util.stream.Stream.of(watch.violations(),
+                        functions.undeclaredErrors(), retiredViolations).flatMap(List::stream).toList(), leaseLedger.entries(), secrets,
                 cluster.capacityErrors());
     }
 
