@@ -486,6 +486,7 @@ public final class Execution {
     private void succeed(JsonNode out) {
         output = out;
         status = Status.SUCCEEDED;
+        stateInput = null; // a finished run keeps its input, output and history, not its last state's data
         if (root == this) {
             record("ExecutionSucceeded", null, null, null, out, null, null);
         }
@@ -496,6 +497,7 @@ public final class Execution {
         error = failError;
         cause = failCause;
         status = Status.FAILED;
+        stateInput = null;
         if (root == this) {
             record("ExecutionFailed", null, null, null, null, failError, failCause);
         }
