@@ -48,8 +48,8 @@ public final class Execution {
     private final TaskInvoker invoker;
     private final Random jitter;
     private final Instant startTime;
-    /** The execution's history; a Map iteration adds to its execution's list. */
-    private final List<HistoryEvent> history;
+    /** The execution's history, its data packed ({@link PackedText}); a Map iteration adds to its execution's list. */
+    private final List<KeptEvent> history;
 
     private Status status = Status.RUNNING;
     private String current;
@@ -567,8 +567,8 @@ public final class Execution {
     private long recordEvent(String type, String stateName, String resource, JsonNode in, JsonNode out, String err, String errCause,
                              Integer index, Integer length, long previousEventId) {
         long id = history.size() + 1L;
-        history.add(new HistoryEvent(id, previousEventId, clock.instant(), type, stateName, resource,
-                in == null ? null : in.toString(), out == null ? null : out.toString(), err, errCause, index, length));
+        history.add(KeptEvent.of(new HistoryEvent(id, previousEventId, clock.instant(), type, stateName, resource,
+                in == null ? null : in.toString(), out == null ? null : out.toString(), err, errCause, index, length)));
         return id;
     }
 
@@ -619,7 +619,7 @@ public final class Execution {
     }
 
     public List<HistoryEvent> history() {
-        return List.copyOf(history);
+        return history.stream().map(KeptEvent::event).toList();
     }
 
     /**
@@ -631,13 +631,29 @@ public final class Execution {
         if (!isDone()) {
             throw new IllegalStateException(name + " is still running: its history is still being written");
         }
-        history.replaceAll(event -> keep.test(event) ? event : new HistoryEvent(event.id(), event.previousEventId(),
-                event.timestamp(), event.type(), event.stateName(), event.resource(), null, null, event.error(),
-                event.cause(), event.index(), event.length()));
+        history.replaceAll(kept -> kept.input() == null && kept.output() == null || keep.test(kept.event()) ? kept
+                : new KeptEvent(kept.id(), kept.previousEventId(), kept.timestamp(), kept.type(), kept.stateName(),
+                        kept.resource(), null, null, kept.error(), kept.cause(), kept.index(), kept.length()));
     }
 
     /** The states entered, in order (retries not repeated): what the cross-check compares. */
     public List<String> statePath() {
-        return history.stream().filter(e -> e.type().endsWith("StateEntered")).map(HistoryEvent::stateName).toList();
+        return history.stream().filter(e -> e.type().endsWith("StateEntered")).map(KeptEvent::stateName).toList();
+    }
+
+    /** A {@link HistoryEvent} as kept: the same fields, its input and output packed. */
+    private record KeptEvent(long id, long previousEventId, Instant timestamp, String type, String stateName,
+                             String resource, byte[] input, byte[] output, String error, String cause, Integer index,
+                             Integer length) {
+        static KeptEvent of(HistoryEvent event) {
+            return new KeptEvent(event.id(), event.previousEventId(), event.timestamp(), event.type(), event.stateName(),
+                    event.resource(), PackedText.pack(event.input()), PackedText.pack(event.output()), event.error(),
+                    event.cause(), event.index(), event.length());
+        }
+
+        HistoryEvent event() {
+            return new HistoryEvent(id, previousEventId, timestamp, type, stateName, resource, PackedText.unpack(input),
+                    PackedText.unpack(output), error, cause, index, length);
+        }
     }
 }
