@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # How the simulator's wall time and memory grow with the cluster: the same 3-hour story (a steady
 # web workload, a half-hour ramp up by a fifth, back down) at several cluster sizes, one fresh JVM
-# each, with the simulator jar as built by ./autoscaler simulate. The same scenario cut to one
+# each, with the simulator jar and JVM flags of ./autoscaler simulate. The same scenario cut to one
 # minute measures what does not depend on the simulated time (JVM, DynamoDB Local, reports), so
 # the cost per simulated hour is the difference over the hours. Prints a Markdown table.
 #
@@ -20,7 +20,7 @@ pods_per_worker=16
 
 run() { # run <scenario file> <duration> <name>: wall seconds and peak RSS (KB) into $work/time-<name>
   /usr/bin/time -f "%e %M" -o "$work/time-$3" "$java" --enable-native-access=ALL-UNNAMED \
-    --sun-misc-unsafe-memory-access=allow -cp "$jar" dev.k3sautoscaler.simulator.cli.SimulateCommand \
+    --sun-misc-unsafe-memory-access=allow "-Xmx${SIMULATOR_HEAP:-768m}" -cp "$jar" dev.k3sautoscaler.simulator.cli.SimulateCommand \
     --scenario "$1" --duration "$2" --out "$work/out-$3" > "$work/log-$3" 2>&1 \
     || { echo "$3 failed:"; tail -20 "$work/log-$3"; exit 1; }
 }
