@@ -33,6 +33,8 @@ final class KubeCalls {
     static final int CONFLICT = 409;
     static final int TOO_MANY_REQUESTS = 429;
     static final int GONE = 410;
+    /** The field selector of {@link #get}'s confirming list: a namespace may hold thousands of pods. */
+    static final String METADATA_NAME = "metadata.name";
     /**
      * Items per list request. 500 realistic pods are ≈ 2.5 MB of JSON and ≈ 16 MB of fabric8 objects,
      * read in well under a second, so a step holds one page of objects plus its views of the pages
@@ -119,7 +121,8 @@ final class KubeCalls {
      * One object, or null when it does not exist. fabric8 returns null both for a 404 and for an
      * empty 200 body, so a null is believed only when {@code all} does not list the object either
      * ({@code isIt}: the same name, or for a pod the same uid, so a pod recreated under its name in
-     * between is no contradiction). The extra list is paid only when the object looks gone.
+     * between is no contradiction). The extra list is paid only when the object looks gone, and
+     * selects the name ({@link #METADATA_NAME}) so it stays one small answer.
      */
     static <T extends HasMetadata> T get(String operation, Supplier<T> get,
                                          Supplier<? extends KubernetesResourceList<T>> all, Predicate<T> isIt) {
@@ -138,8 +141,8 @@ final class KubeCalls {
 
     /** A Node by name, or null when neither its GET nor the list has it. */
     static Node getNode(KubernetesClient client, String name) {
-        return get("get node " + name, () -> client.nodes().withName(name).get(), () -> client.nodes().list(),
-                listed -> name.equals(listed.getMetadata().getName()));
+        return get("get node " + name, () -> client.nodes().withName(name).get(),
+                () -> client.nodes().withField(METADATA_NAME, name).list(), listed -> name.equals(listed.getMetadata().getName()));
     }
 
     static StepError translate(String operation, KubernetesClientException e) {

@@ -364,7 +364,8 @@ public final class NodeOperations {
         }
         Pod current = KubeCalls.get("get pod " + namespace + "/" + name,
                 () -> client.pods().inNamespace(namespace).withName(name).get(),
-                () -> client.pods().inNamespace(namespace).list(), listed -> uid.equals(listed.getMetadata().getUid()));
+                () -> client.pods().inNamespace(namespace).withField(KubeCalls.METADATA_NAME, name).list(),
+                listed -> uid.equals(listed.getMetadata().getUid()));
         boolean stillThere = current != null && Objects.equals(uid, current.getMetadata().getUid());
         return stillThere ? EvictionResult.FAILED : EvictionResult.GONE;
     }

@@ -227,7 +227,7 @@ class DrainNodeIT {
         cluster.evictionAnswers("default", "still-1", 404, 1);
         cluster.server().expect().get().withPath("/api/v1/namespaces/default/pods/gone-1").andReturn(404,
                 "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":404}").once();
-        cluster.server().expect().get().withPath("/api/v1/namespaces/default/pods")
+        cluster.server().expect().get().withPath("/api/v1/namespaces/default/pods?fieldSelector=metadata.name%3Dgone-1")
                 .andReturn(200, new PodListBuilder().withItems(still).build()).once();
 
         // WHEN drained
