@@ -36,9 +36,9 @@ final class KubeCalls {
     /** The field selector of {@link #get}'s confirming list: a namespace may hold thousands of pods. */
     static final String METADATA_NAME = "metadata.name";
     /**
-     * Items per list request. 500 realistic pods are ≈ 2.5 MB of JSON and ≈ 16 MB of fabric8 objects,
-     * read in well under a second, so a step holds one page of objects plus its views of the pages
-     * before; 5,000 pods in one answer were ≈ 25 MB and ≈ 160 MB, more than a 512 MB Lambda should spend.
+     * Items per list request. 500 realistic pods are ≈ 3 MB of JSON, read in well under a second, so a
+     * step holds one page of objects plus its views of the pages before; 5,000 pods in one answer were
+     * 28 MB and did not fit a 150 MB heap (docs/performance.md, kube steps at 5,000 pods).
      */
     static final int PAGE_SIZE = 500;
     /**
