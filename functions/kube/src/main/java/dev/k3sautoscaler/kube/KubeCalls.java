@@ -7,10 +7,14 @@ import dev.k3sautoscaler.errors.StepError;
 import com.fasterxml.jackson.core.JacksonException;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -28,6 +32,22 @@ final class KubeCalls {
     static final int NOT_FOUND = 404;
     static final int CONFLICT = 409;
     static final int TOO_MANY_REQUESTS = 429;
+    static final int GONE = 410;
+    /** The field selector of {@link #get}'s confirming list: a namespace may hold thousands of pods. */
+    static final String METADATA_NAME = "metadata.name";
+    /**
+     * Items per list request. 500 realistic pods are ≈ 3 MB of JSON, read in well under a second, so a
+     * step holds one page of objects plus its views of the pages before; 5,000 pods in one answer were
+     * 28 MB and did not fit a 150 MB heap (docs/performance.md, kube steps at 5,000 pods).
+     */
+    static final int PAGE_SIZE = 500;
+    /**
+     * How often a listing starts over when its continue token expired (410: etcd compacted the
+     * revision its first page was read at, every 5 min on K3s). Pages of two revisions could count a
+     * pod that moved in between twice or not at all, so the listing restarts rather than continuing
+     * inconsistently; a listing takes seconds, so a second expiry in a row means a sick server.
+     */
+    static final int EXPIRED_LISTING_RESTARTS = 2;
 
     private KubeCalls() {
     }
@@ -42,7 +62,10 @@ final class KubeCalls {
 
     /** The items of a list call; an answer without a list, or with an item without a name, is nonsense. */
     static <T extends HasMetadata> List<T> list(String operation, Supplier<? extends KubernetesResourceList<T>> call) {
-        KubernetesResourceList<T> list = call(operation, call);
+        return items(operation, call(operation, call));
+    }
+
+    private static <T extends HasMetadata> List<T> items(String operation, KubernetesResourceList<T> list) {
         if (list == null || list.getItems() == null) {
             throw nonsense(operation, "an empty body");
         }
@@ -53,10 +76,53 @@ final class KubeCalls {
     }
 
     /**
+     * Every item of a list call, read in pages of {@link #PAGE_SIZE} (limit/continue), those {@code keep}
+     * accepts reduced by {@code view} as each page arrives: the objects of a page are garbage once the
+     * next is read, so memory follows the views, not the JSON. Each page is checked like {@link #list}.
+     *
+     * @param page one request for the given limit and continue token
+     * @param keep checked in code too: a server or proxy may ignore a field selector
+     */
+    static <T extends HasMetadata, V> List<V> listPaged(String operation,
+            Function<ListOptions, ? extends KubernetesResourceList<T>> page, Predicate<? super T> keep,
+            Function<? super T, ? extends V> view) {
+        for (int listing = 0; ; listing++) {
+            List<V> views = new ArrayList<>();
+            String token = null;
+            try {
+                do {
+                    ListOptions options = new ListOptionsBuilder().withLimit((long) PAGE_SIZE).withContinue(token).build();
+                    KubernetesResourceList<T> answer = page.apply(options);
+                    for (T item : items(operation, answer)) {
+                        if (keep.test(item)) {
+                            views.add(view.apply(item));
+                        }
+                    }
+                    String next = answer.getMetadata() == null ? null : answer.getMetadata().getContinue();
+                    if (next != null && next.equals(token)) {
+                        throw nonsense(operation, "a continue token that does not advance");
+                    }
+                    token = next == null || next.isEmpty() ? null : next;
+                } while (token != null);
+                return views;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != GONE || token == null) {
+                    throw translate(operation, e);
+                }
+                if (listing >= EXPIRED_LISTING_RESTARTS) {
+                    throw new KubernetesApiUnavailable(operation + " failed: the K3s API server expired the listing's"
+                            + " continue token " + (listing + 1) + " times in a row (HTTP 410)", e);
+                }
+            }
+        }
+    }
+
+    /**
      * One object, or null when it does not exist. fabric8 returns null both for a 404 and for an
      * empty 200 body, so a null is believed only when {@code all} does not list the object either
      * ({@code isIt}: the same name, or for a pod the same uid, so a pod recreated under its name in
-     * between is no contradiction). The extra list is paid only when the object looks gone.
+     * between is no contradiction). The extra list is paid only when the object looks gone, and
+     * selects the name ({@link #METADATA_NAME}) so it stays one small answer.
      */
     static <T extends HasMetadata> T get(String operation, Supplier<T> get,
                                          Supplier<? extends KubernetesResourceList<T>> all, Predicate<T> isIt) {
@@ -75,8 +141,8 @@ final class KubeCalls {
 
     /** A Node by name, or null when neither its GET nor the list has it. */
     static Node getNode(KubernetesClient client, String name) {
-        return get("get node " + name, () -> client.nodes().withName(name).get(), () -> client.nodes().list(),
-                listed -> name.equals(listed.getMetadata().getName()));
+        return get("get node " + name, () -> client.nodes().withName(name).get(),
+                () -> client.nodes().withField(METADATA_NAME, name).list(), listed -> name.equals(listed.getMetadata().getName()));
     }
 
     static StepError translate(String operation, KubernetesClientException e) {

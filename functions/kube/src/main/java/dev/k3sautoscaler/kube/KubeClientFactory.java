@@ -24,7 +24,7 @@ import org.apache.logging.log4j.core.config.Configurator;
 public final class KubeClientFactory {
     /** The master answers within milliseconds when up; past 3 s it is rebooting and the step retries. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
-    /** The largest call is a cluster-wide pod list (a few hundred pods, well under a second); 10 s leaves room yet keeps a drain pass short. */
+    /** The largest call is one page of pods (KubeCalls.PAGE_SIZE, well under a second); 10 s leaves room yet keeps a drain pass short. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     /**
      * No retries inside the client: its default (10 retries with backoff) swallows an eviction's

@@ -41,8 +41,8 @@ public final class NodeInventory {
     }
 
     public List<ObservedNode> nodes() {
-        return KubeCalls.list("list nodes", () -> client.nodes().list()).stream()
-                .map(NodeInventory::observed).toList();
+        return KubeCalls.listPaged("list nodes", options -> client.nodes().list(options), node -> true,
+                NodeInventory::observed);
     }
 
     /**

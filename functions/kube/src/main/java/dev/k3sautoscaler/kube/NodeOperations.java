@@ -67,6 +67,9 @@ public final class NodeOperations {
     static final String CORDONED_BY_US = "k3s-autoscaler/cordoned";
     /** How often a cordon re-reads the node after a write conflict (another writer touched it in between). */
     static final int CORDON_CONFLICT_ATTEMPTS = 3;
+    private static final String NODE_NAME = "spec.nodeName";
+    private static final String PHASE = "status.phase";
+    private static final String PENDING = "Pending";
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeOperations.class);
 
@@ -123,8 +126,8 @@ public final class NodeOperations {
     // ---- SelectScaleDownTarget ------------------------------------------------------------------
 
     public SelectScaleDownTargetOutput selectScaleDownTarget(SelectScaleDownTargetInput input) {
-        List<NodeView> nodes = listNodes().stream().map(Views::node).toList();
-        List<PodView> pods = listPods().stream().map(Views::pod).toList();
+        List<NodeView> nodes = nodeViews();
+        List<PodView> pods = podViews();
         String onlyNode = input.onlyNode();
         boolean named = onlyNode != null && !onlyNode.isBlank();
         if (named && nodes.stream().noneMatch(n -> n.name().equals(onlyNode))) {
@@ -248,18 +251,17 @@ public final class NodeOperations {
         requireOurs(view, "drain");
         String nodeName = node.getMetadata().getName();
         Instant deadline = clock.instant().plus(DRAIN_PASS_BUDGET);
-        // All pods, filtered here: the fabric8 mock server (our test and simulator API) does not
-        // implement the spec.nodeName field selector, and a cluster of ≤ 10 small workers has a
-        // few hundred pods — one list is a few hundred KB and well under a second.
-        List<Pod> allPods = listPods();
         if (!interruption) {
-            var stop = voluntaryDrainStops(view, purpose, allPods);
+            var stop = voluntaryDrainStops(view, purpose);
             if (stop.isPresent()) {
                 return stop.get();
             }
         }
-        List<Pod> pods = allPods.stream()
-                .filter(p -> p.getSpec() != null && nodeName.equals(p.getSpec().getNodeName())).toList();
+        // Only this node's pods (a kubelet runs ≤ 110): a pass every 15 s, or 5 s in a Spot drain, must
+        // not read the whole cluster. Filtered here as well, in case a server or proxy ignores the selector.
+        List<Pod> pods = KubeCalls.listPaged("list pods",
+                options -> client.pods().inAnyNamespace().withField(NODE_NAME, nodeName).list(options),
+                pod -> pod.getSpec() != null && nodeName.equals(pod.getSpec().getNodeName()), Function.identity());
         List<String> evicted = new ArrayList<>();
         List<String> gone = new ArrayList<>();
         List<String> blockedByPdb = new ArrayList<>();
@@ -315,14 +317,21 @@ public final class NodeOperations {
      * Why a scale-down's or rebalance's pass must stop before evicting: a drain of higher rank owns
      * the node now, or capacity was lost elsewhere and pods wait for room only this node has.
      */
-    private java.util.Optional<DrainNodeOutput> voluntaryDrainStops(NodeView node, DrainPurpose purpose, List<Pod> allPods) {
+    private java.util.Optional<DrainNodeOutput> voluntaryDrainStops(NodeView node, DrainPurpose purpose) {
         DrainPurpose claim = node.drainClaim().orElse(null);
         if (claim != null && purpose.yieldsTo(claim)) {
             return java.util.Optional.of(DrainNodeOutput.stoppedBeforeEvicting(node.name(), node.instanceId(),
                     new DrainOutcome.PreemptedByClaim(node.name(), claim, purpose)));
         }
-        List<PodView> everyPod = allPods.stream().map(Views::pod).toList();
-        return CapacityCheck.neededAgain(node, listNodes().stream().map(Views::node).toList(), everyPod)
+        // Most passes find no pod waiting: then the unbound Pending pods are all there is to read.
+        List<PodView> unbound = KubeCalls.listPaged("list pods",
+                options -> client.pods().inAnyNamespace().withField(NODE_NAME, "").withField(PHASE, PENDING).list(options),
+                NodeOperations::unboundPending, Views::pod);
+        if (unbound.stream().noneMatch(CapacityCheck::waitsForANode)) {
+            return java.util.Optional.empty();
+        }
+        // Something waits: where it could go depends on what every other node already runs.
+        return CapacityCheck.neededAgain(node, nodeViews(), podViews())
                 .map(waiting -> DrainNodeOutput.stoppedBeforeEvicting(node.name(), node.instanceId(),
                         new DrainOutcome.NeededAgain(node.name(), waiting, purpose)));
     }
@@ -355,7 +364,8 @@ public final class NodeOperations {
         }
         Pod current = KubeCalls.get("get pod " + namespace + "/" + name,
                 () -> client.pods().inNamespace(namespace).withName(name).get(),
-                () -> client.pods().inNamespace(namespace).list(), listed -> uid.equals(listed.getMetadata().getUid()));
+                () -> client.pods().inNamespace(namespace).withField(KubeCalls.METADATA_NAME, name).list(),
+                listed -> uid.equals(listed.getMetadata().getUid()));
         boolean stillThere = current != null && Objects.equals(uid, current.getMetadata().getUid());
         return stillThere ? EvictionResult.FAILED : EvictionResult.GONE;
     }
@@ -408,12 +418,27 @@ public final class NodeOperations {
 
     // ---- shared ---------------------------------------------------------------------------------
 
-    private List<Node> listNodes() {
-        return KubeCalls.list("list nodes", () -> client.nodes().list());
+    private static boolean unboundPending(Pod pod) {
+        boolean unbound = pod.getSpec() == null || pod.getSpec().getNodeName() == null || pod.getSpec().getNodeName().isEmpty();
+        return unbound && pod.getStatus() != null && PENDING.equals(pod.getStatus().getPhase());
     }
 
-    private List<Pod> listPods() {
-        return KubeCalls.list("list pods", () -> client.pods().inAnyNamespace().list());
+    private List<Node> listNodes() {
+        return nodes(Function.identity());
+    }
+
+    private List<NodeView> nodeViews() {
+        return nodes(Views::node);
+    }
+
+    private <V> List<V> nodes(Function<? super Node, ? extends V> view) {
+        return KubeCalls.listPaged("list nodes", options -> client.nodes().list(options), node -> true, view);
+    }
+
+    /** Every pod of the cluster, as the rules see it; a page's Pod objects are dropped as soon as it is read. */
+    private List<PodView> podViews() {
+        return KubeCalls.listPaged("list pods", options -> client.pods().inAnyNamespace().list(options), pod -> true,
+                Views::pod);
     }
 
     /**

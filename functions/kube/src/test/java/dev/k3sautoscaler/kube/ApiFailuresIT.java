@@ -22,7 +22,7 @@ class ApiFailuresIT {
     final MockCluster cluster = new MockCluster();
 
     private void nodesAnswer(int status, int times) {
-        cluster.server().expect().get().withPath("/api/v1/nodes").andReturn(status,
+        cluster.server().expect().get().withPath("/api/v1/nodes?limit=" + KubeCalls.PAGE_SIZE).andReturn(status,
                 "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":" + status
                         + ",\"message\":\"simulated\"}").times(times);
     }

@@ -26,9 +26,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ApiNonsenseIT {
     private static final String WORKER = "ip-10-0-1-5";
-    private static final String NODES = "/api/v1/nodes";
-    private static final String PODS = "/api/v1/pods";
-    private static final String THE_NODE = NODES + "/" + WORKER;
+    private static final String PAGE = "limit=" + KubeCalls.PAGE_SIZE;
+    private static final String NODES = "/api/v1/nodes?" + PAGE;
+    private static final String PODS = "/api/v1/pods?" + PAGE;
+    private static final String NODE_PODS = "/api/v1/pods?fieldSelector=spec.nodeName%3D" + WORKER + "&" + PAGE;
+    private static final String WAITING_PODS = "/api/v1/pods?fieldSelector=spec.nodeName%3D%2Cstatus.phase%3DPending&" + PAGE;
+    private static final String THE_NODE = "/api/v1/nodes/" + WORKER;
     private static final List<String> BODIES = List.of("", "{\"kind\":\"NodeList\",\"items\":[", "<html>502 Bad Gateway</html>");
 
     @RegisterExtension
@@ -62,7 +65,8 @@ class ApiNonsenseIT {
                 new StepCall("SelectScaleDownTarget", PODS, c -> handler("select-scale-down-target.json", SelectScaleDownTargetHandler::new, c)),
                 new StepCall("CordonNode", THE_NODE, c -> handler("cordon-node.json", CordonNodeHandler::new, c)),
                 new StepCall("DrainNode", THE_NODE, c -> handler("drain-node.json", DrainNodeHandler::new, c)),
-                new StepCall("DrainNode", PODS, c -> handler("drain-node.json", DrainNodeHandler::new, c)),
+                new StepCall("DrainNode", NODE_PODS, c -> handler("drain-node.json", DrainNodeHandler::new, c)),
+                new StepCall("DrainNode", WAITING_PODS, c -> handler("drain-node.json", DrainNodeHandler::new, c)),
                 new StepCall("DrainNode (Spot)", NODES, c -> handler("drain-node-spot-interruption.json", DrainNodeHandler::new, c)),
                 new StepCall("UncordonNode", THE_NODE, c -> handler("uncordon-node.json", UncordonNodeHandler::new, c)),
                 new StepCall("DeleteNode", THE_NODE, c -> handler("delete-node.json", DeleteNodeHandler::new, c)),
@@ -85,7 +89,8 @@ class ApiNonsenseIT {
 
         // THEN retryable, naming the request and what was wrong with the answer
         assertTrue(error.retryable());
-        String operation = call.path().equals(PODS) ? "list pods" : call.path().equals(NODES) ? "list nodes" : "get node " + WORKER;
+        String operation = call.path().startsWith("/api/v1/pods") ? "list pods" : call.path().equals(NODES) ? "list nodes"
+                : "get node " + WORKER;
         assertTrue(error.getMessage().startsWith(operation + " failed: the K3s API server answered with "),
                 error.getMessage());
         assertTrue(error.getMessage().contains(body.isEmpty() ? "an empty body" : "a body that is not a Kubernetes object"), error.getMessage());

@@ -157,7 +157,7 @@ class DrainNodeIT {
 
     @Test
     void drain_neverTouchesPodsOfOtherNodes() throws Exception {
-        // GIVEN a pod on w2 only (the pod list is cluster-wide and filtered by spec.nodeName in code)
+        // GIVEN a pod on w2 only
         cluster.worker("w1", "i-1", true);
         cluster.worker("w2", "i-2", true);
         cluster.pod("default", "web-2", "w2", "ReplicaSet");
@@ -171,6 +171,52 @@ class DrainNodeIT {
     }
 
     @Test
+    void drain_readsOnlyItsNodesPods_notEveryPodOfTheCluster() throws Exception {
+        // GIVEN w1 with one pod, thirty pods on w2, w1 cordoned for a scale-down and no pod waiting
+        cluster.worker("w1", "i-1", true);
+        cluster.worker("w2", "i-2", true);
+        cluster.pod("default", "web-1", "w1", "ReplicaSet");
+        for (int i = 0; i < 30; i++) {
+            cluster.pod("shop", "cart-" + i, "w2", "ReplicaSet");
+        }
+        cluster.evictionAnswers("default", "web-1", 201, 1);
+        cluster.operations().cordon(new NodeRef("w1", null), DrainPurpose.SCALE_DOWN);
+
+        // WHEN a scale-down pass and a Spot pass run
+        DrainNodeOutput scaleDown = drain("w1");
+        List<String> scaleDownReads = cluster.podListQueries().stream().sorted().toList();
+        cluster.operations().drainPass(new NodeRef("w1", null), DrainPurpose.SPOT_INTERRUPTION, null);
+
+        // THEN w1's pod is evicted, and every pod list was narrowed by a field selector: w1's pods, and (scale-down
+        // only) the unbound Pending pods the capacity check looks for first; with none waiting it reads no more
+        assertEquals(List.of("default/web-1"), scaleDown.evicted());
+        String page = "&limit=" + KubeCalls.PAGE_SIZE;
+        assertEquals(List.of("fieldSelector=spec.nodeName=,status.phase=Pending" + page,
+                "fieldSelector=spec.nodeName=w1" + page), scaleDownReads);
+        assertEquals("fieldSelector=spec.nodeName=w1" + page, cluster.podListQueries().getLast());
+        assertEquals(3, cluster.podListQueries().size());
+    }
+
+    @Test
+    void drain_filtersPodsByNodeInCode_whenTheServerIgnoresTheSelector() throws Exception {
+        // GIVEN an API (or a proxy) that answers w1's pod list with the pods of every node
+        cluster.worker("w1", "i-1", true);
+        cluster.worker("w2", "i-2", true);
+        Pod mine = cluster.pod("default", "web-1", "w1", "ReplicaSet");
+        Pod other = cluster.pod("default", "web-2", "w2", "ReplicaSet");
+        cluster.evictionAnswers("default", "web-1", 201, 1);
+        cluster.server().expect().get().withPath("/api/v1/pods?fieldSelector=spec.nodeName%3Dw1&limit=" + KubeCalls.PAGE_SIZE)
+                .andReturn(200, new PodListBuilder().withItems(mine, other).build()).always();
+
+        // WHEN a Spot pass drains w1
+        DrainNodeOutput out = cluster.operations().drainPass(new NodeRef("w1", null), DrainPurpose.SPOT_INTERRUPTION, null);
+
+        // THEN only w1's pod was evicted
+        assertEquals(List.of("default/web-1"), out.evicted());
+        assertEquals(1, evictions().size());
+    }
+
+    @Test
     void drain_readsEviction404AsGone_onlyAfterConfirmingThePodIsAbsent() {
         // GIVEN two pods whose evictions answer 404; one is really gone (GET 404, and no longer listed), the
         // other still exists
@@ -181,7 +227,7 @@ class DrainNodeIT {
         cluster.evictionAnswers("default", "still-1", 404, 1);
         cluster.server().expect().get().withPath("/api/v1/namespaces/default/pods/gone-1").andReturn(404,
                 "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":404}").once();
-        cluster.server().expect().get().withPath("/api/v1/namespaces/default/pods")
+        cluster.server().expect().get().withPath("/api/v1/namespaces/default/pods?fieldSelector=metadata.name%3Dgone-1")
                 .andReturn(200, new PodListBuilder().withItems(still).build()).once();
 
         // WHEN drained

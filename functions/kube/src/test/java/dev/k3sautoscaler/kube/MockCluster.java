@@ -19,10 +19,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -35,12 +38,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>The server decides evictions by the PodDisruptionBudgets it holds; a test scripts the answers
  * a budget cannot give (a 429 at one pass only, a 5xx, a 404 the pod outlives) with
- * {@link #evictionAnswers}. It ignores field selectors: the code filters pods by node itself.
+ * {@link #evictionAnswers}. It answers pod field selectors and pages lists as kube-apiserver does.
  */
 final class MockCluster implements BeforeEachCallback, AfterEachCallback {
     static final String TOKEN = "sa-token-7c1f0e9b-do-not-leak";
     static final Duration JOIN_TIMEOUT = Duration.ofMinutes(10);
     static final KubeTimeouts TIMEOUTS = KubeTimeouts.defaults();
+    private static final Pattern POD_LIST = Pattern.compile("^/api/v1/(namespaces/[^/]+/)?pods(\\?.*)?$");
 
     private FakeKubeApi api;
     /** Instances of the workers seeded here: EC2 would report them as this cluster's managed workers. */
@@ -114,6 +118,19 @@ final class MockCluster implements BeforeEachCallback, AfterEachCallback {
             }
         }
         return List.copyOf(autoscalerRequests);
+    }
+
+    /** The query of each pod list the code under test sent so far, decoded ("" for none), in order. */
+    List<String> podListQueries() throws InterruptedException {
+        return autoscalerRequests().stream().filter(r -> "GET".equals(r.getMethod()))
+                .map(RecordedRequest::getPath).filter(path -> POD_LIST.matcher(path).matches())
+                .map(path -> path.contains("?") ? URLDecoder.decode(path.substring(path.indexOf('?') + 1), StandardCharsets.UTF_8) : "")
+                .toList();
+    }
+
+    /** The next {@code times} continued listings answer 410 Expired, as after an etcd compaction. */
+    void continueExpires(int times) {
+        api.continueExpires(times);
     }
 
     /** SelectScaleDownTarget's input when EC2 reports every seeded worker as ours (and nothing is blocked). */

@@ -38,7 +38,7 @@ class TokenSecrecyIT {
             texts.add(new DrainNodeHandler(steps).invoke(Events.read("drain-node.json"), context));
             texts.add(new UncordonNodeHandler(steps).invoke(Events.read("uncordon-node.json"), context));
             texts.add(new DeleteNodeHandler(steps).invoke(Events.read("delete-node.json"), context));
-            cluster.server().expect().get().withPath("/api/v1/nodes").andReturn(403, "{}").always();
+            cluster.server().expect().get().withPath("/api/v1/nodes?limit=" + KubeCalls.PAGE_SIZE).andReturn(403, "{}").always();
             StepError error = assertThrows(StepError.class, () -> new CheckWorkersJoinedHandler(steps)
                     .invoke(Events.read("check-workers-joined.json"), context));
             StringWriter trace = new StringWriter();

@@ -24,8 +24,9 @@ import java.util.function.BooleanSupplier;
  * The one virtual K3s API of the kube suites, the e2e rig and the simulator: fabric8's mock API
  * server in CRUD mode (what is written is served back), with the parts of a real API server the
  * steps depend on ({@link KubeApiDispatcher}): the policy/v1 Eviction subresource with
- * PodDisruptionBudgets, optional bearer-token authentication and an outage switch. A test may still
- * script answers CRUD cannot give (a 5xx, a 409 from a conflicting writer) through {@link #server()}.
+ * PodDisruptionBudgets, pod field selectors and paged lists, optional bearer-token authentication
+ * and an outage switch. A test may still script answers CRUD cannot give (a 5xx, a 409 from a
+ * conflicting writer) through {@link #server()}.
  *
  * <p>The world (kubelets, controllers, a test seeding its case) writes through {@link #world()};
  * the code under test builds its own client from {@link #url()}.
@@ -92,6 +93,19 @@ public final class FakeKubeApi implements AutoCloseable {
     /** Eviction requests that reached the subresource (not the scripted ones), accepted or not. */
     public int evictionRequests() {
         return dispatcher.evictionRequests();
+    }
+
+    /** Bytes of the response bodies served so far, to any client: what the steps read, measured at the server. */
+    public long bytesServed() {
+        return dispatcher.bytesServed();
+    }
+
+    /**
+     * The next {@code times} list requests that continue a listing answer 410 Expired, as
+     * kube-apiserver does once etcd compacted the revision the listing's first page was read at.
+     */
+    public void continueExpires(int times) {
+        dispatcher.expireNextContinues(times);
     }
 
     /**

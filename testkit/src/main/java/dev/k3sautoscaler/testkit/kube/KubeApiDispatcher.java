@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,7 +29,8 @@ import java.util.regex.Pattern;
  * requests only, while the world's writes go on), a test's scripted answers (the mock server's
  * expectations, as in fabric8's mixed mode), and the policy/v1 Eviction subresource (404 for a
  * missing pod, 409 when the uid precondition names another incarnation, then 201 or 429 as
- * {@link Evictions} decide; CRUD mode alone would answer every eviction 409 and enforce no budget).
+ * {@link Evictions} decide; CRUD mode alone would answer every eviction 409 and enforce no budget),
+ * and list requests' field selectors and pages ({@link ListRequests}).
  */
 final class KubeApiDispatcher extends KubernetesCrudDispatcher {
     private static final Pattern EVICTION = Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/?]+)/eviction(\\?.*)?$");
@@ -42,6 +44,8 @@ final class KubeApiDispatcher extends KubernetesCrudDispatcher {
     private final BooleanSupplier outage;
     private volatile Evictions evictions;
     private final AtomicInteger evictionRequests = new AtomicInteger();
+    private final AtomicLong bytesServed = new AtomicLong();
+    private final ListRequests lists = new ListRequests();
 
     KubeApiDispatcher(Map<ServerRequest, Queue<ServerResponse>> responses, String autoscalerToken, String worldToken,
             BooleanSupplier outage) {
@@ -60,6 +64,14 @@ final class KubeApiDispatcher extends KubernetesCrudDispatcher {
         return evictionRequests.get();
     }
 
+    long bytesServed() {
+        return bytesServed.get();
+    }
+
+    void expireNextContinues(int times) {
+        lists.expireNextContinues(times);
+    }
+
     /**
      * The CRUD server stamps creation with its wall clock and keeps that stamp on every update; a
      * write that names a creation time (the simulator's virtual time) keeps it instead, so "oldest
@@ -76,6 +88,14 @@ final class KubeApiDispatcher extends KubernetesCrudDispatcher {
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
+        MockResponse response = answer(request);
+        if (response.getBody() != null) {
+            bytesServed.addAndGet(response.getBody().size());
+        }
+        return response;
+    }
+
+    private MockResponse answer(RecordedRequest request) {
         String authorization = request.getHeader("Authorization");
         boolean autoscaler = autoscalerToken == null || ("Bearer " + autoscalerToken).equals(authorization);
         if (!autoscaler && !("Bearer " + worldToken).equals(authorization)) {
@@ -91,6 +111,9 @@ final class KubeApiDispatcher extends KubernetesCrudDispatcher {
         Matcher eviction = EVICTION.matcher(request.getPath());
         if ("POST".equals(request.getMethod()) && eviction.matches()) {
             return evict(eviction.group(1), eviction.group(2), request.getUtf8Body());
+        }
+        if ("GET".equals(request.getMethod()) && ListRequests.handles(request.getPath())) {
+            return lists.answer(request.getPath(), path -> super.dispatch(internal(HttpMethod.GET, path, null)));
         }
         return super.dispatch(request);
     }
@@ -166,7 +189,7 @@ final class KubeApiDispatcher extends KubernetesCrudDispatcher {
                 Headers.builder().add("Content-Type", "application/json").build(), buffer);
     }
 
-    private static MockResponse status(int code, String reason, String message) {
+    static MockResponse status(int code, String reason, String message) {
         var status = JSON.createObjectNode().put("kind", "Status").put("apiVersion", "v1")
                 .put("status", code < 300 ? "Success" : "Failure").put("code", code);
         if (reason != null) {

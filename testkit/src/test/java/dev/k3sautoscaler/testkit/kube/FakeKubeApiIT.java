@@ -9,13 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
@@ -138,6 +142,103 @@ class FakeKubeApiIT {
             assertEquals(503, assertThrows(KubernetesClientException.class, () -> autoscaler.nodes().list()).getCode());
             assertEquals(1, guarded.world().nodes().list().getItems().size(), "the world's own requests go on");
         }
+    }
+
+    private void podsOnTwoNodesAndOneWaiting() {
+        for (String name : List.of("web-1", "web-2", "api-1")) {
+            api.create(KubeObjects.pod("default", name, "w1", "app:1", 100, new Quantity("64Mi")).build());
+        }
+        api.create(KubeObjects.pod("shop", "cart-1", "w2", "app:1", 100, new Quantity("64Mi")).build());
+        api.create(KubeObjects.pod("shop", "cart-2", null, "app:1", 100, new Quantity("64Mi")).build());
+    }
+
+    private static List<String> names(PodList pods) {
+        return pods.getItems().stream().map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()).sorted().toList();
+    }
+
+    @Test
+    void podList_isFilteredByTheFieldSelectorsTheStepsSend() {
+        // GIVEN three pods on w1, one on w2 and one waiting unbound (Pending)
+        podsOnTwoNodesAndOneWaiting();
+
+        // WHEN / THEN spec.nodeName and status.phase select as kube-apiserver does (an unbound pod's nodeName is "")
+        assertEquals(List.of("default/api-1", "default/web-1", "default/web-2"),
+                names(client.pods().inAnyNamespace().withField("spec.nodeName", "w1").list()));
+        assertEquals(List.of("shop/cart-1"), names(client.pods().inNamespace("shop").withField("spec.nodeName", "w2").list()));
+        assertEquals(List.of("shop/cart-2"), names(client.pods().inAnyNamespace().withField("spec.nodeName", "")
+                .withField("status.phase", "Pending").list()));
+        assertEquals(List.of("shop/cart-1", "shop/cart-2"),
+                names(client.pods().inAnyNamespace().withoutField("spec.nodeName", "w1").list()));
+        assertEquals(List.of("default/web-2"), names(client.pods().inAnyNamespace().withField("metadata.name", "web-2").list()));
+    }
+
+    @Test
+    void podList_withAFieldTheServerDoesNotIndex_is400_notIgnored() {
+        // GIVEN
+        podsOnTwoNodesAndOneWaiting();
+
+        // WHEN / THEN as kube-apiserver: "field label not supported", never every pod
+        KubernetesClientException refused = assertThrows(KubernetesClientException.class,
+                () -> client.pods().inAnyNamespace().withField("spec.priorityClassName", "high").list());
+        assertEquals(400, refused.getCode());
+        assertTrue(refused.getStatus().getMessage().contains("field label not supported: spec.priorityClassName"),
+                refused.getStatus().getMessage());
+    }
+
+    @Test
+    void lists_comeInPagesOfTheLimit_followingTheContinueToken() {
+        // GIVEN five pods
+        podsOnTwoNodesAndOneWaiting();
+        long before = api.bytesServed();
+
+        // WHEN listed two at a time
+        List<String> listed = new ArrayList<>();
+        List<Long> remaining = new ArrayList<>();
+        String token = null;
+        int pages = 0;
+        do {
+            PodList page = client.pods().inAnyNamespace().list(new ListOptionsBuilder().withLimit(2L).withContinue(token).build());
+            assertTrue(page.getItems().size() <= 2, "at most the limit");
+            listed.addAll(names(page));
+            remaining.add(page.getMetadata().getRemainingItemCount());
+            token = page.getMetadata().getContinue();
+            pages++;
+        } while (token != null && !token.isEmpty());
+
+        // THEN every pod once, in order of namespace and name, the last page without a token
+        assertEquals(3, pages);
+        assertEquals(List.of("default/api-1", "default/web-1", "default/web-2", "shop/cart-1", "shop/cart-2"), listed);
+        assertEquals(java.util.Arrays.asList(3L, 1L, null), remaining);
+        assertTrue(api.bytesServed() > before, "the pages' bodies are counted");
+
+        // AND a selector and a limit combine; a list without either is answered whole, as before
+        PodList onW1 = client.pods().inAnyNamespace().withField("spec.nodeName", "w1")
+                .list(new ListOptionsBuilder().withLimit(2L).build());
+        assertEquals(List.of("default/api-1", "default/web-1"), names(onW1));
+        assertEquals(5, client.pods().inAnyNamespace().list().getItems().size());
+        assertNull(client.pods().inAnyNamespace().list().getMetadata().getContinue());
+        api.register(KubeObjects.node("w1", "aws:///eu-west-1a/i-1", KubeObjects.Readiness.READY, null).build());
+        api.register(KubeObjects.node("w2", "aws:///eu-west-1a/i-2", KubeObjects.Readiness.READY, null).build());
+        var nodes = client.nodes().list(new ListOptionsBuilder().withLimit(1L).build());
+        assertEquals(1, nodes.getItems().size());
+        assertNotNull(nodes.getMetadata().getContinue());
+    }
+
+    @Test
+    void anExpiredContinueToken_answers410Expired_andAFreshListingStillWorks() {
+        // GIVEN five pods and a compaction that expires the next continue token
+        podsOnTwoNodesAndOneWaiting();
+        PodList first = client.pods().inAnyNamespace().list(new ListOptionsBuilder().withLimit(2L).build());
+        api.continueExpires(1);
+
+        // WHEN the listing continues
+        KubernetesClientException expired = assertThrows(KubernetesClientException.class, () -> client.pods().inAnyNamespace()
+                .list(new ListOptionsBuilder().withLimit(2L).withContinue(first.getMetadata().getContinue()).build()));
+
+        // THEN 410 Expired, as kube-apiserver answers once etcd compacted the listing's revision
+        assertEquals(410, expired.getCode());
+        assertEquals("Expired", expired.getStatus().getReason());
+        assertEquals(2, client.pods().inAnyNamespace().list(new ListOptionsBuilder().withLimit(2L).build()).getItems().size());
     }
 
     @Test

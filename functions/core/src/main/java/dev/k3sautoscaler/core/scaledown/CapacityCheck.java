@@ -39,7 +39,7 @@ public final class CapacityCheck {
     }
 
     /** Pending, not bound, not leaving, and not a DaemonSet pod (those follow their node, not free room). */
-    static boolean waitsForANode(PodView pod) {
+    public static boolean waitsForANode(PodView pod) {
         return pod.nodeName() == null && "Pending".equals(pod.phase()) && !pod.terminating() && !pod.isDaemonSet();
     }
 }

@@ -1,0 +1,231 @@
+package dev.k3sautoscaler.testkit.kube;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.mockwebserver.http.MockResponse;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What kube-apiserver does with a list request's query and CRUD mode does not, applied to the CRUD
+ * dispatcher's answer: pod field selectors, and pages of {@code limit} items followed by an opaque
+ * {@code continue} token. Requests with neither are not touched.
+ *
+ * <p>Field selectors on pods: {@code spec.nodeName}, {@code status.phase}, {@code metadata.name} and
+ * {@code metadata.namespace} with {@code =}, {@code ==} or {@code !=} (an unbound pod's nodeName is
+ * ""). Any other field is answered 400, as a real server does: CRUD mode would match nothing and
+ * answer an empty list, which a drain would read as an empty node.
+ *
+ * <p>Pages: a listing is sorted by namespace and name and later pages are cut from the snapshot
+ * its first page took, as etcd serves every page of a listing from one revision. A token whose
+ * snapshot is gone (evicted, or expired by {@link #expireNextContinues}) answers 410 Expired, as
+ * after a compaction.
+ */
+final class ListRequests {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern POD_LIST = Pattern.compile("^/api/v1/(namespaces/[^/]+/)?pods$");
+    private static final Pattern REQUIREMENT = Pattern.compile("^([A-Za-z.]+)(==|!=|=)(.*)$");
+    private static final Map<String, Function<JsonNode, JsonNode>> POD_FIELDS = Map.of(
+            "spec.nodeName", pod -> pod.path("spec").path("nodeName"),
+            "status.phase", pod -> pod.path("status").path("phase"),
+            "metadata.name", pod -> pod.path("metadata").path("name"),
+            "metadata.namespace", pod -> pod.path("metadata").path("namespace"));
+    /** Parameters this class answers; the rest of the query goes to the CRUD dispatcher as sent. */
+    private static final Set<String> HANDLED = Set.of("limit", "continue", "fieldSelector");
+    /** Listings left unfinished (a step that failed between pages) are dropped past this many. */
+    private static final int SNAPSHOTS_KEPT = 32;
+
+    private record Snapshot(String resourceVersion, List<String> items) {
+    }
+
+    private record Requirement(Function<JsonNode, JsonNode> field, boolean equal, String value) {
+        boolean matches(JsonNode pod) {
+            return field.apply(pod).asText("").equals(value) == equal;
+        }
+    }
+
+    private final Map<Long, Snapshot> snapshots = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Snapshot> eldest) {
+            return size() > SNAPSHOTS_KEPT;
+        }
+    };
+    private final AtomicLong nextSnapshot = new AtomicLong();
+    private final AtomicInteger continuesToExpire = new AtomicInteger();
+
+    /** The next {@code times} requests that carry a continue token answer 410 Expired. */
+    void expireNextContinues(int times) {
+        continuesToExpire.set(times);
+    }
+
+    /** Whether this GET is a list request this class must answer (a watch never is). */
+    static boolean handles(String path) {
+        Map<String, String> query = query(path);
+        if ("true".equals(query.get("watch"))) {
+            return false;
+        }
+        return query.containsKey("limit") || query.containsKey("continue")
+                || query.containsKey("fieldSelector") && POD_LIST.matcher(withoutQuery(path)).matches();
+    }
+
+    /** The path to ask the CRUD dispatcher for the whole list: the parameters answered here taken out. */
+    private static String crudPath(String path, boolean pods) {
+        int start = path.indexOf('?');
+        if (start < 0) {
+            return path;
+        }
+        List<String> kept = new ArrayList<>();
+        for (String parameter : path.substring(start + 1).split("&")) {
+            String name = decode(parameter.split("=", 2)[0]);
+            if (!HANDLED.contains(name) || name.equals("fieldSelector") && !pods) {
+                kept.add(parameter);
+            }
+        }
+        return path.substring(0, start) + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
+    }
+
+    /**
+     * The answer to a list request; {@code crud} answers the whole list (asked only for a first
+     * page: later pages come from the snapshot).
+     */
+    MockResponse answer(String path, Function<String, MockResponse> crud) {
+        Map<String, String> query = query(path);
+        int limit;
+        try {
+            limit = query.containsKey("limit") ? Integer.parseInt(query.get("limit")) : 0;
+        } catch (NumberFormatException e) {
+            return KubeApiDispatcher.status(400, "BadRequest", "limit: Invalid value: \"" + query.get("limit") + "\"");
+        }
+        String token = query.get("continue");
+        if (token != null && !token.isEmpty()) {
+            return next(token, limit);
+        }
+        List<Requirement> selector = new ArrayList<>();
+        String fieldSelector = query.getOrDefault("fieldSelector", "");
+        boolean pods = POD_LIST.matcher(withoutQuery(path)).matches();
+        for (String requirement : fieldSelector.isEmpty() || !pods ? new String[0] : fieldSelector.split(",")) {
+            Matcher parsed = REQUIREMENT.matcher(requirement);
+            Function<JsonNode, JsonNode> field = parsed.matches() ? POD_FIELDS.get(parsed.group(1)) : null;
+            if (field == null) {
+                return KubeApiDispatcher.status(400, "BadRequest", "Unable to find \"/v1, Resource=pods\" that match"
+                        + " field selector \"" + fieldSelector + "\": field label not supported: "
+                        + (parsed.matches() ? parsed.group(1) : requirement));
+            }
+            selector.add(new Requirement(field, !parsed.group(2).equals("!="), parsed.group(3)));
+        }
+        MockResponse whole = crud.apply(crudPath(path, pods));
+        JsonNode list = whole.code() == 200 ? parse(whole) : null;
+        if (list == null || !list.path("items").isArray()) {
+            return whole;
+        }
+        List<JsonNode> items = new ArrayList<>();
+        list.path("items").forEach(item -> {
+            if (selector.stream().allMatch(requirement -> requirement.matches(item))) {
+                items.add(item);
+            }
+        });
+        String resourceVersion = list.path("metadata").path("resourceVersion").asText("");
+        if (limit <= 0) {
+            return page(resourceVersion, items.stream().map(JsonNode::toString).toList(), null, 0);
+        }
+        items.sort(Comparator.comparing((JsonNode item) -> item.path("metadata").path("namespace").asText(""))
+                .thenComparing(item -> item.path("metadata").path("name").asText("")));
+        Snapshot snapshot = new Snapshot(resourceVersion, items.stream().map(JsonNode::toString).toList());
+        long id = nextSnapshot.incrementAndGet();
+        return cut(id, snapshot, 0, limit);
+    }
+
+    private MockResponse next(String token, int limit) {
+        long id;
+        int offset;
+        try {
+            String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split(":");
+            id = Long.parseLong(parts[0]);
+            offset = Integer.parseInt(parts[1]);
+        } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+            return KubeApiDispatcher.status(400, "BadRequest", "continue key is not valid: " + e.getMessage());
+        }
+        Snapshot snapshot;
+        synchronized (snapshots) {
+            if (continuesToExpire.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                snapshots.remove(id);
+            }
+            snapshot = snapshots.get(id);
+        }
+        if (snapshot == null) {
+            return KubeApiDispatcher.status(410, "Expired", "The provided continue parameter is too old to display a"
+                    + " consistent list result. You can start a new list without the continue parameter.");
+        }
+        return cut(id, snapshot, offset, limit <= 0 ? Integer.MAX_VALUE : limit);
+    }
+
+    /** The page at {@code offset}; the snapshot is kept for the next page, or dropped after the last. */
+    private MockResponse cut(long id, Snapshot snapshot, int offset, int limit) {
+        List<String> items = snapshot.items();
+        int end = (int) Math.min(items.size(), (long) offset + limit);
+        synchronized (snapshots) {
+            if (end < items.size()) {
+                snapshots.put(id, snapshot);
+            } else {
+                snapshots.remove(id);
+            }
+        }
+        String token = end < items.size()
+                ? Base64.getUrlEncoder().withoutPadding().encodeToString((id + ":" + end).getBytes(StandardCharsets.UTF_8))
+                : null;
+        return page(snapshot.resourceVersion(), items.subList(offset, end), token, items.size() - end);
+    }
+
+    private static MockResponse page(String resourceVersion, List<String> items, String token, int remaining) {
+        ObjectNode metadata = JSON.createObjectNode().put("resourceVersion", resourceVersion);
+        if (token != null) {
+            metadata.put("continue", token).put("remainingItemCount", remaining);
+        }
+        String body = "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"metadata\":" + metadata + ",\"items\":["
+                + String.join(",", items) + "]}";
+        return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json").setBody(body);
+    }
+
+    private static JsonNode parse(MockResponse response) {
+        try {
+            return JSON.readTree(response.getBody().getBytes());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String withoutQuery(String path) {
+        int start = path.indexOf('?');
+        return start < 0 ? path : path.substring(0, start);
+    }
+
+    private static Map<String, String> query(String path) {
+        Map<String, String> query = new LinkedHashMap<>();
+        int start = path.indexOf('?');
+        if (start >= 0) {
+            for (String parameter : path.substring(start + 1).split("&")) {
+                String[] pair = parameter.split("=", 2);
+                query.put(decode(pair[0]), pair.length > 1 ? decode(pair[1]) : "");
+            }
+        }
+        return query;
+    }
+
+    private static String decode(String value) {
+        return URLDecoder.decode(value, StandardCharsets.UTF_8);
+    }
+}
