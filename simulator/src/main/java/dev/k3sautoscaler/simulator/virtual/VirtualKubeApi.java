@@ -51,6 +51,8 @@ public final class VirtualKubeApi implements AutoCloseable {
     private final KubernetesClient world;
     private final Map<String, Boolean> nodeReady = new LinkedHashMap<>();
     private final Map<String, PodSignature> podSignature = new HashMap<>();
+    /** The autoscaler's Node writes the last pull carried back (a count of the server's). */
+    private long nodeWritesPulled;
     /** The resourceVersion the server gave each pod at this mirror's last write. */
     private final Map<String, String> podVersion = new HashMap<>();
 
@@ -162,9 +164,17 @@ public final class VirtualKubeApi implements AutoCloseable {
         return pods.resource(served).update();
     }
 
-    /** Carries the autoscaler's writes back: cordons (unschedulable or a NoSchedule taint) and deleted Nodes. */
+    /**
+     * Carries the autoscaler's writes back: cordons (unschedulable or a NoSchedule taint) and deleted
+     * Nodes. A step that wrote no Node since the last pull (most only read) costs no request.
+     */
     public void pull() {
         synchronized (cluster) {
+            long writes = api.nodeWrites();
+            if (writes == nodeWritesPulled) {
+                return;
+            }
+            nodeWritesPulled = writes;
             Map<String, Node> inServer = world.nodes().list().getItems().stream()
                     .collect(Collectors.toMap(node -> node.getMetadata().getName(), Function.identity()));
             Map<String, NodeState> inCluster = cluster.nodes().stream()

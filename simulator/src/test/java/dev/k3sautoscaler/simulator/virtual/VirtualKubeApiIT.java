@@ -88,6 +88,32 @@ class VirtualKubeApiIT {
     }
 
     @Test
+    void pull_readsTheServerOnlyAfterTheAutoscalerWroteANode() {
+        // GIVEN a mirrored cluster and a step that only reads
+        SimulatedCluster cluster = start(new SimulatedCluster(TestScenarios.of("workers: 2",
+                "  - {name: web, replicas: [{at: 0s, count: 1}], requests: {cpuMillis: 500, memoryMiB: 256}}")));
+        NodeState worker = cluster.nodes().stream().filter(node -> !node.master()).findFirst().orElseThrow();
+        client.nodes().list();
+        int afterRead = api.requestsServed();
+
+        // WHEN the run carries the step's writes back
+        api.pull();
+
+        // THEN there were none, and asking cost nothing
+        assertEquals(afterRead, api.requestsServed());
+
+        // WHEN a step cordons a node
+        client.nodes().withName(worker.name()).edit(node -> {
+            node.getSpec().setUnschedulable(true);
+            return node;
+        });
+        api.pull();
+
+        // THEN the cluster has it
+        assertTrue(cluster.nodes().stream().filter(node -> node.name().equals(worker.name())).findFirst().orElseThrow().cordoned());
+    }
+
+    @Test
     void eviction_isAccepted_andThePodTerminatesInTheCluster() {
         // GIVEN a pod without a disruption budget
         SimulatedCluster cluster = start(new SimulatedCluster(TestScenarios.of("workers: 1",

@@ -101,6 +101,14 @@ public final class FakeKubeApi implements AutoCloseable {
     }
 
     /**
+     * Writes to Nodes (create, update, patch, delete) by any client but the world's, counted once past
+     * authentication and any outage: whether a step may have changed a Node.
+     */
+    public long nodeWrites() {
+        return dispatcher.nodeWrites();
+    }
+
+    /**
      * The next {@code times} list requests that continue a listing answer 410 Expired, as
      * kube-apiserver does once etcd compacted the revision the listing's first page was read at.
      */

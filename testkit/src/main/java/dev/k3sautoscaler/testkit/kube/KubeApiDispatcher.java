@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
 final class KubeApiDispatcher extends KubernetesCrudDispatcher {
     private static final Pattern EVICTION = Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/?]+)/eviction(\\?.*)?$");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String NODES = "/api/v1/nodes";
 
     private final Map<ServerRequest, Queue<ServerResponse>> responses;
     private final MockDispatcher scripted;
@@ -45,6 +46,7 @@ final class KubeApiDispatcher extends KubernetesCrudDispatcher {
     private volatile Evictions evictions;
     private final AtomicInteger evictionRequests = new AtomicInteger();
     private final AtomicLong bytesServed = new AtomicLong();
+    private final AtomicLong nodeWrites = new AtomicLong();
     private final ListRequests lists = new ListRequests();
 
     KubeApiDispatcher(Map<ServerRequest, Queue<ServerResponse>> responses, String autoscalerToken, String worldToken,
@@ -66,6 +68,10 @@ final class KubeApiDispatcher extends KubernetesCrudDispatcher {
 
     long bytesServed() {
         return bytesServed.get();
+    }
+
+    long nodeWrites() {
+        return nodeWrites.get();
     }
 
     void expireNextContinues(int times) {
@@ -103,6 +109,10 @@ final class KubeApiDispatcher extends KubernetesCrudDispatcher {
         }
         if (autoscaler && outage.getAsBoolean()) {
             return status(503, "ServiceUnavailable", "the server is currently unable to handle the request");
+        }
+        if (!"GET".equals(request.getMethod()) && request.getPath().startsWith(NODES)
+                && !("Bearer " + worldToken).equals(authorization)) {
+            nodeWrites.incrementAndGet();
         }
         Queue<ServerResponse> answers = responses.get(new SimpleRequest(HttpMethod.valueOf(request.getMethod()), request.getPath()));
         if (answers != null && !answers.isEmpty()) {
