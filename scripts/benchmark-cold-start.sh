@@ -13,18 +13,8 @@ cd "$(dirname "$0")/.."
 
 RUNS=${1:-5}
 BENCH=scripts/bench
-WORK=$(mktemp -d)
-SERVICES_PID=
-cleanup() {
-  if [ -n "$SERVICES_PID" ]; then kill "$SERVICES_PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-# The JDK the project uses (the autoscaler script finds it); Lambda runs java25.
-JAVA_HOME=$(./autoscaler mvn -v | awk -F'runtime: ' '/^Java version/ {print $2}')
-JAVA="$JAVA_HOME/bin/java"
-[ -x "$JAVA" ] || { echo "no JDK found via ./autoscaler" >&2; exit 1; }
+# shellcheck source=scripts/bench/common.sh
+. scripts/bench/common.sh
 
 echo "building the Lambda jars and the bench services ..." >&2
 ./autoscaler mvn -q -B -ntp -DskipTests -pl e2e -am package dependency:build-classpath \
@@ -36,13 +26,8 @@ echo "building the Lambda jars and the bench services ..." >&2
 "$JAVA" --enable-native-access=ALL-UNNAMED \
   -cp "e2e/target/test-classes:$(cat e2e/target/bench-classpath.txt)" \
   dev.k3sautoscaler.e2e.bench.BenchServices "$WORK/env" >"$WORK/services.log" 2>&1 &
-SERVICES_PID=$!
-for _ in $(seq 1 120); do
-  [ -s "$WORK/env" ] && break
-  kill -0 "$SERVICES_PID" 2>/dev/null || { cat "$WORK/services.log" >&2; exit 1; }
-  sleep 0.5
-done
-[ -s "$WORK/env" ] || { echo "bench services did not start" >&2; exit 1; }
+SERVER_PID=$!
+await_server "$WORK/services.log" 60 "bench services"
 
 # module  handler class  fixture event
 FUNCTIONS="

@@ -20,17 +20,8 @@ RUNS=${1:-5}
 KUBE_JAR=${2:-functions/kube/target/kube-lambda.jar}
 HEAPS="48 64 96 150 256 512"
 LIMIT=30
-WORK=$(mktemp -d)
-CLUSTER_PID=
-cleanup() {
-  if [ -n "$CLUSTER_PID" ]; then kill "$CLUSTER_PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-JAVA_HOME=$(./autoscaler mvn -v | awk -F'runtime: ' '/^Java version/ {print $2}')
-JAVA="$JAVA_HOME/bin/java"
-[ -x "$JAVA" ] || { echo "no JDK found via ./autoscaler" >&2; exit 1; }
+# shellcheck source=scripts/bench/common.sh
+. scripts/bench/common.sh
 
 echo "building the kube jar and the benchmark's cluster ..." >&2
 ./autoscaler mvn -q -B -ntp -DskipTests -pl functions/kube -am package dependency:build-classpath \
@@ -40,13 +31,8 @@ echo "building the kube jar and the benchmark's cluster ..." >&2
 # The cluster in its own JVM: the measured JVMs hold only the step and its client.
 "$JAVA" -Xmx3g -cp "functions/kube/target/test-classes:$(cat functions/kube/target/bench-classpath.txt)" \
   dev.k3sautoscaler.kube.bench.BenchCluster "$WORK/env" >"$WORK/cluster.log" 2>&1 &
-CLUSTER_PID=$!
-for _ in $(seq 1 600); do
-  [ -s "$WORK/env" ] && break
-  kill -0 "$CLUSTER_PID" 2>/dev/null || { cat "$WORK/cluster.log" >&2; exit 1; }
-  sleep 0.5
-done
-[ -s "$WORK/env" ] || { echo "the benchmark's cluster did not start" >&2; exit 1; }
+SERVER_PID=$!
+await_server "$WORK/cluster.log" 300 "the benchmark's cluster"
 grep '^bench cluster ready' "$WORK/cluster.log" >&2
 
 # Steps that change a node take a fresh worker per run; the read-only ones run first, on the untouched cluster.

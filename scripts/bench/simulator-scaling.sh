@@ -10,19 +10,18 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10 50 100 150 300)
-java="$(./autoscaler jdk)/bin/java"
+# shellcheck source=scripts/bench/common.sh
+. scripts/bench/common.sh
 jar=simulator/target/simulator.jar
 [ -f "$jar" ] || ./autoscaler mvn -q package -DskipTests -Dexec.skip=true -pl simulator -am
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 hours=3
 pods_per_worker=16
 
-run() { # run <scenario file> <duration> <name>: wall seconds and peak RSS (KB) into $work/time-<name>
-  /usr/bin/time -f "%e %M" -o "$work/time-$3" "$java" --enable-native-access=ALL-UNNAMED \
+run() { # run <scenario file> <duration> <name>: wall seconds and peak RSS (KB) into $WORK/time-<name>
+  /usr/bin/time -f "%e %M" -o "$WORK/time-$3" "$JAVA" --enable-native-access=ALL-UNNAMED \
     --sun-misc-unsafe-memory-access=allow "-Xmx${SIMULATOR_HEAP:-768m}" -cp "$jar" dev.k3sautoscaler.simulator.cli.SimulateCommand \
-    --scenario "$1" --duration "$2" --out "$work/out-$3" > "$work/log-$3" 2>&1 \
-    || { echo "$3 failed:"; tail -20 "$work/log-$3"; exit 1; }
+    --scenario "$1" --duration "$2" --out "$WORK/out-$3" > "$WORK/log-$3" 2>&1 \
+    || { echo "$3 failed:"; tail -20 "$WORK/log-$3"; exit 1; }
 }
 
 echo "| workers at start | pods at start → peak | wall time, ${hours} h | of which fixed (1-minute run) | s per simulated hour | s per simulated hour per 1,000 pods | peak RSS |"
@@ -30,7 +29,7 @@ echo "|---|---|---|---|---|---|---|"
 for n in "${sizes[@]}"; do
   base=$((n * pods_per_worker))
   peak=$((base * 6 / 5))
-  cat > "$work/scale-$n.yaml" <<YAML
+  cat > "$WORK/scale-$n.yaml" <<YAML
 name: scale-$n
 description: Scaling benchmark - $n m5.large workers, $base web pods, a ramp to $peak and back.
 duration: ${hours}h
@@ -65,10 +64,10 @@ workload:
     usage: {cpu: 0.6, memory: 0.7, jitter: 0.1}
     pdb: {maxUnavailable: $((n > 10 ? n / 5 : 2))}
 YAML
-  run "$work/scale-$n.yaml" 1m "fixed-$n"
-  run "$work/scale-$n.yaml" "${hours}h" "scale-$n"
-  read -r fixed _ < "$work/time-fixed-$n"
-  read -r wall rss_kb < "$work/time-scale-$n"
+  run "$WORK/scale-$n.yaml" 1m "fixed-$n"
+  run "$WORK/scale-$n.yaml" "${hours}h" "scale-$n"
+  read -r fixed _ < "$WORK/time-fixed-$n"
+  read -r wall rss_kb < "$WORK/time-scale-$n"
   awk -v n="$n" -v base="$base" -v peak="$peak" -v wall="$wall" -v fixed="$fixed" -v rss="$rss_kb" -v h="$hours" 'BEGIN {
     per_hour = (wall - fixed) / (h - 1 / 60)
     printf "| %d | %d → %d | %.0f s | %.0f s | %.1f s | %.2f s | %.0f MB |\n", n, base, peak, wall, fixed, per_hour,
