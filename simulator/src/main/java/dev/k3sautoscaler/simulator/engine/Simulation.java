@@ -482,20 +482,26 @@ public final class Simulation implements AutoCloseable {
         }
     }
 
+    private void retire(Execution execution) {
+        RunExecution tracked = executions.get(execution.name());
+        retiredViolations.addAll(retire(new RunExecution(tracked.machine(), execution, tracked.startedAt(), 0,
+                startedActuation.getOrDefault(execution.name(), false)), secrets));
+    }
+
     /**
      * A finished tick that started no actuation is counted, not kept ({@link HistoryWriter}): its
      * data is checked for secrets now, then dropped, all but the Decide result the decision log reads.
      * A day of a large cluster's ticks would otherwise hold gigabytes of state data to the end.
+     *
+     * @return the secrets found, which the run's invariants must still report
      */
-    private void retire(Execution execution) {
-        RunExecution tracked = executions.get(execution.name());
-        RunExecution run = new RunExecution(tracked.machine(), execution, tracked.startedAt(), 0,
-                startedActuation.getOrDefault(execution.name(), false));
+    static List<Invariants.Violation> retire(RunExecution run, ClusterSecrets secrets) {
         if (HistoryWriter.worthKeeping(run)) {
-            return;
+            return List.of();
         }
-        retiredViolations.addAll(Invariants.secretsLeaked(List.of(run), List.of(), secrets));
-        execution.dropEventData(DecisionLog::reads);
+        List<Invariants.Violation> found = Invariants.secretsLeaked(List.of(run), List.of(), secrets);
+        run.execution().dropEventData(DecisionLog::reads);
+        return found;
     }
 
     // ---- the task invoker: every Task of both machines -------------------------------------------

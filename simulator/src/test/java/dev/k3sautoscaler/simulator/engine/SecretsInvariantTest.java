@@ -39,6 +39,10 @@ class SecretsInvariantTest {
 
     /** One execution of a one-Task machine whose task answers {@code answer} (or fails with it as the cause). */
     private static RunExecution execution(String answer, boolean fails) {
+        return execution(answer, fails, RunTimeline.Machine.STANDARD_ACTUATION);
+    }
+
+    private static RunExecution execution(String answer, boolean fails, RunTimeline.Machine kind) {
         StateMachine machine = StateMachine.load("leaky", ONE_TASK, Map.of());
         LocalExecutor executor = new LocalExecutor((resource, input, context) -> {
             if (fails) {
@@ -46,8 +50,8 @@ class SecretsInvariantTest {
             }
             return StepJson.MAPPER.createObjectNode().put("message", answer);
         }, new VirtualClock(Simulation.START));
-        return new RunExecution(RunTimeline.Machine.STANDARD_ACTUATION,
-                executor.run(machine, "scale-up-1", StepJson.MAPPER.createObjectNode()), Duration.ZERO, 1, false);
+        return new RunExecution(kind, executor.run(machine, "scale-up-1", StepJson.MAPPER.createObjectNode()),
+                Duration.ZERO, 1, false);
     }
 
     private static List<String> check(List<RunExecution> executions, List<Notification> notifications) {
@@ -64,6 +68,31 @@ class SecretsInvariantTest {
         assertTrue(violations.stream().anyMatch(v -> v.matches(
                 ".*scale-up-1 event \\d+ LambdaFunctionSucceeded \\(Step\\) output carries the ServiceAccount API token")),
                 violations.toString());
+    }
+
+    @Test
+    void aNoopTicksSecret_isStillReported_afterItsDataIsDropped() {
+        // GIVEN a tick that started nothing, whose task result carries the API token
+        RunExecution tick = execution("sent Bearer " + SECRETS.apiToken(), false, RunTimeline.Machine.EXPRESS_TICK);
+
+        // WHEN the run retires it as it ends
+        List<String> found = Simulation.retire(tick, SECRETS).stream().map(Violation::toString).toList();
+
+        // THEN the find is returned for the run's invariants, and its events no longer hold the data the check read
+        assertTrue(found.stream().anyMatch(v -> v.matches(
+                ".*scale-up-1 event \\d+ LambdaFunctionSucceeded \\(Step\\) output carries the ServiceAccount API token")),
+                found.toString());
+        assertEquals(List.of(), check(List.of(tick), List.of()).stream().filter(v -> v.contains(" event ")).toList(),
+                "the dropped events are no longer there to be checked at the end");
+    }
+
+    @Test
+    void anActuation_isNotRetired_itsHistoryIsKeptWhole() {
+        RunExecution actuation = execution("sent Bearer " + SECRETS.apiToken(), false);
+
+        assertEquals(List.of(), Simulation.retire(actuation, SECRETS));
+        assertTrue(check(List.of(actuation), List.of()).stream().anyMatch(v -> v.contains(" event ")),
+                "still checked, in full, at the end of the run");
     }
 
     @Test
