@@ -50,11 +50,10 @@ public final class VirtualKubeApi implements AutoCloseable {
     private final FakeKubeApi api;
     private final KubernetesClient world;
     private final Map<String, Boolean> nodeReady = new LinkedHashMap<>();
-    private final Map<String, PodSignature> podSignature = new HashMap<>();
+    /** Each pod as last written, with the resourceVersion the server gave it. */
+    private final Map<String, MirroredPod> mirroredPods = new HashMap<>();
     /** The autoscaler's Node writes the last pull carried back (a count of the server's). */
     private long nodeWritesPulled;
-    /** The resourceVersion the server gave each pod at this mirror's last write. */
-    private final Map<String, String> podVersion = new HashMap<>();
 
     /**
      * @param start           the instant the cluster's time zero stands for
@@ -116,7 +115,8 @@ public final class VirtualKubeApi implements AutoCloseable {
                     .collect(Collectors.toMap(PodState::qualifiedName, Function.identity()));
             for (PodState pod : pods.values()) {
                 PodSignature signature = PodSignature.of(pod, cluster.now());
-                PodSignature previous = podSignature.get(pod.qualifiedName());
+                MirroredPod mirrored = mirroredPods.get(pod.qualifiedName());
+                PodSignature previous = mirrored == null ? null : mirrored.signature();
                 if (!signature.equals(previous)) {
                     Pod served = pod(pod, now);
                     Pod written;
@@ -126,19 +126,17 @@ public final class VirtualKubeApi implements AutoCloseable {
                         }
                         written = api.create(served);
                     } else {
-                        written = update(served, podVersion.get(pod.qualifiedName()));
+                        written = update(served, mirrored.resourceVersion());
                     }
-                    podSignature.put(pod.qualifiedName(), signature);
-                    podVersion.put(pod.qualifiedName(), written.getMetadata().getResourceVersion());
+                    mirroredPods.put(pod.qualifiedName(), new MirroredPod(signature, written.getMetadata().getResourceVersion()));
                 }
             }
-            podSignature.keySet().removeIf(key -> {
+            mirroredPods.keySet().removeIf(key -> {
                 if (pods.containsKey(key)) {
                     return false;
                 }
                 String[] qualified = key.split("/", 2);
                 api.podGone(qualified[0], qualified[1]);
-                podVersion.remove(key);
                 return true;
             });
         }
@@ -203,6 +201,9 @@ public final class VirtualKubeApi implements AutoCloseable {
         List<Taint> taints = Objects.requireNonNullElse(node.getSpec().getTaints(), List.of());
         boolean tainted = !state.master() && taints.stream().anyMatch(taint -> "NoSchedule".equals(taint.getEffect()));
         return Boolean.TRUE.equals(node.getSpec().getUnschedulable()) || tainted;
+    }
+
+    private record MirroredPod(PodSignature signature, String resourceVersion) {
     }
 
     /** What changes a pod's object: its incarnation, binding, phase and readiness. */
