@@ -3,6 +3,7 @@ package dev.k3sautoscaler.simulator.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.k3sautoscaler.core.scaledown.NodeLabels;
@@ -39,6 +40,23 @@ class SimulatedClusterTest {
         ClusterObservation observation = cluster.observe();
         assertEquals(1, observation.unschedulable().size());
         assertEquals(Duration.ZERO, observation.unschedulable().getFirst().since());
+    }
+
+    @Test
+    void observe_isReusedWithinAnInstant_butSeesAChangeMadeInIt() {
+        // GIVEN an observation taken now
+        SimulatedCluster cluster = new SimulatedCluster(TestScenarios.of("workers: 2", BIG));
+        ClusterObservation first = cluster.observe();
+        String worker = workerNames(cluster).get(0);
+
+        // WHEN nothing changed, THEN the same one
+        assertSame(first, cluster.observe());
+
+        // WHEN a worker is cordoned at the same instant, THEN a fresh one shows it
+        cluster.setCordoned(worker, true);
+        ClusterObservation after = cluster.observe();
+        assertTrue(after.workers().stream().anyMatch(node -> node.name().equals(worker) && !node.schedulable()),
+                after.workers().toString());
     }
 
     @Test
