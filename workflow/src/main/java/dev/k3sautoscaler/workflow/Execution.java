@@ -632,8 +632,7 @@ public final class Execution {
             throw new IllegalStateException(name + " is still running: its history is still being written");
         }
         history.replaceAll(kept -> kept.input() == null && kept.output() == null || keep.test(kept.event()) ? kept
-                : new KeptEvent(kept.id(), kept.previousEventId(), kept.timestamp(), kept.type(), kept.stateName(),
-                        kept.resource(), null, null, kept.error(), kept.cause(), kept.index(), kept.length()));
+                : kept.withoutData());
     }
 
     /** The states entered, in order (retries not repeated): what the cross-check compares. */
@@ -649,6 +648,11 @@ public final class Execution {
             return new KeptEvent(event.id(), event.previousEventId(), event.timestamp(), event.type(), event.stateName(),
                     event.resource(), PackedText.pack(event.input()), PackedText.pack(event.output()), event.error(),
                     event.cause(), event.index(), event.length());
+        }
+
+        KeptEvent withoutData() {
+            return new KeptEvent(id, previousEventId, timestamp, type, stateName, resource, null, null, error, cause,
+                    index, length);
         }
 
         HistoryEvent event() {
