@@ -37,7 +37,8 @@ public record AutoscalerConfig(
         Duration failureBackoffMax,
         Duration offeringUnavailable,
         Duration lockTtl,
-        RebalanceAction rebalanceAction) {
+        RebalanceAction rebalanceAction,
+        double workerHourlyPriceUsd) {
 
     public enum RebalanceAction {
         DRAIN, LAUNCH_REPLACEMENT, IGNORE;
@@ -111,7 +112,8 @@ public record AutoscalerConfig(
                 seconds(FAILURE_BACKOFF_MAX_SEC.readWhole(reader)),
                 seconds(OFFERING_UNAVAILABLE_SEC.readWhole(reader)),
                 seconds(LOCK_TTL_SEC.readWhole(reader)),
-                RebalanceAction.parse(REBALANCE_ACTION.readChoice(reader)));
+                RebalanceAction.parse(REBALANCE_ACTION.readChoice(reader)),
+                WORKER_HOURLY_PRICE_USD.readPercent(reader));
         checkRelations(reader, environment);
         reader.throwIfInvalid();
         return config;
@@ -225,6 +227,7 @@ public record AutoscalerConfig(
         env.put(OFFERING_UNAVAILABLE_SEC.name(), Long.toString(offeringUnavailable.toSeconds()));
         env.put(LOCK_TTL_SEC.name(), Long.toString(lockTtl.toSeconds()));
         env.put(REBALANCE_ACTION.name(), rebalanceAction.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+        env.put(WORKER_HOURLY_PRICE_USD.name(), EnvironmentReader.format(workerHourlyPriceUsd));
         return env;
     }
 

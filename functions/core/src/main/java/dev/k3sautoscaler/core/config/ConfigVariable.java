@@ -12,7 +12,7 @@ public record ConfigVariable(String name, Kind kind, String defaultValue, double
                              Set<String> choices, String meaning, String form) {
 
     /** TEXT: a value with its own syntax, checked by its parser; {@code form} says what it looks like. */
-    public enum Kind { WHOLE_NUMBER, PERCENT, CHOICE, TEXT }
+    public enum Kind { WHOLE_NUMBER, PERCENT, DECIMAL, CHOICE, TEXT }
 
     public static final ConfigVariable CPU_UP = percent("CPU_UP", 70,
             "Scale up when workers' CPU stayed above this % for CPU_UP_SUSTAIN_SEC");
@@ -112,6 +112,15 @@ public record ConfigVariable(String name, Kind kind, String defaultValue, double
             "On an EC2 rebalance recommendation for one of our workers: launch a replacement, then retire the node by"
                     + " scale-down once it is Ready; or retire it by scale-down now (drain); or ignore it");
 
+    /**
+     * What one worker costs, so every decision, notice and event can say what it adds or saves in the
+     * operator's currency. t3.small on-demand in us-east-1 by default, as WORKER_CPU_MILLIS describes;
+     * with Spot, the average price paid.
+     */
+    public static final ConfigVariable WORKER_HOURLY_PRICE_USD = decimal("WORKER_HOURLY_PRICE_USD", "0.0208", 0, 1000,
+            "What one worker costs per hour in USD (on-demand list price, or the Spot price paid); decisions, notices"
+                    + " and Kubernetes events state the $/hour a scale-up adds or a scale-down saves");
+
     public static final List<ConfigVariable> ALL = List.of(
             CPU_UP, CPU_DOWN, MEM_UP, MEM_DOWN, CPU_UP_SUSTAIN_SEC, MEM_UP_SUSTAIN_SEC, PENDING_UP_SEC, IDLE_DOWN_SEC,
             MIN_WORKERS, MAX_WORKERS, MAX_SCALE_UP_STEP, COOLDOWN_UP_SEC, COOLDOWN_DOWN_SEC,
@@ -120,7 +129,7 @@ public record ConfigVariable(String name, Kind kind, String defaultValue, double
             SCALE_DOWN_TIMEZONE,
             JOIN_TIMEOUT_SEC, DRAIN_TIMEOUT_SEC, SPOT_DRAIN_BUDGET_SEC, WORKER_CPU_MILLIS, WORKER_MEMORY_MIB,
             HEADROOM_CPU_MILLIS, HEADROOM_MEMORY_MIB, FAILURE_BACKOFF_SEC, FAILURE_BACKOFF_MAX_SEC, OFFERING_UNAVAILABLE_SEC, LOCK_TTL_SEC,
-            REBALANCE_ACTION);
+            REBALANCE_ACTION, WORKER_HOURLY_PRICE_USD);
 
     private static ConfigVariable percent(String name, int defaultValue, String meaning) {
         return new ConfigVariable(name, Kind.PERCENT, Integer.toString(defaultValue), 0, 100, Set.of(), meaning, null);
@@ -129,6 +138,10 @@ public record ConfigVariable(String name, Kind kind, String defaultValue, double
     private static ConfigVariable whole(String name, int defaultValue, int min, int max, String meaning) {
         return new ConfigVariable(name, Kind.WHOLE_NUMBER, Integer.toString(defaultValue), min, max, Set.of(), meaning,
                 null);
+    }
+
+    private static ConfigVariable decimal(String name, String defaultValue, double min, double max, String meaning) {
+        return new ConfigVariable(name, Kind.DECIMAL, defaultValue, min, max, Set.of(), meaning, null);
     }
 
     private static ConfigVariable choice(String name, String defaultValue, Set<String> choices, String meaning) {
@@ -143,6 +156,7 @@ public record ConfigVariable(String name, Kind kind, String defaultValue, double
         return reader.integer(name, Integer.parseInt(defaultValue), (int) min, (int) max);
     }
 
+    /** A PERCENT or DECIMAL: any number within the range. */
     double readPercent(EnvironmentReader reader) {
         return reader.decimal(name, Double.parseDouble(defaultValue), min, max);
     }
@@ -159,7 +173,7 @@ public record ConfigVariable(String name, Kind kind, String defaultValue, double
     /** The valid range as a reader would write it: {@code 0 < x <= 100}, {@code 1..1000}, {@code one of drain, ignore}. */
     public String range() {
         return switch (kind) {
-            case PERCENT -> "above " + EnvironmentReader.format(min) + ", at most " + EnvironmentReader.format(max);
+            case PERCENT, DECIMAL -> "above " + EnvironmentReader.format(min) + ", at most " + EnvironmentReader.format(max);
             case WHOLE_NUMBER -> EnvironmentReader.format(min) + ".." + EnvironmentReader.format(max);
             case CHOICE -> "one of " + String.join(", ", choices.stream().sorted().toList());
             case TEXT -> form;

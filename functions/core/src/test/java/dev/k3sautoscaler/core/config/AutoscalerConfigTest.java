@@ -52,6 +52,10 @@ class AutoscalerConfigTest {
                     Arguments.of(variable.name(), "1.5", "is not a whole number"),
                     Arguments.of(variable.name(), Long.toString((long) variable.min() - 1), "is out of range"),
                     Arguments.of(variable.name(), Long.toString((long) variable.max() + 1), "is out of range"));
+            case DECIMAL -> Stream.of(
+                    Arguments.of(variable.name(), "abc", "is not a number"),
+                    Arguments.of(variable.name(), "0", "is out of range"),
+                    Arguments.of(variable.name(), Double.toString(variable.max() + 0.5), "is out of range"));
             case CHOICE -> Stream.of(Arguments.of(variable.name(), "sometimes", "is not one of"));
             // Text values are checked by their own parser, which quotes the part it rejects.
             case TEXT -> Stream.of(Arguments.of(variable.name(), "sometimes", null));
