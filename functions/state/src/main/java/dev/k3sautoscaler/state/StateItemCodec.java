@@ -7,6 +7,7 @@ import dev.k3sautoscaler.core.model.PendingLaunch;
 import dev.k3sautoscaler.core.model.ScalingAction;
 import dev.k3sautoscaler.core.model.ScalingState;
 import dev.k3sautoscaler.core.model.UnavailableOffering;
+import dev.k3sautoscaler.core.model.ReportMark;
 import dev.k3sautoscaler.core.model.UnneededNode;
 import java.time.Instant;
 import java.util.HashMap;
@@ -39,7 +40,8 @@ final class StateItemCodec {
                 string(item.get(PAUSED_REASON)),
                 failedAction(string(item.get(FAILED_ACTION))),
                 list(item.get(BLOCKED_NODES)).stream().map(StateItemCodec::blockedNode).toList(),
-                list(item.get(UNNEEDED_NODES)).stream().map(StateItemCodec::unneededNode).toList());
+                list(item.get(UNNEEDED_NODES)).stream().map(StateItemCodec::unneededNode).toList(),
+                reported(item.get(REPORTED)));
     }
 
     /**
@@ -59,6 +61,7 @@ final class StateItemCodec {
         attributes.put(FAILED_ACTION, state.failedAction() == null ? null : string(state.failedAction().name()));
         attributes.put(BLOCKED_NODES, AttributeValue.fromL(state.blockedNodes().stream().map(StateItemCodec::blockedNode).toList()));
         attributes.put(UNNEEDED_NODES, AttributeValue.fromL(state.unneededNodes().stream().map(StateItemCodec::unneededNode).toList()));
+        attributes.put(REPORTED, reported(state.reported()));
         StringBuilder set = new StringBuilder();
         StringBuilder remove = new StringBuilder();
         int index = 0;
@@ -75,6 +78,20 @@ final class StateItemCodec {
             index++;
         }
         return set + (remove.isEmpty() ? "" : " REMOVE " + remove);
+    }
+
+    private static AttributeValue reported(ReportMark mark) {
+        return mark == null ? null : AttributeValue.fromM(Map.of(DIGEST, string(mark.digest()), AT, instant(mark.at())));
+    }
+
+    /** A mark that cannot be read is no mark: the next tick reports again, which is harmless. */
+    private static ReportMark reported(AttributeValue value) {
+        if (value == null || value.m() == null || value.m().isEmpty()) {
+            return null;
+        }
+        String digest = string(value.m().get(DIGEST));
+        Instant at = instant(value.m().get(AT));
+        return digest == null || digest.isBlank() || at == null ? null : new ReportMark(digest, at);
     }
 
     private static AttributeValue pendingLaunch(PendingLaunch launch) {

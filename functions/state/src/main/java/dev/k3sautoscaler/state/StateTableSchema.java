@@ -57,6 +57,10 @@ public final class StateTableSchema {
         public static final String PAUSED_REASON = "paused_reason";
         /** L of M: node, instance_id, since — the per-node scale-down timers (written by the tick on change). */
         public static final String UNNEEDED_NODES = "unneeded_nodes";
+        /** M of digest, at — what the tick last told the cluster (status ConfigMap, events); absent: never. */
+        public static final String REPORTED = "reported";
+        public static final String DIGEST = "digest";
+        public static final String AT = "at";
         /** Keys inside the maps of UNNEEDED_NODES. */
         public static final String NODE = "node";
         public static final String SINCE = "since";

@@ -12,6 +12,7 @@ import java.util.List;
  *                     backs off scale-downs only, never a scale-up (null: unknown, backs off both)
  * @param blockedNodes workers not to choose for scale-down again before their {@code until}
  * @param unneededNodes workers unneeded at every tick since their {@code since} (per-node scale-down timers)
+ * @param reported     what the cluster was last told (status ConfigMap, events), or null
  */
 public record ScalingState(
         Instant lastScaleUpAt,
@@ -24,7 +25,8 @@ public record ScalingState(
         String pausedReason,
         ScalingAction failedAction,
         List<BlockedNode> blockedNodes,
-        List<UnneededNode> unneededNodes) {
+        List<UnneededNode> unneededNodes,
+        ReportMark reported) {
 
     public ScalingState {
         unneededNodes = unneededNodes == null ? List.of() : List.copyOf(unneededNodes);
@@ -40,14 +42,14 @@ public record ScalingState(
                         List<PendingLaunch> pendingLaunches, List<UnavailableOffering> unavailableOfferings,
                         boolean paused, String pausedReason) {
         this(lastScaleUpAt, lastScaleDownAt, lastFailureAt, consecutiveFailures, pendingLaunches, unavailableOfferings,
-                paused, pausedReason, null, List.of(), List.of());
+                paused, pausedReason, null, List.of(), List.of(), null);
     }
 
     public ScalingState(Instant lastScaleUpAt, Instant lastScaleDownAt, Instant lastFailureAt, int consecutiveFailures,
                         List<PendingLaunch> pendingLaunches, List<UnavailableOffering> unavailableOfferings,
                         boolean paused, String pausedReason, ScalingAction failedAction, List<BlockedNode> blockedNodes) {
         this(lastScaleUpAt, lastScaleDownAt, lastFailureAt, consecutiveFailures, pendingLaunches, unavailableOfferings,
-                paused, pausedReason, failedAction, blockedNodes, List.of());
+                paused, pausedReason, failedAction, blockedNodes, List.of(), null);
     }
 
     /** A cluster the autoscaler has never acted on. */
@@ -67,12 +69,12 @@ public record ScalingState(
 
     public ScalingState withLastScaleUpAt(Instant at) {
         return new ScalingState(at, lastScaleDownAt, lastFailureAt, consecutiveFailures, pendingLaunches,
-                unavailableOfferings, paused, pausedReason, failedAction, blockedNodes, unneededNodes);
+                unavailableOfferings, paused, pausedReason, failedAction, blockedNodes, unneededNodes, reported);
     }
 
     public ScalingState withLastScaleDownAt(Instant at) {
         return new ScalingState(lastScaleUpAt, at, lastFailureAt, consecutiveFailures, pendingLaunches,
-                unavailableOfferings, paused, pausedReason, failedAction, blockedNodes, unneededNodes);
+                unavailableOfferings, paused, pausedReason, failedAction, blockedNodes, unneededNodes, reported);
     }
 
     public ScalingState withFailures(int count, Instant lastAt) {
@@ -81,26 +83,31 @@ public record ScalingState(
 
     public ScalingState withFailures(int count, Instant lastAt, ScalingAction failed) {
         return new ScalingState(lastScaleUpAt, lastScaleDownAt, lastAt, count, pendingLaunches,
-                unavailableOfferings, paused, pausedReason, failed, blockedNodes, unneededNodes);
+                unavailableOfferings, paused, pausedReason, failed, blockedNodes, unneededNodes, reported);
     }
 
     public ScalingState withPendingLaunches(List<PendingLaunch> launches) {
         return new ScalingState(lastScaleUpAt, lastScaleDownAt, lastFailureAt, consecutiveFailures, launches,
-                unavailableOfferings, paused, pausedReason, failedAction, blockedNodes, unneededNodes);
+                unavailableOfferings, paused, pausedReason, failedAction, blockedNodes, unneededNodes, reported);
     }
 
     public ScalingState withPaused(boolean isPaused, String reason) {
         return new ScalingState(lastScaleUpAt, lastScaleDownAt, lastFailureAt, consecutiveFailures, pendingLaunches,
-                unavailableOfferings, isPaused, reason, failedAction, blockedNodes, unneededNodes);
+                unavailableOfferings, isPaused, reason, failedAction, blockedNodes, unneededNodes, reported);
     }
 
     public ScalingState withBlockedNodes(List<BlockedNode> nodes) {
         return new ScalingState(lastScaleUpAt, lastScaleDownAt, lastFailureAt, consecutiveFailures, pendingLaunches,
-                unavailableOfferings, paused, pausedReason, failedAction, nodes, unneededNodes);
+                unavailableOfferings, paused, pausedReason, failedAction, nodes, unneededNodes, reported);
     }
 
     public ScalingState withUnneededNodes(List<UnneededNode> nodes) {
         return new ScalingState(lastScaleUpAt, lastScaleDownAt, lastFailureAt, consecutiveFailures, pendingLaunches,
-                unavailableOfferings, paused, pausedReason, failedAction, blockedNodes, nodes);
+                unavailableOfferings, paused, pausedReason, failedAction, blockedNodes, nodes, reported);
+    }
+
+    public ScalingState withReported(ReportMark mark) {
+        return new ScalingState(lastScaleUpAt, lastScaleDownAt, lastFailureAt, consecutiveFailures, pendingLaunches,
+                unavailableOfferings, paused, pausedReason, failedAction, blockedNodes, unneededNodes, mark);
     }
 }

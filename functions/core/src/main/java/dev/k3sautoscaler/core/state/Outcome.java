@@ -2,6 +2,7 @@ package dev.k3sautoscaler.core.state;
 
 import dev.k3sautoscaler.core.model.BlockedNode;
 import dev.k3sautoscaler.core.model.PendingLaunch;
+import dev.k3sautoscaler.core.model.ReportMark;
 import dev.k3sautoscaler.core.model.UnneededNode;
 import dev.k3sautoscaler.core.model.UnavailableOffering;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import java.util.List;
  * @param addBlockedNodes         workers to pass over until their {@code until} (e.g. whose pods had no place to go)
  * @param removals                SCALE_DOWN of several workers side by side: each one's ending. The result, the
  *                                count, the instances and the end of the reason are derived from them
+ * @param reported                UNNEEDED only, optional: what the tick just told the cluster
  */
 public record Outcome(
         OutcomeAction action,
@@ -37,7 +39,8 @@ public record Outcome(
         List<UnavailableOffering> addUnavailableOfferings,
         List<UnneededNode> unneededNodes,
         List<BlockedNode> addBlockedNodes,
-        List<NodeRemoval> removals) {
+        List<NodeRemoval> removals,
+        ReportMark reported) {
 
     public Outcome {
         unneededNodes = copy(unneededNodes);
@@ -63,7 +66,15 @@ public record Outcome(
                    String error, List<PendingLaunch> addPendingLaunches, List<String> clearPendingLaunches,
                    List<UnavailableOffering> addUnavailableOfferings) {
         this(action, result, count, instanceIds, reason, error, addPendingLaunches, clearPendingLaunches,
-                addUnavailableOfferings, List.of(), List.of(), List.of());
+                addUnavailableOfferings, List.of(), List.of(), List.of(), null);
+    }
+
+    public Outcome(OutcomeAction action, OutcomeResult result, Integer count, List<String> instanceIds, String reason,
+                   String error, List<PendingLaunch> addPendingLaunches, List<String> clearPendingLaunches,
+                   List<UnavailableOffering> addUnavailableOfferings, List<UnneededNode> unneededNodes,
+                   List<BlockedNode> addBlockedNodes, List<NodeRemoval> removals) {
+        this(action, result, count, instanceIds, reason, error, addPendingLaunches, clearPendingLaunches,
+                addUnavailableOfferings, unneededNodes, addBlockedNodes, removals, null);
     }
 
     /** The first worker whose removal an error ended, if any: the actuation then ends with its error. */

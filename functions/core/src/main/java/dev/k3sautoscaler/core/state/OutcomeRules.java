@@ -29,7 +29,8 @@ import java.util.Set;
  *   <tr><td>PAUSE / RESUME</td><td colspan="3">paused=true with the reason / paused=false and failures reset</td></tr>
  *   <tr><td>SCALE_DOWN with removals</td><td colspan="3">any removed: lastScaleDownAt=now; an element's error counts
  *   one failure; aborted and failed elements block their instances; otherwise failures reset</td></tr>
- *   <tr><td>UNNEEDED</td><td colspan="3">only the per-node scale-down timers, replaced by the tick's</td></tr>
+ *   <tr><td>UNNEEDED</td><td colspan="3">only the per-node scale-down timers, replaced by the tick's, and
+ *   what the cluster was told (when the tick reported)</td></tr>
  * </table>
  *
  * <p>For every action: pending launches in {@code clearPendingLaunches} are removed and those in
@@ -68,7 +69,7 @@ public final class OutcomeRules {
         ScalingState state = new ScalingState(before.lastScaleUpAt(), before.lastScaleDownAt(), before.lastFailureAt(),
                 before.consecutiveFailures(), pendingAfter(before, outcome),
                 offeringsAfter(before, outcome, now), before.paused(), before.pausedReason(), before.failedAction(),
-                blockedAfter(before, outcome, now), before.unneededNodes());
+                blockedAfter(before, outcome, now), before.unneededNodes(), before.reported());
         return switch (outcome.action()) {
             case SCALE_UP -> countResult(capacityChanged(outcome) ? state.withLastScaleUpAt(now) : state, outcome, now,
                     ScalingAction.SCALE_UP);
@@ -79,7 +80,8 @@ public final class OutcomeRules {
             case JOIN_CHECK -> countResult(state, outcome, now, ScalingAction.SCALE_UP);
             case SPOT_DRAIN, NOOP, LOCK_BROKEN, RECONCILE -> state;
             case LEASE_LOST -> before;
-            case UNNEEDED -> state.withUnneededNodes(outcome.unneededNodes());
+            case UNNEEDED -> outcome.reported() == null ? state.withUnneededNodes(outcome.unneededNodes())
+                    : state.withUnneededNodes(outcome.unneededNodes()).withReported(outcome.reported());
             case PAUSE -> state.withPaused(true, outcome.reason());
             case RESUME -> state.withPaused(false, null).withFailures(0, state.lastFailureAt());
         };

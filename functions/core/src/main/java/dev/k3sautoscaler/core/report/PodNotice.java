@@ -1,0 +1,32 @@
+package dev.k3sautoscaler.core.report;
+
+/**
+ * What an unschedulable pod is told: whether it triggered a scale-up, and if not, why.
+ *
+ * @param event the event {@code kubectl describe pod} shows
+ */
+public record PodNotice(String namespace, String name, Code code, ClusterEvent event) {
+
+    /** Why a waiting pod did or did not trigger a scale-up; stable names for machines. */
+    public enum Code {
+        TRIGGERED_SCALE_UP, TOO_LARGE_FOR_WORKER, AT_MAX_WORKERS, PAUSED, BACKING_OFF, CAPACITY_UNAVAILABLE,
+        ACTUATION_RUNNING, FITS_ON_LAUNCHING, NO_SCALE_UP;
+
+        /** The event reason kubectl shows, as Cluster Autoscaler's users know them. */
+        public String eventReason() {
+            return this == TRIGGERED_SCALE_UP ? "TriggeredScaleUp" : "NotTriggerScaleUp";
+        }
+
+        /** Warning where the pod stays Pending until someone acts (a limit, a pause, a pod too large). */
+        public boolean warning() {
+            return switch (this) {
+                case TOO_LARGE_FOR_WORKER, AT_MAX_WORKERS, PAUSED, BACKING_OFF, CAPACITY_UNAVAILABLE -> true;
+                case TRIGGERED_SCALE_UP, ACTUATION_RUNNING, FITS_ON_LAUNCHING, NO_SCALE_UP -> false;
+            };
+        }
+    }
+
+    public String qualifiedName() {
+        return namespace + "/" + name;
+    }
+}
