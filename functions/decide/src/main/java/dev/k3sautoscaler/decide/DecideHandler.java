@@ -42,7 +42,7 @@ public final class DecideHandler extends JsonStepHandler<DecideInput, DecideOutp
 
     private DecideHandler(Settings settings, Clock clock) {
         super(DecideInput.class, "Decide", settings.clusterId());
-        this.decider = new Decider(settings.policy(), settings.config(), clock);
+        this.decider = new Decider(settings.clusterId(), settings.policy(), settings.config(), clock);
         this.metrics = new DecisionMetrics(StepMetrics.forCluster(settings.clusterId()));
     }
 

@@ -18,9 +18,11 @@ import java.util.List;
  *                  {@link dev.k3sautoscaler.core.control.ManualDecisions}, everything else by the policy
  * @param fleet     ReconcileWorkers' view of what EC2 bills ({@code $.reconcile.fleet}); absent or
  *                  unobserved when EC2 could not be read (MAX_WORKERS then counts Nodes and recorded launches)
+ * @param loaded    the tick only: LoadState's output, for the lock. With it, Decide also says what to tell
+ *                  the cluster ({@link DecideOutput#report}); the actuation, under its own lock, leaves it out
  */
 public record DecideInput(String execution, ClusterMetrics metrics, ScalingState state, ControlRequest request,
-                          FleetView fleet)
+                          FleetView fleet, LockSeen loaded)
         implements Validatable {
 
     public DecideInput {
@@ -28,7 +30,12 @@ public record DecideInput(String execution, ClusterMetrics metrics, ScalingState
     }
 
     public DecideInput(String execution, ClusterMetrics metrics, ScalingState state) {
-        this(execution, metrics, state, null, null);
+        this(execution, metrics, state, null, null, null);
+    }
+
+    public DecideInput(String execution, ClusterMetrics metrics, ScalingState state, ControlRequest request,
+                       FleetView fleet) {
+        this(execution, metrics, state, request, fleet, null);
     }
 
     @Override

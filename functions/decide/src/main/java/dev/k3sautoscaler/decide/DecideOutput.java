@@ -3,6 +3,10 @@ package dev.k3sautoscaler.decide;
 import dev.k3sautoscaler.core.model.Decision;
 import dev.k3sautoscaler.core.model.HoldBack;
 import dev.k3sautoscaler.core.model.PodRequest;
+import dev.k3sautoscaler.core.model.ReportMark;
+import dev.k3sautoscaler.core.report.ClusterReport;
+import dev.k3sautoscaler.core.report.DecisionPricing;
+import dev.k3sautoscaler.core.report.WorkerPrice;
 import dev.k3sautoscaler.core.model.ScaleTrigger;
 import dev.k3sautoscaler.core.model.ScalingAction;
 import dev.k3sautoscaler.core.model.ScaleDownPlan;
@@ -30,6 +34,12 @@ import java.util.stream.Collectors;
  * @param unneededChanged they differ from the state's: the tick records them (a quiet tick writes nothing)
  * @param keptUnneeded    the workers unneeded now but kept, counted by their code (what stands between the
  *                        cluster and its floor: the timer, a limit, a window, a pod that blocks)
+ * @param costChangeUsdPerHour what the action adds to the bill (positive) or saves (negative), USD per hour;
+ *                        {@code reason} says it in words
+ * @param reportDue       the tick has something new to tell the cluster (or the last report is old): the tick
+ *                        runs ReportToCluster with {@code report} and records {@code reportMark}
+ * @param report          what to tell the cluster; only when due (a quiet tick carries none)
+ * @param reportMark      the mark to record once the report is written; only when due
  */
 public record DecideOutput(
         ScalingAction action,
@@ -51,13 +61,20 @@ public record DecideOutput(
         List<String> workerCodes,
         List<UnneededNode> unneeded,
         boolean unneededChanged,
-        Map<String, Integer> keptUnneeded) {
+        Map<String, Integer> keptUnneeded,
+        double costChangeUsdPerHour,
+        boolean reportDue,
+        ClusterReport report,
+        ReportMark reportMark) {
 
-    static DecideOutput of(Decision decision, String actuationName, String policy) {
+    static DecideOutput of(Decision decision, String actuationName, String policy, WorkerPrice price,
+                           ClusterReport report) {
         ScaleDownPlan plan = decision.scaleDown();
         List<WorkerVerdict> removed = plan.removed().stream()
                 .sorted(Comparator.comparing((WorkerVerdict w) -> !w.empty())).toList();
-        return new DecideOutput(decision.action(), decision.count(), decision.trigger(), decision.reason(),
+        boolean due = report != null && report.due();
+        return new DecideOutput(decision.action(), decision.count(), decision.trigger(),
+                DecisionPricing.reason(decision, price),
                 decision.reasonCode().name(), decision.currentWorkers(), decision.targetWorkers(), decision.blocked(),
                 decision.blockedCodes().stream().map(HoldBack.Code::name).toList(), decision.tooLargeForWorker(),
                 decision.atMaxCapacity(), decision.isNoop(), actuationName, policy,
@@ -66,6 +83,8 @@ public record DecideOutput(
                 plan.workers().stream().map(WorkerVerdict::code).toList(),
                 plan.unneeded(), plan.unneededChanged(),
                 plan.workers().stream().filter(WorkerVerdict::keptWhileUnneeded).collect(Collectors.toMap(
-                        WorkerVerdict::code, w -> 1, Integer::sum, TreeMap::new)));
+                        WorkerVerdict::code, w -> 1, Integer::sum, TreeMap::new)),
+                DecisionPricing.costChangeUsdPerHour(decision, price), due, due ? report : null,
+                due ? new ReportMark(report.digest(), report.status().time()) : null);
     }
 }

@@ -5,22 +5,31 @@ import dev.k3sautoscaler.core.control.ManualDecisions;
 import dev.k3sautoscaler.core.control.RebalanceDecisions;
 import dev.k3sautoscaler.core.model.Decision;
 import dev.k3sautoscaler.core.policy.ScalingPolicy;
+import dev.k3sautoscaler.core.report.ClusterReport;
+import dev.k3sautoscaler.core.report.ClusterReporting;
+import dev.k3sautoscaler.core.report.ClusterStatus;
+import dev.k3sautoscaler.core.report.WorkerPrice;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
-/** Runs the configured policy at the clock's now and names the actuation it would start. */
+/**
+ * Runs the configured policy at the clock's now, names the actuation it would start and, in the tick,
+ * says what to tell the cluster.
+ */
 public final class Decider {
     private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyyMMdd-HHmm").withZone(ZoneOffset.UTC);
 
+    private final String clusterId;
     private final ScalingPolicy policy;
     private final String policyName;
     private final AutoscalerConfig config;
     private final Clock clock;
 
-    public Decider(String policyName, AutoscalerConfig config, Clock clock) {
+    public Decider(String clusterId, String policyName, AutoscalerConfig config, Clock clock) {
+        this.clusterId = clusterId;
         this.policy = ScalingPolicy.named(policyName);
         this.policyName = policyName;
         this.config = config;
@@ -38,6 +47,13 @@ public final class Decider {
             decision = policy.decide(input.metrics(), input.fleet(), input.state(), config, now);
         }
         String verb = decision.action().name().toLowerCase(Locale.ROOT).replace('_', '-');
-        return DecideOutput.of(decision, verb + "-" + MINUTE.format(now), policyName);
+        String actuationName = verb + "-" + MINUTE.format(now);
+        ClusterReport report = input.loaded() == null ? null : ClusterReporting.report(new ClusterReporting.Facts(
+                clusterId, input.execution(), now, input.metrics(), input.state(), decision, actuationName,
+                input.loaded().locked()
+                        ? new ClusterStatus.Lock(true, input.loaded().lockOwner(), input.loaded().lockExpiresAt())
+                        : ClusterStatus.Lock.FREE,
+                config, input.state().reported()));
+        return DecideOutput.of(decision, actuationName, policyName, new WorkerPrice(config.workerHourlyPriceUsd()), report);
     }
 }

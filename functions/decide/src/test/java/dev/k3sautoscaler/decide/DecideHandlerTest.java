@@ -81,7 +81,34 @@ class DecideHandlerTest {
         assertEquals("HEADROOM", output.get("trigger").asText());
         assertEquals("SCALE_UP", output.get("reasonCode").asText());
         assertEquals("scale-up +1: free CPU (launches included) is 1.9 vCPU, below the headroom of 3.8 vCPU;"
-                + " capacity in flight 0; 2 → 3 workers", output.get("reason").asText());
+                + " capacity in flight 0; 2 → 3 workers; adds $0.0208/hour (≈ $15.18/month)", output.get("reason").asText());
+        assertEquals(0.0208, output.get("costChangeUsdPerHour").asDouble(), 1e-9);
+    }
+
+    @Test
+    void inTheTick_decideSaysWhatToTellTheCluster_andInTheActuationItDoesNot() throws Exception {
+        DecideHandler handler = new DecideHandler(Map.of("CLUSTER_ID", "k3s-main", "WORKER_HOURLY_PRICE_USD", "0.05"),
+                CLOCK);
+        // the tick passes LoadState's output whole as "loaded"; the actuation passes none
+        String tick = INPUT.replaceFirst("\\{\"execution\": \"tick-1\",",
+                "{\"execution\": \"tick-1\", \"loaded\": {\"locked\": false, \"fencingToken\": 3, \"reason\": \"free\"},");
+
+        JsonNode told = StepJson.MAPPER.readTree(handler.invoke(tick, LocalLambdaContext.forFunction("decide")));
+        JsonNode actuation = StepJson.MAPPER.readTree(handler.invoke(INPUT, LocalLambdaContext.forFunction("decide")));
+
+        assertTrue(told.get("reportDue").asBoolean(), told.toString());
+        JsonNode report = told.get("report");
+        assertEquals("k3s-main", report.at("/status/cluster").asText());
+        assertEquals("SCALE_UP", report.at("/status/decision/action").asText());
+        assertEquals(told.get("reason").asText(), report.at("/status/decision/reason").asText());
+        assertEquals("TriggeredScaleUp", report.at("/pods/0/event/reason").asText());
+        assertTrue(report.at("/pods/0/event/note").asText().contains("by actuation scale-up-20261123-1234"));
+        assertEquals(report.get("digest").asText(), told.at("/reportMark/digest").asText());
+        assertEquals("2026-11-23T12:34:56Z", told.at("/reportMark/at").asText());
+        assertTrue(told.get("reason").asText().endsWith("/month)"), told.get("reason").asText());
+        // the actuation decides under its own lock: nothing to tell, nothing carried
+        assertEquals(false, actuation.get("reportDue").asBoolean());
+        assertTrue(actuation.path("report").isMissingNode(), actuation.toString());
     }
 
     @Test
