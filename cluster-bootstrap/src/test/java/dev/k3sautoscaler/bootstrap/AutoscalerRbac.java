@@ -25,7 +25,8 @@ final class AutoscalerRbac {
     /**
      * The documented set (docs/bootstrap.md, "The autoscaler's RBAC"): read, cordon and delete nodes;
      * list pods and read one (a drain confirms a pod is gone after an eviction answers 404/409);
-     * evict through the Eviction API; query Prometheus through the API server's service proxy.
+     * evict through the Eviction API; query Prometheus through the API server's service proxy; write
+     * events and read and update the status ConfigMap (what kubectl users see).
      */
     static final Set<Grant> DOCUMENTED = Set.of(
             new Grant("", "nodes", "get"),
@@ -35,7 +36,11 @@ final class AutoscalerRbac {
             new Grant("", "pods", "get"),
             new Grant("", "pods", "list"),
             new Grant("", "pods/eviction", "create"),
-            new Grant("", "services/proxy", "get"));
+            new Grant("", "services/proxy", "get"),
+            new Grant("events.k8s.io", "events", "create"),
+            new Grant("events.k8s.io", "events", "patch"),
+            new Grant("", "configmaps", "get"),
+            new Grant("", "configmaps", "update"));
 
     private AutoscalerRbac() {
     }

@@ -51,7 +51,7 @@ public enum Step {
             "ReleaseLock", "ReleaseLockAfterAcquireFailure", "ReleaseLockAfterLaunch", "ReleaseLockAfterFailure"),
     RECORD_OUTCOME(FunctionModule.STATE, "RecordOutcomeHandler", Reach.STATE, Timeouts.DEFAULT, Leased.NO,
             Retries.STANDARD, Errors.FENCED_STATE,
-            "RecordReconcile", "RecordUnneeded", "RecordPause", "RecordResume", "RecordNoAction", "RecordLaunch",
+            "RecordReconcile", "RecordUnneeded", "RecordReport", "RecordPause", "RecordResume", "RecordNoAction", "RecordLaunch",
             "RecordJoinTimeout", "RecordWorkersJoined", "RecordJoinWatchFailure", "RecordNoSafeTarget", "RecordScaleDown",
             "RecordSpotDrain", "RecordNoCapacity", "RecordFailure", "RecordLeaseLost"),
     BREAK_LOCK(FunctionModule.STATE, "BreakLockHandler", Reach.STATE, Timeouts.DEFAULT, Leased.NO,
@@ -75,7 +75,10 @@ public enum Step {
     RECONCILE_WORKERS(FunctionModule.LIFECYCLE, "ReconcileWorkersHandler", Reach.EC2_AND_CLUSTER, Timeouts.RECONCILE,
             Leased.NO, Retries.FEW, Errors.of(Errors.EC2, Errors.KUBE), "ReconcileWorkers", "ObserveFleet"),
     IDENTIFY_EVENT_INSTANCE(FunctionModule.LIFECYCLE, "IdentifyEventInstanceHandler", Reach.EC2_READ,
-            Timeouts.EVENT_IDENTIFY, Leased.NO, Retries.WITHIN_THE_WARNING, Errors.EC2, "IdentifyEventInstance");
+            Timeouts.EVENT_IDENTIFY, Leased.NO, Retries.WITHIN_THE_WARNING, Errors.EC2, "IdentifyEventInstance"),
+    /** Best effort for the operator's eyes: a quick retry, then the tick goes on and the next tick reports again. */
+    REPORT_TO_CLUSTER(FunctionModule.KUBE, "ReportToClusterHandler", Reach.CLUSTER, Timeouts.DEFAULT, Leased.NO,
+            Retries.FEW, Errors.KUBE, "ReportToCluster");
 
     /**
      * Lambda timeouts; each one's reason. The lease (LOCK_TTL_SEC) is validated against the longest

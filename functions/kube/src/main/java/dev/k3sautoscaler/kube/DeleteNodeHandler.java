@@ -38,6 +38,6 @@ public final class DeleteNodeHandler extends JsonStepHandler<NodeStepInput, Dele
     @Override
     protected DeleteNodeOutput handle(NodeStepInput input, Context context) {
         fence.confirm(input.lease());
-        return operations.delete(input.node());
+        return operations.delete(input.node(), input.drainPurpose());
     }
 }

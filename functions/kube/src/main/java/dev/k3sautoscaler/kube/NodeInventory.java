@@ -1,7 +1,13 @@
 package dev.k3sautoscaler.kube;
 
 import dev.k3sautoscaler.clusterauth.ClusterCredentials;
+import dev.k3sautoscaler.core.config.AutoscalerConfig;
+import dev.k3sautoscaler.core.lifecycle.LifecycleWording;
 import dev.k3sautoscaler.core.lifecycle.ObservedNode;
+import dev.k3sautoscaler.core.lifecycle.ReconcileAction;
+import dev.k3sautoscaler.core.report.ClusterEvent;
+import dev.k3sautoscaler.core.report.NodeEvents;
+import dev.k3sautoscaler.core.report.WorkerPrice;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -30,9 +36,49 @@ public final class NodeInventory {
     }
 
     private final KubernetesClient client;
+    private final ClusterEvents events;
 
+    /** Events priced at the default WORKER_HOURLY_PRICE_USD, written as the controller itself. */
     public NodeInventory(KubernetesClient client) {
+        this(client, new ClusterEvents(client, java.time.Clock.systemUTC(), ClusterEvent.CONTROLLER,
+                new WorkerPrice(AutoscalerConfig.defaults().workerHourlyPriceUsd())));
+    }
+
+    public NodeInventory(KubernetesClient client, ClusterEvents events) {
         this.client = client;
+        this.events = events;
+    }
+
+    /**
+     * Tells kubectl users what the reconcile changed: an event on each Node it deleted or gave back, and
+     * one on the status ConfigMap for each instance it terminated (no Node to put it on). Best effort.
+     */
+    public void tell(List<ReconcileAction> done) {
+        for (ReconcileAction action : done) {
+            String line = LifecycleWording.action(action);
+            switch (action.kind()) {
+                case DELETE_NODE -> events.create(NodeEvents.reconciled(action.target(), line), null, "deleted");
+                case RELEASE_CLAIM -> {
+                    Node node = KubeCalls.getNode(client, action.target());
+                    if (node != null) {
+                        events.create(NodeEvents.reconciled(action.target(), line), node.getMetadata().getUid(),
+                                "released@" + action.since());
+                    }
+                }
+                case TERMINATE_INSTANCE -> {
+                    var status = KubeCalls.call("get configmap " + ClusterEvent.STATUS_NAMESPACE + "/"
+                            + ClusterEvent.STATUS_CONFIG_MAP, () -> client.configMaps()
+                            .inNamespace(ClusterEvent.STATUS_NAMESPACE).withName(ClusterEvent.STATUS_CONFIG_MAP).get());
+                    if (status != null) {
+                        events.create(NodeEvents.reconciledInstance(line, events.price()),
+                                status.getMetadata().getUid(), "terminated/" + action.target());
+                    }
+                }
+                case ADOPT_LAUNCH, CLEAR_LAUNCH, HOLD_TERMINATION -> {
+                    // bookkeeping only: nothing in the cluster changed
+                }
+            }
+        }
     }
 
     /** For a handler's INIT: the production client from the cluster credentials in the environment. */

@@ -1,6 +1,10 @@
 package dev.k3sautoscaler.kube;
 
+import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.core.lifecycle.NodeReadiness;
+import dev.k3sautoscaler.core.report.ClusterEvent;
+import dev.k3sautoscaler.core.report.NodeEvents;
+import dev.k3sautoscaler.core.report.WorkerPrice;
 import dev.k3sautoscaler.core.model.BlockedNode;
 import dev.k3sautoscaler.core.scaledown.Candidacy;
 import dev.k3sautoscaler.core.scaledown.Rejection;
@@ -77,12 +81,26 @@ public final class NodeOperations {
     private final EvictionRules rules;
     private final Clock clock;
     private final KubeTimeouts timeouts;
+    private final ClusterEvents events;
 
+    /** Events priced at the default WORKER_HOURLY_PRICE_USD, written as the controller itself. */
     public NodeOperations(KubernetesClient client, EvictionRules rules, Clock clock, KubeTimeouts timeouts) {
+        this(client, rules, clock, timeouts, new ClusterEvents(client, clock, ClusterEvent.CONTROLLER,
+                new WorkerPrice(AutoscalerConfig.defaults().workerHourlyPriceUsd())));
+    }
+
+    public NodeOperations(KubernetesClient client, EvictionRules rules, Clock clock, KubeTimeouts timeouts,
+                          ClusterEvents events) {
         this.client = client;
         this.rules = rules;
         this.clock = clock;
         this.timeouts = timeouts;
+        this.events = events;
+    }
+
+    /** ReportToCluster's writer, over the same client. */
+    public ClusterReporter reporter() {
+        return new ClusterReporter(client, events, clock);
     }
 
     // ---- CheckWorkersJoined ---------------------------------------------------------------------
@@ -221,12 +239,14 @@ public final class NodeOperations {
                 throw KubeCalls.translate("cordon node " + name, e);
             }
             LOG.info("Cordoned node {} ({}) for {}", name, Views.instanceId(node), purpose.value());
-            if (claim != null) {
-                return CordonNodeOutput.of(name, Views.instanceId(node), true,
-                        new CordonOutcome.TookOver(name, claim, purpose), now);
-            }
-            return CordonNodeOutput.of(name, Views.instanceId(node), false,
-                    new CordonOutcome.Cordoned(name, purpose, unschedulable), now);
+            CordonNodeOutput output = claim != null
+                    ? CordonNodeOutput.of(name, Views.instanceId(node), true,
+                            new CordonOutcome.TookOver(name, claim, purpose), now)
+                    : CordonNodeOutput.of(name, Views.instanceId(node), false,
+                            new CordonOutcome.Cordoned(name, purpose, unschedulable), now);
+            events.create(NodeEvents.cordoned(name, purpose, output.reason(), events.price()),
+                    node.getMetadata().getUid(), purpose.value() + "@" + now);
+            return output;
         }
     }
 
@@ -300,6 +320,11 @@ public final class NodeOperations {
         LOG.info("Drain pass on {}: {} evicted, {} gone, {} blocked by PDB, {} kept by rules, {} terminating, {} remaining",
                 nodeName, evicted.size(), gone.size(), blockedByPdb.size(), blockedByRule.size(), terminating.size(),
                 remaining);
+        if (!blockedByPdb.isEmpty()) {
+            // One event per drain and set of blocked pods: the passes that follow meet its name (409).
+            events.create(NodeEvents.drainBlocked(nodeName, blockedByPdb), node.getMetadata().getUid(),
+                    startedAt + "/" + String.join(",", blockedByPdb));
+        }
         DrainOutcome outcome = empty ? new DrainOutcome.Empty(nodeName, skipped)
                 : deadlinePassed ? new DrainOutcome.DeadlineReached(nodeName, progress, budget)
                 : new DrainOutcome.PodsRemain(nodeName, progress);
@@ -393,7 +418,10 @@ public final class NodeOperations {
         Node patched = patchFresh(name, fresh -> NodePatch.releasingClaim(fresh, CORDONED_BY_US), "uncordon node " + name);
         boolean wasOurCordon = ourCordon(node);
         LOG.info("Uncordoned node {}", patched == null ? name : patched.getMetadata().getName());
-        return UncordonNodeOutput.of(name, new UncordonOutcome.Uncordoned(name, wasOurCordon));
+        UncordonNodeOutput output = UncordonNodeOutput.of(name, new UncordonOutcome.Uncordoned(name, wasOurCordon));
+        events.create(NodeEvents.scaleDownFailed(name, output.reason()), node.getMetadata().getUid(),
+                purpose.value() + "@" + clock.instant());
+        return output;
     }
 
     private static boolean ourCordon(Node node) {
@@ -404,6 +432,10 @@ public final class NodeOperations {
     // ---- DeleteNode -----------------------------------------------------------------------------
 
     public DeleteNodeOutput delete(NodeRef ref) {
+        return delete(ref, DrainPurpose.SCALE_DOWN);
+    }
+
+    public DeleteNodeOutput delete(NodeRef ref, DrainPurpose purpose) {
         Node node = find(ref);
         if (node == null) {
             return DeleteNodeOutput.of(ref.nodeName(), new DeleteOutcome.AlreadyGone(ref.toString()));
@@ -413,7 +445,13 @@ public final class NodeOperations {
         // fabric8 answers a 404 on delete with an empty list rather than an exception: already gone.
         boolean deleted = !KubeCalls.call("delete node " + name, () -> client.nodes().withName(name).delete()).isEmpty();
         LOG.info("Deleted node {}: {}", name, deleted ? "deleted" : "already gone");
-        return DeleteNodeOutput.of(name, deleted ? new DeleteOutcome.Deleted(name) : new DeleteOutcome.GoneWhileDeleting(name));
+        DeleteNodeOutput output = DeleteNodeOutput.of(name,
+                deleted ? new DeleteOutcome.Deleted(name) : new DeleteOutcome.GoneWhileDeleting(name));
+        if (deleted) {
+            events.create(NodeEvents.deleted(name, purpose, output.reason(), events.price()),
+                    node.getMetadata().getUid(), "deleted");
+        }
+        return output;
     }
 
     // ---- shared ---------------------------------------------------------------------------------

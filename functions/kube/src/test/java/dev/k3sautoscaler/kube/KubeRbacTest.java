@@ -31,6 +31,10 @@ class KubeRbacTest {
                 new Grant("get", "", "pods", null, null),
                 new Grant("list", "", "pods", null, null),
                 new Grant("create", "", "pods/eviction", null, null),
+                new Grant("create", "events.k8s.io", "events", null, null),
+                new Grant("patch", "events.k8s.io", "events", null, null),
+                new Grant("get", "", "configmaps", "kube-system", "k3s-autoscaler-status"),
+                new Grant("update", "", "configmaps", "kube-system", "k3s-autoscaler-status"),
                 new Grant("get", "", "services/proxy", "monitoring", "prometheus:9090")),
                 grants, () -> grants.stream().map(Grant::toString).collect(Collectors.joining("\n")));
     }
