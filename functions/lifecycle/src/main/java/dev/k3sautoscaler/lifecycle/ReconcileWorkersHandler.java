@@ -8,6 +8,8 @@ import dev.k3sautoscaler.core.config.InvalidConfigurationException;
 import dev.k3sautoscaler.fleet.FleetSettings;
 import dev.k3sautoscaler.fleet.InstanceInventory;
 import dev.k3sautoscaler.kube.KubeClientFactory;
+import dev.k3sautoscaler.core.report.WorkerPrice;
+import dev.k3sautoscaler.kube.ClusterEvents;
 import dev.k3sautoscaler.kube.NodeInventory;
 import dev.k3sautoscaler.runtime.JsonStepHandler;
 import java.time.Clock;
@@ -78,8 +80,11 @@ public final class ReconcileWorkersHandler extends JsonStepHandler<ReconcileWork
             if (!problems.isEmpty()) {
                 throw new InvalidConfigurationException(List.copyOf(problems));
             }
-            return new Production(InstanceInventory.fromEnvironment(environment),
-                    new NodeInventory(KubeClientFactory.create(credentials)), config);
+            var client = KubeClientFactory.create(credentials);
+            ClusterEvents events = new ClusterEvents(client, java.time.Clock.systemUTC(),
+                    ClusterEvents.instanceFromEnvironment(environment), new WorkerPrice(config.workerHourlyPriceUsd()));
+            return new Production(InstanceInventory.fromEnvironment(environment), new NodeInventory(client, events),
+                    config);
         }
 
         /** The fleet's settings include the scaling configuration's problems: a set reports each once. */

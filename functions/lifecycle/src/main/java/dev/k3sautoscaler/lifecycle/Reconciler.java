@@ -70,6 +70,7 @@ final class Reconciler {
         ReconcilePlan carriedOut = new ReconcilePlan(done, plan.addPendingLaunches(), plan.clearPendingLaunches(),
                 plan.fleet(), plan.fleetAsObserved(), plan.billed(), plan.readyWorkers());
         done.forEach(action -> LOG.info(LifecycleWording.action(action)));
+        tellTheCluster(done);
         int count = terminated.size() + deletedNodes.size() + released.size();
         boolean recordNeeded = carriedOut.stateChanges() || count > 0;
         ReconcileSummary summary = carriedOut.summary();
@@ -106,6 +107,15 @@ final class Reconciler {
         }
         TerminateWorkersOutput output = fleet.terminate(execution, ids, "reconcile: " + String.join(", ", ids));
         return new LinkedHashSet<>(output.terminated());
+    }
+
+    /** Events for kubectl users; a failure there never undoes or fails the reconcile. */
+    private void tellTheCluster(List<ReconcileAction> done) {
+        try {
+            nodes.tell(done.stream().filter(action -> action.kind().changesCluster()).toList());
+        } catch (RuntimeException e) {
+            LOG.warn("Could not write the reconcile's events: {}", e.getClass().getSimpleName());
+        }
     }
 
     private Set<String> deleteGhosts(ReconcilePlan plan) {

@@ -57,9 +57,17 @@ final class ReconcileRig implements AutoCloseable {
     private final Ec2Client ec2Client;
 
     ReconcileRig() {
+        // The status ConfigMap cluster-bootstrap's manifest creates: events about instances go on it.
+        admin.configMaps().inNamespace("kube-system").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("k3s-autoscaler-status").withNamespace("kube-system").endMetadata()
+                .addToData("status", "health: Unknown\n").build()).create();
         autoscalerClient = KubeClientFactory.create(ClusterCredentials.of(kube.url(), null, () -> TOKEN));
         ec2Client = AwsClients.build(Ec2Client.builder(), Region.EU_WEST_1,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDFAKE", "fake-secret")), ec2.endpoint());
+    }
+
+    String statusConfigMapUid() {
+        return admin.configMaps().inNamespace("kube-system").withName("k3s-autoscaler-status").get().getMetadata().getUid();
     }
 
     ReconcileWorkersHandler handler() {

@@ -93,6 +93,14 @@ class ReconcileWorkersIT {
         assertEquals(ReconcileSummary.Code.RECONCILED, out.reasonCode(), out.reason());
         assertTrue(out.actions().getFirst().text().startsWith("terminated " + id + ": launched 09:59:30, no Ready Node"),
                 out.actions().getFirst().text());
+        // AND kubectl users see it on the status ConfigMap (there is no Node to put it on), with what it saves
+        var events = rig.admin.events().v1().events().inNamespace("kube-system").list().getItems();
+        assertEquals(1, events.size());
+        assertEquals("Reconciled", events.getFirst().getReason());
+        assertEquals("k3s-autoscaler-status", events.getFirst().getRegarding().getName());
+        assertEquals(rig.statusConfigMapUid(), events.getFirst().getRegarding().getUid());
+        assertTrue(events.getFirst().getNote().startsWith(out.actions().getFirst().text()), events.getFirst().getNote());
+        assertTrue(events.getFirst().getNote().contains("saves $0.0208/hour"), events.getFirst().getNote());
     }
 
     @Test
@@ -117,6 +125,11 @@ class ReconcileWorkersIT {
         assertEquals(List.of(), out.fleet().billedInstanceIds());
         assertTrue(out.recordNeeded(), "a deleted Node is news for the event log and the operators");
         assertEquals(0, rig.terminateCalls());
+        // AND each deletion is an event about that Node, for kubectl get events
+        var events = rig.admin.events().v1().events().inNamespace("default").list().getItems();
+        assertEquals(List.of("ghost", "stranger"), events.stream().map(e -> e.getRegarding().getName()).sorted().toList());
+        assertTrue(events.stream().allMatch(e -> e.getReason().equals("Reconciled") && e.getNote().startsWith("deleted Node")),
+                events.toString());
     }
 
     @Test
