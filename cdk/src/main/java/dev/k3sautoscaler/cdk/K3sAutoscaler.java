@@ -589,7 +589,7 @@ public final class K3sAutoscaler extends Construct {
             case LAUNCH_WORKERS -> launchPermissions(idempotencyStore(step, idempotency));
             case TERMINATE_WORKERS -> List.of(describeInstances(), idempotencyStore(step, idempotency), terminateManagedWorkers());
             case COLLECT_METRICS, CHECK_WORKERS_JOINED, SELECT_SCALE_DOWN_TARGET, CORDON_NODE, DRAIN_NODE,
-                 UNCORDON_NODE, DELETE_NODE -> List.of(clusterToken());
+                 UNCORDON_NODE, DELETE_NODE, REPORT_TO_CLUSTER -> List.of(clusterToken());
             // The same tag conditions as TerminateWorkers: the reconcile can never terminate the master or a foreign box.
             case RECONCILE_WORKERS -> List.of(describeInstances(), terminateManagedWorkers(), clusterToken());
             case IDENTIFY_EVENT_INSTANCE -> List.of(describeInstances());

@@ -1,6 +1,7 @@
 package dev.k3sautoscaler.workflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * scripted task answers, and requires the same states entered, the same status and the same output
  * or error. A scenario may also say how it must end ({@code expect}: {@code status}, {@code error},
  * {@code cause} (a part of it), {@code end} (the last state), {@code inputs} (fields of the last
- * input a Task state was given)), so a path both interpreters agree on is also the intended one.
+ * input a Task state was given), {@code notEntered} (states the path must not take)), so a path both interpreters agree on is also the intended one.
  * The closing report is printed by the build.
  */
 class CrossCheckIT {
@@ -75,6 +76,8 @@ class CrossCheckIT {
         if (expect.has("end")) {
             assertEquals(expect.get("end").asText(), execution.statePath().getLast(), name + ": " + execution.statePath());
         }
+        expect.path("notEntered").forEach(state -> assertFalse(execution.statePath().contains(state.asText()),
+                name + ": entered " + state.asText() + " in " + execution.statePath()));
         expect.path("inputs").properties().forEach(state -> {
             JsonNode given = run.taskInputs().get(state.getKey());
             assertNotNull(given, name + ": " + state.getKey() + " never ran");
