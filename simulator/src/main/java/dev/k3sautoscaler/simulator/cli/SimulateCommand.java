@@ -45,7 +45,8 @@ import picocli.CommandLine.Spec;
  * The {@code simulate} command: loads a scenario, runs the real workflow and handlers on the
  * virtual AWS + K3s ({@link Simulation}), prints progress and the summary, and writes under
  * {@code --out}: the execution histories ({@code executions/*.json}), the per-tick decisions
- * ({@code decisions.jsonl}), {@code summary.json}, and the
+ * ({@code decisions.jsonl}), {@code summary.json}, the status ConfigMap's last content
+ * ({@code k3s-autoscaler-status.yaml}), and the
  * handlers' own log lines ({@code lambda-logs.jsonl}: their JSON logs and EMF metrics, which would go
  * to CloudWatch).
  */
@@ -61,6 +62,8 @@ public final class SimulateCommand implements Callable<Integer> {
     public static final String SUMMARY_JSON = "summary.json";
     public static final String CHART = "chart";
     public static final String NOTIFICATIONS = "notifications.jsonl";
+    /** The status ConfigMap's last {@code status}, as {@code kubectl get configmap} would show it at the run's end. */
+    public static final String CLUSTER_STATUS = "k3s-autoscaler-status.yaml";
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -265,6 +268,9 @@ public final class SimulateCommand implements Callable<Integer> {
         List<HistoryWriter.Written> histories = HistoryWriter.write(dir, result.executions());
         DecisionLog.write(dir, result.executions());
         writeNotifications(dir, result.notifications());
+        if (result.visibility() != null && result.visibility().status() != null) {
+            Files.writeString(dir.resolve(CLUSTER_STATUS), result.visibility().status());
+        }
         RunSummary summary = result.summary();
         StepJson.MAPPER.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(SUMMARY_JSON).toFile(), summary);
         List<Invariants.Violation> violations = new ArrayList<>(Invariants.check(result));

@@ -22,7 +22,11 @@ import dev.k3sautoscaler.kube.DeleteNodeHandler;
 import dev.k3sautoscaler.kube.DrainNodeHandler;
 import dev.k3sautoscaler.kube.KubeClientFactory;
 import dev.k3sautoscaler.kube.KubeSettings;
+import dev.k3sautoscaler.core.report.ClusterEvent;
+import dev.k3sautoscaler.core.report.WorkerPrice;
+import dev.k3sautoscaler.kube.ClusterEvents;
 import dev.k3sautoscaler.kube.KubeSteps;
+import dev.k3sautoscaler.kube.ReportToClusterHandler;
 import dev.k3sautoscaler.kube.NodeInventory;
 import dev.k3sautoscaler.kube.NodeOperations;
 import dev.k3sautoscaler.kube.SelectScaleDownTargetHandler;
@@ -135,8 +139,11 @@ public final class AutoscalerFunctions implements AutoCloseable {
         FleetContext fleet = FleetContext.of(FleetSettings.fromEnvironment(environment), ec2, clock);
         KubeSettings kubeSettings = KubeSettings.fromEnvironment(environment);
         kubeClient = KubeClientFactory.create(ClusterCredentials.of(endpoints.kubeApi(), null, endpoints.kubeToken()));
-        KubeSteps kube = new KubeSteps(kubeSettings,
-                new NodeOperations(kubeClient, kubeSettings.evictionRules(), clock, kubeSettings.timeouts()));
+        // Events as the Lambdas write them: priced from the scenario, written as the controller itself.
+        ClusterEvents events = new ClusterEvents(kubeClient, clock, ClusterEvent.CONTROLLER,
+                new WorkerPrice(config.workerHourlyPriceUsd()));
+        KubeSteps kube = new KubeSteps(kubeSettings, new NodeOperations(kubeClient, kubeSettings.evictionRules(), clock,
+                kubeSettings.timeouts(), events));
         PrometheusClient prometheus = PrometheusClient.unauthenticated(PrometheusEndpoint.direct(endpoints.prometheus()));
 
         handlers.put(Step.VALIDATE_INPUT, new ValidateInputHandler(environment));
@@ -157,8 +164,9 @@ public final class AutoscalerFunctions implements AutoCloseable {
         handlers.put(Step.UNCORDON_NODE, new UncordonNodeHandler(kube));
         handlers.put(Step.DELETE_NODE, new DeleteNodeHandler(kube, fence));
         handlers.put(Step.RECONCILE_WORKERS, new ReconcileWorkersHandler(new InstanceInventory(fleet),
-                new NodeInventory(kubeClient), config, clock));
+                new NodeInventory(kubeClient, events), config, clock));
         handlers.put(Step.IDENTIFY_EVENT_INSTANCE, new IdentifyEventInstanceHandler(new InstanceInventory(fleet)));
+        handlers.put(Step.REPORT_TO_CLUSTER, new ReportToClusterHandler(kube));
     }
 
     /** Every function's name, as the CDK stack names them (the fault matrix's steps). */

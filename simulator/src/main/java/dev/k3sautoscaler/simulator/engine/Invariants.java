@@ -11,6 +11,7 @@ import dev.k3sautoscaler.fleet.FleetTags;
 import dev.k3sautoscaler.workflow.Execution;
 import dev.k3sautoscaler.workflow.HistoryEvent;
 import java.time.Duration;
+import dev.k3sautoscaler.simulator.virtual.VirtualKubeApi;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -50,7 +51,12 @@ public final class Invariants {
          * Every worker a scale-down terminated is in a SCALE_DOWN outcome its execution recorded, unless the
          * state store could not be reached, the answer was lost, or the lease was taken meanwhile.
          */
-        EVERY_REMOVAL_RECORDED
+        EVERY_REMOVAL_RECORDED,
+        /**
+         * The events and the status ConfigMap hold no secret: anyone who may read events in the cluster
+         * reads them, a wider audience than the execution data.
+         */
+        NO_SECRET_IN_KUBERNETES_WRITES
     }
 
     /** One broken invariant, with the evidence. */
@@ -74,6 +80,7 @@ public final class Invariants {
         bounds(result, config, violations);
         result.budgetViolations().forEach(v -> violations.add(new Violation(Name.NO_PDB_VIOLATED, v)));
         violations.addAll(secretsLeaked(result.executions(), result.notifications(), result.secrets()));
+        violations.addAll(secretsInCluster(result.visibility(), result.secrets()));
         violations.addAll(result.instantViolations());
         violations.addAll(sideEffectsUnderLease(result.leaseLedger(), config.lockTtl()));
         violations.addAll(removalsRecorded(result.executions()));
@@ -359,14 +366,34 @@ public final class Invariants {
         return firstFew(found);
     }
 
+    /** The same search over what the run wrote into the cluster for kubectl users. */
+    static List<Violation> secretsInCluster(VirtualKubeApi.ClusterVisibility visibility, ClusterSecrets secrets) {
+        if (visibility == null) {
+            return List.of();
+        }
+        List<ClusterSecrets.Fragment> fragments = secrets.fragments();
+        List<Violation> found = new ArrayList<>();
+        for (int i = 0; i < visibility.texts().size(); i++) {
+            int index = i;
+            scan(fragments, () -> "the Kubernetes event or status text #" + (index + 1), visibility.texts().get(i),
+                    Name.NO_SECRET_IN_KUBERNETES_WRITES, found);
+        }
+        return firstFew(found);
+    }
+
     private static void scan(List<ClusterSecrets.Fragment> fragments, Supplier<String> where, String text, List<Violation> out) {
+        scan(fragments, where, text, Name.NO_SECRET_IN_EXECUTION_DATA, out);
+    }
+
+    private static void scan(List<ClusterSecrets.Fragment> fragments, Supplier<String> where, String text, Name invariant,
+                             List<Violation> out) {
         if (text == null) {
             return;
         }
         fragments.stream().filter(fragment -> text.contains(fragment.value())).findFirst()
                 .map(ClusterSecrets.Fragment::what)
                 .or(() -> JOIN_TOKEN.matcher(text).find() ? Optional.of("something shaped like a K3s join token") : Optional.empty())
-                .ifPresent(what -> out.add(new Violation(Name.NO_SECRET_IN_EXECUTION_DATA, where.get() + " carries " + what)));
+                .ifPresent(what -> out.add(new Violation(invariant, where.get() + " carries " + what)));
     }
 
 }

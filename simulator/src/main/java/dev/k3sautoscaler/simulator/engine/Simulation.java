@@ -733,7 +733,7 @@ public final class Simulation implements AutoCloseable {
                 List.copyOf(notifications), instances, ec2.instances(), prometheus.unrecognisedQueries(),
                 reader.load(), budgetViolations, List.copyOf(injected), java.util.stream.Stream.of(watch.violations(),
                         functions.undeclaredErrors(), retiredViolations).flatMap(List::stream).toList(), leaseLedger.entries(), secrets,
-                cluster.capacityErrors());
+                cluster.capacityErrors(), kube.visibility());
     }
 
     /** Every worker the autoscaler launched, with the actuation and the tick behind it. */

@@ -7,6 +7,7 @@ import dev.k3sautoscaler.contract.PolicyName;
 import dev.k3sautoscaler.simulator.engine.Simulation.RunExecution;
 import dev.k3sautoscaler.simulator.oracle.CostOracle;
 import dev.k3sautoscaler.simulator.report.RunSummary;
+import dev.k3sautoscaler.simulator.virtual.VirtualKubeApi;
 import dev.k3sautoscaler.simulator.report.RunTimeline;
 import dev.k3sautoscaler.simulator.scenario.Scenario;
 import dev.k3sautoscaler.state.LoadStateOutput;
@@ -27,6 +28,7 @@ import java.util.List;
  * @param leaseLedger      lease operations and actuating side effects at the instants their handlers ran
  * @param secrets          the join token and API token the run's world held, to look for in its records
  * @param capacityErrors   every window in which EC2 had no capacity for an offering: the scenario's and injected ones
+ * @param visibility       what the autoscaler wrote for kubectl users: events and the status ConfigMap; null when not read
  */
 public record SimulationResult(
         Scenario scenario,
@@ -43,7 +45,8 @@ public record SimulationResult(
         List<Invariants.Violation> instantViolations,
         List<LeaseLedger.Entry> leaseLedger,
         ClusterSecrets secrets,
-        List<Scenario.CapacityError> capacityErrors) {
+        List<Scenario.CapacityError> capacityErrors,
+        VirtualKubeApi.ClusterVisibility visibility) {
 
     /** The summary of this run against the scenario's oracle floor. */
     public RunSummary summary() {
@@ -51,8 +54,10 @@ public record SimulationResult(
         Scenario.WorkerType type = scenario.workerType();
         RunSummary.Prices prices = new RunSummary.Prices(type.hourlyPriceUsd(),
                 type.spotHourlyPriceUsd() == null ? type.hourlyPriceUsd() : type.spotHourlyPriceUsd());
-        return RunSummary.of(timeline, prices, floor.nodeHours(), floor.costUsd(), scenario.config().spotDrainBudget(),
-                headroom(prices));
+        RunSummary summary = RunSummary.of(timeline, prices, floor.nodeHours(), floor.costUsd(),
+                scenario.config().spotDrainBudget(), headroom(prices));
+        return visibility == null ? summary : summary.withKubernetesEvents(new RunSummary.KubernetesEvents(
+                visibility.events(), visibility.sightings(), visibility.eventsByReason()));
     }
 
     /** The headroom held for the whole run, priced as the workers the autoscaler launches; null when off. */

@@ -28,6 +28,7 @@ import java.util.List;
  *                               their target was no running Spot worker then
  * @param detectionMedian        over pods that waited for a launch: first failed try → the next RunInstances (p50); null when none
  * @param headroom               what keeping HEADROOM_CPU_MILLIS / HEADROOM_MEMORY_MIB free costs; null when off
+ * @param kubernetesEvents       the events the autoscaler wrote into the cluster for kubectl users; null when not counted
  */
 public record RunSummary(
         List<Spike> spikes,
@@ -50,7 +51,39 @@ public record RunSummary(
         int stateTransitions,
         ControlPlanePricing.Monthly controlPlane,
         Duration detectionMedian,
-        HeadroomSpend headroom) {
+        HeadroomSpend headroom,
+        KubernetesEvents kubernetesEvents) {
+
+    public RunSummary(List<Spike> spikes, double unschedulablePodMinutes, int podsLargerThanAWorker, double nodeHours,
+            double costUsd, double oracleNodeHours, double oracleCostUsd, int scaleUpEvents, int nodesAdded,
+            int scaleDownEvents, int nodesRemoved, int flaps, int spotDrainsWithinBudget, int spotDrains,
+            int ec2EventsSkipped, int expressExecutions, int standardExecutions, int stateTransitions,
+            ControlPlanePricing.Monthly controlPlane, Duration detectionMedian, HeadroomSpend headroom) {
+        this(spikes, unschedulablePodMinutes, podsLargerThanAWorker, nodeHours, costUsd, oracleNodeHours, oracleCostUsd,
+                scaleUpEvents, nodesAdded, scaleDownEvents, nodesRemoved, flaps, spotDrainsWithinBudget, spotDrains,
+                ec2EventsSkipped, expressExecutions, standardExecutions, stateTransitions, controlPlane, detectionMedian,
+                headroom, null);
+    }
+
+    /**
+     * The Kubernetes events a run left (TriggeredScaleUp, NotTriggerScaleUp, ScaleDown, DrainBlocked, …).
+     *
+     * @param written   event objects created
+     * @param sightings what they record: an event repeated for a pod still waiting counts each time (its series)
+     * @param byReason  event objects by reason
+     */
+    public record KubernetesEvents(int written, int sightings, java.util.Map<String, Integer> byReason) {
+        public KubernetesEvents {
+            byReason = java.util.Map.copyOf(byReason);
+        }
+    }
+
+    public RunSummary withKubernetesEvents(KubernetesEvents events) {
+        return new RunSummary(spikes, unschedulablePodMinutes, podsLargerThanAWorker, nodeHours, costUsd, oracleNodeHours,
+                oracleCostUsd, scaleUpEvents, nodesAdded, scaleDownEvents, nodesRemoved, flaps, spotDrainsWithinBudget,
+                spotDrains, ec2EventsSkipped, expressExecutions, standardExecutions, stateTransitions, controlPlane,
+                detectionMedian, headroom, events);
+    }
 
     /** A summary with no pod that waited for a launch, no headroom and no EC2 event skipped. */
     public RunSummary(List<Spike> spikes, double unschedulablePodMinutes, int podsLargerThanAWorker, double nodeHours,

@@ -59,6 +59,13 @@ public final class SummaryTable {
         }
         rows.add(row("Executions", summary.expressExecutions() + " express ticks, " + summary.standardExecutions()
                 + " standard actuations, " + summary.stateTransitions() + " state transitions"));
+        RunSummary.KubernetesEvents events = summary.kubernetesEvents();
+        if (events != null) {
+            rows.add(row("Kubernetes events written", events.written() + " (" + events.sightings() + " sightings with"
+                    + " their series" + (events.byReason().isEmpty() ? "" : "; " + events.byReason().entrySet().stream()
+                    .sorted(java.util.Map.Entry.comparingByKey())
+                    .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", "))) + ")"));
+        }
         ControlPlanePricing.Monthly month = summary.controlPlane();
         rows.add(row("Control plane $/month (projected)", "$" + number("%.2f", month.totalUsd())
                 + "  (express $" + number("%.2f", month.expressUsd()) + ", standard $" + number("%.2f", month.standardUsd())

@@ -1,6 +1,7 @@
 package dev.k3sautoscaler.simulator.virtual;
 
 import dev.k3sautoscaler.core.scaledown.NodeLabels;
+import dev.k3sautoscaler.kube.ClusterReporter;
 import dev.k3sautoscaler.simulator.cluster.NodeState;
 import dev.k3sautoscaler.simulator.cluster.PodPhase;
 import dev.k3sautoscaler.simulator.cluster.PodState;
@@ -11,7 +12,9 @@ import dev.k3sautoscaler.testkit.kube.EvictionAnswer;
 import dev.k3sautoscaler.testkit.kube.FakeKubeApi;
 import dev.k3sautoscaler.testkit.kube.KubeObjects;
 import dev.k3sautoscaler.testkit.kube.KubeObjects.Readiness;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -45,6 +48,9 @@ import java.util.stream.Collectors;
  * PodDisruptionBudgets.
  */
 public final class VirtualKubeApi implements AutoCloseable {
+    private static final String STATUS_NAMESPACE = ClusterReporter.NAMESPACE;
+    private static final String STATUS_CONFIG_MAP = ClusterReporter.CONFIG_MAP;
+    private static final String STATUS_KEY = ClusterReporter.STATUS;
     private final SimulatedCluster cluster;
     private final Instant start;
     private final FakeKubeApi api;
@@ -65,7 +71,44 @@ public final class VirtualKubeApi implements AutoCloseable {
         QuietLogs.quiet("io.fabric8.mockwebserver");
         api = FakeKubeApi.guarded(autoscalerToken, this::outage, this::evict);
         world = api.world();
+        // The status ConfigMap cluster-bootstrap's manifest creates: the autoscaler may only read and update it.
+        world.configMaps().inNamespace(STATUS_NAMESPACE).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName(STATUS_CONFIG_MAP).withNamespace(STATUS_NAMESPACE).endMetadata()
+                .addToData(STATUS_KEY, "health: Unknown\n").build()).create();
         push();
+    }
+
+    /**
+     * What the autoscaler wrote for kubectl users by the end of the run: the events (by reason, and how
+     * often each was seen, its series counted) and the status ConfigMap's last status.
+     *
+     * @param eventsByReason event objects written, by reason
+     * @param sightings      what the events say happened, a series counting each repeat
+     * @param texts          every note and every ConfigMap value written, for the secrets check
+     */
+    public record ClusterVisibility(Map<String, Integer> eventsByReason, int sightings, String status,
+                                    List<String> texts) {
+        public int events() {
+            return eventsByReason.values().stream().mapToInt(Integer::intValue).sum();
+        }
+    }
+
+    public ClusterVisibility visibility() {
+        Map<String, Integer> byReason = new java.util.TreeMap<>();
+        List<String> texts = new java.util.ArrayList<>();
+        int sightings = 0;
+        for (Event event : world.events().v1().events().inAnyNamespace().list().getItems()) {
+            byReason.merge(event.getReason(), 1, Integer::sum);
+            texts.add(event.getNote());
+            sightings += event.getSeries() == null || event.getSeries().getCount() == null ? 1
+                    : event.getSeries().getCount();
+        }
+        var configMap = world.configMaps().inNamespace(STATUS_NAMESPACE).withName(STATUS_CONFIG_MAP).get();
+        String status = configMap == null || configMap.getData() == null ? null : configMap.getData().get(STATUS_KEY);
+        if (configMap != null && configMap.getData() != null) {
+            texts.addAll(configMap.getData().values());
+        }
+        return new ClusterVisibility(byReason, sightings, status, texts);
     }
 
     public URI url() {

@@ -18,6 +18,7 @@ import dev.k3sautoscaler.workflow.LocalExecutor;
 import dev.k3sautoscaler.workflow.StateMachine;
 import dev.k3sautoscaler.workflow.TaskFailure;
 import dev.k3sautoscaler.workflow.VirtualClock;
+import dev.k3sautoscaler.simulator.virtual.VirtualKubeApi;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -167,8 +168,9 @@ class SecretsInvariantTest {
         assertEquals(ClusterSecrets.forSeed(clean.scenario().seed()), clean.secrets());
         assertTrue(clean.executions().stream().allMatch(run -> run.execution().status() == Execution.Status.SUCCEEDED),
                 "every tick read the K3s API with it");
-        assertTrue(Invariants.check(clean).stream().noneMatch(v -> v.invariant() == Name.NO_SECRET_IN_EXECUTION_DATA),
-                Invariants.check(clean).toString());
+        assertTrue(Invariants.check(clean).stream().noneMatch(v -> v.invariant() == Name.NO_SECRET_IN_EXECUTION_DATA
+                        || v.invariant() == Name.NO_SECRET_IN_KUBERNETES_WRITES), Invariants.check(clean).toString());
+        assertTrue(clean.visibility().events() > 0, "the real run wrote events the check read: " + clean.visibility());
 
         // WHEN the same run had also published a message holding that token
         List<Notification> notifications = new ArrayList<>(clean.notifications());
@@ -177,11 +179,26 @@ class SecretsInvariantTest {
         SimulationResult leaky = new SimulationResult(clean.scenario(), clean.policy(), clean.timeline(), clean.executions(),
                 notifications, clean.clusterInstances(), clean.ec2Instances(), clean.unrecognisedQueries(), clean.finalState(),
                 clean.budgetViolations(), clean.faultsInjected(), clean.instantViolations(), clean.leaseLedger(), clean.secrets(),
-                clean.capacityErrors());
+                clean.capacityErrors(), clean.visibility());
 
         // THEN the invariant breaks, naming the notification
         assertTrue(Invariants.check(leaky).stream().map(Violation::toString).anyMatch(v -> v.equals(
                 "NO_SECRET_IN_EXECUTION_DATA: the notification scale-up-leaky published at [00:05:00] carries the ServiceAccount API token")),
                 Invariants.check(leaky).toString());
+    }
+
+    @Test
+    void breaks_whenAKubernetesEventOrTheStatusCarriesASecret_andHoldsOnCleanWrites() {
+        // GIVEN what a run wrote for kubectl users: one event note carries the API token
+        VirtualKubeApi.ClusterVisibility leaky = new VirtualKubeApi.ClusterVisibility(Map.of("ScaleDown", 1), 1,
+                "health: Healthy\n", List.of("cordoned for removal", "token " + SECRETS.apiToken(), "health: Healthy\n"));
+        VirtualKubeApi.ClusterVisibility clean = new VirtualKubeApi.ClusterVisibility(Map.of("ScaleDown", 1), 1,
+                "health: Healthy\n", List.of("cordoned for removal", "health: Healthy\n"));
+
+        // WHEN / THEN the leak is named by its place; clean writes hold
+        assertEquals(List.of("NO_SECRET_IN_KUBERNETES_WRITES: the Kubernetes event or status text #2 carries the"
+                        + " ServiceAccount API token"),
+                Invariants.secretsInCluster(leaky, SECRETS).stream().map(Violation::toString).toList());
+        assertEquals(List.of(), Invariants.secretsInCluster(clean, SECRETS));
     }
 }
