@@ -101,6 +101,18 @@ final class KubeApiDispatcher extends KubernetesCrudDispatcher {
         return response;
     }
 
+    /**
+     * The CRUD server answers JSON without saying so; a client that prefers protobuf (kubectl's typed
+     * requests) would then try to read it as protobuf.
+     */
+    private static MockResponse declaredJson(MockResponse crud) {
+        if (crud.header("Content-Type") == null && crud.getWebSocketListener() == null && crud.getBody() != null
+                && crud.getBody().size() > 0) {
+            crud.setHeader("Content-Type", "application/json");
+        }
+        return crud;
+    }
+
     private MockResponse answer(RecordedRequest request) {
         String authorization = request.getHeader("Authorization");
         boolean autoscaler = autoscalerToken == null || ("Bearer " + autoscalerToken).equals(authorization);
@@ -123,9 +135,10 @@ final class KubeApiDispatcher extends KubernetesCrudDispatcher {
             return evict(eviction.group(1), eviction.group(2), request.getUtf8Body());
         }
         if ("GET".equals(request.getMethod()) && ListRequests.handles(request.getPath())) {
-            return lists.answer(request.getPath(), path -> super.dispatch(internal(HttpMethod.GET, path, null)));
+            return lists.answer(request.getPath(),
+                    path -> declaredJson(super.dispatch(internal(HttpMethod.GET, path, null))));
         }
-        return super.dispatch(request);
+        return declaredJson(super.dispatch(request));
     }
 
     private MockResponse evict(String namespace, String name, String body) {
