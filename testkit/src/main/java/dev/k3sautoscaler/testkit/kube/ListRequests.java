@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -114,18 +115,14 @@ final class ListRequests {
         if (token != null && !token.isEmpty()) {
             return next(token, limit);
         }
-        List<Requirement> selector = new ArrayList<>();
         String fieldSelector = query.getOrDefault("fieldSelector", "");
         boolean pods = POD_LIST.matcher(withoutQuery(path)).matches();
-        for (String requirement : fieldSelector.isEmpty() || !pods ? new String[0] : fieldSelector.split(",")) {
-            Matcher parsed = REQUIREMENT.matcher(requirement);
-            Function<JsonNode, JsonNode> field = parsed.matches() ? POD_FIELDS.get(parsed.group(1)) : null;
-            if (field == null) {
-                return KubeApiDispatcher.status(400, "BadRequest", "Unable to find \"/v1, Resource=pods\" that match"
-                        + " field selector \"" + fieldSelector + "\": field label not supported: "
-                        + (parsed.matches() ? parsed.group(1) : requirement));
-            }
-            selector.add(new Requirement(field, !parsed.group(2).equals("!="), parsed.group(3)));
+        Predicate<JsonNode> selector;
+        try {
+            selector = pods ? fieldSelector(fieldSelector, POD_FIELDS) : item -> true;
+        } catch (IllegalArgumentException e) {
+            return KubeApiDispatcher.status(400, "BadRequest", "Unable to find \"/v1, Resource=pods\" that match"
+                    + " field selector \"" + fieldSelector + "\": " + e.getMessage());
         }
         MockResponse whole = crud.apply(crudPath(path, pods));
         JsonNode list = whole.code() == 200 ? parse(whole) : null;
@@ -134,7 +131,7 @@ final class ListRequests {
         }
         List<JsonNode> items = new ArrayList<>();
         list.path("items").forEach(item -> {
-            if (selector.stream().allMatch(requirement -> requirement.matches(item))) {
+            if (selector.test(item)) {
                 items.add(item);
             }
         });
@@ -208,12 +205,31 @@ final class ListRequests {
         }
     }
 
-    private static String withoutQuery(String path) {
+    /**
+     * What a field selector keeps: requirements joined by {@code ,}, each {@code field=value},
+     * {@code field==value} or {@code field!=value}, on the fields {@code fields} reads ("" when
+     * absent). Throws naming the first field not among them, as a real server refuses it.
+     */
+    static Predicate<JsonNode> fieldSelector(String selector, Map<String, Function<JsonNode, JsonNode>> fields) {
+        List<Requirement> requirements = new ArrayList<>();
+        for (String requirement : selector.isEmpty() ? new String[0] : selector.split(",")) {
+            Matcher parsed = REQUIREMENT.matcher(requirement);
+            Function<JsonNode, JsonNode> field = parsed.matches() ? fields.get(parsed.group(1)) : null;
+            if (field == null) {
+                throw new IllegalArgumentException("field label not supported: "
+                        + (parsed.matches() ? parsed.group(1) : requirement));
+            }
+            requirements.add(new Requirement(field, !parsed.group(2).equals("!="), parsed.group(3)));
+        }
+        return item -> requirements.stream().allMatch(requirement -> requirement.matches(item));
+    }
+
+    static String withoutQuery(String path) {
         int start = path.indexOf('?');
         return start < 0 ? path : path.substring(0, start);
     }
 
-    private static Map<String, String> query(String path) {
+    static Map<String, String> query(String path) {
         Map<String, String> query = new LinkedHashMap<>();
         int start = path.indexOf('?');
         if (start >= 0) {
