@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * expectations, as in fabric8's mixed mode), and the policy/v1 Eviction subresource (404 for a
  * missing pod, 409 when the uid precondition names another incarnation, then 201 or 429 as
  * {@link Evictions} decide; CRUD mode alone would answer every eviction 409 and enforce no budget),
- * and list requests' field selectors and pages ({@link ListRequests}).
+ * list requests' field selectors and pages ({@link ListRequests}), and what a real kubectl reads:
+ * discovery ({@link KubectlDiscovery}).
  */
 final class KubeApiDispatcher extends KubernetesCrudDispatcher {
     private static final Pattern EVICTION = Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/?]+)/eviction(\\?.*)?$");
@@ -133,6 +134,9 @@ final class KubeApiDispatcher extends KubernetesCrudDispatcher {
         Matcher eviction = EVICTION.matcher(request.getPath());
         if ("POST".equals(request.getMethod()) && eviction.matches()) {
             return evict(eviction.group(1), eviction.group(2), request.getUtf8Body());
+        }
+        if ("GET".equals(request.getMethod()) && KubectlDiscovery.handles(request.getPath())) {
+            return KubectlDiscovery.answer(request.getPath(), request.getHeader("Host"));
         }
         if ("GET".equals(request.getMethod()) && ListRequests.handles(request.getPath())) {
             return lists.answer(request.getPath(),

@@ -35,6 +35,9 @@ import java.util.regex.Pattern;
  * its first page took, as etcd serves every page of a listing from one revision. A token whose
  * snapshot is gone (evicted, or expired by {@link #expireNextContinues}) answers 410 Expired, as
  * after a compaction.
+ *
+ * <p>The lists answered here are typed as a real server types them ({@code PodList}, not CRUD's
+ * {@code List}) for the resources {@link KubectlDiscovery} lists: kubectl decodes them into that type.
  */
 final class ListRequests {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,7 +53,7 @@ final class ListRequests {
     /** Listings left unfinished (a step that failed between pages) are dropped past this many. */
     private static final int SNAPSHOTS_KEPT = 32;
 
-    private record Snapshot(String resourceVersion, List<String> items) {
+    private record Snapshot(KubectlDiscovery.ListType type, String resourceVersion, List<String> items) {
     }
 
     private record Requirement(Function<JsonNode, JsonNode> field, boolean equal, String value) {
@@ -136,12 +139,18 @@ final class ListRequests {
             }
         });
         String resourceVersion = list.path("metadata").path("resourceVersion").asText("");
+        // A typed client (kubectl's) decodes a page into the list type it asked for, which a plain
+        // "List" is not: answer the type a real server names.
+        KubectlDiscovery.ListType type = KubectlDiscovery.listType(path);
+        if (type == null) {
+            type = new KubectlDiscovery.ListType(list.path("apiVersion").asText("v1"), list.path("kind").asText("List"));
+        }
         if (limit <= 0) {
-            return page(resourceVersion, items.stream().map(JsonNode::toString).toList(), null, 0);
+            return page(type, resourceVersion, items.stream().map(JsonNode::toString).toList(), null, 0);
         }
         items.sort(Comparator.comparing((JsonNode item) -> item.path("metadata").path("namespace").asText(""))
                 .thenComparing(item -> item.path("metadata").path("name").asText("")));
-        Snapshot snapshot = new Snapshot(resourceVersion, items.stream().map(JsonNode::toString).toList());
+        Snapshot snapshot = new Snapshot(type, resourceVersion, items.stream().map(JsonNode::toString).toList());
         long id = nextSnapshot.incrementAndGet();
         return cut(id, snapshot, 0, limit);
     }
@@ -184,16 +193,18 @@ final class ListRequests {
         String token = end < items.size()
                 ? Base64.getUrlEncoder().withoutPadding().encodeToString((id + ":" + end).getBytes(StandardCharsets.UTF_8))
                 : null;
-        return page(snapshot.resourceVersion(), items.subList(offset, end), token, items.size() - end);
+        return page(snapshot.type(), snapshot.resourceVersion(), items.subList(offset, end), token, items.size() - end);
     }
 
-    private static MockResponse page(String resourceVersion, List<String> items, String token, int remaining) {
+    private static MockResponse page(KubectlDiscovery.ListType type, String resourceVersion, List<String> items,
+            String token, int remaining) {
         ObjectNode metadata = JSON.createObjectNode().put("resourceVersion", resourceVersion);
         if (token != null) {
             metadata.put("continue", token).put("remainingItemCount", remaining);
         }
-        String body = "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"metadata\":" + metadata + ",\"items\":["
-                + String.join(",", items) + "]}";
+        String body = "{\"apiVersion\":" + JSON.getNodeFactory().textNode(type.apiVersion())
+                + ",\"kind\":" + JSON.getNodeFactory().textNode(type.kind()) + ",\"metadata\":" + metadata
+                + ",\"items\":[" + String.join(",", items) + "]}";
         return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json").setBody(body);
     }
 
