@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  * missing pod, 409 when the uid precondition names another incarnation, then 201 or 429 as
  * {@link Evictions} decide; CRUD mode alone would answer every eviction 409 and enforce no budget),
  * list requests' field selectors and pages ({@link ListRequests}), and what a real kubectl reads:
- * discovery ({@link KubectlDiscovery}).
+ * discovery ({@link KubectlDiscovery}) and core/v1 lists of events.k8s.io/v1 events
+ * ({@link CoreEventsView}).
  */
 final class KubeApiDispatcher extends KubernetesCrudDispatcher {
     private static final Pattern EVICTION = Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/?]+)/eviction(\\?.*)?$");
@@ -137,6 +138,9 @@ final class KubeApiDispatcher extends KubernetesCrudDispatcher {
         }
         if ("GET".equals(request.getMethod()) && KubectlDiscovery.handles(request.getPath())) {
             return KubectlDiscovery.answer(request.getPath(), request.getHeader("Host"));
+        }
+        if ("GET".equals(request.getMethod()) && CoreEventsView.handles(request.getPath())) {
+            return lists.answer(request.getPath(), path -> CoreEventsView.answer(path, this::read));
         }
         if ("GET".equals(request.getMethod()) && ListRequests.handles(request.getPath())) {
             return lists.answer(request.getPath(),
