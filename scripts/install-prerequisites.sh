@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the outside programs the tests run for real: Debian's prometheus/promtool (PromQL is
 # evaluated by the real engine), prometheus-alertmanager/amtool (the fast path's Alertmanager
-# configuration, and the server it runs), shellcheck (cluster-bootstrap scripts) and chromium (the
-# simulator's HTML report is opened in headless Chromium). Safe to run again:
+# configuration, and the server it runs), shellcheck (cluster-bootstrap scripts), chromium (the
+# simulator's HTML report is opened in headless Chromium) and kubernetes-client/kubectl (tests read
+# the fake K3s API with kubectl describe and get, as an operator would). Safe to run again:
 # it installs only what is missing, and says exactly what to install when it cannot.
 set -euo pipefail
 
@@ -13,6 +14,8 @@ command -v amtool >/dev/null 2>&1 && { command -v alertmanager >/dev/null 2>&1 \
   || command -v prometheus-alertmanager >/dev/null 2>&1; } || missing_packages+=(prometheus-alertmanager)
 command -v shellcheck >/dev/null 2>&1 || missing_packages+=(shellcheck)
 command -v chromium >/dev/null 2>&1 || missing_packages+=(chromium)
+# Any kubectl on PATH will do; Debian names its package kubernetes-client.
+command -v kubectl >/dev/null 2>&1 || missing_packages+=(kubernetes-client)
 
 if [ ${#missing_packages[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
@@ -29,7 +32,7 @@ if [ ${#missing_packages[@]} -gt 0 ]; then
     "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 \
       apt-get install -y -qq --no-install-recommends "${missing_packages[@]}" >/dev/null
   else
-    echo "Please install: ${missing_packages[*]} (e.g. brew install prometheus alertmanager shellcheck; brew install --cask chromium)" >&2
+    echo "Please install: ${missing_packages[*]} (e.g. brew install prometheus alertmanager shellcheck kubectl; brew install --cask chromium)" >&2
     exit 1
   fi
 fi

@@ -43,7 +43,8 @@ public final class FakeKubeApi implements AutoCloseable {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         dispatcher = new KubeApiDispatcher(responses, autoscalerToken, WORLD_TOKEN, outage);
         dispatcher.evictions(evictions != null ? evictions : new ServerEvictions(dispatcher, clock));
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false);
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false,
+                KubectlDiscovery.VERSION);
         server.init();
         world = server.createClient(client -> client.editOrNewConfig().withOauthToken(WORLD_TOKEN).endConfig());
     }

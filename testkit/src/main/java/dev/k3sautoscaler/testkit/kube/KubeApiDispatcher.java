@@ -30,7 +30,9 @@ import java.util.regex.Pattern;
  * expectations, as in fabric8's mixed mode), and the policy/v1 Eviction subresource (404 for a
  * missing pod, 409 when the uid precondition names another incarnation, then 201 or 429 as
  * {@link Evictions} decide; CRUD mode alone would answer every eviction 409 and enforce no budget),
- * and list requests' field selectors and pages ({@link ListRequests}).
+ * list requests' field selectors and pages ({@link ListRequests}), and what a real kubectl reads:
+ * discovery ({@link KubectlDiscovery}) and core/v1 lists of events.k8s.io/v1 events
+ * ({@link CoreEventsView}).
  */
 final class KubeApiDispatcher extends KubernetesCrudDispatcher {
     private static final Pattern EVICTION = Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/?]+)/eviction(\\?.*)?$");
@@ -101,6 +103,18 @@ final class KubeApiDispatcher extends KubernetesCrudDispatcher {
         return response;
     }
 
+    /**
+     * The CRUD server answers JSON without saying so; a client that prefers protobuf (kubectl's typed
+     * requests) would then try to read it as protobuf.
+     */
+    private static MockResponse declaredJson(MockResponse crud) {
+        if (crud.header("Content-Type") == null && crud.getWebSocketListener() == null && crud.getBody() != null
+                && crud.getBody().size() > 0) {
+            crud.setHeader("Content-Type", "application/json");
+        }
+        return crud;
+    }
+
     private MockResponse answer(RecordedRequest request) {
         String authorization = request.getHeader("Authorization");
         boolean autoscaler = autoscalerToken == null || ("Bearer " + autoscalerToken).equals(authorization);
@@ -122,10 +136,17 @@ final class KubeApiDispatcher extends KubernetesCrudDispatcher {
         if ("POST".equals(request.getMethod()) && eviction.matches()) {
             return evict(eviction.group(1), eviction.group(2), request.getUtf8Body());
         }
-        if ("GET".equals(request.getMethod()) && ListRequests.handles(request.getPath())) {
-            return lists.answer(request.getPath(), path -> super.dispatch(internal(HttpMethod.GET, path, null)));
+        if ("GET".equals(request.getMethod()) && KubectlDiscovery.handles(request.getPath())) {
+            return KubectlDiscovery.answer(request.getPath(), request.getHeader("Host"));
         }
-        return super.dispatch(request);
+        if ("GET".equals(request.getMethod()) && CoreEventsView.handles(request.getPath())) {
+            return lists.answer(request.getPath(), path -> CoreEventsView.answer(path, this::read));
+        }
+        if ("GET".equals(request.getMethod()) && ListRequests.handles(request.getPath())) {
+            return lists.answer(request.getPath(),
+                    path -> declaredJson(super.dispatch(internal(HttpMethod.GET, path, null))));
+        }
+        return declaredJson(super.dispatch(request));
     }
 
     private MockResponse evict(String namespace, String name, String body) {

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,6 +35,9 @@ import java.util.regex.Pattern;
  * its first page took, as etcd serves every page of a listing from one revision. A token whose
  * snapshot is gone (evicted, or expired by {@link #expireNextContinues}) answers 410 Expired, as
  * after a compaction.
+ *
+ * <p>The lists answered here are typed as a real server types them ({@code PodList}, not CRUD's
+ * {@code List}) for the resources {@link KubectlDiscovery} lists: kubectl decodes them into that type.
  */
 final class ListRequests {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,7 +53,7 @@ final class ListRequests {
     /** Listings left unfinished (a step that failed between pages) are dropped past this many. */
     private static final int SNAPSHOTS_KEPT = 32;
 
-    private record Snapshot(String resourceVersion, List<String> items) {
+    private record Snapshot(KubectlDiscovery.ListType type, String resourceVersion, List<String> items) {
     }
 
     private record Requirement(Function<JsonNode, JsonNode> field, boolean equal, String value) {
@@ -114,18 +118,14 @@ final class ListRequests {
         if (token != null && !token.isEmpty()) {
             return next(token, limit);
         }
-        List<Requirement> selector = new ArrayList<>();
         String fieldSelector = query.getOrDefault("fieldSelector", "");
         boolean pods = POD_LIST.matcher(withoutQuery(path)).matches();
-        for (String requirement : fieldSelector.isEmpty() || !pods ? new String[0] : fieldSelector.split(",")) {
-            Matcher parsed = REQUIREMENT.matcher(requirement);
-            Function<JsonNode, JsonNode> field = parsed.matches() ? POD_FIELDS.get(parsed.group(1)) : null;
-            if (field == null) {
-                return KubeApiDispatcher.status(400, "BadRequest", "Unable to find \"/v1, Resource=pods\" that match"
-                        + " field selector \"" + fieldSelector + "\": field label not supported: "
-                        + (parsed.matches() ? parsed.group(1) : requirement));
-            }
-            selector.add(new Requirement(field, !parsed.group(2).equals("!="), parsed.group(3)));
+        Predicate<JsonNode> selector;
+        try {
+            selector = pods ? fieldSelector(fieldSelector, POD_FIELDS) : item -> true;
+        } catch (IllegalArgumentException e) {
+            return KubeApiDispatcher.status(400, "BadRequest", "Unable to find \"/v1, Resource=pods\" that match"
+                    + " field selector \"" + fieldSelector + "\": " + e.getMessage());
         }
         MockResponse whole = crud.apply(crudPath(path, pods));
         JsonNode list = whole.code() == 200 ? parse(whole) : null;
@@ -134,17 +134,23 @@ final class ListRequests {
         }
         List<JsonNode> items = new ArrayList<>();
         list.path("items").forEach(item -> {
-            if (selector.stream().allMatch(requirement -> requirement.matches(item))) {
+            if (selector.test(item)) {
                 items.add(item);
             }
         });
         String resourceVersion = list.path("metadata").path("resourceVersion").asText("");
+        // A typed client (kubectl's) decodes a page into the list type it asked for, which a plain
+        // "List" is not: answer the type a real server names.
+        KubectlDiscovery.ListType type = KubectlDiscovery.listType(path);
+        if (type == null) {
+            type = new KubectlDiscovery.ListType(list.path("apiVersion").asText("v1"), list.path("kind").asText("List"));
+        }
         if (limit <= 0) {
-            return page(resourceVersion, items.stream().map(JsonNode::toString).toList(), null, 0);
+            return page(type, resourceVersion, items.stream().map(JsonNode::toString).toList(), null, 0);
         }
         items.sort(Comparator.comparing((JsonNode item) -> item.path("metadata").path("namespace").asText(""))
                 .thenComparing(item -> item.path("metadata").path("name").asText("")));
-        Snapshot snapshot = new Snapshot(resourceVersion, items.stream().map(JsonNode::toString).toList());
+        Snapshot snapshot = new Snapshot(type, resourceVersion, items.stream().map(JsonNode::toString).toList());
         long id = nextSnapshot.incrementAndGet();
         return cut(id, snapshot, 0, limit);
     }
@@ -187,16 +193,18 @@ final class ListRequests {
         String token = end < items.size()
                 ? Base64.getUrlEncoder().withoutPadding().encodeToString((id + ":" + end).getBytes(StandardCharsets.UTF_8))
                 : null;
-        return page(snapshot.resourceVersion(), items.subList(offset, end), token, items.size() - end);
+        return page(snapshot.type(), snapshot.resourceVersion(), items.subList(offset, end), token, items.size() - end);
     }
 
-    private static MockResponse page(String resourceVersion, List<String> items, String token, int remaining) {
+    private static MockResponse page(KubectlDiscovery.ListType type, String resourceVersion, List<String> items,
+            String token, int remaining) {
         ObjectNode metadata = JSON.createObjectNode().put("resourceVersion", resourceVersion);
         if (token != null) {
             metadata.put("continue", token).put("remainingItemCount", remaining);
         }
-        String body = "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"metadata\":" + metadata + ",\"items\":["
-                + String.join(",", items) + "]}";
+        String body = "{\"apiVersion\":" + JSON.getNodeFactory().textNode(type.apiVersion())
+                + ",\"kind\":" + JSON.getNodeFactory().textNode(type.kind()) + ",\"metadata\":" + metadata
+                + ",\"items\":[" + String.join(",", items) + "]}";
         return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json").setBody(body);
     }
 
@@ -208,12 +216,31 @@ final class ListRequests {
         }
     }
 
-    private static String withoutQuery(String path) {
+    /**
+     * What a field selector keeps: requirements joined by {@code ,}, each {@code field=value},
+     * {@code field==value} or {@code field!=value}, on the fields {@code fields} reads ("" when
+     * absent). Throws naming the first field not among them, as a real server refuses it.
+     */
+    static Predicate<JsonNode> fieldSelector(String selector, Map<String, Function<JsonNode, JsonNode>> fields) {
+        List<Requirement> requirements = new ArrayList<>();
+        for (String requirement : selector.isEmpty() ? new String[0] : selector.split(",")) {
+            Matcher parsed = REQUIREMENT.matcher(requirement);
+            Function<JsonNode, JsonNode> field = parsed.matches() ? fields.get(parsed.group(1)) : null;
+            if (field == null) {
+                throw new IllegalArgumentException("field label not supported: "
+                        + (parsed.matches() ? parsed.group(1) : requirement));
+            }
+            requirements.add(new Requirement(field, !parsed.group(2).equals("!="), parsed.group(3)));
+        }
+        return item -> requirements.stream().allMatch(requirement -> requirement.matches(item));
+    }
+
+    static String withoutQuery(String path) {
         int start = path.indexOf('?');
         return start < 0 ? path : path.substring(0, start);
     }
 
-    private static Map<String, String> query(String path) {
+    static Map<String, String> query(String path) {
         Map<String, String> query = new LinkedHashMap<>();
         int start = path.indexOf('?');
         if (start >= 0) {
