@@ -8,6 +8,7 @@ import dev.k3sautoscaler.core.scaledown.NodeLabels;
 import dev.k3sautoscaler.core.scaledown.ProviderId;
 import dev.k3sautoscaler.testkit.TestWorld;
 import dev.k3sautoscaler.testkit.kube.FakeKubeApi;
+import dev.k3sautoscaler.testkit.kube.Kubectl;
 import dev.k3sautoscaler.testkit.kube.KubeObjects;
 import dev.k3sautoscaler.testkit.kube.KubeObjects.Readiness;
 import io.fabric8.kubernetes.api.model.Node;
@@ -52,6 +53,7 @@ final class MockCluster implements BeforeEachCallback, AfterEachCallback {
     private KubernetesClient autoscalerClient;
     private final List<RecordedRequest> autoscalerRequests = new ArrayList<>();
     private final List<KubernetesClient> extraClients = new ArrayList<>();
+    private final List<Kubectl> kubectls = new ArrayList<>();
     final TestClock clock = new TestClock();
 
     @Override
@@ -67,6 +69,7 @@ final class MockCluster implements BeforeEachCallback, AfterEachCallback {
         } finally {
             autoscalerClient.close();
             extraClients.forEach(KubernetesClient::close);
+            kubectls.forEach(Kubectl::close);
             api.close();
         }
     }
@@ -86,6 +89,13 @@ final class MockCluster implements BeforeEachCallback, AfterEachCallback {
 
     KubernetesClient autoscalerClient() {
         return autoscalerClient;
+    }
+
+    /** A real kubectl reading this API as an operator would (its requests are not the autoscaler's). */
+    Kubectl kubectl() {
+        Kubectl kubectl = Kubectl.against(api, null);
+        kubectls.add(kubectl);
+        return kubectl;
     }
 
     NodeOperations operations() {
