@@ -76,7 +76,11 @@ public final class ClusterEvents {
 
     /** Creates the event once per {@code key}; {@code uid} is the subject's (kubectl describe matches on it). */
     public Written create(ClusterEvent event, String uid, String key) {
-        String name = eventName(event, key);
+        return createNamed(event, uid, eventName(event, key));
+    }
+
+    /** Creates the event under this object name (a retry meets 409, not a second event). */
+    Written createNamed(ClusterEvent event, String uid, String name) {
         Instant now = clock.instant();
         // kubectl finds a Node's events by the node's name as uid, as the kubelet writes them (1.20 only so).
         String regardingUid = "Node".equals(event.kind()) ? event.name() : uid;
@@ -111,11 +115,11 @@ public final class ClusterEvents {
     }
 
     /**
-     * The same event seen again: its series counts it (count ≥ 2, as the API requires) and says when.
-     * MISSING when the event expired (the API server keeps events an hour): the caller creates it anew.
+     * The event named {@code name} seen again: its series counts it (count ≥ 2, as the API requires)
+     * and says when. MISSING when the event expired (the API server keeps events an hour): the caller
+     * creates it anew.
      */
-    public Written repeat(ClusterEvent event, String key, int count) {
-        String name = eventName(event, key);
+    public Written repeat(ClusterEvent event, String name, int count) {
         Instant now = clock.instant();
         int seen = Math.max(2, count);
         String patch = "{\"series\":{\"count\":" + seen + ",\"lastObservedTime\":\"" + MICRO.format(now) + "\"},"

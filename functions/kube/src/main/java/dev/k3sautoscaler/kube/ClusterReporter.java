@@ -54,11 +54,11 @@ public final class ClusterReporter {
     private static final TypeReference<TreeMap<String, Said>> MEMORY = new TypeReference<>() { };
 
     /**
-     * What was said about one subject: its code, the key its event is named by, how often, when.
+     * What was said about one subject: its code, its event's object name, how often, when.
      *
      * @param reason the words said (a node's annotation is refreshed when they change)
      */
-    record Said(String code, String key, int count, Instant first, Instant last, String reason) {
+    record Said(String code, String event, int count, Instant first, Instant last, String reason) {
     }
 
     private final KubernetesClient client;
@@ -106,15 +106,15 @@ public final class ClusterReporter {
     private Said tellPod(PodNotice notice, Said before, Instant now, Tally tally) {
         String code = notice.code().name();
         ClusterEvent event = notice.event();
-        if (before != null && before.code().equals(code) && now.isBefore(before.first().plus(EVENT_LIFETIME))) {
+        if (before != null && sameStory(before.code(), notice.code()) && now.isBefore(before.first().plus(EVENT_LIFETIME))) {
             if (now.isBefore(before.last().plus(REPEAT_AFTER))) {
                 return before;
             }
             tally.spend();
-            ClusterEvents.Written written = events.repeat(event, before.key(), before.count() + 1);
+            ClusterEvents.Written written = events.repeat(event, before.event(), before.count() + 1);
             if (written == ClusterEvents.Written.REPEATED) {
                 tally.repeated++;
-                return new Said(code, before.key(), before.count() + 1, before.first(), now, null);
+                return new Said(before.code(), before.event(), before.count() + 1, before.first(), now, null);
             }
             if (written == ClusterEvents.Written.FAILED) {
                 tally.failed++;
@@ -126,14 +126,23 @@ public final class ClusterReporter {
             return null; // scheduled and gone, or deleted: nothing to tell
         }
         tally.spend();
-        String key = now.toString();
-        ClusterEvents.Written written = events.create(event, pod.getMetadata().getUid(), key);
+        String name = ClusterEvents.eventName(event, now.toString());
+        ClusterEvents.Written written = events.createNamed(event, pod.getMetadata().getUid(), name);
         if (written == ClusterEvents.Written.FAILED) {
             tally.failed++;
             return before;
         }
         tally.created++;
-        return new Said(code, key, 1, now, now, null);
+        return new Said(code, name, 1, now, now, null);
+    }
+
+    /** The pod's wait is still about what its event said (a scale-up it triggered, still on its way). */
+    private static boolean sameStory(String before, PodNotice.Code now) {
+        try {
+            return PodNotice.Code.valueOf(before).story().equals(now.story());
+        } catch (IllegalArgumentException unknown) {
+            return false; // written by another version: tell it afresh
+        }
     }
 
     private Said tellNode(NodeNotice notice, Said before, Instant now, Tally tally) {

@@ -115,6 +115,24 @@ class ReportToClusterIT {
     }
 
     @Test
+    void aPodWaitingForTheWorkersItTriggered_keepsItsOneEvent_notANewOneEachTick() {
+        statusConfigMap();
+        cluster.pod("shop", "web-1", null, "ReplicaSet");
+        ReportToClusterHandler handler = new ReportToClusterHandler(cluster.steps());
+        run(handler, new ReportToClusterInput("tick-1", report(List.of(triggered("shop", "web-1")), List.of())));
+
+        // WHEN the next tick sees it waiting for those very workers, still launching
+        cluster.clock.advance(Duration.ofMinutes(1));
+        PodNotice launching = new PodNotice("shop", "web-1", PodNotice.Code.FITS_ON_LAUNCHING, ClusterEvent.onPod("shop",
+                "web-1", "NotTriggerScaleUp", false, "Evaluate", "pod didn't trigger scale-up: it fits on the workers already launching"));
+        ReportToClusterOutput output = run(handler, new ReportToClusterInput("tick-2", report(List.of(launching), List.of())));
+
+        // THEN its one event still says it triggered them
+        assertEquals(0, output.eventsCreated(), output.reason());
+        assertEquals(List.of("TriggeredScaleUp"), podEvents("shop").stream().map(Event::getReason).toList());
+    }
+
+    @Test
     void manyNotices_areBoundedPerCall_andTheNextCallWritesTheRest() {
         // GIVEN 30 waiting pods and 60 workers: 30 + 60 × 2 writes, more than one call may spend
         statusConfigMap();

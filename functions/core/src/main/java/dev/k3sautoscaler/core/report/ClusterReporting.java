@@ -57,7 +57,7 @@ public final class ClusterReporting {
         List<PodNotice> pods = pods(facts, price);
         ClusterStatus status = status(facts, price, nodes);
         String digest = digest(status.digestFacts() + pods.stream()
-                .map(pod -> pod.qualifiedName() + "=" + pod.code()).collect(Collectors.joining(",", "|", "")));
+                .map(pod -> pod.qualifiedName() + "=" + pod.code().story()).collect(Collectors.joining(",", "|", "")));
         ReportMark last = facts.reported();
         boolean due = last == null || !last.digest().equals(digest)
                 || (!pods.isEmpty() && !facts.now().isBefore(last.at().plus(REFRESH)));

@@ -17,6 +17,17 @@ public record PodNotice(String namespace, String name, Code code, ClusterEvent e
             return this == TRIGGERED_SCALE_UP ? "TriggeredScaleUp" : "NotTriggerScaleUp";
         }
 
+        /**
+         * What the pod's wait is about: a pod that triggered a scale-up and then waits for those workers
+         * (still launching, or an actuation still running) tells the same story, not a new one each tick.
+         */
+        public String story() {
+            return switch (this) {
+                case TRIGGERED_SCALE_UP, FITS_ON_LAUNCHING, ACTUATION_RUNNING -> "CAPACITY_COMING";
+                default -> name();
+            };
+        }
+
         /** Warning where the pod stays Pending until someone acts (a limit, a pause, a pod too large). */
         public boolean warning() {
             return switch (this) {
