@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,7 @@ public final class ClusterReporter {
     static final Duration REPEAT_AFTER = Duration.ofMinutes(5);
     /** The API server drops events after an hour; older memory names an event that is gone. */
     static final Duration EVENT_LIFETIME = Duration.ofMinutes(55);
+    private static final String POD = "pod/";
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterReporter.class);
     private static final ObjectMapper JSON = StepJson.MAPPER;
@@ -77,8 +79,19 @@ public final class ClusterReporter {
         Map<String, Said> after = new TreeMap<>();
         Tally tally = new Tally();
         Instant now = clock.instant();
+        // A pod whose wait goes back to an earlier story (backing off, then no capacity, then backing off
+        // again) has that story's event counted again, not a new one: keep each story of a pod still told.
+        Set<String> podsTold = report.pods().stream().map(pod -> podSubject(pod.qualifiedName(), "")).collect(
+                java.util.stream.Collectors.toSet());
+        before.forEach((subject, said) -> {
+            int story = subject.indexOf('#');
+            if (subject.startsWith(POD) && story > 0 && podsTold.contains(subject.substring(0, story + 1))
+                    && now.isBefore(said.first().plus(EVENT_LIFETIME))) {
+                after.put(subject, said);
+            }
+        });
         for (PodNotice pod : report.pods()) {
-            String subject = "pod/" + pod.qualifiedName();
+            String subject = podSubject(pod.qualifiedName(), pod.code().story());
             Said said = tally.full() ? carried(before.get(subject)) : tellPod(pod, before.get(subject), now, tally);
             if (said != null) {
                 after.put(subject, said);
@@ -103,10 +116,15 @@ public final class ClusterReporter {
         return said;
     }
 
+    /** A pod's memory is kept per story: {@code pod/shop/web-1#CAPACITY_COMING}. */
+    private static String podSubject(String qualifiedName, String story) {
+        return POD + qualifiedName + "#" + story;
+    }
+
     private Said tellPod(PodNotice notice, Said before, Instant now, Tally tally) {
         String code = notice.code().name();
         ClusterEvent event = notice.event();
-        if (before != null && sameStory(before.code(), notice.code()) && now.isBefore(before.first().plus(EVENT_LIFETIME))) {
+        if (before != null && now.isBefore(before.first().plus(EVENT_LIFETIME))) {
             if (now.isBefore(before.last().plus(REPEAT_AFTER))) {
                 return before;
             }
@@ -134,15 +152,6 @@ public final class ClusterReporter {
         }
         tally.created++;
         return new Said(code, name, 1, now, now, null);
-    }
-
-    /** The pod's wait is still about what its event said (a scale-up it triggered, still on its way). */
-    private static boolean sameStory(String before, PodNotice.Code now) {
-        try {
-            return PodNotice.Code.valueOf(before).story().equals(now.story());
-        } catch (IllegalArgumentException unknown) {
-            return false; // written by another version: tell it afresh
-        }
     }
 
     private Said tellNode(NodeNotice notice, Said before, Instant now, Tally tally) {

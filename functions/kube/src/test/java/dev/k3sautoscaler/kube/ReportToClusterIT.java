@@ -133,6 +133,30 @@ class ReportToClusterIT {
     }
 
     @Test
+    void aPodWhoseWaitReturnsToAnEarlierReason_hasThatEventCountedAgain_notANewOne() {
+        statusConfigMap();
+        cluster.pod("shop", "web-1", null, "ReplicaSet");
+        ReportToClusterHandler handler = new ReportToClusterHandler(cluster.steps());
+        PodNotice backingOff = new PodNotice("shop", "web-1", PodNotice.Code.BACKING_OFF, ClusterEvent.onPod("shop",
+                "web-1", "NotTriggerScaleUp", true, "Evaluate", "pod didn't trigger scale-up: backing off after 1 failed actuation"));
+        PodNotice noCapacity = new PodNotice("shop", "web-1", PodNotice.Code.CAPACITY_UNAVAILABLE, ClusterEvent.onPod("shop",
+                "web-1", "NotTriggerScaleUp", true, "Evaluate", "pod didn't trigger scale-up: EC2 had no capacity for t3.small"));
+
+        // WHEN its wait flips between two reasons, tick after tick, for 12 minutes
+        for (int minute = 0; minute <= 12; minute++) {
+            run(handler, new ReportToClusterInput("tick-" + minute,
+                    report(List.of(minute % 2 == 0 ? backingOff : noCapacity), List.of())));
+            cluster.clock.advance(Duration.ofMinutes(1));
+        }
+
+        // THEN two events, one per reason, each counted as it recurred at most every 5 minutes: backing off at 0, 6, 12; no capacity at 1, 7
+        List<Event> events = podEvents("shop");
+        assertEquals(2, events.size(), events::toString);
+        assertEquals(List.of(2, 3), events.stream().map(e -> e.getSeries() == null ? 1 : e.getSeries().getCount())
+                .sorted().toList());
+    }
+
+    @Test
     void manyNotices_areBoundedPerCall_andTheNextCallWritesTheRest() {
         // GIVEN 30 waiting pods and 60 workers: 30 + 60 × 2 writes, more than one call may spend
         statusConfigMap();
