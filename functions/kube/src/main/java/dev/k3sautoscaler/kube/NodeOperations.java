@@ -288,6 +288,7 @@ public final class NodeOperations {
         List<String> blockedByRule = new ArrayList<>();
         List<String> terminating = new ArrayList<>();
         List<String> failed = new ArrayList<>();
+        java.util.Map<String, String> budgets = new java.util.HashMap<>();
         int skipped = 0;
         int notReached = 0;
         for (Pod pod : pods) {
@@ -302,7 +303,11 @@ public final class NodeOperations {
             } else if (clock.instant().isAfter(deadline)) {
                 notReached++;
             } else {
-                switch (evict(pod)) {
+                Evicted result = evict(pod);
+                if (result.budget() != null) {
+                    budgets.put(podView.qualifiedName(), result.budget());
+                }
+                switch (result.result()) {
                     case EVICTED -> evicted.add(podView.qualifiedName());
                     case GONE -> gone.add(podView.qualifiedName());
                     case PDB -> blockedByPdb.add(podView.qualifiedName());
@@ -322,7 +327,7 @@ public final class NodeOperations {
                 remaining);
         if (!blockedByPdb.isEmpty()) {
             // One event per drain and set of blocked pods: the passes that follow meet its name (409).
-            events.create(NodeEvents.drainBlocked(nodeName, blockedByPdb), node.getMetadata().getUid(),
+            events.create(NodeEvents.drainBlocked(nodeName, blockedByPdb, budgets), node.getMetadata().getUid(),
                     startedAt + "/" + String.join(",", blockedByPdb));
         }
         DrainOutcome outcome = empty ? new DrainOutcome.Empty(nodeName, skipped)
@@ -363,6 +368,10 @@ public final class NodeOperations {
 
     private enum EvictionResult { EVICTED, GONE, PDB, FAILED }
 
+    /** What one eviction did, and the budget that refused it when the answer names one. */
+    private record Evicted(EvictionResult result, String budget) {
+    }
+
     /**
      * One policy/v1 eviction, with Karpenter's reading of the answers: 201 = accepted; 429 = a
      * PodDisruptionBudget allows no disruption now, retry later; 404/409 = the pod is already gone
@@ -370,7 +379,7 @@ public final class NodeOperations {
      * with a GET, because an API server that does not serve the eviction endpoint also answers
      * 404 — reading that as "gone" would terminate a node with running pods.
      */
-    private EvictionResult evict(Pod pod) {
+    private Evicted evict(Pod pod) {
         String namespace = pod.getMetadata().getNamespace();
         String name = pod.getMetadata().getName();
         String uid = pod.getMetadata().getUid();
@@ -379,20 +388,19 @@ public final class NodeOperations {
                 .withDeleteOptions(new io.fabric8.kubernetes.api.model.DeleteOptionsBuilder()
                         .withNewPreconditions().withUid(uid).endPreconditions().build())
                 .build();
-        try {
-            boolean accepted = client.pods().inNamespace(namespace).withName(name).evict(eviction);
-            return accepted ? EvictionResult.EVICTED : EvictionResult.PDB;
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != KubeCalls.NOT_FOUND && e.getCode() != KubeCalls.CONFLICT) {
-                throw KubeCalls.translate("evict pod " + namespace + "/" + name, e);
-            }
+        PodEviction.Answer answer = PodEviction.post(client, eviction);
+        if (answer.accepted()) {
+            return new Evicted(EvictionResult.EVICTED, null);
+        }
+        if (answer.code() == KubeCalls.TOO_MANY_REQUESTS) {
+            return new Evicted(EvictionResult.PDB, answer.budget());
         }
         Pod current = KubeCalls.get("get pod " + namespace + "/" + name,
                 () -> client.pods().inNamespace(namespace).withName(name).get(),
                 () -> client.pods().inNamespace(namespace).withField(KubeCalls.METADATA_NAME, name).list(),
                 listed -> uid.equals(listed.getMetadata().getUid()));
         boolean stillThere = current != null && Objects.equals(uid, current.getMetadata().getUid());
-        return stillThere ? EvictionResult.FAILED : EvictionResult.GONE;
+        return new Evicted(stillThere ? EvictionResult.FAILED : EvictionResult.GONE, null);
     }
 
     // ---- UncordonNode ---------------------------------------------------------------------------

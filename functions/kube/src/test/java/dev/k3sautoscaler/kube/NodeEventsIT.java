@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.k3sautoscaler.core.report.ClusterEvent;
 import dev.k3sautoscaler.core.scaledown.DrainPurpose;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -77,6 +79,28 @@ class NodeEventsIT {
         assertEquals("Warning", blocked.getType());
         assertTrue(blocked.getNote().contains("default/web-1"), blocked.getNote());
         assertTrue(blocked.getNote().contains("PodDisruptionBudget"), blocked.getNote());
+    }
+
+    @Test
+    void aDrainBlocked_namesTheBudget_theApiServersRefusalNames() {
+        // GIVEN a worker whose only web pod a budget keeps (minAvailable 1)
+        cluster.worker("w1", "i-1", true);
+        cluster.createPod(cluster.podBuilder("shop", "web-1", "w1", "ReplicaSet").editMetadata()
+                .addToLabels("app", "web").endMetadata().build());
+        cluster.admin().policy().v1().podDisruptionBudget().inNamespace("shop").resource(new PodDisruptionBudgetBuilder()
+                .withNewMetadata().withName("web-pdb").endMetadata().withNewSpec().withMinAvailable(new IntOrString(1))
+                .withNewSelector().addToMatchLabels("app", "web").endSelector().endSpec().build()).create();
+        cluster.operations().cordon(new NodeRef("w1", null), DrainPurpose.SCALE_DOWN);
+
+        // WHEN a pass runs into it
+        DrainNodeOutput pass = cluster.operations().drainPass(new NodeRef("w1", null), DrainPurpose.SCALE_DOWN,
+                cluster.clock.instant());
+
+        // THEN the pod and its budget are named where kubectl describe node shows them
+        assertEquals(List.of("shop/web-1"), pass.blockedByPdb());
+        Event blocked = only("DrainBlocked");
+        assertTrue(blocked.getNote().contains("shop/web-1 (PodDisruptionBudget web-pdb)"), blocked.getNote());
+        assertTrue(!blocked.getNote().contains("kubectl get pdb"), blocked.getNote());
     }
 
     @Test

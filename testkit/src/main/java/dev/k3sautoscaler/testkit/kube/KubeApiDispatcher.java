@@ -3,6 +3,8 @@ package dev.k3sautoscaler.testkit.kube;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
@@ -169,11 +171,41 @@ final class KubeApiDispatcher extends KubernetesCrudDispatcher {
         }
         return switch (answer) {
             case EVICTED -> status(201, null, null);
-            case BLOCKED_BY_PDB -> evictionStatus(429, name);
+            case BLOCKED_BY_PDB -> budgetRefusal(namespace, name, pod);
             case NOT_FOUND -> evictionStatus(404, name);
             case UID_MISMATCH -> status(409, "Conflict", "Precondition failed: UID in precondition: " + uid
                     + ", UID in object meta differs");
         };
+    }
+
+    /**
+     * kube-apiserver's 429 names the budget in the Status's causes ("The disruption budget web needs 2
+     * healthy pods and has 2 currently"); the budget is found here when the server holds it.
+     */
+    private MockResponse budgetRefusal(String namespace, String name, JsonNode pod) {
+        MockResponse refusal = evictionStatus(429, name);
+        JsonNode budgets = read("/apis/policy/v1/namespaces/" + namespace + "/poddisruptionbudgets");
+        if (budgets == null || pod == null) {
+            return refusal;
+        }
+        Pod target = ServerEvictions.SERIALIZATION.convertValue(pod, Pod.class);
+        for (JsonNode budget : budgets.path("items")) {
+            var selector = ServerEvictions.SERIALIZATION.convertValue(budget.path("spec").path("selector"), LabelSelector.class);
+            if (ServerEvictions.selects(selector, target)) {
+                ObjectNode status;
+                try {
+                    status = (ObjectNode) JSON.readTree(refusal.getBody().readUtf8());
+                } catch (IOException e) {
+                    throw new IllegalStateException("our own Status is JSON", e);
+                }
+                status.putObject("details").putArray("causes").addObject().put("reason", "DisruptionBudget")
+                        .put("message", "The disruption budget " + budget.path("metadata").path("name").asText()
+                                + " needs more healthy pods than it would have");
+                return new MockResponse().setResponseCode(429).setHeader("Content-Type", "application/json")
+                        .setBody(status.toString());
+            }
+        }
+        return refusal;
     }
 
     /** The Status kube-apiserver answers an eviction with, for the statuses a test may script. */

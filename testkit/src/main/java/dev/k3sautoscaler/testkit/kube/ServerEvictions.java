@@ -25,7 +25,7 @@ import java.util.Objects;
  * without a Ready condition counts as healthy (the suites' pods carry none).
  */
 final class ServerEvictions implements Evictions {
-    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     private final KubeApiDispatcher store;
     private final Clock clock;

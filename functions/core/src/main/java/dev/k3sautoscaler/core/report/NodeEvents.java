@@ -3,6 +3,8 @@ package dev.k3sautoscaler.core.report;
 import dev.k3sautoscaler.core.scaledown.DrainPurpose;
 import dev.k3sautoscaler.core.words.Words;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The events the node steps write on a worker as they act on it; each note is the step's own line
@@ -25,12 +27,19 @@ public final class NodeEvents {
         };
     }
 
-    /** A drain pass met PodDisruptionBudgets that allow no disruption now. */
-    public static ClusterEvent drainBlocked(String node, List<String> pods) {
+    /**
+     * A drain pass met PodDisruptionBudgets that allow no disruption now.
+     *
+     * @param budgets the refusing budget of each pod, where the API server named it
+     */
+    public static ClusterEvent drainBlocked(String node, List<String> pods, Map<String, String> budgets) {
+        String which = pods.stream().limit(5).map(pod -> budgets.containsKey(pod)
+                        ? pod + " (PodDisruptionBudget " + budgets.get(pod) + ")" : pod)
+                .collect(Collectors.joining(", "));
+        String find = pods.stream().allMatch(budgets::containsKey) ? "" : "; kubectl get pdb -n <namespace> shows the rest";
         return ClusterEvent.onNode(node, "DrainBlocked", true, "Drain", "eviction of "
                 + Words.plural(pods.size(), "pod") + " refused: a PodDisruptionBudget allows no disruption now ("
-                + Words.names(pods, 5) + "; kubectl get pdb -n <namespace> shows which); the drain retries until"
-                + " its deadline, then gives the node back");
+                + which + find + "); the drain retries until its deadline, then gives the node back");
     }
 
     /** UncordonNode gave a node back: its scale-down or retirement did not finish. */
