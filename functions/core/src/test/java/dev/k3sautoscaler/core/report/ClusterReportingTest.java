@@ -177,6 +177,37 @@ class ClusterReportingTest {
     }
 
     @Test
+    void scaleDown_statusSaysWhatItSaves_andTheRemovedWorker() {
+        // GIVEN four idle workers, one of them unneeded for longer than IDLE_DOWN_SEC
+        List<WorkerNode> idle = workers(4, 200, 200);
+        ScalingState unneeded = ScalingState.initial().withUnneededNodes(List.of(new dev.k3sautoscaler.core.model.UnneededNode(
+                "worker-3", "i-" + String.format("%017d", 3), NOW.minus(Duration.ofMinutes(11)))));
+
+        ClusterReport report = report(metrics(idle, List.of(), 15.0), unneeded, CONFIG, ClusterStatus.Lock.FREE);
+
+        // THEN the status names the decision, the actuation and what it saves; the worker reads REMOVED
+        ClusterStatus.DecisionLine decision = report.status().decision();
+        assertEquals("SCALE_DOWN", decision.action(), decision.reason() + " " + report.nodes());
+        assertEquals("scale-up-20261205-0820", decision.actuation());
+        assertEquals(-0.0208 * decision.count(), decision.costChangeUsdPerHour(), 1e-9);
+        assertTrue(decision.reason().contains("saves $0.0208/hour"), decision.reason());
+        assertTrue(report.nodes().stream().anyMatch(n -> n.node().equals("worker-3") && n.code().equals(NodeNotice.REMOVED)),
+                report.nodes().toString());
+        assertTrue(report.status().yaml().contains("costChangeUsdPerHour: -0.0208"), report.status().yaml());
+    }
+
+    @Test
+    void metricsUnavailable_isTheHealth_andNoPodIsNamed() {
+        ClusterMetrics unavailable = ClusterMetrics.unavailable("Prometheus answered 503", NOW);
+
+        ClusterReport report = report(unavailable, ScalingState.initial(), CONFIG, ClusterStatus.Lock.FREE);
+
+        assertEquals(ClusterStatus.Health.METRICS_UNAVAILABLE, report.status().health());
+        assertEquals("Prometheus answered 503", report.status().healthReason());
+        assertEquals(List.of(), report.pods());
+    }
+
+    @Test
     void quote_escapesWhatWouldBreakYaml() {
         assertEquals("\"a \\\"b\\\"\\nc\"", ClusterStatus.quote("a \"b\"\nc"));
         assertEquals("null", ClusterStatus.quote(null));
@@ -227,10 +258,15 @@ class ClusterReportingTest {
     }
 
     private static ClusterMetrics metrics(List<WorkerNode> workers, List<PodRequest> waiting) {
+        return metrics(workers, waiting, 50.0);
+    }
+
+    /** Usage at {@code percent} for CPU and memory, now and over every window. */
+    private static ClusterMetrics metrics(List<WorkerNode> workers, List<PodRequest> waiting, double percent) {
         long cpu = workers.stream().mapToLong(WorkerNode::requestedCpuMillis).sum();
         long memory = workers.stream().mapToLong(WorkerNode::requestedMemoryBytes).sum();
-        return new ClusterMetrics(true, null, NOW, 50.0, 50.0, 50.0, 50.0, 50.0, 60.0, waiting.size(), waiting,
-                waiting.size(), cpu, memory, workers);
+        return new ClusterMetrics(true, null, NOW, percent, percent, percent, percent, percent, percent + 10,
+                waiting.size(), waiting, waiting.size(), cpu, memory, workers);
     }
 
 }
