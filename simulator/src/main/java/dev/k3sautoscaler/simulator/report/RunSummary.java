@@ -74,7 +74,8 @@ public record RunSummary(
      */
     public record KubernetesEvents(int written, int sightings, java.util.Map<String, Integer> byReason) {
         public KubernetesEvents {
-            byReason = java.util.Map.copyOf(byReason);
+            // Sorted: summary.json is compared byte for byte with its recording.
+            byReason = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(byReason));
         }
     }
 
