@@ -58,12 +58,13 @@ class ManualControlsIT {
         assertEquals(2, joined.count());
         JsonNode output = execution.output();
         assertEquals("force-scale-up +2 requested by alice: load test INC-7", output.path("asked").asText());
-        assertEquals("scale-up +2: force-scale-up +2 requested by alice: load test INC-7; 2 → 4 workers",
+        assertEquals("scale-up +2: force-scale-up +2 requested by alice: load test INC-7; 2 → 4 workers;"
+                + " adds $0.0416/hour (≈ $30.37/month)",
                 output.path("decision").asText());
         assertTrue(output.path("lock").asText().startsWith("lock released"), output.toString());
         String summary = output.path("summary").asText();
         assertTrue(summary.startsWith("Added 2 workers → 4 workers (force-scale-up +2 requested by alice: load test INC-7;"
-                + " 2 → 4 workers) — 1 min "), summary);
+                + " 2 → 4 workers; adds $0.0416/hour (≈ $30.37/month)) — 1 min "), summary);
         assertEquals(List.of(summary), rig.publishedTexts());
         JsonNode attributes = rig.published.getFirst().path("MessageAttributes");
         assertEquals("scale-up", attributes.path("event").path("StringValue").asText());
