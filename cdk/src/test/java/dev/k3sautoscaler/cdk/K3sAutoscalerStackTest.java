@@ -317,7 +317,7 @@ class K3sAutoscalerStackTest {
                 // Both: the tick reconciles, the actuation observes under the lock.
                 assertTrue(tick.at("/DefinitionSubstitutions/" + step.substitution() + "/Ref").asText().contains("Alias"));
             }
-            if (step == Step.LOAD_STATE || step == Step.IDENTIFY_EVENT_INSTANCE) {
+            if (step == Step.LOAD_STATE || step == Step.IDENTIFY_EVENT_INSTANCE || step == Step.REPORT_TO_CLUSTER) {
                 // The tick's alone: the actuation never names them.
                 assertTrue(tick.at("/DefinitionSubstitutions/" + step.substitution() + "/Ref").asText().contains("Alias"));
                 assertTrue(actuation.at("/DefinitionSubstitutions/" + step.substitution()).isMissingNode(), step.name());
@@ -367,8 +367,8 @@ class K3sAutoscalerStackTest {
         assertTrue(start.get("Resource").toString().contains("Actuation"));
         JsonNode invoke = statements.stream().filter(s -> s.get("Action").toString().contains("lambda:InvokeFunction"))
                 .findFirst().orElseThrow();
-        assertEquals(6, invoke.get("Resource").size(),
-                "IdentifyEventInstance, CollectMetrics, LoadState, ReconcileWorkers, RecordOutcome, Decide");
+        assertEquals(7, invoke.get("Resource").size(),
+                "IdentifyEventInstance, CollectMetrics, LoadState, ReconcileWorkers, RecordOutcome, Decide, ReportToCluster");
     }
 
     @Test
