@@ -25,8 +25,11 @@ public final class ClusterQueries {
     /** rate() window: 4 × the 15 s scrape interval, so one missed scrape still leaves 3 samples. */
     public static final Duration RATE_WINDOW = Duration.ofSeconds(60);
 
-    /** K3s labels its server node-role.kubernetes.io/control-plane=true (and master=true on older releases). */
-    static final String CONTROL_PLANE_ROLE = "kube_node_role{role=~\"control-plane|master\"}";
+    /**
+     * K3s labels its server node-role.kubernetes.io/control-plane=true (and master=true on older releases).
+     * Public so the simulator's replay tells the master from the workers exactly as CollectMetrics does.
+     */
+    public static final String CONTROL_PLANE_ROLE = "kube_node_role{role=~\"control-plane|master\"}";
 
     /**
      * Worker nodes, one series per node (label {@code node}, and {@code provider_id} from
@@ -86,9 +89,10 @@ public final class ClusterQueries {
      * Pods unschedulable right now (labels namespace, pod, uid), DaemonSet pods excluded (a new
      * node brings its own DaemonSet pod; a stuck one is not ours to solve). kube_pod_status_unschedulable
      * exists only while PodScheduled=False, so no {@code == 1} or {@code sum} trap; Pending pods
-     * that are scheduled and pulling images are not in it and need no node.
+     * that are scheduled and pulling images are not in it and need no node. Public so the simulator's
+     * replay counts a real cluster's waiting pods as CollectMetrics does.
      */
-    static final String UNSCHEDULABLE_NOW = "(max by (namespace, pod, uid) (kube_pod_status_unschedulable)"
+    public static final String UNSCHEDULABLE_NOW = "(max by (namespace, pod, uid) (kube_pod_status_unschedulable)"
             + " unless on(namespace, pod) kube_pod_owner{owner_kind=\"DaemonSet\"})";
 
     /**

@@ -60,6 +60,23 @@ public record PrometheusEndpoint(URI baseUrl, boolean viaApiServer) {
                 + "&timeout=" + timeout.toMillis() + "ms");
     }
 
+    /**
+     * The range-query URL: {@code promql} evaluated at {@code start}, {@code start + step}, … up to
+     * {@code end} (the simulator's replay of a cluster's history; the Lambda asks instant queries only).
+     */
+    public URI rangeQuery(String promql, Instant start, Instant end, Duration step, Duration timeout) {
+        return URI.create(baseUrl + "api/v1/query_range?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
+                + "&start=" + epochSeconds(start)
+                + "&end=" + epochSeconds(end)
+                + "&step=" + String.format(Locale.ROOT, "%d.%03d", step.toSeconds(), step.toMillisPart())
+                + "&timeout=" + timeout.toMillis() + "ms");
+    }
+
+    /** Every value {@code label} has ever had ({@code __name__}: every metric name stored). */
+    public URI labelValues(String label) {
+        return URI.create(baseUrl + "api/v1/label/" + URLEncoder.encode(label, StandardCharsets.UTF_8) + "/values");
+    }
+
     /** Prometheus reads {@code time} as decimal epoch seconds. */
     static String epochSeconds(Instant time) {
         return String.format(Locale.ROOT, "%d.%03d", time.getEpochSecond(), time.getNano() / 1_000_000);

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
@@ -73,6 +74,16 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** Backfills {@code openMetricsText} (see {@link OpenMetrics}) and starts a server over it. */
     public static PrometheusServer backfilledWith(String openMetricsText) {
+        return backfilledWith(openMetricsText, null);
+    }
+
+    /**
+     * As {@link #backfilledWith(String)}, with Prometheus's lookback ({@code --query.lookback-delta})
+     * set to {@code lookbackDelta}. A backfill has no staleness markers, so a series that ends stays
+     * visible for the default 5 minutes; a lookback just under the fixture's scrape interval makes it
+     * vanish at its first missing scrape, as a live server's staleness marker does.
+     */
+    public static PrometheusServer backfilledWith(String openMetricsText, Duration lookbackDelta) {
         Path promtool = Binaries.require("promtool");
         Path prometheus = Binaries.require("prometheus");
         Path directory = createDirectory();
@@ -84,7 +95,7 @@ public final class PrometheusServer implements AutoCloseable {
                     input.toString(), data.toString()), directory);
             Path config = directory.resolve("prometheus.yml");
             Files.writeString(config, "global:\n  scrape_interval: 15s\nscrape_configs: []\n", StandardCharsets.UTF_8);
-            return start(prometheus, config, data, directory);
+            return start(prometheus, config, data, directory, lookbackDelta);
         } catch (IOException e) {
             deleteQuietly(directory);
             throw new UncheckedIOException(e);
@@ -135,16 +146,19 @@ public final class PrometheusServer implements AutoCloseable {
         }
     }
 
-    private static PrometheusServer start(Path prometheus, Path config, Path data, Path directory) {
+    private static PrometheusServer start(Path prometheus, Path config, Path data, Path directory, Duration lookbackDelta) {
         String lastFailure = "";
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             int port = freePort();
-            List<String> command = List.of(prometheus.toString(),
+            List<String> command = new ArrayList<>(List.of(prometheus.toString(),
                     "--config.file=" + config,
                     "--storage.tsdb.path=" + data,
                     "--storage.tsdb.retention.time=" + RETENTION,
                     "--web.listen-address=127.0.0.1:" + port,
-                    "--log.level=info");
+                    "--log.level=info"));
+            if (lookbackDelta != null) {
+                command.add("--query.lookback-delta=" + lookbackDelta.toMillis() + "ms");
+            }
             Process process;
             try {
                 process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
