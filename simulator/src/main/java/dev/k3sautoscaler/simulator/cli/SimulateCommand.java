@@ -16,7 +16,16 @@ import dev.k3sautoscaler.simulator.engine.WorldWatch;
 import dev.k3sautoscaler.simulator.engine.Simulation;
 import dev.k3sautoscaler.contract.PolicyName;
 import dev.k3sautoscaler.simulator.engine.SimulationResult;
+import dev.k3sautoscaler.simulator.replay.ActualRun;
+import dev.k3sautoscaler.simulator.replay.ExportFile;
+import dev.k3sautoscaler.simulator.replay.PrometheusHistory;
+import dev.k3sautoscaler.simulator.replay.Replay;
+import dev.k3sautoscaler.simulator.replay.ReplayException;
+import dev.k3sautoscaler.simulator.replay.ReplayParameters;
+import dev.k3sautoscaler.simulator.replay.ReplayRange;
+import dev.k3sautoscaler.simulator.replay.ScenarioDerivation;
 import dev.k3sautoscaler.simulator.report.ComparisonTable;
+import dev.k3sautoscaler.simulator.report.RunTimeline;
 import dev.k3sautoscaler.simulator.report.RunSummary;
 import dev.k3sautoscaler.simulator.report.chart.LabelledRun;
 import dev.k3sautoscaler.simulator.report.chart.RunChart;
@@ -64,14 +73,47 @@ public final class SimulateCommand implements Callable<Integer> {
     public static final String NOTIFICATIONS = "notifications.jsonl";
     /** The status ConfigMap's last {@code status}, as {@code kubectl get configmap} would show it at the run's end. */
     public static final String CLUSTER_STATUS = "k3s-autoscaler-status.yaml";
+    /** A replay's scenario, as derived: edit it and run it again with {@code --scenario}. */
+    public static final String DERIVED_SCENARIO = "derived-scenario.yaml";
+    /** How far back a replay from a URL reads unless told. */
+    static final Duration DEFAULT_RANGE = Duration.ofDays(7);
 
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--scenario", required = true, paramLabel = "<name|file>",
+    @Option(names = "--scenario", paramLabel = "<name|file>",
             description = "a bundled scenario (${COMPLETION-CANDIDATES}) or a YAML/JSON file",
             completionCandidates = Bundled.class)
     String scenario;
+
+    @Option(names = "--from-prometheus", paramLabel = "URL",
+            description = "replay your cluster: derive the scenario from this Prometheus (its base URL) over --range,"
+                    + " write it under --out, run both policies on it and report them beside what actually happened")
+    java.net.URI fromPrometheus;
+
+    @Option(names = "--from-export", paramLabel = "FILE",
+            description = "the same from a saved export (OpenMetrics text with a timestamp on each sample), offline")
+    Path fromExport;
+
+    @Option(names = "--range", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "how far back a replay reads (default: 7d from a URL; the whole file from an export)")
+    Duration range;
+
+    @Option(names = "--until", paramLabel = "TIME",
+            description = "where a replay's range ends, e.g. 2026-12-01T00:00:00Z (default: now; an export: its end)")
+    java.time.Instant until;
+
+    @Option(names = "--step", paramLabel = "DURATION", defaultValue = "1m", converter = DurationConverter.class,
+            description = "the replay's resolution (default: ${DEFAULT-VALUE})")
+    Duration step;
+
+    @Option(names = "--bearer-token-file", paramLabel = "FILE",
+            description = "a file holding the token the replay's Prometheus asks for")
+    Path bearerTokenFile;
+
+    @Option(names = "--hourly-price", paramLabel = "USD",
+            description = "what one of the replayed cluster's workers costs per hour (default: WORKER_HOURLY_PRICE_USD's default)")
+    Double hourlyPrice;
 
     @Option(names = "--policy", defaultValue = "default", paramLabel = "default|seed-baseline|both",
             converter = PolicyConverter.class,
@@ -191,14 +233,34 @@ public final class SimulateCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        long sources = java.util.stream.Stream.of(scenario, fromPrometheus, fromExport).filter(java.util.Objects::nonNull).count();
+        if (sources != 1) {
+            err.println("Give exactly one of --scenario, --from-prometheus and --from-export.");
+            return EXIT_INVALID_SCENARIO;
+        }
         Scenario loaded;
+        Replay replay = null;
         try {
-            loaded = ScenarioLoader.resolve(scenario);
+            if (scenario != null) {
+                loaded = ScenarioLoader.resolve(scenario);
+            } else {
+                replay = replay(out);
+                loaded = replay.scenario();
+            }
+        } catch (ReplayException e) {
+            err.println(e.getMessage());
+            return EXIT_INVALID_SCENARIO;
         } catch (InvalidScenarioException e) {
             err.println(e.getMessage());
             return EXIT_INVALID_SCENARIO;
         } catch (UncheckedIOException e) {
             err.println(e.getMessage() + ": " + e.getCause().getMessage());
+            return EXIT_INVALID_SCENARIO;
+        } catch (IOException e) {
+            err.println("Cannot write the derived scenario under " + this.out + ": " + e.getMessage());
+            return EXIT_RUN_FAILED;
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage()); // a replay URL that is not http(s), a range shorter than a minute
             return EXIT_INVALID_SCENARIO;
         }
         if (seed != null) {
@@ -214,20 +276,27 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         out.flush();
         try {
+            // A replay is there to compare: both policies, beside what the cluster did.
+            PolicyChoice policies = replay != null ? PolicyChoice.BOTH : policy;
             List<PolicyRun> runs = new ArrayList<>();
-            for (PolicyName one : policy.policies()) {
-                Path dir = policy == PolicyChoice.BOTH ? this.out.resolve(one.value()) : this.out;
+            for (PolicyName one : policies.policies()) {
+                Path dir = policies == PolicyChoice.BOTH ? this.out.resolve(one.value()) : this.out;
                 runs.add(runAndReport(loaded, one, dir, out));
             }
             ComparisonTable comparison = null;
             if (runs.size() == 2) {
                 comparison = ComparisonTable.of(runs.get(0).policy().value(), runs.get(0).summary(),
                         runs.get(1).policy().value(), runs.get(1).summary());
+                if (replay != null) {
+                    ActualRun actual = replay.actual();
+                    comparison = comparison.withActual(ACTUAL, runs.get(0).summary(), new ComparisonTable.Observed(
+                            actual.nodeHours(), actual.costUsd(), actual.unschedulablePodMinutes()));
+                }
                 out.println();
                 out.print(comparison.render(loaded.name() + " (" + Durations.format(loaded.duration()) + ", seed "
                         + loaded.seed() + ")"));
             }
-            Path page = HtmlReport.write(this.out, page(loaded, runs, comparison));
+            Path page = HtmlReport.write(this.out, page(loaded, runs, comparison, replay));
             out.printf(Locale.ROOT, "%nReport: %s (chart: %s)%n", page, this.out.resolve(CHART + ".png"));
             boolean held = runs.stream().allMatch(run -> run.violations().isEmpty());
             return held ? 0 : EXIT_INVARIANT_BROKEN;
@@ -237,11 +306,61 @@ public final class SimulateCommand implements Callable<Integer> {
         }
     }
 
+    /** What a replay's third column and chart line are called. */
+    static final String ACTUAL = "actual";
+
+    /**
+     * Derives the scenario from the cluster's Prometheus (or a saved export, served by a local one) and
+     * writes it under --out before anything runs, so a run that fails still leaves it to edit.
+     */
+    private Replay replay(PrintWriter out) throws IOException {
+        double price = hourlyPrice != null ? hourlyPrice
+                : Double.parseDouble(dev.k3sautoscaler.core.config.ConfigVariable.WORKER_HOURLY_PRICE_USD.defaultValue());
+        ReplayParameters parameters = ReplayParameters.of(price, null, null);
+        Replay replay;
+        if (fromPrometheus != null) {
+            PrometheusHistory history = PrometheusHistory.connect(fromPrometheus, bearerTokenFile);
+            java.time.Instant end = until != null ? until : java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+            ReplayRange window = ReplayRange.ending(end, range != null ? range : DEFAULT_RANGE, step);
+            out.printf(Locale.ROOT, "Reading %s from %s to %s at %s steps ...%n", history.displayUrl(), window.start(),
+                    window.end(), Durations.format(step));
+            replay = new ScenarioDerivation(history).derive(window, parameters);
+        } else {
+            ExportFile file = ExportFile.scan(fromExport);
+            java.time.Instant end = until != null ? until : file.last().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            ReplayRange window = range != null ? ReplayRange.ending(end, range, step)
+                    : new ReplayRange(file.first().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), end, step);
+            out.printf(Locale.ROOT, "Reading %s (%s to %s) at %s steps ...%n", fromExport, window.start(), window.end(),
+                    Durations.format(step));
+            try (var server = file.serve()) {
+                replay = new ScenarioDerivation(PrometheusHistory.connect(server.url(), null)).derive(window, parameters);
+            }
+        }
+        java.nio.file.Files.createDirectories(this.out);
+        Path derived = this.out.resolve(DERIVED_SCENARIO);
+        java.nio.file.Files.writeString(derived, replay.yaml());
+        replay.notes().forEach(note -> out.println("Note: " + note));
+        replay.leftOut().forEach(left -> out.println("Left out: " + left));
+        out.printf(Locale.ROOT, "Derived scenario: %s (actually: %.2f worker node-hours, $%.4f, %.0f unschedulable pod-minutes)%n",
+                derived, replay.actual().nodeHours(), replay.actual().costUsd(), replay.actual().unschedulablePodMinutes());
+        return replay;
+    }
+
+    /** What the replayed cluster did, as a chart line: its Ready workers and waiting pods over the range. */
+    private static RunTimeline actualTimeline(ActualRun actual, Duration length) {
+        List<RunTimeline.Sample> samples = actual.samples().stream().map(sample -> new RunTimeline.Sample(sample.at(),
+                sample.readyWorkers(), sample.readyWorkers(), 0, sample.unschedulablePods(), 0, 0)).toList();
+        return new RunTimeline(length, actual.step(), samples, List.of(), List.of(), List.of());
+    }
+
     /** The HTML page: both runs on one chart, every kept execution history linked from where it was written. */
-    private ReportPage page(Scenario loaded, List<PolicyRun> runs, ComparisonTable comparison) {
-        RunChart chart = RunChart.render(loaded.name(),
-                runs.stream().map(run -> new LabelledRun(run.policy().value(), run.result().timeline())).toList(),
-                loaded.workerType().cpuMillis());
+    private ReportPage page(Scenario loaded, List<PolicyRun> runs, ComparisonTable comparison, Replay replay) {
+        List<LabelledRun> lines = new ArrayList<>(
+                runs.stream().map(run -> new LabelledRun(run.policy().value(), run.result().timeline())).toList());
+        if (replay != null) {
+            lines.add(new LabelledRun(ACTUAL, actualTimeline(replay.actual(), loaded.duration()), true));
+        }
+        RunChart chart = RunChart.render(loaded.name(), lines, loaded.workerType().cpuMillis());
         StringBuilder summaries = new StringBuilder();
         List<ReportPage.ExecutionLink> links = new ArrayList<>();
         for (PolicyRun run : runs) {

@@ -16,9 +16,12 @@ import java.util.function.DoubleFunction;
  * or a run has nothing to compare ("no interruptions", a spike never resolved), {@code 0 vs 0}
  * or {@code 12 vs 0} where the divisor is zero, never NaN or ∞.
  */
-public record ComparisonTable(String oursLabel, String baselineLabel, List<Row> rows) {
+public record ComparisonTable(String oursLabel, String baselineLabel, List<Row> rows, String actualLabel) {
     static final String NONE = "—";
     private static final int LABEL_WIDTH = 36;
+    static final String POD_MINUTES = "Unschedulable pod-minutes";
+    static final String NODE_HOURS = "Worker node-hours";
+    static final String COST = "Worker cost";
 
     public ComparisonTable {
         Objects.requireNonNull(oursLabel, "oursLabel");
@@ -26,8 +29,61 @@ public record ComparisonTable(String oursLabel, String baselineLabel, List<Row> 
         rows = List.copyOf(rows);
     }
 
-    /** One figure: its value for each run, as printed, and the two ratios. */
-    public record Row(String figure, String ours, String baseline, String oursVsBaseline, String oursVsOracle) {
+    public ComparisonTable(String oursLabel, String baselineLabel, List<Row> rows) {
+        this(oursLabel, baselineLabel, rows, null);
+    }
+
+    /**
+     * One figure: its value for each run, as printed, and the two ratios; with what actually happened
+     * (a replay) its value and ours ÷ it, or null.
+     */
+    public record Row(String figure, String ours, String baseline, String oursVsBaseline, String oursVsOracle,
+                      String actual, String oursVsActual) {
+        public Row(String figure, String ours, String baseline, String oursVsBaseline, String oursVsOracle) {
+            this(figure, ours, baseline, oursVsBaseline, oursVsOracle, null, null);
+        }
+
+        /** The values after the figure's name, in the header's order. */
+        public List<String> cells(boolean withActual) {
+            List<String> cells = new ArrayList<>(List.of(ours, baseline, oursVsBaseline, oursVsOracle));
+            if (withActual) {
+                cells.add(actual == null ? NONE : actual);
+                cells.add(oursVsActual == null ? NONE : oursVsActual);
+            }
+            return cells;
+        }
+    }
+
+    /** What the real cluster did over a replayed range, in the figures a replay can read from its history. */
+    public record Observed(double nodeHours, double costUsd, double unschedulablePodMinutes) {
+    }
+
+    /** The column headers after the figures' column. */
+    public List<String> header() {
+        List<String> header = new ArrayList<>(List.of(oursLabel, baselineLabel, oursLabel + " / " + baselineLabel,
+                oursLabel + " / oracle"));
+        if (actualLabel != null) {
+            header.add(actualLabel);
+            header.add(oursLabel + " / " + actualLabel);
+        }
+        return header;
+    }
+
+    /** The same table with what actually happened beside the two runs: the replay's third column. */
+    public ComparisonTable withActual(String label, RunSummary ours, Observed observed) {
+        List<Row> withActual = rows.stream().map(row -> switch (row.figure()) {
+            case POD_MINUTES -> actual(row, observed.unschedulablePodMinutes(), ours.unschedulablePodMinutes(),
+                    value -> number("%.0f", value));
+            case NODE_HOURS -> actual(row, observed.nodeHours(), ours.nodeHours(), value -> number("%.2f", value));
+            case COST -> actual(row, observed.costUsd(), ours.costUsd(), value -> "$" + number("%.4f", value));
+            default -> row;
+        }).toList();
+        return new ComparisonTable(oursLabel, baselineLabel, withActual, label);
+    }
+
+    private static Row actual(Row row, double actual, double ours, DoubleFunction<String> format) {
+        return new Row(row.figure(), row.ours(), row.baseline(), row.oursVsBaseline(), row.oursVsOracle(),
+                format.apply(actual), ratio(ours, actual, format));
     }
 
     /**
@@ -44,11 +100,11 @@ public record ComparisonTable(String oursLabel, String baselineLabel, List<Row> 
         rows.add(durations("Longest a pod waited", longestPodWait(ours), longestPodWait(baseline), "no spike"));
         rows.add(durations("Unschedulable → RunInstances (p50)", ours.medianDetection(), baseline.medianDetection(),
                 "no launch"));
-        rows.add(measured("Unschedulable pod-minutes", ours.unschedulablePodMinutes(), baseline.unschedulablePodMinutes(),
+        rows.add(measured(POD_MINUTES, ours.unschedulablePodMinutes(), baseline.unschedulablePodMinutes(),
                 null, value -> number("%.0f", value)));
-        rows.add(measured("Worker node-hours", ours.nodeHours(), baseline.nodeHours(), ours.oracleNodeHours(),
+        rows.add(measured(NODE_HOURS, ours.nodeHours(), baseline.nodeHours(), ours.oracleNodeHours(),
                 value -> number("%.2f", value)));
-        rows.add(measured("Worker cost", ours.costUsd(), baseline.costUsd(), ours.oracleCostUsd(),
+        rows.add(measured(COST, ours.costUsd(), baseline.costUsd(), ours.oracleCostUsd(),
                 value -> "$" + number("%.4f", value)));
         rows.add(costRatio(ours, baseline));
         rows.add(count("Scale-up events", ours.scaleUpEvents(), baseline.scaleUpEvents()));
@@ -68,11 +124,15 @@ public record ComparisonTable(String oursLabel, String baselineLabel, List<Row> 
     /** The plain-text table: a column per run, then the ratios. */
     public String render(String title) {
         List<String[]> lines = new ArrayList<>();
-        lines.add(new String[] {"", oursLabel, baselineLabel, oursLabel + " / " + baselineLabel, oursLabel + " / oracle"});
+        List<String> header = header();
+        header.addFirst("");
+        lines.add(header.toArray(String[]::new));
         for (Row row : rows) {
-            lines.add(new String[] {row.figure(), row.ours(), row.baseline(), row.oursVsBaseline(), row.oursVsOracle()});
+            List<String> line = row.cells(actualLabel != null);
+            line.addFirst(row.figure());
+            lines.add(line.toArray(String[]::new));
         }
-        int[] widths = new int[5];
+        int[] widths = new int[lines.getFirst().length];
         widths[0] = LABEL_WIDTH;
         for (String[] line : lines) {
             for (int column = 1; column < line.length; column++) {

@@ -145,6 +145,13 @@ public final class RunChart {
             LabelledRun run = runs.get(i);
             Palette palette = PALETTES.get(i);
             Panels panels = new Panels(workers, run.label(), time, run.timeline(), new ArrayList<>());
+            if (run.observed()) {
+                // What a real cluster's history shows: Ready workers and waiting pods, nothing it cannot know.
+                panels.line(workers, "Ready workers", Sample::readyWorkers, palette.strong(), SOLID);
+                panels.line(pods, "unschedulable pods", Sample::unschedulablePods, palette.strong(), SOLID);
+                legend.add(new LegendRow(run.label(), panels.keys()));
+                continue;
+            }
             panels.line(workers, "requested (in workers)", sample -> (double) sample.requestedCpuMillis() / workerCpuMillis,
                     palette.light(), DOTTED);
             panels.line(workers, "billed workers", Sample::totalWorkers, palette.medium(), DASHED);

@@ -175,14 +175,14 @@ public final class HtmlReport {
     }
 
     private static void comparison(StringBuilder html, ComparisonTable table) {
-        String ours = escape(table.oursLabel());
-        String baseline = escape(table.baselineLabel());
-        html.append("<h2>Side by side</h2>\n<table class=\"comparison\" id=\"comparison\">\n<thead><tr><th></th><th>").append(ours)
-                .append("</th><th>").append(baseline).append("</th><th>").append(ours).append(" / ").append(baseline)
-                .append("</th><th>").append(ours).append(" / oracle</th></tr></thead>\n<tbody>\n");
+        html.append("<h2>Side by side</h2>\n<table class=\"comparison\" id=\"comparison\">\n<thead><tr><th></th>");
+        for (String header : table.header()) {
+            html.append("<th>").append(escape(header)).append("</th>");
+        }
+        html.append("</tr></thead>\n<tbody>\n");
         for (ComparisonTable.Row row : table.rows()) {
             html.append("<tr><th scope=\"row\">").append(escape(row.figure())).append("</th>");
-            for (String value : List.of(row.ours(), row.baseline(), row.oursVsBaseline(), row.oursVsOracle())) {
+            for (String value : row.cells(table.actualLabel() != null)) {
                 html.append("<td class=\"value\">").append(escape(value)).append("</td>");
             }
             html.append("</tr>\n");

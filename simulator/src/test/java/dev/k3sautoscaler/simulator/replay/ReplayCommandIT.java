@@ -1,0 +1,114 @@
+package dev.k3sautoscaler.simulator.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.k3sautoscaler.simulator.cli.SimulateCommand;
+import dev.k3sautoscaler.simulator.scenario.Scenario;
+import dev.k3sautoscaler.simulator.scenario.ScenarioLoader;
+import dev.k3sautoscaler.testkit.prometheus.PrometheusServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code simulate --from-export} and {@code --from-prometheus}: the derived scenario written under
+ * --out, both policies run on it, and what the cluster actually did beside them.
+ */
+class ReplayCommandIT {
+    @TempDir
+    Path work;
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine command = new CommandLine(new SimulateCommand());
+        command.setOut(new PrintWriter(out, true));
+        command.setErr(new PrintWriter(err, true));
+        return command.execute(args);
+    }
+
+    private Path export() throws IOException {
+        return Files.writeString(work.resolve("cluster.om"), ScenarioDerivationIT.cluster().openMetrics());
+    }
+
+    @Test
+    void fromAnExport_writesTheScenario_runsBothPolicies_andShowsWhatActuallyHappened() throws IOException {
+        // GIVEN a saved history of 40 minutes
+        Path dir = work.resolve("replay");
+
+        // WHEN it is replayed
+        int exit = run("--from-export", export().toString(), "--out", dir.toString());
+
+        // THEN the derived scenario is written, loads, and is the cluster's
+        assertEquals(0, exit, err.toString() + out);
+        Scenario derived = ScenarioLoader.load(dir.resolve(SimulateCommand.DERIVED_SCENARIO));
+        assertEquals(java.time.Duration.ofMinutes(40), derived.duration());
+        assertEquals(3, derived.workloads().size());
+        // AND both policies ran, side by side with what actually happened (106 Ready worker-minutes, 4 pod-minutes)
+        String printed = out.toString();
+        assertTrue(printed.contains("Derived scenario: " + dir.resolve(SimulateCommand.DERIVED_SCENARIO)), printed);
+        String table = printed.substring(printed.indexOf("Spikes (unschedulable pods > 0)", printed.lastIndexOf("default / oracle")));
+        String header = printed.substring(printed.lastIndexOf('\n', printed.lastIndexOf("default / oracle")) + 1,
+                printed.indexOf('\n', printed.lastIndexOf("default / oracle")));
+        assertTrue(header.contains("seed-baseline") && header.endsWith("actual  default / actual"), header);
+        assertTrue(table.lines().anyMatch(line -> line.startsWith("Worker node-hours") && line.contains(" 1.77 ")), table);
+        assertTrue(table.lines().anyMatch(line -> line.startsWith("Unschedulable pod-minutes") && line.contains(" 4 ")), table);
+        assertTrue(Files.isDirectory(dir.resolve("default")) && Files.isDirectory(dir.resolve("seed-baseline")));
+        String page = Files.readString(dir.resolve("index.html"));
+        assertTrue(page.contains("<th>actual</th>") && page.contains("<th>default / actual</th>"), "the HTML table");
+    }
+
+    @Test
+    void fromAPrometheusUrl_derivesTheSameScenario() throws IOException {
+        Path fromUrl = work.resolve("from-url");
+        Path fromFile = work.resolve("from-file");
+        try (PrometheusServer prometheus = PrometheusServer.backfilledWith(ScenarioDerivationIT.cluster().openMetrics(),
+                ClusterHistory.LOOKBACK)) {
+            int exit = run("--from-prometheus", prometheus.url().toString(), "--until", "2026-03-02T12:40:00Z",
+                    "--range", "40m", "--out", fromUrl.toString(), "--duration", "5m");
+            assertEquals(0, exit, err.toString() + out);
+        }
+        assertEquals(0, run("--from-export", export().toString(), "--out", fromFile.toString(), "--duration", "5m"),
+                err.toString());
+
+        // THEN the two derivations agree but for the line naming their source
+        assertEquals(withoutSource(Files.readString(fromFile.resolve(SimulateCommand.DERIVED_SCENARIO))),
+                withoutSource(Files.readString(fromUrl.resolve(SimulateCommand.DERIVED_SCENARIO))));
+    }
+
+    @Test
+    void anUnreachablePrometheus_endsWithItsNamedCause_andRunsNothing() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Path dir = work.resolve("unreachable");
+
+        int exit = run("--from-prometheus", "http://127.0.0.1:" + closedPort + "/", "--out", dir.toString());
+
+        assertEquals(SimulateCommand.EXIT_INVALID_SCENARIO, exit);
+        assertTrue(err.toString().contains("cannot reach Prometheus at http://127.0.0.1:" + closedPort), err.toString());
+        assertTrue(!Files.exists(dir.resolve(SimulateCommand.DERIVED_SCENARIO)), "no partial scenario");
+    }
+
+    @Test
+    void aMissingExport_andTwoSourcesAtOnce_areRefusedByName() throws IOException {
+        assertEquals(SimulateCommand.EXIT_INVALID_SCENARIO, run("--from-export", work.resolve("nothing.om").toString()));
+        assertTrue(err.toString().contains("no export file at " + work.resolve("nothing.om")), err.toString());
+
+        assertEquals(SimulateCommand.EXIT_INVALID_SCENARIO, run("--scenario", "steady", "--from-export", export().toString()));
+        assertTrue(err.toString().contains("Give exactly one of --scenario, --from-prometheus and --from-export."),
+                err.toString());
+    }
+
+    private static String withoutSource(String yaml) {
+        return yaml.lines().filter(line -> !line.startsWith("description:")).reduce("", (a, b) -> a + b + "\n");
+    }
+}
