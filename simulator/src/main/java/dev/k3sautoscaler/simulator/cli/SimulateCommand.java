@@ -342,10 +342,12 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     private static void writeMetrics(ClusterMetricsExport export, Path file, PrintWriter progress) throws IOException {
+        long started = System.nanoTime();
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             export.writeTo(out);
         }
-        progress.printf(Locale.ROOT, "Cluster metrics: %s (%d samples, %.1f MB)%n", file, export.samples(), Files.size(file) / 1e6);
+        progress.printf(Locale.ROOT, "Cluster metrics: %s (%d samples, %.1f MB, written in %.1f s)%n", file, export.samples(),
+                Files.size(file) / 1e6, (System.nanoTime() - started) / 1e9);
     }
 
     private String plan(Scenario s) {
