@@ -32,10 +32,12 @@ import dev.k3sautoscaler.simulator.report.chart.RunChart;
 import dev.k3sautoscaler.simulator.report.html.HtmlReport;
 import dev.k3sautoscaler.simulator.report.html.ReportPage;
 import dev.k3sautoscaler.simulator.report.SummaryTable;
+import dev.k3sautoscaler.simulator.replay.ClusterMetricsExport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,9 +57,10 @@ import picocli.CommandLine.Spec;
  * virtual AWS + K3s ({@link Simulation}), prints progress and the summary, and writes under
  * {@code --out}: the execution histories ({@code executions/*.json}), the per-tick decisions
  * ({@code decisions.jsonl}), {@code summary.json}, the status ConfigMap's last content
- * ({@code k3s-autoscaler-status.yaml}), and the
+ * ({@code k3s-autoscaler-status.yaml}), the
  * handlers' own log lines ({@code lambda-logs.jsonl}: their JSON logs and EMF metrics, which would go
- * to CloudWatch).
+ * to CloudWatch), and with {@code --export-metrics on} the cluster's metric history
+ * ({@code cluster-metrics.om}).
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = "Run the autoscaler's real workflow and handlers on a scenario, offline, on a virtual AWS + K3s.")
@@ -142,6 +145,12 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "on: the unschedulable-pods alert also starts a tick within seconds (the CDK stack's"
                     + " unschedulableFastPath); off: the 1-minute schedule alone, as deployed by default (default: ${DEFAULT-VALUE})")
     Toggle fastPath;
+
+    @Option(names = "--export-metrics", defaultValue = "off", paramLabel = "on|off",
+            description = "on: also write " + ClusterMetricsExport.FILE + ", the cluster's history as kube-state-metrics and"
+                    + " cAdvisor would have exported it, one sample a simulated minute, in OpenMetrics text for"
+                    + " promtool tsdb create-blocks-from openmetrics (default: ${DEFAULT-VALUE})")
+    Toggle exportMetrics;
 
     /** An option that is {@code on} or {@code off}, as the README writes it. */
     enum Toggle { on, off }
@@ -428,13 +437,20 @@ public final class SimulateCommand implements Callable<Integer> {
         Files.createDirectories(dir);
         PrintStream terminal = System.out;
         long started = System.nanoTime();
+        ClusterMetricsExport export = exportMetrics == Toggle.on ? new ClusterMetricsExport(Simulation.START) : null;
         try (PrintStream logs = new PrintStream(Files.newOutputStream(dir.resolve(LAMBDA_LOGS)), true, StandardCharsets.UTF_8)) {
             System.setOut(logs);
             try (Simulation simulation = new Simulation(loaded, one, faults).alertPath(fastPath == Toggle.on).onProgress(line -> {
                 progress.println(line);
                 progress.flush();
             })) {
+                if (export != null) {
+                    simulation.onSample(export::sample);
+                }
                 SimulationResult result = simulation.run();
+                if (export != null) {
+                    writeMetrics(export, dir.resolve(ClusterMetricsExport.FILE), progress);
+                }
                 progress.printf(Locale.ROOT, "Simulated %s with policy %s in %.1f s of wall time.%n",
                         Durations.format(loaded.duration()), one.value(), (System.nanoTime() - started) / 1e9);
                 return result;
@@ -442,6 +458,15 @@ public final class SimulateCommand implements Callable<Integer> {
         } finally {
             System.setOut(terminal);
         }
+    }
+
+    private static void writeMetrics(ClusterMetricsExport export, Path file, PrintWriter progress) throws IOException {
+        long started = System.nanoTime();
+        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            export.writeTo(out);
+        }
+        progress.printf(Locale.ROOT, "Cluster metrics: %s (%d samples, %.1f MB, written in %.1f s)%n", file, export.samples(),
+                Files.size(file) / 1e6, (System.nanoTime() - started) / 1e9);
     }
 
     private String plan(Scenario s) {

@@ -11,6 +11,7 @@ import java.util.Map;
  * @param nodeName            null while pending
  * @param readyAt             when the pod's containers are up (Ready condition), null while pending
  * @param unschedulableSince  when the scheduler first failed to place it (PodScheduled=False); null once bound or before the first try
+ * @param deletedAt           when it was deleted or evicted (metadata.deletionTimestamp); null unless terminating
  */
 public record PodState(
         String namespace,
@@ -25,7 +26,8 @@ public record PodState(
         PodPhase phase,
         Duration createdAt,
         Duration unschedulableSince,
-        Duration readyAt) {
+        Duration readyAt,
+        Duration deletedAt) {
 
     public String qualifiedName() {
         return namespace + "/" + name;

@@ -21,6 +21,8 @@ final class SimPod {
     Duration waitingSince;
     /** Bound and past the pod start-up time: counts as healthy for a PodDisruptionBudget. */
     Duration readyAt;
+    /** When it was deleted or evicted (its deletionTimestamp); null until then. */
+    Duration deletedAt;
     Duration goneAt;
 
     SimPod(Workload owner, String name, int ordinal, long sequence, Duration createdAt) {
@@ -50,6 +52,6 @@ final class SimPod {
 
     PodState snapshot() {
         return new PodState(owner.namespace(), name, owner.kind(), owner.name(), owner.cpuMillis(), owner.memoryBytes(),
-                owner.annotations(), uid, nodeName, phase, createdAt, unschedulableSince, readyAt);
+                owner.annotations(), uid, nodeName, phase, createdAt, unschedulableSince, readyAt, deletedAt);
     }
 }

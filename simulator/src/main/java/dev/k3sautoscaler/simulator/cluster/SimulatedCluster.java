@@ -301,9 +301,9 @@ public final class SimulatedCluster {
             for (SimPod pod : occupants.getOrDefault(node.name(), List.of())) {
                 cpuRequested += pod.owner.cpuMillis();
                 memoryRequested += pod.owner.memoryBytes();
-                double factor = jitter(pod);
-                nodeCpu += Math.round(pod.owner.cpuMillis() * pod.owner.cpuUsage() * factor);
-                nodeMemory += Math.round(pod.owner.memoryBytes() * pod.owner.memoryUsage() * factor);
+                PodUsage used = usage(pod);
+                nodeCpu += used.cpuMillis();
+                nodeMemory += used.memoryBytes();
             }
             if (ready) {
                 // A node cannot be busier than its allocatable: usage beyond it is throttled (CPU) or OOM-killed (memory).
@@ -323,6 +323,27 @@ public final class SimulatedCluster {
                 unschedulable, cpuRequested, memoryRequested, List.copyOf(workers));
         observedAtChange = changes;
         return observed;
+    }
+
+    /**
+     * What each pod holding resources (running, or terminating on its node) uses now, by
+     * namespace/name, masters' pods included: the per-pod figures the node totals of
+     * {@link #observe()} add up.
+     */
+    public Map<String, PodUsage> podUsage() {
+        Map<String, PodUsage> usage = new HashMap<>();
+        for (SimPod pod : pods.values()) {
+            if (pod.holdsResources()) {
+                usage.put(pod.key(), usage(pod));
+            }
+        }
+        return usage;
+    }
+
+    private PodUsage usage(SimPod pod) {
+        double factor = jitter(pod);
+        return new PodUsage(Math.round(pod.owner.cpuMillis() * pod.owner.cpuUsage() * factor),
+                Math.round(pod.owner.memoryBytes() * pod.owner.memoryUsage() * factor));
     }
 
     /** The pods holding resources on each node (running, or terminating there), in creation order: one pass over the pods. */
@@ -502,6 +523,7 @@ public final class SimulatedCluster {
             return;
         }
         pod.phase = PodPhase.TERMINATING;
+        pod.deletedAt = now;
         pod.goneAt = now.plus(scenario.terminationGrace());
     }
 

@@ -153,6 +153,8 @@ public final class Simulation implements AutoCloseable {
     private long ec2EventsScheduled;
     private final Map<String, String> environment;
     private Consumer<String> progress = line -> { };
+    /** Sees the cluster at every summary sample (the metrics export); nothing by default. */
+    private Consumer<SimulatedCluster> sampled = cluster -> { };
     /** The unschedulable-pods alert path; null when off (the CDK stack's default: unschedulableFastPath=false). */
     private AlertPath alertPath;
     /** Ticks the alert path has asked for, by when they start. */
@@ -225,6 +227,15 @@ public final class Simulation implements AutoCloseable {
     /** Where progress lines go (one per simulated hour and per scale event); silent by default. */
     public Simulation onProgress(Consumer<String> progress) {
         this.progress = Objects.requireNonNull(progress);
+        return this;
+    }
+
+    /**
+     * Called with the cluster at every summary sample (each {@link #SAMPLE_INTERVAL} from the start,
+     * the end included), after the instant's work, with the cluster locked: it must only read.
+     */
+    public Simulation onSample(Consumer<SimulatedCluster> listener) {
+        this.sampled = Objects.requireNonNull(listener);
         return this;
     }
 
@@ -316,6 +327,7 @@ public final class Simulation implements AutoCloseable {
             if (now.equals(nextSample)) {
                 synchronized (cluster) {
                     recorder.sample(cluster);
+                    sampled.accept(cluster);
                 }
                 if (now.toMinutes() % 60 == 0 && now.toMinutes() > 0) {
                     progress.accept(progressLine(now));

@@ -1,13 +1,16 @@
 package dev.k3sautoscaler.simulator.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.k3sautoscaler.simulator.replay.ClusterMetricsExport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -73,6 +76,21 @@ class SimulateCommandTest {
         String notices = Files.readString(outDir.resolve(SimulateCommand.NOTIFICATIONS));
         assertTrue(notices.contains("\"TopicArn\"") && notices.contains("scale-up-"),
                 "the scale-up's SNS notice, as a subscriber would get it: " + notices);
+        assertFalse(Files.exists(outDir.resolve(ClusterMetricsExport.FILE)), "no metrics export unless asked for");
+    }
+
+    @Test
+    void exportMetricsOn_writesTheClusterHistory_aSampleAMinute_endingTheText(@TempDir Path dir) throws IOException {
+        // GIVEN / WHEN
+        int exit = run("--scenario", "steady", "--duration", "5m", "--export-metrics", "on", "--out", dir.toString());
+
+        // THEN the master and the three workers at each of the 6 minutes (0 to 5), and the text ends as a backfill wants
+        assertEquals(0, exit, err.toString());
+        Path file = dir.resolve(ClusterMetricsExport.FILE);
+        assertTrue(out.toString().contains("Cluster metrics: " + file + " (6 samples, "), out.toString());
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(4 * 6, lines.stream().filter(line -> line.startsWith("kube_node_info{")).count());
+        assertEquals("# EOF", lines.getLast());
     }
 
     @Test

@@ -1,10 +1,10 @@
 package dev.k3sautoscaler.testkit.prometheus;
 
+import java.io.StringWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -14,6 +14,8 @@ import java.util.TreeMap;
  * traps: each metric family is written in one block, every series' samples are in time order (the
  * backfill silently drops out-of-order samples), timestamps are in seconds, counters carry the
  * {@code _total} suffix under a {@code # TYPE} without it, and the text ends with {@code # EOF}.
+ * It keeps the whole history in memory, for fixtures; {@link OpenMetricsWriter}, which writes the
+ * text, streams a larger one.
  *
  * <pre>{@code
  * OpenMetrics metrics = new OpenMetrics();
@@ -26,19 +28,17 @@ public final class OpenMetrics {
 
     /** A gauge family; samples are written under {@code name}. */
     public Family gauge(String name) {
-        return family(name, "gauge", name);
+        return family(name, "gauge");
     }
 
     /** A counter family; {@code name} is given without {@code _total}, samples are written as {@code name_total}. */
     public Family counter(String name) {
-        if (name.endsWith("_total")) {
-            throw new IllegalArgumentException("give the counter family name without _total: " + name);
-        }
-        return family(name, "counter", name + "_total");
+        OpenMetricsWriter.counterSamples(name);
+        return family(name, "counter");
     }
 
-    private Family family(String name, String type, String sampleName) {
-        Family family = families.computeIfAbsent(name, n -> new Family(n, type, sampleName));
+    private Family family(String name, String type) {
+        Family family = families.computeIfAbsent(name, n -> new Family(n, type));
         if (!family.type.equals(type)) {
             throw new IllegalArgumentException(name + " is already a " + family.type);
         }
@@ -47,21 +47,24 @@ public final class OpenMetrics {
 
     /** The whole history, ready for {@code promtool tsdb create-blocks-from openmetrics}. */
     public String text() {
-        StringBuilder out = new StringBuilder();
+        StringWriter text = new StringWriter();
+        OpenMetricsWriter out = new OpenMetricsWriter(text);
         for (Family family : families.values()) {
             if (family.series.isEmpty()) {
                 continue;
             }
-            out.append("# TYPE ").append(family.name).append(' ').append(family.type).append('\n');
+            if (family.type.equals("counter")) {
+                out.counter(family.name);
+            } else {
+                out.gauge(family.name);
+            }
             for (Map.Entry<String, TreeMap<Long, Double>> series : family.series.entrySet()) {
-                for (Map.Entry<Long, Double> sample : series.getValue().entrySet()) {
-                    out.append(family.sampleName).append(series.getKey()).append(' ')
-                            .append(value(sample.getValue())).append(' ')
-                            .append(seconds(sample.getKey())).append('\n');
-                }
+                out.series(series.getKey());
+                series.getValue().forEach(out::sample);
             }
         }
-        return out.append("# EOF\n").toString();
+        out.end();
+        return text.toString();
     }
 
     /** Number of samples written so far (fixtures use it to show their size). */
@@ -75,13 +78,11 @@ public final class OpenMetrics {
     public static final class Family {
         private final String name;
         private final String type;
-        private final String sampleName;
         private final Map<String, TreeMap<Long, Double>> series = new LinkedHashMap<>();
 
-        private Family(String name, String type, String sampleName) {
+        private Family(String name, String type) {
             this.name = name;
             this.type = type;
-            this.sampleName = sampleName;
         }
 
         /** Adds (or replaces) the sample of the series {@code labels} at {@code time}. */
@@ -127,22 +128,5 @@ public final class OpenMetrics {
         private static String escape(String value) {
             return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
         }
-    }
-
-    private static String value(double value) {
-        if (Double.isNaN(value)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(value)) {
-            return value > 0 ? "+Inf" : "-Inf";
-        }
-        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
-            return Long.toString((long) value);
-        }
-        return Double.toString(value);
-    }
-
-    private static String seconds(long epochMillis) {
-        return String.format(Locale.ROOT, "%d.%03d", Math.floorDiv(epochMillis, 1000), Math.floorMod(epochMillis, 1000));
     }
 }
