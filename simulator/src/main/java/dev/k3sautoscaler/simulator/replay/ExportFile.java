@@ -74,10 +74,6 @@ public record ExportFile(Path path, Instant first, Instant last, Duration interv
      */
     public PrometheusServer serve() {
         Duration lookback = interval.compareTo(Duration.ofSeconds(2)) > 0 ? interval.minusSeconds(1) : interval;
-        try {
-            return PrometheusServer.backfilledWith(Files.readString(path, StandardCharsets.UTF_8), lookback);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the export file " + path, e);
-        }
+        return PrometheusServer.backfilledFrom(path.toAbsolutePath(), lookback);
     }
 }

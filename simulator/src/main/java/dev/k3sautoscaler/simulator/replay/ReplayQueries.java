@@ -45,8 +45,12 @@ final class ReplayQueries {
             + " ((kube_pod_info and on(node) " + ClusterQueries.CONTROL_PLANE_ROLE + ")"
             + " unless on(namespace, pod) kube_pod_owner{owner_kind=\"DaemonSet\"}))";
 
-    /** Pods that hold or wait for a place: phase Running or Pending. */
-    static final String ALIVE = "(max by (namespace, pod) (kube_pod_status_phase{phase=~\"Running|Pending\"}) == 1)";
+    /**
+     * Pods that hold or wait for a place: phase Running or Pending, and not on their way out (a
+     * terminating pod is still Running, but its controller already counts its replacement).
+     */
+    static final String ALIVE = "((max by (namespace, pod) (kube_pod_status_phase{phase=~\"Running|Pending\"}) == 1)"
+            + " unless on(namespace, pod) kube_pod_deletion_timestamp)";
 
     private static final String BY_WORKLOAD = " by (namespace, owner_kind, owner_name) ";
 

@@ -84,12 +84,26 @@ public final class PrometheusServer implements AutoCloseable {
      * vanish at its first missing scrape, as a live server's staleness marker does.
      */
     public static PrometheusServer backfilledWith(String openMetricsText, Duration lookbackDelta) {
-        Path promtool = Binaries.require("promtool");
-        Path prometheus = Binaries.require("prometheus");
         Path directory = createDirectory();
         try {
             Path input = directory.resolve("history.om");
             Files.writeString(input, openMetricsText, StandardCharsets.UTF_8);
+            return backfilled(input, directory, lookbackDelta);
+        } catch (IOException e) {
+            deleteQuietly(directory);
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The same from a file, read by the backfill itself: an export of a day at 100 workers is gigabytes. */
+    public static PrometheusServer backfilledFrom(Path openMetricsFile, Duration lookbackDelta) {
+        return backfilled(openMetricsFile, createDirectory(), lookbackDelta);
+    }
+
+    private static PrometheusServer backfilled(Path input, Path directory, Duration lookbackDelta) {
+        Path promtool = Binaries.require("promtool");
+        Path prometheus = Binaries.require("prometheus");
+        try {
             Path data = directory.resolve("data");
             run(List.of(promtool.toString(), "tsdb", "create-blocks-from", "openmetrics",
                     input.toString(), data.toString()), directory);
