@@ -249,7 +249,8 @@ public final class PrometheusClient {
         };
     }
 
-    private static JsonNode parse(String body) {
+    /** The HTTP API's answer as a JSON object, or null when it is none (a proxy's error page, a cut body). */
+    public static JsonNode parse(String body) {
         try {
             JsonNode node = JSON.readTree(body);
             return node != null && node.isObject() ? node : null;

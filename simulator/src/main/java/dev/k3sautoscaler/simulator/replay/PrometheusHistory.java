@@ -1,7 +1,6 @@
 package dev.k3sautoscaler.simulator.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.k3sautoscaler.core.words.Words;
 import dev.k3sautoscaler.metrics.PrometheusEndpoint;
 import dev.k3sautoscaler.metrics.QueryResult.Sample;
@@ -46,7 +45,6 @@ public final class PrometheusHistory {
     static final int MAX_POINTS_PER_REQUEST = 10_000;
     /** Enough of an unexpected body to recognise it (a login page, a proxy's error) without quoting all of it. */
     private static final int DETAIL_LIMIT = 200;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PrometheusEndpoint endpoint;
     private final String bearerToken;
@@ -173,7 +171,7 @@ public final class PrometheusHistory {
             throw new PrometheusReadException(Problem.REFUSED, "Prometheus at " + displayUrl() + " refused the request (HTTP "
                     + status + "): pass --bearer-token-file with a token it accepts");
         }
-        JsonNode body = parse(response.body());
+        JsonNode body = dev.k3sautoscaler.metrics.PrometheusClient.parse(response.body());
         String outcome = body == null ? "" : body.path("status").asText();
         if ("error".equals(outcome)) {
             throw new PrometheusReadException(Problem.QUERY_FAILED, "Prometheus at " + displayUrl() + " could not answer (HTTP "
@@ -240,14 +238,6 @@ public final class PrometheusHistory {
         return values;
     }
 
-    private static JsonNode parse(String body) {
-        try {
-            JsonNode node = JSON.readTree(body);
-            return node != null && node.isObject() ? node : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
 
     static String readToken(Path file) {
         if (file == null) {

@@ -4,26 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.k3sautoscaler.simulator.fixtures.SimulateRun;
 import dev.k3sautoscaler.simulator.replay.ClusterMetricsExport;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class SimulateCommandTest {
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final SimulateRun command = new SimulateRun();
 
     private int run(String... args) {
-        CommandLine command = new CommandLine(new SimulateCommand());
-        command.setOut(new PrintWriter(out, true));
-        command.setErr(new PrintWriter(err, true));
-        return command.execute(args);
+        return command.run(args);
     }
 
     @Test
@@ -32,10 +26,10 @@ class SimulateCommandTest {
         int exit = run("--scenario", "flash-sale", "--seed", "99", "--check");
 
         // THEN
-        assertEquals(0, exit, err.toString());
-        assertTrue(out.toString().contains("Scenario flash-sale:"), out.toString());
-        assertTrue(out.toString().contains("seed 99, policy default"), out.toString());
-        assertTrue(out.toString().contains("oracle floor:"), out.toString());
+        assertEquals(0, exit, command.err());
+        assertTrue(command.out().contains("Scenario flash-sale:"), command.out());
+        assertTrue(command.out().contains("seed 99, policy default"), command.out());
+        assertTrue(command.out().contains("oracle floor:"), command.out());
     }
 
     @Test
@@ -45,8 +39,8 @@ class SimulateCommandTest {
                 "--check");
 
         // THEN
-        assertEquals(0, exit, err.toString());
-        String printed = out.toString();
+        assertEquals(0, exit, command.err());
+        String printed = command.out();
         assertTrue(printed.contains("injected: slow:launch-workers@1, lost-result:delete-node@2"), printed);
         assertTrue(printed.contains("invariants (16): NO_ORPHANED_INSTANCE,"), printed);
         assertTrue(printed.contains("NO_SIDE_EFFECT_UNDER_LOST_LEASE, EVERY_STEP_ERROR_DECLARED, EVERY_REMOVAL_RECORDED, NO_SECRET_IN_KUBERNETES_WRITES; BILLED_WITHIN_MAX, NO_INSTANCE_WITHOUT_READY_NODE, NO_GHOST_NODE,"
@@ -62,8 +56,8 @@ class SimulateCommandTest {
         int exit = run("--scenario", "flash-sale", "--duration", "75m", "--out", outDir.toString());
 
         // THEN the run happened, and says so with numbers it computed
-        assertEquals(0, exit, err.toString());
-        String printed = out.toString();
+        assertEquals(0, exit, command.err());
+        String printed = command.out();
         assertTrue(printed.contains("Simulated 1h15m with policy default in"), printed);
         assertTrue(printed.contains("actuation scale-up-"), printed);
         assertTrue(printed.contains("Unschedulable pod-minutes"), printed);
@@ -85,9 +79,9 @@ class SimulateCommandTest {
         int exit = run("--scenario", "steady", "--duration", "5m", "--export-metrics", "on", "--out", dir.toString());
 
         // THEN the master and the three workers at each of the 6 minutes (0 to 5), and the text ends as a backfill wants
-        assertEquals(0, exit, err.toString());
+        assertEquals(0, exit, command.err());
         Path file = dir.resolve(ClusterMetricsExport.FILE);
-        assertTrue(out.toString().contains("Cluster metrics: " + file + " (6 samples, "), out.toString());
+        assertTrue(command.out().contains("Cluster metrics: " + file + " (6 samples, "), command.out());
         List<String> lines = Files.readAllLines(file);
         assertEquals(4 * 6, lines.stream().filter(line -> line.startsWith("kube_node_info{")).count());
         assertEquals("# EOF", lines.getLast());
@@ -101,8 +95,8 @@ class SimulateCommandTest {
 
         // THEN the run refuses instead of running without the fault
         assertEquals(SimulateCommand.EXIT_RUN_FAILED, exit);
-        assertTrue(err.toString().contains("no function named launch-worker") && err.toString().contains("launch-workers"),
-                err.toString());
+        assertTrue(command.err().contains("no function named launch-worker") && command.err().contains("launch-workers"),
+                command.err());
     }
 
     @Test
@@ -116,8 +110,8 @@ class SimulateCommandTest {
 
         // THEN
         assertEquals(SimulateCommand.EXIT_INVALID_SCENARIO, exit);
-        assertTrue(err.toString().contains("bad.yaml:2:"), err.toString());
-        assertTrue(err.toString().contains("cluster: is required"), err.toString());
+        assertTrue(command.err().contains("bad.yaml:2:"), command.err());
+        assertTrue(command.err().contains("cluster: is required"), command.err());
     }
 
     @Test
@@ -139,8 +133,8 @@ class SimulateCommandTest {
         int exit = run("--scenario", file.toString(), "--out", dir.resolve("out").toString());
 
         // THEN the run completes, says what it skipped when, and the summary counts it
-        assertEquals(0, exit, err.toString());
-        String printed = out.toString();
+        assertEquals(0, exit, command.err());
+        String printed = command.out();
         assertTrue(printed.contains("[00:05:00] Spot interruption skipped: i-0123456789abcdef0 is no running Spot worker"), printed);
         assertTrue(printed.contains("EC2 events skipped                     1 (target no running Spot worker)"), printed);
         assertTrue(Files.readString(dir.resolve("out").resolve(SimulateCommand.SUMMARY_JSON)).contains("\"ec2EventsSkipped\" : 1"));
@@ -149,6 +143,6 @@ class SimulateCommandTest {
     @Test
     void unknownPolicy_isAUsageError() {
         assertEquals(2, run("--scenario", "steady", "--policy", "magic"));
-        assertTrue(err.toString().contains("expected default, seed-baseline or both"), err.toString());
+        assertTrue(command.err().contains("expected default, seed-baseline or both"), command.err());
     }
 }

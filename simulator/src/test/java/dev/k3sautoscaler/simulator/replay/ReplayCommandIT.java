@@ -4,18 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.k3sautoscaler.simulator.cli.SimulateCommand;
+import dev.k3sautoscaler.simulator.fixtures.SimulateRun;
 import dev.k3sautoscaler.simulator.scenario.Scenario;
 import dev.k3sautoscaler.simulator.scenario.ScenarioLoader;
 import dev.k3sautoscaler.testkit.prometheus.PrometheusServer;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code simulate --from-export} and {@code --from-prometheus}: the derived scenario written under
@@ -24,14 +22,10 @@ import picocli.CommandLine;
 class ReplayCommandIT {
     @TempDir
     Path work;
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final SimulateRun command = new SimulateRun();
 
     private int run(String... args) {
-        CommandLine command = new CommandLine(new SimulateCommand());
-        command.setOut(new PrintWriter(out, true));
-        command.setErr(new PrintWriter(err, true));
-        return command.execute(args);
+        return command.run(args);
     }
 
     private Path export() throws IOException {
@@ -47,12 +41,12 @@ class ReplayCommandIT {
         int exit = run("--from-export", export().toString(), "--out", dir.toString());
 
         // THEN the derived scenario is written, loads, and is the cluster's
-        assertEquals(0, exit, err.toString() + out);
+        assertEquals(0, exit, command.err() + command.out());
         Scenario derived = ScenarioLoader.load(dir.resolve(SimulateCommand.DERIVED_SCENARIO));
         assertEquals(java.time.Duration.ofMinutes(40), derived.duration());
         assertEquals(3, derived.workloads().size());
         // AND both policies ran, side by side with what actually happened (106 Ready worker-minutes, 4 pod-minutes)
-        String printed = out.toString();
+        String printed = command.out();
         assertTrue(printed.contains("Derived scenario: " + dir.resolve(SimulateCommand.DERIVED_SCENARIO)), printed);
         String table = printed.substring(printed.indexOf("Spikes (unschedulable pods > 0)", printed.lastIndexOf("default / oracle")));
         String header = printed.substring(printed.lastIndexOf('\n', printed.lastIndexOf("default / oracle")) + 1,
@@ -73,10 +67,10 @@ class ReplayCommandIT {
                 ClusterHistory.LOOKBACK)) {
             int exit = run("--from-prometheus", prometheus.url().toString(), "--until", "2026-03-02T12:40:00Z",
                     "--range", "40m", "--out", fromUrl.toString(), "--duration", "5m");
-            assertEquals(0, exit, err.toString() + out);
+            assertEquals(0, exit, command.err() + command.out());
         }
         assertEquals(0, run("--from-export", export().toString(), "--out", fromFile.toString(), "--duration", "5m"),
-                err.toString());
+                command.err());
 
         // THEN the two derivations agree but for the line naming their source
         assertEquals(withoutSource(Files.readString(fromFile.resolve(SimulateCommand.DERIVED_SCENARIO))),
@@ -94,18 +88,18 @@ class ReplayCommandIT {
         int exit = run("--from-prometheus", "http://127.0.0.1:" + closedPort + "/", "--out", dir.toString());
 
         assertEquals(SimulateCommand.EXIT_INVALID_SCENARIO, exit);
-        assertTrue(err.toString().contains("cannot reach Prometheus at http://127.0.0.1:" + closedPort), err.toString());
+        assertTrue(command.err().contains("cannot reach Prometheus at http://127.0.0.1:" + closedPort), command.err());
         assertTrue(!Files.exists(dir.resolve(SimulateCommand.DERIVED_SCENARIO)), "no partial scenario");
     }
 
     @Test
     void aMissingExport_andTwoSourcesAtOnce_areRefusedByName() throws IOException {
         assertEquals(SimulateCommand.EXIT_INVALID_SCENARIO, run("--from-export", work.resolve("nothing.om").toString()));
-        assertTrue(err.toString().contains("no export file at " + work.resolve("nothing.om")), err.toString());
+        assertTrue(command.err().contains("no export file at " + work.resolve("nothing.om")), command.err());
 
         assertEquals(SimulateCommand.EXIT_INVALID_SCENARIO, run("--scenario", "steady", "--from-export", export().toString()));
-        assertTrue(err.toString().contains("Give exactly one of --scenario, --from-prometheus and --from-export."),
-                err.toString());
+        assertTrue(command.err().contains("Give exactly one of --scenario, --from-prometheus and --from-export."),
+                command.err());
     }
 
     private static String withoutSource(String yaml) {
