@@ -49,6 +49,23 @@ class RunChartTest {
     }
 
     @Test
+    void whatActuallyHappened_isAThirdRun_drawnAsItsReadyWorkersAndWaitingPodsOnly() {
+        // GIVEN both policies and a replay's real history
+        RunTimeline actual = timeline(List.of(sample(0, 2), sample(1, 3), sample(2, 3)));
+
+        // WHEN
+        RunChart chart = RunChart.render("replay", List.of(OURS, BASELINE, new LabelledRun("actual", actual, true)),
+                ReportFixtures.WORKER_CPU_MILLIS);
+
+        // THEN the third legend row holds the two lines a history can show, in the third colour
+        List<String> entries = chart.legendEntries();
+        assertEquals(List.of("actual: Ready workers", "actual: unschedulable pods"),
+                entries.subList(entries.size() - 2, entries.size()));
+        assertTrue(entries.stream().noneMatch(entry -> entry.startsWith("actual: requested")), entries.toString());
+        assertTrue(chart.svg().contains("stroke:rgb(46,125,50)"), "actual's Ready line, green");
+    }
+
+    @Test
     void eventsAbsentFromARun_getNoMarkerAndNoLegendEntry() {
         // GIVEN a run that never scaled and had no Spot warning
         RunTimeline quiet = timeline(List.of(sample(0, 2), sample(1, 2), sample(2, 2)));
