@@ -1,6 +1,7 @@
 package dev.k3sautoscaler.kube;
 
 import dev.k3sautoscaler.core.report.ClusterEvent;
+import dev.k3sautoscaler.core.report.ClusterReporting;
 import dev.k3sautoscaler.core.report.WorkerPrice;
 import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -10,14 +11,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -68,7 +65,7 @@ public final class ClusterEvents {
     /** The event's object name: the subject's name and a hash of everything that makes it this event. */
     static String eventName(ClusterEvent event, String key) {
         String subject = event.name().toLowerCase(Locale.ROOT);
-        String suffix = "." + hash(event.kind() + "/" + event.namespace() + "/" + event.name() + "/" + event.reason()
+        String suffix = "." + ClusterReporting.digest(event.kind() + "/" + event.namespace() + "/" + event.name() + "/" + event.reason()
                 + "/" + key);
         return (subject.length() + suffix.length() > NAME_LIMIT
                 ? subject.substring(0, NAME_LIMIT - suffix.length()) : subject) + suffix;
@@ -146,14 +143,5 @@ public final class ClusterEvents {
         LOG.warn("Could not {} the {} event on {} {}{}: {}", verb, event.reason(), event.kind(), event.name(), code,
                 e.getClass().getSimpleName());
         return Written.FAILED;
-    }
-
-    private static String hash(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 }

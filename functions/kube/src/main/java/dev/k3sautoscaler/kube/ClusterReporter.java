@@ -92,14 +92,15 @@ public final class ClusterReporter {
         });
         for (PodNotice pod : report.pods()) {
             String subject = podSubject(pod.qualifiedName(), pod.code().story());
-            Said said = tally.full() ? carried(before.get(subject)) : tellPod(pod, before.get(subject), now, tally);
+            // A subject the budget did not reach keeps what it was told, so the next tick still knows.
+            Said said = tally.full() ? before.get(subject) : tellPod(pod, before.get(subject), now, tally);
             if (said != null) {
                 after.put(subject, said);
             }
         }
         for (NodeNotice node : report.nodes()) {
             String subject = "node/" + node.node();
-            Said said = tally.full() ? carried(before.get(subject)) : tellNode(node, before.get(subject), now, tally);
+            Said said = tally.full() ? before.get(subject) : tellNode(node, before.get(subject), now, tally);
             if (said != null) {
                 after.put(subject, said);
             }
@@ -109,11 +110,6 @@ public final class ClusterReporter {
                 tally.failed, tally.left);
         LOG.info("Told the cluster: {}", output.reason());
         return output;
-    }
-
-    /** A subject the budget did not reach keeps what it was told, so the next tick still knows. */
-    private static Said carried(Said said) {
-        return said;
     }
 
     /** A pod's memory is kept per story: {@code pod/shop/web-1#CAPACITY_COMING}. */

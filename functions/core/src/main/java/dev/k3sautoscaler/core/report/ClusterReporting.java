@@ -197,7 +197,8 @@ public final class ClusterReporting {
                 facts.lock(), new ClusterStatus.Pause(state.paused(), state.pausedReason()), lastFailure, nodes);
     }
 
-    static String digest(String facts) {
+    /** A short, stable hex digest of {@code facts}: the report's news mark, and the events' object names. */
+    public static String digest(String facts) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(facts.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 12);
