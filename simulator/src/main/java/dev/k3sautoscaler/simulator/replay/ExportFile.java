@@ -28,7 +28,7 @@ public record ExportFile(Path path, Instant first, Instant last, Duration interv
     /** Reads the file's time span and sample spacing; a file with no timestamped sample is refused. */
     public static ExportFile scan(Path path) {
         if (!Files.isRegularFile(path)) {
-            throw new UnusableHistoryException(UnusableHistoryException.Problem.NO_SAMPLES,
+            throw new UnusableHistoryException(UnusableHistoryException.Problem.UNREADABLE_EXPORT,
                     "no export file at " + path);
         }
         long first = Long.MAX_VALUE;
@@ -56,7 +56,7 @@ public record ExportFile(Path path, Instant first, Instant last, Duration interv
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the export file " + path, e);
         } catch (NumberFormatException e) {
-            throw new UnusableHistoryException(UnusableHistoryException.Problem.NO_SAMPLES,
+            throw new UnusableHistoryException(UnusableHistoryException.Problem.UNREADABLE_EXPORT,
                     path + " is not OpenMetrics text with a timestamp on each sample: " + e.getMessage());
         }
         if (first == Long.MAX_VALUE) {
@@ -74,6 +74,12 @@ public record ExportFile(Path path, Instant first, Instant last, Duration interv
      */
     public PrometheusServer serve() {
         Duration lookback = interval.compareTo(Duration.ofSeconds(2)) > 0 ? interval.minusSeconds(1) : interval;
-        return PrometheusServer.backfilledFrom(path.toAbsolutePath(), lookback);
+        try {
+            return PrometheusServer.backfilledFrom(path.toAbsolutePath(), lookback);
+        } catch (IllegalStateException e) {
+            // The backfill's own words say which line it refused; a stack trace would say nothing more.
+            throw new UnusableHistoryException(UnusableHistoryException.Problem.UNREADABLE_EXPORT,
+                    "cannot backfill " + path + " into a local Prometheus: " + e.getMessage());
+        }
     }
 }

@@ -13,7 +13,9 @@ public final class UnusableHistoryException extends ReplayException {
         /** No node without the control-plane role in the range. */
         NO_WORKERS,
         /** Pods, but none owned by a Deployment, StatefulSet or DaemonSet outside the control plane. */
-        NO_WORKLOADS
+        NO_WORKLOADS,
+        /** An export file that is missing, or that Prometheus cannot backfill (not OpenMetrics with timestamps). */
+        UNREADABLE_EXPORT
     }
 
     private final Problem problem;

@@ -102,6 +102,19 @@ class ReplayCommandIT {
                 command.err());
     }
 
+    @Test
+    void anExportPrometheusCannotBackfill_endsWithTheBackfillsOwnWords_notAStackTrace() throws IOException {
+        // GIVEN timestamped samples, but not OpenMetrics: no end marker, a label never closed
+        Path broken = Files.writeString(work.resolve("broken.om"), "kube_node_info{node=\"w1 1 1767571200\n"
+                + "kube_node_info{node=\"w1 1 1767571260\n");
+
+        int exit = run("--from-export", broken.toString(), "--out", work.resolve("broken").toString());
+
+        assertEquals(SimulateCommand.EXIT_INVALID_SCENARIO, exit, command.err());
+        assertTrue(command.err().startsWith("cannot backfill " + broken + " into a local Prometheus: "), command.err());
+        assertTrue(!command.err().contains("\tat "), "no stack trace: " + command.err());
+    }
+
     private static String withoutSource(String yaml) {
         return yaml.lines().filter(line -> !line.startsWith("description:")).reduce("", (a, b) -> a + b + "\n");
     }
