@@ -226,6 +226,23 @@ class ReconcileWorkersIT {
     }
 
     @Test
+    void namesTheWorkerWhoseNodeTurnedReadyMomentsAgo_forDecideToCountAsArriving() {
+        // GIVEN one worker Ready for 20 minutes and one whose Ready condition changed 30 s ago
+        String settled = rig.worker();
+        String arrived = rig.worker();
+        rig.clock.advance(JOIN_TIMEOUT.multipliedBy(2));
+        rig.node("w-settled", settled, true, rig.clock.instant().minusSeconds(1200));
+        rig.node("w-arrived", arrived, true, rig.clock.instant().minusSeconds(30));
+
+        // WHEN the tick reconciles
+        ReconcileWorkersOutput out = rig.run(List.of(), true);
+
+        // THEN the fleet view names the one the scraped metrics may not show Ready yet
+        assertEquals(List.of(arrived), out.fleet().justReadyInstanceIds());
+        assertEquals(List.of(settled, arrived).stream().sorted().toList(), out.fleet().billedInstanceIds());
+    }
+
+    @Test
     void theSharedFixture_parses_andAJoinedLaunchIsCleared() throws IOException {
         // GIVEN the fixture's pending launch as a worker with a Ready Node
         String fixture;

@@ -55,6 +55,13 @@ public final class ReconcileRules {
      */
     public static final Duration DRAINED_GRACE = Duration.ofMinutes(15);
 
+    /**
+     * How long after a Node turns Ready the metrics may still show it as not: a 15 s scrape of
+     * kube-state-metrics, the rules' evaluation, a slow scrape or two more. Generous on purpose: once
+     * the metrics do show it Ready, Decide counts it from them and ignores this.
+     */
+    static final Duration METRICS_CATCH_UP = Duration.ofMinutes(2);
+
     private ReconcileRules() {
     }
 
@@ -247,6 +254,20 @@ public final class ReconcileRules {
                 gone.add(id);
             }
         });
-        return FleetView.observed(List.copyOf(billed), List.copyOf(gone));
+        Set<String> justReady = new TreeSet<>();
+        nodesByInstance.forEach((id, nodes) -> {
+            if (billed.contains(id) && nodes.stream().anyMatch(node -> justTurnedReady(node, seen.now()))) {
+                justReady.add(id);
+            }
+        });
+        return FleetView.observed(List.copyOf(billed), List.copyOf(gone), List.copyOf(justReady));
+    }
+
+    /**
+     * Ready since less than {@link #METRICS_CATCH_UP}: the scraped metrics may not show it yet (a
+     * kube-state-metrics scrape, then the rules' evaluation), so the pods it is taking still read as unschedulable.
+     */
+    private static boolean justTurnedReady(ObservedNode node, Instant now) {
+        return node.ready() && node.readyChangedAt() != null && now.isBefore(node.readyChangedAt().plus(METRICS_CATCH_UP));
     }
 }

@@ -12,23 +12,31 @@ import java.util.List;
  * @param billedInstanceIds  this cluster's managed workers that are pending or running (the master never)
  * @param goneInstanceIds    instances named by a Node's providerID that EC2 reports shutting-down,
  *                           terminated or unknown: their Nodes are ghosts and count for nothing
+ * @param justReadyInstanceIds billed workers whose Node the K3s API saw turn Ready moments ago: the
+ *                           scraped metrics may still show them NotReady and their pods unschedulable
  */
 public record FleetView(boolean observed, String unobservedReason, List<String> billedInstanceIds,
-                        List<String> goneInstanceIds) {
+                        List<String> goneInstanceIds, List<String> justReadyInstanceIds) {
 
     public FleetView {
         billedInstanceIds = billedInstanceIds == null ? List.of() : List.copyOf(billedInstanceIds);
         goneInstanceIds = goneInstanceIds == null ? List.of() : List.copyOf(goneInstanceIds);
+        justReadyInstanceIds = justReadyInstanceIds == null ? List.of() : List.copyOf(justReadyInstanceIds);
         if (!observed && (unobservedReason == null || unobservedReason.isBlank())) {
             throw new IllegalArgumentException("an unobserved fleet must say why");
         }
     }
 
     public static FleetView observed(List<String> billedInstanceIds, List<String> goneInstanceIds) {
-        return new FleetView(true, null, billedInstanceIds, goneInstanceIds);
+        return observed(billedInstanceIds, goneInstanceIds, List.of());
+    }
+
+    public static FleetView observed(List<String> billedInstanceIds, List<String> goneInstanceIds,
+                                     List<String> justReadyInstanceIds) {
+        return new FleetView(true, null, billedInstanceIds, goneInstanceIds, justReadyInstanceIds);
     }
 
     public static FleetView unobserved(String reason) {
-        return new FleetView(false, reason, List.of(), List.of());
+        return new FleetView(false, reason, List.of(), List.of(), List.of());
     }
 }

@@ -18,7 +18,9 @@ import java.util.Set;
  * (Ready workers, cordoned or not, plus launches in flight) restores MIN_WORKERS on the way up: a
  * NotReady Node that no launch explains — a worker whose kubelet died, or the Node of a terminated
  * instance whose deletion failed — is not a worker to count on. Launches past the join timeout are
- * not in flight any more: the reconcile terminates them.
+ * not in flight any more: the reconcile terminates them. A worker the K3s API saw turn Ready moments
+ * ago ({@link FleetView#justReadyInstanceIds()}) that the scraped metrics do not show Ready yet is
+ * still in flight: its launch record is cleared, but the pods it is taking still read as unschedulable.
  *
  * <p>With an EC2 view ({@link FleetView#observed()}), {@code total} is every machine that costs
  * money: this cluster's managed instances that are pending or running (a launch that crashed before
@@ -26,7 +28,7 @@ import java.util.Set;
  * machines it does not manage; the Node of an instance EC2 reports gone (a ghost) counts for nothing.
  * Without one (EC2 could not be read) it falls back to the Nodes plus the recorded launches.
  *
- * @param inFlight launches whose node is not Ready yet: capacity that is coming (empty bins)
+ * @param inFlight launches whose node is not Ready yet, as the metrics see it: capacity that is coming (empty bins)
  */
 public record WorkerCount(int total, int capacity, int inFlight, int live) {
 
@@ -52,15 +54,24 @@ public record WorkerCount(int total, int capacity, int inFlight, int live) {
         Set<String> billed = new HashSet<>(fleet.billedInstanceIds());
         int unregistered = 0;
         int inFlight = 0;
+        Set<String> counted = new HashSet<>();
         for (PendingLaunch launch : state.pendingLaunches()) {
             boolean expired = !now.isBefore(launch.launchedAt().plus(joinTimeout));
             if (expired || readyInstances.contains(launch.instanceId()) || gone.contains(launch.instanceId())) {
                 continue;
             }
             inFlight++;
+            counted.add(launch.instanceId());
             billed.add(launch.instanceId());
             if (!registeredInstances.contains(launch.instanceId())) {
                 unregistered++;
+            }
+        }
+        // A worker the API saw turn Ready after the metrics were scraped: the join cleared its launch, but
+        // the scrape still shows it NotReady and the pods it is taking unschedulable. An empty worker on its way.
+        for (String arrived : fleet.justReadyInstanceIds()) {
+            if (!readyInstances.contains(arrived) && !counted.contains(arrived) && !gone.contains(arrived)) {
+                inFlight++;
             }
         }
         int capacity = (int) workers.stream().filter(WorkerNode::isCapacity).count();

@@ -346,6 +346,21 @@ class ReconcileRulesTest {
     }
 
     @Test
+    void fleet_namesOurWorkersWhoseNodeTurnedReadyMomentsAgo() {
+        // GIVEN a worker Ready for 30 s, one Ready for 20 min, one joining, and a foreign machine Ready for 30 s
+        Instant moments = NOW.minusSeconds(30);
+        ReconcilePlan plan = world()
+                .instance(running("i-1", YOUNG)).node(new ObservedNode("w1", "i-1", true, moments, false))
+                .instance(running("i-2", OLD)).node(ready("w2", "i-2"))
+                .instance(running("i-3", YOUNG)).node(notReady("w3", "i-3", moments))
+                .instance(tagged("i-4", false, CLUSTER, false)).node(new ObservedNode("w4", "i-4", true, moments, false))
+                .plan();
+
+        // THEN only ours, just Ready, is named: the metrics may show it a scrape later
+        assertEquals(List.of("i-1"), plan.fleet().justReadyInstanceIds());
+    }
+
+    @Test
     void fleet_billsOurLiveInstancesAfterTheTerminations_plusLaunchesNotYetVisible() {
         // GIVEN two Ready workers, one never-joined launch, a launch EC2 does not show yet, the master, a foreign
         // instance, a stopped worker and a ghost Node

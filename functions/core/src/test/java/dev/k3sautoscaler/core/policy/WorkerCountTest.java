@@ -24,6 +24,7 @@ class WorkerCountTest {
     private static final String B = "i-0000000000000000b";
     private static final String GHOST = "i-00000000000000dead";
     private static final String ORPHAN = "i-0000000000000000f";
+    private static final String ARRIVED = "i-0000000000000000c";
 
     private static WorkerNode ready(String name, String instanceId) {
         return new WorkerNode(name, instanceId, true, true);
@@ -107,5 +108,38 @@ class WorkerCountTest {
         assertEquals(ScalingAction.NOOP, blind.action(), blind.reason());
         assertEquals(ScalingAction.SCALE_UP, seeing.action(), seeing.reason());
         assertEquals(1, seeing.count());
+    }
+
+    @Test
+    void workerTheApiSawTurnReady_butTheMetricsDoNotYet_isCapacityArriving() {
+        // GIVEN the join check cleared the launch (the API says Ready) while the scrape still shows it NotReady
+        WorkerCount workers = count(List.of(ready("a", A), notReady("c", ARRIVED)),
+                FleetView.observed(List.of(A, ARRIVED), List.of(), List.of(ARRIVED)), ScalingState.initial());
+
+        // THEN it is an empty worker on its way, not a NotReady Node to ignore
+        assertEquals(new WorkerCount(2, 1, 1, 2), workers);
+    }
+
+    @Test
+    void workerTheMetricsAlreadySeeReady_isNotCountedTwice() {
+        WorkerCount workers = count(List.of(ready("a", A), ready("c", ARRIVED)),
+                FleetView.observed(List.of(A, ARRIVED), List.of(), List.of(ARRIVED)), ScalingState.initial());
+
+        assertEquals(new WorkerCount(2, 2, 0, 2), workers);
+    }
+
+    @Test
+    void policy_packsStaleUnschedulablePodsOntoAWorkerThatJustJoined_insteadOfLaunchingMore() {
+        // GIVEN one worker Ready to the API a few seconds ago; the metrics lag a scrape behind: NotReady, pods waiting
+        Map<String, String> env = new java.util.HashMap<>(Map.of("MAX_WORKERS", "10", "MIN_WORKERS", "1"));
+        AutoscalerConfig config = AutoscalerConfig.fromEnvironment(env);
+        var metrics = Fixtures.metrics().workers(List.of(ready("a", A), notReady("c", ARRIVED)))
+                .unschedulable(Fixtures.pods(3, 250, 256)).build();
+
+        Decision decision = new DefaultScalingPolicy().decide(metrics,
+                FleetView.observed(List.of(A, ARRIVED), List.of(), List.of(ARRIVED)), ScalingState.initial(), config, NOW);
+
+        // THEN the pods are the arrived worker's: no second worker for them
+        assertEquals(ScalingAction.NOOP, decision.action(), decision.reason());
     }
 }
