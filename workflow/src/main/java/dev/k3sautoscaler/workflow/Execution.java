@@ -28,6 +28,8 @@ import java.util.function.Predicate;
 public final class Execution {
     /** Step Functions fails an execution whose history passes 25,000 events; so do we (it also stops runaway loops). */
     public static final int MAX_HISTORY_EVENTS = 25_000;
+    /** Step Functions' quota on a state's output, as UTF-8; past it the execution fails States.DataLimitExceeded. */
+    public static final int MAX_PAYLOAD_BYTES = 256 * 1024;
     /** An inline Map state runs at most 40 iterations at once in Step Functions, whatever its MaxConcurrency; so do we. */
     public static final int INLINE_MAP_CONCURRENCY = 40;
 
@@ -467,7 +469,12 @@ public final class Execution {
     }
 
     private void exitState(JsonNode state, String type, JsonNode out) {
-        record(type + "StateExited", current, null, null, out, null, null);
+        String text = out == null ? null : out.toString();
+        long bytes = text == null ? 0 : utf8Length(text);
+        if (bytes > MAX_PAYLOAD_BYTES) {
+            throw RuntimeFailure.dataLimitExceeded(current, bytes);
+        }
+        lastEventId = recordEvent(type + "StateExited", current, null, null, text, null, null, null, null, lastEventId);
         if (state.path("End").asBoolean(false)) {
             succeed(out);
         } else {
@@ -556,7 +563,26 @@ public final class Execution {
     }
 
     private void record(String type, String stateName, String resource, JsonNode in, JsonNode out, String err, String errCause) {
-        lastEventId = recordEvent(type, stateName, resource, in, out, err, errCause, null, null, lastEventId);
+        lastEventId = recordEvent(type, stateName, resource, in, out == null ? null : out.toString(), err, errCause, null,
+                null, lastEventId);
+    }
+
+    private static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     /** An event of the current Map state about its items: {@code MapStateStarted} (length), {@code MapIteration*} (index). */
@@ -564,11 +590,11 @@ public final class Execution {
         return recordEvent(type, current, null, null, null, null, null, index, length, previousEventId);
     }
 
-    private long recordEvent(String type, String stateName, String resource, JsonNode in, JsonNode out, String err, String errCause,
+    private long recordEvent(String type, String stateName, String resource, JsonNode in, String out, String err, String errCause,
                              Integer index, Integer length, long previousEventId) {
         long id = history.size() + 1L;
         history.add(KeptEvent.of(new HistoryEvent(id, previousEventId, clock.instant(), type, stateName, resource,
-                in == null ? null : in.toString(), out == null ? null : out.toString(), err, errCause, index, length)));
+                in == null ? null : in.toString(), out, err, errCause, index, length)));
         return id;
     }
 

@@ -30,6 +30,15 @@ final class RuntimeFailure extends RuntimeException {
                 "Unable to apply step \"" + step + "\" to input " + Paths.abbreviate(input));
     }
 
+    /**
+     * A state's output past Step Functions' payload quota ({@link Execution#MAX_PAYLOAD_BYTES}): a terminal
+     * error that {@code States.ALL} does not catch, so the execution ends where it is.
+     */
+    static RuntimeFailure dataLimitExceeded(String step, long bytes) {
+        return new RuntimeFailure("States.DataLimitExceeded", "The state '" + step + "' produced an output of " + bytes
+                + " bytes, past the service limit of " + Execution.MAX_PAYLOAD_BYTES + " bytes.");
+    }
+
     /** The execution's error name. */
     String error() {
         return error;

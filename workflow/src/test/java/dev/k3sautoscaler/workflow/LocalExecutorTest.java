@@ -215,6 +215,25 @@ class LocalExecutorTest {
         assertTrue(execution.cause().contains("$.node"), execution.cause());
     }
 
+    @Test
+    void aStateOutputPastTheQuota_failsTheExecutionWithDataLimitExceeded_thatStatesAllDoesNotCatch() {
+        // GIVEN a task whose result, merged into the state, passes 256 KiB as UTF-8 (the arrow is 3 bytes, 1 char)
+        String arrows = "→".repeat(Execution.MAX_PAYLOAD_BYTES / 3 + 1);
+        TaskInvoker big = (resource, in, context) -> JSON.createObjectNode().put("reason", arrows);
+        TaskInvoker small = (resource, in, context) -> JSON.createObjectNode().put("reason", "a".repeat(1000));
+
+        // WHEN it runs behind a Catch of States.ALL
+        Execution failed = new LocalExecutor(big, clock).run(mergesIntoTheInput(), "e", json("{}"));
+        Execution fine = new LocalExecutor(small, clock).run(mergesIntoTheInput(), "f", json("{}"));
+
+        // THEN the execution ends there, uncaught; below the quota nothing changes
+        assertEquals(Execution.Status.FAILED, failed.status());
+        assertEquals("States.DataLimitExceeded", failed.error());
+        assertTrue(failed.cause().contains("'Validate'"), failed.cause());
+        assertTrue(failed.history().stream().noneMatch(e -> "Caught".equals(e.stateName())), "States.ALL must not take it");
+        assertEquals(Execution.Status.SUCCEEDED, fine.status());
+    }
+
     /** A Task that merges its result into the input, and catches into it too (the actuation's ValidateInput, before). */
     private static StateMachine mergesIntoTheInput() {
         return StateMachine.load("merge", """

@@ -56,7 +56,13 @@ public final class Invariants {
          * The events and the status ConfigMap hold no secret: anyone who may read events in the cluster
          * reads them, a wider audience than the execution data.
          */
-        NO_SECRET_IN_KUBERNETES_WRITES
+        NO_SECRET_IN_KUBERNETES_WRITES,
+        /**
+         * No execution ended because its state data passed Step Functions' 256 KiB quota: no Catch takes that
+         * error, so a tick that hits it fails every minute and decides nothing, and an actuation leaves its lock
+         * to expire.
+         */
+        NO_STATE_DATA_PAST_THE_QUOTA
     }
 
     /** One broken invariant, with the evidence. */
@@ -84,7 +90,19 @@ public final class Invariants {
         violations.addAll(result.instantViolations());
         violations.addAll(sideEffectsUnderLease(result.leaseLedger(), config.lockTtl()));
         violations.addAll(removalsRecorded(result.executions()));
+        violations.addAll(stateDataWithinQuota(result.executions()));
         return violations;
+    }
+
+    static List<Violation> stateDataWithinQuota(List<RunExecution> executions) {
+        List<Violation> found = new ArrayList<>();
+        for (RunExecution run : executions) {
+            Execution execution = run.execution();
+            if ("States.DataLimitExceeded".equals(execution.error())) {
+                found.add(new Violation(Name.NO_STATE_DATA_PAST_THE_QUOTA, execution.name() + ": " + execution.cause()));
+            }
+        }
+        return firstFew(found);
     }
 
     /** Errors after which an unrecorded removal is expected: the store or the answer was lost, or the lease. */
