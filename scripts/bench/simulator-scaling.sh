@@ -47,7 +47,7 @@ boot: {mean: 70s, spread: 20s}
 join: {mean: 25s, spread: 10s}
 policy:
   MIN_WORKERS: $((n / 2 > 1 ? n / 2 : 2))
-  MAX_WORKERS: $((n * 2))
+  MAX_WORKERS: $((n * 2 > 300 ? 300 : n * 2))
 workload:
   - name: node-exporter
     namespace: monitoring

@@ -38,8 +38,12 @@ import java.util.stream.Collectors;
  *                        {@code reason} says it in words
  * @param reportDue       the tick has something new to tell the cluster (or the last report is old): the tick
  *                        runs ReportToCluster with {@code report} and records {@code reportMark}
- * @param report          what to tell the cluster; only when due (a quiet tick carries none)
+ * @param report          what to tell the cluster; only when due (a quiet tick carries none). Without each
+ *                        worker's status: those are {@code workers} and {@code workerCodes}, which the tick hands
+ *                        ReportToCluster beside it (carried twice, they would be a third of the tick's data)
  * @param reportMark      the mark to record once the report is written; only when due
+ * @param tooLargeForWorker the first {@link dev.k3sautoscaler.core.model.Decision#NAMED_TOO_LARGE} pods no worker
+ *                        could hold, by name ({@code blocked} counts them all)
  */
 public record DecideOutput(
         ScalingAction action,
@@ -76,7 +80,7 @@ public record DecideOutput(
         return new DecideOutput(decision.action(), decision.count(), decision.trigger(),
                 DecisionPricing.reason(decision, price),
                 decision.reasonCode().name(), decision.currentWorkers(), decision.targetWorkers(), decision.blocked(),
-                decision.blockedCodes().stream().map(HoldBack.Code::name).toList(), decision.tooLargeForWorker(),
+                decision.blockedCodes().stream().map(HoldBack.Code::name).toList(), decision.tooLargeNamed(),
                 decision.atMaxCapacity(), decision.isNoop(), actuationName, policy,
                 removed.stream().map(WorkerVerdict::node).toList(),
                 plan.workers().stream().map(WorkerVerdict::line).toList(),
@@ -84,7 +88,7 @@ public record DecideOutput(
                 plan.unneeded(), plan.unneededChanged(),
                 plan.workers().stream().filter(WorkerVerdict::keptWhileUnneeded).collect(Collectors.toMap(
                         WorkerVerdict::code, w -> 1, Integer::sum, TreeMap::new)),
-                DecisionPricing.costChangeUsdPerHour(decision, price), due, due ? report : null,
+                DecisionPricing.costChangeUsdPerHour(decision, price), due, due ? report.withNodes(List.of()) : null,
                 due ? new ReportMark(report.digest(), report.status().time()) : null);
     }
 }

@@ -167,4 +167,75 @@ class DecideHandlerTest {
         assertEquals("NOOP", output.get("action").asText());
         assertEquals("METRICS_UNAVAILABLE", output.get("reasonCode").asText(), output.toString());
     }
+
+    /**
+     * Step Functions fails a state whose data passes 256 KiB (States.DataLimitExceeded, which no Catch takes): at
+     * MAX_WORKERS' upper bound, with every worker unneeded, a report due and the most pod requests CollectMetrics
+     * passes, what the tick carries past Decide — its input and its output — must stay well under it.
+     */
+    @Test
+    void theTicksDataAtMaxWorkersUpperBound_staysWellUnderTheStateQuota() throws Exception {
+        int workers = (int) dev.k3sautoscaler.core.config.ConfigVariable.MAX_WORKERS.max();
+        String env = System.getProperty("decide.size.workers");
+        for (int n : env == null ? new int[] {workers} : java.util.Arrays.stream(env.split(",")).mapToInt(Integer::parseInt).toArray()) {
+            Carried carried = carriedPastDecide(n);
+            System.out.printf("%d workers: %d bytes (input %d, output %d; %s)%n", n, carried.total(), carried.input(),
+                    carried.output(), carried.parts());
+            if (n == workers) {
+                // Seven eighths of the quota: the rest of the tick's data (the reconcile's fleet view, the report's
+                // result) must fit beside it.
+                assertTrue(carried.total() < 256 * 1024 * 7 / 8, carried.toString());
+            }
+        }
+    }
+
+    private record Carried(int input, int output, String parts) {
+        int total() {
+            return input + output;
+        }
+    }
+
+    private static Carried carriedPastDecide(int workers) throws Exception {
+        StringBuilder nodes = new StringBuilder();
+        StringBuilder timers = new StringBuilder();
+        for (int i = 0; i < workers; i++) {
+            String name = "ip-10-0-%d-%d.ec2.internal".formatted(i / 250, i % 250);
+            String id = "i-0%016x".formatted(0xabc000000000L + i);
+            nodes.append(i == 0 ? "" : ",").append("""
+                    {"name": "%s", "instanceId": "%s", "ready": true, "schedulable": true,
+                     "requestedCpuMillis": 400, "requestedMemoryBytes": 400000000}""".formatted(name, id));
+            timers.append(i == 0 ? "" : ",").append("""
+                    {"node": "%s", "instanceId": "%s", "since": "2026-11-23T11:00:00Z"}""".formatted(name, id));
+        }
+        String pods = String.join(",", java.util.Collections.nCopies(500,
+                "{\"namespace\": \"batch\", \"name\": \"too-large-job-7d9f8c6b5d-x2x4q\", \"cpuMillis\": 64000, \"memoryBytes\": 268435456}"));
+        String input = StepJson.MAPPER.readTree("""
+                {"execution": "tick-20261123-123400",
+                 "loaded": {"locked": false, "fencingToken": 3, "reason": "free"},
+                 "metrics": {"available": true, "observedAt": "2026-11-23T12:34:50Z", "reason": "%d workers",
+                   "cpuPercent": 20.0, "cpuSustainedHighPercent": 20.0, "cpuSustainedLowPercent": 21.0,
+                   "memoryPercent": 20.0, "memorySustainedHighPercent": 20.0, "memorySustainedLowPercent": 21.0,
+                   "unschedulablePods": 500, "unschedulablePodsMaxOverIdleWindow": 500,
+                   "unschedulablePodRequests": [%s],
+                   "requestedCpuMillisOnWorkers": 400000, "requestedMemoryBytesOnWorkers": 400000000000,
+                   "workers": [%s]},
+                 "state": {"consecutiveFailures": 0, "pendingLaunches": [], "unavailableOfferings": [], "paused": false,
+                   "unneededNodes": [%s]}}
+                """.formatted(workers, pods, nodes, timers)).toString();
+        DecideHandler handler = new DecideHandler(Map.of("CLUSTER_ID", "k3s-main", "MIN_WORKERS", "10",
+                "MAX_WORKERS", Integer.toString(workers)), CLOCK);
+
+        String output = handler.invoke(input, LocalLambdaContext.forFunction("decide"));
+
+        JsonNode decided = StepJson.MAPPER.readTree(output);
+        assertTrue(decided.get("reportDue").asBoolean(), "the worst case carries a report");
+        StringBuilder parts = new StringBuilder();
+        decided.fields().forEachRemaining(f -> {
+            if (f.getValue().toString().length() > 1000) {
+                parts.append(f.getKey()).append(' ').append(f.getValue().toString().length()).append(", ");
+            }
+        });
+        return new Carried(input.getBytes(java.nio.charset.StandardCharsets.UTF_8).length,
+                output.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, parts.toString());
+    }
 }

@@ -30,6 +30,6 @@ public final class ReportToClusterHandler extends JsonStepHandler<ReportToCluste
 
     @Override
     protected ReportToClusterOutput handle(ReportToClusterInput input, Context context) {
-        return reporter.report(input.report());
+        return reporter.report(input.reportWithWorkers());
     }
 }

@@ -94,7 +94,7 @@ class KubectlSeesTheReportIT {
                 ScalingState.initial(), config, now);
         ClusterReport report = ClusterReporting.report(new ClusterReporting.Facts("test-cluster", "tick-1", now, metrics,
                 ScalingState.initial(), decision, "scale-up-20261123-1200", ClusterStatus.Lock.FREE, config, null));
-        handler.invoke(StepJson.MAPPER.writeValueAsString(new ReportToClusterInput("tick-1", report)),
+        handler.invoke(StepJson.MAPPER.writeValueAsString(ReportInputs.asTheTickSendsIt("tick-1", report)),
                 LocalLambdaContext.forFunction("report-to-cluster"));
     }
 }

@@ -10,6 +10,7 @@ import dev.k3sautoscaler.core.report.ClusterReport;
 import dev.k3sautoscaler.core.report.ClusterStatus;
 import dev.k3sautoscaler.core.report.NodeNotice;
 import dev.k3sautoscaler.core.report.PodNotice;
+import dev.k3sautoscaler.errors.InvalidStepInput;
 import dev.k3sautoscaler.errors.KubernetesRequestRejected;
 import dev.k3sautoscaler.runtime.LocalLambdaContext;
 import dev.k3sautoscaler.runtime.StepJson;
@@ -42,7 +43,7 @@ class ReportToClusterIT {
                 List.of(node("w1", "NOT_UNDERUTILIZED"), node("w2", "NOT_UNNEEDED_LONG_ENOUGH")));
 
         // WHEN ReportToCluster writes it
-        ReportToClusterOutput output = run(new ReportToClusterHandler(cluster.steps()), new ReportToClusterInput("tick-1", report));
+        ReportToClusterOutput output = run(new ReportToClusterHandler(cluster.steps()), ReportInputs.asTheTickSendsIt("tick-1", report));
 
         // THEN the ConfigMap holds the status, as rendered
         assertTrue(output.complete(), output.reason());
@@ -72,12 +73,12 @@ class ReportToClusterIT {
         cluster.pod("shop", "web-1", null, "ReplicaSet");
         ClusterReport report = report(List.of(notTriggered("shop", "web-1")), List.of(node("w1", "NOT_UNDERUTILIZED")));
         ReportToClusterHandler handler = new ReportToClusterHandler(cluster.steps());
-        run(handler, new ReportToClusterInput("tick-1", report));
+        run(handler, ReportInputs.asTheTickSendsIt("tick-1", report));
         int requestsAfterFirst = cluster.autoscalerRequests().size();
 
         // WHEN the same is reported a minute later
         cluster.clock.advance(Duration.ofMinutes(1));
-        ReportToClusterOutput again = run(handler, new ReportToClusterInput("tick-2", report));
+        ReportToClusterOutput again = run(handler, ReportInputs.asTheTickSendsIt("tick-2", report));
 
         // THEN nothing but the ConfigMap is read and written: no event, no annotation
         assertEquals(0, again.eventsCreated() + again.eventsRepeated() + again.nodesAnnotated(), again.reason());
@@ -86,9 +87,9 @@ class ReportToClusterIT {
 
         // WHEN it is still waiting 5 minutes on, and again 5 minutes later
         cluster.clock.advance(Duration.ofMinutes(5));
-        run(handler, new ReportToClusterInput("tick-7", report));
+        run(handler, ReportInputs.asTheTickSendsIt("tick-7", report));
         cluster.clock.advance(Duration.ofMinutes(5));
-        ReportToClusterOutput third = run(handler, new ReportToClusterInput("tick-12", report));
+        ReportToClusterOutput third = run(handler, ReportInputs.asTheTickSendsIt("tick-12", report));
 
         // THEN the one event's series counts it: 3 sightings, one event object
         assertEquals(1, third.eventsRepeated());
@@ -104,10 +105,10 @@ class ReportToClusterIT {
         statusConfigMap();
         cluster.pod("shop", "web-1", null, "ReplicaSet");
         ReportToClusterHandler handler = new ReportToClusterHandler(cluster.steps());
-        run(handler, new ReportToClusterInput("tick-1", report(List.of(notTriggered("shop", "web-1")), List.of())));
+        run(handler, ReportInputs.asTheTickSendsIt("tick-1", report(List.of(notTriggered("shop", "web-1")), List.of())));
 
         cluster.clock.advance(Duration.ofMinutes(1));
-        ReportToClusterOutput output = run(handler, new ReportToClusterInput("tick-2", report(List.of(triggered("shop", "web-1")), List.of())));
+        ReportToClusterOutput output = run(handler, ReportInputs.asTheTickSendsIt("tick-2", report(List.of(triggered("shop", "web-1")), List.of())));
 
         assertEquals(1, output.eventsCreated());
         assertEquals(List.of("NotTriggerScaleUp", "TriggeredScaleUp"),
@@ -119,13 +120,13 @@ class ReportToClusterIT {
         statusConfigMap();
         cluster.pod("shop", "web-1", null, "ReplicaSet");
         ReportToClusterHandler handler = new ReportToClusterHandler(cluster.steps());
-        run(handler, new ReportToClusterInput("tick-1", report(List.of(triggered("shop", "web-1")), List.of())));
+        run(handler, ReportInputs.asTheTickSendsIt("tick-1", report(List.of(triggered("shop", "web-1")), List.of())));
 
         // WHEN the next tick sees it waiting for those very workers, still launching
         cluster.clock.advance(Duration.ofMinutes(1));
         PodNotice launching = new PodNotice("shop", "web-1", PodNotice.Code.FITS_ON_LAUNCHING, ClusterEvent.onPod("shop",
                 "web-1", "NotTriggerScaleUp", false, "Evaluate", "pod didn't trigger scale-up: it fits on the workers already launching"));
-        ReportToClusterOutput output = run(handler, new ReportToClusterInput("tick-2", report(List.of(launching), List.of())));
+        ReportToClusterOutput output = run(handler, ReportInputs.asTheTickSendsIt("tick-2", report(List.of(launching), List.of())));
 
         // THEN its one event still says it triggered them
         assertEquals(0, output.eventsCreated(), output.reason());
@@ -144,7 +145,7 @@ class ReportToClusterIT {
 
         // WHEN its wait flips between two reasons, tick after tick, for 12 minutes
         for (int minute = 0; minute <= 12; minute++) {
-            run(handler, new ReportToClusterInput("tick-" + minute,
+            run(handler, ReportInputs.asTheTickSendsIt("tick-" + minute,
                     report(List.of(minute % 2 == 0 ? backingOff : noCapacity), List.of())));
             cluster.clock.advance(Duration.ofMinutes(1));
         }
@@ -174,8 +175,8 @@ class ReportToClusterIT {
         ReportToClusterHandler handler = new ReportToClusterHandler(cluster.steps());
 
         // WHEN it is reported twice
-        ReportToClusterOutput first = run(handler, new ReportToClusterInput("tick-1", report));
-        ReportToClusterOutput second = run(handler, new ReportToClusterInput("tick-2", report));
+        ReportToClusterOutput first = run(handler, ReportInputs.asTheTickSendsIt("tick-1", report));
+        ReportToClusterOutput second = run(handler, ReportInputs.asTheTickSendsIt("tick-2", report));
 
         // THEN the first stops at the budget and says so; the second finishes without repeating anything
         assertFalse(first.complete());
@@ -191,7 +192,7 @@ class ReportToClusterIT {
     @Test
     void aPodGoneMeanwhile_isSkipped_andAWorkerGoneToo() {
         statusConfigMap();
-        ReportToClusterOutput output = run(new ReportToClusterHandler(cluster.steps()), new ReportToClusterInput("tick-1", report(List.of(triggered("shop", "gone")),
+        ReportToClusterOutput output = run(new ReportToClusterHandler(cluster.steps()), ReportInputs.asTheTickSendsIt("tick-1", report(List.of(triggered("shop", "gone")),
                         List.of(node("w-gone", "NOT_READY")))));
 
         assertTrue(output.complete(), output.reason());
@@ -205,7 +206,7 @@ class ReportToClusterIT {
         ReportToClusterHandler handler = new ReportToClusterHandler(cluster.steps());
 
         KubernetesRequestRejected error = assertThrows(KubernetesRequestRejected.class,
-                () -> run(handler, new ReportToClusterInput("tick-1", report)));
+                () -> run(handler, ReportInputs.asTheTickSendsIt("tick-1", report)));
 
         assertTrue(error.getMessage().contains("kube-system/k3s-autoscaler-status does not exist"), error.getMessage());
         assertTrue(error.getMessage().contains("autoscaler-rbac.yaml"), error.getMessage());
@@ -216,10 +217,24 @@ class ReportToClusterIT {
         statusConfigMap();
         cluster.worker("w1", "i-1", true);
 
-        run(new ReportToClusterHandler(cluster.steps()), new ReportToClusterInput("tick-1", report(List.of(), List.of(node("w1", NodeNotice.REMOVED)))));
+        run(new ReportToClusterHandler(cluster.steps()), ReportInputs.asTheTickSendsIt("tick-1", report(List.of(), List.of(node("w1", NodeNotice.REMOVED)))));
 
         assertTrue(cluster.node("w1").getMetadata().getAnnotations().get(NodeNotice.ANNOTATION).startsWith("REMOVED"));
         assertEquals(List.of(), nodeEvents());
+    }
+
+    @Test
+    void verdictsAndCodesThatDoNotPair_areRefusedAsInvalidInput_beforeAnyWrite() {
+        statusConfigMap();
+        ReportToClusterInput input = new ReportToClusterInput("tick-1", report(List.of(), List.of()),
+                List.of("w1: not underutilized", "w2"), List.of("NOT_UNDERUTILIZED"));
+
+        InvalidStepInput error = assertThrows(InvalidStepInput.class,
+                () -> run(new ReportToClusterHandler(cluster.steps()), input));
+
+        assertTrue(error.getMessage().contains("workers has 2 verdicts but workerCodes 1 codes"), error.getMessage());
+        assertTrue(error.getMessage().contains("not \"<node>: <verdict>\": w2"), error.getMessage());
+        assertEquals("health: Unknown\n", configMapData().get("status"));
     }
 
     // ---- fixtures ----

@@ -40,9 +40,14 @@ public record ConfigVariable(String name, Kind kind, String defaultValue, double
             "How long a pod must be unschedulable before it counts (raise it where preemption often makes room within seconds)");
     public static final ConfigVariable IDLE_DOWN_SEC = whole("IDLE_DOWN_SEC", 600, 60, 86400,
             "How long a worker must stay unneeded (underutilized, Ready, schedulable) at every tick before it is removed");
-    public static final ConfigVariable MIN_WORKERS = whole("MIN_WORKERS", 2, 0, 1000,
+    public static final ConfigVariable MIN_WORKERS = whole("MIN_WORKERS", 2, 0, 300,
             "Fewest workers; below it the autoscaler launches up to it, and never scales down to fewer");
-    public static final ConfigVariable MAX_WORKERS = whole("MAX_WORKERS", 10, 1, 1000,
+    /**
+     * At most 300: the tick carries every worker in its state data (its metrics, its scale-down timer and verdict:
+     * about 470 bytes each at worst), and Step Functions ends an execution whose data passes 256 KiB. 300 workers
+     * with a report due and 500 pods waiting measure 216 KiB past Decide.
+     */
+    public static final ConfigVariable MAX_WORKERS = whole("MAX_WORKERS", 10, 1, 300,
             "Most workers, counting launches in flight; must be at least MIN_WORKERS");
     /** The scale-up is bin-packed already; the cap only guards against a runaway, and a 1,000-pod burst needs one or two actuations. */
     public static final ConfigVariable MAX_SCALE_UP_STEP = whole("MAX_SCALE_UP_STEP", 100, 1, 1000,

@@ -1,5 +1,6 @@
 package dev.k3sautoscaler.core.model;
 
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -49,6 +50,19 @@ public record Decision(
     public Decision withScaleDown(ScaleDownPlan plan) {
         return new Decision(action, count, trigger, why, currentWorkers, targetWorkers, heldBack, tooLargeForWorker,
                 atMaxCapacity, plan);
+    }
+
+    /**
+     * How many too-large pods the step data names: 500 pods waiting in vain (the most CollectMetrics passes)
+     * would otherwise carry about 50 KB through the tick, twice (the decision and the status) — a fifth of
+     * Step Functions' 256 KiB for a list whose length the hold-back line already states.
+     */
+    public static final int NAMED_TOO_LARGE = 20;
+
+    /** The first {@link #NAMED_TOO_LARGE} too-large pods by name: what step data carries of them. */
+    public List<PodRequest> tooLargeNamed() {
+        return tooLargeForWorker.stream().sorted(Comparator.comparing(PodRequest::qualifiedName))
+                .limit(NAMED_TOO_LARGE).toList();
     }
 
     public boolean isNoop() {

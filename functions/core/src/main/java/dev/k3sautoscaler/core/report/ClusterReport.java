@@ -17,4 +17,9 @@ public record ClusterReport(ClusterStatus status, List<PodNotice> pods, String d
     public List<NodeNotice> nodes() {
         return status.nodes();
     }
+
+    /** The same report with these workers' statuses (an empty list: carried without them). */
+    public ClusterReport withNodes(List<NodeNotice> nodes) {
+        return new ClusterReport(status.withNodes(nodes), pods, digest, due);
+    }
 }

@@ -64,9 +64,9 @@ public final class ClusterReporting {
         return new ClusterReport(status, pods, digest, due);
     }
 
+    /** The verdict's line, split as {@link NodeNotice#fromLines} splits it: the same notice either way. */
     static NodeNotice node(WorkerVerdict worker) {
-        return new NodeNotice(worker.node(), worker.code(),
-                worker.removed() ? "removed by this decision" : DecisionWording.unremovable(worker.unremovable()));
+        return NodeNotice.fromLines(List.of(worker.line()), List.of(worker.code())).getFirst();
     }
 
     // ---- pods ----
@@ -193,7 +193,7 @@ public final class ClusterReporting {
                         decision.currentWorkers(), decision.targetWorkers(), facts.config().minWorkers(),
                         facts.config().maxWorkers(), price.perHour(decision.currentWorkers())),
                 metrics == null || metrics.unschedulablePods() == null ? 0 : metrics.unschedulablePods(),
-                decision.tooLargeForWorker().stream().map(PodRequest::qualifiedName).sorted().toList(),
+                decision.tooLargeNamed().stream().map(PodRequest::qualifiedName).toList(),
                 facts.lock(), new ClusterStatus.Pause(state.paused(), state.pausedReason()), lastFailure, nodes);
     }
 

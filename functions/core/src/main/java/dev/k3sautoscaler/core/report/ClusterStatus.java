@@ -25,6 +25,11 @@ public record ClusterStatus(String cluster, Instant time, String execution, Heal
         nodes = List.copyOf(nodes);
     }
 
+    public ClusterStatus withNodes(List<NodeNotice> workersStatus) {
+        return new ClusterStatus(cluster, time, execution, health, healthReason, decision, workers, unschedulablePods,
+                podsTooLargeForWorker, lock, pause, lastFailure, workersStatus);
+    }
+
     public enum Health {
         HEALTHY("Healthy"), PAUSED("Paused"), BACKING_OFF("BackingOff"), METRICS_UNAVAILABLE("MetricsUnavailable");
 

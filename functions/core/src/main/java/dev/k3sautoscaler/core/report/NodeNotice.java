@@ -1,5 +1,8 @@
 package dev.k3sautoscaler.core.report;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A worker's scale-down status as the node annotation {@link #ANNOTATION} and, when it changes, a
  * node event: the operator's "why isn't this node removed?" answered where kubectl looks.
@@ -10,6 +13,28 @@ package dev.k3sautoscaler.core.report;
 public record NodeNotice(String node, String code, String reason) {
     public static final String ANNOTATION = "k3s-autoscaler/scale-down-status";
     public static final String REMOVED = "REMOVED";
+
+    /**
+     * The notices of a decision's verdict lines ({@code "w-3: not underutilized …"}) and their codes, index by
+     * index: how ReportToCluster gets them back, since the report travels without them (they are the
+     * decision's {@code workers} and {@code workerCodes} already, and twice would double the tick's data).
+     */
+    public static List<NodeNotice> fromLines(List<String> lines, List<String> codes) {
+        if (lines.size() != codes.size()) {
+            throw new IllegalArgumentException(lines.size() + " verdict lines but " + codes.size() + " codes");
+        }
+        List<NodeNotice> notices = new ArrayList<>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            // A Node's name is a DNS subdomain: it never holds ": ", so the first one ends it.
+            int end = line.indexOf(": ");
+            if (end <= 0) {
+                throw new IllegalArgumentException("not a verdict line (\"<node>: <words>\"): " + line);
+            }
+            notices.add(new NodeNotice(line.substring(0, end), codes.get(i), line.substring(end + 2)));
+        }
+        return notices;
+    }
 
     /** The annotation's value: the code first, so a script can cut it. */
     public String annotationValue() {

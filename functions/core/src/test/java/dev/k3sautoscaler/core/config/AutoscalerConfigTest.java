@@ -85,8 +85,8 @@ class AutoscalerConfigTest {
                 () -> AutoscalerConfig.fromEnvironment(env));
 
         assertEquals(List.of(
-                "MIN_WORKERS=abc is not a whole number (expected 0..1000)",
-                "MAX_WORKERS=0 is out of range (expected a whole number 1..1000)",
+                "MIN_WORKERS=abc is not a whole number (expected 0..300)",
+                "MAX_WORKERS=0 is out of range (expected a whole number 1..300)",
                 "REBALANCE_ACTION=panic is not one of [drain, ignore, launch-replacement]",
                 "CPU_DOWN=80 must be below CPU_UP=70"), error.problems());
         assertTrue(error.getMessage().startsWith("Invalid configuration (4 problems):"), error.getMessage());

@@ -133,7 +133,7 @@ class DefaultScalingPolicyTest {
         @Test
         void burstOfAThousandPods_needsAtMostTwoActuationsAtTheDefaults() {
             // 1,000 pods of 250m on workers of 1900m: 7 per worker → 143 workers; 100 now, the rest on the next tick
-            AutoscalerConfig config = AutoscalerConfig.fromEnvironment(Map.of("MAX_WORKERS", "1000"));
+            AutoscalerConfig config = AutoscalerConfig.fromEnvironment(Map.of("MAX_WORKERS", "300"));
 
             Decision decision = policy.decide(metrics().workers(2).unschedulable(pods(1000, 250, 100)).build(),
                     ScalingState.initial(), config, NOW);

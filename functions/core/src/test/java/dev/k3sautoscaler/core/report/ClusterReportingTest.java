@@ -213,6 +213,33 @@ class ClusterReportingTest {
         assertEquals("null", ClusterStatus.quote(null));
     }
 
+    @Test
+    void eachWorkersStatus_comesBackWhole_fromTheVerdictLinesTheDecisionCarries() {
+        // GIVEN a decision on idle workers (some removed, the rest kept with their reasons) and its report
+        ClusterMetrics metrics = metrics(idleWorkers(5), List.of(), 20.0);
+        Decision decision = POLICY.decide(metrics, FleetView.unobserved("not observed in this test"),
+                ScalingState.initial(), CONFIG, NOW);
+        ClusterReport report = report(metrics, ScalingState.initial(), CONFIG, ClusterStatus.Lock.FREE);
+
+        // WHEN the report travels without them and ReportToCluster puts the lines and codes back
+        List<NodeNotice> back = NodeNotice.fromLines(
+                decision.scaleDown().workers().stream().map(dev.k3sautoscaler.core.model.WorkerVerdict::line).toList(),
+                decision.scaleDown().workers().stream().map(dev.k3sautoscaler.core.model.WorkerVerdict::code).toList());
+
+        // THEN they are the notices the report was made with
+        assertEquals(5, report.nodes().size());
+        assertEquals(report.nodes(), back);
+        assertEquals(report.status(), report.withNodes(List.of()).withNodes(back).status());
+    }
+
+    @Test
+    void aLineThatIsNoVerdict_orCodesThatDoNotMatch_areRefused() {
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> NodeNotice.fromLines(List.of("w-1: kept"), List.of())).getMessage().contains("1 verdict lines but 0 codes"));
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> NodeNotice.fromLines(List.of("no verdict"), List.of("X"))).getMessage().contains("not a verdict line"));
+    }
+
     // ---- fixtures ----
 
     private static ClusterReport report(ClusterMetrics metrics, ScalingState state, AutoscalerConfig config,
