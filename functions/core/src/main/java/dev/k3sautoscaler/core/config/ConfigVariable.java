@@ -69,11 +69,13 @@ public record ConfigVariable(String name, Kind kind, String defaultValue, double
     public static final ConfigVariable SCALE_DOWN_MAX_DISRUPTED_PERCENT = percent("SCALE_DOWN_MAX_DISRUPTED_PERCENT", 10,
             "Most workers being removed at once (cordoned ones included), as a share of the workers; at least one");
     /**
-     * 0 by default because the guard is already one-sided: it spreads the window's highest sample over
-     * fewer workers, while a utilization scale-up needs the lowest sample of its sustain window above
-     * the threshold. Only load above that peak can then cause a scale-up: new load, not a flap.
+     * 2 points: the guard spreads the window's highest sample over fewer workers, while a utilization
+     * scale-up needs the lowest sample of its sustain window above the threshold — one-sided already, but
+     * ten minutes of a jittery workload do not show all its jitter: a removal projected at 74.9 % memory was
+     * followed by two minutes at 76–79 % and a scale-up. More than 2 keeps a worker that a quieter
+     * workload at 72 % does not need.
      */
-    public static final ConfigVariable SCALE_DOWN_UTILIZATION_MARGIN = whole("SCALE_DOWN_UTILIZATION_MARGIN", 0, 0, 50,
+    public static final ConfigVariable SCALE_DOWN_UTILIZATION_MARGIN = whole("SCALE_DOWN_UTILIZATION_MARGIN", 2, 0, 50,
             "Points below CPU_UP and MEM_UP that the workers' projected use (the IDLE_DOWN_SEC peak spread over the"
                     + " workers left) must stay after a removal, so it cannot cause a scale-up");
     public static final ConfigVariable SCALE_DOWN_WINDOWS = text("SCALE_DOWN_WINDOWS", "always",

@@ -33,7 +33,7 @@ class AutoscalerConfigTest {
         assertEquals(Duration.ofSeconds(600), config.cooldownDown());
         assertEquals(Duration.ofSeconds(300), config.drainTimeout());
         // As Cluster Autoscaler: no pause after a removal, 3 min after a failure, 10 empty at once, one drain
-        assertEquals(new AutoscalerConfig.ScaleDown(true, Duration.ZERO, Duration.ofMinutes(3), 10, 1, 10, 0,
+        assertEquals(new AutoscalerConfig.ScaleDown(true, Duration.ZERO, Duration.ofMinutes(3), 10, 1, 10, 2,
                 dev.k3sautoscaler.core.policy.DisruptionWindows.always()), config.scaleDown());
         // A rebalance recommendation is not an interruption: replace first, then scale the old node down.
         assertEquals(AutoscalerConfig.RebalanceAction.LAUNCH_REPLACEMENT, config.rebalanceAction());
