@@ -63,13 +63,13 @@ final class TimelineRecorder {
                 output.path("launched").forEach(worker -> launchedBy.putIfAbsent(worker.path("instanceId").asText(), execution));
                 int added = firstSeen(output.path("launched"), launched);
                 if (added > 0) {
-                    scaleEvents.add(new ScaleEvent(now, Direction.UP, added, input.path("reason").asText("")));
+                    scaleEvents.add(new ScaleEvent(now, Direction.UP, added, input.path("reason").asText(""), execution));
                 }
             }
             case "terminate-workers" -> {
                 int removed = firstSeen(output.path("terminated"), terminated);
                 if (removed > 0) {
-                    scaleEvents.add(new ScaleEvent(now, Direction.DOWN, removed, output.path("reason").asText("")));
+                    scaleEvents.add(new ScaleEvent(now, Direction.DOWN, removed, output.path("reason").asText(""), execution));
                 }
             }
             case "drain-node" -> {

@@ -22,7 +22,8 @@ import java.util.List;
  * @param costUsd                those hours at the scenario's prices
  * @param oracleNodeHours        the floor's instance-hours
  * @param oracleCostUsd          the floor's cost
- * @param flaps                  scale-downs followed by a scale-up within {@link #FLAP_WINDOW}
+ * @param flaps                  the policy's scale-downs followed by its scale-up within {@link #FLAP_WINDOW} (a Spot
+ *                               or rebalance actuation's launch or termination is EC2's event, not the policy's)
  * @param spotDrainsWithinBudget drains that finished inside the budget
  * @param ec2EventsSkipped       the scenario's Spot interruptions and rebalance recommendations not sent:
  *                               their target was no running Spot worker then
@@ -239,13 +240,14 @@ public record RunSummary(
         return detectionMedian;
     }
 
+    /** The policy reversing itself: its scale-down, then its scale-up. What EC2's events make is not the policy's. */
     static int flaps(List<ScaleEvent> events) {
         int flaps = 0;
         for (ScaleEvent down : events) {
-            if (down.direction() != Direction.DOWN) {
+            if (down.direction() != Direction.DOWN || down.forAnEc2Event()) {
                 continue;
             }
-            boolean followedByUp = events.stream().anyMatch(up -> up.direction() == Direction.UP
+            boolean followedByUp = events.stream().anyMatch(up -> up.direction() == Direction.UP && !up.forAnEc2Event()
                     && up.at().compareTo(down.at()) > 0
                     && up.at().compareTo(down.at().plus(FLAP_WINDOW)) <= 0);
             if (followedByUp) {

@@ -86,8 +86,23 @@ public record RunTimeline(
 
     public enum Direction { UP, DOWN }
 
-    /** A change of the worker count the autoscaler made: {@code count} instances launched or terminated. */
-    public record ScaleEvent(Duration at, Direction direction, int count, String reason) {
+    /**
+     * A change of the worker count the autoscaler made: {@code count} instances launched or terminated.
+     *
+     * @param execution the actuation that made it; null when not known
+     */
+    public record ScaleEvent(Duration at, Direction direction, int count, String reason, String execution) {
+        public ScaleEvent(Duration at, Direction direction, int count, String reason) {
+            this(at, direction, count, reason, null);
+        }
+
+        /**
+         * Made for an EC2 event — a Spot interruption's drain, a rebalance recommendation's replacement or
+         * retirement — not by the scaling policy: its actuation is named after the event's trigger.
+         */
+        public boolean forAnEc2Event() {
+            return execution != null && (execution.startsWith("spot-interruption-") || execution.startsWith("rebalance-"));
+        }
     }
 
     /**

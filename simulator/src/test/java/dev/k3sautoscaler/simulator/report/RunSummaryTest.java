@@ -132,6 +132,23 @@ class RunSummaryTest {
     }
 
     @Test
+    void aRebalanceRetirementThenTheNextReplacement_isNoFlap_butThePolicysOwnDownThenUpIs() {
+        // GIVEN a rebalance retirement at 10m and the next recommendation's replacement at 15m; the policy's own
+        // scale-down at 30m and scale-up at 35m
+        List<ScaleEvent> events = List.of(
+                new ScaleEvent(Duration.ofMinutes(10), Direction.DOWN, 1, "retired", "rebalance-i-0aaa"),
+                new ScaleEvent(Duration.ofMinutes(15), Direction.UP, 1, "replacement", "rebalance-i-0bbb"),
+                new ScaleEvent(Duration.ofMinutes(30), Direction.DOWN, 1, "idle", "scale-down-20260105-0030"),
+                new ScaleEvent(Duration.ofMinutes(35), Direction.UP, 1, "pods wait", "scale-up-20260105-0035"));
+
+        // THEN only the policy's pair is a flap; a Spot drain followed by the policy's launch is none either
+        assertEquals(1, RunSummary.flaps(events));
+        assertEquals(0, RunSummary.flaps(List.of(
+                new ScaleEvent(Duration.ofMinutes(10), Direction.DOWN, 1, "interrupted", "spot-interruption-i-0ccc"),
+                new ScaleEvent(Duration.ofMinutes(12), Direction.UP, 1, "pods wait", "scale-up-20260105-0012"))));
+    }
+
+    @Test
     void flap_isAScaleDownFollowedByAScaleUpWithinTenMinutes() {
         // GIVEN down at 10m then up at 20m (exactly 10 min: a flap), down at 30m then up at 41m (not)
         List<ScaleEvent> events = List.of(
