@@ -44,7 +44,7 @@ public record ConfigVariable(String name, Kind kind, String defaultValue, double
             "Fewest workers; below it the autoscaler launches up to it, and never scales down to fewer");
     /**
      * At most 300: the tick carries every worker in its state data (its metrics, its scale-down timer and verdict:
-     * about 470 bytes each at worst), and Step Functions ends an execution whose data passes 256 KiB. 300 workers
+     * about 460 bytes each at worst), and Step Functions ends an execution whose data passes 256 KiB. 300 workers
      * with a report due and 500 pods waiting measure 216 KiB past Decide.
      */
     public static final ConfigVariable MAX_WORKERS = whole("MAX_WORKERS", 10, 1, 300,
