@@ -60,6 +60,20 @@ public final class VirtualKubeApi implements AutoCloseable {
     private final Map<String, MirroredPod> mirroredPods = new HashMap<>();
     /** The autoscaler's Node writes the last pull carried back (a count of the server's). */
     private long nodeWritesPulled;
+    /** What the expired events said, for the run's visibility: the server no longer holds them. */
+    private final Map<String, Integer> expiredByReason = new java.util.TreeMap<>();
+    private final List<String> expiredTexts = new java.util.ArrayList<>();
+    private int expiredSightings;
+    private Instant nextExpiry;
+
+    /**
+     * kube-apiserver keeps an event for {@code --event-ttl} after its last write: 1 h by default, as K3s runs
+     * it. The reporter must then create an event anew instead of counting it again; and a store that only grew
+     * made every request of a long run slower (the CRUD server scans its whole store per request).
+     */
+    static final Duration EVENT_TTL = Duration.ofHours(1);
+    /** How often the expiry is looked at: the API server's own sweep is not instant either. */
+    private static final Duration EXPIRY_SWEEP = Duration.ofMinutes(5);
 
     /**
      * @param start           the instant the cluster's time zero stands for
@@ -93,15 +107,15 @@ public final class VirtualKubeApi implements AutoCloseable {
         }
     }
 
+    /** Every event written in the run, the expired ones included. */
     public ClusterVisibility visibility() {
-        Map<String, Integer> byReason = new java.util.TreeMap<>();
-        List<String> texts = new java.util.ArrayList<>();
-        int sightings = 0;
+        Map<String, Integer> byReason = new java.util.TreeMap<>(expiredByReason);
+        List<String> texts = new java.util.ArrayList<>(expiredTexts);
+        int sightings = expiredSightings;
         for (Event event : world.events().v1().events().inAnyNamespace().list().getItems()) {
             byReason.merge(event.getReason(), 1, Integer::sum);
             texts.add(event.getNote());
-            sightings += event.getSeries() == null || event.getSeries().getCount() == null ? 1
-                    : event.getSeries().getCount();
+            sightings += sightings(event);
         }
         var configMap = world.configMaps().inNamespace(STATUS_NAMESPACE).withName(STATUS_CONFIG_MAP).get();
         String status = configMap == null || configMap.getData() == null ? null : configMap.getData().get(STATUS_KEY);
@@ -109,6 +123,37 @@ public final class VirtualKubeApi implements AutoCloseable {
             texts.addAll(configMap.getData().values());
         }
         return new ClusterVisibility(byReason, sightings, status, texts);
+    }
+
+    private static int sightings(Event event) {
+        return event.getSeries() == null || event.getSeries().getCount() == null ? 1 : event.getSeries().getCount();
+    }
+
+    /** Deletes the events last written {@link #EVENT_TTL} ago or more, keeping what they said for {@link #visibility}. */
+    private void expireEvents(Instant now) {
+        if (nextExpiry != null && now.isBefore(nextExpiry)) {
+            return;
+        }
+        nextExpiry = now.plus(EXPIRY_SWEEP);
+        for (Event event : world.events().v1().events().inAnyNamespace().list().getItems()) {
+            Instant lastWrite = lastWrite(event);
+            if (lastWrite == null || now.isBefore(lastWrite.plus(EVENT_TTL))) {
+                continue;
+            }
+            expiredByReason.merge(event.getReason(), 1, Integer::sum);
+            expiredTexts.add(event.getNote());
+            expiredSightings += sightings(event);
+            world.events().v1().events().inNamespace(event.getMetadata().getNamespace())
+                    .withName(event.getMetadata().getName()).delete();
+        }
+    }
+
+    /** When the event was last written: its series' last sighting, else its own time. */
+    private static Instant lastWrite(Event event) {
+        String time = event.getSeries() != null && event.getSeries().getLastObservedTime() != null
+                ? event.getSeries().getLastObservedTime().getTime()
+                : event.getEventTime() == null ? null : event.getEventTime().getTime();
+        return time == null ? null : Instant.parse(time);
     }
 
     public URI url() {
@@ -130,10 +175,11 @@ public final class VirtualKubeApi implements AutoCloseable {
         return api.server().getRequestCount();
     }
 
-    /** Mirrors the cluster's current Nodes and Pods into the server. */
+    /** Mirrors the cluster's current Nodes and Pods into the server, and lets its old events expire. */
     public void push() {
         synchronized (cluster) {
             Instant now = start.plus(cluster.now());
+            expireEvents(now);
             Map<String, NodeState> nodes = cluster.nodes().stream()
                     .collect(Collectors.toMap(NodeState::name, Function.identity(), (a, b) -> a, LinkedHashMap::new));
             for (NodeState node : nodes.values()) {

@@ -14,7 +14,10 @@ import dev.k3sautoscaler.simulator.cluster.SimulatedCluster;
 import dev.k3sautoscaler.simulator.fixtures.TestScenarios;
 import dev.k3sautoscaler.simulator.scenario.ScenarioLoader;
 import dev.k3sautoscaler.testkit.kube.KubeObjects;
+import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
+import io.fabric8.kubernetes.api.model.events.v1.EventSeries;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
@@ -40,6 +43,41 @@ class VirtualKubeApiIT {
     private Pod podOf(String workload) {
         return client.pods().inNamespace("default").list().getItems().stream()
                 .filter(pod -> pod.getMetadata().getName().startsWith(workload)).findFirst().orElseThrow();
+    }
+
+    private void event(String name, String note, Instant at, EventSeries series) {
+        client.events().v1().events().inNamespace("default").resource(new EventBuilder().withNewMetadata()
+                .withName(name).withNamespace("default").endMetadata().withEventTime(new MicroTime(at.toString()))
+                .withReason("NotTriggerScaleUp").withNote(note).withAction("Evaluate").withType("Warning")
+                .withReportingController("k3s-autoscaler").withReportingInstance("k3s-autoscaler").withSeries(series)
+                .build()).create();
+    }
+
+    @Test
+    void eventsExpireAnHourAfterTheirLastWrite_asKubeApiserversEventTtl_andTheRunStillCountsThem() {
+        // GIVEN an event written at 0:00, and one first written then but seen again at 0:30
+        SimulatedCluster cluster = start(new SimulatedCluster(TestScenarios.of("workers: 1",
+                "  - {name: web, replicas: [{at: 0s, count: 1}], requests: {cpuMillis: 500, memoryMiB: 256}}")));
+        event("once", "pod didn't trigger scale-up: at MAX_WORKERS", START, null);
+        event("again", "pod didn't trigger scale-up: paused", START,
+                new EventSeries(4, new MicroTime(START.plus(Duration.ofMinutes(30)).toString())));
+
+        // WHEN the cluster runs to 0:59, then to 1:05
+        cluster.advanceTo(Duration.ofMinutes(59));
+        api.push();
+        int atFiftyNine = client.events().v1().events().inNamespace("default").list().getItems().size();
+        cluster.advanceTo(Duration.ofMinutes(65));
+        api.push();
+
+        // THEN both stand at 0:59; at 1:05 only the one seen at 0:30 does
+        assertEquals(2, atFiftyNine);
+        assertEquals(java.util.List.of("again"), client.events().v1().events().inNamespace("default").list().getItems()
+                .stream().map(e -> e.getMetadata().getName()).toList());
+        // AND the run still counts what the expired one said, for its summary and its secrets check
+        VirtualKubeApi.ClusterVisibility seen = api.visibility();
+        assertEquals(2, seen.events());
+        assertEquals(5, seen.sightings());
+        assertTrue(seen.texts().contains("pod didn't trigger scale-up: at MAX_WORKERS"), seen.texts().toString());
     }
 
     @Test
