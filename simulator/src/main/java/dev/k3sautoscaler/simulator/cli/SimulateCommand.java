@@ -84,8 +84,12 @@ public final class SimulateCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** What runs when no source is given: the README's main job. */
+    static final String DEFAULT_SCENARIO = "flash-sale";
+
     @Option(names = "--scenario", paramLabel = "<name|file>",
-            description = "a bundled scenario (${COMPLETION-CANDIDATES}) or a YAML/JSON file",
+            description = "a bundled scenario (${COMPLETION-CANDIDATES}) or a YAML/JSON file (default: flash-sale,"
+                    + " when neither --from-prometheus nor --from-export is given)",
             completionCandidates = Bundled.class)
     String scenario;
 
@@ -243,9 +247,13 @@ public final class SimulateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         long sources = java.util.stream.Stream.of(scenario, fromPrometheus, fromExport).filter(java.util.Objects::nonNull).count();
-        if (sources != 1) {
-            err.println("Give exactly one of --scenario, --from-prometheus and --from-export.");
+        if (sources > 1) {
+            err.println("Give at most one of --scenario, --from-prometheus and --from-export.");
             return EXIT_INVALID_SCENARIO;
+        }
+        if (sources == 0) {
+            // The main job on its embedded defaults, whatever else is asked (--out, --policy, --fast-path …).
+            scenario = DEFAULT_SCENARIO;
         }
         Scenario loaded;
         Replay replay = null;

@@ -33,6 +33,16 @@ class SimulateCommandTest {
     }
 
     @Test
+    void withoutAScenario_theMainJobsDefaultRuns_whateverElseIsAsked() {
+        // WHEN run with options but no source, as `./autoscaler simulate --policy both --check` passes them
+        int exit = run("--policy", "both", "--check");
+
+        // THEN flash-sale, the README's main job, is the scenario
+        assertEquals(0, exit, command.err());
+        assertTrue(command.out().startsWith("Scenario flash-sale:"), command.out());
+    }
+
+    @Test
     void check_listsTheInjectedFaults_andEveryInvariantItWouldCheck() {
         // GIVEN / WHEN
         int exit = run("--scenario", "flash-sale", "--inject", "slow:launch-workers@1", "--inject", "lost-result:delete-node@2",

@@ -98,7 +98,7 @@ class ReplayCommandIT {
         assertTrue(command.err().contains("no export file at " + work.resolve("nothing.om")), command.err());
 
         assertEquals(SimulateCommand.EXIT_INVALID_SCENARIO, run("--scenario", "steady", "--from-export", export().toString()));
-        assertTrue(command.err().contains("Give exactly one of --scenario, --from-prometheus and --from-export."),
+        assertTrue(command.err().contains("Give at most one of --scenario, --from-prometheus and --from-export."),
                 command.err());
     }
 
