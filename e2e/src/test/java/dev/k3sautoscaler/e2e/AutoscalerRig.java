@@ -100,6 +100,11 @@ final class AutoscalerRig implements AutoCloseable {
     final Map<String, Execution> started = new LinkedHashMap<>();
     /** Boot + agent install + join, as the fake world plays it; null: instances never join. */
     Duration bootAndJoin = Duration.ofSeconds(70);
+    /**
+     * Instances whose Node the last scrape has not seen Ready yet, whatever the API says: kube-state-metrics
+     * lags the API by a scrape or two.
+     */
+    final java.util.Set<String> scrapeNotReadyYet = ConcurrentHashMap.newKeySet();
     /** Extra unschedulable pods the fake Prometheus reports (the pods themselves are not in the API). */
     volatile List<FakePrometheusApi.PendingPod> unschedulable = List.of();
     /**
@@ -287,6 +292,18 @@ final class AutoscalerRig implements AutoCloseable {
         return instanceId;
     }
 
+    /** A running worker whose Node's Ready condition last changed at {@code readySince}. */
+    String workerReadySince(Instant readySince) {
+        String instanceId = ec2.addInstance("t3.small", "subnet-a", "on-demand",
+                Map.of("k3s-autoscaler/cluster", CLUSTER, "k3s-autoscaler/managed", "true"));
+        registered.add(instanceId);
+        kube.register(KubeObjects.node(nodeName(instanceId), ProviderId.of(AZ_A, instanceId), Readiness.READY, null)
+                .editStatus().withConditions(KubeObjects.readyCondition(Readiness.READY, readySince)).endStatus()
+                .editMetadata().addToLabels(NodeLabels.MANAGED, "true").addToLabels("topology.kubernetes.io/zone", AZ_A)
+                .endMetadata().build());
+        return instanceId;
+    }
+
     /** How many more instances each offering of the rig's fleet (t3.small, t3a.small × a, b; on-demand) can start. */
     void capacityEverywhere(int available) {
         for (String type : environment.get(FleetSettings.WORKER_INSTANCE_TYPES).split(",")) {
@@ -374,7 +391,8 @@ final class AutoscalerRig implements AutoCloseable {
                         zoneFromProviderId(node.getSpec().getProviderID()),
                         ProviderId.instanceId(node.getSpec().getProviderID()),
                         node.getStatus().getConditions().stream()
-                                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())),
+                                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
+                                && !scrapeNotReadyYet.contains(ProviderId.instanceId(node.getSpec().getProviderID())),
                         Boolean.TRUE.equals(node.getSpec().getUnschedulable())))
                 .toList();
         Snapshot steady = Snapshot.steady(workers);
