@@ -205,18 +205,24 @@ class ScaleUpIT {
                 .filter(i -> i.tag("k3s-autoscaler/launched-by") != null).count(), "one launch per wave");
     }
 
+    /**
+     * A steady worker, one whose Node turned Ready {@code readyFor} ago but which the scrape shows NotReady, two
+     * small pods the scrape shows unschedulable; then the tick.
+     */
+    private Execution tickWhileTheScrapeShowsNotReady(java.time.Duration readyFor) {
+        rig.runningWorker();
+        rig.scrapeNotReadyYet.add(rig.workerReadySince(rig.clock.instant().minus(readyFor)));
+        rig.unschedulable = List.of(new PendingPod("shop", "web-1", 0.25, 256L * 1024 * 1024),
+                new PendingPod("shop", "web-2", 0.25, 256L * 1024 * 1024));
+        return rig.runTick("tick-1");
+    }
+
     @Test
     void tick_countsAWorkerThatJustJoinedButIsNotScrapedReadyYet_asArriving_andLaunchesNothingForItsPods() {
         // GIVEN a steady worker, and one whose Node turned Ready 30 s ago: the last scrape still shows it NotReady
         // and the two pods it is taking as unschedulable
-        rig.runningWorker();
-        String joined = rig.workerReadySince(rig.clock.instant().minusSeconds(30));
-        rig.scrapeNotReadyYet.add(joined);
-        rig.unschedulable = List.of(new PendingPod("shop", "web-1", 0.25, 256L * 1024 * 1024),
-                new PendingPod("shop", "web-2", 0.25, 256L * 1024 * 1024));
-
         // WHEN the tick runs
-        Execution tick = rig.runTick("tick-1");
+        Execution tick = tickWhileTheScrapeShowsNotReady(java.time.Duration.ofSeconds(30));
 
         // THEN the pods are that worker's: no actuation
         Checks.succeeded(tick);
@@ -227,14 +233,8 @@ class ScaleUpIT {
     @Test
     void tick_launchesForPods_whenAWorkerTheScrapeShowsNotReadyTurnedReadyLongAgo() {
         // GIVEN the same, but the Node has been Ready for 20 minutes: the scrape is not lagging, that worker is lost
-        rig.runningWorker();
-        String stale = rig.workerReadySince(rig.clock.instant().minus(java.time.Duration.ofMinutes(20)));
-        rig.scrapeNotReadyYet.add(stale);
-        rig.unschedulable = List.of(new PendingPod("shop", "web-1", 0.25, 256L * 1024 * 1024),
-                new PendingPod("shop", "web-2", 0.25, 256L * 1024 * 1024));
-
         // WHEN the tick runs
-        Execution tick = rig.runTick("tick-1");
+        Execution tick = tickWhileTheScrapeShowsNotReady(java.time.Duration.ofMinutes(20));
 
         // THEN it starts a scale-up for the pods
         Checks.succeeded(tick);

@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.k3sautoscaler.metrics.PrometheusEndpoint;
 import dev.k3sautoscaler.simulator.replay.PrometheusReadException.Problem;
+import dev.k3sautoscaler.testkit.http.LoopbackServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -33,7 +31,7 @@ class PrometheusHistoryIT {
     private static final ReplayRange RANGE = new ReplayRange(START, START.plus(Duration.ofHours(1)), Duration.ofMinutes(1));
     private static final ReplayParameters PARAMETERS = ReplayParameters.of(0.0208, null, null);
 
-    private HttpServer server;
+    private LoopbackServer server;
     private volatile Answer answer;
     private final AtomicReference<String> authorization = new AtomicReference<>();
     private final CountDownLatch release = new CountDownLatch(1);
@@ -42,10 +40,8 @@ class PrometheusHistoryIT {
     }
 
     @BeforeEach
-    void startServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newCachedThreadPool());
-        server.createContext("/", exchange -> {
+    void startServer() {
+        server = LoopbackServer.start("prometheus-stand-in", "/", exchange -> {
             authorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
             Answer current = answer;
             if (current == null) {
@@ -63,17 +59,16 @@ class PrometheusHistoryIT {
             exchange.getResponseBody().write(body);
             exchange.close();
         });
-        server.start();
     }
 
     @AfterEach
     void stopServer() {
         release.countDown();
-        server.stop(0);
+        server.close();
     }
 
     private URI url() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+        return URI.create(server.endpoint() + "/");
     }
 
     private static PrometheusReadException deriving(PrometheusHistory prometheus) {
