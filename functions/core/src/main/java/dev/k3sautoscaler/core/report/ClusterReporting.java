@@ -64,9 +64,9 @@ public final class ClusterReporting {
         return new ClusterReport(status, pods, digest, due);
     }
 
-    /** The verdict's line, split as {@link NodeNotice#fromLines} splits it: the same notice either way. */
+    /** The verdict's line, split as ReportToCluster splits it ({@link NodeNotice#fromLines}): the same notice either way. */
     static NodeNotice node(WorkerVerdict worker) {
-        return NodeNotice.fromLines(List.of(worker.line()), List.of(worker.code())).getFirst();
+        return NodeNotice.ofLine(worker.line(), worker.code());
     }
 
     // ---- pods ----

@@ -25,15 +25,19 @@ public record NodeNotice(String node, String code, String reason) {
         }
         List<NodeNotice> notices = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            // A Node's name is a DNS subdomain: it never holds ": ", so the first one ends it.
-            int end = line.indexOf(": ");
-            if (end <= 0) {
-                throw new IllegalArgumentException("not a verdict line (\"<node>: <words>\"): " + line);
-            }
-            notices.add(new NodeNotice(line.substring(0, end), codes.get(i), line.substring(end + 2)));
+            notices.add(ofLine(lines.get(i), codes.get(i)));
         }
         return notices;
+    }
+
+    /** One verdict line ({@code "w-3: not underutilized …"}) with its code. */
+    public static NodeNotice ofLine(String line, String code) {
+        // A Node's name is a DNS subdomain: it never holds ": ", so the first one ends it.
+        int end = line.indexOf(": ");
+        if (end <= 0) {
+            throw new IllegalArgumentException("not a verdict line (\"<node>: <words>\"): " + line);
+        }
+        return new NodeNotice(line.substring(0, end), code, line.substring(end + 2));
     }
 
     /** The annotation's value: the code first, so a script can cut it. */
