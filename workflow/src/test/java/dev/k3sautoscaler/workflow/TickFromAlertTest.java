@@ -4,50 +4,40 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k3sautoscaler.core.control.TickInput;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tick started by the unschedulable-pods fast path: EventBridge Pipes hands Step Functions its
- * batch as a JSON array, even of one message, each message being {@link TickInput#ALERT}. The tick must
- * observe and decide as on the schedule, and read apart from a schedule tick in the console.
+ * The tick started by the unschedulable-pods fast path: the start-tick-on-alert function starts it
+ * with {@link TickInput#alert(int)}. The tick must wait the input's seconds, then observe and decide
+ * as on the schedule, and read apart from a schedule tick in the console.
  */
 class TickFromAlertTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNode ALERT_TICK = ScriptedScenario.read(ScriptedScenario.DIRECTORY.resolve("tick-fast-path-alert.json"));
 
     @Test
-    void crossCheckScenario_startsTheTick_withWhatThePipeSends() {
-        // The scenario CrossCheckIT also runs on the reference interpreter is the Pipe's batch of one.
-        assertEquals(JSON.valueToTree(List.of(TickInput.ALERT)), ALERT_TICK.get("input"));
+    void crossCheckScenario_startsTheTick_withWhatTheFunctionSends() {
+        // The scenario CrossCheckIT also runs on the reference interpreter is the function's input.
+        assertEquals(JSON.valueToTree(TickInput.alert(0)), ALERT_TICK.get("input"));
     }
 
     @Test
-    void pipeBatchOfOne_reachesCollectMetrics_throughFromUnschedulablePodsAlert() {
-        // GIVEN the batch the Pipe sends for one queued alert
-        JsonNode batch = JSON.valueToTree(List.of(TickInput.ALERT));
-
-        // WHEN the tick runs it
-        ScriptedScenario.LocalRun run = ScriptedScenario.runLocally(ALERT_TICK, batch);
+    void alertInput_reachesCollectMetrics_throughItsWait() {
+        // WHEN the tick runs the function's input, with a wait as PENDING_UP_SEC=30 gives
+        ScriptedScenario.LocalRun run = ScriptedScenario.runLocally(ALERT_TICK, JSON.valueToTree(TickInput.alert(30)));
 
         // THEN it goes the schedule tick's way from CollectMetrics on, after one state that names the fast path
         Execution execution = run.execution();
         assertEquals(Execution.Status.SUCCEEDED, execution.status(), execution.error() + ": " + execution.cause());
         assertEquals(List.of("WhichInput?", "FromUnschedulablePodsAlert", "CollectMetrics"), execution.statePath().subList(0, 3));
         assertEquals("ActuationStarted", execution.statePath().getLast());
-        assertEquals(JSON.valueToTree(TickInput.ALERT), execution.input().get(0));
-    }
-
-    @Test
-    void pipeBatchOfSeveral_startsOneTick_readAsTheFirst() {
-        JsonNode batch = JSON.valueToTree(List.of(TickInput.ALERT, TickInput.ALERT, TickInput.ALERT));
-
-        ScriptedScenario.LocalRun run = ScriptedScenario.runLocally(ALERT_TICK, batch);
-
-        // the same path as a batch of one: one observation, one decision, one StartActuation
-        assertEquals(Execution.Status.SUCCEEDED, run.execution().status());
-        assertEquals(ScriptedScenario.runLocally(ALERT_TICK).execution().statePath(), run.execution().statePath());
+        // and CollectMetrics ran the input's 30 seconds after the start
+        java.time.Instant observed = execution.history().stream().filter(event -> "CollectMetrics".equals(event.stateName()))
+                .findFirst().orElseThrow().timestamp();
+        assertEquals(java.time.Duration.ofSeconds(30), java.time.Duration.between(execution.startTime(), observed));
     }
 
     @Test
@@ -61,11 +51,21 @@ class TickFromAlertTest {
     }
 
     @Test
-    void arrayOfTheScheduleInput_isNotTheFastPath_andStartsNothing() {
-        ScriptedScenario.LocalRun run = ScriptedScenario.runLocally(ALERT_TICK, JSON.valueToTree(List.of(TickInput.SCHEDULE)));
+    void alertInputWithoutAValidWait_orAnArray_startsNothing() {
+        ObjectNode tooLong = JSON.valueToTree(TickInput.alert(0));
+        tooLong.put(TickInput.WAIT_SECONDS, TickInput.MAX_WAIT_SECONDS + 1);
+        ObjectNode textual = JSON.valueToTree(TickInput.alert(0));
+        textual.put(TickInput.WAIT_SECONDS, "30");
+        ObjectNode missing = JSON.valueToTree(TickInput.alert(0));
+        missing.remove(TickInput.WAIT_SECONDS);
+        // The retired Pipe's form: a batch array.
+        JsonNode batch = JSON.valueToTree(List.of(TickInput.alert(0)));
 
-        assertEquals(Execution.Status.FAILED, run.execution().status());
-        assertEquals("InvalidTickInput", run.execution().error());
-        assertEquals(List.of("WhichInput?", "InvalidTickInput"), run.execution().statePath());
+        for (JsonNode input : List.of(tooLong, textual, missing, batch, JSON.valueToTree(List.of(TickInput.SCHEDULE)))) {
+            ScriptedScenario.LocalRun run = ScriptedScenario.runLocally(ALERT_TICK, input);
+            assertEquals(Execution.Status.FAILED, run.execution().status(), input.toString());
+            assertEquals("InvalidTickInput", run.execution().error());
+            assertEquals(List.of("WhichInput?", "InvalidTickInput"), run.execution().statePath());
+        }
     }
 }

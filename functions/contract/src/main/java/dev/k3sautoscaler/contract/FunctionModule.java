@@ -2,9 +2,12 @@ package dev.k3sautoscaler.contract;
 
 import java.util.Locale;
 
-/** The Maven module (and so the Lambda jar) a step's handler is built in: one per outside system. */
+/**
+ * The Maven module (and so the Lambda jar) a function's handler is built in: one per outside system.
+ * ALERTS holds the one function that is not a workflow step: the fast path's, which SNS invokes.
+ */
 public enum FunctionModule {
-    DECIDE, METRICS, STATE, FLEET, KUBE, LIFECYCLE;
+    DECIDE, METRICS, STATE, FLEET, KUBE, LIFECYCLE, ALERTS;
 
     /** The module's directory under functions/ and its artifact id: {@code fleet}. */
     public String artifact() {
