@@ -1,5 +1,7 @@
 package dev.k3sautoscaler.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import static dev.k3sautoscaler.testkit.TestWorld.AZ_A;
 import static dev.k3sautoscaler.testkit.TestWorld.AZ_B;
 import static dev.k3sautoscaler.testkit.TestWorld.REGION;
@@ -10,6 +12,7 @@ import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.core.control.TickInput;
 import dev.k3sautoscaler.core.scaledown.NodeLabels;
 import dev.k3sautoscaler.core.scaledown.ProviderId;
+import dev.k3sautoscaler.simulator.engine.AlertFunction;
 import dev.k3sautoscaler.simulator.engine.AutoscalerFunctions;
 import dev.k3sautoscaler.fleet.FleetSettings;
 import dev.k3sautoscaler.metrics.ClusterQueries;
@@ -53,7 +56,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -84,6 +89,9 @@ final class AutoscalerRig implements AutoCloseable {
     static final Path ASL = Path.of("..", "workflow", "asl");
 
     final VirtualClock clock = new VirtualClock(T0);
+    /** The fast path's function (SNS → start-tick-on-alert → StartExecution), and the ticks it started. */
+    private final AlertFunction alertFunction;
+    private final Set<String> alertTicks = new HashSet<>();
     final Map<String, String> environment = new HashMap<>();
     final Ec2Fake ec2;
     final FakeKubeApi kube;
@@ -186,6 +194,7 @@ final class AutoscalerRig implements AutoCloseable {
         actuation = StateMachine.load("actuation", definitions.get("actuation.asl.json"), substitutions);
         tick = StateMachine.load("tick", definitions.get("tick.asl.json"), substitutions);
         executor = new LocalExecutor(this::invoke, clock);
+        alertFunction = new AlertFunction(CLUSTER, config.pendingUp(), clock, alertTicks::contains);
         startExecution = new FakeStartExecution(ACTUATION_ARN, clock, new FakeStartExecution.Executions() {
             @Override
             public boolean exists(String name) {
@@ -519,10 +528,13 @@ final class AutoscalerRig implements AutoCloseable {
         outcomes.record("e2e-idle-hour", null, Outcome.unneeded(timers, "an hour of idle ticks"));
     }
 
-    /** The tick as the fast path's EventBridge Pipe starts it: a batch of one queued alert. */
-    Execution runTickFromAlert(String name) {
+    /** The tick as the fast path starts it: SNS delivers the alert to the real function, which starts the tick. */
+    Execution runTickFromAlert() {
         idleForLong();
-        return executor.run(tick, name, StepJson.MAPPER.valueToTree(List.of(TickInput.ALERT)));
+        List<AlertFunction.StartedTick> ticks = alertFunction.deliver(clock.instant());
+        assertEquals(1, ticks.size(), "one delivery, one tick: " + ticks);
+        alertTicks.add(ticks.getFirst().name());
+        return executor.run(tick, ticks.getFirst().name(), ticks.getFirst().input());
     }
 
     /** The tick as an EventBridge rule starts it, with the rule's input (a Spot or rebalance event). */
@@ -548,6 +560,7 @@ final class AutoscalerRig implements AutoCloseable {
 
     @Override
     public void close() {
+        alertFunction.close();
         functions.close();
         kube.close();
         prometheus.close();

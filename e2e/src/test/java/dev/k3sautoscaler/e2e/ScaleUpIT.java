@@ -299,17 +299,19 @@ class ScaleUpIT {
         rig.unschedulable = List.of(new PendingPod("shop", "checkout-7d9", 0.5, 256L * 1024 * 1024));
         Execution[] schedule = new Execution[1];
         rig.interceptor = (task, call) -> {
-            if ("alert-tick".equals(task.executionName()) && "StartActuation".equals(task.stateName()) && schedule[0] == null) {
+            if (task.executionName().startsWith("alert-") && "StartActuation".equals(task.stateName()) && schedule[0] == null) {
                 schedule[0] = rig.runTick("schedule-tick");
             }
             return call.call();
         };
 
         // WHEN the alert's tick runs
-        Execution alert = rig.runTickFromAlert("alert-tick");
+        Execution alert = rig.runTickFromAlert();
 
-        // THEN it went through FromUnschedulablePodsAlert, and met the schedule tick's actuation by its name
+        // THEN the function named it for the alert, it went through FromUnschedulablePodsAlert, and met the schedule
+        // tick's actuation by its name
         Checks.succeeded(alert);
+        assertTrue(alert.name().matches("alert-\\d{8}-\\d{6}-[0-9a-f]{8}"), alert.name());
         assertEquals("FromUnschedulablePodsAlert", alert.statePath().get(1));
         assertEquals("actuation for this minute already started", alert.output().path("outcome").asText(), alert.output().toString());
         assertEquals("actuation started", schedule[0].output().path("outcome").asText(), schedule[0].output().toString());
@@ -323,7 +325,7 @@ class ScaleUpIT {
         // GIVEN the fast path's tick started an actuation, which launched a worker and waits for its join
         rig.runningWorker();
         rig.unschedulable = List.of(new PendingPod("shop", "checkout-7d9", 0.5, 256L * 1024 * 1024));
-        Execution alert = rig.runTickFromAlert("alert-tick");
+        Execution alert = rig.runTickFromAlert();
         Checks.succeeded(alert);
         assertEquals("actuation started", alert.output().path("outcome").asText(), alert.output().toString());
         Execution actuation = rig.started.values().iterator().next();

@@ -145,9 +145,9 @@ public final class SimulateCommand implements Callable<Integer> {
                     + " runs, then Lambda.Unknown); e.g. crash:launch-workers@1")
     List<Fault> faults = new ArrayList<>();
 
-    @Option(names = "--fast-path", defaultValue = "off", paramLabel = "on|off",
-            description = "on: the unschedulable-pods alert also starts a tick within seconds (the CDK stack's"
-                    + " unschedulableFastPath); off: the 1-minute schedule alone, as deployed by default (default: ${DEFAULT-VALUE})")
+    @Option(names = "--fast-path", defaultValue = "on", paramLabel = "on|off",
+            description = "on: the unschedulable-pods alert also starts a tick within seconds, as deployed by default (the CDK"
+                    + " stack's unschedulableFastPath); off: the 1-minute schedule alone (default: ${DEFAULT-VALUE})")
     Toggle fastPath;
 
     @Option(names = "--export-metrics", defaultValue = "off", paramLabel = "on|off",

@@ -14,10 +14,9 @@ import java.util.Set;
  * evaluates the unschedulable-pods alerting rule on the scraped series at its evaluation interval
  * (an alert per pod, after the rule's {@code for}); Alertmanager holds a new group for
  * {@code group_wait}, then notifies at most every {@code group_interval} when pods not yet notified
- * fire (or after {@code repeat_interval}); the notice goes SNS → SQS (which holds it for
- * PENDING_UP_SEC, as the stack sets the queue's delivery delay, so the tick counts the pods) → the
- * Pipe, which starts a tick {@link Timings#delivery()} later. The timings are read from the
- * deployed files.
+ * fire (or after {@code repeat_interval}); the notice goes SNS → the fast path's function, which
+ * starts a tick {@link Timings#delivery()} later (the tick itself then waits PENDING_UP_SEC, so it
+ * counts the pods). The timings are read from the deployed files.
  */
 final class AlertPath {
     static final String RULES = "monitoring/autoscaler-rules.yml";
@@ -26,8 +25,8 @@ final class AlertPath {
     static final String ALERT = "K3sAutoscalerPodsUnschedulable";
     static final String RECEIVER = "k3s-autoscaler-tick";
     /**
-     * Alertmanager → SNS → SQS → the Pipe's long poll → StartExecution. Each hop is sub-second when
-     * healthy; two seconds is the whole path with margin, not a measurement.
+     * Alertmanager → SNS → the function (mostly a SnapStart restore: alerts are rare) → StartExecution.
+     * Each hop is sub-second when healthy; two seconds is the whole path with margin, not a measurement.
      */
     static final Duration DELIVERY = Duration.ofSeconds(2);
 
@@ -37,16 +36,13 @@ final class AlertPath {
      * @param groupWait          a new group's first notice waits this long for more alerts
      * @param groupInterval      later notices of the group at most this often
      * @param repeatInterval     the same alerts are notified again after this long
-     * @param delivery           from the notice to the tick's start: the hops, plus the queue's delay
+     * @param delivery           from the notice to the tick's start
      */
     record Timings(Duration evaluationInterval, Duration forDuration, Duration groupWait, Duration groupInterval,
             Duration repeatInterval, Duration delivery) {
 
-        /**
-         * As deployed: the rule group's interval (else Prometheus' global one), the route of the
-         * tick's receiver, and the queue's delivery delay (the stack sets it to PENDING_UP_SEC).
-         */
-        static Timings deployed(MonitoringTimings monitoring, Duration queueDelay) {
+        /** As deployed: the rule group's interval (else Prometheus' global one) and the route of the tick's receiver. */
+        static Timings deployed(MonitoringTimings monitoring) {
             JsonNode group = find(MonitoringTimings.yaml(RULES).path("groups"), "name", GROUP, RULES);
             JsonNode rule = find(group.path("rules"), "alert", ALERT, RULES + " group " + GROUP);
             Duration evaluation = group.has("interval") ? MonitoringTimings.duration(group, "interval") : monitoring.evaluationInterval();
@@ -54,8 +50,7 @@ final class AlertPath {
             JsonNode route = MonitoringTimings.yaml(ALERTMANAGER).path("route");
             JsonNode tickRoute = find(route.path("routes"), "receiver", RECEIVER, ALERTMANAGER + " route");
             return new Timings(evaluation, forDuration, timing(tickRoute, route, "group_wait"),
-                    timing(tickRoute, route, "group_interval"), timing(tickRoute, route, "repeat_interval"),
-                    DELIVERY.plus(queueDelay));
+                    timing(tickRoute, route, "group_interval"), timing(tickRoute, route, "repeat_interval"), DELIVERY);
         }
 
         /** A child route inherits what it does not set from the root route. */

@@ -83,7 +83,7 @@ public final class Simulation implements AutoCloseable {
     /** Tick execution names say what started them, as the deployed schedule, rules and alert path do. */
     static final String SCHEDULE_TICK_PREFIX = "tick-";
     static final String EVENT_TICK_PREFIX = "event-";
-    public static final String ALERT_TICK_PREFIX = "alert-";
+    public static final String ALERT_TICK_PREFIX = dev.k3sautoscaler.alerts.TickStart.NAME_PREFIX;
     /** A bound past any run. */
     private static final Duration FOREVER = Duration.ofDays(365_000);
     private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -155,8 +155,10 @@ public final class Simulation implements AutoCloseable {
     private Consumer<String> progress = line -> { };
     /** Sees the cluster at every summary sample (the metrics export); nothing by default. */
     private Consumer<SimulatedCluster> sampled = cluster -> { };
-    /** The unschedulable-pods alert path; null when off (the CDK stack's default: unschedulableFastPath=false). */
+    /** The unschedulable-pods alert path; null when off (the CDK stack deploys it by default: unschedulableFastPath=true). */
     private AlertPath alertPath;
+    /** The fast path's function, which the alert's delivery invokes; built with the path. */
+    private AlertFunction alertFunction;
     /** Ticks the alert path has asked for, by when they start. */
     private final PriorityQueue<Duration> alertTicks = new PriorityQueue<>();
 
@@ -202,6 +204,7 @@ public final class Simulation implements AutoCloseable {
         this.executor = new LocalExecutor(new Tasks(), clock);
         this.watch = new WorldWatch(new WorldWatch.Limits(CLUSTER_ID, scenario.config().maxWorkers(),
                 scenario.config().joinTimeout(), scenario.tick()), START);
+        alertPath(true);
     }
 
     /** The functions a fault can be injected into. */
@@ -209,19 +212,19 @@ public final class Simulation implements AutoCloseable {
         return functions.names();
     }
 
-    /** Whether the fast path from the unschedulable-pods alert to the tick is deployed (the CDK stack's default: off). */
+    /** Whether the fast path from the unschedulable-pods alert to the tick is deployed (the CDK stack's default: on). */
     public Simulation alertPath(boolean deployed) {
         if (!deployed) {
             alertPath = null;
+            if (alertFunction != null) {
+                alertFunction.close();
+                alertFunction = null;
+            }
         } else if (alertPath == null) {
-            alertPath = deployedAlertPath();
+            alertPath = new AlertPath(AlertPath.Timings.deployed(monitoring), phase(monitoring.evaluationInterval(), 104_729));
+            alertFunction = new AlertFunction(CLUSTER_ID, scenario.config().pendingUp(), clock, executions::containsKey);
         }
         return this;
-    }
-
-    private AlertPath deployedAlertPath() {
-        return new AlertPath(AlertPath.Timings.deployed(monitoring, scenario.config().pendingUp()),
-                phase(monitoring.evaluationInterval(), 104_729));
     }
 
     /** Where progress lines go (one per simulated hour and per scale event); silent by default. */
@@ -415,12 +418,16 @@ public final class Simulation implements AutoCloseable {
         track(RunTimeline.Machine.EXPRESS_TICK, executor.start(tick, name, StepJson.MAPPER.valueToTree(TickInput.SCHEDULE)), now);
     }
 
-    /** The Pipe starts the tick with its batch, an array of the alert's input, as deployed; the tick decides as a scheduled one. */
+    /**
+     * SNS delivers the alert to the fast path's function, which starts the tick (it waits
+     * PENDING_UP_SEC, then decides as a scheduled one). The function's invocation is the tick's.
+     */
     private void startAlertTick(Duration now) {
-        String name = ALERT_TICK_PREFIX + NAME_TIME.format(START.plus(now));
-        progress.accept(at(now) + " unschedulable-pods alert starts tick " + name);
-        JsonNode batch = StepJson.MAPPER.createArrayNode().add(StepJson.MAPPER.valueToTree(TickInput.ALERT));
-        track(RunTimeline.Machine.EXPRESS_TICK, executor.start(tick, name, batch), now);
+        for (AlertFunction.StartedTick started : alertFunction.deliver(START.plus(now))) {
+            progress.accept(at(now) + " unschedulable-pods alert starts tick " + started.name());
+            lambdaCalls.merge(started.name(), 1, Integer::sum);
+            track(RunTimeline.Machine.EXPRESS_TICK, executor.start(tick, started.name(), started.input()), now);
+        }
     }
 
     private void schedule(Ec2Event event) {
@@ -795,6 +802,7 @@ public final class Simulation implements AutoCloseable {
 
     @Override
     public void close() {
+        alertPath(false);
         functions.close();
         prometheus.close();
         kube.close();

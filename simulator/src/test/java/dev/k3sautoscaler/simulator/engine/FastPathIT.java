@@ -8,7 +8,10 @@ import dev.k3sautoscaler.simulator.fixtures.TestScenarios;
 import dev.k3sautoscaler.simulator.report.RunSummary;
 import dev.k3sautoscaler.simulator.report.RunTimeline;
 import dev.k3sautoscaler.simulator.scenario.Scenario;
+import dev.k3sautoscaler.simulator.scenario.ScenarioLoader;
+import dev.k3sautoscaler.workflow.Execution;
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -59,5 +62,43 @@ class FastPathIT {
         assertTrue(alertReaction.compareTo(Duration.ofSeconds(45)) <= 0, "fast path reacted after " + alertReaction);
         assertTrue(alertReaction.compareTo(scheduleReaction) < 0, alertReaction + " vs the schedule's " + scheduleReaction);
         assertEquals(RunTimeline.Trigger.ALERT, withAlert.spikes().getFirst().latency().trigger());
+    }
+
+    @Test
+    void withAPendingWindow_theAlertsTickWaitsItOut_thenCountsThePods() {
+        // GIVEN PENDING_UP_SEC=30: the alert fires at the first evaluation that sees a pod, 30 s too early to count it
+        Scenario scenario = ScenarioLoader.parse("""
+                name: pending-window
+                duration: 20m
+                seed: 3
+                cluster: {workers: 2}
+                workerType: {name: t3.small, cpuMillis: 1900, memoryMiB: 1600, hourlyPriceUsd: 0.0208, spotHourlyPriceUsd: 0.0068}
+                boot: {mean: 60s, spread: 0s}
+                join: {mean: 20s, spread: 0s}
+                terminationGrace: 30s
+                policy: {PENDING_UP_SEC: "30"}
+                workload:
+                """ + STEP_SPIKE, "pending-window.yaml");
+
+        // WHEN the spike runs with the fast path (the default)
+        SimulationResult result;
+        try (Simulation simulation = new Simulation(scenario, PolicyName.DEFAULT)) {
+            result = simulation.run();
+        }
+
+        // THEN the function started the tick with the wait; the tick waited 30 s in FromUnschedulablePodsAlert, then
+        // observed the pods as waiting long enough and started the scale-up itself
+        BundledScenariosIT.assertSane(result);
+        Simulation.RunExecution first = result.executions().stream()
+                .filter(run -> run.execution().name().startsWith(Simulation.ALERT_TICK_PREFIX)).findFirst().orElseThrow();
+        Execution tick = first.execution();
+        assertTrue(tick.name().matches("alert-\\d{8}-\\d{6}-[0-9a-f]{8}"), tick.name());
+        assertEquals(30, tick.input().path("waitSeconds").asInt(), tick.input().toString());
+        assertEquals(java.util.List.of("WhichInput?", "FromUnschedulablePodsAlert", "CollectMetrics"), tick.statePath().subList(0, 3));
+        java.time.Instant observed = tick.history().stream().filter(event -> "CollectMetrics".equals(event.stateName()))
+                .findFirst().orElseThrow().timestamp();
+        assertEquals(Duration.ofSeconds(30), Duration.between(tick.startTime(), observed));
+        assertTrue(first.startedActuation(), "the alert's tick decided the scale-up: " + tick.statePath());
+        assertEquals(1, scaleUps(result), result.timeline().scaleEvents().toString());
     }
 }
