@@ -346,4 +346,32 @@ class ScaleUpIT {
         Checks.succeeded(actuation);
         assertEquals(2, rig.aliveInstances().size(), "one launch for the one spike");
     }
+
+    @Test
+    void aNewWorkerInterruptedBeforeItsJoinIsSeen_isNoLongerInFlight_soTheNextTickReplacesIt() {
+        // GIVEN a scale-up for a waiting pod: the new worker launched, its Node registered, and the actuation
+        // waits for its next join poll
+        rig.runningWorker();
+        rig.unschedulable = List.of(new PendingPod("shop", "checkout-7d9", 0.5, 256L * 1024 * 1024));
+        Checks.succeeded(rig.runTick("tick-1"));
+        Execution scaleUp = rig.started.values().iterator().next();
+        assertEquals(Execution.Status.WAITING, scaleUp.status(), "joining: " + scaleUp.statePath());
+        String launched = rig.state().state().pendingLaunches().getFirst().instanceId();
+        rig.worker(AutoscalerRig.nodeName(launched), TestWorld.AZ_A, launched);
+
+        // WHEN EC2 warns that it reclaims the new worker, and the Spot drain deletes its Node
+        Checks.succeeded(rig.runTick("spot-event", "{\"trigger\":\"spot-interruption\",\"instanceId\":\"" + launched + "\"}"));
+        Execution spotDrain = rig.started.get("spot-interruption-" + launched);
+        rig.executor.runToCompletion(spotDrain);
+        Checks.succeeded(spotDrain);
+
+        // THEN the state no longer holds it as a launch in flight, and the next tick, the pod still waiting,
+        // launches its replacement instead of waiting for a worker that will not come
+        assertTrue(rig.state().state().pendingLaunches().stream().noneMatch(pending -> pending.instanceId().equals(launched)),
+                () -> "still in flight: " + rig.state().state().pendingLaunches());
+        rig.clock.advanceTo(rig.clock.instant().plusSeconds(60));
+        Execution next = rig.runTick("tick-2");
+        Checks.succeeded(next);
+        assertEquals("actuation started", next.output().path("outcome").asText(), next.output().toString());
+    }
 }
