@@ -245,11 +245,28 @@ class WorkflowDocsTest {
                 }
                 default -> {
                     String value = field.getValue().isTextual() ? "'" + field.getValue().asText() + "'" : field.getValue().toString();
-                    return variable + " = " + value;
+                    return variable + " " + operator(field.getKey()) + " " + value;
                 }
             }
         }
         return variable;
+    }
+
+    /** {@code NumericLessThanEquals} → {@code ≤}; every *Equals comparison is {@code =}. */
+    private static String operator(String comparison) {
+        if (comparison.endsWith("GreaterThanEquals")) {
+            return "≥";
+        }
+        if (comparison.endsWith("LessThanEquals")) {
+            return "≤";
+        }
+        if (comparison.endsWith("GreaterThan")) {
+            return ">";
+        }
+        if (comparison.endsWith("LessThan")) {
+            return "<";
+        }
+        return "=";
     }
 
     /** A presence test that only guards a comparison of the same field says nothing to a reader: left out. */
