@@ -373,5 +373,10 @@ class ScaleUpIT {
         Execution next = rig.runTick("tick-2");
         Checks.succeeded(next);
         assertEquals("actuation started", next.output().path("outcome").asText(), next.output().toString());
+        Execution replacement = rig.started.values().stream().reduce((first, second) -> second).orElseThrow();
+        rig.executor.runToCompletion(replacement);
+        Checks.succeeded(replacement);
+        assertTrue(replacement.output().path("decision").asText().startsWith("scale-up +1"),
+                () -> "the actuation decides again under the lock: " + replacement.output());
     }
 }

@@ -1,5 +1,9 @@
 package dev.k3sautoscaler.lifecycle;
 
+import dev.k3sautoscaler.core.model.BlockedNode;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import dev.k3sautoscaler.core.model.PendingLaunch;
 import dev.k3sautoscaler.runtime.InputCheck;
 import dev.k3sautoscaler.runtime.Validatable;
@@ -10,14 +14,25 @@ import java.util.regex.Pattern;
  * @param execution       the Step Functions execution name
  * @param pendingLaunches the state's launches in flight (LoadState's {@code state.pendingLaunches}); absent = none
  * @param act             absent or true: repair; false: observe and plan only, no side effect (for a caller under the lock)
+ * @param blockedNodes    the state's blocked workers ({@code state.blockedNodes}); absent = none. Those a Spot drain
+ *                        blocked are EC2's to reclaim: the reconcile does not adopt them as launches
  */
-public record ReconcileWorkersInput(String execution, List<PendingLaunch> pendingLaunches, Boolean act)
-        implements Validatable {
+public record ReconcileWorkersInput(String execution, List<PendingLaunch> pendingLaunches, Boolean act,
+                                    List<BlockedNode> blockedNodes) implements Validatable {
     static final Pattern INSTANCE_ID = Pattern.compile("i-[0-9a-f]{8,17}");
 
     public ReconcileWorkersInput {
         pendingLaunches = pendingLaunches == null ? List.of() : pendingLaunches;
         act = act == null ? Boolean.TRUE : act;
+        blockedNodes = blockedNodes == null ? List.of() : blockedNodes;
+    }
+
+    /** Instances a Spot drain handed back to EC2, still within their block at {@code now}. */
+    Set<String> interrupted(Instant now) {
+        Set<String> ids = new LinkedHashSet<>();
+        blockedNodes.stream().filter(node -> node != null && BlockedNode.SPOT_INTERRUPTED.equals(node.reason())
+                && node.isActive(now)).forEach(node -> ids.add(node.instanceId()));
+        return ids;
     }
 
     public boolean acts() {

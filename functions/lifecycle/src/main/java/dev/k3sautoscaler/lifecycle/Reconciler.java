@@ -50,7 +50,7 @@ final class Reconciler {
     }
 
     ReconcileWorkersOutput reconcile(ReconcileWorkersInput input) {
-        ReconcileObservation seen = observe(input.pendingLaunches());
+        ReconcileObservation seen = observe(input.pendingLaunches(), input.interrupted(clock.instant()));
         ReconcilePlan plan = ReconcileRules.plan(seen);
         if (!input.acts()) {
             plan.actions().forEach(action -> LOG.info("would have {}", LifecycleWording.action(action)));
@@ -84,7 +84,7 @@ final class Reconciler {
      * EC2 first, then the Nodes, then by id every instance a Node or a pending launch names that the
      * first list did not hold: "gone" then rests on EC2's own answer, never on absence from a list.
      */
-    private ReconcileObservation observe(List<PendingLaunch> pendingLaunches) {
+    private ReconcileObservation observe(List<PendingLaunch> pendingLaunches, Set<String> interrupted) {
         List<ObservedInstance> instances = new ArrayList<>(fleet.managed());
         List<ObservedNode> seenNodes = nodes.nodes();
         Set<String> listed = new HashSet<>(instances.stream().map(ObservedInstance::instanceId).toList());
@@ -96,7 +96,7 @@ final class Reconciler {
             instances.addAll(fleet.byIds(lookUp));
         }
         return new ReconcileObservation(instances, seenNodes, pendingLaunches, clock.instant(), joinTimeout,
-                fleet.clusterId(), claimOutlived);
+                fleet.clusterId(), claimOutlived, interrupted);
     }
 
     /** One TerminateInstances call, after TerminateWorkers' own tag checks; returns what EC2 was asked to stop now. */

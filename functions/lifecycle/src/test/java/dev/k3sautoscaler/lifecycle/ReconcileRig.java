@@ -103,7 +103,7 @@ final class ReconcileRig implements AutoCloseable {
     ReconcileWorkersOutput run(List<PendingLaunch> pending, boolean act) {
         String json;
         try {
-            json = StepJson.MAPPER.writeValueAsString(new ReconcileWorkersInput("tick-1", pending, act));
+            json = StepJson.MAPPER.writeValueAsString(new ReconcileWorkersInput("tick-1", pending, act, null));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

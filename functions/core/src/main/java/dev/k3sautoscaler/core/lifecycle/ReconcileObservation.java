@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The three views the reconcile compares, taken within one step.
@@ -19,10 +20,11 @@ import java.util.Objects;
  * @param claimOutlived   the age past which no execution can still own a scale-down's or rebalance's drain
  *                        claim (DRAIN_TIMEOUT_SEC + LOCK_TTL_SEC + the actuation's wind-down): such a claim
  *                        is a lease lost mid-drain, and the node is given back
+ * @param interrupted     instances a Spot drain handed back to EC2, which reclaims them: not capacity to come
  */
 public record ReconcileObservation(List<ObservedInstance> instances, List<ObservedNode> nodes,
                                    List<PendingLaunch> pendingLaunches, Instant now, Duration joinTimeout,
-                                   String clusterId, Duration claimOutlived) {
+                                   String clusterId, Duration claimOutlived, Set<String> interrupted) {
 
     public ReconcileObservation {
         instances = List.copyOf(instances);
@@ -32,5 +34,6 @@ public record ReconcileObservation(List<ObservedInstance> instances, List<Observ
         Objects.requireNonNull(joinTimeout, "joinTimeout");
         Objects.requireNonNull(clusterId, "clusterId");
         Objects.requireNonNull(claimOutlived, "claimOutlived");
+        interrupted = interrupted == null ? Set.of() : Set.copyOf(interrupted);
     }
 }

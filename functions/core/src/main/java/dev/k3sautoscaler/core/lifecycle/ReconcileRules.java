@@ -29,6 +29,7 @@ import java.util.TreeSet;
  *   <tr><td>pending launch shutting-down / terminated, or not-found past JOIN_TIMEOUT_SEC</td><td>clear (LAUNCH_GONE)</td></tr>
  *   <tr><td>pending launch not Ready at launchedAt + JOIN_TIMEOUT_SEC</td><td>terminate if pending/running, and clear (NEVER_JOINED)</td></tr>
  *   <tr><td>our instance, untracked, no Node, younger than JOIN_TIMEOUT_SEC</td><td>adopt (UNTRACKED_LAUNCH)</td></tr>
+ *   <tr><td>our instance, untracked, no Node, younger, Spot-drained (EC2 reclaims it)</td><td>nothing</td></tr>
  *   <tr><td>our instance, untracked, no Node, older</td><td>terminate (NO_NODE)</td></tr>
  *   <tr><td>our instance, untracked, Node NotReady for JOIN_TIMEOUT_SEC or longer</td><td>terminate (NODE_NOT_READY)</td></tr>
  *   <tr><td>worker Node NotReady, its instance shutting-down / terminated / not-found</td><td>delete the Node (INSTANCE_GONE)</td></tr>
@@ -136,6 +137,9 @@ public final class ReconcileRules {
             if (nodes.isEmpty()) {
                 if (instance.launchTime() == null) {
                     continue; // EC2 always reports one for a live instance; without it neither age nor a record is possible
+                }
+                if (!old(instance, seen) && seen.interrupted().contains(id)) {
+                    continue; // Spot-drained, its Node deleted: EC2 reclaims it, so it is no launch to wait for
                 }
                 if (!old(instance, seen)) {
                     adopt.add(new PendingLaunch(id, instance.instanceType(), instance.availabilityZone(),

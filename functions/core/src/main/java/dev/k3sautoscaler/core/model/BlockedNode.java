@@ -9,6 +9,12 @@ import java.time.Instant;
  * one every cycle.
  */
 public record BlockedNode(String instanceId, String reason, Instant until) {
+    /**
+     * The reason a Spot drain records its instance under: EC2 reclaims it within two minutes, so it is
+     * neither a scale-down candidate nor a launch to wait for (the reconcile does not adopt it).
+     */
+    public static final String SPOT_INTERRUPTED = "Spot interruption: EC2 reclaims the instance";
+
     public boolean isActive(Instant now) {
         return until != null && now.isBefore(until);
     }

@@ -22,7 +22,9 @@ import java.util.Set;
  *   <tr><td>SCALE_UP</td><td>lastScaleUpAt=now, failures reset</td><td>lastScaleUpAt=now, failure counted</td><td>failure counted</td><td>failures reset</td><td>nothing</td></tr>
  *   <tr><td>SCALE_DOWN</td><td>lastScaleDownAt=now, failures reset</td><td>lastScaleDownAt=now, failure counted</td><td>scale-down failure counted, node blocked</td><td>failures reset, node blocked</td><td>nothing</td></tr>
  *   <tr><td>JOIN_CHECK</td><td>failures reset</td><td>failure counted</td><td>failure counted</td><td>failures reset</td><td>nothing</td></tr>
- *   <tr><td>SPOT_DRAIN, NOOP</td><td colspan="3">no cooldown or failure change (an interruption is not our decision)</td></tr>
+ *   <tr><td>SPOT_DRAIN</td><td colspan="3">no cooldown or failure change (an interruption is not our decision); its
+ *   instances are blocked as {@link BlockedNode#SPOT_INTERRUPTED} for {@link #INTERRUPTED_MEMORY}</td></tr>
+ *   <tr><td>NOOP</td><td colspan="3">no cooldown or failure change</td></tr>
  *   <tr><td>LOCK_BROKEN</td><td colspan="3">no change to the scaling state (the lease itself is removed by the store)</td></tr>
  *   <tr><td>RECONCILE</td><td colspan="3">only the pending launches (adopted, cleared); no cooldown or failure change</td></tr>
  *   <tr><td>LEASE_LOST</td><td colspan="3">nothing at all: the state belongs to the lease's new holder</td></tr>
@@ -55,6 +57,12 @@ public final class OutcomeRules {
      * not start an actuation every tick, short enough to notice when its pods move.
      */
     public static final java.time.Duration UNREMOVABLE_RECHECK = java.time.Duration.ofMinutes(5);
+
+    /**
+     * How long a Spot-drained instance is held as interrupted: EC2 reclaims it two minutes after the
+     * warning; the rest is room for a late reclaim. It leaves the launches in flight at once.
+     */
+    public static final java.time.Duration INTERRUPTED_MEMORY = java.time.Duration.ofMinutes(10);
 
     private OutcomeRules() {
     }
@@ -134,6 +142,10 @@ public final class OutcomeRules {
         }
         boolean unfinishedScaleDown = outcome.action() == OutcomeAction.SCALE_DOWN
                 && (outcome.result() == OutcomeResult.ABORTED || outcome.result() == OutcomeResult.FAILED);
+        if (outcome.action() == OutcomeAction.SPOT_DRAIN) {
+            outcome.instanceIds().forEach(id -> byInstance.put(id,
+                    new BlockedNode(id, BlockedNode.SPOT_INTERRUPTED, now.plus(INTERRUPTED_MEMORY))));
+        }
         for (BlockedNode node : outcome.addBlockedNodes()) {
             if (node.isActive(now)) {
                 byInstance.put(node.instanceId(), node);

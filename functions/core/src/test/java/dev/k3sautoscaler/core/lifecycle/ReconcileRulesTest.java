@@ -70,6 +70,7 @@ class ReconcileRulesTest {
         final List<ObservedInstance> instances = new ArrayList<>();
         final List<ObservedNode> nodes = new ArrayList<>();
         final List<PendingLaunch> pending = new ArrayList<>();
+        final java.util.Set<String> interrupted = new java.util.HashSet<>();
 
         World instance(ObservedInstance instance) {
             instances.add(instance);
@@ -86,9 +87,15 @@ class ReconcileRulesTest {
             return this;
         }
 
+        /** A Spot drain handed it back to EC2 (the state holds it blocked as interrupted). */
+        World interrupted(String instanceId) {
+            interrupted.add(instanceId);
+            return this;
+        }
+
         ReconcilePlan plan() {
             return ReconcileRules.plan(new ReconcileObservation(instances, nodes, pending, NOW, TIMEOUT, CLUSTER,
-                    CLAIM_OUTLIVED));
+                    CLAIM_OUTLIVED, interrupted));
         }
     }
 
@@ -167,6 +174,11 @@ class ReconcileRulesTest {
                 when("untracked instance of ours, young, no Node: adopted",
                         world().instance(running("i-1", YOUNG)),
                         act(Kind.ADOPT_LAUNCH, "i-1", Reason.UNTRACKED_LAUNCH)),
+                when("untracked instance of ours, young, no Node, Spot-drained (EC2 reclaims it): not adopted",
+                        world().instance(running("i-1", YOUNG)).interrupted("i-1")),
+                when("untracked instance of ours, old, no Node, Spot-drained: terminated as before",
+                        world().instance(running("i-1", OLD)).interrupted("i-1"),
+                        act(Kind.TERMINATE_INSTANCE, "i-1", Reason.NO_NODE)),
                 when("untracked instance of ours, still pending in EC2: adopted",
                         world().instance(ours("i-1", InstanceState.PENDING, YOUNG)),
                         act(Kind.ADOPT_LAUNCH, "i-1", Reason.UNTRACKED_LAUNCH)),
@@ -322,7 +334,7 @@ class ReconcileRulesTest {
     @Test
     void theGate_refusesEveryForbiddenInstance_andAllowsAnOldManagedWorkerWithoutReadyNode() {
         ReconcileObservation seen = new ReconcileObservation(List.of(), List.of(), List.of(), NOW, TIMEOUT, CLUSTER,
-                CLAIM_OUTLIVED);
+                CLAIM_OUTLIVED, java.util.Set.of());
         assertTrue(ReconcileRules.mayTerminate(running("i-1", OLD), List.of(), seen));
         assertFalse(ReconcileRules.mayTerminate(running("i-1", YOUNG), List.of(), seen), "young");
         assertFalse(ReconcileRules.mayTerminate(running("i-1", OLD), List.of(ready("w1", "i-1")), seen), "Ready Node");

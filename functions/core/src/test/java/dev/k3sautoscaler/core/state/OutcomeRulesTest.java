@@ -218,6 +218,22 @@ class OutcomeRulesTest {
     }
 
     @Test
+    void spotDrain_takesItsInstanceOutOfTheLaunches_andHoldsItAsInterrupted_withoutTouchingTheBackoff() {
+        // GIVEN a launch in flight that EC2 warned it reclaims, and two failures so far
+        ScalingState before = failedTwice().withPendingLaunches(List.of(launch("i-1"), launch("i-2")));
+        Outcome drained = new Outcome(OutcomeAction.SPOT_DRAIN, OutcomeResult.SUCCEEDED, 1, List.of("i-1"), "i-1 is empty",
+                null, List.of(), List.of("i-1"), List.of());
+
+        ScalingState after = OutcomeRules.apply(before, drained, NOW);
+
+        assertEquals(List.of(launch("i-2")), after.pendingLaunches());
+        assertEquals(List.of(new BlockedNode("i-1", BlockedNode.SPOT_INTERRUPTED, NOW.plus(OutcomeRules.INTERRUPTED_MEMORY))),
+                after.blockedNodes());
+        assertEquals(before.withPendingLaunches(List.of(launch("i-2"))).withBlockedNodes(after.blockedNodes()), after,
+                "no cooldown or failure change");
+    }
+
+    @Test
     void pause_keepsTheReason_andResume_clearsItAndTheBackoff() {
         ScalingState paused = OutcomeRules.apply(failedTwice(),
                 outcome(OutcomeAction.PAUSE, OutcomeResult.SUCCEEDED), NOW);
