@@ -1,13 +1,13 @@
 package dev.k3sautoscaler.cdk;
 
+import dev.k3sautoscaler.contract.FunctionModule;
+import dev.k3sautoscaler.contract.Names;
 import dev.k3sautoscaler.contract.PowertoolsEnvironment;
 import dev.k3sautoscaler.contract.Step;
 import dev.k3sautoscaler.cdk.UserDataRenderer.Role;
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.core.control.TickInput;
 import dev.k3sautoscaler.state.StateTableSchema;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
@@ -69,11 +69,11 @@ import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
-import software.amazon.awscdk.services.iam.ServicePrincipalOpts;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.EventInvokeConfigOptions;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
@@ -83,11 +83,9 @@ import software.amazon.awscdk.services.scheduler.Schedule;
 import software.amazon.awscdk.services.scheduler.ScheduleExpression;
 import software.amazon.awscdk.services.scheduler.ScheduleTargetInput;
 import software.amazon.awscdk.services.scheduler.targets.StepFunctionsStartExecution;
-import software.amazon.awscdk.services.pipes.CfnPipe;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
-import software.amazon.awscdk.services.sns.subscriptions.SqsSubscription;
-import software.amazon.awscdk.services.sqs.DeadLetterQueue;
+import software.amazon.awscdk.services.sns.subscriptions.LambdaSubscription;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
@@ -106,12 +104,14 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
  * The whole autoscaler and the cluster it scales: VPC, master, worker launch template, tables,
  * one Lambda per step (own role, exactly its calls), the tick and actuation state machines,
- * their triggers, notifications, dashboard and alarms. Every tunable is in {@link K3sAutoscalerProps}.
+ * their triggers (the unschedulable-pods fast path's function among them), notifications,
+ * dashboard and alarms. Every tunable is in {@link K3sAutoscalerProps}.
  */
 public final class K3sAutoscaler extends Construct {
     public static final String MANAGED_TAG = "k3s-autoscaler/managed";
@@ -137,15 +137,14 @@ public final class K3sAutoscaler extends Construct {
      * cloud-init on the host, one hop away.
      */
     private static final int IMDS_HOP_LIMIT = 1;
-    /**
-     * The fast path's queue hides a message this long after the Pipe receives it: starting an Express
-     * execution (FIRE_AND_FORGET) answers in well under a second, so 10 s is a failed start.
-     */
-    private static final Duration FAST_PATH_VISIBILITY = Duration.seconds(10);
-    /** Failed starts before a message goes to the dead-letter queue: 3 × 10 s, inside its retention. */
-    private static final int FAST_PATH_MAX_RECEIVES = 3;
-    /** Pipes' largest SQS batch without a batching window (a window would hold a message up to 20 s). */
-    private static final int FAST_PATH_BATCH = 10;
+    /** The fast path's function (StartTickOnAlertHandler.STEP): its construct id, and after the cluster id its name. */
+    private static final String START_TICK_ON_ALERT = "StartTickOnAlert";
+    /** StartExecution answers in well under a second; 30 s holds the client's 3 s connect and 20 s read limits (AwsClients). */
+    private static final Duration START_TICK_TIMEOUT = Duration.seconds(30);
+    /** Lambda's retries of a failed start (it waits a minute, then two) before the alert is dead-lettered. */
+    private static final int START_TICK_RETRIES = 2;
+    /** An alert older than this is dead-lettered instead: by then a scheduled tick (every minute) has done its work. */
+    private static final Duration START_TICK_MAX_EVENT_AGE = Duration.seconds(90);
     /** Long enough to read what failed; a dead letter of the fast path is evidence, not work. */
     private static final Duration FAST_PATH_DEAD_LETTER_RETENTION = Duration.days(14);
     /** SNS's own KMS key: no monthly key charge, and only publishers of this account use it (no AWS service publishes here). */
@@ -177,6 +176,8 @@ public final class K3sAutoscaler extends Construct {
     private final Topic fastPathTopic;
     /** Its dead-letter queue, which the FastPathDeadLetters alarm watches; null without the fast path. */
     private Queue fastPathDeadLetters;
+    /** The function SNS invokes with the alert, and its alias; null without the fast path. */
+    private Deployed startTickOnAlert;
 
     public K3sAutoscaler(Construct scope, String id, K3sAutoscalerProps props) {
         super(scope, id);
@@ -457,56 +458,80 @@ public final class K3sAutoscaler extends Construct {
     // ---------------------------------------------------------------- functions
 
     private void lambda(Step step) {
-        String name = props.clusterId() + "-" + step.functionName();
+        List<PolicyStatement> calls = new ArrayList<>(permissions(step));
+        if (step.leased()) {
+            // The lease fence renews the lock (UpdateItem) and, when refused, reads who holds it (GetItem).
+            calls.add(ownItems(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), stateTable.getTableArn()));
+        }
+        boolean inVpc = step.reach().reachesCluster() && props.networkingMode().lambdasInVpc();
+        Deployed deployed = function(step.stateName(), step.functionName(), "exactly the calls of the " + step.stateName() + " step",
+                calls, builder -> {
+                    builder.description(step.stateName() + " step of the k3s-autoscaler workflow (" + props.clusterId() + ")")
+                            .handler(step.handler())
+                            .code(Code.fromAsset(props.lambdaJar(step.module().artifact()).toString()))
+                            .memorySize(props.lambdaMemoryMb(step))
+                            .timeout(Duration.seconds(step.timeout().toSeconds()))
+                            .environment(environment(step));
+                    if (inVpc) {
+                        builder.vpc(vpc).vpcSubnets(lambdaSubnets()).securityGroups(List.of(clusterLambdas));
+                    }
+                });
+        functions.put(step, deployed.function());
+        aliases.put(step, deployed.alias());
+    }
+
+    /** A function as the stack deploys it: the function, and the alias its callers invoke (SnapStart applies there). */
+    private record Deployed(Function function, Alias alias) {
+    }
+
+    /**
+     * A function as the stack deploys each: its own role (its log group and {@code calls}, nothing else),
+     * its own log group, Java 25 on arm64, and SnapStart on the version behind the alias callers invoke.
+     * {@code own} sets the rest: handler, code, memory, timeout, environment, network.
+     */
+    private Deployed function(String id, String functionName, String roleDescription, List<PolicyStatement> calls,
+                              Consumer<Function.Builder> own) {
+        String name = props.clusterId() + "-" + functionName;
         software.amazon.awscdk.services.iam.Role role = software.amazon.awscdk.services.iam.Role.Builder
-                .create(this, step.stateName() + "Role")
+                .create(this, id + "Role")
                 .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-                .description("Lambda " + name + ": exactly the calls of the " + step.stateName() + " step")
+                .description("Lambda " + name + ": " + roleDescription)
                 .build();
-        LogGroup logGroup = LogGroup.Builder.create(this, step.stateName() + "Logs")
+        LogGroup logGroup = LogGroup.Builder.create(this, id + "Logs")
                 .retention(LogRetention.of(props.logRetentionDays()))
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
         role.addToPolicy(allow(List.of("logs:CreateLogStream", "logs:PutLogEvents"), List.of(logGroup.getLogGroupArn())));
-        permissions(step).forEach(role::addToPolicy);
-        if (step.leased()) {
-            // The lease fence renews the lock (UpdateItem) and, when refused, reads who holds it (GetItem).
-            role.addToPolicy(ownItems(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"), stateTable.getTableArn()));
-        }
-
-        boolean inVpc = step.reach().reachesCluster() && props.networkingMode().lambdasInVpc();
-        Function.Builder builder = Function.Builder.create(this, step.stateName())
+        calls.forEach(role::addToPolicy);
+        Function.Builder builder = Function.Builder.create(this, id)
                 .functionName(name)
-                .description(step.stateName() + " step of the k3s-autoscaler workflow (" + props.clusterId() + ")")
                 .runtime(Runtime.JAVA_25)
                 .architecture(Architecture.ARM_64)
-                .handler(step.handler())
-                .code(Code.fromAsset(props.lambdaJar(step.module().artifact()).toString()))
-                .memorySize(props.lambdaMemoryMb(step))
-                .timeout(Duration.seconds(step.timeout().toSeconds()))
                 .role(role)
                 .logGroup(logGroup)
-                .environment(environment(step))
                 .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS);
-        if (inVpc) {
-            builder.vpc(vpc).vpcSubnets(lambdaSubnets()).securityGroups(List.of(clusterLambdas));
-        }
+        own.accept(builder);
         Function function = builder.build();
-        Alias alias = Alias.Builder.create(this, step.stateName() + "Alias")
+        Alias alias = Alias.Builder.create(this, id + "Alias")
                 .aliasName(ALIAS_NAME)
                 .version(function.getCurrentVersion())
                 .build();
-        functions.put(step, function);
-        aliases.put(step, alias);
+        return new Deployed(function, alias);
     }
 
-    private Map<String, String> environment(Step step) {
+    /** What every function of the stack gets: its cluster, and Powertools' settings. */
+    private Map<String, String> everyFunctionsEnvironment() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put(StateTableSchema.Env.CLUSTER_ID, props.clusterId());
         // PowertoolsEnvironment.variables(), one put each (the configuration reference reads these lines).
         env.put(PowertoolsEnvironment.SERVICE_NAME_VARIABLE, PowertoolsEnvironment.SERVICE_NAME);
         env.put(PowertoolsEnvironment.LOG_LEVEL_VARIABLE, PowertoolsEnvironment.LOG_LEVEL);
         env.put(PowertoolsEnvironment.METRICS_NAMESPACE_VARIABLE, PowertoolsEnvironment.METRICS_NAMESPACE);
+        return env;
+    }
+
+    private Map<String, String> environment(Step step) {
+        Map<String, String> env = everyFunctionsEnvironment();
         Map<String, String> scaling = props.scaling().toEnvironment();
         if (step.leased()) {
             // The lease fence: a conditional renewal of the lock on the state item right before acting.
@@ -831,10 +856,11 @@ public final class K3sAutoscaler extends Construct {
     }
 
     /**
-     * Topic → queue → EventBridge Pipe → tick. The queue delays each message by PENDING_UP_SEC: the alert
-     * fires at the first evaluation that sees a pod unschedulable, and the tick counts a pod only once it
-     * has been unschedulable that long, so an undelayed tick would decide NOOP. It keeps a message one
-     * tick period past that delay: by then a scheduled tick has done what it would.
+     * Topic → start-tick-on-alert (through its alias) → StartExecution of the tick, which waits
+     * PENDING_UP_SEC before it observes: the alert fires at the first evaluation that sees a pod
+     * unschedulable, and the tick counts a pod only once it has been unschedulable that long.
+     * Nothing polls in between. An alert the function could not turn into a tick, or SNS could not
+     * deliver, lands in the dead-letter queue the FastPathDeadLetters alarm watches.
      */
     private void fastPath() {
         fastPathTopic.addToResourcePolicy(PolicyStatement.Builder.create().sid("OnlyTheMasterPublishes")
@@ -844,75 +870,46 @@ public final class K3sAutoscaler extends Construct {
                 .resources(List.of(fastPathTopic.getTopicArn()))
                 .conditions(Map.of("ArnNotEquals", Map.of("aws:PrincipalArn", masterInstance.getRole().getRoleArn())))
                 .build());
-        Duration delay = Duration.seconds(props.scaling().pendingUp().toSeconds());
-        long tickSeconds = Math.max(60, props.tickRate().toSeconds());
         fastPathDeadLetters = Queue.Builder.create(this, "FastPathDeadLetters")
                 .encryption(QueueEncryption.SQS_MANAGED)
                 .enforceSsl(true)
                 .retentionPeriod(FAST_PATH_DEAD_LETTER_RETENTION)
                 .build();
-        Queue fastPathQueue = Queue.Builder.create(this, "FastPathQueue")
-                .encryption(QueueEncryption.SQS_MANAGED)
-                .enforceSsl(true)
-                .deliveryDelay(delay)
-                .retentionPeriod(Duration.seconds(props.scaling().pendingUp().toSeconds() + tickSeconds))
-                .visibilityTimeout(FAST_PATH_VISIBILITY)
-                .deadLetterQueue(DeadLetterQueue.builder().queue(fastPathDeadLetters).maxReceiveCount(FAST_PATH_MAX_RECEIVES).build())
-                .build();
-        // Raw: the queue holds Alertmanager's short text, not SNS's envelope (what a dead letter shows).
-        fastPathTopic.addSubscription(SqsSubscription.Builder.create(fastPathQueue).rawMessageDelivery(true).build());
-
-        String pipeName = props.clusterId() + "-unschedulable-pods";
-        software.amazon.awscdk.services.iam.Role fastPathPipeRole = software.amazon.awscdk.services.iam.Role.Builder
-                .create(this, "FastPathPipeRole")
-                // Only this account's pipe of this name may take the role (no confused deputy).
-                .assumedBy(new ServicePrincipal("pipes.amazonaws.com", ServicePrincipalOpts.builder()
-                        .conditions(Map.of("StringEquals", Map.of(
-                                "aws:SourceAccount", stack.getAccount(),
-                                "aws:SourceArn", stack.formatArn(ArnComponents.builder().service("pipes")
-                                        .resource("pipe").resourceName(pipeName).build()))))
-                        .build()))
-                .description("EventBridge Pipe " + pipeName + ": read the fast path's queue, start the tick")
-                .build();
-        fastPathPipeRole.addToPolicy(PolicyStatement.Builder.create().sid("ReadTheFastPathQueue")
-                .actions(List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"))
-                .resources(List.of(fastPathQueue.getQueueArn())).build());
-        fastPathPipeRole.addToPolicy(PolicyStatement.Builder.create().sid("StartTheTick")
+        PolicyStatement startTheTick = PolicyStatement.Builder.create().sid("StartTheTick")
                 .actions(List.of("states:StartExecution"))
-                .resources(List.of(tick.getStateMachineArn())).build());
-        CfnPipe fastPathPipe = CfnPipe.Builder.create(this, "FastPathPipe")
-                .name(pipeName)
-                .description("unschedulable pods (Alertmanager → SNS → SQS) → tick " + props.clusterId() + "-tick")
-                .roleArn(fastPathPipeRole.getRoleArn())
-                .source(fastPathQueue.getQueueArn())
-                .sourceParameters(CfnPipe.PipeSourceParametersProperty.builder()
-                        .sqsQueueParameters(CfnPipe.PipeSourceSqsQueueParametersProperty.builder()
-                                // A backlog (a Pipe that was down) is one tick, not one per message; no window: no wait.
-                                .batchSize(FAST_PATH_BATCH)
-                                .maximumBatchingWindowInSeconds(0)
-                                .build())
-                        .build())
-                .target(tick.getStateMachineArn())
-                .targetParameters(CfnPipe.PipeTargetParametersProperty.builder()
-                        // Applied to each message; the tick gets the batch as an array of these (FromUnschedulablePodsAlert).
-                        .inputTemplate(fastPathTickInput())
-                        .stepFunctionStateMachineParameters(CfnPipe.PipeTargetStateMachineParametersProperty.builder()
-                                // StartExecution, not StartSyncExecution: the Pipe need not wait for the tick's end.
-                                .invocationType("FIRE_AND_FORGET")
-                                .build())
-                        .build())
-                .build();
-        // CloudFormation checks the role's permissions when it creates the Pipe.
-        fastPathPipe.getNode().addDependency(fastPathPipeRole);
+                .resources(List.of(tick.getStateMachineArn())).build();
+        // Outside the VPC: it reaches the Step Functions API only.
+        Deployed startTick = function(START_TICK_ON_ALERT, Names.kebab(START_TICK_ON_ALERT),
+                "start the tick on an unschedulable-pods alert, dead-letter an alert it could not",
+                List.of(startTheTick), builder -> builder
+                        .description("Unschedulable-pods fast path: starts the tick on Alertmanager's alert ("
+                                + props.clusterId() + ")")
+                        .handler(FunctionModule.ALERTS.javaPackage() + ".StartTickOnAlertHandler")
+                        .code(Code.fromAsset(props.lambdaJar(FunctionModule.ALERTS.artifact()).toString()))
+                        // Not a step, but sized as one: the operator's lambdaMemoryMb, or the steps' default.
+                        .memorySize(props.lambdaMemoryMb(Step.VALIDATE_INPUT))
+                        .timeout(START_TICK_TIMEOUT)
+                        .environment(fastPathEnvironment())
+                        // Lambda sends here, with the function's role, an alert that failed every attempt or grew too old.
+                        .deadLetterQueue(fastPathDeadLetters));
+        // On the alias SNS invokes: an asynchronous invocation's settings belong to the qualifier called.
+        startTick.alias().configureAsyncInvoke(EventInvokeConfigOptions.builder()
+                .retryAttempts(START_TICK_RETRIES)
+                .maxEventAge(START_TICK_MAX_EVENT_AGE)
+                .build());
+        // The alias, so SnapStart applies; the queue takes what SNS itself could not deliver.
+        fastPathTopic.addSubscription(LambdaSubscription.Builder.create(startTick.alias())
+                .deadLetterQueue(fastPathDeadLetters)
+                .build());
+        startTickOnAlert = startTick;
     }
 
-    /** {@link TickInput#ALERT} as the Pipe's template: JSON with its keys in a stable order. */
-    static String fastPathTickInput() {
-        try {
-            return new ObjectMapper().writeValueAsString(TickInput.ALERT);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    /** AlertSettings: which tick to start, and how long it waits (PENDING_UP_SEC, at most TickInput.MAX_WAIT_SECONDS). */
+    private Map<String, String> fastPathEnvironment() {
+        Map<String, String> env = everyFunctionsEnvironment();
+        env.put("TICK_STATE_MACHINE_ARN", tick.getStateMachineArn());
+        env.put("TICK_WAIT_SECONDS", Long.toString(props.scaling().pendingUp().toSeconds()));
+        return env;
     }
 
     // ---------------------------------------------------------------- observability
@@ -975,9 +972,8 @@ public final class K3sAutoscaler extends Construct {
         if (fastPathDeadLetters != null) {
             alarm("FastPathDeadLetters", fastPathDeadLetters.metricApproximateNumberOfMessagesVisible(
                             MetricOptions.builder().period(Duration.minutes(5)).statistic("Maximum").build()), 1, 1,
-                    "The unschedulable-pods fast path could not start the tick " + FAST_PATH_MAX_RECEIVES
-                            + " times in a row (its dead-letter queue holds the alert): scaling waits for the schedule; "
-                            + "docs/runbook.md, Fast path");
+                    "The unschedulable-pods fast path could not start the tick: its dead-letter queue holds the alert; "
+                            + "scaling waits for the schedule; docs/runbook.md, Fast path");
         }
         alarm("AtMaxCapacity", atMaxCapacity, 1, 3,
                 "More capacity was needed than MAX_WORKERS=" + props.scaling().maxWorkers()
@@ -1044,8 +1040,12 @@ public final class K3sAutoscaler extends Construct {
 
     private static void requireBuilt(K3sAutoscalerProps props) {
         List<String> missing = new ArrayList<>();
-        for (Step step : Step.values()) {
-            Path jar = props.lambdaJar(step.module().artifact());
+        List<FunctionModule> modules = new ArrayList<>(java.util.Arrays.stream(Step.values()).map(Step::module).toList());
+        if (props.unschedulableFastPath()) {
+            modules.add(FunctionModule.ALERTS);
+        }
+        for (FunctionModule module : modules) {
+            Path jar = props.lambdaJar(module.artifact());
             if (!Files.isRegularFile(jar) && !missing.contains(jar.toString())) {
                 missing.add(jar.toString());
             }
@@ -1066,6 +1066,10 @@ public final class K3sAutoscaler extends Construct {
 
     public Map<Step, Function> functions() { return Map.copyOf(functions); }
     public Map<Step, Alias> aliases() { return Map.copyOf(aliases); }
+    /** The fast path's function, or null with {@code unschedulableFastPath=false}. */
+    public Function startTickOnAlert() { return startTickOnAlert == null ? null : startTickOnAlert.function(); }
+    /** The alias SNS invokes it through (its subscription is a child), or null without the fast path. */
+    Alias startTickOnAlertAlias() { return startTickOnAlert == null ? null : startTickOnAlert.alias(); }
     public StateMachine tick() { return tick; }
     public StateMachine actuation() { return actuation; }
     public Topic notifications() { return notifications; }

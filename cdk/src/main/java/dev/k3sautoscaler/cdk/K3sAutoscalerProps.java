@@ -7,6 +7,7 @@ import dev.k3sautoscaler.contract.Step;
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.core.config.ConfigVariable;
 import dev.k3sautoscaler.core.config.InvalidConfigurationException;
+import dev.k3sautoscaler.core.control.TickInput;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,10 +44,10 @@ public final class K3sAutoscalerProps {
     private static final Duration MIN_TICK = Duration.ofMinutes(1);
     private static final Duration MAX_TICK = Duration.ofMinutes(60);
     /**
-     * SQS's longest delivery delay: the fast path holds each alert PENDING_UP_SEC in the queue so the
-     * tick it starts sees the pods as unschedulable long enough (K3sAutoscaler.fastPath).
+     * The longest PENDING_UP_SEC the fast path allows: the alert's tick waits that long inside its
+     * Express execution before it observes (K3sAutoscaler.fastPath), so it counts the pods.
      */
-    static final Duration MAX_FAST_PATH_DELAY = Duration.ofSeconds(900);
+    static final Duration MAX_FAST_PATH_WAIT = Duration.ofSeconds(TickInput.MAX_WAIT_SECONDS);
 
     private final String clusterId;
     private final AutoscalerConfig scaling;
@@ -232,8 +233,8 @@ public final class K3sAutoscalerProps {
         /** Record the VPC's traffic (accepted and rejected) to a CloudWatch log group kept logRetentionDays. */
         public Builder vpcFlowLogs(boolean value) { this.vpcFlowLogs = value; return this; }
         /**
-         * Start the tick when Alertmanager reports unschedulable pods (SNS → SQS → EventBridge Pipe), besides
-         * the schedule; on by default (docs/decisions/fast-path-unschedulable-alert.md).
+         * Start the tick when Alertmanager reports unschedulable pods (SNS → the start-tick-on-alert function),
+         * besides the schedule; on by default (docs/decisions/fast-path-unschedulable-alert.md).
          */
         public Builder unschedulableFastPath(boolean value) { this.unschedulableFastPath = value; return this; }
 
@@ -289,9 +290,10 @@ public final class K3sAutoscalerProps {
             if (!LogRetention.VALID_DAYS.contains(logRetentionDays)) {
                 problems.add("logRetentionDays=" + logRetentionDays + " must be one of CloudWatch's " + LogRetention.VALID_DAYS);
             }
-            if (unschedulableFastPath && config != null && config.pendingUp().compareTo(MAX_FAST_PATH_DELAY) > 0) {
-                problems.add("PENDING_UP_SEC=" + config.pendingUp().toSeconds() + " is longer than the fast path can hold an alert "
-                        + "(SQS delays a message " + MAX_FAST_PATH_DELAY.toSeconds() + " s at most): lower it or set unschedulableFastPath=false");
+            if (unschedulableFastPath && config != null && config.pendingUp().compareTo(MAX_FAST_PATH_WAIT) > 0) {
+                problems.add("PENDING_UP_SEC=" + config.pendingUp().toSeconds() + " is too long for the fast path: the alert's tick "
+                        + "waits PENDING_UP_SEC inside an Express execution (at most " + MAX_FAST_PATH_WAIT.toSeconds()
+                        + " s): lower it or set unschedulableFastPath=false");
             }
             if (!problems.isEmpty()) {
                 throw new InvalidPropsException(problems);

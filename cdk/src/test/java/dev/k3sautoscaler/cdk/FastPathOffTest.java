@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.k3sautoscaler.contract.Step;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Template;
@@ -13,20 +14,23 @@ import software.amazon.awscdk.assertions.Template;
 class FastPathOffTest {
 
     @Test
-    void withoutTheFastPath_noTopicQueuePipeOrAlarm_andTheMasterGetsNoTopicAndNoPublish() {
+    void withoutTheFastPath_noTopicFunctionQueueOrAlarm_andTheMasterGetsNoTopicAndNoPublish() {
         // GIVEN
         Template template = Template.fromStack(Synth.stack(Synth.props().unschedulableFastPath(false).build()));
         JsonNode resources = new ObjectMapper().valueToTree(template.toJSON()).get("Resources");
 
         // THEN the schedule is the only way to the tick
-        template.resourceCountIs("AWS::Pipes::Pipe", 0);
-        template.resourceCountIs("AWS::SQS::Queue", 0);
-        template.resourceCountIs("AWS::SNS::Subscription", 0);
         template.resourceCountIs("AWS::SNS::Topic", 1); // the notifications topic
+        template.resourceCountIs("AWS::SNS::Subscription", 0);
+        template.resourceCountIs("AWS::SQS::Queue", 0);
+        template.resourceCountIs("AWS::Lambda::EventInvokeConfig", 0);
+        template.resourceCountIs("AWS::Lambda::Permission", 0);
+        template.resourceCountIs("AWS::Lambda::Function", Step.values().length); // the steps' only
         template.resourceCountIs("AWS::Scheduler::Schedule", 1);
         assertTrue(template.findResources("AWS::CloudWatch::Alarm", Map.of("Properties", Map.of(
                 "AlarmName", "demo-FastPathDeadLetters"))).isEmpty());
-        assertFalse(resources.properties().stream().anyMatch(e -> e.getKey().contains("FastPath")), "no fast-path resource at all");
+        assertFalse(resources.properties().stream().anyMatch(e -> e.getKey().contains("FastPath")
+                || e.getKey().contains("StartTickOnAlert")), "no fast-path resource at all");
         resources.properties().forEach(e -> {
             if (e.getValue().get("Type").asText().equals("AWS::IAM::Policy")
                     && e.getValue().at("/Properties/Roles").toString().contains("MasterRole")) {

@@ -64,17 +64,15 @@ class K3sAutoscalerPropsTest {
     }
 
     @Test
-    void fastPath_isOffByDefault_andRefusesAPendingUpSecSqsCannotDelay() {
-        assertFalse(K3sAutoscalerProps.builder().clusterId("demo").build().unschedulableFastPath());
-
-        // WHEN the fast path is on and PENDING_UP_SEC is past SQS's longest delivery delay (900 s)
+    void fastPath_refusesAPendingUpSecTheAlertsTickCannotWait_unlessItIsOff() {
+        // WHEN PENDING_UP_SEC is past TickInput.MAX_WAIT_SECONDS (180 s) with the fast path on
         InvalidPropsException e = assertThrows(InvalidPropsException.class, () -> K3sAutoscalerProps.builder()
-                .clusterId("demo").unschedulableFastPath(true).setting(ConfigVariable.PENDING_UP_SEC, 901).build());
+                .clusterId("demo").unschedulableFastPath(true).setting(ConfigVariable.PENDING_UP_SEC, 181).build());
 
-        // THEN the fast path cannot hold the alert that long: the props say so, and without it they build
-        assertEquals(1, e.problems().size(), e.problems().toString());
-        assertTrue(e.problems().getFirst().startsWith("PENDING_UP_SEC=901 is longer than the fast path can hold an alert"));
-        assertFalse(K3sAutoscalerProps.builder().clusterId("demo").setting(ConfigVariable.PENDING_UP_SEC, 901)
+        // THEN the props say why and what to do; without the fast path they build
+        assertEquals(List.of("PENDING_UP_SEC=181 is too long for the fast path: the alert's tick waits PENDING_UP_SEC inside "
+                + "an Express execution (at most 180 s): lower it or set unschedulableFastPath=false"), e.problems());
+        assertFalse(K3sAutoscalerProps.builder().clusterId("demo").setting(ConfigVariable.PENDING_UP_SEC, 181)
                 .unschedulableFastPath(false).build().unschedulableFastPath());
     }
 

@@ -6,7 +6,6 @@ import dev.k3sautoscaler.contract.Step;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.k3sautoscaler.core.config.ConfigVariable;
-import dev.k3sautoscaler.core.control.TickInput;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
@@ -55,8 +54,9 @@ class K3sAutoscalerStackTest {
                     "Timeout", step.timeout().toSeconds(),
                     "SnapStart", Map.of("ApplyOn", "PublishedVersions"))));
         }
-        assertEquals(Step.values().length, ofType("AWS::Lambda::Function").size());
-        assertEquals(Step.values().length, ofType("AWS::Lambda::Alias").size(), "one alias per function");
+        // AND the fast path's function (fastPath_function_*)
+        assertEquals(Step.values().length + 1, ofType("AWS::Lambda::Function").size());
+        assertEquals(Step.values().length + 1, ofType("AWS::Lambda::Alias").size(), "one alias per function");
     }
 
     @Test
@@ -70,7 +70,7 @@ class K3sAutoscalerStackTest {
     void everyFunction_hasItsOwnRole() {
         Set<String> roles = new HashSet<>();
         ofType("AWS::Lambda::Function").forEach(f -> roles.add(f.at("/Properties/Role/Fn::GetAtt/0").asText()));
-        assertEquals(Step.values().length, roles.size());
+        assertEquals(Step.values().length + 1, roles.size(), "the steps' and the fast path's");
     }
 
     @Test
@@ -609,71 +609,101 @@ class K3sAutoscalerStackTest {
     }
 
     @Test
-    void fastPath_queue_holdsAnAlertPendingUpSec_keepsItOneTickLonger_andGivesUpAfterThreeStarts() {
-        JsonNode queue = resourceOf("AWS::SQS::Queue", "FastPathQueue").get("Properties");
+    void fastPath_function_isAJava25Arm64SnapStartFunction_outsideTheVpc_thatKnowsTheTickAndItsWait() {
+        // GIVEN the fast path's function
+        JsonNode function = startTickOnAlert().get("Properties");
+
+        // THEN it is built as a step is, with its own handler and a short timeout
+        assertEquals("java25", function.get("Runtime").asText());
+        assertEquals("[\"arm64\"]", function.get("Architectures").toString());
+        assertEquals("dev.k3sautoscaler.alerts.StartTickOnAlertHandler", function.get("Handler").asText());
+        assertEquals("PublishedVersions", function.at("/SnapStart/ApplyOn").asText());
+        assertEquals(30, function.get("Timeout").asInt());
+        assertEquals(512, function.get("MemorySize").asInt());
+        assertFalse(function.has("VpcConfig"), "it reaches the Step Functions API only");
+        String logs = function.at("/LoggingConfig/LogGroup/Ref").asText();
+        assertTrue(logs.contains("StartTickOnAlertLogs"), function.toString());
+        assertEquals(30, resources.at("/" + logs + "/Properties/RetentionInDays").asInt(), "the props' log retention");
+        // AND its environment names the tick and the wait (PENDING_UP_SEC, 0 here; FastPathDelayTest raises it)
+        JsonNode variables = function.at("/Environment/Variables");
+        assertEquals("demo", variables.get("CLUSTER_ID").asText());
+        assertTrue(variables.at("/TICK_STATE_MACHINE_ARN/Ref").asText().contains("Tick"), variables.toString());
+        assertEquals("0", variables.get("TICK_WAIT_SECONDS").asText());
+        // AND it is published behind the alias callers invoke
+        JsonNode alias = resourceOf("AWS::Lambda::Alias", "StartTickOnAlertAlias").get("Properties");
+        assertEquals(K3sAutoscaler.ALIAS_NAME, alias.get("Name").asText());
+        assertTrue(alias.at("/FunctionVersion/Fn::GetAtt/0").asText().contains("StartTickOnAlertCurrentVersion"));
+    }
+
+    @Test
+    void fastPath_topic_invokesTheFunctionsAlias_andDeadLettersWhatItCannotDeliver() {
+        // GIVEN the topic's one subscription
+        List<JsonNode> subscriptions = ofType("AWS::SNS::Subscription");
+        assertEquals(1, subscriptions.size(), subscriptions.toString());
+        JsonNode subscription = subscriptions.getFirst().get("Properties");
+
+        // THEN SNS invokes the alias (SnapStart), and a delivery SNS gives up on goes to the dead-letter queue
+        assertEquals("lambda", subscription.get("Protocol").asText());
+        assertTrue(subscription.at("/TopicArn/Ref").asText().contains("FastPathTopic"), subscription.toString());
+        assertTrue(subscription.at("/Endpoint/Ref").asText().contains("StartTickOnAlertAlias"), subscription.toString());
+        assertTrue(subscription.at("/RedrivePolicy/deadLetterTargetArn/Fn::GetAtt/0").asText().contains("FastPathDeadLetters"),
+                subscription.toString());
+        // AND only this topic may invoke the alias
+        JsonNode permission = resourceOf("AWS::Lambda::Permission", "StartTickOnAlert").get("Properties");
+        assertEquals("sns.amazonaws.com", permission.get("Principal").asText());
+        assertTrue(permission.at("/FunctionName/Ref").asText().contains("StartTickOnAlertAlias"), permission.toString());
+        assertTrue(permission.at("/SourceArn/Ref").asText().contains("FastPathTopic"), permission.toString());
+        // AND only this topic may send to the queue, over TLS
+        JsonNode queuePolicy = resourceOf("AWS::SQS::QueuePolicy", "FastPathDeadLetters").at("/Properties/PolicyDocument/Statement");
+        JsonNode fromTopic = find(queuePolicy, s -> s.get("Action").toString().contains("sqs:SendMessage"));
+        assertEquals("sns.amazonaws.com", fromTopic.at("/Principal/Service").asText());
+        assertTrue(fromTopic.at("/Condition/ArnEquals/aws:SourceArn/Ref").asText().contains("FastPathTopic"), fromTopic.toString());
+        assertTrue(queuePolicy.toString().contains("aws:SecureTransport"), "the queue takes TLS only");
+    }
+
+    @Test
+    void fastPath_asynchronousInvocation_retriesTwice_keepsAnAlert90s_thenDeadLettersIt() {
+        // GIVEN the alias's invocation settings (SNS invokes asynchronously)
+        List<JsonNode> configs = ofType("AWS::Lambda::EventInvokeConfig");
+        assertEquals(1, configs.size(), configs.toString());
+        JsonNode config = configs.getFirst().get("Properties");
+
+        // THEN two retries, and an alert older than 90 s is not tried again: a scheduled tick has run by then
+        assertEquals(2, config.get("MaximumRetryAttempts").asInt());
+        assertEquals(90, config.get("MaximumEventAgeInSeconds").asInt());
+        assertTrue(config.at("/FunctionName/Ref").asText().contains("StartTickOnAlert"), config.toString());
+        assertTrue(config.get("Qualifier").toString().contains("StartTickOnAlertAlias"), "the alias SNS invokes, not $LATEST");
+        // AND what fails goes to the dead-letter queue: encrypted, kept 14 days
+        assertTrue(startTickOnAlert().at("/Properties/DeadLetterConfig/TargetArn/Fn::GetAtt/0").asText().contains("FastPathDeadLetters"));
         JsonNode deadLetters = resourceOf("AWS::SQS::Queue", "FastPathDeadLetters").get("Properties");
-        // PENDING_UP_SEC (0 s by default: no delay; FastPathDelayTest raises it)
-        assertEquals(0, queue.get("DelaySeconds").asInt());
-        // + one tick period (tickRate is 2 minutes in this stack)
-        assertEquals(0 + 120, queue.get("MessageRetentionPeriod").asInt());
-        assertEquals(10, queue.get("VisibilityTimeout").asInt());
-        assertTrue(queue.get("SqsManagedSseEnabled").asBoolean());
-        assertEquals(3, queue.at("/RedrivePolicy/maxReceiveCount").asInt());
-        assertTrue(queue.at("/RedrivePolicy/deadLetterTargetArn/Fn::GetAtt/0").asText().contains("FastPathDeadLetters"));
         assertTrue(deadLetters.get("SqsManagedSseEnabled").asBoolean());
         assertEquals(14 * 24 * 3600, deadLetters.get("MessageRetentionPeriod").asInt());
-        for (String id : List.of("FastPathQueue", "FastPathDeadLetters")) {
-            String policy = resourceOf("AWS::SQS::QueuePolicy", id).toString();
-            assertTrue(policy.contains("aws:SecureTransport"), id + " takes TLS only");
-        }
-        // SNS delivers to the queue raw, for this topic only
-        JsonNode subscription = ofType("AWS::SNS::Subscription").getFirst().get("Properties");
-        assertEquals("sqs", subscription.get("Protocol").asText());
-        assertTrue(subscription.get("RawMessageDelivery").asBoolean());
-        JsonNode sendFromTopic = find(resourceOf("AWS::SQS::QueuePolicy", "FastPathQueue").at("/Properties/PolicyDocument/Statement"),
-                s -> s.get("Action").toString().contains("sqs:SendMessage"));
-        assertEquals("sns.amazonaws.com", sendFromTopic.at("/Principal/Service").asText());
-        assertTrue(sendFromTopic.at("/Condition/ArnEquals/aws:SourceArn/Ref").asText().contains("FastPathTopic"));
+        assertEquals(1, ofType("AWS::SQS::Queue").size(), "no queue in front of the function: nothing polls");
     }
 
     @Test
-    void fastPath_pipe_startsTheTickAsync_withExactlyTheTickInputConstant() throws Exception {
-        JsonNode pipe = ofType("AWS::Pipes::Pipe").getFirst().get("Properties");
-        assertEquals(1, ofType("AWS::Pipes::Pipe").size());
-        assertEquals("demo-unschedulable-pods", pipe.get("Name").asText());
-        assertTrue(pipe.at("/Source/Fn::GetAtt/0").asText().contains("FastPathQueue"));
-        assertTrue(pipe.at("/Target/Ref").asText().contains("Tick"), pipe.get("Target").toString());
-        assertEquals(10, pipe.at("/SourceParameters/SqsQueueParameters/BatchSize").asInt());
-        assertEquals(0, pipe.at("/SourceParameters/SqsQueueParameters/MaximumBatchingWindowInSeconds").asInt());
-        assertEquals("FIRE_AND_FORGET", pipe.at("/TargetParameters/StepFunctionStateMachineParameters/InvocationType").asText());
-        String template = pipe.at("/TargetParameters/InputTemplate").asText();
-        assertEquals("{\"trigger\":\"scale\",\"source\":\"unschedulable-pods-alert\"}", template);
-        assertEquals(TickInput.ALERT, JSON.readValue(template, Map.class));
-    }
-
-    @Test
-    void fastPath_pipeRole_mayReadItsQueueAndStartTheTick_andNothingElse() {
-        // GIVEN the Pipe's role
-        String roleId = ofType("AWS::Pipes::Pipe").getFirst().at("/Properties/RoleArn/Fn::GetAtt/0").asText();
+    void fastPath_functionRole_writesItsLogs_startsTheTick_deadLettersAnAlert_andNothingElse() {
+        // GIVEN the function's role
+        JsonNode function = startTickOnAlert();
+        String roleId = function.at("/Properties/Role/Fn::GetAtt/0").asText();
         List<JsonNode> statements = statementsOfRoleId(roleId);
 
-        // THEN exactly two statements: the queue's three calls, and StartExecution on the tick
-        assertEquals(2, statements.size(), statements.toString());
-        JsonNode read = find(JSON.valueToTree(statements), s -> s.get("Action").toString().contains("sqs:"));
-        assertEquals(List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"),
-                asList(read.get("Action")).stream().map(JsonNode::asText).toList());
-        assertTrue(read.at("/Resource/Fn::GetAtt/0").asText().contains("FastPathQueue"), read.toString());
+        // THEN exactly three statements, each on one resource of this stack
+        assertEquals(3, statements.size(), statements.toString());
+        JsonNode logs = find(JSON.valueToTree(statements), s -> s.get("Action").toString().contains("logs:"));
+        assertEquals(List.of("logs:CreateLogStream", "logs:PutLogEvents"), asList(logs.get("Action")).stream().map(JsonNode::asText).toList());
+        assertEquals(function.at("/Properties/LoggingConfig/LogGroup/Ref").asText(), logs.at("/Resource/Fn::GetAtt/0").asText());
         JsonNode start = find(JSON.valueToTree(statements), s -> s.get("Action").toString().contains("states:"));
         assertEquals("states:StartExecution", start.get("Action").asText());
         assertTrue(start.at("/Resource/Ref").asText().contains("Tick"), start.toString());
-        // AND only this account's pipe of that name may assume it
-        JsonNode trust = resources.at("/" + roleId + "/Properties/AssumeRolePolicyDocument/Statement/0");
-        assertEquals("pipes.amazonaws.com", trust.at("/Principal/Service").asText());
-        assertEquals("123456789012", trust.at("/Condition/StringEquals/aws:SourceAccount").asText());
-        assertTrue(trust.at("/Condition/StringEquals/aws:SourceArn").toString().contains(":pipe/demo-unschedulable-pods"),
-                trust.toString());
-        // AND the Pipe is created after the policy, which CloudFormation checks it against
-        assertTrue(resourceOf("AWS::Pipes::Pipe", "FastPathPipe").get("DependsOn").toString().contains("FastPathPipeRoleDefaultPolicy"));
+        // Lambda sends a dead letter with the function's own role
+        JsonNode deadLetter = find(JSON.valueToTree(statements), s -> s.get("Action").toString().contains("sqs:"));
+        assertEquals("sqs:SendMessage", deadLetter.get("Action").asText());
+        assertTrue(deadLetter.at("/Resource/Fn::GetAtt/0").asText().contains("FastPathDeadLetters"), deadLetter.toString());
+        // AND the role is its alone, with no managed policy
+        JsonNode role = resources.get(roleId).get("Properties");
+        assertEquals("lambda.amazonaws.com", role.at("/AssumeRolePolicyDocument/Statement/0/Principal/Service").asText());
+        assertTrue(role.at("/ManagedPolicyArns").isMissingNode(), role.toString());
     }
 
     @Test
@@ -683,6 +713,8 @@ class K3sAutoscalerStackTest {
         assertEquals("ApproximateNumberOfMessagesVisible", alarm.at("/Properties/MetricName").asText());
         assertTrue(alarm.at("/Properties/Dimensions/0/Value").toString().contains("FastPathDeadLetters"));
         assertEquals(1, alarm.at("/Properties/Threshold").asInt());
+        String description = alarm.at("/Properties/AlarmDescription").asText();
+        assertTrue(description.contains("could not start the tick") && description.contains("docs/runbook.md, Fast path"), description);
     }
 
     // ---------------------------------------------------------------- helpers
@@ -716,6 +748,12 @@ class K3sAutoscalerStackTest {
             }
         });
         return found;
+    }
+
+    private static JsonNode startTickOnAlert() {
+        return ofType("AWS::Lambda::Function").stream()
+                .filter(f -> f.at("/Properties/FunctionName").asText().equals("demo-start-tick-on-alert"))
+                .findFirst().orElseThrow();
     }
 
     private static JsonNode env(Step step) {
