@@ -8,6 +8,8 @@ import dev.k3sautoscaler.cdk.UserDataRenderer.Role;
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
 import dev.k3sautoscaler.core.control.TickInput;
 import dev.k3sautoscaler.state.StateTableSchema;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
@@ -151,6 +153,9 @@ public final class K3sAutoscaler extends Construct {
     private static final String SNS_MANAGED_KEY = "alias/aws/sns";
     /** What SNS asks KMS for on a publisher's behalf to encrypt a message on the topic. */
     private static final List<String> NOTIFICATION_KEY_ACTIONS = List.of("kms:GenerateDataKey", "kms:Decrypt");
+    /** An execution's limit in a state machine definition (ASL's top-level field). */
+    private static final String TIMEOUT_SECONDS = "TimeoutSeconds";
+    private static final ObjectMapper ASL_JSON = new ObjectMapper();
 
     private final K3sAutoscalerProps props;
     private final Stack stack;
@@ -752,7 +757,7 @@ public final class K3sAutoscaler extends Construct {
         Path asl = props.repositoryRoot().resolve("workflow").resolve("asl").resolve(file + ".asl.json");
         String definition;
         try {
-            definition = Files.readString(asl);
+            definition = withTimeout(Files.readString(asl), timeout, asl);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the state machine definition " + asl, e);
         }
@@ -773,7 +778,6 @@ public final class K3sAutoscaler extends Construct {
                 .stateMachineType(type)
                 .definitionBody(DefinitionBody.fromString(definition))
                 .definitionSubstitutions(substitutions)
-                .timeout(timeout)
                 // ALL with data: an operator reads a NOOP tick's reason in the logs (Express keeps no
                 // history), and no secret is ever in state data (tokens stay in SSM).
                 .logs(LogOptions.builder().destination(logs).level(LogLevel.ALL).includeExecutionData(true).build())
@@ -785,6 +789,21 @@ public final class K3sAutoscaler extends Construct {
         machine.addToRolePolicy(PolicyStatement.Builder.create().sid("InvokeItsStepsAliases")
                 .actions(List.of("lambda:InvokeFunction")).resources(invoked).build());
         return machine;
+    }
+
+    /**
+     * The definition with the machine's {@code TimeoutSeconds}: CDK writes its own {@code timeout} prop
+     * only into a definition it builds, and a string definition would run without any timeout.
+     */
+    private static String withTimeout(String definition, Duration timeout, Path asl) throws IOException {
+        if (!(ASL_JSON.readTree(definition) instanceof ObjectNode root)) {
+            throw new IllegalStateException("the state machine definition " + asl + " is not a JSON object");
+        }
+        if (root.has(TIMEOUT_SECONDS)) {
+            throw new IllegalStateException(asl + " sets " + TIMEOUT_SECONDS + ": the stack sets it from the props");
+        }
+        root.put(TIMEOUT_SECONDS, timeout.toSeconds().longValue());
+        return ASL_JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
     }
 
     /**

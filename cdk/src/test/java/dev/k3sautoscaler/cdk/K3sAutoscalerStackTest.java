@@ -350,6 +350,14 @@ class K3sAutoscalerStackTest {
     }
 
     @Test
+    void stateMachines_carryTheirTimeoutInTheDefinition_whereStepFunctionsReadsIt() throws Exception {
+        // The tick's 2 minutes
+        assertEquals(120, JSON.readTree(stateMachine("tick").get("DefinitionString").asText()).get("TimeoutSeconds").asInt());
+        // The longer of the join wait (JOIN_TIMEOUT_SEC 600 s + 5 min) and the lock-held limit (900 s), plus 5 min
+        assertEquals(1200, JSON.readTree(stateMachine("actuation").get("DefinitionString").asText()).get("TimeoutSeconds").asInt());
+    }
+
+    @Test
     void stateMachines_logEverythingWithData() {
         for (String name : List.of("tick", "actuation")) {
             JsonNode logging = stateMachine(name).get("LoggingConfiguration");
