@@ -124,8 +124,11 @@ public final class K3sAutoscaler extends Construct {
     public static final String ALIAS_NAME = "live";
     static final String SPOT_INTERRUPTION = "EC2 Spot Instance Interruption Warning";
     static final String REBALANCE_RECOMMENDATION = "EC2 Instance Rebalance Recommendation";
-    /** An Express execution may run 5 minutes at most; a tick is ~5 state transitions of a few seconds. */
-    private static final Duration TICK_TIMEOUT = Duration.minutes(2);
+    /**
+     * An Express execution may run 5 minutes at most; a tick is ~5 state transitions of a few seconds.
+     * An alert's tick first waits PENDING_UP_SEC (at most 180 s), which {@link #tickTimeout} adds.
+     */
+    private static final java.time.Duration TICK_TIMEOUT = java.time.Duration.ofMinutes(2);
     /** After a join or drain deadline the actuation still terminates, records and releases: a few calls. */
     private static final java.time.Duration ACTUATION_WIND_DOWN = java.time.Duration.ofMinutes(5);
     /** Root volume: AL2023 (~2 GB) + K3s images and container layers of a small node. */
@@ -249,7 +252,7 @@ public final class K3sAutoscaler extends Construct {
                         "NotificationTopicArn", notifications.getTopicArn()));
         // The workflow publishes its notices itself (sns:publish integration): only this machine, only this topic.
         mayPublishNotices(actuation);
-        tick = stateMachine("Tick", "tick", StateMachineType.EXPRESS, TICK_TIMEOUT,
+        tick = stateMachine("Tick", "tick", StateMachineType.EXPRESS, tickTimeout(props),
                 Map.of("ActuationStateMachineArn", actuation.getStateMachineArn(),
                         "NotificationTopicArn", notifications.getTopicArn()));
         actuation.grantStartExecution(tick);
@@ -812,6 +815,12 @@ public final class K3sAutoscaler extends Construct {
      */
     static java.time.Duration lockHeldLimit(AutoscalerConfig config) {
         return config.drainTimeout().plus(config.lockTtl()).plus(ACTUATION_WIND_DOWN);
+    }
+
+    /** The tick's own run, plus the PENDING_UP_SEC an alert's tick waits first (with the fast path on). */
+    private static Duration tickTimeout(K3sAutoscalerProps props) {
+        java.time.Duration wait = props.unschedulableFastPath() ? props.scaling().pendingUp() : java.time.Duration.ZERO;
+        return Duration.seconds(TICK_TIMEOUT.plus(wait).toSeconds());
     }
 
     private static Duration actuationTimeout(AutoscalerConfig config) {

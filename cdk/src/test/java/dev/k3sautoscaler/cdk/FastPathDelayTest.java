@@ -8,23 +8,41 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.k3sautoscaler.cdk.K3sAutoscalerProps.InvalidPropsException;
 import dev.k3sautoscaler.core.config.ConfigVariable;
+import dev.k3sautoscaler.core.control.TickInput;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Template;
 
-/** With PENDING_UP_SEC raised, the alert's tick waits that long before it observes, so it counts the pods. */
+/**
+ * With PENDING_UP_SEC raised, the alert's tick waits that long before it observes, so it counts the
+ * pods; its Express execution's timeout grows by the wait, which bounds it.
+ */
 class FastPathDelayTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
-    void pendingUpSec_isTheFunctionsTickWait() {
+    void pendingUpSec_isTheFunctionsTickWait_andTheTicksTimeoutGrowsByIt() throws Exception {
         // GIVEN PENDING_UP_SEC=30 (the default is 0)
         JsonNode resources = resourcesOf(Synth.props().setting(ConfigVariable.PENDING_UP_SEC, 30).build());
 
         // WHEN
         JsonNode function = resource(resources, "AWS::Lambda::Function", "/Properties/FunctionName", "demo-start-tick-on-alert");
+        JsonNode tick = resource(resources, "AWS::StepFunctions::StateMachine", "/Properties/StateMachineName", "demo-tick");
 
-        // THEN the function starts ticks that wait 30 s
+        // THEN the function starts ticks that wait 30 s, and such a tick may run 2 minutes past its wait
         assertEquals("30", function.at("/Properties/Environment/Variables/TICK_WAIT_SECONDS").asText());
+        assertEquals(120 + 30, JSON.readTree(tick.at("/Properties/DefinitionString").asText()).get("TimeoutSeconds").asInt());
+    }
+
+    @Test
+    void theLongestWait_stillFitsAnExpressExecution() throws Exception {
+        // GIVEN the longest wait the tick accepts
+        JsonNode resources = resourcesOf(Synth.props().setting(ConfigVariable.PENDING_UP_SEC, TickInput.MAX_WAIT_SECONDS).build());
+
+        // WHEN
+        JsonNode tick = resource(resources, "AWS::StepFunctions::StateMachine", "/Properties/StateMachineName", "demo-tick");
+
+        // THEN 2 minutes + 3 minutes: Express's 5-minute limit exactly
+        assertEquals(300, JSON.readTree(tick.at("/Properties/DefinitionString").asText()).get("TimeoutSeconds").asInt());
     }
 
     @Test
@@ -41,6 +59,19 @@ class FastPathDelayTest {
                 && p.contains("inside an Express execution (at most 180 s)") && p.endsWith("set unschedulableFastPath=false")),
                 e.getMessage());
         assertTrue(e.problems().stream().anyMatch(p -> p.startsWith("logRetentionDays=31")), e.getMessage());
+    }
+
+    @Test
+    void withoutTheFastPath_theTicksTimeoutStaysTwoMinutes() throws Exception {
+        // GIVEN PENDING_UP_SEC past the fast path's limit, which nothing waits for without it
+        JsonNode resources = resourcesOf(Synth.props().unschedulableFastPath(false)
+                .setting(ConfigVariable.PENDING_UP_SEC, 600).build());
+
+        // WHEN
+        JsonNode tick = resource(resources, "AWS::StepFunctions::StateMachine", "/Properties/StateMachineName", "demo-tick");
+
+        // THEN
+        assertEquals(120, JSON.readTree(tick.at("/Properties/DefinitionString").asText()).get("TimeoutSeconds").asInt());
     }
 
     private static JsonNode resourcesOf(K3sAutoscalerProps props) {

@@ -351,7 +351,7 @@ class K3sAutoscalerStackTest {
 
     @Test
     void stateMachines_carryTheirTimeoutInTheDefinition_whereStepFunctionsReadsIt() throws Exception {
-        // The tick's 2 minutes
+        // The tick's 2 minutes plus PENDING_UP_SEC (0 here; FastPathDelayTest raises it)
         assertEquals(120, JSON.readTree(stateMachine("tick").get("DefinitionString").asText()).get("TimeoutSeconds").asInt());
         // The longer of the join wait (JOIN_TIMEOUT_SEC 600 s + 5 min) and the lock-held limit (900 s), plus 5 min
         assertEquals(1200, JSON.readTree(stateMachine("actuation").get("DefinitionString").asText()).get("TimeoutSeconds").asInt());
