@@ -179,9 +179,9 @@ public final class K3sAutoscalerProps {
         private Path repositoryRoot = Path.of(".");
         private boolean sessionManager = true;
         private boolean vpcFlowLogs = false;
-        // Off until its polling-free form is built: the SQS poller's estimated cost puts the control plane
-        // just above its $0.50 a month target (docs/decisions/fast-path-unschedulable-alert.md).
-        private boolean unschedulableFastPath = false;
+        // On: nothing polls (SNS invokes a function), so an idle month costs cents, its alarm's
+        // (docs/decisions/fast-path-unschedulable-alert.md).
+        private boolean unschedulableFastPath = true;
 
         private Builder() {
         }

@@ -64,6 +64,17 @@ class K3sAutoscalerPropsTest {
     }
 
     @Test
+    void fastPath_isOnByDefault_andTakesAPendingUpSecUpToTheTicksLongestWait() {
+        // WHEN only a cluster id is given
+        K3sAutoscalerProps defaults = K3sAutoscalerProps.builder().clusterId("demo").build();
+
+        // THEN the fast path is on (nothing polls), and 180 s is a wait it can hold
+        assertTrue(defaults.unschedulableFastPath());
+        assertEquals(180, K3sAutoscalerProps.builder().clusterId("demo").setting(ConfigVariable.PENDING_UP_SEC, 180).build()
+                .scaling().pendingUp().toSeconds());
+    }
+
+    @Test
     void fastPath_refusesAPendingUpSecTheAlertsTickCannotWait_unlessItIsOff() {
         // WHEN PENDING_UP_SEC is past TickInput.MAX_WAIT_SECONDS (180 s) with the fast path on
         InvalidPropsException e = assertThrows(InvalidPropsException.class, () -> K3sAutoscalerProps.builder()

@@ -20,7 +20,10 @@ final class Synth {
     private Synth() {
     }
 
-    /** Every optional part deployed, the fast path included, so each test sees the whole stack (FastPathOffTest: without it). */
+    /**
+     * Every optional part deployed, the fast path included (set here, not left to its default), so each
+     * test sees the whole stack (FastPathOffTest: without it).
+     */
     static K3sAutoscalerProps.Builder props() {
         return K3sAutoscalerProps.builder().clusterId("demo").repositoryRoot(REPOSITORY_ROOT).unschedulableFastPath(true);
     }

@@ -26,8 +26,9 @@ class SynthAppIT {
         Path template = out.resolve("K3sAutoscaler-demo.template.json");
         assertTrue(Files.isRegularFile(template), template + " written");
         JsonNode resources = new ObjectMapper().readTree(template.toFile()).get("Resources");
-        assertEquals(Step.values().length, count(resources, "AWS::Lambda::Function")
-                - count(resources, "AWS::Lambda::Function", "Custom"), "one function per step");
+        assertEquals(Step.values().length + 1, count(resources, "AWS::Lambda::Function")
+                - count(resources, "AWS::Lambda::Function", "Custom"), "one function per step, and the fast path's (on by default)");
+        assertEquals(1, count(resources, "AWS::Lambda::Function", "StartTickOnAlert"));
         assertEquals(2, count(resources, "AWS::StepFunctions::StateMachine"));
         JsonNode manifest = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
         assertTrue(manifest.get("artifacts").has("K3sAutoscaler-demo"), "stack artifact in the manifest");
