@@ -148,7 +148,10 @@ public final class K3sAutoscaler extends Construct {
     private static final Duration START_TICK_TIMEOUT = Duration.seconds(30);
     /** Lambda's retries of a failed start (it waits a minute, then two) before the alert is dead-lettered. */
     private static final int START_TICK_RETRIES = 2;
-    /** An alert older than this is dead-lettered instead: by then a scheduled tick (every minute) has done its work. */
+    /**
+     * An alert older than this is dead-lettered, not retried: by then a scheduled tick (every minute) has
+     * done its work. So a failed start gets its first retry, a minute in; the second would come too late.
+     */
     private static final Duration START_TICK_MAX_EVENT_AGE = Duration.seconds(90);
     /** Long enough to read what failed; a dead letter of the fast path is evidence, not work. */
     private static final Duration FAST_PATH_DEAD_LETTER_RETENTION = Duration.days(14);
