@@ -21,7 +21,8 @@ import java.util.Set;
  *   <tr><th>action</th><th>SUCCEEDED</th><th>PARTIAL</th><th>FAILED</th><th>ABORTED</th><th>PREEMPTED</th></tr>
  *   <tr><td>SCALE_UP</td><td>lastScaleUpAt=now, failures reset</td><td>lastScaleUpAt=now, failure counted</td><td>failure counted</td><td>failures reset</td><td>nothing</td></tr>
  *   <tr><td>SCALE_DOWN</td><td>lastScaleDownAt=now, failures reset</td><td>lastScaleDownAt=now, failure counted</td><td>scale-down failure counted, node blocked</td><td>failures reset, node blocked</td><td>nothing</td></tr>
- *   <tr><td>JOIN_CHECK</td><td>failures reset</td><td>failure counted</td><td>failure counted</td><td>failures reset</td><td>nothing</td></tr>
+ *   <tr><td>JOIN_CHECK</td><td>failures reset</td><td>failure counted (nothing when every overdue worker was
+ *   Spot-interrupted meanwhile)</td><td>failure counted (likewise)</td><td>failures reset</td><td>nothing</td></tr>
  *   <tr><td>SPOT_DRAIN</td><td colspan="3">no cooldown or failure change (an interruption is not our decision); its
  *   instances are blocked as {@link BlockedNode#SPOT_INTERRUPTED} for {@link #INTERRUPTED_MEMORY}</td></tr>
  *   <tr><td>NOOP</td><td colspan="3">no cooldown or failure change</td></tr>
@@ -59,10 +60,12 @@ public final class OutcomeRules {
     public static final java.time.Duration UNREMOVABLE_RECHECK = java.time.Duration.ofMinutes(5);
 
     /**
-     * How long a Spot-drained instance is held as interrupted: EC2 reclaims it two minutes after the
-     * warning; the rest is room for a late reclaim. It leaves the launches in flight at once.
+     * How long a Spot-drained instance is held as interrupted. EC2 reclaims it two minutes after the
+     * warning, but a launch it cut short is judged at its join timeout (JOIN_TIMEOUT_SEC, at most an
+     * hour after the launch): the join check must still find it here then. It leaves the launches in
+     * flight at once.
      */
-    public static final java.time.Duration INTERRUPTED_MEMORY = java.time.Duration.ofMinutes(10);
+    public static final java.time.Duration INTERRUPTED_MEMORY = java.time.Duration.ofMinutes(70);
 
     private OutcomeRules() {
     }
@@ -85,7 +88,8 @@ public final class OutcomeRules {
                     ? countResult(capacityChanged(outcome) ? state.withLastScaleDownAt(now) : state, outcome, now,
                             ScalingAction.SCALE_DOWN)
                     : severalRemoved(state, outcome, now);
-            case JOIN_CHECK -> countResult(state, outcome, now, ScalingAction.SCALE_UP);
+            case JOIN_CHECK -> reclaimedBeforeJoining(before, outcome, now) ? state
+                    : countResult(state, outcome, now, ScalingAction.SCALE_UP);
             case SPOT_DRAIN, NOOP, LOCK_BROKEN, RECONCILE -> state;
             case LEASE_LOST -> before;
             case UNNEEDED -> outcome.reported() == null ? state.withUnneededNodes(outcome.unneededNodes())
@@ -93,6 +97,20 @@ public final class OutcomeRules {
             case PAUSE -> state.withPaused(true, outcome.reason());
             case RESUME -> state.withPaused(false, null).withFailures(0, state.lastFailureAt());
         };
+    }
+
+    /**
+     * A join check that failed only for workers a Spot drain handed back to EC2 in the meantime: EC2
+     * took them, our launch did not fail, so no failure is counted (no backoff for the next scale-up).
+     */
+    private static boolean reclaimedBeforeJoining(ScalingState before, Outcome outcome, Instant now) {
+        if (!outcome.result().countsAsFailure() || outcome.instanceIds().isEmpty()) {
+            return false;
+        }
+        Set<String> interrupted = new java.util.HashSet<>();
+        before.blockedNodes().stream().filter(node -> BlockedNode.SPOT_INTERRUPTED.equals(node.reason()) && node.isActive(now))
+                .forEach(node -> interrupted.add(node.instanceId()));
+        return interrupted.containsAll(outcome.instanceIds());
     }
 
     /**

@@ -234,6 +234,21 @@ class OutcomeRulesTest {
     }
 
     @Test
+    void joinTimeout_ofAWorkerEc2TookBackMeanwhile_countsNoFailure_butAnyOtherOverdueWorkerDoes() {
+        ScalingState before = failedTwice().withBlockedNodes(List.of(
+                new BlockedNode("i-1", BlockedNode.SPOT_INTERRUPTED, NOW.plusSeconds(60))));
+        Outcome reclaimed = new Outcome(OutcomeAction.JOIN_CHECK, OutcomeResult.PARTIAL, 1, List.of("i-1"), "0 of 1 Ready",
+                null, List.of(), List.of(), List.of());
+        Outcome alsoAnother = new Outcome(OutcomeAction.JOIN_CHECK, OutcomeResult.PARTIAL, 2, List.of("i-1", "i-2"),
+                "0 of 2 Ready", null, List.of(), List.of(), List.of());
+
+        assertEquals(2, OutcomeRules.apply(before, reclaimed, NOW).consecutiveFailures());
+        assertEquals(3, OutcomeRules.apply(before, alsoAnother, NOW).consecutiveFailures());
+        // a block that ran out is no evidence any more
+        assertEquals(3, OutcomeRules.apply(before, reclaimed, NOW.plusSeconds(61)).consecutiveFailures());
+    }
+
+    @Test
     void pause_keepsTheReason_andResume_clearsItAndTheBackoff() {
         ScalingState paused = OutcomeRules.apply(failedTwice(),
                 outcome(OutcomeAction.PAUSE, OutcomeResult.SUCCEEDED), NOW);
