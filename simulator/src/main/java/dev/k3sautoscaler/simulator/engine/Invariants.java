@@ -62,7 +62,12 @@ public final class Invariants {
          * error, so a tick that hits it fails every minute and decides nothing, and an actuation leaves its lock
          * to expire.
          */
-        NO_STATE_DATA_PAST_THE_QUOTA
+        NO_STATE_DATA_PAST_THE_QUOTA,
+        /**
+         * Checked at every Decide: no decision counts as a launch in flight an instance whose Spot drain was
+         * already recorded. EC2 is taking it back; waiting for it holds back its replacement while pods wait.
+         */
+        NO_RECLAIMED_INSTANCE_IN_FLIGHT
     }
 
     /** One broken invariant, with the evidence. */
@@ -103,6 +108,23 @@ public final class Invariants {
             }
         }
         return firstFew(found);
+    }
+
+    /**
+     * A Decide's input against the instances whose Spot drain was recorded before it: any of them among
+     * the state's launches in flight is a broken {@link Name#NO_RECLAIMED_INSTANCE_IN_FLIGHT}.
+     */
+    static java.util.Optional<Violation> reclaimedInFlight(com.fasterxml.jackson.databind.JsonNode decideInput,
+            Set<String> reclaimed, String where) {
+        List<String> waitedFor = new ArrayList<>();
+        decideInput.path("state").path("pendingLaunches").forEach(launch -> {
+            String id = launch.path("instanceId").asText();
+            if (reclaimed.contains(id)) {
+                waitedFor.add(id);
+            }
+        });
+        return waitedFor.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(new Violation(
+                Name.NO_RECLAIMED_INSTANCE_IN_FLIGHT, where + " counted " + waitedFor + " in flight after their Spot drain was recorded"));
     }
 
     /** Errors after which an unrecorded removal is expected: the store or the answer was lost, or the lease. */

@@ -105,6 +105,7 @@ public final class Simulation implements AutoCloseable {
     private final ClusterSecrets secrets;
     /** Secrets found in a tick's data before it was dropped ({@link #retire}). */
     private final List<Invariants.Violation> retiredViolations = new ArrayList<>();
+    private final ReclaimWatch reclaims = new ReclaimWatch();
     /** SSM as the master leaves it at boot: the join token for workers, the API token for the autoscaler. */
     private final FakeSsm ssm;
     private final SsmClient ssmClient;
@@ -644,7 +645,9 @@ public final class Simulation implements AutoCloseable {
 
     /** Runs the real handler now; a completed run is a lease operation or side effect at this instant, whatever happens to its result. */
     private JsonNode runFunction(String function, JsonNode input, String execution) {
+        reclaims.invoking(function, input, execution);
         JsonNode output = functions.invoke(function, input);
+        reclaims.completed(function, input);
         recorder.stepCompleted(cluster.now(), execution, function, input, output);
         leaseLedger.completed(cluster.now(), execution, function, output);
         return output;
@@ -751,7 +754,8 @@ public final class Simulation implements AutoCloseable {
         return new SimulationResult(scenario, policy, recorder.timeline(end, timelineExecutions, waits, launches(instances)), finished,
                 List.copyOf(notifications), instances, ec2.instances(), prometheus.unrecognisedQueries(),
                 reader.load(), budgetViolations, List.copyOf(injected), java.util.stream.Stream.of(watch.violations(),
-                        functions.undeclaredErrors(), retiredViolations).flatMap(List::stream).toList(), leaseLedger.entries(), secrets,
+                        functions.undeclaredErrors(), retiredViolations, reclaims.violations()).flatMap(List::stream).toList(),
+                leaseLedger.entries(), secrets,
                 cluster.capacityErrors(), kube.visibility());
     }
 

@@ -52,8 +52,8 @@ class SimulateCommandTest {
         assertEquals(0, exit, command.err());
         String printed = command.out();
         assertTrue(printed.contains("injected: slow:launch-workers@1, lost-result:delete-node@2"), printed);
-        assertTrue(printed.contains("invariants (17): NO_ORPHANED_INSTANCE,"), printed);
-        assertTrue(printed.contains("NO_SIDE_EFFECT_UNDER_LOST_LEASE, EVERY_STEP_ERROR_DECLARED, EVERY_REMOVAL_RECORDED, NO_SECRET_IN_KUBERNETES_WRITES, NO_STATE_DATA_PAST_THE_QUOTA; BILLED_WITHIN_MAX, NO_INSTANCE_WITHOUT_READY_NODE, NO_GHOST_NODE,"
+        assertTrue(printed.contains("invariants (18): NO_ORPHANED_INSTANCE,"), printed);
+        assertTrue(printed.contains("NO_SIDE_EFFECT_UNDER_LOST_LEASE, EVERY_STEP_ERROR_DECLARED, EVERY_REMOVAL_RECORDED, NO_SECRET_IN_KUBERNETES_WRITES, NO_STATE_DATA_PAST_THE_QUOTA, NO_RECLAIMED_INSTANCE_IN_FLIGHT; BILLED_WITHIN_MAX, NO_INSTANCE_WITHOUT_READY_NODE, NO_GHOST_NODE,"
                 + " NO_UNCORDON_DURING_INTERRUPTION_DRAIN, NO_RUNNING_INSTANCE_OF_DELETED_NODE also at every instant"), printed);
     }
 
