@@ -29,20 +29,8 @@ public record AlertSettings(String clusterId, String tickStateMachineArn, int wa
                     + "arn:aws:states:eu-west-1:123456789012:stateMachine:prod-tick");
         }
         int wait = reader.integer(TICK_WAIT_SECONDS, 0, 0, TickInput.MAX_WAIT_SECONDS);
-        URI endpoint = endpoint(reader);
+        URI endpoint = reader.endpoint(STEP_FUNCTIONS_ENDPOINT_URL, "http://127.0.0.1:8083");
         reader.throwIfInvalid();
         return new AlertSettings(clusterId, arn, wait, endpoint);
-    }
-
-    private static URI endpoint(EnvironmentReader reader) {
-        String raw = reader.raw(STEP_FUNCTIONS_ENDPOINT_URL);
-        if (raw == null) {
-            return null;
-        }
-        URI uri = raw.matches("https?://[^\\s/]+(/.*)?") ? URI.create(raw) : null;
-        if (uri == null) {
-            reader.problem(STEP_FUNCTIONS_ENDPOINT_URL + "=" + raw + " is not a URL like http://127.0.0.1:8083");
-        }
-        return uri;
     }
 }

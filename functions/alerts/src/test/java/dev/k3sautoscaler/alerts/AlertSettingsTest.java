@@ -33,4 +33,14 @@ class AlertSettingsTest {
             org.junit.jupiter.api.Assertions.assertTrue(all.contains(named), named + " in " + all);
         }
     }
+
+    @Test
+    void anEndpointThatIsNoURI_isAProblemListed_notAStackTrace() {
+        InvalidConfigurationException invalid = assertThrows(InvalidConfigurationException.class, () -> AlertSettings.fromEnvironment(
+                Map.of("CLUSTER_ID", "prod", "TICK_STATE_MACHINE_ARN", "arn:aws:states:eu-west-1:123456789012:stateMachine:prod-tick",
+                        "STEP_FUNCTIONS_ENDPOINT_URL", "http://a b")));
+
+        assertEquals(java.util.List.of("STEP_FUNCTIONS_ENDPOINT_URL=http://a b is not a URL like http://127.0.0.1:8083"),
+                invalid.problems());
+    }
 }

@@ -104,7 +104,7 @@ class StartTickOnAlertHandlerIT {
     void aDeliveryThatIsNotOneSnsMessage_endsInvalidStepInput_andStartsNothing() {
         for (String bad : new String[] {"{}", "{\"Records\": []}",
                 DELIVERY.replace("\"aws:sns\"", "\"aws:sqs\"").replace("\"MessageId\": \"95df01b4-ee98-5cb9-9903-4c221d41eb5e\",", ""),
-                "[1, 2]", "not json"}) {
+                DELIVERY.replace("2026-12-05T13:45:01.234Z", "yesterday"), "[1, 2]", "not json"}) {
             InvalidStepInput refused = assertThrows(InvalidStepInput.class,
                     () -> handler(0).invoke(bad, LocalLambdaContext.forFunction("prod-start-tick-on-alert")), bad);
             assertTrue(refused.getMessage().contains("StartTickOnAlert"), refused.getMessage());

@@ -62,7 +62,7 @@ public record FleetSettings(String clusterId, String launchTemplate, String laun
         List<WorkerSubnet> subnets = subnets(reader);
         CapacityMode mode = CapacityMode.parse(reader.oneOf(CAPACITY_TYPE, CapacityMode.ON_DEMAND.envValue(),
                 Names.values(CapacityMode.class))).orElseThrow();
-        URI endpoint = endpoint(reader);
+        URI endpoint = reader.endpoint(EC2_ENDPOINT_URL, "http://127.0.0.1:4566");
         Duration offeringUnavailable = offeringUnavailable(environment, reader);
         reader.throwIfInvalid();
         return new FleetSettings(clusterId, template, version, List.copyOf(new java.util.LinkedHashSet<>(types)),
@@ -99,22 +99,6 @@ public record FleetSettings(String clusterId, String launchTemplate, String laun
         return List.copyOf(subnets);
     }
 
-    private static URI endpoint(EnvironmentReader reader) {
-        String raw = reader.raw(EC2_ENDPOINT_URL);
-        if (raw == null) {
-            return null;
-        }
-        try {
-            URI uri = URI.create(raw);
-            if (uri.getScheme() == null || uri.getHost() == null) {
-                throw new IllegalArgumentException("no scheme or host");
-            }
-            return uri;
-        } catch (IllegalArgumentException e) {
-            reader.problem(EC2_ENDPOINT_URL + "=" + raw + " is not a URL like http://127.0.0.1:4566");
-            return null;
-        }
-    }
 
     /** Shares OFFERING_UNAVAILABLE_SEC with the policy's configuration; its problems join ours. */
     private static Duration offeringUnavailable(Map<String, String> environment, EnvironmentReader reader) {

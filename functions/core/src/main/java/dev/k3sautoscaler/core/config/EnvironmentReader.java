@@ -1,5 +1,7 @@
 package dev.k3sautoscaler.core.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +33,27 @@ public final class EnvironmentReader {
             problems.add(name + " is missing (expected " + expectedForm + ")");
         }
         return value;
+    }
+
+    /**
+     * An optional endpoint override (tests and the simulator point a client at a local fake): null
+     * when unset; a problem, not an exception, when it is not a URL with a scheme and a host.
+     */
+    public URI endpoint(String name, String example) {
+        String value = raw(name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(value);
+            if (uri.getScheme() != null && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below, with the form expected
+        }
+        problems.add(name + "=" + value + " is not a URL like " + example);
+        return null;
     }
 
     public String string(String name, String defaultValue) {
