@@ -1,13 +1,12 @@
 package dev.k3sautoscaler.lifecycle;
 
 import dev.k3sautoscaler.core.model.BlockedNode;
-import java.time.Instant;
-import java.util.LinkedHashSet;
-import java.util.Set;
 import dev.k3sautoscaler.core.model.PendingLaunch;
 import dev.k3sautoscaler.runtime.InputCheck;
 import dev.k3sautoscaler.runtime.Validatable;
+import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -29,10 +28,7 @@ public record ReconcileWorkersInput(String execution, List<PendingLaunch> pendin
 
     /** Instances a Spot drain handed back to EC2, still within their block at {@code now}. */
     Set<String> interrupted(Instant now) {
-        Set<String> ids = new LinkedHashSet<>();
-        blockedNodes.stream().filter(node -> node != null && BlockedNode.SPOT_INTERRUPTED.equals(node.reason())
-                && node.isActive(now)).forEach(node -> ids.add(node.instanceId()));
-        return ids;
+        return BlockedNode.spotInterrupted(blockedNodes, now);
     }
 
     public boolean acts() {

@@ -1,6 +1,9 @@
 package dev.k3sautoscaler.core.model;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * A worker whose scale-down could not finish (a PodDisruptionBudget that never yielded, a pod that
@@ -17,5 +20,13 @@ public record BlockedNode(String instanceId, String reason, Instant until) {
 
     public boolean isActive(Instant now) {
         return until != null && now.isBefore(until);
+    }
+
+    /** The instances {@code blocked} holds as Spot-interrupted at {@code now}: EC2's to reclaim, not capacity to come. */
+    public static Set<String> spotInterrupted(Collection<BlockedNode> blocked, Instant now) {
+        Set<String> ids = new LinkedHashSet<>();
+        blocked.stream().filter(node -> node != null && SPOT_INTERRUPTED.equals(node.reason()) && node.isActive(now))
+                .forEach(node -> ids.add(node.instanceId()));
+        return ids;
     }
 }

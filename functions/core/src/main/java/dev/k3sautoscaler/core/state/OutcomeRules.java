@@ -107,10 +107,7 @@ public final class OutcomeRules {
         if (!outcome.result().countsAsFailure() || outcome.instanceIds().isEmpty()) {
             return false;
         }
-        Set<String> interrupted = new java.util.HashSet<>();
-        before.blockedNodes().stream().filter(node -> BlockedNode.SPOT_INTERRUPTED.equals(node.reason()) && node.isActive(now))
-                .forEach(node -> interrupted.add(node.instanceId()));
-        return interrupted.containsAll(outcome.instanceIds());
+        return BlockedNode.spotInterrupted(before.blockedNodes(), now).containsAll(outcome.instanceIds());
     }
 
     /**
