@@ -90,7 +90,13 @@ public final class FakeStepFunctionsApi implements AutoCloseable {
             JsonNode body = StepJson.MAPPER.readTree(exchange.getRequestBody().readAllBytes());
             String arn = body.path("stateMachineArn").asText();
             String name = body.path("name").asText();
-            JsonNode input = body.has("input") ? StepJson.MAPPER.readTree(body.path("input").asText()) : StepJson.MAPPER.createObjectNode();
+            JsonNode input;
+            try {
+                input = body.has("input") ? StepJson.MAPPER.readTree(body.path("input").asText()) : StepJson.MAPPER.createObjectNode();
+            } catch (IOException e) {
+                error(exchange, 400, "InvalidExecutionInput", "Invalid State Machine Execution Input: " + e.getMessage());
+                return;
+            }
             Refusal refused = refusal;
             if (refused != null) {
                 calls.add(new Call(arn, name, input, refused.code()));
