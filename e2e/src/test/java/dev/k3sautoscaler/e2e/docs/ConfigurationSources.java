@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * <p><b>Environment variables read by the functions.</b> Every module reads its environment through
  * an {@code EnvironmentReader} held in a variable named {@code reader} (or, for the AWS region,
  * through the {@code environment} map itself). A read is a call
- * {@code reader.raw|requiredString|string|integer|decimal|oneOf|list(ARG, …)},
+ * {@code reader.raw|requiredString|string|integer|decimal|oneOf|list|endpoint(ARG, …)},
  * {@code tableName(reader, ARG)}, {@code environment.get|getOrDefault(ARG …)} or
  * {@code System.getenv(ARG)}, where ARG is a string literal or a {@code static final String}
  * constant (possibly qualified, {@code Env.STATE_TABLE}) declared anywhere in the scanned sources.
@@ -41,7 +41,7 @@ final class ConfigurationSources {
             "static\\s+final\\s+String\\s+(\\w+)\\s*=\\s*\"(" + NAME + ")\"\\s*;");
     private static final String ARGUMENT = "(\"" + NAME + "\"|[A-Za-z_][\\w.]*)";
     private static final Pattern READ = Pattern.compile(
-            "(?:\\breader\\.(?:raw|requiredString|string|integer|decimal|oneOf|list)\\(\\s*"
+            "(?:\\breader\\.(?:raw|requiredString|string|integer|decimal|oneOf|list|endpoint)\\(\\s*"
                     + "|\\btableName\\(\\s*reader\\s*,\\s*"
                     + "|\\benvironment\\.(?:get|getOrDefault)\\(\\s*"
                     + "|\\bSystem\\.getenv\\(\\s*)" + ARGUMENT);
