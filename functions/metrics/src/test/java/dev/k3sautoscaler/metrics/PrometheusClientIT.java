@@ -11,10 +11,9 @@ import dev.k3sautoscaler.metrics.QueryResult.Failed;
 import dev.k3sautoscaler.core.metrics.QueryFailure;
 import dev.k3sautoscaler.metrics.QueryResult.Sample;
 import dev.k3sautoscaler.metrics.QueryResult.Samples;
+import dev.k3sautoscaler.testkit.http.LoopbackServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +46,7 @@ class PrometheusClientIT {
 
     @BeforeEach
     void startServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server = LoopbackServer.bind();
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/", exchange -> {
             lastRequest.set(exchange);

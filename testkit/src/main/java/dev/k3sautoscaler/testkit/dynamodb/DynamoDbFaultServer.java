@@ -1,10 +1,9 @@
 package dev.k3sautoscaler.testkit.dynamodb;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.k3sautoscaler.testkit.http.LoopbackServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,7 +36,7 @@ public final class DynamoDbFaultServer implements AutoCloseable {
 
     public static DynamoDbFaultServer answering(Fault fault) {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            HttpServer server = LoopbackServer.bind();
             DynamoDbFaultServer faults = new DynamoDbFaultServer(server);
             byte[] body = fault.body().getBytes(StandardCharsets.UTF_8);
             server.createContext("/", exchange -> {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.k3sautoscaler.core.scaledown.NodeLabels;
 import dev.k3sautoscaler.core.scaledown.ProviderId;
+import dev.k3sautoscaler.testkit.http.LoopbackServer;
 import dev.k3sautoscaler.testkit.kube.FakeKubeApi;
 import dev.k3sautoscaler.testkit.kube.KubeObjects;
 import io.fabric8.kubernetes.api.model.Node;
@@ -16,7 +17,6 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +86,7 @@ public final class BenchCluster {
         api.world().pods().inAnyNamespace().list();
         long listBytes = api.bytesServed() - before;
 
-        HttpServer control = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        HttpServer control = LoopbackServer.bind();
         control.createContext("/bytes", exchange -> {
             byte[] body = Long.toString(api.bytesServed()).getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
