@@ -81,15 +81,16 @@ final class Reconciler {
     }
 
     /**
-     * EC2 first, then the Nodes, then by id every instance a Node or a pending launch names that the
-     * first list did not hold: "gone" then rests on EC2's own answer, never on absence from a list.
+     * EC2 first, then the Nodes, then by id every instance a worker's Node or a pending launch names
+     * that the first list did not hold: "gone" then rests on EC2's own answer, never on absence from a list.
      */
     private ReconcileObservation observe(List<PendingLaunch> pendingLaunches, Set<String> interrupted) {
         List<ObservedInstance> instances = new ArrayList<>(fleet.managed());
         List<ObservedNode> seenNodes = nodes.nodes();
         Set<String> listed = new HashSet<>(instances.stream().map(ObservedInstance::instanceId).toList());
         Set<String> lookUp = new LinkedHashSet<>();
-        seenNodes.stream().map(ObservedNode::instanceId).forEach(lookUp::add);
+        // No rule acts on the control plane's machine: looking it up would be one more EC2 call every tick.
+        seenNodes.stream().filter(node -> !node.controlPlane()).map(ObservedNode::instanceId).forEach(lookUp::add);
         pendingLaunches.stream().map(PendingLaunch::instanceId).forEach(lookUp::add);
         lookUp.removeIf(id -> id == null || listed.contains(id) || !ReconcileWorkersInput.INSTANCE_ID.matcher(id).matches());
         if (!lookUp.isEmpty()) {

@@ -226,6 +226,24 @@ class ReconcileWorkersIT {
     }
 
     @Test
+    void theMastersMachine_isNotLookedUpByIdAtEveryTick() {
+        // GIVEN a Ready worker and the master, whose instance is not among the managed workers EC2 lists
+        String worker = rig.worker();
+        String master = rig.instance(Map.of("Name", "k3s-master"));
+        rig.clock.advance(JOIN_TIMEOUT.multipliedBy(2));
+        rig.node("w-a", worker, true, TestWorld.T0);
+        rig.masterNode("master", master);
+
+        // WHEN the tick reconciles
+        ReconcileWorkersOutput out = rig.run(List.of(), true);
+
+        // THEN the one listing is all EC2 is asked: no rule acts on the control plane's machine
+        assertEquals(ReconcileSummary.Code.NOTHING_TO_RECONCILE, out.reasonCode(), out.reason());
+        assertEquals(List.of(worker), out.fleet().billedInstanceIds());
+        assertEquals(1, rig.ec2.requests("DescribeInstances").size(), "a DescribeInstances by id of the master, every tick");
+    }
+
+    @Test
     void namesTheWorkerWhoseNodeTurnedReadyMomentsAgo_forDecideToCountAsArriving() {
         // GIVEN one worker Ready for 20 minutes and one whose Ready condition changed 30 s ago
         String settled = rig.worker();
