@@ -103,7 +103,7 @@ class VirtualKubeApiIT {
         // GIVEN a mirrored cluster whose only pod has just been bound and turns Ready later
         SimulatedCluster cluster = start(new SimulatedCluster(TestScenarios.of("workers: 1",
                 "  - {name: web, replicas: [{at: 0s, count: 1}, {at: 1m, count: 2}], requests: {cpuMillis: 500, memoryMiB: 256}}")));
-        int atStart = api.requestsServed();
+        long atStart = api.requestsServed();
 
         // WHEN nothing changed
         api.push();
@@ -114,7 +114,7 @@ class VirtualKubeApiIT {
         // WHEN a second pod is created and bound, then turns Ready
         cluster.advanceTo(Duration.ofMinutes(1));
         api.push();
-        int afterCreate = api.requestsServed();
+        long afterCreate = api.requestsServed();
         cluster.advanceTo(Duration.ofMinutes(2));
         api.push();
 
@@ -132,7 +132,7 @@ class VirtualKubeApiIT {
                 "  - {name: web, replicas: [{at: 0s, count: 1}], requests: {cpuMillis: 500, memoryMiB: 256}}")));
         NodeState worker = cluster.nodes().stream().filter(node -> !node.master()).findFirst().orElseThrow();
         client.nodes().list();
-        int afterRead = api.requestsServed();
+        long afterRead = api.requestsServed();
 
         // WHEN the run carries the step's writes back
         api.pull();

@@ -38,6 +38,7 @@ public final class FakeKubeApi implements AutoCloseable {
     private final KubernetesMockServer server;
     private final KubeApiDispatcher dispatcher;
     private final KubernetesClient world;
+    private final StoreWrites storeWrites;
 
     private FakeKubeApi(String autoscalerToken, BooleanSupplier outage, Evictions evictions, Clock clock) {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
@@ -47,6 +48,7 @@ public final class FakeKubeApi implements AutoCloseable {
                 KubectlDiscovery.VERSION);
         server.init();
         world = server.createClient(client -> client.editOrNewConfig().withOauthToken(WORLD_TOKEN).endConfig());
+        storeWrites = new StoreWrites(dispatcher);
     }
 
     /**
@@ -89,6 +91,11 @@ public final class FakeKubeApi implements AutoCloseable {
     /** The cluster's own components' client: seeds and inspects without counting as the autoscaler. */
     public KubernetesClient world() {
         return world;
+    }
+
+    /** The world's pod writes, applied to the store without HTTP: for a simulated cluster's thousands. */
+    public StoreWrites storeWrites() {
+        return storeWrites;
     }
 
     /** Eviction requests that reached the subresource (not the scripted ones), accepted or not. */
@@ -141,14 +148,8 @@ public final class FakeKubeApi implements AutoCloseable {
 
     /** A controller creates its pod; a creationTimestamp it names is kept, as for Nodes. */
     public Pod create(Pod pod) {
-        var pods = world.pods().inNamespace(pod.getMetadata().getNamespace());
-        Pod created = pods.resource(pod).create();
-        if (pod.getMetadata().getCreationTimestamp() == null) {
-            return created;
-        }
-        // Naming the version just created spares the client a read before its update.
-        pod.getMetadata().setResourceVersion(created.getMetadata().getResourceVersion());
-        return pods.resource(pod).update();
+        storeWrites.create(pod);
+        return world.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).get();
     }
 
     /**
@@ -156,19 +157,7 @@ public final class FakeKubeApi implements AutoCloseable {
      * it. False when there was no such pod.
      */
     public boolean podGone(String namespace, String name) {
-        var pod = world.pods().inNamespace(namespace).withName(name);
-        Pod current = pod.get();
-        if (current == null) {
-            return false;
-        }
-        if (current.getMetadata().getFinalizers() != null && !current.getMetadata().getFinalizers().isEmpty()) {
-            pod.edit(terminating -> {
-                terminating.getMetadata().setFinalizers(List.of());
-                return terminating;
-            });
-        }
-        pod.delete();
-        return true;
+        return storeWrites.delete(namespace, name);
     }
 
     @Override

@@ -268,7 +268,36 @@ final class KubeApiDispatcher extends KubernetesCrudDispatcher {
 
     /** Replaces the object at {@code path}; false when the server refused. */
     boolean replace(String path, JsonNode object) {
-        return super.dispatch(internal(HttpMethod.PUT, path, object.toString())).code() < 300;
+        return update(path, object) != null;
+    }
+
+    /** Creates the object in the collection at {@code path}: the object as stored, or null when the server refused. */
+    JsonNode create(String path, JsonNode object) {
+        return stored(super.dispatch(internal(HttpMethod.POST, path, object.toString())));
+    }
+
+    /** Replaces the object at {@code path}: the object as stored, or null when the server refused (a stale resourceVersion among the reasons). */
+    JsonNode update(String path, JsonNode object) {
+        return stored(super.dispatch(internal(HttpMethod.PUT, path, object.toString())));
+    }
+
+    /** Deletes the object at {@code path}, if there is one. */
+    void delete(String path) {
+        super.dispatch(internal(HttpMethod.DELETE, path, null));
+    }
+
+    private static JsonNode stored(MockResponse response) {
+        if (response.code() >= 300) {
+            return null;
+        }
+        if (response.getBody() == null) {
+            return JSON.createObjectNode(); // a terminating object whose last finalizer went is gone: nothing to answer with
+        }
+        try {
+            return JSON.readTree(response.getBody().getBytes());
+        } catch (IOException e) {
+            throw new IllegalStateException("the CRUD server answered a write with invalid JSON", e);
+        }
     }
 
     private static RecordedRequest internal(HttpMethod method, String path, String body) {
