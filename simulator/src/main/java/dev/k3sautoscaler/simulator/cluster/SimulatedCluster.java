@@ -78,6 +78,17 @@ public final class SimulatedCluster {
         return now;
     }
 
+    /**
+     * Where the cluster stands: its instant and how many changes it has seen. Equal marks mean the same
+     * nodes and pods, so a copy taken at the first (the virtual K3s API's) is still exact at the second.
+     */
+    public record Mark(Duration at, long changes) {
+    }
+
+    public Mark mark() {
+        return new Mark(now, changes);
+    }
+
     /** Moves the clock forward and lets the cluster react; time never goes back. */
     public void advanceTo(Duration time) {
         if (time.compareTo(now) < 0) {
@@ -279,7 +290,7 @@ public final class SimulatedCluster {
      * observation (a scrape, the timeline's sample and the progress line share one).
      */
     public ClusterObservation observe() {
-        if (observed != null && observed.at().equals(now) && observedAtChange == changes) {
+        if (observed != null && observed.at().equals(now) && observedAtChange == changes) { // the same mark
             return observed;
         }
         long cpuUsed = 0;

@@ -43,6 +43,33 @@ class SimulatedClusterTest {
     }
 
     @Test
+    void mark_staysWhileNothingChanges_andMovesWithEveryChangeOrInstant() {
+        // GIVEN a cluster with a waiting pod, and its mark
+        SimulatedCluster cluster = new SimulatedCluster(TestScenarios.of("workers: 2", BIG));
+        SimulatedCluster.Mark first = cluster.mark();
+        String worker = workerNames(cluster).get(0);
+        String pod = cluster.pods().stream().filter(p -> worker.equals(p.nodeName())).findFirst().orElseThrow().name();
+
+        // WHEN only read, THEN the same mark
+        cluster.pods();
+        cluster.observe();
+        assertEquals(first, cluster.mark());
+
+        // WHEN a cordon, an eviction, a launch or the clock changes it, THEN a new mark each time
+        List<Runnable> changes = List.of(
+                () -> cluster.setCordoned(worker, true),
+                () -> cluster.evict("app", pod),
+                () -> cluster.launchWorker("us-east-1a", CapacityType.ON_DEMAND),
+                () -> cluster.advanceTo(Duration.ofSeconds(1)));
+        SimulatedCluster.Mark last = first;
+        for (Runnable change : changes) {
+            change.run();
+            assertFalse(last.equals(cluster.mark()), "a change left the mark as it was: " + last);
+            last = cluster.mark();
+        }
+    }
+
+    @Test
     void observe_isReusedWithinAnInstant_butSeesAChangeMadeInIt() {
         // GIVEN an observation taken now
         SimulatedCluster cluster = new SimulatedCluster(TestScenarios.of("workers: 2", BIG));
