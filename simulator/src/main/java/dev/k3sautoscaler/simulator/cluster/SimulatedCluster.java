@@ -50,7 +50,8 @@ public final class SimulatedCluster {
     /** Counts the changes to nodes and pods, so an observation is reused only while nothing changed. */
     private long changes;
     private ClusterObservation observed;
-    private long observedAtChange;
+    /** The mark {@link #observed} was taken at: reused only while the cluster still stands there. */
+    private Mark observedAt;
     private Duration now = Duration.ZERO;
     /** The instant before {@link #now} the cluster was brought to: replica changes in between happened at their own times. */
     private Duration previous = Duration.ZERO;
@@ -290,7 +291,7 @@ public final class SimulatedCluster {
      * observation (a scrape, the timeline's sample and the progress line share one).
      */
     public ClusterObservation observe() {
-        if (observed != null && observed.at().equals(now) && observedAtChange == changes) { // the same mark
+        if (observed != null && mark().equals(observedAt)) {
             return observed;
         }
         long cpuUsed = 0;
@@ -332,7 +333,7 @@ public final class SimulatedCluster {
                 cpuAllocatable == 0 ? null : 100.0 * cpuUsed / cpuAllocatable,
                 memoryAllocatable == 0 ? null : 100.0 * memoryUsed / memoryAllocatable,
                 unschedulable, cpuRequested, memoryRequested, List.copyOf(workers));
-        observedAtChange = changes;
+        observedAt = mark();
         return observed;
     }
 
