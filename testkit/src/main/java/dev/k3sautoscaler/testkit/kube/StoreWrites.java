@@ -31,7 +31,7 @@ public final class StoreWrites {
         if (pod.getMetadata().getCreationTimestamp() == null) {
             return version(created);
         }
-        // Naming the version just created: the update is then unconditional on nothing else.
+        // The store stamps creation with its own clock: an update naming the version just created keeps the pod's.
         ((ObjectNode) object.get("metadata")).put("resourceVersion", version(created));
         return version(written(dispatcher.update(KubeApiDispatcher.podPath(namespace, pod.getMetadata().getName()), object), pod));
     }

@@ -49,6 +49,33 @@ class FakeKubeApiIT {
     }
 
     @Test
+    void storeWrites_keepTheNamedCreationTime_andReplaceOnlyTheVersionTheyName() {
+        // GIVEN a pod created in process, naming its creation time
+        StoreWrites store = api.storeWrites();
+        Pod pod = KubeObjects.pod("default", "web-1", null, "app:1", 100, new Quantity("64Mi"))
+                .editMetadata().withCreationTimestamp("2026-01-05T00:00:00Z").endMetadata().build();
+        String created = store.create(pod);
+
+        // THEN a client reads it as written, at that version and time
+        Pod served = client.pods().inNamespace("default").withName("web-1").get();
+        assertEquals(created, served.getMetadata().getResourceVersion());
+        assertEquals("2026-01-05T00:00:00Z", served.getMetadata().getCreationTimestamp());
+
+        // WHEN it is bound naming that version, THEN replaced; naming it again (now stale), refused as a 409 would be
+        pod.getSpec().setNodeName("w1");
+        pod.getMetadata().setResourceVersion(created);
+        String bound = store.update(pod);
+        assertNotNull(bound);
+        assertNull(store.update(pod), "a stale resourceVersion replaced the pod");
+
+        // WHEN it names no version, THEN the current one is replaced
+        pod.getMetadata().setResourceVersion(null);
+        assertNotNull(store.update(pod));
+        assertEquals("w1", client.pods().inNamespace("default").withName("web-1").get().getSpec().getNodeName());
+        assertEquals(4, store.writes(), "a create, its timestamped update and two binds");
+    }
+
+    @Test
     void eviction_isAccepted_andThePodTerminatesUntilItsKubeletConfirms() {
         // GIVEN a pod without a disruption budget
         Pod pod = web("web-1", "web");
