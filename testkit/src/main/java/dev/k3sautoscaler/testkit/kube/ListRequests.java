@@ -18,8 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * What kube-apiserver does with a list request's query and CRUD mode does not, applied to the CRUD
@@ -103,10 +105,49 @@ final class ListRequests {
     }
 
     /**
-     * The answer to a list request; {@code crud} answers the whole list (asked only for a first
+     * A whole list as the store holds it: each object's JSON as stored, the namespace and name it
+     * sorts by, and what a field selector reads of it, parsed only when one does. {@code asIs} is an answer
+     * that is not a list (an error), passed on as it is.
+     */
+    record Listing(String apiVersion, String kind, String resourceVersion, List<Listed> items, MockResponse asIs) {
+        /** The listing in a list answer (the CRUD server's, or a view's). */
+        static Listing of(MockResponse whole) {
+            JsonNode list = whole.code() == 200 ? parse(whole) : null;
+            if (list == null || !list.path("items").isArray()) {
+                return new Listing(null, null, null, List.of(), whole);
+            }
+            List<Listed> items = new ArrayList<>();
+            for (JsonNode item : list.path("items")) {
+                items.add(new Listed(item.path("metadata").path("namespace").asText(""),
+                        item.path("metadata").path("name").asText(""), item.toString(), () -> item));
+            }
+            return new Listing(list.path("apiVersion").asText("v1"), list.path("kind").asText("List"),
+                    list.path("metadata").path("resourceVersion").asText(""), items, null);
+        }
+    }
+
+    /** One object of a listing; {@code selectable} is what a field selector reads of it (the object, or only those fields). */
+    record Listed(String namespace, String name, String json, Supplier<JsonNode> selectable) {
+    }
+
+    /** Of a pod, only what its field selectors read: a store's thousands of pods kept parsed cost little. */
+    static JsonNode selectable(JsonNode pod) {
+        ObjectNode fields = JSON.createObjectNode();
+        for (String field : POD_FIELDS.keySet()) {
+            String[] path = field.split("\\.");
+            JsonNode value = pod.path(path[0]).path(path[1]);
+            if (!value.isMissingNode()) {
+                fields.with(path[0]).set(path[1], value.deepCopy());
+            }
+        }
+        return fields;
+    }
+
+    /**
+     * The answer to a list request; {@code store} lists the whole collection (asked only for a first
      * page: later pages come from the snapshot).
      */
-    MockResponse answer(String path, Function<String, MockResponse> crud) {
+    MockResponse answer(String path, Function<String, Listing> store) {
         Map<String, String> query = query(path);
         int limit;
         try {
@@ -122,35 +163,28 @@ final class ListRequests {
         boolean pods = POD_LIST.matcher(withoutQuery(path)).matches();
         Predicate<JsonNode> selector;
         try {
-            selector = pods ? fieldSelector(fieldSelector, POD_FIELDS) : item -> true;
+            selector = pods && !fieldSelector.isEmpty() ? fieldSelector(fieldSelector, POD_FIELDS) : null;
         } catch (IllegalArgumentException e) {
             return KubeApiDispatcher.status(400, "BadRequest", "Unable to find \"/v1, Resource=pods\" that match"
                     + " field selector \"" + fieldSelector + "\": " + e.getMessage());
         }
-        MockResponse whole = crud.apply(crudPath(path, pods));
-        JsonNode list = whole.code() == 200 ? parse(whole) : null;
-        if (list == null || !list.path("items").isArray()) {
-            return whole;
+        Listing whole = store.apply(crudPath(path, pods));
+        if (whole.asIs() != null) {
+            return whole.asIs();
         }
-        List<JsonNode> items = new ArrayList<>();
-        list.path("items").forEach(item -> {
-            if (selector.test(item)) {
-                items.add(item);
-            }
-        });
-        String resourceVersion = list.path("metadata").path("resourceVersion").asText("");
+        List<Listed> items = selector == null ? new ArrayList<>(whole.items())
+                : whole.items().stream().filter(item -> selector.test(item.selectable().get())).collect(Collectors.toList());
         // A typed client (kubectl's) decodes a page into the list type it asked for, which a plain
         // "List" is not: answer the type a real server names.
         KubectlDiscovery.ListType type = KubectlDiscovery.listType(path);
         if (type == null) {
-            type = new KubectlDiscovery.ListType(list.path("apiVersion").asText("v1"), list.path("kind").asText("List"));
+            type = new KubectlDiscovery.ListType(whole.apiVersion(), whole.kind());
         }
         if (limit <= 0) {
-            return page(type, resourceVersion, items.stream().map(JsonNode::toString).toList(), null, 0);
+            return page(type, whole.resourceVersion(), items.stream().map(Listed::json).toList(), null, 0);
         }
-        items.sort(Comparator.comparing((JsonNode item) -> item.path("metadata").path("namespace").asText(""))
-                .thenComparing(item -> item.path("metadata").path("name").asText("")));
-        Snapshot snapshot = new Snapshot(type, resourceVersion, items.stream().map(JsonNode::toString).toList());
+        items.sort(Comparator.comparing(Listed::namespace).thenComparing(Listed::name));
+        Snapshot snapshot = new Snapshot(type, whole.resourceVersion(), items.stream().map(Listed::json).toList());
         long id = nextSnapshot.incrementAndGet();
         return cut(id, snapshot, 0, limit);
     }

@@ -1,5 +1,6 @@
 package dev.k3sautoscaler.testkit.kube;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.crud.AttributeType;
@@ -9,6 +10,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The CRUD store's keys by name and by resource, kept beside fabric8's map in the map's own order.
@@ -28,6 +31,14 @@ final class StoreIndex {
 
     private final Map<String, Set<AttributeSet>> byName = new HashMap<>();
     private final Map<String, Set<AttributeSet>> byPlural = new HashMap<>();
+    /**
+     * What field selectors read of each key's object, with the JSON it was parsed from: filled by
+     * readers outside the lock, so an entry counts only while its JSON is the one stored.
+     */
+    private final Map<AttributeSet, Parsed> parsed = new ConcurrentHashMap<>();
+
+    private record Parsed(String json, JsonNode tree) {
+    }
 
     /** A key the store now holds, last in its order (fabric8 re-inserts a key it replaces). */
     void added(AttributeSet key) {
@@ -37,6 +48,7 @@ final class StoreIndex {
 
     /** A key the store no longer holds. */
     void removed(AttributeSet key) {
+        parsed.remove(key);
         unindex(byName, key, NAME);
         unindex(byPlural, key, PLURAL);
     }
@@ -44,6 +56,18 @@ final class StoreIndex {
     void clear() {
         byName.clear();
         byPlural.clear();
+        parsed.clear();
+    }
+
+    /** {@code parse} of the stored object, computed once per version. */
+    JsonNode parsed(AttributeSet key, String json, Function<String, JsonNode> parse) {
+        Parsed known = parsed.get(key);
+        if (known != null && known.json() == json) { // the very object stored, not only an equal one
+            return known.tree();
+        }
+        JsonNode tree = parse.apply(json);
+        parsed.put(key, new Parsed(json, tree));
+        return tree;
     }
 
     /**
