@@ -1,6 +1,9 @@
 package dev.k3sautoscaler.core.notify;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A rendered notice: Slack-readable text plus structured attributes (SNS MessageAttributes).
@@ -23,7 +26,17 @@ public record Notification(
         Map<String, Long> numbers) {
 
     public Notification {
-        attributes = Map.copyOf(attributes);
-        numbers = Map.copyOf(numbers);
+        attributes = ordered(attributes);
+        numbers = ordered(numbers);
+    }
+
+    /**
+     * An unmodifiable copy in the given order. Not {@code Map.copyOf}: its order is drawn anew in every
+     * JVM, and two runs of one scenario would write different state data and SNS messages.
+     */
+    private static <V> Map<String, V> ordered(Map<String, V> given) {
+        Map<String, V> copy = new LinkedHashMap<>();
+        given.forEach((name, value) -> copy.put(Objects.requireNonNull(name), Objects.requireNonNull(value, name)));
+        return Collections.unmodifiableMap(copy);
     }
 }
