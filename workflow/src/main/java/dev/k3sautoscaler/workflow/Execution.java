@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -50,7 +51,7 @@ public final class Execution {
     private final TaskInvoker invoker;
     private final Random jitter;
     private final Instant startTime;
-    /** The execution's history, its data packed ({@link PackedText}); a Map iteration adds to its execution's list. */
+    /** The execution's history, its data packed once asked ({@link #packEventData}); a Map iteration adds to its execution's list. */
     private final List<KeptEvent> history;
 
     private Status status = Status.RUNNING;
@@ -648,17 +649,34 @@ public final class Execution {
         return history.stream().map(KeptEvent::event).toList();
     }
 
+    /** When the last history event happened; empty before the first. */
+    public Optional<Instant> lastEventTime() {
+        return history.isEmpty() ? Optional.empty() : Optional.of(history.getLast().timestamp());
+    }
+
+    /**
+     * Deflates every history event's input and output: a finished execution kept to the end of a long
+     * run holds a tenth of the memory. Reading its history afterwards inflates them again.
+     */
+    public void packEventData() {
+        if (!isDone()) {
+            throw new IllegalStateException(name + " is still running: its history is still being written");
+        }
+        history.replaceAll(KeptEvent::packed);
+    }
+
     /**
      * Drops the input and output of every history event {@code keep} does not accept, keeping the
-     * events themselves (types, states, times, errors). Express executions have no stored history in
-     * Step Functions; a long local run of them need not hold every state's data once it has been read.
+     * events themselves (types, states, times, errors), and packs what it keeps ({@link #packEventData}).
+     * Express executions have no stored history in Step Functions; a long local run of them need not
+     * hold every state's data once it has been read.
      */
     public void dropEventData(Predicate<HistoryEvent> keep) {
         if (!isDone()) {
             throw new IllegalStateException(name + " is still running: its history is still being written");
         }
-        history.replaceAll(kept -> kept.input() == null && kept.output() == null || keep.test(kept.event()) ? kept
-                : kept.withoutData());
+        history.replaceAll(kept -> kept.input() == null && kept.output() == null ? kept
+                : keep.test(kept.event()) ? kept.packed() : kept.withoutData());
     }
 
     /** The states entered, in order (retries not repeated): what the cross-check compares. */
@@ -666,14 +684,19 @@ public final class Execution {
         return history.stream().filter(e -> e.type().endsWith("StateEntered")).map(KeptEvent::stateName).toList();
     }
 
-    /** A {@link HistoryEvent} as kept: the same fields, its input and output packed. */
+    /** A {@link HistoryEvent} as kept: the same fields, its input and output packable. */
     private record KeptEvent(long id, long previousEventId, Instant timestamp, String type, String stateName,
-                             String resource, byte[] input, byte[] output, String error, String cause, Integer index,
-                             Integer length) {
+                             String resource, PackedText.Kept input, PackedText.Kept output, String error, String cause,
+                             Integer index, Integer length) {
         static KeptEvent of(HistoryEvent event) {
             return new KeptEvent(event.id(), event.previousEventId(), event.timestamp(), event.type(), event.stateName(),
-                    event.resource(), PackedText.pack(event.input()), PackedText.pack(event.output()), event.error(),
+                    event.resource(), PackedText.Kept.of(event.input()), PackedText.Kept.of(event.output()), event.error(),
                     event.cause(), event.index(), event.length());
+        }
+
+        KeptEvent packed() {
+            return new KeptEvent(id, previousEventId, timestamp, type, stateName, resource,
+                    input == null ? null : input.packed(), output == null ? null : output.packed(), error, cause, index, length);
         }
 
         KeptEvent withoutData() {
@@ -682,8 +705,8 @@ public final class Execution {
         }
 
         HistoryEvent event() {
-            return new HistoryEvent(id, previousEventId, timestamp, type, stateName, resource, PackedText.unpack(input),
-                    PackedText.unpack(output), error, cause, index, length);
+            return new HistoryEvent(id, previousEventId, timestamp, type, stateName, resource,
+                    input == null ? null : input.text(), output == null ? null : output.text(), error, cause, index, length);
         }
     }
 }

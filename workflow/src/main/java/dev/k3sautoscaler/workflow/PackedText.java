@@ -15,6 +15,24 @@ final class PackedText {
     private PackedText() {
     }
 
+    /**
+     * A text as written until {@link #packed()} deflates it: an execution still running, or one read
+     * once and dropped, is not worth the deflating and inflating.
+     */
+    record Kept(String raw, byte[] deflated) {
+        static Kept of(String text) {
+            return text == null ? null : new Kept(text, null);
+        }
+
+        String text() {
+            return raw != null ? raw : unpack(deflated);
+        }
+
+        Kept packed() {
+            return raw == null ? this : new Kept(null, pack(raw));
+        }
+    }
+
     static byte[] pack(String text) {
         if (text == null) {
             return null;

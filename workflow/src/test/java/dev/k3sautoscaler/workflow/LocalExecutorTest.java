@@ -105,6 +105,24 @@ class LocalExecutorTest {
     }
 
     @Test
+    void packEventData_keepsTheHistoryAsItWas_andRefusesARunningExecution() throws IOException {
+        // GIVEN a finished execution, its history read once as written
+        Execution done = new LocalExecutor(drainStub(1), clock).run(loop(), "packed",
+                json("{\"node\":\"w1\",\"attempts\":1,\"waitSeconds\":1}"));
+        List<HistoryEvent> written = done.history();
+
+        // WHEN its data is packed, THEN the history reads the same, event for event, and ends when it ended
+        done.packEventData();
+        assertEquals(written, done.history());
+        assertEquals(written.getLast().timestamp(), done.lastEventTime().orElseThrow());
+
+        // AND an execution still writing its history is not packed
+        Execution waiting = new LocalExecutor(drainStub(5), clock).start(loop(), "still-waiting",
+                json("{\"node\":\"w1\",\"attempts\":3,\"waitSeconds\":60}"));
+        assertThrows(IllegalStateException.class, waiting::packEventData);
+    }
+
+    @Test
     void namesStepFunctionsAccepts_start() throws IOException {
         LocalExecutor executor = new LocalExecutor(drainStub(0), clock);
         for (String name : List.of("tick-20260105-000000", "event-spot-interruption-i-0123456789abcdef0-20260105-000000",

@@ -18,6 +18,18 @@ class PackedTextTest {
     }
 
     @Test
+    void aKeptText_readsTheSame_beforeAndAfterItIsPacked() {
+        String text = "{\"reason\":\"93 → 92 workers\"}";
+        PackedText.Kept kept = PackedText.Kept.of(text);
+        PackedText.Kept packed = kept.packed();
+        assertEquals(text, kept.text());
+        assertEquals(text, packed.text());
+        assertNull(packed.raw(), "packed: only the deflated bytes are held");
+        assertTrue(packed == packed.packed(), "packing twice deflates once");
+        assertNull(PackedText.Kept.of(null));
+    }
+
+    @Test
     void pack_keepsStateDataInAFractionOfItsSize() {
         // GIVEN state data as an actuation repeats it: the same shape for a hundred workers
         StringBuilder state = new StringBuilder("{\"workers\":[");

@@ -68,9 +68,7 @@ public final class HistoryWriter {
         doc.put("type", run.machine() == RunTimeline.Machine.EXPRESS_TICK ? "EXPRESS" : "STANDARD");
         doc.put("status", execution.status().name());
         doc.put("startDate", execution.startTime().toString());
-        if (!execution.history().isEmpty()) {
-            doc.put("lastEventDate", execution.history().getLast().timestamp().toString());
-        }
+        execution.lastEventTime().ifPresent(last -> doc.put("lastEventDate", last.toString()));
         doc.set("input", execution.input());
         if (execution.output() != null) {
             doc.set("output", execution.output());

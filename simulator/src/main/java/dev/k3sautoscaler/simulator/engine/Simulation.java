@@ -511,12 +511,14 @@ public final class Simulation implements AutoCloseable {
     /**
      * A finished tick that started no actuation is counted, not kept ({@link HistoryWriter}): its
      * data is checked for secrets now, then dropped, all but the Decide result the decision log reads.
+     * What is kept is packed.
      * A day of a large cluster's ticks would otherwise hold gigabytes of state data to the end.
      *
      * @return the secrets found, which the run's invariants must still report
      */
     static List<Invariants.Violation> retire(RunExecution run, ClusterSecrets secrets) {
         if (HistoryWriter.worthKeeping(run)) {
+            run.execution().packEventData();
             return List.of();
         }
         List<Invariants.Violation> found = Invariants.secretsLeaked(List.of(run), List.of(), secrets);
@@ -731,8 +733,7 @@ public final class Simulation implements AutoCloseable {
                 continue; // requested in the run's last instant, never started
             }
             Execution execution = run.execution();
-            Instant stop = execution.isDone() && !execution.history().isEmpty()
-                    ? execution.history().getLast().timestamp() : START.plus(end);
+            Instant stop = execution.isDone() ? execution.lastEventTime().orElse(START.plus(end)) : START.plus(end);
             RunExecution complete = new RunExecution(run.machine(), execution, run.startedAt(),
                     lambdaCalls.getOrDefault(execution.name(), 0), startedActuation.getOrDefault(execution.name(), false));
             finished.add(complete);
