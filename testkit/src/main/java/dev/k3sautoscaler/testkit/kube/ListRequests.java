@@ -137,7 +137,7 @@ final class ListRequests {
             String[] path = field.split("\\.");
             JsonNode value = pod.path(path[0]).path(path[1]);
             if (!value.isMissingNode()) {
-                fields.with(path[0]).set(path[1], value.deepCopy());
+                fields.withObjectProperty(path[0]).set(path[1], value.deepCopy());
             }
         }
         return fields;
