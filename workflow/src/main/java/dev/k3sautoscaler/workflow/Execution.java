@@ -51,6 +51,9 @@ public final class Execution {
     private final TaskInvoker invoker;
     private final Random jitter;
     private final Instant startTime;
+    /** The node the history last wrote, and its text ({@link #written}). */
+    private JsonNode lastWritten;
+    private String lastWrittenText;
     /** The execution's history, its data packed once asked ({@link #packEventData}); a Map iteration adds to its execution's list. */
     private final List<KeptEvent> history;
 
@@ -470,7 +473,7 @@ public final class Execution {
     }
 
     private void exitState(JsonNode state, String type, JsonNode out) {
-        String text = out == null ? null : out.toString();
+        String text = written(out);
         long bytes = text == null ? 0 : utf8Length(text);
         if (bytes > MAX_PAYLOAD_BYTES) {
             throw RuntimeFailure.dataLimitExceeded(current, bytes);
@@ -564,8 +567,23 @@ public final class Execution {
     }
 
     private void record(String type, String stateName, String resource, JsonNode in, JsonNode out, String err, String errCause) {
-        lastEventId = recordEvent(type, stateName, resource, in, out == null ? null : out.toString(), err, errCause, null,
-                null, lastEventId);
+        lastEventId = recordEvent(type, stateName, resource, written(in), written(out), err, errCause, null, null, lastEventId);
+    }
+
+    /**
+     * The node's text for the history. A state's output is the next state's input, and often its
+     * task's input too: the same node is written once, not three times. Safe because the executor
+     * never changes a node in place (a ResultPath writes into a copy).
+     */
+    private String written(JsonNode node) {
+        if (node == null) {
+            return null;
+        }
+        if (node != lastWritten) {
+            lastWritten = node;
+            lastWrittenText = node.toString();
+        }
+        return lastWrittenText;
     }
 
     private static long utf8Length(String text) {
@@ -591,11 +609,11 @@ public final class Execution {
         return recordEvent(type, current, null, null, null, null, null, index, length, previousEventId);
     }
 
-    private long recordEvent(String type, String stateName, String resource, JsonNode in, String out, String err, String errCause,
+    private long recordEvent(String type, String stateName, String resource, String in, String out, String err, String errCause,
                              Integer index, Integer length, long previousEventId) {
         long id = history.size() + 1L;
         history.add(KeptEvent.of(new HistoryEvent(id, previousEventId, clock.instant(), type, stateName, resource,
-                in == null ? null : in.toString(), out, err, errCause, index, length)));
+                in, out, err, errCause, index, length)));
         return id;
     }
 
