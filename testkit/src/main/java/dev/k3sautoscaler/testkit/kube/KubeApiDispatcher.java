@@ -3,16 +3,10 @@ package dev.k3sautoscaler.testkit.kube;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesResponseComposer;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
-import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
@@ -21,27 +15,16 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.internal.MockDispatcher;
 import io.fabric8.mockwebserver.internal.SimpleRequest;
 import java.io.IOException;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
-import java.util.AbstractMap;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * fabric8's CRUD dispatcher plus what a K3s API server does and CRUD mode lacks, in the order the
+ * fabric8's CRUD dispatcher (its store indexed, {@link IndexedCrudDispatcher}) plus what a K3s API server does and CRUD mode lacks, in the order the
  * real server applies it: authentication (when a token is required, 401 to any request carrying
  * neither the autoscaler's bearer token nor the world's own), an outage (503 to the autoscaler's
  * requests only, while the world's writes go on), a test's scripted answers (the mock server's
@@ -52,11 +35,10 @@ import java.util.regex.Pattern;
  * discovery ({@link KubectlDiscovery}) and core/v1 lists of events.k8s.io/v1 events
  * ({@link CoreEventsView}).
  */
-final class KubeApiDispatcher extends KubernetesCrudDispatcher {
+final class KubeApiDispatcher extends IndexedCrudDispatcher {
     private static final Pattern EVICTION = Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/?]+)/eviction(\\?.*)?$");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NODES = "/api/v1/nodes";
-    private static final String NOTHING = "/api/v1/namespaces/-/configmaps/-";
 
     private final Map<ServerRequest, Queue<ServerResponse>> responses;
     private final MockDispatcher scripted;
@@ -69,13 +51,6 @@ final class KubeApiDispatcher extends KubernetesCrudDispatcher {
     private final AtomicLong bytesServed = new AtomicLong();
     private final AtomicLong nodeWrites = new AtomicLong();
     private final ListRequests lists = new ListRequests();
-    /** The store's keys by name and resource: reads, deletes and lists without fabric8's scan of every key. */
-    private final StoreIndex index = new StoreIndex();
-    /** fabric8's store lock, as it hands it over: reads and deletes served here hold it as fabric8's own do. */
-    private Lock readLock;
-    private Lock writeLock;
-    /** The store's resourceVersion as last handed out: the one fabric8 stamps on a list. */
-    private final AtomicLong resourceVersion = new AtomicLong();
 
     KubeApiDispatcher(Map<ServerRequest, Queue<ServerResponse>> responses, String autoscalerToken, String worldToken,
             BooleanSupplier outage) {
@@ -84,9 +59,6 @@ final class KubeApiDispatcher extends KubernetesCrudDispatcher {
         this.autoscalerToken = autoscalerToken;
         this.worldToken = worldToken;
         this.outage = outage;
-        // fabric8 hands each lock to locked() when it takes it: a read and a delete of nothing show both.
-        super.handleGet(NOTHING);
-        super.handleDelete(NOTHING);
     }
 
     void evictions(Evictions evictions) {
@@ -120,149 +92,6 @@ final class KubeApiDispatcher extends KubernetesCrudDispatcher {
         super.preserveMetadata(existing, updated);
         if (!requested.isEmpty()) {
             ((ObjectNode) updated.get("metadata")).put("creationTimestamp", requested);
-        }
-    }
-
-    @Override
-    protected void locked(Lock lock) {
-        if (lock instanceof ReentrantReadWriteLock.ReadLock) {
-            readLock = lock;
-        } else if (lock instanceof ReentrantReadWriteLock.WriteLock) {
-            writeLock = lock;
-        }
-    }
-
-    /** Every create, replace, patch and delete of the store passes here: the index follows it. */
-    @Override
-    public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
-            GenericKubernetesResource resource, String newState) {
-        super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
-        if (oldAttributes != null) {
-            index.removed(oldAttributes);
-        }
-        if (newState != null) {
-            index.added(storedKey(pathAttributes, resource, newState));
-        }
-    }
-
-    /** The key fabric8 stored {@code newState} under, computed as it computes it. */
-    private AttributeSet storedKey(AttributeSet pathAttributes, GenericKubernetesResource resource, String newState) {
-        KubernetesAttributesExtractor extractor = (KubernetesAttributesExtractor) attributeExtractor;
-        AttributeSet key = resource != null ? extractor.extract(resource) : extractor.fromResource(newState);
-        if (!key.containsKey(StoreIndex.PLURAL)) {
-            key = AttributeSet.merge(pathAttributes, key);
-        }
-        if (!newState.equals(map.get(key))) {
-            throw new IllegalStateException("the store index lost track of fabric8's key for " + path(key));
-        }
-        return key;
-    }
-
-    private static String path(AttributeSet key) {
-        return StoreIndex.held(key, StoreIndex.PLURAL) + "/" + StoreIndex.held(key, StoreIndex.NAME);
-    }
-
-    @Override
-    public long requestResourceVersion() {
-        long version = super.requestResourceVersion();
-        resourceVersion.set(version);
-        return version;
-    }
-
-    @Override
-    public void reset() {
-        withLock(writeLock, () -> {
-            super.reset();
-            index.clear();
-            return null;
-        });
-    }
-
-    @Override
-    public Map.Entry<AttributeSet, String> findResource(AttributeSet query) {
-        List<AttributeSet> matching = index.matching(query);
-        if (matching == null) {
-            return super.findResource(query);
-        }
-        return matching.isEmpty() ? null : new AbstractMap.SimpleImmutableEntry<>(matching.getFirst(), map.get(matching.getFirst()));
-    }
-
-    /**
-     * A read of one object or of a list, answered from the index as fabric8's scan would: the first
-     * object matching a by-name query (404 without), every matching object of a list. Watches, and
-     * lists matching nothing (fabric8 then answers API discovery), are fabric8's.
-     */
-    @Override
-    public MockResponse handleGet(String path) {
-        if (readLock == null || path.contains("watch=")) {
-            return super.handleGet(path);
-        }
-        AttributeSet query = attributeExtractor.fromPath(path);
-        MockResponse answered = withLock(readLock, () -> {
-            List<AttributeSet> matching = index.matching(query);
-            if (matching == null) {
-                return null;
-            }
-            if (query.containsKey(StoreIndex.NAME)) {
-                return matching.isEmpty() ? new MockResponse().setResponseCode(404)
-                        : new MockResponse().setResponseCode(200).setBody(map.get(matching.getFirst()));
-            }
-            if (matching.isEmpty()) {
-                return null;
-            }
-            List<String> items = matching.stream().map(map::get).toList();
-            return new MockResponse().setResponseCode(200)
-                    .setBody(((KubernetesResponseComposer) responseComposer).compose(items, Long.toString(resourceVersion.get())));
-        });
-        return answered != null ? answered : super.handleGet(path);
-    }
-
-    /**
-     * A delete by name, found by the index: removed at once without finalizers; with some, marked
-     * for deletion (its deletionTimestamp and a new resourceVersion) and left until they go, once.
-     * Answers the object as it was before, or 404. Collection deletes are fabric8's.
-     */
-    @Override
-    public MockResponse handleDelete(String path) {
-        AttributeSet query = attributeExtractor.fromPath(path);
-        if (writeLock == null || !query.containsKey(StoreIndex.NAME)) {
-            return super.handleDelete(path);
-        }
-        MockResponse answered = withLock(writeLock, () -> {
-            List<AttributeSet> matching = index.matching(query);
-            if (matching == null) {
-                return null;
-            }
-            if (matching.isEmpty()) {
-                return new MockResponse().setResponseCode(404);
-            }
-            String before = map.get(matching.getFirst());
-            for (AttributeSet key : matching) {
-                delete(path, query, key);
-            }
-            return new MockResponse().setResponseCode(200).setBody(before);
-        });
-        return answered != null ? answered : super.handleDelete(path);
-    }
-
-    private void delete(String path, AttributeSet query, AttributeSet key) {
-        GenericKubernetesResource stored = Serialization.unmarshal(map.get(key), GenericKubernetesResource.class);
-        if (stored.getFinalizers().isEmpty()) {
-            processEvent(path, query, key, null, null);
-        } else if (!stored.isMarkedForDeletion()) {
-            stored.getMetadata().setDeletionTimestamp(
-                    ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-            stored.getMetadata().setResourceVersion(Long.toString(requestResourceVersion()));
-            processEvent(path, query, key, stored, Serialization.asJson(stored));
-        }
-    }
-
-    private static <T> T withLock(Lock lock, Supplier<T> work) {
-        lock.lock();
-        try {
-            return work.get();
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -320,34 +149,10 @@ final class KubeApiDispatcher extends KubernetesCrudDispatcher {
         return declaredJson(super.dispatch(request));
     }
 
-    /**
-     * The whole list at {@code path} for {@link ListRequests}: from the index, each object as stored
-     * (what a field selector reads parsed once per version, when one does); else from fabric8's answer.
-     */
+    /** The whole list at {@code path} for {@link ListRequests}: from the index, else from fabric8's answer. */
     private ListRequests.Listing listing(String path) {
-        AttributeSet query = attributeExtractor.fromPath(path);
-        ListRequests.Listing indexed = readLock == null || query.containsKey(StoreIndex.NAME) ? null : withLock(readLock, () -> {
-            List<AttributeSet> matching = index.matching(query);
-            if (matching == null || matching.isEmpty()) {
-                return null;
-            }
-            List<ListRequests.Listed> items = new ArrayList<>(matching.size());
-            for (AttributeSet key : matching) {
-                String json = map.get(key);
-                items.add(new ListRequests.Listed(Objects.requireNonNullElse(StoreIndex.held(key, StoreIndex.NAMESPACE), ""),
-                        StoreIndex.held(key, StoreIndex.NAME), json, () -> index.parsed(key, json, KubeApiDispatcher::selectable)));
-            }
-            return new ListRequests.Listing("v1", "List", Long.toString(resourceVersion.get()), items, null);
-        });
+        ListRequests.Listing indexed = indexedListing(path);
         return indexed != null ? indexed : ListRequests.Listing.of(declaredJson(super.dispatch(internal(HttpMethod.GET, path, null))));
-    }
-
-    private static JsonNode selectable(String json) {
-        try {
-            return ListRequests.selectable(JSON.readTree(json));
-        } catch (IOException e) {
-            throw new IllegalStateException("the store holds an object that is not JSON", e);
-        }
     }
 
     private MockResponse evict(String namespace, String name, String body) {
