@@ -47,6 +47,10 @@ class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
         // fabric8 hands each lock to locked() when it takes it: a read and a delete of nothing show both.
         super.handleGet(NOTHING);
         super.handleDelete(NOTHING);
+        if (readLock == null || writeLock == null) {
+            throw new IllegalStateException("fabric8's CRUD dispatcher no longer hands its store lock to locked():"
+                    + " the index cannot be read under it");
+        }
     }
 
     @Override
@@ -75,7 +79,7 @@ class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     private AttributeSet storedKey(AttributeSet pathAttributes, GenericKubernetesResource resource, String newState) {
         KubernetesAttributesExtractor extractor = (KubernetesAttributesExtractor) attributeExtractor;
         AttributeSet key = resource != null ? extractor.extract(resource) : extractor.fromResource(newState);
-        if (!key.containsKey(StoreIndex.PLURAL)) {
+        if (!key.containsKey(KubernetesAttributesExtractor.PLURAL)) {
             key = AttributeSet.merge(pathAttributes, key);
         }
         if (!newState.equals(map.get(key))) {
@@ -85,7 +89,7 @@ class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     }
 
     private static String path(AttributeSet key) {
-        return StoreIndex.held(key, StoreIndex.PLURAL) + "/" + StoreIndex.held(key, StoreIndex.NAME);
+        return StoreIndex.held(key, KubernetesAttributesExtractor.PLURAL) + "/" + StoreIndex.held(key, KubernetesAttributesExtractor.NAME);
     }
 
     @Override
@@ -120,7 +124,7 @@ class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
      */
     @Override
     public MockResponse handleGet(String path) {
-        if (readLock == null || path.contains("watch=")) {
+        if (path.contains("watch=")) {
             return super.handleGet(path);
         }
         AttributeSet query = attributeExtractor.fromPath(path);
@@ -129,7 +133,7 @@ class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
             if (matching == null) {
                 return null;
             }
-            if (query.containsKey(StoreIndex.NAME)) {
+            if (query.containsKey(KubernetesAttributesExtractor.NAME)) {
                 return matching.isEmpty() ? new MockResponse().setResponseCode(404)
                         : new MockResponse().setResponseCode(200).setBody(map.get(matching.getFirst()));
             }
@@ -151,7 +155,7 @@ class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     @Override
     public MockResponse handleDelete(String path) {
         AttributeSet query = attributeExtractor.fromPath(path);
-        if (writeLock == null || !query.containsKey(StoreIndex.NAME)) {
+        if (!query.containsKey(KubernetesAttributesExtractor.NAME)) {
             return super.handleDelete(path);
         }
         MockResponse answered = withLock(writeLock, () -> {
@@ -198,7 +202,7 @@ class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
      */
     final ListRequests.Listing indexedListing(String path) {
         AttributeSet query = attributeExtractor.fromPath(path);
-        if (readLock == null || query.containsKey(StoreIndex.NAME)) {
+        if (query.containsKey(KubernetesAttributesExtractor.NAME)) {
             return null;
         }
         return withLock(readLock, () -> {
@@ -209,8 +213,8 @@ class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
             List<ListRequests.Listed> items = new ArrayList<>(matching.size());
             for (AttributeSet key : matching) {
                 String json = map.get(key);
-                items.add(new ListRequests.Listed(Objects.requireNonNullElse(StoreIndex.held(key, StoreIndex.NAMESPACE), ""),
-                        StoreIndex.held(key, StoreIndex.NAME), json, () -> index.parsed(key, json, IndexedCrudDispatcher::selectable)));
+                items.add(new ListRequests.Listed(Objects.requireNonNullElse(StoreIndex.held(key, KubernetesAttributesExtractor.NAMESPACE), ""),
+                        StoreIndex.held(key, KubernetesAttributesExtractor.NAME), json, () -> index.parsed(key, json, IndexedCrudDispatcher::selectable)));
             }
             return new ListRequests.Listing("v1", "List", Long.toString(resourceVersion.get()), items, null);
         });

@@ -1,6 +1,7 @@
 package dev.k3sautoscaler.testkit.kube;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
 import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.crud.AttributeType;
@@ -25,10 +26,6 @@ import java.util.function.Function;
  * the store's own lock.
  */
 final class StoreIndex {
-    static final String NAME = "name";
-    static final String PLURAL = "plural";
-    static final String NAMESPACE = "namespace";
-
     private final Map<String, Set<AttributeSet>> byName = new HashMap<>();
     private final Map<String, Set<AttributeSet>> byPlural = new HashMap<>();
     /**
@@ -42,15 +39,15 @@ final class StoreIndex {
 
     /** A key the store now holds, last in its order (fabric8 re-inserts a key it replaces). */
     void added(AttributeSet key) {
-        index(byName, key, NAME);
-        index(byPlural, key, PLURAL);
+        index(byName, key, KubernetesAttributesExtractor.NAME);
+        index(byPlural, key, KubernetesAttributesExtractor.PLURAL);
     }
 
     /** A key the store no longer holds. */
     void removed(AttributeSet key) {
         parsed.remove(key);
-        unindex(byName, key, NAME);
-        unindex(byPlural, key, PLURAL);
+        unindex(byName, key, KubernetesAttributesExtractor.NAME);
+        unindex(byPlural, key, KubernetesAttributesExtractor.PLURAL);
     }
 
     void clear() {
@@ -75,9 +72,9 @@ final class StoreIndex {
      * name or resource, and only a scan can answer it.
      */
     List<AttributeSet> matching(AttributeSet query) {
-        Set<AttributeSet> candidates = candidates(query, NAME, byName);
+        Set<AttributeSet> candidates = candidates(query, KubernetesAttributesExtractor.NAME, byName);
         if (candidates == null) {
-            candidates = candidates(query, PLURAL, byPlural);
+            candidates = candidates(query, KubernetesAttributesExtractor.PLURAL, byPlural);
         }
         if (candidates == null) {
             return null;
