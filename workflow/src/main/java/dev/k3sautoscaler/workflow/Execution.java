@@ -683,6 +683,11 @@ public final class Execution {
         history.replaceAll(KeptEvent::packed);
     }
 
+    /** Whether every history event's data is held deflated ({@link #packEventData}). */
+    boolean eventDataPacked() {
+        return history.stream().allMatch(KeptEvent::isPacked);
+    }
+
     /**
      * Drops the input and output of every history event {@code keep} does not accept, keeping the
      * events themselves (types, states, times, errors), and packs what it keeps ({@link #packEventData}).
@@ -710,6 +715,10 @@ public final class Execution {
             return new KeptEvent(event.id(), event.previousEventId(), event.timestamp(), event.type(), event.stateName(),
                     event.resource(), PackedText.Kept.of(event.input()), PackedText.Kept.of(event.output()), event.error(),
                     event.cause(), event.index(), event.length());
+        }
+
+        boolean isPacked() {
+            return (input == null || input.raw() == null) && (output == null || output.raw() == null);
         }
 
         KeptEvent packed() {

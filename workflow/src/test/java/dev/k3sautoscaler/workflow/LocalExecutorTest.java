@@ -111,8 +111,12 @@ class LocalExecutorTest {
                 json("{\"node\":\"w1\",\"attempts\":1,\"waitSeconds\":1}"));
         List<HistoryEvent> written = done.history();
 
-        // WHEN its data is packed, THEN the history reads the same, event for event, and ends when it ended
+        assertTrue(!done.eventDataPacked(), "held as written until the run keeps it");
+
+        // WHEN its data is packed, THEN it is held deflated, and the history reads the same, event for
+        // event, and ends when it ended
         done.packEventData();
+        assertTrue(done.eventDataPacked());
         assertEquals(written, done.history());
         assertEquals(written.getLast().timestamp(), done.lastEventTime().orElseThrow());
 
