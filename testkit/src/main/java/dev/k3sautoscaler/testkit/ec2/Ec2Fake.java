@@ -187,7 +187,7 @@ public final class Ec2Fake implements AutoCloseable {
             }
             Instant launched = clock.instant().minus(bootDelay);
             FakeInstance.Entry entry = new FakeInstance.Entry(instanceId, nextId("r-"), "ami-0fake", instanceType, az,
-                    subnetId, marketType, launched, null, null, new LinkedHashMap<>(tags), new LinkedHashMap<>());
+                    subnetId, marketType, launched, null, null, tags, Map.of());
             instances.put(entry.instanceId, entry);
             return entry.instanceId;
         }
@@ -369,8 +369,7 @@ public final class Ec2Fake implements AutoCloseable {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < launching; i++) {
             FakeInstance.Entry entry = new FakeInstance.Entry(nextId("i-"), reservationId, imageId, instanceType, az,
-                    subnetId, market, now, clientToken, template == null ? null : template.id(),
-                    new LinkedHashMap<>(instanceTags), new LinkedHashMap<>(volumeTags));
+                    subnetId, market, now, clientToken, template == null ? null : template.id(), instanceTags, volumeTags);
             instances.put(entry.instanceId, entry);
             ids.add(entry.instanceId);
         }
@@ -534,7 +533,7 @@ public final class Ec2Fake implements AutoCloseable {
         for (String id : ids) {
             for (String tag : request.structures("Tag")) {
                 String value = request.get(tag + ".Value");
-                instances.get(id).tags.put(request.get(tag + ".Key"), value == null ? "" : value);
+                instances.get(id).tag(request.get(tag + ".Key"), value == null ? "" : value);
             }
         }
         return Ec2Xml.response("CreateTags", requestId).element("return", true).end("CreateTags").toString();

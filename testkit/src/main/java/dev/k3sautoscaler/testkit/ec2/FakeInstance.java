@@ -2,6 +2,8 @@ package dev.k3sautoscaler.testkit.ec2;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -47,7 +49,11 @@ public record FakeInstance(String instanceId, String reservationId, String image
         final Instant launchTime;
         final String clientToken;
         final String launchTemplateId;
-        final Map<String, String> tags;
+        /**
+         * Replaced, never changed in place: every snapshot shares it. DescribeInstances snapshots every
+         * instance, and copying each one's tags per call was a simulated day's largest cost in this fake.
+         */
+        private Map<String, String> tags;
         final Map<String, String> volumeTags;
         Instant terminationRequestedAt;
 
@@ -64,8 +70,8 @@ public record FakeInstance(String instanceId, String reservationId, String image
             this.launchTime = launchTime;
             this.clientToken = clientToken;
             this.launchTemplateId = launchTemplateId;
-            this.tags = tags;
-            this.volumeTags = volumeTags;
+            this.tags = Collections.unmodifiableMap(new LinkedHashMap<>(tags));
+            this.volumeTags = Collections.unmodifiableMap(new LinkedHashMap<>(volumeTags));
         }
 
         String state(Instant now, Duration bootDelay, Duration shutdownDelay) {
@@ -78,7 +84,18 @@ public record FakeInstance(String instanceId, String reservationId, String image
         FakeInstance snapshot(Instant now, Duration bootDelay, Duration shutdownDelay) {
             return new FakeInstance(instanceId, reservationId, imageId, instanceType, availabilityZone, subnetId,
                     marketType, launchTime, state(now, bootDelay, shutdownDelay), clientToken, launchTemplateId,
-                    Map.copyOf(tags), Map.copyOf(volumeTags));
+                    tags, volumeTags);
+        }
+
+        /** A tag added or changed, as CreateTags does: the instance's tags in their order, the new one last. */
+        void tag(String key, String value) {
+            Map<String, String> changed = new LinkedHashMap<>(tags);
+            changed.put(key, value);
+            tags = Collections.unmodifiableMap(changed);
+        }
+
+        Map<String, String> tags() {
+            return tags;
         }
     }
 }
