@@ -13,9 +13,12 @@ import dev.k3sautoscaler.workflow.HistoryEvent;
 import java.time.Duration;
 import dev.k3sautoscaler.simulator.virtual.VirtualKubeApi;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -371,18 +374,21 @@ public final class Invariants {
         for (RunExecution run : executions) {
             Execution execution = run.execution();
             String name = execution.name();
-            scan(fragments, () -> name + " input", String.valueOf(execution.input()), found);
-            scan(fragments, () -> name + " output", String.valueOf(execution.output()), found);
-            scan(fragments, () -> name + " error", execution.error(), found);
-            scan(fragments, () -> name + " cause", execution.cause(), found);
+            // A state's output is the next state's input and often its task's: one string, searched once.
+            Map<String, Optional<String>> searched = new IdentityHashMap<>();
+            Function<String, Optional<String>> carried = text -> searched.computeIfAbsent(text, t -> carried(fragments, t));
+            scan(carried, () -> name + " input", String.valueOf(execution.input()), Name.NO_SECRET_IN_EXECUTION_DATA, found);
+            scan(carried, () -> name + " output", String.valueOf(execution.output()), Name.NO_SECRET_IN_EXECUTION_DATA, found);
+            scan(carried, () -> name + " error", execution.error(), Name.NO_SECRET_IN_EXECUTION_DATA, found);
+            scan(carried, () -> name + " cause", execution.cause(), Name.NO_SECRET_IN_EXECUTION_DATA, found);
             for (HistoryEvent event : execution.history()) {
                 // Named only when something is found: a day's histories hold tens of thousands of events.
                 Supplier<String> where = () -> name + " event " + event.id() + " " + event.type()
                         + (event.stateName() == null ? "" : " (" + event.stateName() + ")");
-                scan(fragments, () -> where.get() + " input", event.input(), found);
-                scan(fragments, () -> where.get() + " output", event.output(), found);
-                scan(fragments, () -> where.get() + " error", event.error(), found);
-                scan(fragments, () -> where.get() + " cause", event.cause(), found);
+                scan(carried, () -> where.get() + " input", event.input(), Name.NO_SECRET_IN_EXECUTION_DATA, found);
+                scan(carried, () -> where.get() + " output", event.output(), Name.NO_SECRET_IN_EXECUTION_DATA, found);
+                scan(carried, () -> where.get() + " error", event.error(), Name.NO_SECRET_IN_EXECUTION_DATA, found);
+                scan(carried, () -> where.get() + " cause", event.cause(), Name.NO_SECRET_IN_EXECUTION_DATA, found);
             }
         }
         for (Notification notification : notifications) {
@@ -433,13 +439,21 @@ public final class Invariants {
 
     private static void scan(List<ClusterSecrets.Fragment> fragments, Supplier<String> where, String text, Name invariant,
                              List<Violation> out) {
-        if (text == null) {
-            return;
+        scan(t -> carried(fragments, t), where, text, invariant, out);
+    }
+
+    private static void scan(Function<String, Optional<String>> carried, Supplier<String> where, String text,
+                             Name invariant, List<Violation> out) {
+        if (text != null) {
+            carried.apply(text).ifPresent(what -> out.add(new Violation(invariant, where.get() + " carries " + what)));
         }
-        fragments.stream().filter(fragment -> text.contains(fragment.value())).findFirst()
+    }
+
+    /** What secret, or part of one, the text holds: the first fragment found, else a join token's shape. */
+    private static Optional<String> carried(List<ClusterSecrets.Fragment> fragments, String text) {
+        return fragments.stream().filter(fragment -> text.contains(fragment.value())).findFirst()
                 .map(ClusterSecrets.Fragment::what)
-                .or(() -> shapedLikeJoinToken(text) ? Optional.of("something shaped like a K3s join token") : Optional.empty())
-                .ifPresent(what -> out.add(new Violation(invariant, where.get() + " carries " + what)));
+                .or(() -> shapedLikeJoinToken(text) ? Optional.of("something shaped like a K3s join token") : Optional.empty());
     }
 
 }

@@ -72,6 +72,25 @@ class SecretsInvariantTest {
     }
 
     @Test
+    void aTextHeldByEveryLaterEvent_isNamedAtEachPlace_notOnlyWhereItWasFirstSearched() {
+        // GIVEN a task whose result is the state's output and the execution's: one text in several places
+        RunExecution run = execution("sent Bearer " + SECRETS.apiToken(), false);
+        String result = run.execution().output().toString();
+        long places = 1 + run.execution().history().stream()
+                .mapToLong(event -> (result.equals(event.input()) ? 1 : 0) + (result.equals(event.output()) ? 1 : 0)).sum();
+
+        // WHEN the run's histories are searched
+        List<String> violations = check(List.of(run), List.of());
+
+        // THEN every place that holds it counts: the first few named, the rest as "and N more"
+        assertTrue(places > WorldWatch.KEPT_PER_INVARIANT, "the result should be in several places: " + places);
+        long named = violations.stream().filter(v -> !v.endsWith(" more")).count();
+        long more = violations.stream().filter(v -> v.endsWith(" more"))
+                .mapToLong(v -> Long.parseLong(v.replaceAll(".* and (\\d+) more", "$1"))).sum();
+        assertEquals(places, named + more, violations.toString());
+    }
+
+    @Test
     void aNoopTicksSecret_isStillReported_afterItsDataIsDropped() {
         // GIVEN a tick that started nothing, whose task result carries the API token
         RunExecution tick = execution("sent Bearer " + SECRETS.apiToken(), false, RunTimeline.Machine.EXPRESS_TICK);
