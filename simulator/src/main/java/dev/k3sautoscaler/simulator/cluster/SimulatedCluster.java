@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -410,11 +411,17 @@ public final class SimulatedCluster {
     private void reconcile() {
         changes++;
         removeFinishedAndLostPods();
+        // Each controller reads and changes only its own pods: one pass over the cluster's pods for all of them.
+        Map<Workload, List<SimPod>> byOwner = new IdentityHashMap<>();
+        for (SimPod pod : pods.values()) {
+            byOwner.computeIfAbsent(pod.owner, owner -> new ArrayList<>()).add(pod);
+        }
         for (Workload workload : scenario.workloads()) {
+            List<SimPod> owned = byOwner.getOrDefault(workload, List.of());
             switch (workload.kind()) {
-                case DEPLOYMENT -> reconcileDeployment(workload);
-                case STATEFUL_SET -> reconcileStatefulSet(workload);
-                case DAEMON_SET -> reconcileDaemonSet(workload);
+                case DEPLOYMENT -> reconcileDeployment(workload, owned);
+                case STATEFUL_SET -> reconcileStatefulSet(workload, owned);
+                case DAEMON_SET -> reconcileDaemonSet(workload, owned);
             }
         }
         List<SimPod> pending = pods.values().stream().filter(pod -> pod.phase == PodPhase.PENDING).toList();
@@ -454,12 +461,15 @@ public final class SimulatedCluster {
     }
 
     /** A ReplicaSet replaces a terminating pod at once and removes pending pods first, then the newest. */
-    private void reconcileDeployment(Workload workload) {
-        List<SimPod> active = owned(workload).filter(pod -> pod.phase != PodPhase.TERMINATING).toList();
+    private void reconcileDeployment(Workload workload, List<SimPod> owned) {
+        List<SimPod> active = owned.stream().filter(pod -> pod.phase != PodPhase.TERMINATING).toList();
         int desired = workload.replicasAt(now);
         for (int i = active.size(); i < desired; i++) {
             long seq = sequence++;
             create(workload, workload.name() + "-" + Long.toString(36 * 36 * 36 * 36 + seq, 36), -1, seq, dueTime(workload, i + 1));
+        }
+        if (active.size() <= desired) {
+            return;
         }
         active.stream()
                 .sorted(Comparator.comparing((SimPod pod) -> pod.phase != PodPhase.PENDING)
@@ -470,9 +480,8 @@ public final class SimulatedCluster {
     }
 
     /** A StatefulSet keeps ordinals 0..n-1, recreates an ordinal only once its old pod is gone, and removes the highest first. */
-    private void reconcileStatefulSet(Workload workload) {
+    private void reconcileStatefulSet(Workload workload, List<SimPod> owned) {
         int desired = workload.replicasAt(now);
-        List<SimPod> owned = owned(workload).toList();
         for (int ordinal = 0; ordinal < desired; ordinal++) {
             int wanted = ordinal;
             if (owned.stream().noneMatch(pod -> pod.ordinal == wanted)) {
@@ -483,9 +492,9 @@ public final class SimulatedCluster {
     }
 
     /** One pod per Ready node, bound by the controller itself; DaemonSet pods tolerate the cordon and the master's taint. */
-    private void reconcileDaemonSet(Workload workload) {
+    private void reconcileDaemonSet(Workload workload, List<SimPod> owned) {
         Set<String> covered = new HashSet<>();
-        owned(workload).filter(pod -> pod.nodeName != null && pod.phase != PodPhase.TERMINATING)
+        owned.stream().filter(pod -> pod.nodeName != null && pod.phase != PodPhase.TERMINATING)
                 .forEach(pod -> covered.add(pod.nodeName));
         for (SimNode node : nodes.values()) {
             if (!node.ready(now) || covered.contains(node.name())) {
