@@ -79,6 +79,10 @@ final class Paths {
      * Returns a copy of {@code target} with {@code value} placed at reference path {@code path}
      * (ResultPath semantics): {@code $} replaces anything; any other path needs an object (or, for an
      * index, an array) at each step, or the write is a {@code States.ReferencePathConflict}.
+     *
+     * <p>Only the containers along the path are copied; the rest is shared with {@code target}. The
+     * executor never changes a node in place, and copying a large cluster's whole state data for
+     * every ResultPath was most of a Task state's own cost.
      */
     static JsonNode write(JsonNode target, String path, JsonNode value) {
         if ("$".equals(path)) {
@@ -87,21 +91,36 @@ final class Paths {
         if (!isReferencePath(path)) {
             throw new RuntimeFailure("ResultPath " + path + " is not a reference path");
         }
-        JsonNode root = target == null ? JsonNodeFactory.instance.nullNode() : target.deepCopy();
+        JsonNode root = target == null ? JsonNodeFactory.instance.nullNode() : shallowCopy(target);
         List<Object> steps = steps(path);
         JsonNode parent = root;
         for (int i = 0; i < steps.size() - 1; i++) {
             Object step = steps.get(i);
             JsonNode next = step instanceof String field ? parent.get(field) : parent.get((Integer) step);
-            if (next == null) {
-                // A missing step is created; a present one that is no container is a conflict (below).
-                next = steps.get(i + 1) instanceof Integer ? JsonNodeFactory.instance.arrayNode() : JsonNodeFactory.instance.objectNode();
-                set(parent, step, next, root);
-            }
+            // A missing step is created; a present one that is no container is a conflict (below).
+            next = next == null
+                    ? steps.get(i + 1) instanceof Integer ? JsonNodeFactory.instance.arrayNode() : JsonNodeFactory.instance.objectNode()
+                    : shallowCopy(next);
+            set(parent, step, next, root);
             parent = next;
         }
         set(parent, steps.getLast(), value, root);
         return root;
+    }
+
+    /** A container's own copy holding the same children; anything else as it is (it is never written into). */
+    private static JsonNode shallowCopy(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            ObjectNode copy = JsonNodeFactory.instance.objectNode();
+            object.properties().forEach(field -> copy.set(field.getKey(), field.getValue()));
+            return copy;
+        }
+        if (node instanceof ArrayNode array) {
+            ArrayNode copy = JsonNodeFactory.instance.arrayNode(array.size());
+            array.forEach(copy::add);
+            return copy;
+        }
+        return node;
     }
 
     /** The steps of a reference path: field names (String) and array indexes (Integer). */

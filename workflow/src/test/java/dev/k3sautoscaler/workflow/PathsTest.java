@@ -49,6 +49,20 @@ class PathsTest {
         assertEquals(JSON.readTree(expected), Paths.write(JSON.readTree(json), path, JSON.getNodeFactory().booleanNode(true)));
     }
 
+    @org.junit.jupiter.api.Test
+    void write_leavesTheTargetAsItWas_andSharesWhatItDoesNotChange() throws Exception {
+        JsonNode target = JSON.readTree("{\"launch\":{\"requested\":2,\"ids\":[\"i-1\"]},\"fleet\":{\"workers\":[1,2,3]}}");
+        String before = target.toString();
+
+        JsonNode written = Paths.write(target, "$.launch.joined", JSON.getNodeFactory().booleanNode(true));
+
+        assertEquals(before, target.toString(), "the target must not change: earlier states' data shares it");
+        assertEquals(JSON.readTree("{\"launch\":{\"requested\":2,\"ids\":[\"i-1\"],\"joined\":true},"
+                + "\"fleet\":{\"workers\":[1,2,3]}}"), written);
+        assertTrue(written.get("fleet") == target.get("fleet"), "a branch off the path is shared, not copied");
+        assertTrue(written.get("launch").get("ids") == target.get("launch").get("ids"));
+    }
+
     @ParameterizedTest(name = "write {1} into {0}: no object to hold it")
     @CsvSource(delimiter = '|', value = {
             "[1,2]           | $.validation",
