@@ -400,8 +400,10 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     private PolicyRun runAndReport(Scenario loaded, PolicyName one, Path dir, PrintWriter out) throws IOException {
-        SimulationResult result = simulate(loaded, one, dir, out);
-        List<HistoryWriter.Written> histories = HistoryWriter.write(dir, result.executions());
+        Files.createDirectories(dir);
+        HistoryWriter writer = HistoryWriter.into(dir);
+        SimulationResult result = simulate(loaded, one, dir, writer, out);
+        List<HistoryWriter.Written> histories = writer.finish(result.executions());
         DecisionLog.write(dir, result.executions());
         writeNotifications(dir, result.notifications());
         if (result.visibility() != null && result.visibility().status() != null) {
@@ -441,14 +443,15 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     /** Runs the scenario with the functions' stdout (JSON logs, EMF) going to a file instead of the terminal. */
-    private SimulationResult simulate(Scenario loaded, PolicyName one, Path dir, PrintWriter progress) throws IOException {
-        Files.createDirectories(dir);
+    private SimulationResult simulate(Scenario loaded, PolicyName one, Path dir, HistoryWriter histories, PrintWriter progress)
+            throws IOException {
         PrintStream terminal = System.out;
         long started = System.nanoTime();
         ClusterMetricsExport export = exportMetrics == Toggle.on ? new ClusterMetricsExport(Simulation.START) : null;
         try (PrintStream logs = new PrintStream(Files.newOutputStream(dir.resolve(LAMBDA_LOGS)), true, StandardCharsets.UTF_8)) {
             System.setOut(logs);
-            try (Simulation simulation = new Simulation(loaded, one, faults).alertPath(fastPath == Toggle.on).onProgress(line -> {
+            try (Simulation simulation = new Simulation(loaded, one, faults).alertPath(fastPath == Toggle.on)
+                    .writingHistories(histories).onProgress(line -> {
                 progress.println(line);
                 progress.flush();
             })) {

@@ -12,12 +12,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes the execution histories an operator would open in the console: every actuation, and
  * every tick that started one (a tick that only looked is a NOOP and is counted, not kept). One
  * JSON file per execution, shaped like DescribeExecution plus GetExecutionHistory's events.
+ *
+ * <p>A run can hand each execution over the moment it ends ({@link #write(RunExecution)}): a day of a
+ * large cluster keeps hundreds of them, and holding their data to the end cost more than writing it.
  */
 public final class HistoryWriter {
     public static final String DIRECTORY = "executions";
@@ -26,16 +31,16 @@ public final class HistoryWriter {
     public record Written(String name, String relativePath, String status, String summary) {
     }
 
-    private HistoryWriter() {
+    private final Path dir;
+    private final Map<String, Written> written = new HashMap<>();
+
+    private HistoryWriter(Path dir) {
+        this.dir = dir;
     }
 
-    public static boolean worthKeeping(RunExecution run) {
-        return run.machine() == RunTimeline.Machine.STANDARD_ACTUATION || run.startedActuation();
-    }
-
-    public static List<Written> write(Path outDir, List<RunExecution> executions) {
+    /** A writer into {@code outDir}'s {@value #DIRECTORY} directory, which it empties first. */
+    public static HistoryWriter into(Path outDir) {
         Path dir = outDir.resolve(DIRECTORY);
-        List<Written> written = new ArrayList<>();
         try {
             Files.createDirectories(dir);
             // A previous run's histories in the same place would read as this run's.
@@ -44,20 +49,46 @@ public final class HistoryWriter {
                     Files.delete(file);
                 }
             }
-            for (RunExecution run : executions) {
-                if (!worthKeeping(run)) {
-                    continue;
-                }
-                Execution execution = run.execution();
-                Path file = dir.resolve(execution.name() + ".json");
-                StepJson.MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), document(run));
-                written.add(new Written(execution.name(), DIRECTORY + "/" + file.getFileName(), execution.status().name(),
-                        summary(execution)));
-            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write execution histories under " + dir, e);
         }
-        return written;
+        return new HistoryWriter(dir);
+    }
+
+    public static boolean worthKeeping(RunExecution run) {
+        return run.machine() == RunTimeline.Machine.STANDARD_ACTUATION || run.startedActuation();
+    }
+
+    /** Every execution worth keeping, in order. */
+    public static List<Written> write(Path outDir, List<RunExecution> executions) {
+        return into(outDir).finish(executions);
+    }
+
+    /** Writes one finished execution worth keeping now, with its Lambda invocations counted. */
+    public Written write(RunExecution run) {
+        Execution execution = run.execution();
+        Path file = dir.resolve(execution.name() + ".json");
+        try {
+            StepJson.MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), document(run));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the execution history " + file, e);
+        }
+        Written one = new Written(execution.name(), DIRECTORY + "/" + file.getFileName(), execution.status().name(),
+                summary(execution));
+        written.put(execution.name(), one);
+        return one;
+    }
+
+    /** Writes those worth keeping not written yet (still running, or never handed over); every one written, in order. */
+    public List<Written> finish(List<RunExecution> executions) {
+        List<Written> all = new ArrayList<>();
+        for (RunExecution run : executions) {
+            if (worthKeeping(run)) {
+                Written one = written.get(run.execution().name());
+                all.add(one != null ? one : write(run));
+            }
+        }
+        return all;
     }
 
     static ObjectNode document(RunExecution run) {

@@ -156,6 +156,8 @@ public final class Simulation implements AutoCloseable {
     private Consumer<String> progress = line -> { };
     /** Sees the cluster at every summary sample (the metrics export); nothing by default. */
     private Consumer<SimulatedCluster> sampled = cluster -> { };
+    /** Where a kept execution's history is written as it ends; null: it is kept, packed, to the end of the run. */
+    private HistoryWriter histories;
     /** The unschedulable-pods alert path; null when off (the CDK stack deploys it by default: unschedulableFastPath=true). */
     private AlertPath alertPath;
     /** The fast path's function, which the alert's delivery invokes; built with the path. */
@@ -231,6 +233,15 @@ public final class Simulation implements AutoCloseable {
     /** Where progress lines go (one per simulated hour and per scale event); silent by default. */
     public Simulation onProgress(Consumer<String> progress) {
         this.progress = Objects.requireNonNull(progress);
+        return this;
+    }
+
+    /**
+     * Writes each execution worth keeping the moment it ends, then keeps only what the decision log
+     * reads of it ({@link #retire}); the run's {@link HistoryWriter#finish} writes the rest.
+     */
+    public Simulation writingHistories(HistoryWriter writer) {
+        this.histories = Objects.requireNonNull(writer);
         return this;
     }
 
@@ -504,24 +515,32 @@ public final class Simulation implements AutoCloseable {
 
     private void retire(Execution execution) {
         RunExecution tracked = executions.get(execution.name());
-        retiredViolations.addAll(retire(new RunExecution(tracked.machine(), execution, tracked.startedAt(), 0,
-                startedActuation.getOrDefault(execution.name(), false)), secrets));
+        retiredViolations.addAll(retire(new RunExecution(tracked.machine(), execution, tracked.startedAt(),
+                lambdaCalls.getOrDefault(execution.name(), 0), startedActuation.getOrDefault(execution.name(), false)),
+                secrets, histories));
     }
 
     /**
      * A finished tick that started no actuation is counted, not kept ({@link HistoryWriter}): its
      * data is checked for secrets now, then dropped, all but the Decide result the decision log reads.
-     * What is kept is packed.
+     * What is kept is written now when the run has a {@code writer}, checked the same way (its
+     * removals too), then dropped alike; without one it is packed for the end of the run.
      * A day of a large cluster's ticks would otherwise hold gigabytes of state data to the end.
      *
-     * @return the secrets found, which the run's invariants must still report
+     * @param writer null when the histories are written, if at all, after the run
+     * @return the broken invariants found, which the run must still report
      */
-    static List<Invariants.Violation> retire(RunExecution run, ClusterSecrets secrets) {
-        if (HistoryWriter.worthKeeping(run)) {
+    static List<Invariants.Violation> retire(RunExecution run, ClusterSecrets secrets, HistoryWriter writer) {
+        boolean kept = HistoryWriter.worthKeeping(run);
+        if (kept && writer == null) {
             run.execution().packEventData();
             return List.of();
         }
-        List<Invariants.Violation> found = Invariants.secretsLeaked(List.of(run), List.of(), secrets);
+        List<Invariants.Violation> found = new ArrayList<>(Invariants.secretsLeaked(List.of(run), List.of(), secrets));
+        if (kept) {
+            writer.write(run);
+            found.addAll(Invariants.removalsRecorded(List.of(run)));
+        }
         run.execution().dropEventData(DecisionLog::reads);
         return found;
     }

@@ -11,10 +11,12 @@ import dev.k3sautoscaler.workflow.LocalExecutor;
 import dev.k3sautoscaler.workflow.StateMachine;
 import dev.k3sautoscaler.workflow.TaskFailure;
 import dev.k3sautoscaler.workflow.VirtualClock;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** EVERY_REMOVAL_RECORDED on hand-made scale-downs: terminate, then record (or fail to). */
 class RemovalsRecordedInvariantTest {
@@ -60,6 +62,19 @@ class RemovalsRecordedInvariantTest {
         assertEquals(List.of("EVERY_REMOVAL_RECORDED: scale-down-1 terminated [i-1, i-2] but recorded no SCALE_DOWN"
                 + " with them (ended FAILED with dev.k3sautoscaler.errors.InvalidStepInput)"),
                 check(scaleDown("dev.k3sautoscaler.errors.InvalidStepInput")));
+    }
+
+    @Test
+    void breaks_whenTheScaleDownIsRetiredAsItEnds_itsHistoryWrittenThenDropped(@TempDir Path dir) {
+        // A run that writes histories as they end checks the removals then: its end has no data left to read.
+        RunExecution run = scaleDown(null);
+
+        List<String> found = Simulation.retire(run, ClusterSecrets.forSeed(1), HistoryWriter.into(dir)).stream()
+                .map(Violation::toString).toList();
+
+        assertEquals(List.of("EVERY_REMOVAL_RECORDED: scale-down-1 terminated [i-2] but recorded no SCALE_DOWN with them"
+                + " (ended SUCCEEDED)"), found);
+        assertEquals(List.of(), check(run), "the data it was read from is dropped");
     }
 
     @Test

@@ -19,11 +19,14 @@ import dev.k3sautoscaler.workflow.StateMachine;
 import dev.k3sautoscaler.workflow.TaskFailure;
 import dev.k3sautoscaler.workflow.VirtualClock;
 import dev.k3sautoscaler.simulator.virtual.VirtualKubeApi;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** NO_SECRET_IN_EXECUTION_DATA: on hand-made executions and notifications, then on a real run. */
 class SecretsInvariantTest {
@@ -96,7 +99,7 @@ class SecretsInvariantTest {
         RunExecution tick = execution("sent Bearer " + SECRETS.apiToken(), false, RunTimeline.Machine.EXPRESS_TICK);
 
         // WHEN the run retires it as it ends
-        List<String> found = Simulation.retire(tick, SECRETS).stream().map(Violation::toString).toList();
+        List<String> found = Simulation.retire(tick, SECRETS, null).stream().map(Violation::toString).toList();
 
         // THEN the find is returned for the run's invariants, and its events no longer hold the data the check read
         assertTrue(found.stream().anyMatch(v -> v.matches(
@@ -110,9 +113,31 @@ class SecretsInvariantTest {
     void anActuation_isNotRetired_itsHistoryIsKeptWhole() {
         RunExecution actuation = execution("sent Bearer " + SECRETS.apiToken(), false);
 
-        assertEquals(List.of(), Simulation.retire(actuation, SECRETS));
+        assertEquals(List.of(), Simulation.retire(actuation, SECRETS, null));
         assertTrue(check(List.of(actuation), List.of()).stream().anyMatch(v -> v.contains(" event ")),
                 "still checked, in full, at the end of the run");
+    }
+
+    @Test
+    void anActuationWrittenAsItEnds_isCheckedThen_andItsFileIsTheOneTheRunsEndWrites(@TempDir Path dir) throws Exception {
+        // GIVEN the same actuation twice, its result carrying the API token
+        RunExecution streamed = execution("sent Bearer " + SECRETS.apiToken(), false);
+        RunExecution atTheEnd = execution("sent Bearer " + SECRETS.apiToken(), false);
+        List<String> inFull = check(List.of(atTheEnd), List.of());
+
+        // WHEN one is retired by a run that writes histories as they end, the other written after its run
+        HistoryWriter writer = HistoryWriter.into(dir.resolve("streamed"));
+        List<String> found = Simulation.retire(streamed, SECRETS, writer).stream().map(Violation::toString).toList();
+        HistoryWriter.write(dir.resolve("end"), List.of(atTheEnd));
+
+        // THEN the retirement reports what the end of the run would have, and both files are the same
+        assertEquals(inFull, found);
+        Path name = Path.of(HistoryWriter.DIRECTORY, "scale-up-1.json");
+        assertEquals(Files.readString(dir.resolve("end").resolve(name)), Files.readString(dir.resolve("streamed").resolve(name)));
+        // AND its data is gone from memory, while the run's end still lists it, written once
+        assertEquals(List.of(), check(List.of(streamed), List.of()).stream().filter(v -> v.contains(" event ")).toList());
+        assertEquals(List.of("scale-up-1"), writer.finish(List.of(streamed)).stream().map(HistoryWriter.Written::name).toList());
+        assertEquals(Files.readString(dir.resolve("end").resolve(name)), Files.readString(dir.resolve("streamed").resolve(name)));
     }
 
     @Test
