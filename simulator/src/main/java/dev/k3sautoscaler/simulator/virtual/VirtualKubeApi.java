@@ -12,7 +12,7 @@ import dev.k3sautoscaler.testkit.kube.EvictionAnswer;
 import dev.k3sautoscaler.testkit.kube.FakeKubeApi;
 import dev.k3sautoscaler.testkit.kube.KubeObjects;
 import dev.k3sautoscaler.testkit.kube.KubeObjects.Readiness;
-import dev.k3sautoscaler.testkit.kube.StoreWrites;
+import dev.k3sautoscaler.testkit.kube.StoreRequests;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
@@ -55,7 +55,7 @@ public final class VirtualKubeApi implements AutoCloseable {
     private final FakeKubeApi api;
     private final KubernetesClient world;
     /** The kubelets' and controllers' pod writes, applied without HTTP: thousands a day on a large cluster. */
-    private final StoreWrites store;
+    private final StoreRequests store;
     private final Map<String, Boolean> nodeReady = new LinkedHashMap<>();
     /** Each pod as last written, with the resourceVersion the server gave it. */
     private final Map<String, MirroredPod> mirroredPods = new HashMap<>();
@@ -88,7 +88,7 @@ public final class VirtualKubeApi implements AutoCloseable {
         QuietLogs.quiet("io.fabric8.mockwebserver");
         api = FakeKubeApi.guarded(autoscalerToken, this::outage, this::evict);
         world = api.world();
-        store = api.storeWrites();
+        store = api.storeRequests();
         // The status ConfigMap cluster-bootstrap's manifest creates: the autoscaler may only read and update it.
         world.configMaps().inNamespace(STATUS_NAMESPACE).resource(new ConfigMapBuilder().withNewMetadata()
                 .withName(STATUS_CONFIG_MAP).withNamespace(STATUS_NAMESPACE).endMetadata()
@@ -179,7 +179,7 @@ public final class VirtualKubeApi implements AutoCloseable {
      * applied in process: what a run costs the API.
      */
     public long requestsServed() {
-        return api.server().getRequestCount() + store.writes();
+        return api.server().getRequestCount() + store.requests();
     }
 
     /**
@@ -225,7 +225,7 @@ public final class VirtualKubeApi implements AutoCloseable {
                     String version;
                     if (previous == null || !previous.uid().equals(pod.uid())) {
                         if (previous != null) {
-                            store.delete(pod.namespace(), pod.name()); // a StatefulSet pod recreated under its old name is a new object
+                            store.delete(Pod.class, pod.namespace(), pod.name()); // a StatefulSet pod recreated under its old name is a new object
                         }
                         version = store.create(served);
                     } else {
@@ -239,7 +239,7 @@ public final class VirtualKubeApi implements AutoCloseable {
                     return false;
                 }
                 String[] qualified = key.split("/", 2);
-                store.delete(qualified[0], qualified[1]);
+                store.delete(Pod.class, qualified[0], qualified[1]);
                 return true;
             });
             pushed = cluster.mark();

@@ -38,7 +38,7 @@ public final class FakeKubeApi implements AutoCloseable {
     private final KubernetesMockServer server;
     private final KubeApiDispatcher dispatcher;
     private final KubernetesClient world;
-    private final StoreWrites storeWrites;
+    private final StoreRequests storeRequests;
 
     private FakeKubeApi(String autoscalerToken, BooleanSupplier outage, Evictions evictions, Clock clock) {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
@@ -48,7 +48,7 @@ public final class FakeKubeApi implements AutoCloseable {
                 KubectlDiscovery.VERSION);
         server.init();
         world = server.createClient(client -> client.editOrNewConfig().withOauthToken(WORLD_TOKEN).endConfig());
-        storeWrites = new StoreWrites(dispatcher);
+        storeRequests = new StoreRequests(dispatcher);
     }
 
     /**
@@ -93,9 +93,9 @@ public final class FakeKubeApi implements AutoCloseable {
         return world;
     }
 
-    /** The world's pod writes, applied to the store without HTTP: for a simulated cluster's thousands. */
-    public StoreWrites storeWrites() {
-        return storeWrites;
+    /** The world's requests, served by the store without HTTP: for a simulated cluster's thousands. */
+    public StoreRequests storeRequests() {
+        return storeRequests;
     }
 
     /** Eviction requests that reached the subresource (not the scripted ones), accepted or not. */
@@ -148,7 +148,7 @@ public final class FakeKubeApi implements AutoCloseable {
 
     /** A controller creates its pod; a creationTimestamp it names is kept, as for Nodes. */
     public Pod create(Pod pod) {
-        storeWrites.create(pod);
+        storeRequests.create(pod);
         return world.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).get();
     }
 
@@ -157,7 +157,7 @@ public final class FakeKubeApi implements AutoCloseable {
      * it. False when there was no such pod.
      */
     public boolean podGone(String namespace, String name) {
-        return storeWrites.delete(namespace, name);
+        return storeRequests.delete(Pod.class, namespace, name);
     }
 
     @Override

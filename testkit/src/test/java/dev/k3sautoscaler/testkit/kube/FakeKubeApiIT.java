@@ -49,9 +49,9 @@ class FakeKubeApiIT {
     }
 
     @Test
-    void storeWrites_keepTheNamedCreationTime_andReplaceOnlyTheVersionTheyName() {
+    void storeRequests_keepTheNamedCreationTime_andReplaceOnlyTheVersionTheyName() {
         // GIVEN a pod created in process, naming its creation time
-        StoreWrites store = api.storeWrites();
+        StoreRequests store = api.storeRequests();
         Pod pod = KubeObjects.pod("default", "web-1", null, "app:1", 100, new Quantity("64Mi"))
                 .editMetadata().withCreationTimestamp("2026-01-05T00:00:00Z").endMetadata().build();
         String created = store.create(pod);
@@ -72,7 +72,7 @@ class FakeKubeApiIT {
         pod.getMetadata().setResourceVersion(null);
         assertNotNull(store.update(pod));
         assertEquals("w1", client.pods().inNamespace("default").withName("web-1").get().getSpec().getNodeName());
-        assertEquals(4, store.writes(), "a create, its timestamped update and two binds");
+        assertEquals(4, store.requests(), "a create, its timestamped update and two binds");
     }
 
     @Test
