@@ -15,7 +15,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.function.BooleanSupplier;
@@ -142,8 +141,7 @@ public final class FakeKubeApi implements AutoCloseable {
     /** The Ready condition as the kubelet (or, once it is silent, the node controller) reports it. */
     public Node readiness(String nodeName, KubeObjects.Readiness readiness, Instant since) {
         Node node = world.nodes().withName(nodeName).get();
-        node.getStatus().setConditions(List.of(KubeObjects.readyCondition(readiness, since)));
-        return world.nodes().resource(node).updateStatus();
+        return world.nodes().resource(KubeObjects.withReadiness(node, readiness, since)).updateStatus();
     }
 
     /** A controller creates its pod; a creationTimestamp it names is kept, as for Nodes. */

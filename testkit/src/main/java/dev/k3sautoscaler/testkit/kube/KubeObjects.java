@@ -1,6 +1,7 @@
 package dev.k3sautoscaler.testkit.kube;
 
 import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
@@ -61,6 +62,12 @@ public final class KubeObjects {
                     .withMessage("Kubelet stopped posting node status.");
         };
         return condition.withType("Ready").withLastTransitionTime(since == null ? null : since.toString()).build();
+    }
+
+    /** The node with its Ready condition replaced, as a kubelet (or, once it is silent, the node controller) reports it. */
+    public static Node withReadiness(Node node, Readiness readiness, Instant since) {
+        node.getStatus().setConditions(List.of(readyCondition(readiness, since)));
+        return node;
     }
 
     /**

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 /**
  * The world's requests (kubelets, controllers, the API server's own housekeeping) served by the
@@ -74,6 +77,22 @@ public final class StoreRequests {
     }
 
     /**
+     * Replaces the object's status with what {@code report} makes of its current version, as a
+     * component writes the status subresource (a kubelet its Node's conditions). Returns the
+     * resourceVersion the store gave it.
+     */
+    public <T extends HasMetadata> String updateStatus(Class<T> kind, String namespace, String name, UnaryOperator<T> report) {
+        String path = path(kind, namespace, name);
+        JsonNode current = dispatcher.read(path);
+        if (current == null) {
+            throw new IllegalStateException("no status to update at " + path);
+        }
+        T reported = report.apply(ServerEvictions.SERIALIZATION.convertValue(current, kind));
+        ObjectNode json = ServerEvictions.SERIALIZATION.convertValue(reported, ObjectNode.class);
+        return version(served(dispatcher.update(path + "/status", json), "the status of " + path));
+    }
+
+    /**
      * The object goes, its finalizers with it: a kubelet confirms its pod stopped, a Node is removed.
      * Without finalizers, what a DELETE does. False when there was no such object.
      */
@@ -92,6 +111,24 @@ public final class StoreRequests {
         dispatcher.delete(path);
         requests.incrementAndGet();
         return true;
+    }
+
+    /** The object as a client reads it; null when there is none. */
+    public <T extends HasMetadata> T get(Class<T> kind, String namespace, String name) {
+        requests.incrementAndGet();
+        JsonNode object = dispatcher.read(path(kind, namespace, name));
+        return object == null ? null : ServerEvictions.SERIALIZATION.convertValue(object, kind);
+    }
+
+    /** Every object of {@code kind}, in every namespace, in the order the server lists them. */
+    public <T extends HasMetadata> List<T> list(Class<T> kind) {
+        requests.incrementAndGet();
+        JsonNode list = dispatcher.read(path(kind, null, null));
+        List<T> items = new ArrayList<>();
+        for (JsonNode item : list.path("items")) {
+            items.add(ServerEvictions.SERIALIZATION.convertValue(item, kind));
+        }
+        return items;
     }
 
     /**

@@ -31,10 +31,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The world's requests served by the store leave the server as the same requests sent by the world's
  * client over HTTP leave it: random creates (naming a creation time or not), replaces and deletes of
- * Nodes, pods, ConfigMaps and events.k8s.io Events sent to two servers, one over HTTP and one
- * through {@link StoreRequests}; after each, a real client lists every kind from both over HTTP and
- * the answers are compared whole (resourceVersions and order included; only the uid and a creation
- * time the server stamped from its clock differ by nature).
+ * Nodes, pods, ConfigMaps and events.k8s.io Events, and Nodes' readiness written to their status,
+ * sent to two servers, one over HTTP and one through {@link StoreRequests}; after each, a real client
+ * lists every kind from both over HTTP and the answers are compared whole (resourceVersions and order
+ * included; only the uid and a creation time the server stamped from its clock differ by nature).
+ * And the store's reads answer what the world's client reads of the same store over HTTP.
  */
 class StoreRequestsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -81,6 +82,12 @@ class StoreRequestsIT {
                 }
                 inStore.storeRequests().create(object);
                 existing.add(key);
+            } else if (kind == Node.class && random.nextBoolean()) {
+                KubeObjects.Readiness readiness = KubeObjects.Readiness.values()[random.nextInt(3)];
+                Instant since = T0.plusSeconds(step);
+                request = "readiness " + readiness + " of " + key;
+                overHttp.readiness(name, readiness, since);
+                inStore.storeRequests().updateStatus(Node.class, null, name, node -> KubeObjects.withReadiness(node, readiness, since));
             } else if (random.nextBoolean()) {
                 request = "update " + key;
                 overHttp.world().resource(object).update();
@@ -97,7 +104,13 @@ class StoreRequestsIT {
                 assertEquals(expected.toString(), normalized(readsStoreServer.raw(path), namedTimes).toString(),
                         "GET " + path + " after " + request);
                 listedItems += expected.path("items").size();
+                // The same store read in process and by the world's client over HTTP.
+                assertEquals(inStore.world().resources(listed).inAnyNamespace().list().getItems(),
+                        inStore.storeRequests().list(listed), "the list of " + path + " after " + request);
             }
+            var overHttpRead = namespace == null ? inStore.world().resources(kind).withName(name)
+                    : inStore.world().resources(kind).inNamespace(namespace).withName(name);
+            assertEquals(overHttpRead.get(), inStore.storeRequests().get(kind, namespace, name), "GET " + key + " after " + request);
         }
         assertTrue(listedItems > 2_000, "objects compared in lists: " + listedItems);
     }
