@@ -54,7 +54,7 @@ public final class VirtualKubeApi implements AutoCloseable {
     private final Instant start;
     private final FakeKubeApi api;
     private final KubernetesClient world;
-    /** The kubelets' and controllers' pod writes, applied without HTTP: thousands a day on a large cluster. */
+    /** The world's requests, served by the store without HTTP: thousands a day on a large cluster. */
     private final StoreRequests store;
     private final Map<String, Boolean> nodeReady = new LinkedHashMap<>();
     /** Each pod as last written, with the resourceVersion the server gave it. */
@@ -139,7 +139,7 @@ public final class VirtualKubeApi implements AutoCloseable {
             return;
         }
         nextExpiry = now.plus(EXPIRY_SWEEP);
-        for (Event event : world.events().v1().events().inAnyNamespace().list().getItems()) {
+        for (Event event : store.list(Event.class)) {
             Instant lastWrite = lastWrite(event);
             if (lastWrite == null || now.isBefore(lastWrite.plus(EVENT_TTL))) {
                 continue;
@@ -147,8 +147,7 @@ public final class VirtualKubeApi implements AutoCloseable {
             expiredByReason.merge(event.getReason(), 1, Integer::sum);
             expiredTexts.add(event.getNote());
             expiredSightings += sightings(event);
-            world.events().v1().events().inNamespace(event.getMetadata().getNamespace())
-                    .withName(event.getMetadata().getName()).delete();
+            store.delete(Event.class, event.getMetadata().getNamespace(), event.getMetadata().getName());
         }
     }
 
@@ -175,8 +174,8 @@ public final class VirtualKubeApi implements AutoCloseable {
     }
 
     /**
-     * Requests the server has answered so far, the mirror's own included, plus the world's pod writes
-     * applied in process: what a run costs the API.
+     * Requests the server has answered so far over HTTP, plus the world's requests its store served
+     * in process (the mirror's writes and reads, the events' expiry): what a run costs the API.
      */
     public long requestsServed() {
         return api.server().getRequestCount() + store.requests();
