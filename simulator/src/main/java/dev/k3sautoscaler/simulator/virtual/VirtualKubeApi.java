@@ -200,9 +200,10 @@ public final class VirtualKubeApi implements AutoCloseable {
                 if (mirrored == null) {
                     // Virtual creation time: the scale-down target's "oldest first" tie-break must see
                     // the run's time, or runs stop being reproducible.
-                    api.register(node(node, now));
+                    store.create(node(node, now));
                 } else if (mirrored != node.ready()) {
-                    api.readiness(node.name(), Readiness.of(node.ready()), now);
+                    store.updateStatus(Node.class, null, node.name(),
+                            served -> KubeObjects.withReadiness(served, Readiness.of(node.ready()), now));
                 }
                 nodeReady.put(node.name(), node.ready());
             }
@@ -210,7 +211,7 @@ public final class VirtualKubeApi implements AutoCloseable {
                 if (nodes.containsKey(name)) {
                     return false;
                 }
-                world.nodes().withName(name).delete();
+                store.delete(Node.class, null, name);
                 return true;
             });
             Map<String, PodState> pods = cluster.pods().stream()
@@ -274,7 +275,7 @@ public final class VirtualKubeApi implements AutoCloseable {
                 return;
             }
             nodeWritesPulled = writes;
-            Map<String, Node> inServer = world.nodes().list().getItems().stream()
+            Map<String, Node> inServer = store.list(Node.class).stream()
                     .collect(Collectors.toMap(node -> node.getMetadata().getName(), Function.identity()));
             Map<String, NodeState> inCluster = cluster.nodes().stream()
                     .collect(Collectors.toMap(NodeState::name, Function.identity()));
