@@ -13,6 +13,7 @@ import dev.k3sautoscaler.testkit.kube.FakeKubeApi;
 import dev.k3sautoscaler.testkit.kube.KubeObjects;
 import dev.k3sautoscaler.testkit.kube.KubeObjects.Readiness;
 import dev.k3sautoscaler.testkit.kube.StoreRequests;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
@@ -53,7 +54,6 @@ public final class VirtualKubeApi implements AutoCloseable {
     private final SimulatedCluster cluster;
     private final Instant start;
     private final FakeKubeApi api;
-    private final KubernetesClient world;
     /** The world's requests, served by the store without HTTP: thousands a day on a large cluster. */
     private final StoreRequests store;
     private final Map<String, Boolean> nodeReady = new LinkedHashMap<>();
@@ -87,12 +87,11 @@ public final class VirtualKubeApi implements AutoCloseable {
         this.start = start;
         QuietLogs.quiet("io.fabric8.mockwebserver");
         api = FakeKubeApi.guarded(autoscalerToken, this::outage, this::evict);
-        world = api.world();
         store = api.storeRequests();
         // The status ConfigMap cluster-bootstrap's manifest creates: the autoscaler may only read and update it.
-        world.configMaps().inNamespace(STATUS_NAMESPACE).resource(new ConfigMapBuilder().withNewMetadata()
+        store.create(new ConfigMapBuilder().withNewMetadata()
                 .withName(STATUS_CONFIG_MAP).withNamespace(STATUS_NAMESPACE).endMetadata()
-                .addToData(STATUS_KEY, "health: Unknown\n").build()).create();
+                .addToData(STATUS_KEY, "health: Unknown\n").build());
         push();
     }
 
@@ -116,12 +115,12 @@ public final class VirtualKubeApi implements AutoCloseable {
         Map<String, Integer> byReason = new java.util.TreeMap<>(expiredByReason);
         List<String> texts = new java.util.ArrayList<>(expiredTexts);
         int sightings = expiredSightings;
-        for (Event event : world.events().v1().events().inAnyNamespace().list().getItems()) {
+        for (Event event : store.list(Event.class)) {
             byReason.merge(event.getReason(), 1, Integer::sum);
             texts.add(event.getNote());
             sightings += sightings(event);
         }
-        var configMap = world.configMaps().inNamespace(STATUS_NAMESPACE).withName(STATUS_CONFIG_MAP).get();
+        var configMap = store.get(ConfigMap.class, STATUS_NAMESPACE, STATUS_CONFIG_MAP);
         String status = configMap == null || configMap.getData() == null ? null : configMap.getData().get(STATUS_KEY);
         if (configMap != null && configMap.getData() != null) {
             texts.addAll(configMap.getData().values());
