@@ -15,7 +15,7 @@ import java.util.function.UnaryOperator;
  * simulated cluster of a hundred workers writes thousands of objects a day: each through a client
  * and the mock server's HTTP stack cost more than the step that later reads them. The store, its
  * resourceVersions and its watch events are the ones an HTTP request reaches; only the transport is
- * skipped.
+ * skipped. {@code StoreRequestsIT} sends the same requests both ways and compares what a client reads.
  */
 public final class StoreRequests {
     private final KubeApiDispatcher dispatcher;
@@ -93,8 +93,8 @@ public final class StoreRequests {
     }
 
     /**
-     * The object goes, its finalizers with it: a kubelet confirms its pod stopped, a Node is removed.
-     * Without finalizers, what a DELETE does. False when there was no such object.
+     * The object goes, its finalizers with it: a kubelet confirms its pod stopped, a Node is removed,
+     * an event outlives its TTL. Without finalizers, what a DELETE does. False when there was no such object.
      */
     public boolean delete(Class<? extends HasMetadata> kind, String namespace, String name) {
         String path = path(kind, namespace, name);

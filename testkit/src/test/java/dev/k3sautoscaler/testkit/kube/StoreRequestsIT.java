@@ -54,11 +54,13 @@ class StoreRequestsIT {
 
     @Test
     void storeRequests_leaveTheServerAsTheWorldsHttpRequestsLeaveIt() {
+        // GIVEN two servers, one written over HTTP as the world's client writes, one through the store
         Random random = new Random(20261206);
         Set<String> existing = new HashSet<>();
         Set<String> namedTimes = new HashSet<>();
         int listedItems = 0;
         for (int step = 0; step < 250; step++) {
+            // WHEN the same random request is sent to both
             Class<? extends HasMetadata> kind = KINDS.get(random.nextInt(KINDS.size()));
             String namespace = kind == Node.class ? null : NAMESPACES.get(random.nextInt(NAMESPACES.size()));
             String name = NAMES.get(random.nextInt(NAMES.size()));
@@ -98,13 +100,13 @@ class StoreRequestsIT {
                 inStore.storeRequests().delete(kind, namespace, name);
                 existing.remove(key);
             }
+            // THEN a client reads the same from both, and the store reads what a client reads
             for (Class<? extends HasMetadata> listed : KINDS) {
                 String path = StoreRequests.path(listed, null, null);
                 JsonNode expected = normalized(readsHttpServer.raw(path), namedTimes);
                 assertEquals(expected.toString(), normalized(readsStoreServer.raw(path), namedTimes).toString(),
                         "GET " + path + " after " + request);
                 listedItems += expected.path("items").size();
-                // The same store read in process and by the world's client over HTTP.
                 assertEquals(inStore.world().resources(listed).inAnyNamespace().list().getItems(),
                         inStore.storeRequests().list(listed), "the list of " + path + " after " + request);
             }
@@ -112,6 +114,7 @@ class StoreRequestsIT {
                     : inStore.world().resources(kind).inNamespace(namespace).withName(name);
             assertEquals(overHttpRead.get(), inStore.storeRequests().get(kind, namespace, name), "GET " + key + " after " + request);
         }
+        // AND the comparison meant something: the lists held objects
         assertTrue(listedItems > 2_000, "objects compared in lists: " + listedItems);
     }
 
