@@ -224,7 +224,7 @@ final class KubeApiDispatcher extends IndexedCrudDispatcher {
     }
 
     static String podPath(String namespace, String name) {
-        return "/api/v1/namespaces/" + namespace + "/pods/" + name;
+        return StoreRequests.path(Pod.class, namespace, name);
     }
 
     // ---- the store, read and written in-process (a request to the server from inside it could wait on itself) ----

@@ -62,7 +62,7 @@ final class ServerEvictions implements Evictions {
         if (budgets == null) {
             return true;
         }
-        List<Pod> pods = SERIALIZATION.convertValue(store.read("/api/v1/namespaces/" + namespace + "/pods"), PodList.class)
+        List<Pod> pods = SERIALIZATION.convertValue(store.read(StoreRequests.path(Pod.class, namespace, null)), PodList.class)
                 .getItems();
         for (PodDisruptionBudget budget : SERIALIZATION.convertValue(budgets, PodDisruptionBudgetList.class).getItems()) {
             LabelSelector selector = budget.getSpec().getSelector();
