@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 /**
- * The fleet's only door to EC2: the real SDK client (url-connection HTTP, endpoint override only
+ * The fleet's only door to EC2: the real SDK client (the Lambdas' HTTP client, endpoint override only
  * for the simulator and tests). Failures come out as named step errors, except capacity errors
  * from RunInstances, which are an outcome the launcher acts on.
  */

@@ -131,7 +131,7 @@ public final class LocalDynamoDb implements AutoCloseable {
         return endpoint;
     }
 
-    /** A production-shaped client (url-connection HTTP, via AwsClients) pointed at this server. */
+    /** A production-shaped client (the Lambdas' HTTP client, via AwsClients) pointed at this server. */
     public DynamoDbClient client() {
         return clientFor(endpoint);
     }
