@@ -8,10 +8,12 @@
 # Prints a Markdown table: jar size, JVM start, INIT, first invoke and INIT + invoke (medians).
 #
 #   scripts/benchmark-cold-start.sh [RUNS]        (default 5)
+#   WARM_INVOKES=200 scripts/benchmark-cold-start.sh 3   (adds each warm container's median invoke)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RUNS=${1:-5}
+WARM_INVOKES=${WARM_INVOKES:-0}
 BENCH=scripts/bench
 # shellcheck source=scripts/bench/common.sh
 . scripts/bench/common.sh
@@ -52,8 +54,8 @@ kube       dev.k3sautoscaler.kube.DeleteNodeHandler                 node.json
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2] + a[NR/2+1]) / 2)}'; }
 
 mapfile -t SERVICE_ENV <"$WORK/env"
-echo "| Function | Jar | Jar size (MiB) | JVM start (ms) | INIT (ms) | First invoke (ms) | INIT + invoke (ms) | Invoke outcome |"
-echo "|---|---|---:|---:|---:|---:|---:|---|"
+echo "| Function | Jar | Jar size (MiB) | JVM start (ms) | INIT (ms) | First invoke (ms) | INIT + invoke (ms) | Warm invoke (ms) | Invoke outcome |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---|"
 while read -r module handler event; do
   [ -n "$module" ] || continue
   jar="functions/$module/target/$module-lambda.jar"
@@ -63,17 +65,18 @@ while read -r module handler event; do
   for run in $(seq 1 "$RUNS"); do
     sed "s/RUN/$run-$RANDOM/g" "$BENCH/events/$event" >"$WORK/event.json"
     # As the Lambda java17+ runtimes do by default: C1 only, the fastest start.
-    line=$(env -i PATH="$PATH" "${SERVICE_ENV[@]}" AWS_LAMBDA_FUNCTION_NAME="$module" \
+    line=$(env -i PATH="$PATH" "${SERVICE_ENV[@]}" AWS_LAMBDA_FUNCTION_NAME="$module" COLDSTART_WARM_INVOKES="$WARM_INVOKES" \
       "$JAVA" -XX:+TieredCompilation -XX:TieredStopAtLevel=1 \
       --enable-native-access=ALL-UNNAMED -cp "$jar:$WORK/harness" ColdStart "$handler" "$WORK/event.json" \
-      2>/dev/null | grep '^COLDSTART' || echo "COLDSTART 0 0 0 harness-failed")
-    read -r _ jvm init invoke result <<<"$line"
-    echo "$jvm $init $invoke $((init + invoke))" >>"$WORK/runs"
+      2>/dev/null | grep '^COLDSTART' || echo "COLDSTART 0 0 0 harness-failed -")
+    read -r _ jvm init invoke result warm <<<"$line"
+    echo "$jvm $init $invoke $((init + invoke)) $warm" >>"$WORK/runs"
     outcome=$result
   done
   jvm=$(cut -d' ' -f1 "$WORK/runs" | median)
   init=$(cut -d' ' -f2 "$WORK/runs" | median)
   invoke=$(cut -d' ' -f3 "$WORK/runs" | median)
   total=$(cut -d' ' -f4 "$WORK/runs" | median)
-  echo "| ${handler##*.} | $module-lambda.jar | $size | $jvm | $init | $invoke | $total | $outcome |"
+  warm=$(cut -d' ' -f5 "$WORK/runs" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  echo "| ${handler##*.} | $module-lambda.jar | $size | $jvm | $init | $invoke | $total | $warm | $outcome |"
 done <<<"$FUNCTIONS"
