@@ -31,6 +31,27 @@ final class Paths {
 
     /** Reads {@code path} from {@code input} (or the context object for {@code $$.}); a missing path is States.Runtime. */
     static JsonNode read(String path, JsonNode input, JsonNode context) {
+        JsonNode found = find(path, input, context);
+        if (found == null) {
+            throw new RuntimeFailure("path " + path + " matches nothing in " + abbreviate(path.startsWith("$$") ? context : input));
+        }
+        return found;
+    }
+
+    /** True when {@code path} selects something (for Choice's IsPresent); an invalid path selects nothing. */
+    static boolean isPresent(String path, JsonNode input, JsonNode context) {
+        try {
+            return find(path, input, context) != null;
+        } catch (RuntimeFailure invalidPath) {
+            return false;
+        }
+    }
+
+    /**
+     * What {@code path} selects, or null when it selects nothing — without building the error a
+     * miss becomes in {@link #read}: a Choice's IsPresent misses often, on large state data.
+     */
+    private static JsonNode find(String path, JsonNode input, JsonNode context) {
         JsonNode source = input;
         String effective = path;
         if (path.startsWith("$$")) {
@@ -46,28 +67,15 @@ final class Paths {
             for (Object step : steps(effective)) {
                 node = node == null ? null : step instanceof String field ? node.get(field) : node.get((Integer) step);
             }
-            if (node == null) {
-                throw new RuntimeFailure("path " + path + " matches nothing in " + abbreviate(source));
-            }
             return node;
         }
         try {
             JsonNode result = JsonPath.using(JACKSON).parse(source).read(effective);
             return result == null ? JsonNodeFactory.instance.nullNode() : result;
         } catch (PathNotFoundException e) {
-            throw new RuntimeFailure("path " + path + " matches nothing in " + abbreviate(source));
+            return null;
         } catch (InvalidPathException e) {
             throw new RuntimeFailure("invalid path " + path + ": " + e.getMessage());
-        }
-    }
-
-    /** True when {@code path} selects something (for Choice's IsPresent). */
-    static boolean isPresent(String path, JsonNode input, JsonNode context) {
-        try {
-            read(path, input, context);
-            return true;
-        } catch (RuntimeFailure e) {
-            return false;
         }
     }
 
