@@ -27,11 +27,12 @@ public final class ColdStart {
         Class<?> contextType = Class.forName("com.amazonaws.services.lambda.runtime.Context");
         Object context = Class.forName("dev.k3sautoscaler.runtime.LocalLambdaContext")
                 .getMethod("forFunction", String.class).invoke(null, type.getSimpleName());
+        java.lang.reflect.Method handleRequest =
+                type.getMethod("handleRequest", java.io.InputStream.class, java.io.OutputStream.class, contextType);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         String outcome = "ok";
         try {
-            type.getMethod("handleRequest", java.io.InputStream.class, java.io.OutputStream.class, contextType)
-                    .invoke(handler, new ByteArrayInputStream(event), out, context);
+            handleRequest.invoke(handler, new ByteArrayInputStream(event), out, context);
         } catch (java.lang.reflect.InvocationTargetException e) {
             outcome = "error:" + e.getCause().getClass().getName();
         }
@@ -42,8 +43,7 @@ public final class ColdStart {
         for (int i = 0; i < warmInvokes; i++) {
             long start = System.nanoTime();
             try {
-                type.getMethod("handleRequest", java.io.InputStream.class, java.io.OutputStream.class, contextType)
-                        .invoke(handler, new ByteArrayInputStream(event), new ByteArrayOutputStream(), context);
+                handleRequest.invoke(handler, new ByteArrayInputStream(event), new ByteArrayOutputStream(), context);
             } catch (java.lang.reflect.InvocationTargetException e) {
                 // the same outcome as the first invoke; only the time is wanted
             }

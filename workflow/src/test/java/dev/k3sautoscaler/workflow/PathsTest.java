@@ -23,7 +23,9 @@ class PathsTest {
             "{\"b\":1}             | $.c         | false",
             "{\"b\":{\"c\":1}}     | $.b.c.d     | false",
             "{\"b\":[{\"x\":1}]}   | $.b[0].x    | true",
-            "{\"b\":[{\"x\":1}]}   | $.b[*].x    | true"})
+            "{\"b\":[{\"x\":1}]}   | $.b[*].x    | true",
+            "{\"a\":1}             | $.a.        | false",
+            "{\"a\":1}             | $$.a        | false"})
     void isPresent(String json, String path, boolean present) throws Exception {
         JsonNode input = JSON.readTree(json);
 

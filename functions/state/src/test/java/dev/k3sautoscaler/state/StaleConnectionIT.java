@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class StaleConnectionIT {
 
     @Test
-    void aConnectionTheEndpointClosedUnannounced_costsARetryNotAFailedCall() throws IOException {
+    void aConnectionTheEndpointClosedUnannounced_isReplaced_notAFailedCall() throws IOException {
         try (ClosingServer server = ClosingServer.start()) {
             // The production client (AwsClients' HTTP client, StateClients' retry policy).
             DynamoDbClient client = AwsClients.build(StateClients.builder(), Region.US_EAST_1,
@@ -44,7 +44,7 @@ class StaleConnectionIT {
             }
 
             assertEquals(server.connections(), server.answers(), "one answer per connection: each was closed after it");
-            assertEquals(5, server.answers(), "every call was answered; the dead connections cost no call");
+            assertEquals(5, server.answers(), "every call was answered: no dead connection failed one");
         }
     }
 
