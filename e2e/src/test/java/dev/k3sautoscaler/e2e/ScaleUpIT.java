@@ -280,7 +280,7 @@ class ScaleUpIT {
         assertEquals("actuation started", overtaking[0].output().path("outcome").asText(),
                 overtaking[0].output().toString());
         Checks.succeeded(first);
-        assertEquals("actuation for this minute already started", first.output().path("outcome").asText(),
+        assertEquals("the same actuation already started", first.output().path("outcome").asText(),
                 first.output().toString());
         assertEquals(1, rig.started.size());
         // AND the one actuation, run on, scales up once
@@ -313,7 +313,7 @@ class ScaleUpIT {
         Checks.succeeded(alert);
         assertTrue(alert.name().matches("alert-\\d{8}-\\d{6}-[0-9a-f]{8}"), alert.name());
         assertEquals("FromUnschedulablePodsAlert", alert.statePath().get(1));
-        assertEquals("actuation for this minute already started", alert.output().path("outcome").asText(), alert.output().toString());
+        assertEquals("the same actuation already started", alert.output().path("outcome").asText(), alert.output().toString());
         assertEquals("actuation started", schedule[0].output().path("outcome").asText(), schedule[0].output().toString());
         assertEquals(1, rig.started.size());
         rig.executor.runToCompletion(rig.started.values().iterator().next());
@@ -345,6 +345,35 @@ class ScaleUpIT {
         rig.executor.runToCompletion(actuation);
         Checks.succeeded(actuation);
         assertEquals(2, rig.aliveInstances().size(), "one launch for the one spike");
+    }
+
+    @Test
+    void aTickInTheSameMinute_thatSeesTheFirstActuationsLaunch_startsItsOwnForThePodsBeyondIt() {
+        // GIVEN the fast path's tick started an actuation for one pod, which launched a worker and waits for its join
+        rig.runningWorker();
+        rig.unschedulable = List.of(new PendingPod("shop", "checkout-7d9", 0.5, 256L * 1024 * 1024));
+        Checks.succeeded(rig.runTickFromAlert());
+        Execution first = rig.started.values().iterator().next();
+        assertEquals(Execution.Status.WAITING, first.status(), "joining: " + first.statePath());
+        String launched = rig.state().state().pendingLaunches().getFirst().instanceId();
+
+        // WHEN, still in the same minute, a burst grows past what the launching worker holds and the next tick runs
+        rig.unschedulable = List.of(new PendingPod("shop", "checkout-7d9", 0.5, 256L * 1024 * 1024),
+                new PendingPod("shop", "checkout-a41", 1.5, 256L * 1024 * 1024),
+                new PendingPod("shop", "checkout-b52", 1.5, 256L * 1024 * 1024));
+        Execution next = rig.runTick("schedule-tick");
+
+        // THEN it decided on what it saw, the first launch in flight, and started its own actuation, named for it
+        Checks.succeeded(next);
+        assertEquals("actuation started", next.output().path("outcome").asText(), next.output().toString());
+        assertEquals(first.name() + "-after-" + launched, next.output().path("actuation").asText());
+        assertEquals(2, rig.started.size());
+        Execution second = rig.started.get(first.name() + "-after-" + launched);
+        rig.executor.runToCompletion(second);
+        Checks.succeeded(second);
+        rig.executor.runToCompletion(first);
+        Checks.succeeded(first);
+        assertTrue(rig.aliveInstances().size() > 2, () -> "more workers for the pods beyond the first launch: " + rig.aliveInstances());
     }
 
     @Test

@@ -11,17 +11,12 @@ import dev.k3sautoscaler.core.report.ClusterStatus;
 import dev.k3sautoscaler.core.report.WorkerPrice;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 
 /**
  * Runs the configured policy at the clock's now, names the actuation it would start and, in the tick,
  * says what to tell the cluster.
  */
 public final class Decider {
-    private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyyMMdd-HHmm").withZone(ZoneOffset.UTC);
-
     private final String clusterId;
     private final ScalingPolicy policy;
     private final String policyName;
@@ -46,8 +41,7 @@ public final class Decider {
         } else {
             decision = policy.decide(input.metrics(), input.fleet(), input.state(), config, now);
         }
-        String verb = decision.action().name().toLowerCase(Locale.ROOT).replace('_', '-');
-        String actuationName = verb + "-" + MINUTE.format(now);
+        String actuationName = ActuationName.of(decision.action(), now, input.state());
         ClusterReport report = input.loaded() == null ? null : ClusterReporting.report(new ClusterReporting.Facts(
                 clusterId, input.execution(), now, input.metrics(), input.state(), decision, actuationName,
                 input.loaded().locked()
