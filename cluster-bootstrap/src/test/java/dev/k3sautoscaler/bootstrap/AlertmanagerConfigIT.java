@@ -117,7 +117,7 @@ class AlertmanagerConfigIT {
                 () -> assertEquals("receiver = \"k3s-autoscaler-tick\"", route.path("matchers").get(0).asText()),
                 () -> assertEquals("[\"alertname\"]", route.path("group_by").toString()),
                 () -> assertEquals("1s", route.path("group_wait").asText()),
-                () -> assertEquals("30s", route.path("group_interval").asText()),
+                () -> assertEquals("15s", route.path("group_interval").asText()),
                 () -> assertEquals("1h", route.path("repeat_interval").asText()),
                 () -> assertEquals("k3s-autoscaler-tick", config.path("receivers").get(1).path("name").asText()),
                 () -> assertEquals("${FAST_PATH_TOPIC_ARN}", sns.path("topic_arn").asText()),

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * alertmanager.yml, and Alertmanager publishes to SNS (a local fake that requires SigV4; static
  * credentials come from the environment, where the pod reads the instance role). Two differences from
  * the pod, to run in seconds: Prometheus scrapes and evaluates every second instead of 15 s, and the
- * route's group_interval is {@link #GROUP_INTERVAL} instead of 30 s (AlertmanagerConfigIT pins the
+ * route's group_interval is {@link #GROUP_INTERVAL} instead of 15 s (AlertmanagerConfigIT pins the
  * production values).
  */
 class FastPathAlertIT {

@@ -84,7 +84,7 @@ class AlertPathTest {
         AlertPath.Timings deployed = AlertPath.Timings.deployed(dev.k3sautoscaler.simulator.virtual.MonitoringTimings.deployed());
 
         // The delivery is the hops alone: PENDING_UP_SEC is waited inside the tick, by its ASL.
-        assertEquals(new AlertPath.Timings(seconds(15), Duration.ZERO, seconds(1), seconds(30), Duration.ofHours(1),
+        assertEquals(new AlertPath.Timings(seconds(15), Duration.ZERO, seconds(1), seconds(15), Duration.ofHours(1),
                 AlertPath.DELIVERY), deployed);
     }
 }

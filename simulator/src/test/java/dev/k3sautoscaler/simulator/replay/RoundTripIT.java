@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Tolerances (what a history at 1-minute steps can tell): replicas equal to the scenario's at
  * 95 % of the minutes and never more than 2 apart (a ramp moves within the minute); requests and
  * the worker type exact; usage within 0.05 of the scenario's fractions; the derived scenario's run
- * within 10 % of the original's node-hours, with as many scale-ups (±1) and no more than 25 % (or 15)
+ * within 10 % of the original's node-hours, with as many workers added (±1) and no more than 25 % (or 15)
  * more unschedulable pod-minutes.
  */
 class RoundTripIT {
@@ -127,7 +127,10 @@ class RoundTripIT {
         }
         assertEquals(before.nodeHours(), after.nodeHours(), before.nodeHours() * 0.10,
                 "node-hours " + after.nodeHours() + " vs " + before.nodeHours());
-        assertEquals(before.scaleUpEvents(), after.scaleUpEvents(), 1, "scale-ups");
+        // Workers added, not actuations: at 1-minute steps the ramp arrives in lumps, and each rule evaluation
+        // that finds more pods may start an actuation of its own, so their number follows the ramp within the minute.
+        assertEquals(before.nodesAdded(), after.nodesAdded(), 1, "workers added by " + after.scaleUpEvents()
+                + " scale-ups vs by " + before.scaleUpEvents());
         assertTrue(after.unschedulablePodMinutes() <= Math.max(before.unschedulablePodMinutes() * 1.25,
                 before.unschedulablePodMinutes() + 15), "pod-minutes " + after.unschedulablePodMinutes() + " vs "
                 + before.unschedulablePodMinutes());
