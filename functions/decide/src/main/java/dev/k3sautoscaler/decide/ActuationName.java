@@ -1,5 +1,6 @@
 package dev.k3sautoscaler.decide;
 
+import dev.k3sautoscaler.contract.Names;
 import dev.k3sautoscaler.core.model.PendingLaunch;
 import dev.k3sautoscaler.core.model.ScalingAction;
 import dev.k3sautoscaler.core.model.ScalingState;
@@ -7,7 +8,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
-import java.util.Locale;
 
 /**
  * The execution name of the actuation a decision starts: what it does, the minute, and the newest
@@ -19,15 +19,16 @@ import java.util.Locale;
  */
 final class ActuationName {
     private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyyMMdd-HHmm").withZone(ZoneOffset.UTC);
-    private static final Comparator<PendingLaunch> LAUNCH_ORDER =
-            Comparator.comparing(PendingLaunch::launchedAt).thenComparing(PendingLaunch::instanceId);
+    /** A launch recorded without its time (a hand-edited item) counts as the oldest; ties go by instance id. */
+    private static final Comparator<PendingLaunch> LAUNCH_ORDER = Comparator
+            .comparing(PendingLaunch::launchedAt, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(PendingLaunch::instanceId, Comparator.nullsFirst(Comparator.naturalOrder()));
 
     private ActuationName() {
     }
 
     static String of(ScalingAction action, Instant now, ScalingState state) {
-        String verb = action.name().toLowerCase(Locale.ROOT).replace('_', '-');
-        String minute = verb + "-" + MINUTE.format(now);
+        String minute = Names.valueOf(action) + "-" + MINUTE.format(now);
         return state.pendingLaunches().stream().max(LAUNCH_ORDER)
                 .map(newest -> minute + "-after-" + newest.instanceId())
                 .orElse(minute);

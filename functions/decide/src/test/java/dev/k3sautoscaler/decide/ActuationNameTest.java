@@ -48,6 +48,14 @@ class ActuationNameTest {
     }
 
     @Test
+    void aLaunchRecordedWithoutItsTime_countsAsTheOldest_insteadOfFailingTheDecision() {
+        ScalingState seen = inFlight(new PendingLaunch("i-0old", "t3.small", "us-east-1a", null),
+                launch("i-0new", "2026-11-23T12:34:20Z"));
+
+        assertEquals("scale-up-20261123-1234-after-i-0new", ActuationName.of(ScalingAction.SCALE_UP, NOW, seen));
+    }
+
+    @Test
     void theLongestName_fitsStepFunctionsExecutionNames() {
         String name = ActuationName.of(ScalingAction.SCALE_DOWN, NOW, inFlight(launch("i-0123456789abcdef0", "2026-11-23T12:34:10Z")));
 
