@@ -30,6 +30,8 @@ class AlertmanagerConfigIT {
     private static final String TEMPLATE_KEY = "prometheus/alertmanager.yml";
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{[A-Z][A-Z0-9_]*}");
     private static final String FAST_PATH_ALERT = "K3sAutoscalerPodsUnschedulable";
+    private static final String HEADROOM_ALERT = "K3sAutoscalerHeadroomShort";
+    private static final Set<String> FAST_PATH_ALERTS = Set.of(FAST_PATH_ALERT, HEADROOM_ALERT);
 
     @TempDir
     Path work;
@@ -97,10 +99,10 @@ class AlertmanagerConfigIT {
             routedTo.put(alert, result.output().lines().filter(l -> !l.startsWith("Warning")).reduce((a, b) -> b).orElse("").strip());
         });
 
-        // THEN only the fast-path alert leaves the cluster
-        assertEquals(5, routedTo.size(), routedTo.toString());
+        // THEN only the fast path's two alerts leave the cluster
+        assertEquals(6, routedTo.size(), routedTo.toString());
         routedTo.forEach((alert, receiver) ->
-                assertEquals(alert.equals(FAST_PATH_ALERT) ? "k3s-autoscaler-tick" : "null", receiver, alert));
+                assertEquals(FAST_PATH_ALERTS.contains(alert) ? "k3s-autoscaler-tick" : "null", receiver, alert));
     }
 
     @Test
@@ -125,7 +127,8 @@ class AlertmanagerConfigIT {
                 () -> assertFalse(sns.path("send_resolved").asBoolean(true)),
                 () -> assertFalse(sns.has("api_url"), "production goes to SNS's own endpoint"),
                 // a count, never the pods: the same size for 1 pod or 10,000
-                () -> assertEquals("{{ len .Alerts.Firing }} unschedulable pods", sns.path("message").asText()));
+                () -> assertEquals("{{ if eq .GroupLabels.alertname \"K3sAutoscalerHeadroomShort\" }}free room below the headroom"
+                        + "{{ else }}{{ len .Alerts.Firing }} unschedulable pods{{ end }}", sns.path("message").asText()));
     }
 
     @Test
@@ -145,5 +148,17 @@ class AlertmanagerConfigIT {
                 () -> assertFalse(rule.has("interval") || rule.path("for").asText("0s").matches(".*[1-9].*"), rule.toString()),
                 () -> assertEquals("max by (namespace, pod) (kube_pod_status_unschedulable) > 0", rule.path("expr").asText()),
                 () -> assertEquals("k3s-autoscaler-tick", rule.path("labels").path("receiver").asText()));
+        JsonNode headroom = null;
+        for (JsonNode r : group.path("rules")) {
+            if (HEADROOM_ALERT.equals(r.path("alert").asText())) {
+                headroom = r;
+            }
+        }
+        // The headroom alert fires at once too, in the same group (so at the same evaluations).
+        JsonNode headroomRule = headroom;
+        assertAll(
+                () -> assertTrue(headroomRule != null, "no " + HEADROOM_ALERT + " in the fast-path group"),
+                () -> assertEquals("0s", headroomRule.path("for").asText()),
+                () -> assertEquals("k3s-autoscaler-tick", headroomRule.path("labels").path("receiver").asText()));
     }
 }

@@ -35,7 +35,7 @@ class PrometheusConfigIT {
 
         // THEN the configuration and the rule files it names are valid
         assertTrue(result.succeeded(), result.output());
-        assertTrue(result.output().contains("SUCCESS: 9 rules found"), result.output());
+        assertTrue(result.output().contains("SUCCESS: 14 rules found"), result.output());
         assertFalse(workspace.kubernetesSdConfigs.isEmpty());
     }
 

@@ -146,8 +146,9 @@ public final class SimulateCommand implements Callable<Integer> {
     List<Fault> faults = new ArrayList<>();
 
     @Option(names = "--fast-path", defaultValue = "on", paramLabel = "on|off",
-            description = "on: the unschedulable-pods alert also starts a tick within seconds, as deployed by default (the CDK"
-                    + " stack's unschedulableFastPath); off: the 1-minute schedule alone (default: ${DEFAULT-VALUE})")
+            description = "on: the unschedulable-pods alert (and, with a headroom, the headroom alert) also starts a tick"
+                    + " within seconds, as deployed by default (the CDK stack's unschedulableFastPath); off: the 1-minute"
+                    + " schedule alone (default: ${DEFAULT-VALUE})")
     Toggle fastPath;
 
     @Option(names = "--export-metrics", defaultValue = "off", paramLabel = "on|off",
@@ -417,7 +418,7 @@ public final class SimulateCommand implements Callable<Integer> {
         out.print(SummaryTable.render(loaded.name() + " — policy " + one.value(), summary));
         out.printf(Locale.ROOT, "%nFast path: %s%n", fastPath == Toggle.on ? result.executions().stream()
                 .filter(run -> run.execution().name().startsWith(Simulation.ALERT_TICK_PREFIX)).count()
-                + " ticks started by the unschedulable-pods alert" : "off (the 1-minute schedule alone)");
+                + " ticks started by its alerts (unschedulable pods, headroom)" : "off (the 1-minute schedule alone)");
         out.printf(Locale.ROOT, "Execution histories (%d): %s%n", histories.size(), dir.resolve(HistoryWriter.DIRECTORY));
         result.faultsInjected().forEach(fault -> out.println("Fault injected: " + fault));
         if (violations.isEmpty()) {

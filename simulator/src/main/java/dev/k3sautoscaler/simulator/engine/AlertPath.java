@@ -10,19 +10,20 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The fast path as cluster-bootstrap and the CDK stack deploy it, with its delays: Prometheus
- * evaluates the unschedulable-pods alerting rule on the scraped series at its evaluation interval
- * (an alert per pod, after the rule's {@code for}); Alertmanager holds a new group for
- * {@code group_wait}, then notifies at most every {@code group_interval} when pods not yet notified
- * fire (or after {@code repeat_interval}); the notice goes SNS → the fast path's function, which
- * starts a tick {@link Timings#delivery()} later (the tick itself then waits PENDING_UP_SEC, so it
- * counts the pods). The timings are read from the deployed files.
+ * One alert of the fast path as cluster-bootstrap and the CDK stack deploy it, with its delays:
+ * Prometheus evaluates the alerting rule on the scraped series at its evaluation interval (an alert
+ * per unschedulable pod, or the one headroom alert, after the rule's {@code for}); Alertmanager holds
+ * the alert's group for {@code group_wait}, then notifies at most every {@code group_interval} when
+ * alerts not yet notified fire (or after {@code repeat_interval}); the notice goes SNS → the fast
+ * path's function, which starts a tick {@link Timings#delivery()} later (the tick itself then waits
+ * PENDING_UP_SEC, so it counts the pods). The timings are read from the deployed files.
  */
 final class AlertPath {
     static final String RULES = "monitoring/autoscaler-rules.yml";
     static final String ALERTMANAGER = "monitoring/alertmanager.yml";
     static final String GROUP = "k3s-autoscaler.fast-path";
-    static final String ALERT = "K3sAutoscalerPodsUnschedulable";
+    static final String PODS_ALERT = "K3sAutoscalerPodsUnschedulable";
+    static final String HEADROOM_ALERT = "K3sAutoscalerHeadroomShort";
     static final String RECEIVER = "k3s-autoscaler-tick";
     /**
      * Alertmanager → SNS → the function (mostly a SnapStart restore: alerts are rare) → StartExecution.
@@ -32,7 +33,7 @@ final class AlertPath {
 
     /**
      * @param evaluationInterval how often the rule is evaluated
-     * @param forDuration        how long a pod must match before its alert fires
+     * @param forDuration        how long a series must match before its alert fires
      * @param groupWait          a new group's first notice waits this long for more alerts
      * @param groupInterval      later notices of the group at most this often
      * @param repeatInterval     the same alerts are notified again after this long
@@ -42,9 +43,9 @@ final class AlertPath {
             Duration repeatInterval, Duration delivery) {
 
         /** As deployed: the rule group's interval (else Prometheus' global one) and the route of the tick's receiver. */
-        static Timings deployed(MonitoringTimings monitoring) {
+        static Timings deployed(MonitoringTimings monitoring, String alert) {
             JsonNode group = find(MonitoringTimings.yaml(RULES).path("groups"), "name", GROUP, RULES);
-            JsonNode rule = find(group.path("rules"), "alert", ALERT, RULES + " group " + GROUP);
+            JsonNode rule = find(group.path("rules"), "alert", alert, RULES + " group " + GROUP);
             Duration evaluation = group.has("interval") ? MonitoringTimings.duration(group, "interval") : monitoring.evaluationInterval();
             Duration forDuration = rule.has("for") ? MonitoringTimings.duration(rule, "for") : Duration.ZERO;
             JsonNode route = MonitoringTimings.yaml(ALERTMANAGER).path("route");
@@ -69,7 +70,7 @@ final class AlertPath {
     }
 
     private final Timings timings;
-    /** Pods matching the rule's expression, since when (the {@code for} clock). */
+    /** Series matching the rule's expression, since when (the {@code for} clock). */
     private final Map<String, Duration> matching = new HashMap<>();
     /** Alerts Alertmanager holds as firing. */
     private final Set<String> firing = new HashSet<>();
@@ -90,13 +91,13 @@ final class AlertPath {
     }
 
     /**
-     * Plays what is due at {@code now}: a rule evaluation on the pods the last scrape saw
-     * unschedulable, then a flush of the group. Returns when the tick the notice starts begins, if
-     * a notice was sent now.
+     * Plays what is due at {@code now}: a rule evaluation on the series the rule's expression finds
+     * in the last scrape (pods unschedulable, or the one headroom series), then a flush of the group.
+     * Returns when the tick the notice starts begins, if a notice was sent now.
      */
-    Optional<Duration> advance(Duration now, Set<String> unschedulableInLastScrape) {
+    Optional<Duration> advance(Duration now, Set<String> matchingInLastScrape) {
         if (now.equals(nextEvaluation)) {
-            evaluate(now, unschedulableInLastScrape);
+            evaluate(now, matchingInLastScrape);
             nextEvaluation = nextEvaluation.plus(timings.evaluationInterval());
         }
         if (nextFlush == null || !now.equals(nextFlush)) {
@@ -113,13 +114,13 @@ final class AlertPath {
         return Optional.of(now.plus(timings.delivery()));
     }
 
-    private void evaluate(Duration now, Set<String> unschedulable) {
-        matching.keySet().retainAll(unschedulable);
-        unschedulable.forEach(pod -> matching.putIfAbsent(pod, now));
+    private void evaluate(Duration now, Set<String> matchingNow) {
+        matching.keySet().retainAll(matchingNow);
+        matchingNow.forEach(series -> matching.putIfAbsent(series, now));
         firing.clear();
-        matching.forEach((pod, since) -> {
+        matching.forEach((series, since) -> {
             if (now.minus(since).compareTo(timings.forDuration()) >= 0) {
-                firing.add(pod);
+                firing.add(series);
             }
         });
         notified.retainAll(firing);

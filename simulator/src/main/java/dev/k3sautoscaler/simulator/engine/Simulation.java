@@ -158,8 +158,10 @@ public final class Simulation implements AutoCloseable {
     private Consumer<SimulatedCluster> sampled = cluster -> { };
     /** Where a kept execution's history is written as it ends; null: it is kept, packed, to the end of the run. */
     private HistoryWriter histories;
-    /** The unschedulable-pods alert path; null when off (the CDK stack deploys it by default: unschedulableFastPath=true). */
+    /** The unschedulable-pods alert's path; null when off (the CDK stack deploys it by default: unschedulableFastPath=true). */
     private AlertPath alertPath;
+    /** The headroom alert's path: deployed with the fast path when the configuration keeps a headroom. */
+    private AlertPath headroomAlertPath;
     /** The fast path's function, which the alert's delivery invokes; built with the path. */
     private AlertFunction alertFunction;
     /** Ticks the alert path has asked for, by when they start. */
@@ -215,16 +217,24 @@ public final class Simulation implements AutoCloseable {
         return functions.names();
     }
 
-    /** Whether the fast path from the unschedulable-pods alert to the tick is deployed (the CDK stack's default: on). */
+    /**
+     * Whether the fast path from the unschedulable-pods alert (and, with a headroom, the headroom alert)
+     * to the tick is deployed (the CDK stack's default: on).
+     */
     public Simulation alertPath(boolean deployed) {
         if (!deployed) {
             alertPath = null;
+            headroomAlertPath = null;
             if (alertFunction != null) {
                 alertFunction.close();
                 alertFunction = null;
             }
         } else if (alertPath == null) {
-            alertPath = new AlertPath(AlertPath.Timings.deployed(monitoring), phase(monitoring.evaluationInterval(), 104_729));
+            Duration firstEvaluation = phase(monitoring.evaluationInterval(), 104_729);
+            alertPath = new AlertPath(AlertPath.Timings.deployed(monitoring, AlertPath.PODS_ALERT), firstEvaluation);
+            // The master writes the settings the rule compares with only when there is a headroom to keep.
+            headroomAlertPath = scenario.config().headroom().on()
+                    ? new AlertPath(AlertPath.Timings.deployed(monitoring, AlertPath.HEADROOM_ALERT), firstEvaluation) : null;
             alertFunction = new AlertFunction(CLUSTER_ID, scenario.config().pendingUp(), clock, executions::containsKey);
         }
         return this;
@@ -312,7 +322,9 @@ public final class Simulation implements AutoCloseable {
         while (true) {
             Duration now = min(nextScrape, nextSample, nextTick,
                     ec2Events.isEmpty() ? end : ec2Events.peek().event().at(), nextWakeUp(), nextClusterEvent(),
-                    alertPath == null ? end : alertPath.nextInstant(), alertTicks.isEmpty() ? end : alertTicks.peek(), end);
+                    alertPath == null ? end : alertPath.nextInstant(),
+                    headroomAlertPath == null ? end : headroomAlertPath.nextInstant(),
+                    alertTicks.isEmpty() ? end : alertTicks.peek(), end);
             moveTo(now);
             if (now.equals(nextScrape)) {
                 prometheus.scrape();
@@ -326,6 +338,10 @@ public final class Simulation implements AutoCloseable {
             }
             if (alertPath != null) {
                 alertPath.advance(now, prometheus.unschedulableInLastScrape()).ifPresent(alertTicks::add);
+            }
+            if (headroomAlertPath != null) {
+                Set<String> headroomShort = prometheus.headroomShortInLastScrape() ? Set.of(AlertPath.HEADROOM_ALERT) : Set.of();
+                headroomAlertPath.advance(now, headroomShort).ifPresent(alertTicks::add);
             }
             resumeWaiting(now);
             while (!alertTicks.isEmpty() && alertTicks.peek().equals(now)) {
@@ -436,7 +452,7 @@ public final class Simulation implements AutoCloseable {
      */
     private void startAlertTick(Duration now) {
         for (AlertFunction.StartedTick started : alertFunction.deliver(START.plus(now))) {
-            progress.accept(at(now) + " unschedulable-pods alert starts tick " + started.name());
+            progress.accept(at(now) + " fast-path alert starts tick " + started.name());
             lambdaCalls.merge(started.name(), 1, Integer::sum);
             track(RunTimeline.Machine.EXPRESS_TICK, executor.start(tick, started.name(), started.input()), now);
         }

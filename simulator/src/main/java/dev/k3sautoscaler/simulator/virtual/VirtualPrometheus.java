@@ -110,6 +110,26 @@ public final class VirtualPrometheus implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the headroom alerting rule evaluated now finds the room short: on the Ready, uncordoned
+     * workers of the last scrape, WORKER_CPU_MILLIS / WORKER_MEMORY_MIB less their requests (never
+     * below zero), summed, below HEADROOM_CPU_MILLIS or HEADROOM_MEMORY_MIB.
+     */
+    public boolean headroomShortInLastScrape() {
+        AutoscalerConfig.Headroom headroom = config.headroom();
+        long freeCpuMillis = 0;
+        long freeMemoryBytes = 0;
+        synchronized (cluster) {
+            for (Worker worker : latest.workers()) {
+                if (worker.ready() && !worker.cordoned()) {
+                    freeCpuMillis += Math.max(0, config.workerCpuMillis() - Math.round(worker.requestedCpuCores() * 1000));
+                    freeMemoryBytes += Math.max(0, config.workerMemoryBytes() - worker.requestedMemoryBytes());
+                }
+            }
+        }
+        return freeCpuMillis < headroom.cpuMillis() || freeMemoryBytes < headroom.memoryBytes();
+    }
+
     /** Queries the API could not recognise: a new ClusterQueries query the simulator must learn. */
     public List<String> unrecognisedQueries() {
         return api.unrecognised();

@@ -9,6 +9,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The alert path's timing, as Prometheus and Alertmanager would play it. */
 class AlertPathTest {
@@ -79,12 +81,21 @@ class AlertPathTest {
         assertEquals(List.of(seconds(32)), ticks);
     }
 
-    @Test
-    void deployedTimings_comeFromClusterBootstrapsFiles() {
-        AlertPath.Timings deployed = AlertPath.Timings.deployed(dev.k3sautoscaler.simulator.virtual.MonitoringTimings.deployed());
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {AlertPath.PODS_ALERT, AlertPath.HEADROOM_ALERT})
+    void deployedTimings_comeFromClusterBootstrapsFiles(String alert) {
+        AlertPath.Timings deployed = AlertPath.Timings.deployed(dev.k3sautoscaler.simulator.virtual.MonitoringTimings.deployed(), alert);
 
         // The delivery is the hops alone: PENDING_UP_SEC is waited inside the tick, by its ASL.
         assertEquals(new AlertPath.Timings(seconds(15), Duration.ZERO, seconds(1), seconds(15), Duration.ofHours(1),
                 AlertPath.DELIVERY), deployed);
+    }
+
+    @Test
+    void anAlertTheRulesDoNotHave_failsWithWhereItLooked() {
+        IllegalStateException missing = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> AlertPath.Timings.deployed(dev.k3sautoscaler.simulator.virtual.MonitoringTimings.deployed(), "NoSuchAlert"));
+
+        assertEquals(AlertPath.RULES + " group " + AlertPath.GROUP + " has no entry with alert NoSuchAlert", missing.getMessage());
     }
 }

@@ -25,6 +25,27 @@ class FastPathIT {
                 requests: {cpuMillis: 900, memoryMiB: 256}
             """;
 
+    /**
+     * One worker of headroom (1900m): two workers full at 4 pods of 900m, a third kept free. At 10m05s
+     * two more pods take that room; every pod is scheduled at once, so no pod is ever unschedulable.
+     */
+    private static final String HEADROOM_TAKEN = """
+            name: headroom-taken
+            duration: 20m
+            seed: %d
+            cluster: {workers: 2}
+            workerType: {name: t3.small, cpuMillis: 1900, memoryMiB: 1600, hourlyPriceUsd: 0.0208, spotHourlyPriceUsd: 0.0068}
+            boot: {mean: 60s, spread: 0s}
+            join: {mean: 20s, spread: 0s}
+            terminationGrace: 30s
+            policy: {HEADROOM_CPU_MILLIS: "1900"}
+            workload:
+              - name: web
+                namespace: app
+                replicas: [{at: 0s, count: 4}, {at: 10m5s, count: 6}]
+                requests: {cpuMillis: 900, memoryMiB: 256}
+            """;
+
     private static SimulationResult run(long seed, boolean fastPath) {
         Scenario scenario = TestScenarios.of("workers: 2", STEP_SPIKE).withSeed(seed).withDuration(Duration.ofMinutes(20));
         try (Simulation simulation = new Simulation(scenario, PolicyName.DEFAULT).alertPath(fastPath)) {
@@ -62,6 +83,30 @@ class FastPathIT {
         assertTrue(alertReaction.compareTo(Duration.ofSeconds(45)) <= 0, "fast path reacted after " + alertReaction);
         assertTrue(alertReaction.compareTo(scheduleReaction) < 0, alertReaction + " vs the schedule's " + scheduleReaction);
         assertEquals(RunTimeline.Trigger.ALERT, withAlert.spikes().getFirst().latency().trigger());
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void headroomTakenBetweenTwoTicks_isRestoredWithinSeconds_notAtTheNextMinute(long seed) {
+        // GIVEN a worker of headroom that pods take at 10m05s without any of them waiting
+        Scenario scenario = ScenarioLoader.parse(HEADROOM_TAKEN.formatted(seed), "headroom-taken.yaml");
+
+        // WHEN the run has the fast path (the default)
+        SimulationResult result;
+        try (Simulation simulation = new Simulation(scenario, PolicyName.DEFAULT)) {
+            result = simulation.run();
+        }
+
+        // THEN the headroom alert's tick launches the replacement within 40 s; the schedule alone waits until 11m00s
+        BundledScenariosIT.assertSane(result);
+        assertTrue(result.summary().spikes().isEmpty(), "no pod waited: " + result.summary().spikes());
+        RunTimeline.ScaleEvent restore = result.timeline().scaleEvents().stream()
+                .filter(event -> event.direction() == RunTimeline.Direction.UP && event.at().compareTo(Duration.parse("PT10M5S")) > 0)
+                .findFirst().orElseThrow(() -> new AssertionError("no scale-up after the pods: " + result.timeline().scaleEvents()));
+        assertEquals(1, restore.count(), restore.toString());
+        assertTrue(restore.at().compareTo(Duration.parse("PT10M45S")) <= 0, "the room was restored at " + restore.at()
+                + " by " + restore.execution());
+        assertTrue(restore.execution().startsWith("scale-up-"), restore.toString());
     }
 
     @Test
