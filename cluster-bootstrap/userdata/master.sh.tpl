@@ -13,6 +13,8 @@ readonly BOOTSTRAP_ASSET_URL="__BOOTSTRAP_ASSET_URL__"
 readonly API_SERVER_SAN="__API_SERVER_SAN__"
 # Empty when the stack has the fast path off: Alertmanager then drops every alert.
 readonly FAST_PATH_TOPIC_ARN="__FAST_PATH_TOPIC_ARN__"
+# Empty when the stack has the fast path off: the master then writes no headroom rules.
+readonly HEADROOM_PARAM="__HEADROOM_PARAM__"
 
 # The agent-only join token (it cannot join a server); generated once, kept across re-runs.
 readonly AGENT_TOKEN_SECRET=/etc/rancher/k3s/agent-token

@@ -6,6 +6,7 @@ import dev.k3sautoscaler.contract.PowertoolsEnvironment;
 import dev.k3sautoscaler.contract.Step;
 import dev.k3sautoscaler.cdk.UserDataRenderer.Role;
 import dev.k3sautoscaler.core.config.AutoscalerConfig;
+import dev.k3sautoscaler.core.config.ConfigVariable;
 import dev.k3sautoscaler.core.control.TickInput;
 import dev.k3sautoscaler.state.StateTableSchema;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -90,6 +91,7 @@ import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.amazon.awscdk.services.sns.subscriptions.LambdaSubscription;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.amazon.awscdk.services.ssm.StringParameter;
 import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
 import software.amazon.awscdk.services.stepfunctions.LogLevel;
 import software.amazon.awscdk.services.stepfunctions.LogOptions;
@@ -108,6 +110,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The whole autoscaler and the cluster it scales: VPC, master, worker launch template, tables,
@@ -187,6 +190,8 @@ public final class K3sAutoscaler extends Construct {
     private final Topic fastPathTopic;
     /** Its dead-letter queue, which the FastPathDeadLetters alarm watches; null without the fast path. */
     private Queue fastPathDeadLetters;
+    /** The settings the master's headroom-short alert is evaluated against; null without the fast path. */
+    private final StringParameter headroomParameter;
     /** The function SNS invokes with the alert, and its alias; null without the fast path. */
     private Deployed startTickOnAlert;
 
@@ -226,6 +231,7 @@ public final class K3sAutoscaler extends Construct {
                 .build();
         masterAddress = CfnEIP.Builder.create(this, "MasterAddress").domain("vpc").build();
         fastPathTopic = props.unschedulableFastPath() ? fastPathTopic() : null;
+        headroomParameter = props.unschedulableFastPath() ? headroomParameter() : null;
         masterInstance = master(bootstrapDir, bootstrapAsset);
         workerRole = software.amazon.awscdk.services.iam.Role.Builder.create(this, "WorkerRole")
                 .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
@@ -365,6 +371,11 @@ public final class K3sAutoscaler extends Construct {
             role.addToPolicy(PolicyStatement.Builder.create().sid("PublishTheFastPathAlert")
                     .actions(List.of("sns:Publish")).resources(List.of(fastPathTopic.getTopicArn())).build());
         }
+        if (headroomParameter != null) {
+            // The master reads it at boot and on its token timer, and writes it as Prometheus recording rules.
+            role.addToPolicy(PolicyStatement.Builder.create().sid("ReadTheHeadroomSettings")
+                    .actions(List.of("ssm:GetParameter")).resources(List.of(paramArn(parameters.headroom()))).build());
+        }
         if (props.sessionManager()) {
             // The operator's way in (kubeconfig, boot log): no SSH key, no port 22.
             role.addManagedPolicy(ManagedPolicy.fromAwsManagedPolicyName("AmazonSSMManagedInstanceCore"));
@@ -380,6 +391,9 @@ public final class K3sAutoscaler extends Construct {
         values.put("__API_SERVER_SAN__", masterAddress.getRef());
         // Without a topic Alertmanager drops every alert.
         values.put("__FAST_PATH_TOPIC_ARN__", fastPathTopic != null ? fastPathTopic.getTopicArn() : "");
+        // The name, not the value: a new headroom then updates the parameter alone, never the master's user
+        // data (which would stop and start it). Empty: the master writes no headroom rules.
+        values.put("__HEADROOM_PARAM__", headroomParameter != null ? parameters.headroom() : "");
         String userData = new UserDataRenderer(bootstrapDir).render(Role.MASTER, values);
 
         Instance instance = Instance.Builder.create(this, "Master")
@@ -393,6 +407,10 @@ public final class K3sAutoscaler extends Construct {
                 .requireImdsv2(true)
                 .blockDevices(List.of(rootVolume()))
                 .build();
+        if (headroomParameter != null) {
+            // Its first boot reads the parameter: it must exist by then.
+            instance.getNode().addDependency(headroomParameter);
+        }
         // On the instance, not in its IMDSv2 launch template: a new template version would replace the
         // master (and the cluster's state), while these options change in place.
         ((CfnInstance) instance.getNode().getDefaultChild()).setMetadataOptions(CfnInstance.MetadataOptionsProperty.builder()
@@ -883,6 +901,25 @@ public final class K3sAutoscaler extends Construct {
                 .displayName("k3s-autoscaler " + props.clusterId() + ": unschedulable pods, start the tick")
                 .masterKey(software.amazon.awscdk.services.kms.Alias.fromAliasName(this, "FastPathTopicKey", SNS_MANAGED_KEY))
                 .enforceSsl(true)
+                .build();
+    }
+
+    /**
+     * The four numbers Prometheus needs for the headroom-short alert, as the Lambdas receive them
+     * (toEnvironment), on one line: {@code HEADROOM_CPU_MILLIS=<n> HEADROOM_MEMORY_MIB=<n> WORKER_CPU_MILLIS=<n>
+     * WORKER_MEMORY_MIB=<n>}. Written with a headroom of 0 as well; the master then writes no rule.
+     */
+    private StringParameter headroomParameter() {
+        Map<String, String> scaling = props.scaling().toEnvironment();
+        String settings = Stream.of(ConfigVariable.HEADROOM_CPU_MILLIS, ConfigVariable.HEADROOM_MEMORY_MIB,
+                        ConfigVariable.WORKER_CPU_MILLIS, ConfigVariable.WORKER_MEMORY_MIB)
+                .map(variable -> variable.name() + "=" + scaling.get(variable.name()))
+                .collect(Collectors.joining(" "));
+        return StringParameter.Builder.create(this, "HeadroomParameter")
+                .parameterName(parameters.headroom())
+                .stringValue(settings)
+                .description("k3s-autoscaler " + props.clusterId() + ": headroom and worker size; the master reads it"
+                        + " at boot and every 6 h into Prometheus recording rules for the headroom-short alert")
                 .build();
     }
 

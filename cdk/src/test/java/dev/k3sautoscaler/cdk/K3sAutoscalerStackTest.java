@@ -286,7 +286,7 @@ class K3sAutoscalerStackTest {
     }
 
     @Test
-    void nodes_masterPublishesFourParameters_workersReadTwo_noneIsDeclared() {
+    void nodes_masterPublishesFourParameters_workersReadTwo_onlyTheHeadroomIsDeclared() {
         String master = policyOfRole("MasterRole").toString();
         assertTrue(master.contains("ssm:PutParameter"));
         for (String name : List.of("join-token", "master-address", "api-token", "ca-cert")) {
@@ -301,7 +301,12 @@ class K3sAutoscalerStackTest {
                 && e.getValue().get("Type").asText().equals("AWS::IAM::Role")).findFirst().orElseThrow().getValue();
         assertTrue(masterRole.at("/Properties/ManagedPolicyArns").toString().contains("AmazonSSMManagedInstanceCore"),
                 "Session Manager: the operator's way in");
-        assertTrue(ofType("AWS::SSM::Parameter").isEmpty(), "SecureStrings are created by the master, not CloudFormation");
+        // The four are the master's to create; the one declared holds the stack's own settings (HeadroomParameterTest)
+        List<JsonNode> declared = ofType("AWS::SSM::Parameter");
+        assertEquals(1, declared.size(), declared.toString());
+        assertEquals("/k3s-autoscaler/demo/headroom", declared.getFirst().at("/Properties/Name").asText());
+        JsonNode write = find(policyOfRole("MasterRole"), st -> st.get("Action").asText().equals("ssm:PutParameter"));
+        assertFalse(write.get("Resource").toString().contains("/headroom"), "the master does not write it");
     }
 
     // ---------------------------------------------------------------- workflow and triggers

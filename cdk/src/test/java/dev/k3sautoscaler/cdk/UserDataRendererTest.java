@@ -50,7 +50,7 @@ class UserDataRendererTest {
     }
 
     @Test
-    void master_usesAllEightPlaceholders() {
-        assertEquals(8, renderer.placeholders(Role.MASTER).size());
+    void master_usesAllNinePlaceholders() {
+        assertEquals(9, renderer.placeholders(Role.MASTER).size());
     }
 }
