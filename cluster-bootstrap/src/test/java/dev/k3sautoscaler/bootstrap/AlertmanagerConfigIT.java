@@ -6,29 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * prometheus/alertmanager.yml, the fast path's sender: its boot template contract, the real amtool's
- * verdict on it rendered, where its routes send the alerts, and the timings the fast path is built on.
+ * prometheus/alertmanager.yml, the fast path's sender: the real amtool's verdict on it rendered, where
+ * its routes send the alerts, and the timings the fast path is built on (its boot template contract:
+ * UserDataTemplatesTest).
  */
 class AlertmanagerConfigIT {
     static final Path TEMPLATE = BootstrapFiles.PROMETHEUS.resolve("alertmanager.yml");
-    private static final String TEMPLATE_KEY = "prometheus/alertmanager.yml";
-    private static final Pattern VARIABLE = Pattern.compile("\\$\\{[A-Z][A-Z0-9_]*}");
     private static final String FAST_PATH_ALERT = "K3sAutoscalerPodsUnschedulable";
     private static final String HEADROOM_ALERT = "K3sAutoscalerHeadroomShort";
     private static final Set<String> FAST_PATH_ALERTS = Set.of(FAST_PATH_ALERT, HEADROOM_ALERT);
@@ -39,23 +33,6 @@ class AlertmanagerConfigIT {
     /** The template with every boot variable replaced by a sample, as the master's sed does. */
     static String renderWithSamples(String topicArn, String region) {
         return BootstrapFiles.read(TEMPLATE).replace("${FAST_PATH_TOPIC_ARN}", topicArn).replace("${AWS_REGION}", region);
-    }
-
-    @Test
-    void template_usesExactlyTheBootVariablesPlaceholdersJsonDeclares() throws IOException {
-        JsonNode declared = new ObjectMapper().readTree(BootstrapFiles.PLACEHOLDERS.toFile())
-                .path("bootTemplates").path("files").path(TEMPLATE_KEY).path("variables");
-        Set<String> declaredNames = new TreeSet<>();
-        declared.fieldNames().forEachRemaining(declaredNames::add);
-        Set<String> used = new TreeSet<>();
-        Matcher matcher = VARIABLE.matcher(BootstrapFiles.read(TEMPLATE));
-        while (matcher.find()) {
-            used.add(matcher.group());
-        }
-
-        assertEquals(declaredNames, used);
-        assertEquals(Set.of(), UserDataTemplates.placeholdersIn(BootstrapFiles.read(TEMPLATE)),
-                "the asset is uploaded as it is: a CDK placeholder here would never be filled");
     }
 
     @Test

@@ -19,12 +19,15 @@ import java.util.regex.Pattern;
  */
 final class UserDataTemplates {
     static final Pattern PLACEHOLDER = Pattern.compile("__[A-Z][A-Z0-9_]*__");
+    /** A variable of a boot template, which the master fills at boot (bootTemplates). */
+    static final Pattern BOOT_VARIABLE = Pattern.compile("\\$\\{[A-Z][A-Z0-9_]*}");
 
     record Placeholder(String name, String meaning, String sample, Set<String> usedBy) {
     }
 
     private final Map<String, List<String>> partsByRole = new LinkedHashMap<>();
     private final Map<String, Placeholder> placeholders = new LinkedHashMap<>();
+    private final Map<String, Set<String>> bootTemplates = new LinkedHashMap<>();
 
     private UserDataTemplates(JsonNode contract) {
         contract.path("userData").properties().forEach(role -> {
@@ -38,6 +41,11 @@ final class UserDataTemplates {
             p.path("usedBy").forEach(role -> usedBy.add(role.asText()));
             placeholders.put(entry.getKey(), new Placeholder(entry.getKey(), p.path("meaning").asText(null),
                     p.path("sample").asText(null), usedBy));
+        });
+        contract.path("bootTemplates").path("files").properties().forEach(file -> {
+            Set<String> variables = new TreeSet<>();
+            file.getValue().path("variables").fieldNames().forEachRemaining(variables::add);
+            bootTemplates.put(file.getKey(), variables);
         });
     }
 
@@ -55,6 +63,11 @@ final class UserDataTemplates {
 
     Map<String, Placeholder> placeholders() {
         return placeholders;
+    }
+
+    /** Each boot template (its path in the module) with the variables placeholders.json declares for it. */
+    Map<String, Set<String>> bootTemplates() {
+        return bootTemplates;
     }
 
     /** The role's parts concatenated, placeholders not yet replaced. */
@@ -104,8 +117,16 @@ final class UserDataTemplates {
     }
 
     static Set<String> placeholdersIn(String text) {
+        return matches(PLACEHOLDER, text);
+    }
+
+    static Set<String> bootVariablesIn(String text) {
+        return matches(BOOT_VARIABLE, text);
+    }
+
+    private static Set<String> matches(Pattern pattern, String text) {
         Set<String> found = new TreeSet<>();
-        Matcher matcher = PLACEHOLDER.matcher(text);
+        Matcher matcher = pattern.matcher(text);
         while (matcher.find()) {
             found.add(matcher.group());
         }

@@ -49,6 +49,17 @@ class UserDataTemplatesTest {
     }
 
     @Test
+    void bootTemplates_useExactlyTheVariablesPlaceholdersJsonDeclares_andNoPlaceholder() {
+        assertFalse(templates.bootTemplates().isEmpty(), "no bootTemplates in placeholders.json");
+        assertAll(templates.bootTemplates().entrySet().stream().map(file -> () -> {
+            String text = BootstrapFiles.read(BootstrapFiles.ROOT.resolve(file.getKey()));
+            assertEquals(file.getValue(), UserDataTemplates.bootVariablesIn(text), file.getKey());
+            // The asset is uploaded as it is: a CDK placeholder there would never be filled.
+            assertEquals(Set.of(), UserDataTemplates.placeholdersIn(text), file.getKey());
+        }));
+    }
+
+    @Test
     void renderWithSamples_leavesNoPlaceholder_andFitsEc2UserData() {
         for (String role : templates.roles()) {
             // WHEN the CDK-style render runs with the sample values
