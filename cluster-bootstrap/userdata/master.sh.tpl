@@ -2,7 +2,8 @@
 # Master (K3s server) user data, appended to lib.sh. Safe to run again on the same instance
 # (sudo /var/lib/cloud/instance/scripts/part-001): every step checks before it creates, and SSM
 # writes overwrite. Run with the argument publish-api-token (as the rotation timer does), it only
-# issues a new autoscaler API token and publishes it. Boot sequence and timings: docs/bootstrap.md.
+# issues a new autoscaler API token and publishes it, and re-applies Prometheus' configuration
+# (HEADROOM_PARAM may have changed). Boot sequence and timings: docs/bootstrap.md.
 
 readonly K3S_VERSION="__K3S_VERSION__"
 readonly JOIN_TOKEN_PARAM="__JOIN_TOKEN_PARAM__"
@@ -120,19 +121,50 @@ restart_on_change() {
     >/dev/null
 }
 
+# render_headroom_rules FILE: prometheus/headroom-rules.yml.tpl filled from HEADROOM_PARAM, or no rules.
+# A bad parameter costs the headroom alert only (the schedule restores the headroom), never the boot.
+render_headroom_rules() {
+  # No leading zero: PromQL reads 0100 as octal.
+  local value why kv n='(0|[1-9][0-9]*)' fill=(-e "s|\${HEADROOM_PARAM}|$HEADROOM_PARAM|")
+  local format="HEADROOM_CPU_MILLIS=$n HEADROOM_MEMORY_MIB=$n WORKER_CPU_MILLIS=$n WORKER_MEMORY_MIB=$n"
+  if [ -z "$HEADROOM_PARAM" ]; then
+    why="The fast path is off (unschedulableFastPath=false)"
+  elif ! value=$(retry "$NETWORK_RETRY_SECONDS" ssm_get "$HEADROOM_PARAM"); then
+    why="WARNING: could not read SSM $HEADROOM_PARAM"
+  elif ! [[ $value =~ ^$format$ ]]; then
+    why="WARNING: SSM $HEADROOM_PARAM is ${value@Q}, not ${format//"$n"/<n>}"
+  elif [ "${BASH_REMATCH[1]} ${BASH_REMATCH[2]}" = "0 0" ]; then
+    why="No headroom configured"
+  else
+    for kv in $value; do fill+=(-e "s|\${${kv%=*}}|${kv#*=}|"); done
+    sed "${fill[@]}" "$BOOTSTRAP_DIR/prometheus/headroom-rules.yml.tpl" > "$1"
+    return
+  fi
+  log "$why: no headroom rules"
+  printf '# %s: no headroom rules.\ngroups: []\n' "$why" > "$1"
+}
+
+# apply_prometheus_config: prometheus-config from prometheus.yml, the rule files and the headroom rules.
+apply_prometheus_config() {
+  local headroom="$WORK_DIR/headroom-rules.yml"
+  # Not the whole directory: its templates are not Prometheus' files.
+  local files=("$BOOTSTRAP_DIR/prometheus/prometheus.yml" "$BOOTSTRAP_DIR"/prometheus/*-rules.yml "$headroom")
+  render_headroom_rules "$headroom"
+  kube -n monitoring create configmap prometheus-config "${files[@]/#/--from-file=}" \
+    --dry-run=client -o yaml | kube apply -f -
+  restart_on_change prometheus "$(cat "${files[@]}" | sha256sum | cut -c1-16)"
+}
+
 apply_manifests() {
   local alertmanager_config="$WORK_DIR/alertmanager.yml"
-  # Prometheus reads its configuration and the rule files; Alertmanager's template is not its own.
-  local prometheus_files=("$BOOTSTRAP_DIR/prometheus/prometheus.yml" "$BOOTSTRAP_DIR"/prometheus/*-rules.yml)
   kube apply -f "$BOOTSTRAP_DIR/manifests/00-namespaces.yaml"
-  # The ConfigMaps exist before the pods, which would otherwise wait out a mount backoff.
-  kube -n monitoring create configmap prometheus-config "${prometheus_files[@]/#/--from-file=}" \
-    --dry-run=client -o yaml | kube apply -f -
+  # The ConfigMap exists before the pod, which would otherwise wait out a mount backoff (Prometheus'
+  # first pod does; its checksum patch replaces it).
   render_alertmanager_config "$alertmanager_config"
   kube -n monitoring create configmap alertmanager-config --from-file=alertmanager.yml="$alertmanager_config" \
     --dry-run=client -o yaml | kube apply -f -
   retry "$NETWORK_RETRY_SECONDS" kube apply -f "$BOOTSTRAP_DIR/manifests/" || fail "kubectl apply failed"
-  restart_on_change prometheus "$(cat "${prometheus_files[@]}" | sha256sum | cut -c1-16)"
+  apply_prometheus_config
   restart_on_change alertmanager "$(sha256sum < "$alertmanager_config" | cut -c1-16)"
 }
 
@@ -156,8 +188,8 @@ publish_api_credentials() {
   log "autoscaler API token (valid ${API_TOKEN_VALIDITY_HOURS}h) and cluster CA published to SSM"
 }
 
-# A timer runs this same script to re-issue the token well before it expires. Persistent: a run
-# missed while the master was stopped happens right after the next boot.
+# A timer runs this same script to re-issue the token well before it expires (and refresh the
+# headroom rules). Persistent: a run missed while the master was stopped happens after the next boot.
 install_api_token_timer() {
   local script
   script=$(readlink -f "${BASH_SOURCE[0]}")
@@ -190,6 +222,12 @@ if [ "${1:-}" = publish-api-token ]; then
   read_instance_identity
   retry "$API_READY_SECONDS" api_ready || fail "the API server is not ready (journalctl -u k3s)"
   publish_api_credentials
+  # The boot's asset stays in BOOTSTRAP_DIR.
+  if [ -f "$BOOTSTRAP_DIR/prometheus/prometheus.yml" ]; then
+    apply_prometheus_config
+  else
+    log "no bootstrap asset in $BOOTSTRAP_DIR: headroom rules not refreshed"
+  fi
   exit 0
 fi
 

@@ -3,6 +3,7 @@ package dev.k3sautoscaler.bootstrap;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -14,12 +15,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The whole master user data run by the real bash, with K3s, kubectl, SSM, S3, IMDS and systemd
@@ -38,7 +41,24 @@ class MasterUserDataIT {
             "__CA_CERT_PARAM__", "/k3s/ca-cert",
             "__BOOTSTRAP_ASSET_URL__", "s3://assets/bootstrap.zip",
             "__API_SERVER_SAN__", "203.0.113.10",
-            "__FAST_PATH_TOPIC_ARN__", TOPIC_ARN);
+            "__FAST_PATH_TOPIC_ARN__", TOPIC_ARN,
+            "__HEADROOM_PARAM__", PrometheusWorkspace.HEADROOM_PARAM);
+    /** The headroom rules for PrometheusWorkspace.HEADROOM_SETTING, written out: the record names are the alert's contract. */
+    private static final String HEADROOM_RULES = """
+            # Written by the master's bootstrap from the SSM parameter /k3s-autoscaler/demo/headroom: the autoscaler's HEADROOM_* and
+            # WORKER_* settings, for the fast path's headroom alert (autoscaler-rules.yml). Do not edit here.
+            groups:
+              - name: k3s-autoscaler.headroom-setting
+                rules:
+                  - record: k3s_autoscaler:headroom_cpu:cores
+                    expr: vector(1900 / 1000)
+                  - record: k3s_autoscaler:headroom_memory:bytes
+                    expr: vector(1600 * 1048576)
+                  - record: k3s_autoscaler:worker_cpu:cores
+                    expr: vector(1900 / 1000)
+                  - record: k3s_autoscaler:worker_memory:bytes
+                    expr: vector(1600 * 1048576)
+            """;
 
     @TempDir
     Path work;
@@ -84,6 +104,12 @@ class MasterUserDataIT {
         Files.writeString(work.resolve("server/tls/server-ca.crt"), CA_PEM);
         Files.createDirectories(work.resolve("systemd"));
         Files.createDirectories(work.resolve("ssm"));
+        headroomSetting(PrometheusWorkspace.HEADROOM_SETTING);
+    }
+
+    /** The headroom parameter's value, as the CDK stack writes it (the AWS CLI prints it with a newline). */
+    private void headroomSetting(String value) throws IOException {
+        Files.writeString(work.resolve("ssm/headroom"), value + "\n");
     }
 
     private String stubs() {
@@ -98,6 +124,7 @@ class MasterUserDataIT {
                     "s3 cp") echo "s3 cp $4" >> "%1$s"; cp "%2$s" "$5" ;;
                     "ssm put-parameter") printf 'put %%s %%s [%%s]\\n' "$4" "$6" "$(cat "${8#file://}")" >> "%1$s"
                       cp "${8#file://}" "%5$s/$(basename "$4")" ;;
+                    "ssm get-parameter") echo "get $4" >> "%1$s"; cat "%5$s/$(basename "$4")" ;;
                     *) return 1 ;;
                   esac
                 }
@@ -147,7 +174,7 @@ class MasterUserDataIT {
     }
 
     @Test
-    void master_appliesTheNamespacesFirst_thenTheMonitoringConfigMaps_thenEveryManifest() throws IOException {
+    void master_appliesTheNamespaces_alertmanagersConfigMap_everyManifest_thenPrometheusConfigMap() throws IOException {
         ExternalTool.Result result = runMaster();
 
         assertTrue(result.succeeded(), result.output());
@@ -156,22 +183,24 @@ class MasterUserDataIT {
         Path bootstrap = work.resolve("bootstrap");
         assertEquals("kubectl apply -f " + bootstrap + "/manifests/00-namespaces.yaml", kubectl.get(0));
         // The two sides of each ConfigMap pipeline run concurrently: either may log first.
-        assertEquals(Set.of("kubectl -n monitoring create configmap prometheus-config --from-file=" + bootstrap
-                        + "/prometheus/prometheus.yml --from-file=" + bootstrap + "/prometheus/autoscaler-rules.yml"
-                        + " --dry-run=client -o yaml", "kubectl apply -f -"),
-                Set.copyOf(kubectl.subList(1, 3)));
-        assertTrue(kubectl.subList(3, 5).contains("kubectl apply -f -"), kubectl.toString());
-        assertTrue(kubectl.subList(3, 5).stream().anyMatch(l -> l.startsWith(
+        assertTrue(kubectl.subList(1, 3).contains("kubectl apply -f -"), kubectl.toString());
+        assertTrue(kubectl.subList(1, 3).stream().anyMatch(l -> l.startsWith(
                 "kubectl -n monitoring create configmap alertmanager-config --from-file=alertmanager.yml=")), kubectl.toString());
-        assertEquals("kubectl apply -f " + bootstrap + "/manifests/", kubectl.get(5));
+        assertEquals("kubectl apply -f " + bootstrap + "/manifests/", kubectl.get(3));
+        // Prometheus' ConfigMap follows its Deployment, which the checksum patch right after needs.
+        assertTrue(kubectl.subList(4, 6).contains("kubectl apply -f -"), kubectl.toString());
+        assertTrue(kubectl.subList(4, 6).stream().anyMatch(l -> l.matches(Pattern.quote(
+                "kubectl -n monitoring create configmap prometheus-config --from-file=" + bootstrap + "/prometheus/prometheus.yml"
+                        + " --from-file=" + bootstrap + "/prometheus/autoscaler-rules.yml --from-file=")
+                + "/\\S+/headroom-rules.yml --dry-run=client -o yaml")), kubectl.toString());
         for (int i = 6; i < 8; i++) {
             assertTrue(kubectl.get(i).matches("kubectl -n monitoring patch deployment (prometheus|alertmanager) --type merge -p "
                     + "\\{\"spec\":\\{\"template\":\\{\"metadata\":\\{\"annotations\":\\{\"k3s-autoscaler/config-sha256\":\"[0-9a-f]{16}\"}}}}}"),
                     kubectl.get(i));
         }
-        // Prometheus' ConfigMap holds its own files only: Alertmanager's template is not one of them.
+        // Prometheus' ConfigMap holds its own files only: neither template is one of them.
         String log = Files.readString(calls);
-        assertTrue(log.contains("configmap prometheus-config from: autoscaler-rules.yml prometheus.yml \n"), log);
+        assertTrue(log.contains("configmap prometheus-config from: autoscaler-rules.yml headroom-rules.yml prometheus.yml \n"), log);
         assertTrue(log.contains("configmap alertmanager-config from: alertmanager.yml \n"), log);
     }
 
@@ -212,6 +241,112 @@ class MasterUserDataIT {
         ExternalTool.Result route = ExternalTool.AMTOOL.run(work, "config", "routes", "test",
                 "--config.file=" + rendered, "receiver=k3s-autoscaler-tick", "alertname=K3sAutoscalerPodsUnschedulable");
         assertTrue(route.output().strip().endsWith("null"), route.output());
+    }
+
+    @Test
+    void master_writesTheHeadroomSetting_asRecordingRules_thatPromtoolAccepts() throws IOException {
+        // GIVEN the stack's headroom parameter: 1900 m and 1600 MiB of headroom, a worker of the same size (prepare)
+
+        // WHEN the master boots
+        ExternalTool.Result result = runMaster();
+
+        // THEN Prometheus' ConfigMap holds the four settings as recording rules, the very file
+        // PrometheusWorkspace gives promtool and Prometheus, and promtool accepts it
+        assertTrue(result.succeeded(), result.output());
+        Path rendered = configMaps.resolve("prometheus-config/headroom-rules.yml");
+        assertEquals(HEADROOM_RULES, Files.readString(rendered));
+        assertEquals(PrometheusWorkspace.renderHeadroomRules(PrometheusWorkspace.HEADROOM_PARAM,
+                PrometheusWorkspace.HEADROOM_SETTING), Files.readString(rendered));
+        ExternalTool.Result check = ExternalTool.PROMTOOL.run(work, "check", "rules", rendered.toString());
+        assertTrue(check.succeeded(), check.output());
+        assertTrue(check.output().contains("SUCCESS: 4 rules found"), check.output());
+        assertFalse(result.output().contains("WARNING"), result.output());
+    }
+
+    @Test
+    void master_withTheFastPathOff_readsNoHeadroomParameter_andWritesNoHeadroomRules() throws IOException {
+        // GIVEN a stack with unschedulableFastPath=false: no headroom parameter
+        Map<String, String> placeholders = new HashMap<>(PLACEHOLDERS);
+        placeholders.put("__HEADROOM_PARAM__", "");
+
+        // WHEN
+        ExternalTool.Result result = runMaster(placeholders);
+
+        // THEN the rule file prometheus.yml names exists, without rules
+        assertTrue(result.succeeded(), result.output());
+        assertNoHeadroomRules("# The fast path is off (unschedulableFastPath=false): no headroom rules.");
+        assertFalse(Files.readString(calls).contains("get /k3s-autoscaler/demo/headroom"), Files.readString(calls));
+        assertFalse(result.output().contains("WARNING"), result.output());
+    }
+
+    @Test
+    void master_withNoHeadroomConfigured_writesNoHeadroomRules() throws IOException {
+        // GIVEN the autoscaler's default: no headroom
+        headroomSetting("HEADROOM_CPU_MILLIS=0 HEADROOM_MEMORY_MIB=0 WORKER_CPU_MILLIS=1900 WORKER_MEMORY_MIB=1600");
+
+        // WHEN
+        ExternalTool.Result result = runMaster();
+
+        // THEN
+        assertTrue(result.succeeded(), result.output());
+        assertNoHeadroomRules("# No headroom configured: no headroom rules.");
+        assertFalse(result.output().contains("WARNING"), result.output());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "HEADROOM_CPU_MILLIS=1.9 HEADROOM_MEMORY_MIB=1600 WORKER_CPU_MILLIS=1900 WORKER_MEMORY_MIB=1600",
+            // PromQL would read 0100 as octal
+            "HEADROOM_CPU_MILLIS=0100 HEADROOM_MEMORY_MIB=1600 WORKER_CPU_MILLIS=1900 WORKER_MEMORY_MIB=1600",
+            "HEADROOM_MEMORY_MIB=1600 HEADROOM_CPU_MILLIS=1900 WORKER_CPU_MILLIS=1900 WORKER_MEMORY_MIB=1600",
+            "HEADROOM_CPU_MILLIS=1900 HEADROOM_MEMORY_MIB=1600 WORKER_CPU_MILLIS=1900",
+            "HEADROOM_CPU_MILLIS=1900 HEADROOM_MEMORY_MIB=1600 WORKER_CPU_MILLIS=1900 WORKER_MEMORY_MIB=1600 EXTRA=1",
+            "HEADROOM_CPU_MILLIS=1900 HEADROOM_MEMORY_MIB=1600\nWORKER_CPU_MILLIS=1900 WORKER_MEMORY_MIB=1600",
+            "headroom: 1900m, it's 1600Mi"})
+    void master_withAMalformedHeadroomSetting_warnsNamingTheParameter_andBootsWithoutHeadroomRules(String value)
+            throws IOException {
+        // GIVEN
+        headroomSetting(value);
+
+        // WHEN
+        ExternalTool.Result result = runMaster();
+
+        // THEN the log says which parameter holds what, and the boot completes without headroom rules,
+        // in a rule file that stays valid whatever the value holds
+        assertTrue(result.succeeded(), result.output());
+        assertTrue(result.output().contains("WARNING: SSM /k3s-autoscaler/demo/headroom is "), result.output());
+        assertTrue(result.output().contains(", not HEADROOM_CPU_MILLIS=<n> HEADROOM_MEMORY_MIB=<n> WORKER_CPU_MILLIS=<n>"
+                + " WORKER_MEMORY_MIB=<n>: no headroom rules\n"), result.output());
+        assertTrue(result.output().contains("master bootstrap done"), result.output());
+        List<String> rules = Files.readAllLines(configMaps.resolve("prometheus-config/headroom-rules.yml"));
+        assertEquals(2, rules.size(), rules.toString());
+        assertTrue(rules.getFirst().startsWith("# WARNING: SSM /k3s-autoscaler/demo/headroom is "), rules.getFirst());
+        assertEquals("groups: []", rules.get(1));
+        ExternalTool.Result check = ExternalTool.PROMTOOL.run(work, "check", "rules",
+                configMaps.resolve("prometheus-config/headroom-rules.yml").toString());
+        assertTrue(check.succeeded(), check.output());
+    }
+
+    @Test
+    void master_withAnUnreadableHeadroomParameter_retries_thenWarnsAndBootsWithoutHeadroomRules() throws IOException {
+        // GIVEN a parameter the master cannot read (missing, or no ssm:GetParameter on it)
+        Files.delete(work.resolve("ssm/headroom"));
+
+        // WHEN
+        ExternalTool.Result result = runMaster();
+
+        // THEN it tried more than once, then went on without the headroom rules
+        assertTrue(result.succeeded(), result.output());
+        long reads = Files.readAllLines(calls).stream().filter("get /k3s-autoscaler/demo/headroom"::equals).count();
+        assertTrue(reads > 1, "reads: " + reads);
+        assertTrue(result.output().contains("WARNING: could not read SSM /k3s-autoscaler/demo/headroom: no headroom rules\n"),
+                result.output());
+        assertNoHeadroomRules("# WARNING: could not read SSM /k3s-autoscaler/demo/headroom: no headroom rules.");
+        assertTrue(result.output().contains("master bootstrap done"), result.output());
+    }
+
+    private void assertNoHeadroomRules(String comment) throws IOException {
+        assertEquals(comment + "\ngroups: []\n", Files.readString(configMaps.resolve("prometheus-config/headroom-rules.yml")));
     }
 
     @Test
@@ -287,7 +422,7 @@ class MasterUserDataIT {
     }
 
     @Test
-    void publishApiToken_onlyReissuesAndPublishesTheTokenAndCa() throws IOException {
+    void publishApiToken_reissuesTheTokenAndCa_andReappliesOnlyPrometheusConfig() throws IOException {
         // GIVEN a master that booted
         assertTrue(runMaster().succeeded());
         Files.delete(calls);
@@ -295,18 +430,72 @@ class MasterUserDataIT {
         // WHEN the timer runs the script
         ExternalTool.Result result = runMaster("publish-api-token");
 
-        // THEN a new token and the CA are published, and nothing of the boot runs again
+        // THEN a new token and the CA are published and Prometheus' configuration applied from the asset
+        // the boot left; nothing else of the boot runs again
         assertTrue(result.succeeded(), result.output());
         String log = Files.readString(calls);
         assertAll(
                 () -> assertTrue(log.contains("kubectl -n kube-system create token k3s-autoscaler --duration=24h\n"), log),
                 () -> assertTrue(log.contains("put /k3s/api-token SecureString [" + SA_TOKEN + "]\n"), log),
                 () -> assertTrue(log.contains("put /k3s/ca-cert String [" + CA_PEM.strip() + "]\n"), log),
+                () -> assertTrue(log.contains("configmap prometheus-config from: "), log),
+                () -> assertEquals(List.of("kubectl apply -f -"),
+                        Files.readAllLines(calls).stream().filter(l -> l.contains(" apply ")).toList(), log),
+                () -> assertFalse(log.contains("s3 cp"), log),
                 () -> assertFalse(log.contains("installer"), log),
                 () -> assertFalse(log.contains("join-token"), log),
-                () -> assertFalse(log.contains("apply"), log),
+                () -> assertFalse(log.contains("alertmanager"), log),
                 () -> assertFalse(log.contains("systemctl"), log),
                 () -> assertFalse(result.output().contains(SA_TOKEN), result.output()));
+    }
+
+    @Test
+    void publishApiToken_bringsAChangedHeadroomSettingToPrometheus_restartingItOnlyThen() throws IOException {
+        // GIVEN a master that booted with the sample setting
+        assertTrue(runMaster().succeeded());
+        String booted = prometheusConfigChecksum();
+
+        // WHEN the timer runs with the parameter unchanged
+        assertTrue(runMaster("publish-api-token").succeeded());
+
+        // THEN the patch carries the same checksum: the Deployment does not roll
+        assertEquals(booted, prometheusConfigChecksum());
+
+        // WHEN the stack has changed the setting, and the timer runs again
+        String changed = "HEADROOM_CPU_MILLIS=2900 HEADROOM_MEMORY_MIB=3200 WORKER_CPU_MILLIS=3900 WORKER_MEMORY_MIB=7600";
+        headroomSetting(changed);
+        ExternalTool.Result result = runMaster("publish-api-token");
+
+        // THEN the ConfigMap holds the new setting, and a new checksum restarts Prometheus with it
+        assertTrue(result.succeeded(), result.output());
+        String rules = Files.readString(configMaps.resolve("prometheus-config/headroom-rules.yml"));
+        assertEquals(PrometheusWorkspace.renderHeadroomRules(PrometheusWorkspace.HEADROOM_PARAM, changed), rules);
+        assertTrue(rules.contains("expr: vector(2900 / 1000)\n"), rules);
+        assertNotEquals(booted, prometheusConfigChecksum());
+    }
+
+    @Test
+    void publishApiToken_withoutTheBootstrapAsset_publishesTheToken_andSaysPrometheusIsLeftAlone() throws IOException {
+        // GIVEN a master whose boot never fetched the asset
+
+        // WHEN the timer runs the script
+        ExternalTool.Result result = runMaster("publish-api-token");
+
+        // THEN
+        assertTrue(result.succeeded(), result.output());
+        assertTrue(result.output().contains("no bootstrap asset in " + work.resolve("bootstrap")
+                + ": headroom rules not refreshed"), result.output());
+        String log = Files.readString(calls);
+        assertTrue(log.contains("put /k3s/api-token SecureString [" + SA_TOKEN + "]\n"), log);
+        assertFalse(log.contains("configmap"), log);
+    }
+
+    /** The checksum of the last restart_on_change patch of Prometheus: a new one rolls the Deployment. */
+    private String prometheusConfigChecksum() throws IOException {
+        return Files.readAllLines(calls).stream()
+                .filter(l -> l.startsWith("kubectl -n monitoring patch deployment prometheus "))
+                .reduce((first, last) -> last).orElseThrow()
+                .replaceAll(".*\"k3s-autoscaler/config-sha256\":\"([0-9a-f]{16})\".*", "$1");
     }
 
     @Test
@@ -325,7 +514,7 @@ class MasterUserDataIT {
     private static void zipBootstrapAsset(Path zip) throws IOException {
         try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream archive = new ZipOutputStream(out)) {
             for (Path dir : List.of(BootstrapFiles.MANIFESTS, BootstrapFiles.PROMETHEUS)) {
-                for (Path file : BootstrapFiles.list(dir, ".yaml", ".yml")) {
+                for (Path file : BootstrapFiles.list(dir, ".yaml", ".yml", ".tpl")) {
                     archive.putNextEntry(new ZipEntry(dir.getFileName() + "/" + file.getFileName()));
                     archive.write(Files.readAllBytes(file));
                     archive.closeEntry();

@@ -33,9 +33,11 @@ class PrometheusConfigIT {
         // WHEN
         ExternalTool.Result result = ExternalTool.PROMTOOL.run(work, "check", "config", PrometheusWorkspace.CONFIG);
 
-        // THEN the configuration and the rule files it names are valid
+        // THEN the configuration and the rule files it names are valid, the master's headroom rules included
         assertTrue(result.succeeded(), result.output());
         assertTrue(result.output().contains("SUCCESS: 14 rules found"), result.output());
+        assertTrue(result.output().contains("Checking " + PrometheusWorkspace.HEADROOM_RULES + "\n  SUCCESS: 4 rules found"),
+                result.output());
         assertFalse(workspace.kubernetesSdConfigs.isEmpty());
     }
 
@@ -86,6 +88,19 @@ class PrometheusConfigIT {
         ExternalTool.Result result = ExternalTool.PROMTOOL.run(work, "test", "rules", "autoscaler-rules.test.yml");
 
         // THEN
+        assertTrue(result.succeeded(), result.output());
+    }
+
+    @Test
+    void headroomRules_recordTheSettingInCoresAndBytes() throws IOException {
+        // GIVEN the headroom rules for the sample setting, and their unit tests
+        PrometheusWorkspace workspace = PrometheusWorkspace.create(work);
+        workspace.copyResource("/prometheus/headroom-rules.test.yml", "headroom-rules.test.yml");
+
+        // WHEN
+        ExternalTool.Result result = ExternalTool.PROMTOOL.run(work, "test", "rules", "headroom-rules.test.yml");
+
+        // THEN PromQL did the unit arithmetic bash cannot: 1900 m = 1.9 cores, 1600 MiB in bytes
         assertTrue(result.succeeded(), result.output());
     }
 

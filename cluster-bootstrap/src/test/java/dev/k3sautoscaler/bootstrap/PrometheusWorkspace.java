@@ -21,10 +21,17 @@ import java.util.Set;
  * {@code file_sd_configs} reading
  * {@code sd/<role>.json} (the test writes the targets Kubernetes discovery would produce, with
  * their {@code __meta_kubernetes_*} labels); and the ServiceAccount files the pod mounts are
- * replaced by test files.
+ * replaced by test files. headroom-rules.yml, which the master writes at boot, holds the sample
+ * headroom setting.
  */
 final class PrometheusWorkspace {
     static final String CONFIG = "prometheus.yml";
+    static final String HEADROOM_RULES = "headroom-rules.yml";
+    static final Path HEADROOM_RULES_TEMPLATE = BootstrapFiles.PROMETHEUS.resolve("headroom-rules.yml.tpl");
+    /** The SSM parameter the CDK stack writes the headroom setting to, and that setting: the placeholders.json sample. */
+    static final String HEADROOM_PARAM = "/k3s-autoscaler/demo/headroom";
+    static final String HEADROOM_SETTING =
+            "HEADROOM_CPU_MILLIS=1900 HEADROOM_MEMORY_MIB=1600 WORKER_CPU_MILLIS=1900 WORKER_MEMORY_MIB=1600";
     static final String POD_SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount/";
     /** Kubernetes SD roles and the fields a kubernetes_sd_configs entry may set (Prometheus 2.x). */
     static final Set<String> KUBERNETES_SD_ROLES = Set.of("node", "service", "pod", "endpoints", "endpointslice", "ingress");
@@ -53,8 +60,22 @@ final class PrometheusWorkspace {
             Files.copy(ca, serviceAccount.resolve("ca.crt"), StandardCopyOption.REPLACE_EXISTING);
         }
         Files.createDirectories(dir.resolve("sd"));
+        Files.writeString(dir.resolve(HEADROOM_RULES), renderHeadroomRules(HEADROOM_PARAM, HEADROOM_SETTING));
         workspace.rewriteConfig();
         return workspace;
+    }
+
+    /**
+     * headroom-rules.yml.tpl filled as the master's render_headroom_rules fills it: the parameter's
+     * name, and each NAME=value of the setting (MasterUserDataIT proves the two renders equal).
+     */
+    static String renderHeadroomRules(String parameter, String setting) {
+        String text = BootstrapFiles.read(HEADROOM_RULES_TEMPLATE).replace("${HEADROOM_PARAM}", parameter);
+        for (String assignment : setting.split(" ")) {
+            String[] nameValue = assignment.split("=", 2);
+            text = text.replace("${" + nameValue[0] + "}", nameValue[1]);
+        }
+        return text;
     }
 
     private void rewriteConfig() throws IOException {
