@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,8 @@ class FastPathAlertIT {
 
     /** The pods kube-state-metrics reports unschedulable: {@code namespace/name}. */
     private final Set<String> unschedulable = new CopyOnWriteArraySet<>();
+    /** Further kube-state-metrics series, exposition lines grouped by metric. */
+    private final List<String> series = new CopyOnWriteArrayList<>();
 
     @Test
     void aBurstOfUnschedulablePods_isOneShortPublish_andASecondBurstOneMoreAfterGroupInterval() throws Exception {
@@ -97,6 +100,66 @@ class FastPathAlertIT {
                             + " publishes %d ms apart (group_interval %d ms)%n",
                     Duration.between(burst, first.receivedAt()).toMillis(),
                     Duration.between(secondBurst, all.get(1).receivedAt()).toMillis(), apart.toMillis(), GROUP_INTERVAL.toMillis());
+        }
+    }
+
+    @Test
+    void podsTakingTheHeadroom_publishOnce_thoughNoPodIsUnschedulable() throws Exception {
+        try (LoopbackServer kubeStateMetrics = LoopbackServer.start("kube-state-metrics", "/metrics", this::metrics);
+             FakeSnsApi sns = FakeSnsApi.start();
+             RunningServer alertmanager = startAlertmanager(sns);
+             RunningServer prometheus = startPrometheus(kubeStateMetrics, alertmanager)) {
+
+            // GIVEN the master's headroom rules for one worker of room (1900m / 1600 MiB, PrometheusWorkspace's
+            // setting) and two Ready workers, one full and one empty: the room is exactly the headroom
+            series.addAll(workers(false));
+            awaitUntil(() -> discovered(prometheus), "kube-state-metrics scraped and Alertmanager discovered", prometheus, alertmanager);
+            awaitUntil(() -> recorded(prometheus, "k3s_autoscaler:free_cpu:cores", "1.9"), "the free room recorded", prometheus, alertmanager);
+            Thread.sleep(QUIET.toMillis());
+            assertEquals(List.of(), sns.published(), "no publish while the room is whole");
+
+            // WHEN a pod of 500m is scheduled on the empty worker (no pod waits)
+            series.clear();
+            series.addAll(workers(true));
+            Instant taken = Instant.now();
+
+            // THEN one publish naming the headroom, and nothing more while the room stays short
+            awaitUntil(() -> !sns.published().isEmpty(), "the headroom publish", prometheus, alertmanager);
+            Thread.sleep(QUIET.toMillis());
+            assertEquals(1, sns.published().size(), sns.published().toString());
+            FakeSnsApi.Publish publish = sns.published().getFirst();
+            assertAll(
+                    () -> assertEquals(TOPIC_ARN, publish.topicArn()),
+                    () -> assertEquals("free room below the headroom", publish.message()),
+                    () -> assertEquals(List.of(), sns.refused()));
+            System.out.printf("fast path: headroom taken → publish %d ms%n", Duration.between(taken, publish.receivedAt()).toMillis());
+        }
+    }
+
+    /** Workers i-w1 (1900m / 1600 MiB requested) and i-w2, Ready; with {@code podOnSecond}, 500m / 256 MiB on i-w2. */
+    private static List<String> workers(boolean podOnSecond) {
+        List<String> lines = new java.util.ArrayList<>(List.of(
+                "kube_node_status_condition{node=\"i-w1\",condition=\"Ready\",status=\"true\"} 1",
+                "kube_node_status_condition{node=\"i-w2\",condition=\"Ready\",status=\"true\"} 1",
+                "kube_pod_container_resource_requests{namespace=\"shop\",pod=\"web-1\",container=\"app\",node=\"i-w1\",resource=\"cpu\",unit=\"core\"} 1.9",
+                "kube_pod_container_resource_requests{namespace=\"shop\",pod=\"web-1\",container=\"app\",node=\"i-w1\",resource=\"memory\",unit=\"byte\"} 1677721600"));
+        if (podOnSecond) {
+            lines.add("kube_pod_container_resource_requests{namespace=\"shop\",pod=\"web-2\",container=\"app\",node=\"i-w2\",resource=\"cpu\",unit=\"core\"} 0.5");
+            lines.add("kube_pod_container_resource_requests{namespace=\"shop\",pod=\"web-2\",container=\"app\",node=\"i-w2\",resource=\"memory\",unit=\"byte\"} 268435456");
+        }
+        return lines;
+    }
+
+    /** Whether Prometheus answers {@code query} with the one value {@code value}. */
+    private static boolean recorded(RunningServer prometheus, String query, String value) {
+        try {
+            return prometheus.get("/api/v1/query?query=" + java.net.URLEncoder.encode(query, StandardCharsets.UTF_8)).body()
+                    .contains("\"" + value + "\"]");
+        } catch (IOException notYet) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -147,7 +210,7 @@ class FastPathAlertIT {
         }
     }
 
-    /** kube-state-metrics' exposition of the unschedulable pods (it exports the series for those only). */
+    /** kube-state-metrics' exposition of the unschedulable pods (it exports the series for those only), then {@link #series}. */
     private void metrics(com.sun.net.httpserver.HttpExchange exchange) throws IOException {
         StringBuilder text = new StringBuilder("# HELP kube_pod_status_unschedulable Describes the unschedulable status for the pod.\n"
                 + "# TYPE kube_pod_status_unschedulable gauge\n");
@@ -156,6 +219,7 @@ class FastPathAlertIT {
             text.append("kube_pod_status_unschedulable{namespace=\"").append(name[0]).append("\",pod=\"").append(name[1])
                     .append("\",uid=\"uid-").append(name[1]).append("\"} 1\n");
         }
+        series.forEach(line -> text.append(line).append('\n'));
         byte[] body = text.toString().getBytes(StandardCharsets.UTF_8);
         try (exchange) {
             exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
