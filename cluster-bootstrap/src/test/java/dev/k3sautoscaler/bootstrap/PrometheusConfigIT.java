@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The Prometheus configuration, rules and dashboard queries, checked by the real promtool. */
 class PrometheusConfigIT {
@@ -78,29 +80,21 @@ class PrometheusConfigIT {
         }
     }
 
-    @Test
-    void rules_behaveAsSpecified_inPromtoolUnitTests() throws IOException {
-        // GIVEN the rule unit tests next to a copy of the rules
+    /**
+     * The rules' promtool unit tests: the alerts and recording rules, and the master's headroom rules for
+     * the sample setting (PromQL does the unit arithmetic bash cannot: 1900 m = 1.9 cores, 1600 MiB in bytes).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"autoscaler-rules.test.yml", "headroom-rules.test.yml"})
+    void rules_behaveAsSpecified_inPromtoolUnitTests(String tests) throws IOException {
+        // GIVEN the unit tests next to a copy of the rules
         PrometheusWorkspace workspace = PrometheusWorkspace.create(work);
-        workspace.copyResource("/prometheus/autoscaler-rules.test.yml", "autoscaler-rules.test.yml");
+        workspace.copyResource("/prometheus/" + tests, tests);
 
         // WHEN
-        ExternalTool.Result result = ExternalTool.PROMTOOL.run(work, "test", "rules", "autoscaler-rules.test.yml");
+        ExternalTool.Result result = ExternalTool.PROMTOOL.run(work, "test", "rules", tests);
 
         // THEN
-        assertTrue(result.succeeded(), result.output());
-    }
-
-    @Test
-    void headroomRules_recordTheSettingInCoresAndBytes() throws IOException {
-        // GIVEN the headroom rules for the sample setting, and their unit tests
-        PrometheusWorkspace workspace = PrometheusWorkspace.create(work);
-        workspace.copyResource("/prometheus/headroom-rules.test.yml", "headroom-rules.test.yml");
-
-        // WHEN
-        ExternalTool.Result result = ExternalTool.PROMTOOL.run(work, "test", "rules", "headroom-rules.test.yml");
-
-        // THEN PromQL did the unit arithmetic bash cannot: 1900 m = 1.9 cores, 1600 MiB in bytes
         assertTrue(result.succeeded(), result.output());
     }
 

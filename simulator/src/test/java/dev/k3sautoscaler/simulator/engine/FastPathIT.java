@@ -30,21 +30,27 @@ class FastPathIT {
      * two more pods take that room; every pod is scheduled at once, so no pod is ever unschedulable.
      */
     private static final String HEADROOM_TAKEN = """
-            name: headroom-taken
-            duration: 20m
-            seed: %d
-            cluster: {workers: 2}
-            workerType: {name: t3.small, cpuMillis: 1900, memoryMiB: 1600, hourlyPriceUsd: 0.0208, spotHourlyPriceUsd: 0.0068}
-            boot: {mean: 60s, spread: 0s}
-            join: {mean: 20s, spread: 0s}
-            terminationGrace: 30s
-            policy: {HEADROOM_CPU_MILLIS: "1900"}
-            workload:
               - name: web
                 namespace: app
                 replicas: [{at: 0s, count: 4}, {at: 10m5s, count: 6}]
                 requests: {cpuMillis: 900, memoryMiB: 256}
             """;
+
+    /** 20 minutes on two workers of 1900m / 1600 MiB, boot 60 s and join 20 s exactly, with {@code policy}. */
+    private static Scenario scenario(String name, long seed, String policy, String workload) {
+        return ScenarioLoader.parse("""
+                name: %s
+                duration: 20m
+                seed: %d
+                cluster: {workers: 2}
+                workerType: {name: t3.small, cpuMillis: 1900, memoryMiB: 1600, hourlyPriceUsd: 0.0208, spotHourlyPriceUsd: 0.0068}
+                boot: {mean: 60s, spread: 0s}
+                join: {mean: 20s, spread: 0s}
+                terminationGrace: 30s
+                policy: %s
+                workload:
+                """.formatted(name, seed, policy) + workload, name + ".yaml");
+    }
 
     private static SimulationResult run(long seed, boolean fastPath) {
         Scenario scenario = TestScenarios.of("workers: 2", STEP_SPIKE).withSeed(seed).withDuration(Duration.ofMinutes(20));
@@ -89,7 +95,7 @@ class FastPathIT {
     @ValueSource(longs = {1, 2, 3})
     void headroomTakenBetweenTwoTicks_isRestoredWithinSeconds_notAtTheNextMinute(long seed) {
         // GIVEN a worker of headroom that pods take at 10m05s without any of them waiting
-        Scenario scenario = ScenarioLoader.parse(HEADROOM_TAKEN.formatted(seed), "headroom-taken.yaml");
+        Scenario scenario = scenario("headroom-taken", seed, "{HEADROOM_CPU_MILLIS: \"1900\"}", HEADROOM_TAKEN);
 
         // WHEN the run has the fast path (the default)
         SimulationResult result;
@@ -112,18 +118,7 @@ class FastPathIT {
     @Test
     void withAPendingWindow_theAlertsTickWaitsItOut_thenCountsThePods() {
         // GIVEN PENDING_UP_SEC=30: the alert fires at the first evaluation that sees a pod, 30 s too early to count it
-        Scenario scenario = ScenarioLoader.parse("""
-                name: pending-window
-                duration: 20m
-                seed: 3
-                cluster: {workers: 2}
-                workerType: {name: t3.small, cpuMillis: 1900, memoryMiB: 1600, hourlyPriceUsd: 0.0208, spotHourlyPriceUsd: 0.0068}
-                boot: {mean: 60s, spread: 0s}
-                join: {mean: 20s, spread: 0s}
-                terminationGrace: 30s
-                policy: {PENDING_UP_SEC: "30"}
-                workload:
-                """ + STEP_SPIKE, "pending-window.yaml");
+        Scenario scenario = scenario("pending-window", 3, "{PENDING_UP_SEC: \"30\"}", STEP_SPIKE);
 
         // WHEN the spike runs with the fast path (the default)
         SimulationResult result;
