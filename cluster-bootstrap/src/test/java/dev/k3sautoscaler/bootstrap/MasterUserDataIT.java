@@ -223,10 +223,11 @@ class MasterUserDataIT {
     }
 
     @Test
-    void master_withTheFastPathOff_writesAnAlertmanagerConfigThatDropsEveryAlert() throws IOException {
-        // GIVEN a stack with unschedulableFastPath=false: no topic
+    void master_withTheFastPathOff_dropsEveryAlert_andReadsNoHeadroomParameter() throws IOException {
+        // GIVEN a stack with unschedulableFastPath=false: no topic, no headroom parameter
         Map<String, String> placeholders = new HashMap<>(PLACEHOLDERS);
         placeholders.put("__FAST_PATH_TOPIC_ARN__", "");
+        placeholders.put("__HEADROOM_PARAM__", "");
 
         // WHEN
         ExternalTool.Result result = runMaster(placeholders);
@@ -241,6 +242,10 @@ class MasterUserDataIT {
         ExternalTool.Result route = ExternalTool.AMTOOL.run(work, "config", "routes", "test",
                 "--config.file=" + rendered, "receiver=k3s-autoscaler-tick", "alertname=K3sAutoscalerPodsUnschedulable");
         assertTrue(route.output().strip().endsWith("null"), route.output());
+        // AND the rule file prometheus.yml names exists, without rules, and no parameter was read
+        assertNoHeadroomRules("# The fast path is off (unschedulableFastPath=false): no headroom rules.");
+        assertFalse(Files.readString(calls).contains("get /k3s-autoscaler/demo/headroom"), Files.readString(calls));
+        assertFalse(result.output().contains("WARNING"), result.output());
     }
 
     @Test
@@ -260,22 +265,6 @@ class MasterUserDataIT {
         ExternalTool.Result check = ExternalTool.PROMTOOL.run(work, "check", "rules", rendered.toString());
         assertTrue(check.succeeded(), check.output());
         assertTrue(check.output().contains("SUCCESS: 4 rules found"), check.output());
-        assertFalse(result.output().contains("WARNING"), result.output());
-    }
-
-    @Test
-    void master_withTheFastPathOff_readsNoHeadroomParameter_andWritesNoHeadroomRules() throws IOException {
-        // GIVEN a stack with unschedulableFastPath=false: no headroom parameter
-        Map<String, String> placeholders = new HashMap<>(PLACEHOLDERS);
-        placeholders.put("__HEADROOM_PARAM__", "");
-
-        // WHEN
-        ExternalTool.Result result = runMaster(placeholders);
-
-        // THEN the rule file prometheus.yml names exists, without rules
-        assertTrue(result.succeeded(), result.output());
-        assertNoHeadroomRules("# The fast path is off (unschedulableFastPath=false): no headroom rules.");
-        assertFalse(Files.readString(calls).contains("get /k3s-autoscaler/demo/headroom"), Files.readString(calls));
         assertFalse(result.output().contains("WARNING"), result.output());
     }
 
