@@ -52,6 +52,31 @@ class HeadroomParameterTest {
         assertTrue(description.contains("master") && description.contains("Prometheus"), description);
     }
 
+    /**
+     * The value's format lives twice, in this stack and in the master's bash: the master's own pattern
+     * (its {@code n} and {@code format} lines, read from master.sh.tpl) must accept what the stack writes,
+     * or the master would boot with a warning and no headroom alert.
+     */
+    @Test
+    void theValues_theStackWrites_areTheFormatTheMasterReads() throws java.io.IOException {
+        // GIVEN the master's pattern, as its script spells it
+        String script = java.nio.file.Files.readString(
+                Synth.REPOSITORY_ROOT.resolve("cluster-bootstrap/userdata/master.sh.tpl"));
+        java.util.regex.Matcher number = java.util.regex.Pattern.compile(" n='([^']+)'").matcher(script);
+        java.util.regex.Matcher format = java.util.regex.Pattern.compile("local format=\"([^\"]+)\"").matcher(script);
+        assertTrue(number.find() && format.find(), "render_headroom_rules' n= and format= lines in master.sh.tpl");
+        java.util.regex.Pattern master = java.util.regex.Pattern.compile(
+                "^" + format.group(1).replace("$n", number.group(1)) + "$");
+
+        // WHEN / THEN both values the stack writes match it whole
+        for (JsonNode resources : List.of(withHeadroom, defaults)) {
+            String value = onlyParameter(resources).get("Value").asText();
+            assertTrue(master.matcher(value).matches(), value + " against " + master);
+        }
+        assertFalse(master.matcher("HEADROOM_CPU_MILLIS=01 HEADROOM_MEMORY_MIB=0 WORKER_CPU_MILLIS=1 WORKER_MEMORY_MIB=1").matches(),
+                "the pattern read is the strict one");
+    }
+
     @Test
     void theParameter_isWrittenWithoutAHeadroomToo() {
         // GIVEN / WHEN the defaults / THEN zeros, with which the master writes no rule
@@ -111,7 +136,9 @@ class HeadroomParameterTest {
         // THEN its user data holds the name (the value stays out of it)
         String userData = master.at("/Properties/UserData").toString();
         assertTrue(userData.contains("readonly HEADROOM_PARAM=\\\"" + NAME + "\\\"\\n"), "the parameter's name");
-        assertFalse(userData.contains("HEADROOM_CPU_MILLIS"), "no setting in the user data");
+        // (the script spells the value's format, HEADROOM_CPU_MILLIS=$n …, but never a number of this stack)
+        assertFalse(userData.contains("HEADROOM_CPU_MILLIS=1900") || userData.contains("WORKER_MEMORY_MIB=7400"),
+                "no setting in the user data");
         // AND CloudFormation creates the parameter before the master, whose first boot reads it
         String parameterId = withHeadroom.properties().stream()
                 .filter(e -> e.getValue().get("Type").asText().equals("AWS::SSM::Parameter"))
