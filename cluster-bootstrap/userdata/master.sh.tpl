@@ -27,10 +27,9 @@ readonly AUTOSCALER_NAMESPACE=kube-system
 readonly AUTOSCALER_SERVICE_ACCOUNT=k3s-autoscaler
 # Earlier versions published a never-expiring token from this Secret; deleting it revokes that token.
 readonly LEGACY_TOKEN_SECRET=k3s-autoscaler-token
-# The autoscaler's API token is a bound token from the TokenRequest API that expires after
-# API_TOKEN_VALIDITY_HOURS; a timer issues a new one every API_TOKEN_ROTATION_HOURS. The Lambdas
-# cache it for ClusterCredentials.CACHE_MINUTES (5), so the oldest token in use is at most
-# 6 h + 5 min old, and two runs in a row may fail before one expires in use (ApiTokenLifetimeTest).
+# The API token (TokenRequest API) expires after API_TOKEN_VALIDITY_HOURS; a timer issues a new one
+# every API_TOKEN_ROTATION_HOURS; the Lambdas cache it 5 min: two runs in a row may fail before one
+# expires in use (ApiTokenLifetimeTest).
 readonly API_TOKEN_VALIDITY_HOURS=24
 readonly API_TOKEN_ROTATION_HOURS=6
 readonly API_TOKEN_UNIT=k3s-autoscaler-api-token
@@ -121,8 +120,8 @@ restart_on_change() {
     >/dev/null
 }
 
-# render_headroom_rules FILE: prometheus/headroom-rules.yml.tpl filled from HEADROOM_PARAM, or no rules.
-# A bad parameter costs the headroom alert only (the schedule restores the headroom), never the boot.
+# render_headroom_rules FILE [keep]: headroom-rules.yml.tpl filled from HEADROOM_PARAM, or no rules
+# (the schedule still restores the headroom): never a failed boot. keep: unreadable → 1, rules stay.
 render_headroom_rules() {
   # No leading zero: PromQL reads 0100 as octal.
   local value why kv n='(0|[1-9][0-9]*)' fill=(-e "s|\${HEADROOM_PARAM}|$HEADROOM_PARAM|")
@@ -131,6 +130,7 @@ render_headroom_rules() {
     why="The fast path is off (unschedulableFastPath=false)"
   elif ! value=$(retry "$NETWORK_RETRY_SECONDS" ssm_get "$HEADROOM_PARAM"); then
     why="WARNING: could not read SSM $HEADROOM_PARAM"
+    [ "${2:-}" ] && log "$why: rules kept" && return 1
   elif ! [[ $value =~ ^$format$ ]]; then
     why="WARNING: SSM $HEADROOM_PARAM is ${value@Q}, not ${format//"$n"/<n>}"
   elif [ "${BASH_REMATCH[1]} ${BASH_REMATCH[2]}" = "0 0" ]; then
@@ -144,12 +144,12 @@ render_headroom_rules() {
   printf '# %s: no headroom rules.\ngroups: []\n' "$why" > "$1"
 }
 
-# apply_prometheus_config: prometheus-config from prometheus.yml, the rule files and the headroom rules.
+# apply_prometheus_config [keep]: prometheus-config from prometheus.yml and the rule files.
 apply_prometheus_config() {
   local headroom="$WORK_DIR/headroom-rules.yml"
   # Not the whole directory: its templates are not Prometheus' files.
   local files=("$BOOTSTRAP_DIR/prometheus/prometheus.yml" "$BOOTSTRAP_DIR"/prometheus/*-rules.yml "$headroom")
-  render_headroom_rules "$headroom"
+  render_headroom_rules "$headroom" "${1:-}" || return 0
   kube -n monitoring create configmap prometheus-config "${files[@]/#/--from-file=}" \
     --dry-run=client -o yaml | kube apply -f -
   restart_on_change prometheus "$(cat "${files[@]}" | sha256sum | cut -c1-16)"
@@ -224,7 +224,7 @@ if [ "${1:-}" = publish-api-token ]; then
   publish_api_credentials
   # The boot's asset stays in BOOTSTRAP_DIR.
   if [ -f "$BOOTSTRAP_DIR/prometheus/prometheus.yml" ]; then
-    apply_prometheus_config
+    apply_prometheus_config keep
   else
     log "no bootstrap asset in $BOOTSTRAP_DIR: headroom rules not refreshed"
   fi

@@ -464,6 +464,26 @@ class MasterUserDataIT {
     }
 
     @Test
+    void publishApiToken_thatCannotReadTheHeadroomParameter_keepsTheRulesPrometheusHas() throws IOException {
+        // GIVEN a master that booted with the sample setting, then an SSM outage at the timer's run
+        assertTrue(runMaster().succeeded());
+        Files.delete(calls);
+        Files.delete(work.resolve("ssm/headroom"));
+
+        // WHEN the timer runs the script
+        ExternalTool.Result result = runMaster("publish-api-token");
+
+        // THEN the token is published, Prometheus' configuration is neither replaced nor restarted, and the log says why
+        assertTrue(result.succeeded(), result.output());
+        assertTrue(result.output().contains("WARNING: could not read SSM /k3s-autoscaler/demo/headroom: rules kept\n"),
+                result.output());
+        String log = Files.readString(calls);
+        assertTrue(log.contains("put /k3s/api-token SecureString [" + SA_TOKEN + "]\n"), log);
+        assertFalse(log.contains("prometheus-config") || log.contains("patch deployment prometheus"), log);
+        assertEquals(HEADROOM_RULES, Files.readString(configMaps.resolve("prometheus-config/headroom-rules.yml")));
+    }
+
+    @Test
     void publishApiToken_withoutTheBootstrapAsset_publishesTheToken_andSaysPrometheusIsLeftAlone() throws IOException {
         // GIVEN a master whose boot never fetched the asset
 
