@@ -42,6 +42,31 @@ class VirtualPrometheusTest {
     }
 
     @Test
+    void headroomShort_comparesTheLastScrapesFreeRoomWithTheHeadroom_strictlyBelow() throws Exception {
+        // GIVEN two workers of 1900m, 2 pods of 900m (2000m free), a headroom of exactly 2000m, and another of none
+        AutoscalerConfig config = AutoscalerConfig.fromEnvironment(Map.of("HEADROOM_CPU_MILLIS", "2000"));
+        AutoscalerConfig none = AutoscalerConfig.fromEnvironment(Map.of());
+        SimulatedCluster cluster = new SimulatedCluster(TestScenarios.of("workers: 2", GROWS_AT_10S));
+        try (VirtualPrometheus prometheus = new VirtualPrometheus(cluster, config);
+             VirtualPrometheus withoutHeadroom = new VirtualPrometheus(cluster, none)) {
+            prometheus.scrape();
+            withoutHeadroom.scrape();
+            boolean atStart = prometheus.headroomShortInLastScrape();
+
+            // WHEN two more pods land at 10 s (200m free): unseen until the scrape at 15 s
+            cluster.advanceTo(Duration.ofSeconds(12));
+            boolean beforeTheScrape = prometheus.headroomShortInLastScrape();
+            cluster.advanceTo(Duration.ofSeconds(15));
+            prometheus.scrape();
+            withoutHeadroom.scrape();
+
+            // THEN room equal to the headroom is enough; 200m is short from the scrape on; no headroom is never short
+            assertEquals(java.util.List.of(false, false, true, false), java.util.List.of(atStart, beforeTheScrape,
+                    prometheus.headroomShortInLastScrape(), withoutHeadroom.headroomShortInLastScrape()));
+        }
+    }
+
+    @Test
     void podsThatBecomeUnschedulableBetweenScrapes_areSeenAtTheNextScrape() throws Exception {
         // GIVEN a scrape at 0 s, when every pod was placed
         AutoscalerConfig config = pendingUp(0);
