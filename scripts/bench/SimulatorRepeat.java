@@ -29,6 +29,10 @@ public final class SimulatorRepeat {
             System.err.println("set these variables first: " + lambda);
             System.exit(2);
         }
+        if (args.length < 2 || !args[0].matches("[1-9][0-9]*")) {
+            System.err.println("usage: SimulatorRepeat <runs ≥ 1> <out dir> <simulate arguments…>; got " + Arrays.toString(args));
+            System.exit(2);
+        }
         int runs = Integer.parseInt(args[0]);
         Path out = Path.of(args[1]);
         List<String> simulate = Arrays.asList(args).subList(2, args.length);
