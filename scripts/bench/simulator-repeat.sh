@@ -10,6 +10,8 @@ RUNS=${1:-3}
 SCENARIO=${2:-diurnal-large}
 # shellcheck source=scripts/bench/common.sh
 . scripts/bench/common.sh
+# shellcheck source=scripts/simulator-jvm-flags.sh
+. scripts/simulator-jvm-flags.sh
 jar=simulator/target/simulator.jar
 [ -f "$jar" ] || ./autoscaler mvn -q package -DskipTests -Dexec.skip=true -pl simulator -am
 "$JAVA_HOME/bin/javac" -cp "$jar" -d "$WORK/harness" scripts/bench/SimulatorRepeat.java
@@ -17,7 +19,6 @@ jar=simulator/target/simulator.jar
 # (Powertools' service and namespace, EMF on stdout: what Lambda's environment holds).
 export POWERTOOLS_SERVICE_NAME=k3s-autoscaler POWERTOOLS_LOG_LEVEL=INFO \
   POWERTOOLS_METRICS_NAMESPACE=K3sAutoscaler AWS_EMF_ENVIRONMENT=Lambda
-"$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow "-Xmx${SIMULATOR_HEAP:-512m}" \
-  -XX:+UseParallelGC -cp "$jar:$WORK/harness" SimulatorRepeat "$RUNS" "$WORK/out" --scenario "$SCENARIO" \
+"$JAVA" "${SIMULATOR_JVM_FLAGS[@]}" -cp "$jar:$WORK/harness" SimulatorRepeat "$RUNS" "$WORK/out" --scenario "$SCENARIO" \
   > "$WORK/log" 2>&1 || { tail -30 "$WORK/log"; exit 1; }
 grep '^RUN ' "$WORK/log"

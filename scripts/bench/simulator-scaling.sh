@@ -12,14 +12,15 @@ sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10 50 100 150 300)
 # shellcheck source=scripts/bench/common.sh
 . scripts/bench/common.sh
+# shellcheck source=scripts/simulator-jvm-flags.sh
+. scripts/simulator-jvm-flags.sh
 jar=simulator/target/simulator.jar
 [ -f "$jar" ] || ./autoscaler mvn -q package -DskipTests -Dexec.skip=true -pl simulator -am
 hours=3
 pods_per_worker=16
 
 run() { # run <scenario file> <duration> <name>: wall seconds and peak RSS (KB) into $WORK/time-<name>
-  /usr/bin/time -f "%e %M" -o "$WORK/time-$3" "$JAVA" --enable-native-access=ALL-UNNAMED \
-    --sun-misc-unsafe-memory-access=allow "-Xmx${SIMULATOR_HEAP:-512m}" -XX:+UseParallelGC -cp "$jar" dev.k3sautoscaler.simulator.cli.SimulateCommand \
+  /usr/bin/time -f "%e %M" -o "$WORK/time-$3" "$JAVA" "${SIMULATOR_JVM_FLAGS[@]}" -cp "$jar" dev.k3sautoscaler.simulator.cli.SimulateCommand \
     --scenario "$1" --duration "$2" --out "$WORK/out-$3" > "$WORK/log-$3" 2>&1 \
     || { echo "$3 failed:"; tail -20 "$WORK/log-$3"; exit 1; }
 }
