@@ -12,8 +12,10 @@ import java.time.Instant;
  * @param lockOwner     its owner (only when locked)
  * @param lockExpiresAt its expiry (only when locked)
  * @param fencingToken  the number of acquisitions so far
+ * @param version       the state item's version read (0: never acted on); with {@code state}, the tick's
+ *                      records write against it ({@link StateBasis})
  * @param reason        one line for the operator
  */
 public record LoadStateOutput(ScalingState state, boolean locked, String lockOwner, Instant lockExpiresAt,
-                            long fencingToken, String reason) {
+                            long fencingToken, long version, String reason) {
 }

@@ -40,40 +40,78 @@ public final class OutcomeLog extends StateProtocol {
      * @throws LockLost when the lease is no longer current
      */
     public RecordOutcomeOutput record(String execution, Lease lease, Outcome outcome) {
+        return record(execution, lease, outcome, null);
+    }
+
+    /**
+     * As {@link #record(String, Lease, Outcome)}, first written against {@code basis} — the state the
+     * execution read earlier — without reading the item. The write's condition holds only at that
+     * version (and, with a lease, only while it is current); when it fails, the item is read and the
+     * outcome applied again as without a basis, which also tells a lost lease and a retried call apart.
+     */
+    public RecordOutcomeOutput record(String execution, Lease lease, Outcome outcome, StateBasis basis) {
+        return apply(execution, lease, outcome, basis).output();
+    }
+
+    /**
+     * What {@link #record(String, Lease, Outcome, StateBasis)} answered, and the state the outcome was
+     * applied to (null when it was not applied): its launches in flight are the ones a join's latency is measured from.
+     */
+    record Recorded(RecordOutcomeOutput output, ScalingState before) {
+    }
+
+    Recorded apply(String execution, Lease lease, Outcome outcome, StateBasis basis) {
         if (lease == null && !outcome.action().lockless()) {
             throw new IllegalArgumentException(outcome.action() + " is recorded under a lease; only SPOT_DRAIN, PAUSE "
                     + "and RESUME may omit it");
         }
         String outcomeId = StateAccess.outcomeId(execution, lease == null ? null : lease.fencingToken(), outcome);
+        if (basis != null) {
+            RecordOutcomeOutput written = write(execution, lease, outcome, outcomeId, basis, 0);
+            if (written != null) {
+                return new Recorded(written, basis.state());
+            }
+        }
         for (int attempt = 1; attempt <= StateAccess.MAX_WRITE_ATTEMPTS; attempt++) {
             Map<String, AttributeValue> item = state.readItem();
             if (lease != null && !ScalingLease.isCurrent(lease, item)) {
                 throw ScalingLease.lockLost("record", lease, item);
             }
-            ScalingState before = StateItemCodec.read(item);
+            StateBasis current = new StateBasis(StateAccess.version(item), StateItemCodec.read(item));
             if (outcomeId.equals(string(item.get(State.LAST_OUTCOME_ID)))) {
-                return new RecordOutcomeOutput(false, null, before,
-                        "already recorded: " + outcome.action() + " " + outcome.result() + " (a retried step); not applied twice");
+                return new Recorded(new RecordOutcomeOutput(false, null, current.state(),
+                        "already recorded: " + outcome.action() + " " + outcome.result() + " (a retried step); not applied twice"),
+                        null);
             }
-            Instant now = state.nowMillis();
-            ScalingState after = OutcomeRules.apply(before, outcome, now);
-            String eventKey = StateAccess.eventKey(now, execution, outcomeId);
-            // On a conflict the lease or the state version changed under us: re-read, which tells which one.
-            if (state.writeWithEvent("record outcome", attempt, stateUpdate(item, lease, after, outcomeId, execution, now),
-                    state.eventPut(eventKey, now, execution, lease, outcome))) {
-                LOG.info("recorded {} {} as {}", outcome.action(), outcome.result(), eventKey);
-                return new RecordOutcomeOutput(true, eventKey, after,
-                        "recorded " + outcome.action() + " " + outcome.result() + ": " + outcome.reason());
+            RecordOutcomeOutput written = write(execution, lease, outcome, outcomeId, current, attempt);
+            if (written != null) {
+                return new Recorded(written, current.state());
             }
         }
         throw StateAccess.changedEveryAttempt("record outcome");
     }
 
-    private Update stateUpdate(Map<String, AttributeValue> item, Lease lease, ScalingState after, String outcomeId,
+    /** One conditional write of {@code outcome} applied to {@code before}; null when the condition failed. */
+    private RecordOutcomeOutput write(String execution, Lease lease, Outcome outcome, String outcomeId, StateBasis before,
+                                      int attempt) {
+        Instant now = state.nowMillis();
+        ScalingState after = OutcomeRules.apply(before.state(), outcome, now);
+        String eventKey = StateAccess.eventKey(now, execution, outcomeId);
+        // On a conflict the lease or the state version changed under us: the caller re-reads, which tells which one.
+        if (!state.writeWithEvent("record outcome", attempt, stateUpdate(before.version(), lease, after, outcomeId, execution, now),
+                state.eventPut(eventKey, now, execution, lease, outcome))) {
+            return null;
+        }
+        LOG.info("recorded {} {} as {}", outcome.action(), outcome.result(), eventKey);
+        return new RecordOutcomeOutput(true, eventKey, after,
+                "recorded " + outcome.action() + " " + outcome.result() + ": " + outcome.reason());
+    }
+
+    private Update stateUpdate(long version, Lease lease, ScalingState after, String outcomeId,
                                String execution, Instant now) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
-        String condition = StateAccess.versioned(item, outcomeId, execution, now, names, values);
+        String condition = StateAccess.versioned(version, outcomeId, execution, now, names, values);
         String update = StateAccess.VERSIONED_SET + StateItemCodec.updateClauses(after, names, values);
         if (lease != null) {
             condition += " AND " + ScalingLease.LEASE_IS_CURRENT;

@@ -92,10 +92,6 @@ final class OutcomeMetrics {
         }
     }
 
-    static boolean needsPendingLaunches(Outcome outcome) {
-        return outcome.action() == OutcomeAction.JOIN_CHECK && outcome.result() == OutcomeResult.SUCCEEDED;
-    }
-
     static String errorType(String error) {
         if (error == null || error.isBlank()) {
             return "Unknown";

@@ -1,11 +1,9 @@
 package dev.k3sautoscaler.state;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import dev.k3sautoscaler.core.model.PendingLaunch;
 import dev.k3sautoscaler.runtime.JsonStepHandler;
 import dev.k3sautoscaler.runtime.StepMetrics;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * Step RecordOutcome (Lambda {@code record-outcome}): applies what a step did to the cluster's scaling
@@ -28,36 +26,27 @@ import java.util.List;
  */
 public final class RecordOutcomeHandler extends JsonStepHandler<RecordOutcomeInput, RecordOutcomeOutput> {
     private final OutcomeLog log;
-    private final StateReader reader;
     private final OutcomeMetrics metrics;
 
     public RecordOutcomeHandler() {
-        this(StateAccess.fromEnvironment(System.getenv()));
+        this(new OutcomeLog(StateAccess.fromEnvironment(System.getenv())));
     }
 
-    private RecordOutcomeHandler(StateAccess state) {
-        this(new OutcomeLog(state), new StateReader(state));
-    }
-
-    /**
-     * Tests and the simulator (another package) pass the log and a reader on DynamoDB Local with their
-     * clock. The reader gives the launches in flight before a join is recorded: their launch times are the join latency.
-     */
-    public RecordOutcomeHandler(OutcomeLog log, StateReader reader) {
+    /** Tests and the simulator (another package) pass the log on DynamoDB Local with their clock. */
+    public RecordOutcomeHandler(OutcomeLog log) {
         super(RecordOutcomeInput.class, "record-outcome", log.clusterId());
         this.log = log;
-        this.reader = reader;
         this.metrics = new OutcomeMetrics(StepMetrics.forCluster(log.clusterId()));
     }
 
     @Override
     protected RecordOutcomeOutput handle(RecordOutcomeInput input, Context context) {
-        List<PendingLaunch> pendingBefore = OutcomeMetrics.needsPendingLaunches(input.outcome())
-                ? reader.load().state().pendingLaunches() : List.of();
-        RecordOutcomeOutput result = log.record(input.execution(), input.lease(), input.outcome());
+        OutcomeLog.Recorded recorded = log.apply(input.execution(), input.lease(), input.outcome(), input.basis());
+        RecordOutcomeOutput result = recorded.output();
         Instant now = log.clock().instant();
         if (result.applied()) {
-            metrics.emit(input.outcome(), pendingBefore, input.trigger(), input.startedAt(), now);
+            // The state the outcome was applied to holds the launches a join names, with their launch times.
+            metrics.emit(input.outcome(), recorded.before().pendingLaunches(), input.trigger(), input.startedAt(), now);
         }
         return result.withFailureOf(input.outcome()).withNotification(Notices.render(log.clusterId(), input.execution(),
                 input.outcome(), input.request(), input.decision(), input.startedAt(), now));

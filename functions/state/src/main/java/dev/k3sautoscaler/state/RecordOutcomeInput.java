@@ -15,9 +15,11 @@ import java.util.List;
  *                  duration are measured from it
  * @param request   optional: the validated execution input (ValidateInput's {@code request}), for the notice
  * @param decision  optional: the decision ({@code $.decision}), for the notice's worker counts
+ * @param basis     optional: the state read earlier in the execution (LoadState's version and state), written
+ *                  against without reading the item again while no one has written it since
  */
 public record RecordOutcomeInput(String execution, Lease lease, Outcome outcome, String trigger, java.time.Instant startedAt,
-                    ControlRequest request, DecisionSummary decision)
+                    ControlRequest request, DecisionSummary decision, StateBasis basis)
         implements Validatable {
     @Override
     public List<String> validationProblems() {
@@ -32,6 +34,7 @@ public record RecordOutcomeInput(String execution, Lease lease, Outcome outcome,
         if (!lockless) {
             problems.addAll(Lease.problems("lease", lease));
         }
+        problems.addAll(StateBasis.problems("basis", basis));
         return problems;
     }
 }

@@ -86,6 +86,11 @@ public final class StateAccess {
         return response.hasItem() ? response.item() : Map.of();
     }
 
+    /** The item's version: every state write adds one; 0 for a cluster never acted on. */
+    static long version(Map<String, AttributeValue> item) {
+        return number(item.get(State.STATE_VERSION), 0);
+    }
+
     Map<String, AttributeValue> stateKey() {
         return Map.of(State.CLUSTER_ID, AttributeValue.fromS(clusterId()));
     }
@@ -118,7 +123,12 @@ public final class StateAccess {
      */
     static String versioned(Map<String, AttributeValue> item, String outcomeId, String execution, Instant now,
                             Map<String, String> names, Map<String, AttributeValue> values) {
-        long version = number(item.get(State.STATE_VERSION), 0);
+        return versioned(version(item), outcomeId, execution, now, names, values);
+    }
+
+    /** As {@link #versioned(Map, String, String, Instant, Map, Map)}, at a version read earlier. */
+    static String versioned(long version, String outcomeId, String execution, Instant now,
+                            Map<String, String> names, Map<String, AttributeValue> values) {
         names.put("#version", State.STATE_VERSION);
         names.put("#outcome", State.LAST_OUTCOME_ID);
         names.put("#by", State.UPDATED_BY);

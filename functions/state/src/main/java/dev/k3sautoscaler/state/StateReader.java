@@ -32,7 +32,7 @@ public final class StateReader extends StateProtocol {
                 + "; " + scaling.pendingLaunches().size() + " launches in flight, "
                 + scaling.consecutiveFailures() + " consecutive failures" + (scaling.paused() ? ", PAUSED: " + scaling.pausedReason() : "");
         return new LoadStateOutput(scaling, locked, locked ? owner : null, locked ? Instant.ofEpochSecond(until) : null,
-                token, reason);
+                token, StateAccess.version(item), reason);
     }
 
     /** The newest {@code limit} events of this cluster, newest first. */

@@ -75,7 +75,7 @@ class BreakLockIT {
     void pauseAndResume_areRecordedWithoutALease_evenWhileAnActuationHoldsTheLock() throws Exception {
         // GIVEN an actuation holding the lock
         Lease held = lock.acquire("scale-up-1").lease();
-        RecordOutcomeHandler record = new RecordOutcomeHandler(outcomes, reader);
+        RecordOutcomeHandler record = new RecordOutcomeHandler(outcomes);
 
         // WHEN alice pauses, without a lease
         JsonNode paused = StepJson.MAPPER.readTree(record.invoke("""

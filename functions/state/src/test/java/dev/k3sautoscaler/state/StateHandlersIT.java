@@ -42,7 +42,7 @@ class StateHandlersIT {
     private final AcquireLockHandler acquire = new AcquireLockHandler(lock);
     private final LeaseFence fence = new LeaseFence(lock);
     private final ReleaseLockHandler release = new ReleaseLockHandler(lock);
-    private final RecordOutcomeHandler record = new RecordOutcomeHandler(new OutcomeLog(state), reader);
+    private final RecordOutcomeHandler record = new RecordOutcomeHandler(new OutcomeLog(state));
     private final LoadStateHandler load = new LoadStateHandler(reader);
 
     /** The lease every fixture carries (the one acquire-lock.json's execution is granted first). */

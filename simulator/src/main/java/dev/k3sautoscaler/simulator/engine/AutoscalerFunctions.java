@@ -153,7 +153,7 @@ public final class AutoscalerFunctions implements AutoCloseable {
         handlers.put(Step.DECIDE, new DecideHandler(environment, clock));
         handlers.put(Step.ACQUIRE_LOCK, new AcquireLockHandler(lock));
         handlers.put(Step.RELEASE_LOCK, new ReleaseLockHandler(lock));
-        handlers.put(Step.RECORD_OUTCOME, new RecordOutcomeHandler(new OutcomeLog(state), reader));
+        handlers.put(Step.RECORD_OUTCOME, new RecordOutcomeHandler(new OutcomeLog(state)));
         LeaseFence fence = new LeaseFence(lock);
         handlers.put(Step.LAUNCH_WORKERS, new LaunchWorkersHandler(fleet, idempotency, fence));
         handlers.put(Step.TERMINATE_WORKERS, new TerminateWorkersHandler(fleet, idempotency, fence));
