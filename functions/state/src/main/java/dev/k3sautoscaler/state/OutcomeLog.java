@@ -40,26 +40,23 @@ public final class OutcomeLog extends StateProtocol {
      * @throws LockLost when the lease is no longer current
      */
     public RecordOutcomeOutput record(String execution, Lease lease, Outcome outcome) {
-        return record(execution, lease, outcome, null);
+        return apply(execution, lease, outcome, null).output();
     }
 
     /**
-     * As {@link #record(String, Lease, Outcome)}, first written against {@code basis} — the state the
-     * execution read earlier — without reading the item. The write's condition holds only at that
-     * version (and, with a lease, only while it is current); when it fails, the item is read and the
-     * outcome applied again as without a basis, which also tells a lost lease and a retried call apart.
-     */
-    public RecordOutcomeOutput record(String execution, Lease lease, Outcome outcome, StateBasis basis) {
-        return apply(execution, lease, outcome, basis).output();
-    }
-
-    /**
-     * What {@link #record(String, Lease, Outcome, StateBasis)} answered, and the state the outcome was
-     * applied to (null when it was not applied): its launches in flight are the ones a join's latency is measured from.
+     * What a record answered, and the state the outcome was applied to (null when it was not applied):
+     * its launches in flight are the ones a join's latency is measured from.
      */
     record Recorded(RecordOutcomeOutput output, ScalingState before) {
     }
 
+    /**
+     * As {@link #record(String, Lease, Outcome)}; with a {@code basis} — the state the execution read
+     * earlier — the first write goes against it without reading the item. That write's condition holds
+     * only at the basis's version (and, with a lease, only while it is current); when it fails, the
+     * item is read and the outcome applied again as without a basis, which also tells a lost lease and
+     * a retried call apart.
+     */
     Recorded apply(String execution, Lease lease, Outcome outcome, StateBasis basis) {
         if (lease == null && !outcome.action().lockless()) {
             throw new IllegalArgumentException(outcome.action() + " is recorded under a lease; only SPOT_DRAIN, PAUSE "

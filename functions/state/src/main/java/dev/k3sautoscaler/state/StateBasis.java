@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * The scaling state a step read earlier in the same execution (LoadState's {@code version} and
  * {@code state}), so RecordOutcome can write against that version without reading the item again.
- * Only a guess: the write is conditioned on the version, and if anyone wrote since, the item is read
- * again and the outcome applied to what it holds.
+ * The write is conditioned on the version: if anyone wrote since, the item is read again and the
+ * outcome applied to what it holds. At the same version the state is taken as the item's, so it must
+ * be what the workflow carried from that read, unedited (the tick's ASL passes LoadState's answer).
  *
  * @param version the state item's version when it was read (0: the cluster was never acted on)
  * @param state   the scaling state at that version
